@@ -1,0 +1,83 @@
+package dev.distcache.core.config;
+
+import java.util.List;
+
+/**
+ * The configuration keys: ccache's names and environment variable spellings (with DISTCACHE_ in
+ * place of CCACHE_) wherever the meaning is the same.
+ */
+public enum ConfigKey {
+  BASE_DIR("base_dir", "BASEDIR", "", Type.PATH),
+  COMPILER_CHECK("compiler_check", "COMPILERCHECK", "mtime", Type.STRING),
+  DEBUG("debug", "DEBUG", "false", Type.BOOL),
+  DEPEND_MODE("depend_mode", "DEPEND", "false", Type.BOOL),
+  DIRECT_MODE("direct_mode", "DIRECT", "false", Type.BOOL),
+  DISABLE("disable", "DISABLE", "false", Type.BOOL),
+  HASH_DIR("hash_dir", "HASHDIR", "true", Type.BOOL),
+  IDLE_TIMEOUT("idle_timeout", "IDLETIMEOUT", "600", Type.DURATION),
+  LOG_FILE("log_file", "LOGFILE", "", Type.PATH),
+  MAX_FILES("max_files", "MAXFILES", "0", Type.COUNT),
+  MAX_SIZE("max_size", "MAXSIZE", "5Gi", Type.SIZE),
+  PREFIX_COMMAND("prefix_command", "PREFIX", "", Type.STRING),
+  READ_ONLY("read_only", "READONLY", "false", Type.BOOL),
+  RECACHE("recache", "RECACHE", "false", Type.BOOL),
+  SLOPPINESS("sloppiness", "SLOPPINESS", "", Type.SLOPPINESS),
+  STATS("stats", "STATS", "true", Type.BOOL);
+
+  /** How a value is checked when it is read. */
+  public enum Type { STRING, PATH, BOOL, SIZE, COUNT, DURATION, SLOPPINESS }
+
+  /** ccache's sloppiness words; distcache accepts all of them and acts on those it implements. */
+  public static final List<String> SLOPPINESS_WORDS = List.of(
+      "clang_index_store", "file_macro", "file_stat_matches", "file_stat_matches_ctime",
+      "gcno_cwd", "incbin", "include_file_ctime", "include_file_mtime", "ivfsoverlay", "locale",
+      "modules", "pch_defines", "random_seed", "system_headers", "time_macros");
+
+  private final String key;
+  private final String envName;
+  private final String defaultValue;
+  private final Type type;
+
+  ConfigKey(String key, String envName, String defaultValue, Type type) {
+    this.key = key;
+    this.envName = envName;
+    this.defaultValue = defaultValue;
+    this.type = type;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  /** The ccache-style variable, e.g. {@code DISTCACHE_MAXSIZE}. */
+  public String envName() {
+    return "DISTCACHE_" + envName;
+  }
+
+  /** The negating variable for booleans, e.g. {@code DISTCACHE_NOHASHDIR}. */
+  public String negatedEnvName() {
+    return "DISTCACHE_NO" + envName;
+  }
+
+  /** The key spelled as a variable, e.g. {@code DISTCACHE_MAX_SIZE}; accepted as well. */
+  public String plainEnvName() {
+    return "DISTCACHE_" + key.toUpperCase(java.util.Locale.ROOT);
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  public static ConfigKey byKey(String key) {
+    for (ConfigKey k : values()) {
+      if (k.key.equals(key)) {
+        return k;
+      }
+    }
+    return null;
+  }
+}

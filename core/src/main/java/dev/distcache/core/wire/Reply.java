@@ -1,0 +1,63 @@
+package dev.distcache.core.wire;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * The server's answer. {@link Kind#RESULT}: replay stdout and stderr and exit with the code.
+ * {@link Kind#RUN_LOCALLY}: the call is not one the server handles (a link, {@code -E}, ...); the
+ * client runs the real compiler itself with its own stdin, stdout and stderr. {@link Kind#FAILED}:
+ * the server could not do its part; for a compile the client runs the real compiler itself, for an
+ * administration command it prints the message.
+ */
+public record Reply(Kind kind, int exitCode, byte[] stdout, byte[] stderr, String message) {
+  public static final long MAX_OUTPUT = 256L << 20;
+
+  public enum Kind { RESULT, RUN_LOCALLY, FAILED }
+
+  public static Reply result(int exitCode, byte[] stdout, byte[] stderr) {
+    return new Reply(Kind.RESULT, exitCode, stdout, stderr, "");
+  }
+
+  public static Reply runLocally(String reason) {
+    return new Reply(Kind.RUN_LOCALLY, 0, new byte[0], new byte[0], reason);
+  }
+
+  public static Reply failed(String message) {
+    return new Reply(Kind.FAILED, 1, new byte[0], new byte[0], message);
+  }
+
+  public void writeTo(DataOutputStream out) throws IOException {
+    Frames.write(out, "DCS1", Request.VERSION);
+    switch (kind) {
+      case RESULT -> {
+        Frames.write(out, "EXIT", exitCode);
+        Frames.write(out, "SOUT", stdout);
+        Frames.write(out, "SERR", stderr);
+      }
+      case RUN_LOCALLY -> Frames.write(out, "LOCL", message);
+      case FAILED -> Frames.write(out, "FAIL", message);
+    }
+    Frames.write(out, "END ", 0);
+    out.flush();
+  }
+
+  public static Reply readFrom(DataInputStream in) throws IOException {
+    Frames.expect(in, "DCS1");
+    Frames.Header h = Frames.readHeader(in);
+    Reply reply = switch (h.tag()) {
+      case "EXIT" -> {
+        int code = (int) h.value();
+        byte[] out = Frames.readBody(in, Frames.expect(in, "SOUT"), MAX_OUTPUT);
+        byte[] err = Frames.readBody(in, Frames.expect(in, "SERR"), MAX_OUTPUT);
+        yield result(code, out, err);
+      }
+      case "LOCL" -> runLocally(Frames.readString(in, h, Request.MAX_STRING));
+      case "FAIL" -> failed(Frames.readString(in, h, Request.MAX_STRING));
+      default -> throw new ProtocolException("unexpected reply frame " + h.tag());
+    };
+    Frames.expect(in, "END ");
+    return reply;
+  }
+}
