@@ -1,0 +1,33 @@
+package dev.distcache.cli;
+
+import dev.distcache.cli.client.CompileClient;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point. argv[0] (passed by the launcher as {@code distcache.argv0}) decides the mode: a
+ * compiler name means masquerade; {@code distcache <compiler> args...} means prefix mode;
+ * {@code distcache <option|subcommand>} means administration. Compiler arguments never pass
+ * through picocli, and the compile path never loads it.
+ */
+public final class Main {
+  private static final List<String> SUBCOMMANDS = List.of("server", "install-masquerade", "help");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    String argv0 = System.getProperty("distcache.argv0", "distcache");
+    String base = argv0.substring(argv0.lastIndexOf('/') + 1);
+    int code;
+    if (base.equals("distcache")) {
+      if (args.length == 0 || args[0].startsWith("-") || SUBCOMMANDS.contains(args[0])) {
+        code = dev.distcache.cli.admin.AdminMain.run(args);
+      } else {
+        code = CompileClient.fromLauncher().compile(args[0], Arrays.asList(args).subList(1, args.length), "");
+      }
+    } else {
+      code = CompileClient.fromLauncher().compile(base, Arrays.asList(args), argv0);
+    }
+    System.exit(code);
+  }
+}

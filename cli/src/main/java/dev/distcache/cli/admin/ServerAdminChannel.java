@@ -1,0 +1,55 @@
+package dev.distcache.cli.admin;
+
+import dev.distcache.cli.client.Launcher;
+import dev.distcache.cli.client.ServerConnection;
+import dev.distcache.core.CacheLayout;
+import dev.distcache.core.wire.Reply;
+import dev.distcache.core.wire.Request;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.Map;
+
+/** The real channel: the local server of the cache directory named by the environment. */
+public final class ServerAdminChannel implements AdminChannel {
+  private final CacheLayout layout;
+  private final Launcher launcher;
+  private final Map<String, String> env;
+  private final String cwd;
+
+  public ServerAdminChannel(CacheLayout layout, Launcher launcher, Map<String, String> env, String cwd) {
+    this.layout = layout;
+    this.launcher = launcher;
+    this.env = env;
+    this.cwd = cwd;
+  }
+
+  @Override
+  public Reply send(List<String> words) throws IOException {
+    try (SocketChannel ch = ServerConnection.connect(layout, launcher)) {
+      return exchange(ch, words);
+    }
+  }
+
+  @Override
+  public Reply sendIfRunning(List<String> words) throws IOException {
+    SocketChannel ch = ServerConnection.tryConnect(layout);
+    if (ch == null) {
+      return null;
+    }
+    try (ch) {
+      return exchange(ch, words);
+    }
+  }
+
+  private Reply exchange(SocketChannel ch, List<String> words) throws IOException {
+    Request r = new Request(Request.Mode.ADMIN, cwd, 022, 0, "", words, env);
+    r.writeTo(new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch))));
+    return Reply.readFrom(new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch))));
+  }
+}

@@ -1,0 +1,122 @@
+package dev.distcache.cli.client;
+
+import dev.distcache.core.CacheLayout;
+import java.io.File;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Connects to the local server of a cache directory, starting it first when nobody answers.
+ * Starting happens under a file lock, so concurrent first uses (make -j32) start exactly one server.
+ */
+public final class ServerConnection {
+  private static final long START_TIMEOUT_MILLIS = 20_000;
+
+  private ServerConnection() {}
+
+  /** Connects, or returns null when no server is listening. */
+  public static SocketChannel tryConnect(CacheLayout layout) {
+    Path socket = layout.socket();
+    if (!Files.exists(socket)) {
+      return null;
+    }
+    SocketChannel ch = null;
+    try {
+      ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+      ch.connect(UnixDomainSocketAddress.of(socket));
+      return ch;
+    } catch (IOException e) {
+      closeQuietly(ch);
+      return null;
+    }
+  }
+
+  /** Connects, starting the server if needed; throws when it cannot be reached or started. */
+  public static SocketChannel connect(CacheLayout layout, Launcher launcher) throws IOException {
+    SocketChannel ch = tryConnect(layout);
+    if (ch != null) {
+      return ch;
+    }
+    start(layout, launcher);
+    ch = tryConnect(layout);
+    if (ch == null) {
+      throw new IOException("the distcache server started but does not accept connections at " + layout.socket());
+    }
+    return ch;
+  }
+
+  /** Starts a server for the cache directory unless one is running; returns when it listens. */
+  public static void start(CacheLayout layout, Launcher launcher) throws IOException {
+    if (launcher.home() == null) {
+      throw new IOException("distcache.home is not set; run distcache through bin/distcache");
+    }
+    Files.createDirectories(layout.cacheDir());
+    Files.createDirectories(layout.socket().getParent());
+    try (FileChannel lockFile = FileChannel.open(layout.startLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = lockFile.lock()) {
+      SocketChannel existing = tryConnect(layout);
+      if (existing != null) {
+        existing.close();
+        return;
+      }
+      Process p = spawn(layout, launcher);
+      long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
+      while (System.currentTimeMillis() < deadline) {
+        SocketChannel ch = tryConnect(layout);
+        if (ch != null) {
+          ch.close();
+          return;
+        }
+        if (!p.isAlive() && p.exitValue() != 0) {
+          throw new IOException("the distcache server exited with code " + p.exitValue()
+              + " during start-up; see " + layout.serverOutput());
+        }
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while starting the distcache server");
+        }
+      }
+      throw new IOException("the distcache server did not start within " + START_TIMEOUT_MILLIS / 1000
+          + " s; see " + layout.serverOutput());
+    }
+  }
+
+  private static Process spawn(CacheLayout layout, Launcher launcher) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      cmd.add("/usr/bin/setsid"); // own session: Ctrl-C in the build must not stop the shared server
+    }
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-XX:-UsePerfData",
+        "--enable-native-access=ALL-UNNAMED", "-Ddistcache.home=" + launcher.home(),
+        "-cp", launcher.home().resolve("target/lib").toString() + File.separator + "*",
+        "dev.distcache.daemon.local.LocalServerMain", layout.cacheDir().toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.serverOutput().toFile()))
+        .redirectError(ProcessBuilder.Redirect.appendTo(layout.serverOutput().toFile()));
+    pb.environment().remove("DISTCACHE_DEPTH");
+    return pb.start();
+  }
+
+  private static void closeQuietly(SocketChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // Nothing to do.
+      }
+    }
+  }
+}

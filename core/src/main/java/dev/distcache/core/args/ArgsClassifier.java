@@ -1,0 +1,412 @@
+package dev.distcache.core.args;
+
+import dev.distcache.core.args.Classification.Cacheable;
+import dev.distcache.core.args.Classification.Uncacheable;
+import dev.distcache.core.stats.Counter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides whether a compiler call can be cached and, if so, what it reads and writes. Anything it
+ * does not understand well enough to reproduce exactly is uncacheable: the real compiler then runs
+ * unchanged. Never throws on any argv.
+ */
+public final class ArgsClassifier {
+  /** Options whose value is the next argument when not joined. */
+  private static final Set<String> TAKES_VALUE = Set.of(
+      "-o", "-MF", "-MT", "-MQ", "-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros",
+      "-iprefix", "-iwithprefix", "-iwithprefixbefore", "-isysroot", "-imultilib", "-imultiarch",
+      "-D", "-U", "-x", "-L", "-Xlinker", "-Xassembler", "-Xpreprocessor", "-aux-info", "--param",
+      "-A", "-T", "-u", "-z", "-B", "--sysroot", "-G", "-arch", "-target", "-Xclang", "-MJ",
+      "-dumpbase", "-dumpdir", "-dumpbase-ext", "-specs", "-wrapper", "-ivfsoverlay", "-l", "-e");
+
+  /** Options naming a path that reaches the outputs only through the preprocessed text. */
+  private static final Set<String> PATH_OPTIONS = Set.of(
+      "-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros", "-iprefix", "-iwithprefix",
+      "-iwithprefixbefore", "-isysroot", "--sysroot");
+
+  /** Options that write extra files, read files the key cannot see, or make output vary. */
+  private static final List<String> UNSUPPORTED_PREFIXES = List.of(
+      "-save-temps", "--save-temps", "-fdump-", "-fstack-usage", "-fcallgraph-info", "-aux-info",
+      "-ftest-coverage", "--coverage", "-fprofile-", "-fauto-profile", "-fbranch-probabilities",
+      "-fcreate-profile", "-fplugin", "-specs", "--specs", "-fsanitize-blacklist",
+      "-fsanitize-ignorelist", "-fsanitize-coverage-allowlist", "-fsanitize-coverage-ignorelist",
+      "-Xclang", "-frepo", "-ftime-report", "-fmem-report", "-wrapper", "-fsyntax-only",
+      "-fdiagnostics-format=sarif", "-fopt-info", "-MJ", "-ivfsoverlay", "-fcompare-debug",
+      "-fdebug-types-section", "-v", "-###", "--help", "--version", "-fsave-optimization-record",
+      "-foptimization-record-file", "-ftime-trace", "-fdiagnostics-add-output", "-fdiagnostics-set-output");
+
+  private ArgsClassifier() {}
+
+  /**
+   * Classifies {@code compiler args...} run in {@code cwd} with {@code env}.
+   *
+   * @param compiler argv[0], used to tell a C++ driver (g++, clang++) from a C one
+   */
+  public static Classification classify(String compiler, List<String> args, Path cwd, Map<String, String> env) {
+    try {
+      return new Walk(compiler, args, cwd, env).run();
+    } catch (RuntimeException e) {
+      return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, "cannot classify arguments: " + e);
+    }
+  }
+
+  /** True when the driver compiles {@code .c} as C++ (g++, c++, clang++, triple-g++-12). */
+  public static boolean isCxxDriver(String compiler) {
+    String base = compiler.substring(compiler.lastIndexOf('/') + 1);
+    return base.contains("++");
+  }
+
+  private static final class Walk {
+    private final String compiler;
+    private final List<String> args;
+    private final Path cwd;
+    private final Map<String, String> env;
+
+    private final List<KeyArg> keyArgs = new ArrayList<>();
+    private final List<String> cppArgs = new ArrayList<>();
+    private final List<String> inputs = new ArrayList<>();
+    private final List<Language> inputLanguages = new ArrayList<>();
+    private final List<String> includes = new ArrayList<>();
+    private final List<PrefixMap> prefixMaps = new ArrayList<>();
+    private Language xLanguage;
+    private boolean compile;
+    private boolean assembly;
+    private String output;
+    private String depMode;
+    private String depFile;
+    private boolean depFromWp;
+    private boolean depTargetExplicit;
+    private boolean debugInfo;
+    private boolean splitDwarf;
+    private boolean colorExplicit;
+    private boolean nativeCpu;
+    private boolean recordsSwitches;
+
+    Walk(String compiler, List<String> args, Path cwd, Map<String, String> env) {
+      this.compiler = compiler;
+      this.args = args;
+      this.cwd = cwd;
+      this.env = env;
+    }
+
+    Classification run() {
+      List<String> expanded;
+      try {
+        expanded = ResponseFiles.expand(args, cwd);
+      } catch (ResponseFiles.UnreadableException e) {
+        return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, e.getMessage());
+      }
+      for (String var : List.of("DEPENDENCIES_OUTPUT", "SUNPRO_DEPENDENCIES")) {
+        if (env.containsKey(var)) {
+          return new Uncacheable(Counter.UNSUPPORTED_ENVIRONMENT_VARIABLE, var + " is set");
+        }
+      }
+      for (int i = 0; i < expanded.size(); i++) {
+        String a = expanded.get(i);
+        String next = i + 1 < expanded.size() ? expanded.get(i + 1) : null;
+        boolean separate = TAKES_VALUE.contains(a);
+        if (separate && next == null) {
+          return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, a + " is missing its value");
+        }
+        Classification stop = separate ? option(a, next) : single(a);
+        if (stop != null) {
+          return stop;
+        }
+        if (separate) {
+          i++;
+        }
+      }
+      return finish();
+    }
+
+    /** An option with a separate value. Returns non-null to stop with that classification. */
+    private Classification option(String a, String value) {
+      switch (a) {
+        case "-o" -> {
+          output = value;
+          return value.equals("-") ? new Uncacheable(Counter.OUTPUT_TO_STDOUT, "-o -") : null;
+        }
+        case "-MF" -> {
+          depFile = value;
+          return null;
+        }
+        case "-MT", "-MQ" -> {
+          depTargetExplicit = true;
+          keyArgs.add(KeyArg.plain(a));
+          keyArgs.add(KeyArg.plain(value));
+          return null;
+        }
+        case "-x" -> {
+          return language(value);
+        }
+        case "-specs", "-Xclang", "-wrapper", "-aux-info", "-MJ", "-ivfsoverlay" -> {
+          return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
+        }
+        default -> { }
+      }
+      if (a.equals("-include") && Files.exists(resolve(value + ".gch"))) {
+        return new Uncacheable(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, "-include " + value + " has a .gch");
+      }
+      if (a.equals("-include")) {
+        includes.add(value);
+      }
+      if (a.equals("-Xpreprocessor") && value.startsWith("-M")) {
+        return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a + " " + value);
+      }
+      if (a.equals("-Xassembler") && (value.startsWith("-a") || value.startsWith("--MD"))) {
+        return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a + " " + value);
+      }
+      keyArgs.add(KeyArg.plain(a));
+      keyArgs.add(PATH_OPTIONS.contains(a) ? KeyArg.withPath("", value) : KeyArg.plain(value));
+      cppArgs.add(a);
+      cppArgs.add(value);
+      return null;
+    }
+
+    /** An argument that stands alone (a joined option, a flag, or an input file). */
+    private Classification single(String a) {
+      if (a.equals("-") ) {
+        return new Uncacheable(Counter.NO_INPUT_FILE, "source from standard input");
+      }
+      if (!a.startsWith("-") || a.length() == 1) {
+        inputs.add(a);
+        inputLanguages.add(xLanguage != null ? xLanguage : Language.forFileName(a, isCxxDriver(compiler)));
+        return null;
+      }
+      for (String p : UNSUPPORTED_PREFIXES) {
+        if (a.startsWith(p) && !(p.equals("-v") && !a.equals("-v"))) {
+          return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
+        }
+      }
+      switch (a) {
+        case "-c" -> {
+          compile = true;
+          return null;
+        }
+        case "-S" -> {
+          assembly = true;
+          return null;
+        }
+        case "-E", "-M", "-MM" -> {
+          return new Uncacheable(Counter.CALLED_FOR_PREPROCESSING, a);
+        }
+        case "-MD", "-MMD" -> {
+          depMode = a;
+          keyArgs.add(KeyArg.plain(a));
+          return null;
+        }
+        case "-MP", "-MG" -> {
+          keyArgs.add(KeyArg.plain(a));
+          return null;
+        }
+        case "-fpch-preprocess", "-include-pch" -> {
+          return new Uncacheable(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, a);
+        }
+        case "-frecord-gcc-switches" -> recordsSwitches = true;
+        case "-fno-record-gcc-switches" -> recordsSwitches = false;
+        default -> { }
+      }
+      if (a.startsWith("-fmodules") || a.startsWith("-fmodule-")) {
+        return new Uncacheable(Counter.COULD_NOT_USE_MODULES, a);
+      }
+      if (a.startsWith("-o")) {
+        output = a.substring(2);
+        return output.equals("-") ? new Uncacheable(Counter.OUTPUT_TO_STDOUT, a) : null;
+      }
+      if (a.startsWith("-MF")) {
+        depFile = a.substring(3);
+        return null;
+      }
+      if (a.startsWith("-MT") || a.startsWith("-MQ")) {
+        depTargetExplicit = true;
+        keyArgs.add(KeyArg.plain(a));
+        return null;
+      }
+      if (a.startsWith("-x")) {
+        return language(a.substring(2));
+      }
+      if (a.startsWith("-Wp,")) {
+        return wp(a);
+      }
+      if (a.startsWith("-Wa,") && (a.contains(",-a") || a.contains(",--MD") || a.startsWith("-Wa,-a"))) {
+        return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
+      }
+      if (a.startsWith("-g")) {
+        debugOption(a);
+      }
+      if (a.startsWith("-fdiagnostics-color") || a.startsWith("-fno-diagnostics-color")
+          || a.equals("-fcolor-diagnostics") || a.equals("-fno-color-diagnostics")) {
+        colorExplicit = true;
+      }
+      if (a.equals("-march=native") || a.equals("-mtune=native") || a.equals("-mcpu=native")) {
+        nativeCpu = true;
+      }
+      for (String map : List.of("-fdebug-prefix-map=", "-ffile-prefix-map=", "-fmacro-prefix-map=")) {
+        if (a.startsWith(map)) {
+          String spec = a.substring(map.length());
+          int eq = spec.indexOf('=');
+          if (eq < 0) {
+            return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, a + " has no '='");
+          }
+          if (!map.equals("-fmacro-prefix-map=")) {
+            prefixMaps.add(new PrefixMap(spec.substring(0, eq), spec.substring(eq + 1)));
+          }
+          keyArgs.add(new KeyArg(map, spec.substring(0, eq), spec.substring(eq)));
+          cppArgs.add(a);
+          return null;
+        }
+      }
+      for (String p : PATH_OPTIONS) {
+        String joined = p.startsWith("--") ? p + "=" : p;
+        if (a.startsWith(joined) && a.length() > joined.length()) {
+          String value = a.substring(joined.length());
+          if (p.equals("-include") && Files.exists(resolve(value + ".gch"))) {
+            return new Uncacheable(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, a + " has a .gch");
+          }
+          if (p.equals("-include")) {
+            includes.add(value);
+          }
+          keyArgs.add(KeyArg.withPath(joined, value));
+          cppArgs.add(a);
+          return null;
+        }
+      }
+      keyArgs.add(KeyArg.plain(a));
+      cppArgs.add(a);
+      return null;
+    }
+
+    private Classification wp(String a) {
+      String[] items = a.substring(4).split(",", -1);
+      boolean mentionsM = false;
+      for (String item : items) {
+        mentionsM |= item.startsWith("-M");
+      }
+      if (!mentionsM) {
+        keyArgs.add(KeyArg.plain(a));
+        cppArgs.add(a);
+        return null;
+      }
+      if (items.length == 2 && (items[0].equals("-MD") || items[0].equals("-MMD")) && !items[1].isEmpty()) {
+        depMode = items[0];
+        depFile = items[1];
+        depFromWp = true;
+        keyArgs.add(KeyArg.plain("-Wp," + items[0]));
+        return null;
+      }
+      return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
+    }
+
+    private void debugOption(String a) {
+      if (a.equals("-g0") || a.equals("-ggdb0") || a.equals("-gdwarf0")) {
+        debugInfo = false;
+      } else if (a.equals("-gsplit-dwarf")) {
+        splitDwarf = true;
+        debugInfo = true;
+      } else if (a.equals("-gno-split-dwarf")) {
+        splitDwarf = false;
+      } else if (a.equals("-g") || a.matches("-g[123]") || a.startsWith("-ggdb") || a.startsWith("-gdwarf")
+          || a.startsWith("-gstabs") || a.startsWith("-gxcoff") || a.startsWith("-gvms") || a.startsWith("-gbtf")
+          || a.startsWith("-gctf")) {
+        debugInfo = true;
+      }
+    }
+
+    private Classification language(String name) {
+      if (name.equals("none")) {
+        xLanguage = null;
+        return null;
+      }
+      Language l = Language.forXName(name);
+      if (l == null) {
+        Counter reason = name.endsWith("-header") ? Counter.COULD_NOT_USE_PRECOMPILED_HEADER
+            : Counter.UNSUPPORTED_SOURCE_LANGUAGE;
+        return new Uncacheable(reason, "-x " + name);
+      }
+      xLanguage = l;
+      return null;
+    }
+
+    private Classification finish() {
+      if (!compile && !assembly) {
+        return new Uncacheable(Counter.CALLED_FOR_LINK, "no -c or -S");
+      }
+      if (inputs.isEmpty()) {
+        return new Uncacheable(Counter.NO_INPUT_FILE, "no source file");
+      }
+      if (inputs.size() > 1) {
+        return new Uncacheable(Counter.MULTIPLE_SOURCE_FILES, String.join(" ", inputs));
+      }
+      String source = inputs.get(0);
+      Language language = inputLanguages.get(0);
+      if (language == null) {
+        Counter reason = Language.isHeaderName(source) ? Counter.COULD_NOT_USE_PRECOMPILED_HEADER
+            : Counter.UNSUPPORTED_SOURCE_LANGUAGE;
+        return new Uncacheable(reason, source);
+      }
+      String base = baseName(source);
+      if (base.startsWith("conftest.")) {
+        return new Uncacheable(Counter.AUTOCONF_TEST, source);
+      }
+      boolean explicitOutput = output != null;
+      String out = explicitOutput ? output : stripSuffix(base) + (assembly ? ".s" : ".o");
+      if (out.isEmpty() || out.endsWith("/")) {
+        return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, "output path \"" + out + "\"");
+      }
+      Optional<String> dep = Optional.empty();
+      if (depMode != null) {
+        dep = Optional.of(depFile != null ? depFile
+            : explicitOutput ? stripSuffixInName(out) + ".d" : stripSuffix(base) + ".d");
+      }
+      Optional<String> dwo = splitDwarf && debugInfo
+          ? Optional.of(explicitOutput ? stripSuffixInName(out) + ".dwo" : stripSuffix(base) + ".dwo")
+          : Optional.empty();
+      if (dwo.isPresent()) {
+        // The object names its .dwo, so the key must include where it goes.
+        keyArgs.add(KeyArg.plain("-gsplit-dwarf:" + dwo.get()));
+      }
+      if (depFromWp && !depTargetExplicit) {
+        // The preprocessor, not the driver, names the target: after the source, not -o.
+        keyArgs.add(KeyArg.plain("-Wp-target:" + stripSuffix(base) + ".o"));
+      }
+      keyArgs.add(KeyArg.plain(assembly ? "mode:-S" : "mode:-c"));
+      List<String> cpp = new ArrayList<>(cppArgs);
+      cpp.add(source);
+      return new Cacheable(new Invocation(compiler, args, language, source, assembly, out,
+          explicitOutput, dep, depTargetExplicit || depFromWp, dwo, keyArgs, cpp, debugInfo,
+          prefixMaps, colorExplicit, nativeCpu, recordsSwitches));
+    }
+
+    private Path resolve(String p) {
+      try {
+        return cwd.resolve(p);
+      } catch (InvalidPathException e) {
+        return cwd;
+      }
+    }
+  }
+
+  static String baseName(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** foo.c -> foo; foo -> foo (the name only, without a directory). */
+  static String stripSuffix(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
+  }
+
+  /** dir/foo.o -> dir/foo; dir.x/foo -> dir.x/foo. */
+  static String stripSuffixInName(String path) {
+    int slash = path.lastIndexOf('/');
+    int dot = path.lastIndexOf('.');
+    return dot > slash + 1 ? path.substring(0, dot) : path;
+  }
+}

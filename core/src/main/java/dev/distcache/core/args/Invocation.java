@@ -1,0 +1,58 @@
+package dev.distcache.core.args;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A compiler call that distcache can cache: one source, compiled to an object ({@code -c}) or to
+ * assembly ({@code -S}), with every output it will write named.
+ *
+ * @param compiler argv[0] as given
+ * @param args the arguments as given (response files not expanded): what the real compile runs
+ * @param language the source language the driver will use
+ * @param source the source path as given
+ * @param assembly true for {@code -S}
+ * @param output the object (or assembly) path the compiler writes, as the compiler sees it
+ * @param outputExplicit true when {@code -o} named the output
+ * @param depFile the dependency file the compile writes ({@code -MD}, {@code -MMD},
+ *     {@code -Wp,-MD,file}), if any
+ * @param depTargetExplicit true when {@code -MT} or {@code -MQ} names the targets; otherwise the
+ *     dependency file's target is the output path
+ * @param dwoFile the split-DWARF file the compile writes, if any
+ * @param keyArgs the arguments that decide the outputs, without the source, the output and
+ *     dependency-file paths (they are hashed separately or do not matter)
+ * @param preprocessorArgs response-file-expanded arguments for the {@code -E} run that keys the
+ *     compile: the original ones without {@code -c}/{@code -S}, {@code -o} and dependency-file
+ *     options; the source included; {@code -E} not included
+ * @param debugInfo the compile emits debug info, so working directory and file paths reach it
+ * @param prefixMaps debug and file prefix maps, in command-line order
+ * @param colorExplicit the arguments choose diagnostics colour themselves
+ * @param nativeCpu {@code -march=native} or similar: the key must include this machine's CPU
+ * @param recordsSwitches {@code -frecord-gcc-switches}: the command line is stored in the object
+ */
+public record Invocation(
+    String compiler,
+    List<String> args,
+    Language language,
+    String source,
+    boolean assembly,
+    String output,
+    boolean outputExplicit,
+    Optional<String> depFile,
+    boolean depTargetExplicit,
+    Optional<String> dwoFile,
+    List<KeyArg> keyArgs,
+    List<String> preprocessorArgs,
+    boolean debugInfo,
+    List<PrefixMap> prefixMaps,
+    boolean colorExplicit,
+    boolean nativeCpu,
+    boolean recordsSwitches) {
+
+  public Invocation {
+    args = List.copyOf(args);
+    keyArgs = List.copyOf(keyArgs);
+    preprocessorArgs = List.copyOf(preprocessorArgs);
+    prefixMaps = List.copyOf(prefixMaps);
+  }
+}

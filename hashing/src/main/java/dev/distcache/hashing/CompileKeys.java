@@ -1,0 +1,135 @@
+package dev.distcache.hashing;
+
+import dev.distcache.core.args.Invocation;
+import dev.distcache.core.args.KeyArg;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The key of a compile in preprocessor mode: BLAKE3 over the compiler identity, the language, the
+ * arguments that decide the outputs, the environment that does, the working directory where debug
+ * info embeds it, and the preprocessed text.
+ *
+ * <p>Alongside the key comes the exact hash: the same record with nothing made relative under
+ * {@code base_dir}. When a hit's stored exact hash differs from the current one, the result came
+ * from another checkout; its object is still right (only what cannot reach the object was made
+ * relative), but text that names paths (stdout, stderr, dependency file) may not be, and the caller
+ * must check before serving it.
+ */
+public final class CompileKeys {
+  /** Variables that change what the compiler writes (diagnostic language, component lookup, dates). */
+  private static final List<String> LOCALE_VARIABLES = List.of("LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES");
+  private static final List<String> COMPILER_VARIABLES = List.of(
+      "GCC_COMPARE_DEBUG", "COMPILER_PATH", "GCC_EXEC_PREFIX", "SOURCE_DATE_EPOCH", "CPATH",
+      "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH", "GCC_COLORS", "TERM");
+
+  private CompileKeys() {}
+
+  /**
+   * What a key is made of.
+   *
+   * @param text the preprocessed output, or the source bytes for languages not preprocessed
+   * @param baseDir the base_dir setting, empty for none
+   * @param extraFlags arguments distcache adds to the compile (for example a colour flag)
+   * @param cpuSignature this machine's CPU, hashed when the arguments ask for -march=native
+   */
+  public record Inputs(
+      String compilerIdentity, Invocation invocation, Path cwd, Map<String, String> env, byte[] text,
+      String baseDir, boolean hashDir, Set<String> sloppiness, List<String> extraFlags,
+      String cpuSignature) {}
+
+  /** The key, the exact hash (hex), and the record as text when a transcript was asked for. */
+  public record Keys(ResultKey key, String exact, String transcript) {}
+
+  public static Keys compute(Inputs in, boolean keepTranscript) {
+    Pass relative = new Pass(in, true, keepTranscript);
+    byte[] key = relative.digest();
+    String exact = relative.relativized
+        ? HexFormat.of().formatHex(new Pass(in, false, false).digest())
+        : HexFormat.of().formatHex(key);
+    return new Keys(ResultKey.of(key), exact, relative.record.transcript());
+  }
+
+  private static final class Pass {
+    final KeyRecord record;
+    boolean relativized;
+    private final PathPolicy policy;
+    private final boolean mayRelativize;
+
+    Pass(Inputs in, boolean mayRelativize, boolean transcript) {
+      Invocation inv = in.invocation();
+      this.record = KeyRecord.create(transcript);
+      this.policy = new PathPolicy(in.baseDir(), in.cwd(), inv.prefixMaps());
+      this.mayRelativize = mayRelativize && policy.active() && !inv.recordsSwitches();
+      record.field("compiler", in.compilerIdentity());
+      record.field("language", inv.language().gccName());
+      for (KeyArg a : inv.keyArgs()) {
+        record.field("arg", a.hasPath() ? a.option() + relativize(a.path()) + a.tail() : a.text());
+      }
+      for (String f : in.extraFlags()) {
+        record.field("extra-arg", f);
+      }
+      if (!in.sloppiness().contains("locale")) {
+        env(in, LOCALE_VARIABLES);
+      }
+      env(in, COMPILER_VARIABLES);
+      if (inv.nativeCpu()) {
+        record.field("cpu", in.cpuSignature());
+      }
+      String source = inv.source();
+      if (inv.debugInfo()) {
+        // Debug info names the source as given and the working directory, after the prefix maps.
+        record.field("source", policy.map(source));
+        if (in.hashDir()) {
+          record.field("cwd", policy.map(in.cwd().toString()));
+        }
+      } else {
+        record.field("source-name", source.substring(source.lastIndexOf('/') + 1));
+      }
+      record.field("text", text(in));
+    }
+
+    private byte[] text(Inputs in) {
+      Invocation inv = in.invocation();
+      byte[] text = in.text();
+      if (inv.language().preprocessed()) {
+        return text;
+      }
+      if (inv.debugInfo()) {
+        return inv.prefixMaps().isEmpty() ? text : LineMarkers.rewrite(text, policy::map);
+      }
+      if (mayRelativize && !LineMarkers.usesBuiltinFile(text)) {
+        byte[] rewritten = LineMarkers.rewrite(text, this::relativize);
+        return rewritten;
+      }
+      return text;
+    }
+
+    private String relativize(String path) {
+      if (!mayRelativize) {
+        return path;
+      }
+      String r = policy.relativize(path);
+      if (!r.equals(path)) {
+        relativized = true;
+      }
+      return r;
+    }
+
+    private void env(Inputs in, List<String> names) {
+      for (String n : names) {
+        String v = in.env().get(n);
+        if (v != null) {
+          record.field("env", n + "=" + v);
+        }
+      }
+    }
+
+    byte[] digest() {
+      return record.digest();
+    }
+  }
+}

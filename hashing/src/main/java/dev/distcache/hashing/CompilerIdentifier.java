@@ -1,0 +1,102 @@
+package dev.distcache.hashing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Computes a compiler's identity for the key, per {@code compiler_check}: {@code mtime} (path,
+ * size and modification time; the default), {@code content} (a hash of the binary), {@code none},
+ * {@code string:X}, or a command whose output identifies the compiler ({@code %compiler%} is
+ * replaced by its path). Results are cached in memory, keyed by the binary's path, size and times,
+ * so a warm server stats the compiler instead of re-reading or re-running anything. Thread-safe.
+ */
+public final class CompilerIdentifier {
+  private static final long COMMAND_TIMEOUT_SECONDS = 60;
+  private final Map<String, String> cache = new ConcurrentHashMap<>();
+
+  /** The compiler check failed (the command failed, or the binary cannot be read). */
+  public static final class CheckFailedException extends Exception {
+    public CheckFailedException(String message) {
+      super(message);
+    }
+  }
+
+  /** Identity of {@code compiler} (an absolute path), invoked under the name {@code invokedName}. */
+  public String identify(Path compiler, String invokedName, String check, Map<String, String> env)
+      throws CheckFailedException {
+    BasicFileAttributes attrs;
+    Path real;
+    try {
+      real = compiler.toRealPath();
+      attrs = Files.readAttributes(real, BasicFileAttributes.class);
+    } catch (IOException e) {
+      throw new CheckFailedException("cannot stat compiler " + compiler + ": " + e.getMessage());
+    }
+    String stat = real + ":" + attrs.size() + ":" + attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    String name = "name=" + invokedName.substring(invokedName.lastIndexOf('/') + 1) + ";";
+    if (check.equals("mtime")) {
+      return name + "mtime:" + stat;
+    }
+    if (check.equals("none")) {
+      return name + "none";
+    }
+    if (check.startsWith("string:")) {
+      return name + check;
+    }
+    String cacheKey = check + "\0" + stat;
+    String cached = cache.get(cacheKey);
+    if (cached != null) {
+      return name + cached;
+    }
+    String identity = check.equals("content") ? "content:" + contentHash(real) : "command:" + runCheck(check, compiler, env);
+    cache.put(cacheKey, identity);
+    return name + identity;
+  }
+
+  private static String contentHash(Path real) throws CheckFailedException {
+    Blake3 h = new Blake3();
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(real)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        h.update(buf, 0, n);
+      }
+    } catch (IOException e) {
+      throw new CheckFailedException("cannot read compiler " + real + ": " + e.getMessage());
+    }
+    return HexFormat.of().formatHex(h.digest());
+  }
+
+  private static String runCheck(String command, Path compiler, Map<String, String> env)
+      throws CheckFailedException {
+    String cmd = command.replace("%compiler%", compiler.toString());
+    ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", "-c", cmd)).redirectErrorStream(true);
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    try {
+      Process p = pb.start();
+      p.getOutputStream().close();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new CheckFailedException("compiler_check command timed out: " + cmd);
+      }
+      if (p.exitValue() != 0) {
+        throw new CheckFailedException("compiler_check command failed with exit code " + p.exitValue() + ": " + cmd);
+      }
+      return HexFormat.of().formatHex(Blake3.hash(out));
+    } catch (IOException e) {
+      throw new CheckFailedException("cannot run compiler_check command " + cmd + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CheckFailedException("interrupted while running compiler_check command " + cmd);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.distcache.hashing;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A versioned, field-separated record hashed with BLAKE3. Each field is its name, a NUL, its length
+ * as 8 big-endian bytes and its bytes, so no two different field sequences hash alike. With a
+ * transcript, the same fields are also kept as text for {@code DISTCACHE_DEBUG}.
+ */
+public final class KeyRecord {
+  /** Bump when the meaning of any field changes: old results then simply stop matching. */
+  public static final String VERSION = "distcache-key-1";
+
+  private final Blake3 hash = new Blake3();
+  private final StringBuilder transcript;
+
+  private KeyRecord(boolean keepTranscript) {
+    this.transcript = keepTranscript ? new StringBuilder() : null;
+    field("version", VERSION);
+  }
+
+  public static KeyRecord create(boolean keepTranscript) {
+    return new KeyRecord(keepTranscript);
+  }
+
+  public KeyRecord field(String name, String value) {
+    return field(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public KeyRecord field(String name, byte[] value) {
+    return field(name, value, 0, value.length);
+  }
+
+  public KeyRecord field(String name, byte[] value, int off, int len) {
+    hash.update(name).update(new byte[] {0});
+    byte[] n = new byte[8];
+    long l = len;
+    for (int i = 7; i >= 0; i--) {
+      n[i] = (byte) l;
+      l >>>= 8;
+    }
+    hash.update(n).update(value, off, len);
+    if (transcript != null) {
+      transcript.append("### ").append(name).append(" (").append(len).append(" bytes)\n")
+          .append(new String(value, off, len, StandardCharsets.UTF_8)).append('\n');
+    }
+    return this;
+  }
+
+  public byte[] digest() {
+    return hash.digest();
+  }
+
+  /** The fields as text, or null when no transcript was kept. */
+  public String transcript() {
+    return transcript == null ? null : transcript.toString();
+  }
+}

@@ -1,0 +1,105 @@
+package dev.distcache.hashing;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
+
+/**
+ * Rewrites the file names in preprocessor line markers ({@code # 12 "path" 1 3} and
+ * {@code #line 12 "path"}) of preprocessed text. Everything else is kept byte for byte.
+ */
+public final class LineMarkers {
+  private LineMarkers() {}
+
+  /**
+   * Returns the text with each marker's path replaced by {@code rewrite(path)}; returns the same
+   * array when nothing changed.
+   */
+  public static byte[] rewrite(byte[] text, UnaryOperator<String> rewrite) {
+    ByteArrayOutputStream out = null;
+    int copiedTo = 0;
+    int lineStart = 0;
+    while (lineStart < text.length) {
+      int lineEnd = indexOf(text, (byte) '\n', lineStart);
+      if (lineEnd < 0) {
+        lineEnd = text.length;
+      }
+      if (text[lineStart] == '#') {
+        int[] span = pathSpan(text, lineStart, lineEnd);
+        if (span != null) {
+          String path = new String(text, span[0], span[1] - span[0], StandardCharsets.UTF_8);
+          String mapped = rewrite.apply(path);
+          if (!mapped.equals(path)) {
+            if (out == null) {
+              out = new ByteArrayOutputStream(text.length);
+            }
+            out.write(text, copiedTo, span[0] - copiedTo);
+            out.writeBytes(mapped.getBytes(StandardCharsets.UTF_8));
+            copiedTo = span[1];
+          }
+        }
+      }
+      lineStart = lineEnd + 1;
+    }
+    if (out == null) {
+      return text;
+    }
+    out.write(text, copiedTo, text.length - copiedTo);
+    return out.toByteArray();
+  }
+
+  /** The [start, end) of the quoted path in a marker line, or null if the line is not a marker. */
+  private static int[] pathSpan(byte[] t, int start, int end) {
+    int i = start + 1;
+    if (i + 4 <= end && t[i] == 'l' && t[i + 1] == 'i' && t[i + 2] == 'n' && t[i + 3] == 'e') {
+      i += 4;
+    }
+    int spaces = i;
+    while (i < end && (t[i] == ' ' || t[i] == '\t')) {
+      i++;
+    }
+    if (i == spaces) {
+      return null;
+    }
+    int digits = i;
+    while (i < end && t[i] >= '0' && t[i] <= '9') {
+      i++;
+    }
+    if (i == digits || i >= end || t[i] != ' ' || i + 1 >= end || t[i + 1] != '"') {
+      return null;
+    }
+    int pathStart = i + 2;
+    int j = pathStart;
+    while (j < end && t[j] != '"') {
+      if (t[j] == '\\') {
+        j++;
+      }
+      j++;
+    }
+    return j < end ? new int[] {pathStart, j} : null;
+  }
+
+  private static int indexOf(byte[] b, byte c, int from) {
+    for (int i = from; i < b.length; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** True when the text mentions {@code __builtin_FILE}, which reads the marker paths into code. */
+  public static boolean usesBuiltinFile(byte[] text) {
+    byte[] needle = "__builtin_FILE".getBytes(StandardCharsets.US_ASCII);
+    outer:
+    for (int i = 0; i + needle.length <= text.length; i++) {
+      for (int k = 0; k < needle.length; k++) {
+        if (text[i + k] != needle[k]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+}
