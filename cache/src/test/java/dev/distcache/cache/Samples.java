@@ -1,0 +1,37 @@
+package dev.distcache.cache;
+
+import dev.distcache.hashing.Blake3;
+import dev.distcache.hashing.ResultKey;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Random;
+
+/** Keys and results for tests; the same seed always gives the same bytes. */
+final class Samples {
+  private Samples() {}
+
+  static ResultKey key(String name) {
+    return ResultKey.of(Blake3.hash(name.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** A result whose object file is {@code size} incompressible bytes, so its encoded size tracks size. */
+  static CachedResult result(long seed, int size) {
+    byte[] object = new byte[size];
+    new Random(seed).nextBytes(object);
+    return new CachedResult(
+        Map.of(OutputKind.OBJECT, object),
+        new byte[0],
+        ("warning " + seed).getBytes(StandardCharsets.UTF_8),
+        Map.of("seed", Long.toString(seed)));
+  }
+
+  static CachedResult typical() {
+    return new CachedResult(
+        Map.of(
+            OutputKind.OBJECT, "\u007fELF object bytes \0\0\0\0\0\0\0\0\0\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1),
+            OutputKind.DEPENDENCY, "foo.o: foo.c foo.h\n".getBytes(StandardCharsets.UTF_8)),
+        "compiled\n".getBytes(StandardCharsets.UTF_8),
+        "foo.c:3: warning: unused variable 'x'\n".getBytes(StandardCharsets.UTF_8),
+        Map.of("object_path", "foo.o", "note", "gr\u00fc\u00df \uD83D\uDE00"));
+  }
+}
