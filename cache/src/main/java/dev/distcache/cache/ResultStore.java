@@ -1,0 +1,76 @@
+package dev.distcache.cache;
+
+import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.ResultKey;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The local cache: compile results by key, kept within a size and a file-count limit by evicting
+ * the least recently used, and the statistics counters that describe its use.
+ *
+ * <p>{@code @ThreadSafe}: every method may be called from any number of threads at once. Every
+ * method except {@link #close} throws {@link IllegalStateException} ("store is closed") after
+ * close, and {@link StoreException} when the underlying storage fails (for example, the disk is
+ * full).
+ */
+public interface ResultStore extends AutoCloseable {
+  /**
+   * Returns the result stored under {@code key} and marks it as just used; empty on a miss. A
+   * stored value that fails its checksum or cannot be decoded is removed, counted as {@link
+   * Counter#CORRUPT_CACHE_ENTRY} and reported as a miss.
+   */
+  Optional<CachedResult> get(ResultKey key);
+
+  /**
+   * Stores {@code result} under {@code key}, replacing any earlier result, then evicts least
+   * recently used results (never this one) until the store is within its limits.
+   *
+   * @return false, storing nothing, if the encoded result alone is larger than the size limit
+   * @throws IllegalArgumentException if {@link EntryCodec#encode} rejects the result
+   */
+  boolean put(ResultKey key, CachedResult result);
+
+  /** Removes the result stored under {@code key}; false if there was none. */
+  boolean remove(ResultKey key);
+
+  /**
+   * Sets the limits that {@link #put} and {@link #cleanup} evict down to; 0 means unlimited. A
+   * lower limit evicts nothing by itself.
+   *
+   * @throws IllegalArgumentException if either limit is negative
+   */
+  void setLimits(long maxSizeBytes, long maxFiles);
+
+  /** Evicts least recently used results until the store is within its limits. */
+  CleanupReport cleanup();
+
+  /** Evicts every result whose last use is more than {@code age} before now. */
+  CleanupReport evictOlderThan(Duration age);
+
+  /** Removes every result; counters other than the size and file totals are kept. */
+  CleanupReport clear();
+
+  /** The sum of the encoded sizes of all stored results, in bytes. */
+  long totalSize();
+
+  /** The number of stored results. */
+  long fileCount();
+
+  /** Adds one to {@code counter}. */
+  void increment(Counter counter);
+
+  /** Adds {@code delta} (which may be negative) to {@code counter}. */
+  void add(Counter counter, long delta);
+
+  /** Every counter that has a value, including those zeroed by {@link #zeroCounters}. */
+  Map<Counter, Long> counters();
+
+  /** Sets every counter to zero and {@link Counter#STATS_ZEROED_TIMESTAMP} to now in epoch seconds. */
+  void zeroCounters();
+
+  /** Releases the store; idempotent. Waits for calls in progress to finish. */
+  @Override
+  void close();
+}

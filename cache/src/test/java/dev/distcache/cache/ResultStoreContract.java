@@ -1,0 +1,397 @@
+package dev.distcache.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.ResultKey;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What every {@link ResultStore} must do; one subclass per implementation. */
+abstract class ResultStoreContract {
+  private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+
+  @TempDir Path dir;
+  final MutableClock clock = new MutableClock(START);
+  ResultStore store;
+
+  /** The totals recomputed from what the store actually holds. */
+  record Totals(long sizeBytes, long files) {}
+
+  protected abstract ResultStore open(Path dir, InstantSource clock);
+
+  /** Changes one byte of the value stored under {@code key} in the closed store at {@code dir}. */
+  protected abstract void damageStoredValue(Path dir, ResultKey key);
+
+  /** Recounts the store from its stored values, failing if its index disagrees with them. */
+  protected abstract Totals recount(ResultStore store);
+
+  @BeforeEach
+  void openStore() {
+    store = open(dir, clock);
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  private void reopen() {
+    store.close();
+    store = open(dir, clock);
+  }
+
+  private static long encodedSize(String name, CachedResult result) {
+    return EntryCodec.encode(Samples.key(name), result).length;
+  }
+
+  private void put(String name, CachedResult result) {
+    assertTrue(store.put(Samples.key(name), result), "put " + name);
+  }
+
+  private boolean has(String name) {
+    return store.get(Samples.key(name)).isPresent();
+  }
+
+  private void tick() {
+    clock.advance(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void get_afterPut_returnsEqualResult() {
+    put("a", Samples.typical());
+    assertEquals(Optional.of(Samples.typical()), store.get(Samples.key("a")));
+  }
+
+  @Test
+  void get_whenNothingStored_isEmpty() {
+    assertEquals(Optional.empty(), store.get(Samples.key("a")));
+  }
+
+  @Test
+  void put_addsEncodedSizeAndOneFileToTotals() {
+    put("a", Samples.result(1, 1000));
+    put("b", Samples.result(2, 3000));
+    assertEquals(encodedSize("a", Samples.result(1, 1000)) + encodedSize("b", Samples.result(2, 3000)), store.totalSize());
+    assertEquals(2, store.fileCount());
+  }
+
+  @Test
+  void put_whenReplacing_servesTheNewResultAndCountsOnlyItsSize() {
+    put("a", Samples.result(1, 5000));
+    put("a", Samples.result(2, 700));
+    assertEquals(Optional.of(Samples.result(2, 700)), store.get(Samples.key("a")));
+    assertEquals(encodedSize("a", Samples.result(2, 700)), store.totalSize());
+    assertEquals(1, store.fileCount());
+    assertEquals(new Totals(store.totalSize(), 1), recount(store));
+  }
+
+  @Test
+  void remove_deletesTheResultAndSubtractsItFromTotals() {
+    put("a", Samples.result(1, 1000));
+    put("b", Samples.result(2, 2000));
+    assertTrue(store.remove(Samples.key("a")));
+    assertFalse(has("a"));
+    assertEquals(encodedSize("b", Samples.result(2, 2000)), store.totalSize());
+    assertEquals(1, store.fileCount());
+  }
+
+  @Test
+  void remove_whenNothingStored_returnsFalse() {
+    assertFalse(store.remove(Samples.key("a")));
+    assertEquals(0, store.fileCount());
+  }
+
+  @Test
+  void put_whenOverMaxSize_evictsLeastRecentlyUsedFirst() {
+    put("a", Samples.result(1, 1000));
+    tick();
+    put("b", Samples.result(2, 1000));
+    tick();
+    put("c", Samples.result(3, 1000));
+    tick();
+    assertTrue(has("a"));
+    tick();
+    long oneEntry = encodedSize("d", Samples.result(4, 1000));
+    store.setLimits(3 * oneEntry, 0);
+    put("d", Samples.result(4, 1000));
+    assertFalse(has("b"), "b was used least recently");
+    assertTrue(has("a") && has("c") && has("d"));
+    assertEquals(3 * oneEntry, store.totalSize());
+    assertEquals(1, store.counters().get(Counter.CLEANUPS_PERFORMED));
+  }
+
+  @Test
+  void put_whenOverMaxFiles_evictsLeastRecentlyUsedDownToTheLimit() {
+    for (int i = 0; i < 5; i++) {
+      put("k" + i, Samples.result(i, 10));
+      tick();
+    }
+    store.setLimits(0, 2);
+    put("k5", Samples.result(5, 10));
+    assertEquals(2, store.fileCount());
+    assertTrue(has("k4") && has("k5"));
+    assertEquals(new Totals(store.totalSize(), 2), recount(store));
+  }
+
+  @Test
+  void put_whenEveryResultWasUsedAtTheSameInstant_keepsTheResultJustPut() {
+    store.setLimits(0, 1);
+    for (int i = 0; i < 10; i++) {
+      put("k" + i, Samples.result(i, 10));
+      assertTrue(has("k" + i), "k" + i);
+      assertEquals(1, store.fileCount());
+    }
+  }
+
+  @Test
+  void put_whenEncodedResultAloneIsLargerThanMaxSize_isRefusedAndStoresNothing() {
+    put("a", Samples.result(1, 100));
+    long before = store.totalSize();
+    store.setLimits(encodedSize("b", Samples.result(2, 2000)) - 1, 0);
+    assertFalse(store.put(Samples.key("b"), Samples.result(2, 2000)));
+    assertFalse(has("b"));
+    assertTrue(has("a"), "a refused put evicts nothing");
+    assertEquals(before, store.totalSize());
+  }
+
+  @Test
+  void setLimits_whenLowered_evictsNothingUntilCleanup() {
+    for (int i = 0; i < 4; i++) {
+      put("k" + i, Samples.result(i, 500));
+      tick();
+    }
+    long oneEntry = encodedSize("k0", Samples.result(0, 500));
+    store.setLimits(oneEntry, 0);
+    assertEquals(4, store.fileCount());
+    CleanupReport report = store.cleanup();
+    assertEquals(new CleanupReport(3, 3 * oneEntry), report);
+    assertEquals(1, store.fileCount());
+    assertTrue(has("k3"));
+    assertEquals(1, store.counters().get(Counter.CLEANUPS_PERFORMED));
+  }
+
+  @Test
+  void cleanup_whenWithinLimits_removesNothingAndCountsNoCleanup() {
+    put("a", Samples.result(1, 100));
+    store.setLimits(1 << 20, 10);
+    assertEquals(new CleanupReport(0, 0), store.cleanup());
+    assertEquals(1, store.fileCount());
+    assertEquals(0L, store.counters().getOrDefault(Counter.CLEANUPS_PERFORMED, 0L));
+  }
+
+  @Test
+  void setLimits_whenNegative_throwsIllegalArgument() {
+    assertThrows(IllegalArgumentException.class, () -> store.setLimits(-1, 0));
+    assertThrows(IllegalArgumentException.class, () -> store.setLimits(0, -1));
+  }
+
+  @Test
+  void evictOlderThan_removesOnlyResultsLastUsedBeforeTheCutoff() {
+    put("a", Samples.result(1, 100));
+    put("b", Samples.result(2, 200));
+    clock.advance(Duration.ofHours(1));
+    assertTrue(has("a"));
+    put("c", Samples.result(3, 300));
+    clock.advance(Duration.ofMinutes(30));
+    CleanupReport report = store.evictOlderThan(Duration.ofMinutes(45));
+    assertEquals(new CleanupReport(1, encodedSize("b", Samples.result(2, 200))), report);
+    assertFalse(has("b"));
+    assertTrue(has("a") && has("c"));
+    assertEquals(2, store.fileCount());
+    assertEquals(1, store.counters().get(Counter.CLEANUPS_PERFORMED));
+  }
+
+  @Test
+  void evictOlderThan_anAgeBeyondTheEpoch_removesNothing() {
+    put("a", Samples.result(1, 100));
+    assertEquals(new CleanupReport(0, 0), store.evictOlderThan(Duration.ofDays(365L * 1_000_000)));
+    assertTrue(has("a"));
+  }
+
+  @Test
+  void clear_removesEveryResultAndKeepsOtherCounters() {
+    put("a", Samples.result(1, 100));
+    put("b", Samples.result(2, 100));
+    store.add(Counter.DIRECT_CACHE_HIT, 7);
+    long size = store.totalSize();
+    assertEquals(new CleanupReport(2, size), store.clear());
+    assertFalse(has("a") || has("b"));
+    assertEquals(0, store.totalSize());
+    assertEquals(0, store.fileCount());
+    assertEquals(7, store.counters().get(Counter.DIRECT_CACHE_HIT));
+    assertEquals(new Totals(0, 0), recount(store));
+    put("a", Samples.result(1, 100));
+    assertTrue(has("a"));
+  }
+
+  @Test
+  void counters_afterIncrementAndAdd_holdTheirSums() {
+    store.increment(Counter.LOCAL_STORAGE_HIT);
+    store.increment(Counter.LOCAL_STORAGE_HIT);
+    store.add(Counter.CACHE_MISS, 40);
+    store.add(Counter.CACHE_MISS, 2);
+    Map<Counter, Long> counters = store.counters();
+    assertEquals(2, counters.get(Counter.LOCAL_STORAGE_HIT));
+    assertEquals(42, counters.get(Counter.CACHE_MISS));
+    assertFalse(counters.containsKey(Counter.COMPILE_FAILED));
+  }
+
+  @Test
+  void add_negativeDelta_subtracts() {
+    store.add(Counter.CACHE_MISS, 5);
+    store.add(Counter.CACHE_MISS, -3);
+    assertEquals(2, store.counters().get(Counter.CACHE_MISS));
+    store.add(Counter.CACHE_MISS, -2);
+    assertEquals(0, store.counters().get(Counter.CACHE_MISS));
+  }
+
+  @Test
+  void zeroCounters_zeroesEveryCounterStampsTheTimeAndKeepsTotals() {
+    put("a", Samples.result(1, 100));
+    long size = store.totalSize();
+    store.add(Counter.CACHE_MISS, 5);
+    store.increment(Counter.COMPILE_FAILED);
+    clock.advance(Duration.ofSeconds(90));
+    store.zeroCounters();
+    Map<Counter, Long> counters = store.counters();
+    assertEquals(0, counters.get(Counter.CACHE_MISS));
+    assertEquals(0, counters.get(Counter.COMPILE_FAILED));
+    assertEquals(START.getEpochSecond() + 90, counters.get(Counter.STATS_ZEROED_TIMESTAMP));
+    assertEquals(size, store.totalSize());
+    assertEquals(1, store.fileCount());
+    store.increment(Counter.CACHE_MISS);
+    assertEquals(1, store.counters().get(Counter.CACHE_MISS));
+  }
+
+  @Test
+  void get_whenEntryCorrupted_removesItCountsItAndReportsMiss() {
+    put("a", Samples.result(1, 1000));
+    put("b", Samples.result(2, 1000));
+    store.close();
+    damageStoredValue(dir, Samples.key("a"));
+    store = open(dir, clock);
+    assertEquals(Optional.empty(), store.get(Samples.key("a")));
+    assertEquals(1, store.fileCount());
+    assertEquals(encodedSize("b", Samples.result(2, 1000)), store.totalSize());
+    assertEquals(1, store.counters().get(Counter.CORRUPT_CACHE_ENTRY));
+    assertEquals(Optional.empty(), store.get(Samples.key("a")));
+    assertEquals(1, store.counters().get(Counter.CORRUPT_CACHE_ENTRY), "a removed value is not counted again");
+    assertEquals(new Totals(store.totalSize(), 1), recount(store));
+    put("a", Samples.result(1, 1000));
+    assertEquals(Optional.of(Samples.result(1, 1000)), store.get(Samples.key("a")));
+  }
+
+  @Test
+  void reopen_keepsResultsTotalsCountersAndUseOrder() {
+    put("a", Samples.result(1, 100));
+    tick();
+    put("b", Samples.result(2, 100));
+    tick();
+    assertTrue(has("a"));
+    store.add(Counter.CACHE_MISS, 3);
+    long size = store.totalSize();
+    reopen();
+    assertEquals(size, store.totalSize());
+    assertEquals(2, store.fileCount());
+    assertEquals(3, store.counters().get(Counter.CACHE_MISS));
+    store.setLimits(0, 1);
+    store.cleanup();
+    assertTrue(has("a"), "a was used after b before the restart");
+    assertFalse(has("b"));
+  }
+
+  @Test
+  void methods_afterClose_throwIllegalState() {
+    store.close();
+    ResultKey key = Samples.key("a");
+    List<Executable> calls = List.of(
+        () -> store.get(key),
+        () -> store.put(key, Samples.typical()),
+        () -> store.remove(key),
+        () -> store.setLimits(1, 1),
+        store::cleanup,
+        () -> store.evictOlderThan(Duration.ZERO),
+        store::clear,
+        store::totalSize,
+        store::fileCount,
+        () -> store.increment(Counter.CACHE_MISS),
+        () -> store.add(Counter.CACHE_MISS, 1),
+        store::counters,
+        store::zeroCounters);
+    for (Executable call : calls) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, call);
+      assertEquals("store is closed", e.getMessage());
+    }
+  }
+
+  @Test
+  void close_twice_isHarmless() {
+    store.close();
+    store.close();
+  }
+
+  @Test
+  void open_whenAnotherStoreHasTheDirectoryOpen_failsNamingAnotherServer() {
+    StoreException e = assertThrows(StoreException.class, () -> open(dir, clock).close());
+    assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("another distcache server is probably running"), e.getMessage());
+    put("a", Samples.typical());
+    assertTrue(has("a"), "the first store still works");
+  }
+
+  @Test
+  void concurrentPutsGetsAndRemoves_keepTotalsEqualToARecount() throws Exception {
+    store.setLimits(96 * 1024, 24);
+    Map<ResultKey, Set<CachedResult>> everPut = new ConcurrentHashMap<>();
+    List<Future<?>> workers = new ArrayList<>();
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int t = 0; t < 16; t++) {
+        long seed = t;
+        workers.add(threads.submit(() -> {
+          Random random = new Random(seed);
+          for (int i = 0; i < 150; i++) {
+            ResultKey key = Samples.key("k" + random.nextInt(40));
+            int action = random.nextInt(10);
+            if (action < 5) {
+              CachedResult result = Samples.result(random.nextLong(), random.nextInt(8192));
+              everPut.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(result);
+              assertTrue(store.put(key, result));
+            } else if (action < 9) {
+              store.get(key).ifPresent(r -> assertTrue(everPut.get(key).contains(r), "served a result never put"));
+            } else {
+              store.remove(key);
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> worker : workers) {
+        worker.get();
+      }
+    }
+    assertEquals(new Totals(store.totalSize(), store.fileCount()), recount(store));
+    assertTrue(store.fileCount() <= 24, "files " + store.fileCount());
+    assertTrue(store.totalSize() <= 96 * 1024, "size " + store.totalSize());
+  }
+}

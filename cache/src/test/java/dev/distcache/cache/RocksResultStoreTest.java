@@ -1,0 +1,102 @@
+package dev.distcache.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.ResultKey;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RocksResultStoreTest extends ResultStoreContract {
+  @Override
+  protected ResultStore open(Path dir, InstantSource clock) {
+    return RocksResultStore.open(dir, clock);
+  }
+
+  @Override
+  protected void damageStoredValue(Path dir, ResultKey key) {
+    byte[] value = RawStore.get(dir, StoreSchema.RESULTS, key.bytes());
+    value[value.length / 2] ^= 0x20;
+    RawStore.put(dir, StoreSchema.RESULTS, key.bytes(), value);
+  }
+
+  @Override
+  protected Totals recount(ResultStore store) {
+    RocksResultStore.Recount recount = ((RocksResultStore) store).recount();
+    assertEquals(List.of(), recount.indexProblems());
+    return new Totals(recount.sizeBytes(), recount.files());
+  }
+
+  @Test
+  void storedValue_isTheEntryCodecEncodingUnderTheResultsFamily() throws Exception {
+    store.put(Samples.key("a"), Samples.typical());
+    store.close();
+    byte[] raw = RawStore.get(dir, StoreSchema.RESULTS, Samples.key("a").bytes());
+    assertEquals(Samples.typical(), EntryCodec.decode(Samples.key("a"), raw));
+  }
+
+  @Test
+  void counters_areStoredAsLittleEndianUint64_andNegativeDeltasWrapAround() {
+    store.add(Counter.CACHE_MISS, 1);
+    store.add(Counter.CACHE_MISS, -2);
+    assertEquals(-1L, store.counters().get(Counter.CACHE_MISS));
+    store.close();
+    byte[] raw = RawStore.get(dir, StoreSchema.STATS, Counter.CACHE_MISS.id().getBytes(StandardCharsets.UTF_8));
+    assertArrayEquals(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1}, raw);
+    store = open(dir, clock);
+    store.add(Counter.CACHE_MISS, 3);
+    assertEquals(2L, store.counters().get(Counter.CACHE_MISS));
+  }
+
+  @Test
+  void get_whenValueWasCopiedFromAnotherKey_removesItAndReportsMiss() {
+    store.put(Samples.key("a"), Samples.result(1, 500));
+    store.put(Samples.key("b"), Samples.result(2, 500));
+    store.close();
+    byte[] valueOfA = RawStore.get(dir, StoreSchema.RESULTS, Samples.key("a").bytes());
+    RawStore.put(dir, StoreSchema.RESULTS, Samples.key("b").bytes(), valueOfA);
+    store = open(dir, clock);
+    assertEquals(Optional.empty(), store.get(Samples.key("b")));
+    assertEquals(1, store.counters().get(Counter.CORRUPT_CACHE_ENTRY));
+    assertEquals(1, store.fileCount());
+    assertEquals(new Totals(store.totalSize(), 1), recount(store));
+  }
+
+  @Test
+  void open_whenAnotherProcessHoldsTheStore_failsNamingAnotherServer() throws Exception {
+    store.close();
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process holder = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), HoldStore.class.getName(), dir.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+      assertEquals("open 0", out.readLine());
+      StoreException e = assertThrows(StoreException.class, () -> RocksResultStore.open(dir, clock));
+      assertEquals("cannot open the distcache store at " + dir
+          + ": it is locked; another distcache server is probably running with this cache directory", e.getMessage());
+    } finally {
+      holder.getOutputStream().close();
+      assertEquals(0, holder.waitFor());
+    }
+    store = open(dir, clock);
+    assertEquals(0, store.fileCount());
+  }
+
+  @Test
+  void open_whenPathIsAFile_failsNamingThePath() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+    StoreException e = assertThrows(StoreException.class, () -> RocksResultStore.open(file, clock));
+    assertEquals("cannot create the distcache store directory " + file + ": " + file + " exists and is not a directory", e.getMessage());
+  }
+}
