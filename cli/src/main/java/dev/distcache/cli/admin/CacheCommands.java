@@ -1,0 +1,54 @@
+package dev.distcache.cli.admin;
+
+import dev.distcache.core.config.Values;
+import java.io.IOException;
+import java.io.PrintWriter;
+
+/** The options that ask the server about its cache or change it: statistics, zeroing, clearing and eviction. */
+final class CacheCommands {
+  private final AdminContext context;
+  private final PrintWriter out;
+
+  CacheCommands(AdminContext context, PrintWriter out) {
+    this.context = context;
+    this.out = out;
+  }
+
+  void showStats(boolean verbose) throws IOException, AdminException {
+    out.print(StatsSummary.format(stats(), verbose));
+  }
+
+  void printStats() throws IOException, AdminException {
+    out.print(MachineStats.format(stats()));
+  }
+
+  void zeroStats() throws IOException, AdminException {
+    context.request("zero");
+    out.println("Statistics zeroed");
+  }
+
+  void clear() throws IOException, AdminException {
+    context.request("clear");
+    out.println("Cleared cache");
+  }
+
+  void cleanup() throws IOException, AdminException {
+    out.println("Cleaned up cache: " + removed(context.request("cleanup")));
+  }
+
+  void evictOlderThan(long seconds) throws IOException, AdminException {
+    String reply = context.request("evict-older-than", Long.toString(seconds));
+    out.println("Evicted results unused for " + seconds + " s: " + removed(reply));
+  }
+
+  private KeyValues stats() throws IOException, AdminException {
+    return KeyValues.parse(context.request("stats"));
+  }
+
+  private static String removed(String reply) throws AdminException {
+    KeyValues removed = KeyValues.parse(reply);
+    long files = removed.number("removed_files");
+    return "removed " + files + (files == 1 ? " file" : " files")
+        + " (" + Values.formatSize(removed.number("removed_bytes")) + ")";
+  }
+}

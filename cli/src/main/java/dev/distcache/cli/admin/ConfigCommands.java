@@ -1,0 +1,65 @@
+package dev.distcache.cli.admin;
+
+import dev.distcache.core.config.Config;
+import dev.distcache.core.config.ConfigException;
+import dev.distcache.core.config.ConfigKey;
+import dev.distcache.core.config.Values;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Comparator;
+
+/** The options that read or write the configuration: {@code -p}, {@code -k}, {@code -o}, {@code -M} and {@code -F}. */
+final class ConfigCommands {
+  private final AdminContext context;
+  private final PrintWriter out;
+
+  ConfigCommands(AdminContext context, PrintWriter out) {
+    this.context = context;
+    this.out = out;
+  }
+
+  void setMaxSize(String size) throws ConfigException {
+    write(ConfigKey.MAX_SIZE, size);
+    out.println("Set cache size limit to " + (Values.parseSize(size) == 0 ? "unlimited" : size));
+  }
+
+  void setMaxFiles(String files) throws ConfigException {
+    write(ConfigKey.MAX_FILES, files);
+    out.println("Set cache files limit to " + (Long.parseLong(files) == 0 ? "unlimited" : files));
+  }
+
+  /** Prints {@code (origin) key = value} for every key, sorted by key, as ccache's {@code -p} does. */
+  void showConfig() throws ConfigException {
+    Config config = context.config();
+    ConfigKey[] keys = ConfigKey.values();
+    Arrays.sort(keys, Comparator.comparing(ConfigKey::key));
+    for (ConfigKey k : keys) {
+      Config.Setting s = config.setting(k);
+      out.println("(" + s.origin() + ") " + k.key() + " = " + s.value());
+    }
+  }
+
+  void getConfig(String key) throws ConfigException {
+    out.println(context.config().get(byName(key)));
+  }
+
+  void setConfig(String assignment) throws ConfigException {
+    int eq = assignment.indexOf('=');
+    if (eq < 0) {
+      throw new ConfigException("missing equal sign in \"" + assignment + "\" (expected KEY=VALUE)");
+    }
+    write(byName(assignment.substring(0, eq).trim()), assignment.substring(eq + 1));
+  }
+
+  private void write(ConfigKey key, String value) throws ConfigException {
+    Config.writeSetting(context.layout().configFile(), key, value);
+  }
+
+  private static ConfigKey byName(String key) throws ConfigException {
+    ConfigKey k = ConfigKey.byKey(key);
+    if (k == null) {
+      throw new ConfigException("unknown configuration key \"" + key + "\"");
+    }
+    return k;
+  }
+}

@@ -1,0 +1,136 @@
+package dev.distcache.cli.admin;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The top command: ccache's options, run in the order given (so {@code -s -z} shows the counters
+ * before zeroing them, as ccache does), plus the {@code server} and {@code install-masquerade}
+ * subcommands.
+ */
+@Command(name = "distcache", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    sortOptions = false, usageHelpAutoWidth = true,
+    subcommands = {ServerCommand.class, InstallMasqueradeCommand.class, HelpCommand.class},
+    customSynopsis = {
+        "distcache [OPTION]...",
+        "       distcache COMMAND [ARG]...",
+        "       distcache COMPILER [COMPILER OPTION]...",
+        "       COMPILER [COMPILER OPTION]...   (through install-masquerade links)"},
+    description = {"", "A caching compiler front end. Options are run in the order given."},
+    optionListHeading = "%nOptions:%n", commandListHeading = "%nCommands:%n")
+final class DistcacheCommand implements Callable<Integer> {
+  /** One requested option, run after the whole command line has parsed. */
+  @FunctionalInterface
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  @Spec
+  private CommandSpec spec;
+
+  private final AdminContext context;
+  /** Filled while parsing: each action option is a setter method, which picocli calls in command-line order. */
+  private final List<Action> actions = new ArrayList<>();
+
+  @Option(names = {"-v", "--verbose"}, order = 2, description = "With -s: also list every nonzero uncacheable and error counter.")
+  private boolean verbose;
+
+  DistcacheCommand(AdminContext context) {
+    this.context = context;
+  }
+
+  AdminContext context() {
+    return context;
+  }
+
+  @Option(names = {"-s", "--show-stats"}, order = 1, description = "Show a summary of the statistics counters.")
+  void showStats(boolean requested) {
+    actions.add(() -> cache().showStats(verbose));
+  }
+
+  @Option(names = "--print-stats", order = 3, description = "Print every statistics counter as \"id<TAB>value\", for scripts.")
+  void printStats(boolean requested) {
+    actions.add(() -> cache().printStats());
+  }
+
+  @Option(names = {"-z", "--zero-stats"}, order = 4, description = "Zero the statistics counters.")
+  void zeroStats(boolean requested) {
+    actions.add(() -> cache().zeroStats());
+  }
+
+  @Option(names = {"-C", "--clear"}, order = 6, description = "Remove every cached result.")
+  void clear(boolean requested) {
+    actions.add(() -> cache().clear());
+  }
+
+  @Option(names = {"-c", "--cleanup"}, order = 5, description = "Evict results until the cache is within its size and file limits.")
+  void cleanup(boolean requested) {
+    actions.add(() -> cache().cleanup());
+  }
+
+  @Option(names = "--evict-older-than", order = 7, paramLabel = "AGE", converter = ValueConverters.Age.class,
+      description = "Remove results unused for AGE: a number of days, or of seconds with the suffix s (2d, 3600s).")
+  void evictOlderThan(long seconds) {
+    actions.add(() -> cache().evictOlderThan(seconds));
+  }
+
+  @Option(names = {"-M", "--max-size"}, order = 8, paramLabel = "SIZE", converter = ValueConverters.Size.class,
+      description = "Set the cache size limit in the configuration file (10G, 500Mi; 0 means no limit).")
+  void maxSize(String size) {
+    actions.add(() -> config().setMaxSize(size));
+  }
+
+  @Option(names = {"-F", "--max-files"}, order = 9, paramLabel = "NUMBER", converter = ValueConverters.FileCount.class,
+      description = "Set the limit on cached files in the configuration file (0 means no limit).")
+  void maxFiles(String files) {
+    actions.add(() -> config().setMaxFiles(files));
+  }
+
+  @Option(names = {"-p", "--show-config"}, order = 10, description = "Show every setting with where its value comes from.")
+  void showConfig(boolean requested) {
+    actions.add(() -> config().showConfig());
+  }
+
+  @Option(names = {"-k", "--get-config"}, order = 11, paramLabel = "KEY", description = "Print the value of the setting KEY.")
+  void getConfig(String key) {
+    actions.add(() -> config().getConfig(key));
+  }
+
+  @Option(names = {"-o", "--set-config"}, order = 12, paramLabel = "KEY=VALUE",
+      description = "Set KEY to VALUE in the configuration file; may be given more than once.")
+  void setConfig(String assignment) {
+    actions.add(() -> config().setConfig(assignment));
+  }
+
+  /** Runs the requested options in order; with none, prints the usage, as ccache does. */
+  @Override
+  public Integer call() throws Exception {
+    if (actions.isEmpty()) {
+      spec.commandLine().usage(out());
+      return 0;
+    }
+    for (Action action : actions) {
+      action.run();
+    }
+    return 0;
+  }
+
+  private CacheCommands cache() {
+    return new CacheCommands(context, out());
+  }
+
+  private ConfigCommands config() {
+    return new ConfigCommands(context, out());
+  }
+
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+}

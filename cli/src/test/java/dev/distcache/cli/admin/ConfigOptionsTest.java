@@ -1,0 +1,115 @@
+package dev.distcache.cli.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigOptionsTest {
+  @TempDir
+  Path cacheDir;
+
+  private Path configFile() {
+    return cacheDir.resolve("distcache.conf");
+  }
+
+  private AdminRun run(String... args) {
+    return AdminRun.run(new FakeChannel(), cacheDir, args);
+  }
+
+  @Test
+  void maxSize_writesTheConfigFileAndShowConfigShowsItWithTheFileAsOrigin() throws IOException {
+    AdminRun set = run("-M", "10G");
+    AdminRun show = run("-p");
+
+    assertEquals(0, set.exitCode(), set.err());
+    assertEquals("Set cache size limit to 10G\n", set.out());
+    assertEquals(List.of("max_size = 10G"), Files.readAllLines(configFile()));
+    assertTrue(show.out().contains("(" + configFile() + ") max_size = 10G\n"), show.out());
+    assertTrue(show.out().contains("(default) max_files = 0\n"), show.out());
+  }
+
+  @Test
+  void maxSizeZero_meansUnlimited() {
+    assertEquals("Set cache size limit to unlimited\n", run("--max-size", "0").out());
+  }
+
+  @Test
+  void maxSize_withAnInvalidSize_isAUsageErrorAndWritesNothing() {
+    AdminRun run = run("-M", "lots");
+
+    assertEquals(2, run.exitCode());
+    assertFalse(Files.exists(configFile()));
+  }
+
+  @Test
+  void maxFiles_writesTheConfigFile() throws IOException {
+    AdminRun run = run("-F", "5000");
+
+    assertEquals("Set cache files limit to 5000\n", run.out());
+    assertEquals(List.of("max_files = 5000"), Files.readAllLines(configFile()));
+    assertEquals(2, run("-F", "-3").exitCode());
+  }
+
+  @Test
+  void showConfig_listsEveryKeySortedWithItsOrigin() {
+    AdminRun run = AdminRun.run(new FakeChannel(),
+        Map.of("DISTCACHE_DIR", cacheDir.toString(), "DISTCACHE_MAXFILES", "7"), "--show-config");
+
+    List<String> lines = run.out().lines().toList();
+    assertEquals("(default) base_dir = ", lines.get(0));
+    assertTrue(lines.contains("(environment) max_files = 7"), run.out());
+    assertEquals(lines.stream().sorted((a, b) -> a.substring(a.indexOf(')')).compareTo(b.substring(b.indexOf(')')))).toList(),
+        lines);
+  }
+
+  @Test
+  void setConfig_canBeRepeatedAndGetConfigReadsTheValuesBack() {
+    AdminRun set = run("-o", "max_size=2Gi", "-o", "sloppiness=time_macros");
+
+    assertEquals(0, set.exitCode(), set.err());
+    assertEquals("2Gi\n", run("-k", "max_size").out());
+    assertEquals("time_macros\n", run("--get-config", "sloppiness").out());
+  }
+
+  @Test
+  void setConfig_rejectsAnUnknownKeyWithExit1() {
+    AdminRun run = run("-o", "max_sise=5G");
+
+    assertEquals(1, run.exitCode());
+    assertEquals("distcache: error: unknown configuration key \"max_sise\"\n", run.err());
+    assertFalse(Files.exists(configFile()));
+  }
+
+  @Test
+  void setConfig_rejectsAnInvalidSizeWithExit1() {
+    AdminRun run = run("-o", "max_size=big");
+
+    assertEquals(1, run.exitCode());
+    assertTrue(run.err().startsWith("distcache: error: ") && run.err().contains("invalid size: \"big\""), run.err());
+    assertFalse(Files.exists(configFile()));
+  }
+
+  @Test
+  void setConfig_withoutAnEqualSign_exits1() {
+    AdminRun run = run("-o", "max_size");
+
+    assertEquals(1, run.exitCode());
+    assertEquals("distcache: error: missing equal sign in \"max_size\" (expected KEY=VALUE)\n", run.err());
+  }
+
+  @Test
+  void getConfig_ofAnUnknownKey_exits1() {
+    AdminRun run = run("-k", "colour");
+
+    assertEquals(1, run.exitCode());
+    assertEquals("distcache: error: unknown configuration key \"colour\"\n", run.err());
+  }
+}

@@ -1,0 +1,134 @@
+package dev.distcache.cli.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MasqueradeInstallerTest {
+  @TempDir
+  Path tmp;
+
+  private Path launcher;
+  private Path bin1;
+  private Path bin2;
+  private Path masq;
+
+  @BeforeEach
+  void fakeSystem() throws IOException {
+    launcher = executable(tmp.resolve("home/bin/distcache"));
+    bin1 = Files.createDirectories(tmp.resolve("bin1"));
+    bin2 = Files.createDirectories(tmp.resolve("bin2"));
+    masq = tmp.resolve("masq");
+    for (String name : List.of("gcc", "g++", "cc", "gcc-ar", "gcc-nm-12", "x86_64-linux-gnu-gcc-12",
+        "x86_64-linux-gnu-gcc-nm", "x86_64-linux-gnu-gcc-ranlib", "ld", "clang-format-18")) {
+      executable(bin1.resolve(name));
+    }
+    Files.writeString(bin1.resolve("clang++"), "not executable");
+    Files.createSymbolicLink(bin1.resolve("c++"), launcher);
+    executable(bin2.resolve("clang-18"));
+    executable(bin2.resolve("aarch64-linux-gnu-g++"));
+    Files.createSymbolicLink(bin2.resolve("gcc-13"), bin1.resolve("gcc"));
+  }
+
+  private static Path executable(Path file) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "#!/bin/sh\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return file;
+  }
+
+  private MasqueradeInstaller installer(Path... path) {
+    return new MasqueradeInstaller(launcher, List.of(path));
+  }
+
+  @Test
+  void install_linksEveryCompilerOnThePathToTheLauncherAndSkipsOtherTools() throws Exception {
+    MasqueradeInstaller.Outcome outcome = installer(bin1, bin2).install(masq);
+
+    Path target = launcher.toRealPath();
+    List<String> names = List.of("aarch64-linux-gnu-g++", "cc", "clang-18", "g++", "gcc", "gcc-13", "x86_64-linux-gnu-gcc-12");
+    assertEquals(names.stream().map(n -> n + " -> " + target).toList(), outcome.created());
+    assertEquals(List.of(), outcome.warnings());
+    try (var links = Files.list(masq)) {
+      assertEquals(names, links.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    for (String name : names) {
+      assertEquals(target, Files.readSymbolicLink(masq.resolve(name)));
+    }
+  }
+
+  @Test
+  void install_skipsTheMasqueradeDirectoryItselfAndNamesThatAreDistcache() throws Exception {
+    executable(masq.resolve("clang-19"));
+
+    MasqueradeInstaller.Outcome outcome = installer(masq, bin1).install(masq);
+
+    assertFalse(outcome.created().stream().anyMatch(l -> l.startsWith("clang-19 ")), "found in DIR itself");
+    assertFalse(outcome.created().stream().anyMatch(l -> l.startsWith("c++ ")), "c++ on PATH is distcache");
+    assertFalse(outcome.created().stream().anyMatch(l -> l.startsWith("clang++ ")), "not executable");
+  }
+
+  @Test
+  void install_leavesItsOwnLinksQuietlyAndForeignFilesWithAWarning() throws Exception {
+    Files.createDirectories(masq);
+    Files.createSymbolicLink(masq.resolve("gcc"), launcher);
+    Files.writeString(masq.resolve("cc"), "mine");
+    Files.createSymbolicLink(masq.resolve("g++"), bin1.resolve("g++"));
+
+    MasqueradeInstaller.Outcome outcome = installer(bin1).install(masq);
+
+    assertEquals(List.of("x86_64-linux-gnu-gcc-12 -> " + launcher.toRealPath()), outcome.created());
+    assertEquals(2, outcome.warnings().size(), outcome.warnings().toString());
+    assertTrue(outcome.warnings().get(0).startsWith("leaving " + masq.resolve("cc") + " alone"), outcome.warnings().get(0));
+    assertTrue(outcome.warnings().get(1).startsWith("leaving " + masq.resolve("g++") + " alone"));
+    assertEquals("mine", Files.readString(masq.resolve("cc")));
+    assertEquals(bin1.resolve("g++"), Files.readSymbolicLink(masq.resolve("g++")));
+  }
+
+  @Test
+  void install_runTwice_createsNothingTheSecondTime() throws Exception {
+    installer(bin1, bin2).install(masq);
+
+    MasqueradeInstaller.Outcome again = installer(bin1, bin2).install(masq);
+
+    assertEquals(List.of(), again.created());
+    assertEquals(List.of(), again.warnings());
+  }
+
+  @Test
+  void splitPath_dropsEmptyEntries() {
+    assertEquals(List.of(Path.of("/usr/bin"), Path.of("/bin")), MasqueradeInstaller.splitPath("/usr/bin::/bin:"));
+  }
+
+  @Test
+  void installMasqueradeCommand_printsEachLinkAndThePathHint() throws Exception {
+    String previous = System.getProperty("distcache.home");
+    System.setProperty("distcache.home", tmp.resolve("home").toString());
+    try {
+      AdminRun run = AdminRun.run(new FakeChannel(),
+          Map.of("DISTCACHE_DIR", tmp.resolve("cache").toString(), "PATH", bin2.toString()),
+          "install-masquerade", masq.toString());
+
+      assertEquals(0, run.exitCode(), run.err());
+      Path target = launcher.toRealPath();
+      assertEquals("aarch64-linux-gnu-g++ -> " + target + "\nclang-18 -> " + target + "\ngcc-13 -> " + target + "\n"
+          + "Put " + masq + " first in PATH to compile through distcache.\n", run.out());
+    } finally {
+      if (previous == null) {
+        System.clearProperty("distcache.home");
+      } else {
+        System.setProperty("distcache.home", previous);
+      }
+    }
+  }
+}
