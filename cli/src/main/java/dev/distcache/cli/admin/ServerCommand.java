@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
     description = "Start, stop or query the local distcache server of the cache directory.")
 final class ServerCommand {
   private static final String NONE_RUNNING = "no distcache server is running";
+  private static final long STOP_TIMEOUT_SECONDS = 60;
 
   @ParentCommand
   private DistcacheCommand parent;
@@ -27,10 +28,29 @@ final class ServerCommand {
     return 0;
   }
 
+  /** Stops the server and returns once it has exited, so its store and lock are free. */
   @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the server if it is running.")
   int stop() throws IOException, AdminException {
-    String reply = parent.context().requestIfRunning("shutdown");
-    out().println(reply == null ? NONE_RUNNING : "distcache server stopped");
+    String status = parent.context().requestIfRunning("status");
+    String reply = status == null ? null : parent.context().requestIfRunning("shutdown");
+    if (reply == null) {
+      out().println(NONE_RUNNING);
+      return 0;
+    }
+    long pid = Long.parseLong(KeyValues.parse(status).text("pid"));
+    java.util.Optional<ProcessHandle> server = ProcessHandle.of(pid);
+    if (server.isPresent()) {
+      try {
+        server.get().onExit().get(STOP_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new AdminException("the distcache server (pid " + pid + ") did not stop within "
+            + STOP_TIMEOUT_SECONDS + " s");
+      } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        Thread.currentThread().interrupt();
+        throw new AdminException("interrupted while waiting for the distcache server to stop");
+      }
+    }
+    out().println("distcache server stopped");
     return 0;
   }
 

@@ -55,6 +55,7 @@ public final class ServerConnection {
   }
 
   /** Starts a server for the cache directory unless one is running; returns when it listens. */
+  @SuppressWarnings("try") // the lock is held for the block's duration, never read
   public static void start(CacheLayout layout, Launcher launcher) throws IOException {
     if (launcher.home() == null) {
       throw new IOException("distcache.home is not set; run distcache through bin/distcache");

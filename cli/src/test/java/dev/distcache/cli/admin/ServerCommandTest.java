@@ -38,12 +38,15 @@ class ServerCommandTest {
   }
 
   @Test
-  void stop_sendsShutdown() {
-    FakeChannel channel = new FakeChannel().answering("shutdown", "");
+  void stop_sendsShutdown_andReturnsOnceTheServerHasExited() throws Exception {
+    Process exited = new ProcessBuilder("true").start();
+    exited.waitFor();
+    FakeChannel channel = new FakeChannel().answering("status", "pid\t" + exited.pid() + "\n")
+        .answering("shutdown", "");
 
     AdminRun run = AdminRun.run(channel, cacheDir, "server", "stop");
 
-    assertEquals(List.of(List.of("shutdown")), channel.sent);
+    assertEquals(List.of(List.of("status"), List.of("shutdown")), channel.sent);
     assertEquals("distcache server stopped\n", run.out());
   }
 

@@ -1,0 +1,108 @@
+package dev.distcache.daemon.compile;
+
+import dev.distcache.cache.CachedResult;
+import dev.distcache.cache.OutputKind;
+import dev.distcache.core.args.Invocation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a compile's outputs into a stored result, and a stored result back into output files. A
+ * stored result is served only when every file it writes is exactly what the compiler would write
+ * for this invocation; otherwise the caller treats the lookup as a miss.
+ */
+final class HitWriter {
+  static final String META_EXACT = "exact";
+  static final String META_DEP_TARGET = "dep_target";
+
+  private HitWriter() {}
+
+  /** Why a stored result cannot be served here. */
+  static final class NotServableException extends Exception {
+    NotServableException(String message) {
+      super(message);
+    }
+  }
+
+  /** The files to write for {@code inv}, or why the result cannot be used for it. */
+  static Map<Path, byte[]> filesFor(CachedResult r, Invocation inv, Path cwd, String exact, String baseDir)
+      throws NotServableException {
+    boolean sameOrigin = exact.equals(r.meta().get(META_EXACT));
+    if (!sameOrigin && (r.stdout().length > 0 || r.stderr().length > 0)) {
+      throw new NotServableException("stored output names paths of another checkout");
+    }
+    Map<Path, byte[]> files = new HashMap<>();
+    byte[] object = r.file(inv.assembly() ? OutputKind.ASSEMBLY : OutputKind.OBJECT);
+    if (object == null) {
+      throw new NotServableException("stored result has no " + (inv.assembly() ? "assembly" : "object"));
+    }
+    files.put(cwd.resolve(inv.output()), object);
+    if (inv.depFile().isPresent()) {
+      byte[] dep = r.file(OutputKind.DEPENDENCY);
+      if (dep == null) {
+        throw new NotServableException("stored result has no dependency file");
+      }
+      if (!sameOrigin && !baseDir.isEmpty() && new String(dep, StandardCharsets.UTF_8).contains(baseDir)) {
+        throw new NotServableException("stored dependency file names paths of another checkout");
+      }
+      if (!inv.depTargetExplicit()) {
+        String stored = r.meta().getOrDefault(META_DEP_TARGET, "");
+        String wanted = DepFiles.quote(inv.output());
+        if (!stored.equals(wanted)) {
+          dep = DepFiles.retarget(dep, stored, wanted);
+          if (dep == null) {
+            throw new NotServableException("stored dependency file does not start with its target");
+          }
+        }
+      }
+      files.put(cwd.resolve(inv.depFile().get()), dep);
+    }
+    if (inv.dwoFile().isPresent()) {
+      byte[] dwo = r.file(OutputKind.SPLIT_DWARF);
+      if (dwo == null) {
+        throw new NotServableException("stored result has no .dwo");
+      }
+      files.put(cwd.resolve(inv.dwoFile().get()), dwo);
+    }
+    return files;
+  }
+
+  static void write(Map<Path, byte[]> files, int umask) throws IOException {
+    for (Map.Entry<Path, byte[]> f : files.entrySet()) {
+      OutputFiles.write(f.getKey(), f.getValue(), umask);
+    }
+  }
+
+  /** Reads what a successful compile wrote; empty when an expected output is missing or empty. */
+  static Optional<CachedResult> capture(Invocation inv, Path cwd, ProcessRunner.Exec exec, String exact)
+      throws IOException {
+    Map<OutputKind, byte[]> files = new HashMap<>();
+    Path out = cwd.resolve(inv.output());
+    if (!java.nio.file.Files.isRegularFile(out) || java.nio.file.Files.size(out) == 0) {
+      return Optional.empty();
+    }
+    files.put(inv.assembly() ? OutputKind.ASSEMBLY : OutputKind.OBJECT, java.nio.file.Files.readAllBytes(out));
+    Map<String, String> meta = new HashMap<>();
+    meta.put(META_EXACT, exact);
+    if (inv.depFile().isPresent()) {
+      Path dep = cwd.resolve(inv.depFile().get());
+      if (!java.nio.file.Files.isRegularFile(dep)) {
+        return Optional.empty();
+      }
+      files.put(OutputKind.DEPENDENCY, java.nio.file.Files.readAllBytes(dep));
+      meta.put(META_DEP_TARGET, DepFiles.quote(inv.output()));
+    }
+    if (inv.dwoFile().isPresent()) {
+      Path dwo = cwd.resolve(inv.dwoFile().get());
+      if (!java.nio.file.Files.isRegularFile(dwo)) {
+        return Optional.empty();
+      }
+      files.put(OutputKind.SPLIT_DWARF, java.nio.file.Files.readAllBytes(dwo));
+    }
+    return Optional.of(new CachedResult(files, exec.stdout(), exec.stderr(), meta));
+  }
+}

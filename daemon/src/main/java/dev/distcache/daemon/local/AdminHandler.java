@@ -1,0 +1,90 @@
+package dev.distcache.daemon.local;
+
+import dev.distcache.cache.CleanupReport;
+import dev.distcache.cache.ResultStore;
+import dev.distcache.core.CacheLayout;
+import dev.distcache.core.config.Config;
+import dev.distcache.core.config.ConfigException;
+import dev.distcache.core.stats.Counter;
+import dev.distcache.core.wire.Reply;
+import dev.distcache.core.wire.Request;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Answers administration requests (docs/client-protocol.md) from the store. */
+final class AdminHandler {
+  private final CacheLayout layout;
+  private final ResultStore store;
+  private final long startedMillis = System.currentTimeMillis();
+  private final Runnable shutdown;
+
+  AdminHandler(CacheLayout layout, ResultStore store, Runnable shutdown) {
+    this.layout = layout;
+    this.store = store;
+    this.shutdown = shutdown;
+  }
+
+  Reply handle(Request req) {
+    List<String> words = req.argv();
+    if (words.isEmpty()) {
+      return Reply.failed("empty administration request");
+    }
+    Config config;
+    try {
+      config = Config.load(layout, req.env());
+    } catch (ConfigException e) {
+      return Reply.failed(e.getMessage());
+    }
+    StringBuilder out = new StringBuilder();
+    switch (words.get(0)) {
+      case "stats" -> {
+        Map<Counter, Long> counters = store.counters();
+        for (Counter c : Counter.values()) {
+          line(out, c.id(), counters.getOrDefault(c, 0L));
+        }
+        line(out, "cache_size_bytes", store.totalSize());
+        line(out, "files_in_cache", store.fileCount());
+        line(out, "max_size", config.maxSize());
+        line(out, "max_files", config.maxFiles());
+        line(out, "cache_dir", layout.cacheDir());
+      }
+      case "zero" -> store.zeroCounters();
+      case "clear" -> report(out, store.clear());
+      case "cleanup" -> {
+        store.setLimits(config.maxSize(), config.maxFiles());
+        report(out, store.cleanup());
+      }
+      case "evict-older-than" -> {
+        long seconds;
+        try {
+          seconds = Long.parseLong(words.size() > 1 ? words.get(1) : "");
+        } catch (NumberFormatException e) {
+          return Reply.failed("evict-older-than needs a number of seconds");
+        }
+        report(out, store.evictOlderThan(Duration.ofSeconds(seconds)));
+      }
+      case "status" -> {
+        line(out, "pid", ProcessHandle.current().pid());
+        line(out, "cache_dir", layout.cacheDir());
+        line(out, "socket", layout.socket());
+        line(out, "uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000);
+      }
+      case "shutdown" -> Thread.ofPlatform().start(shutdown);
+      default -> {
+        return Reply.failed("unknown administration request \"" + words.get(0) + "\"");
+      }
+    }
+    return Reply.result(0, out.toString().getBytes(StandardCharsets.UTF_8), new byte[0]);
+  }
+
+  private static void report(StringBuilder out, CleanupReport r) {
+    line(out, "removed_files", r.removedFiles());
+    line(out, "removed_bytes", r.removedBytes());
+  }
+
+  private static void line(StringBuilder out, String key, Object value) {
+    out.append(key).append('\t').append(value).append('\n');
+  }
+}

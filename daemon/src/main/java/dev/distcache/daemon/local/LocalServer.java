@@ -1,0 +1,214 @@
+package dev.distcache.daemon.local;
+
+import dev.distcache.cache.ResultStore;
+import dev.distcache.cache.RocksResultStore;
+import dev.distcache.core.CacheLayout;
+import dev.distcache.core.compiler.CompilerLocator;
+import dev.distcache.core.wire.ProtocolException;
+import dev.distcache.core.wire.Reply;
+import dev.distcache.core.wire.Request;
+import dev.distcache.daemon.compile.CompilePipeline;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.InstantSource;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+/**
+ * The local cache server of one cache directory: owns the store, listens on the Unix socket, and
+ * serves compiles and administration for its own user only.
+ *
+ * <p>Concurrency: one platform thread accepts; each connection is served on its own virtual
+ * thread, which may block on the compiler processes it runs and on the store's write lock (see
+ * RocksResultStore). A watchdog thread shuts the server down after {@code idle_timeout} with no
+ * connection in progress. {@link #close} runs once: it stops accepting, waits (bounded) for
+ * connections in progress, then closes the store, removes the socket and releases the lock, in
+ * that order.
+ */
+public final class LocalServer implements AutoCloseable {
+  private static final long DRAIN_MILLIS = 30_000;
+
+  private final CacheLayout layout;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final ResultStore store;
+  private final ServerSocketChannel server;
+  private final CompilePipeline pipeline;
+  private final AdminHandler admin;
+  private final UserPrincipal owner;
+  private final AtomicInteger active = new AtomicInteger();
+  private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Object done = new Object();
+
+  /** Another server already holds the cache directory. */
+  public static final class AlreadyRunningException extends IOException {
+    AlreadyRunningException(Path dir) {
+      super("a distcache server is already running for " + dir);
+    }
+  }
+
+  private LocalServer(CacheLayout layout, FileChannel lockChannel, FileLock lock, ResultStore store,
+      ServerSocketChannel server, Set<Path> selves, int serverUmask) throws IOException {
+    this.layout = layout;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.store = store;
+    this.server = server;
+    this.pipeline = new CompilePipeline(layout, store, new CompilerLocator(selves), serverUmask);
+    this.admin = new AdminHandler(layout, store, this::close);
+    this.owner = Files.getOwner(layout.serverLock());
+  }
+
+  /** Takes the directory's lock, opens the store and starts listening. */
+  public static LocalServer start(CacheLayout layout, Set<Path> selves, int serverUmask) throws IOException {
+    Files.createDirectories(layout.cacheDir());
+    FileChannel lockChannel = FileChannel.open(layout.serverLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = lockChannel.tryLock();
+    if (lock == null) {
+      lockChannel.close();
+      throw new AlreadyRunningException(layout.cacheDir());
+    }
+    ResultStore store = null;
+    try {
+      store = RocksResultStore.open(layout.storeDir(), InstantSource.system());
+      Path socket = layout.socket();
+      Files.createDirectories(socket.getParent());
+      Files.deleteIfExists(socket); // stale: whoever made it no longer holds the lock
+      ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      server.bind(UnixDomainSocketAddress.of(socket));
+      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+      return new LocalServer(layout, lockChannel, lock, store, server, selves, serverUmask);
+    } catch (IOException | RuntimeException e) {
+      if (store != null) {
+        store.close();
+      }
+      lock.release();
+      lockChannel.close();
+      throw e;
+    }
+  }
+
+  /** Accepts connections until closed; returns when the server has shut down. */
+  public void serve(long idleTimeoutSeconds) {
+    Thread.ofPlatform().daemon().name("distcache-idle").start(() -> watchIdle(idleTimeoutSeconds));
+    while (!closed.get()) {
+      SocketChannel ch;
+      try {
+        ch = server.accept();
+      } catch (IOException e) {
+        break; // closed
+      }
+      active.incrementAndGet();
+      lastActivity.set(System.nanoTime());
+      Thread.ofVirtual().start(() -> {
+        try {
+          serveConnection(ch);
+        } finally {
+          lastActivity.set(System.nanoTime());
+          active.decrementAndGet();
+        }
+      });
+    }
+    synchronized (done) {
+      while (!lockReleased) {
+        try {
+          done.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private volatile boolean lockReleased;
+
+  private void serveConnection(SocketChannel ch) {
+    try (ch) {
+      UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+      if (!peer.user().getName().equals(owner.getName())) {
+        System.err.println("distcache server: refused a connection from user " + peer.user().getName());
+        return;
+      }
+      DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
+      Request req = Request.readFrom(in);
+      Reply reply = req.mode() == Request.Mode.COMPILE ? pipeline.handle(req) : admin.handle(req);
+      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
+      reply.writeTo(out);
+    } catch (java.io.EOFException e) {
+      // A client probing whether the server listens connects and hangs up; nothing to do.
+    } catch (ProtocolException e) {
+      System.err.println("distcache server: dropped a malformed request: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      // The client went away or the store failed; the client compiles by itself.
+      System.err.println("distcache server: connection failed: " + e);
+    }
+  }
+
+  private void watchIdle(long idleTimeoutSeconds) {
+    long idleNanos = idleTimeoutSeconds * 1_000_000_000L;
+    while (!closed.get()) {
+      try {
+        Thread.sleep(Math.min(1000, Math.max(50, idleTimeoutSeconds * 250)));
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (idleTimeoutSeconds > 0 && active.get() == 0 && System.nanoTime() - lastActivity.get() > idleNanos) {
+        close();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      server.close();
+    } catch (IOException ignored) {
+      // Already closed.
+    }
+    long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000L;
+    while (active.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    store.close();
+    try {
+      Files.deleteIfExists(layout.socket());
+      lock.release();
+      lockChannel.close();
+    } catch (IOException ignored) {
+      // The process is about to exit; the kernel drops the lock anyway.
+    }
+    synchronized (done) {
+      lockReleased = true;
+      done.notifyAll();
+    }
+  }
+}

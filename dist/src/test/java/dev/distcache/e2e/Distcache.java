@@ -1,0 +1,121 @@
+package dev.distcache.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * bin/distcache with a cache directory of its own, as a user runs it. Closing it stops the server
+ * that its commands started (tests start and stop their own servers).
+ */
+final class Distcache implements AutoCloseable {
+  static final Path ROOT = Path.of(System.getProperty("distcache.root", "..")).toAbsolutePath().normalize();
+  static final Path LAUNCHER = ROOT.resolve("bin/distcache");
+
+  final Path cacheDir;
+  final Map<String, String> env = new HashMap<>();
+
+  Distcache(Path cacheDir) {
+    this.cacheDir = cacheDir;
+    System.getenv().forEach((k, v) -> {
+      if (!k.startsWith("DISTCACHE_") && !k.startsWith("CCACHE_")) {
+        env.put(k, v);
+      }
+    });
+    env.put("DISTCACHE_DIR", cacheDir.toString());
+    env.put("LC_ALL", "C");
+  }
+
+  Distcache with(String key, String value) {
+    env.put(key, value);
+    return this;
+  }
+
+  /** {@code distcache args...} in {@code cwd}. */
+  Run run(Path cwd, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(LAUNCHER.toString());
+    cmd.addAll(List.of(args));
+    return Processes.run(cwd, env, cmd);
+  }
+
+  /** Any program with this cache's environment (for masquerade links, make, configure). */
+  Run exec(Path cwd, String... cmd) {
+    return Processes.run(cwd, env, List.of(cmd));
+  }
+
+  /** The real compiler run directly, with the same environment but no distcache involved. */
+  Run direct(Path cwd, String... cmd) {
+    Map<String, String> plain = new HashMap<>(env);
+    plain.keySet().removeIf(k -> k.startsWith("DISTCACHE_"));
+    return Processes.run(cwd, plain, List.of(cmd));
+  }
+
+  /** Counters from {@code --print-stats}, by ccache id. */
+  Map<String, Long> stats() {
+    Run r = run(cacheDir.getParent(), "--print-stats").ok();
+    Map<String, Long> out = new HashMap<>();
+    for (String line : r.out().split("\n")) {
+      String[] kv = line.split("\t");
+      if (kv.length == 2) {
+        try {
+          out.put(kv[0], Long.parseLong(kv[1].trim()));
+        } catch (NumberFormatException e) {
+          // Not a number (none expected); ignore.
+        }
+      }
+    }
+    return out;
+  }
+
+  long stat(String id) {
+    return stats().getOrDefault(id, 0L);
+  }
+
+  /** The running server's pid, from {@code server status}. */
+  Optional<Long> serverPid() {
+    Run r = run(cacheDir.getParent(), "server", "status");
+    for (String line : r.out().split("\n")) {
+      String[] kv = line.split("[\t =:]+");
+      if (kv.length >= 2 && kv[0].equals("pid")) {
+        return Optional.of(Long.parseLong(kv[1].trim()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    Optional<Long> pid = serverPid();
+    run(cacheDir.getParent(), "server", "stop");
+    pid.flatMap(ProcessHandle::of).ifPresent(h -> {
+      try {
+        h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        h.destroyForcibly();
+      }
+    });
+  }
+
+  static void write(Path file, String text) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package dev.distcache.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local server's life: start-up races, parallel builds, crashes, idling, bad peers, masquerade. */
+class ServerLifecycleTest {
+  @TempDir Path tmp;
+  Distcache dc;
+
+  @BeforeEach
+  void setUp() {
+    dc = new Distcache(tmp.resolve("cache"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    dc.close();
+  }
+
+  @Test
+  void parallelMakeOfHundredsOfFiles_concurrentFirstUseStartsOneServer_andSecondBuildIsAllHits() {
+    Path proj = tmp.resolve("proj");
+    int n = 240;
+    GeneratedProject.create(proj, n);
+    String cc = "CC=" + Distcache.LAUNCHER + " gcc";
+    dc.exec(proj, "make", "-s", "-j32", cc).ok();
+    assertEquals(1, serverProcesses(), "exactly one server for the cache directory");
+    assertEquals(n, dc.stat("cache_miss"));
+    Map<String, byte[]> first = GeneratedProject.objects(proj);
+    dc.exec(proj, "make", "-s", "clean").ok();
+    dc.exec(proj, "make", "-s", "-j32", cc).ok();
+    assertEquals(n, dc.stat("preprocessed_cache_hit"));
+    Map<String, byte[]> second = GeneratedProject.objects(proj);
+    dc.exec(proj, "make", "-s", "clean").ok();
+    dc.direct(proj, "make", "-s", "-j4", "CC=gcc").ok();
+    assertSameFiles(GeneratedProject.objects(proj), first);
+    assertSameFiles(GeneratedProject.objects(proj), second);
+  }
+
+  @Test
+  void serverKilledMidBuild_buildStillSucceedsWithCorrectObjects() throws Exception {
+    Path proj = tmp.resolve("proj");
+    GeneratedProject.create(proj, 150);
+    dc.run(tmp, "server", "start").ok();
+    long pid = dc.serverPid().orElseThrow();
+    ProcessBuilder pb = new ProcessBuilder("make", "-s", "-j4", "CC=" + Distcache.LAUNCHER + " gcc")
+        .directory(proj.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("make.log").toFile());
+    pb.environment().clear();
+    pb.environment().putAll(dc.env);
+    Process make = pb.start();
+    waitFor(() -> Files.exists(proj.resolve("obj")) && count(proj.resolve("obj")) >= 20, 120);
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+    assertTrue(make.waitFor(300, TimeUnit.SECONDS), "make finished");
+    assertEquals(0, make.exitValue(), Files.readString(tmp.resolve("make.log")));
+    Map<String, byte[]> built = GeneratedProject.objects(proj);
+    assertEquals(300, built.size());
+    dc.exec(proj, "make", "-s", "clean").ok();
+    dc.direct(proj, "make", "-s", "-j4", "CC=gcc").ok();
+    assertSameFiles(GeneratedProject.objects(proj), built);
+  }
+
+  @Test
+  void serverExitsAfterIdleTimeout() throws Exception {
+    Distcache.write(tmp.resolve("i.c"), "int i;\n");
+    dc.with("DISTCACHE_IDLE_TIMEOUT", "2").run(tmp, "gcc", "-c", "i.c").ok();
+    long pid = dc.serverPid().orElseThrow();
+    ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+    h.onExit().get(60, TimeUnit.SECONDS);
+    assertFalse(h.isAlive());
+    assertFalse(Files.exists(dc.cacheDir.resolve("server.sock")));
+  }
+
+  @Test
+  void serverCannotStart_compileStillSucceedsWithTheRealCompiler() {
+    Distcache.write(tmp.resolve("blocker"), "a file where the cache directory should be\n");
+    Distcache broken = new Distcache(tmp.resolve("blocker/cache"));
+    Distcache.write(tmp.resolve("u.c"), "int u(void) { return 1; }\n");
+    Run r = broken.run(tmp, "gcc", "-Wall", "-c", "u.c", "-o", "u1.o");
+    Run direct = broken.direct(tmp, "gcc", "-Wall", "-c", "u.c", "-o", "u2.o");
+    assertEquals(0, r.exitCode(), r.err());
+    assertArrayEquals(direct.stderr(), r.stderr());
+    assertArrayEquals(Distcache.read(tmp.resolve("u2.o")), Distcache.read(tmp.resolve("u1.o")));
+  }
+
+  @Test
+  void malformedAndTruncatedRequests_areDropped_andTheServerKeepsServing() throws Exception {
+    Distcache.write(tmp.resolve("g.c"), "int g;\n");
+    dc.run(tmp, "gcc", "-c", "g.c").ok();
+    Path socket = dc.cacheDir.resolve("server.sock");
+    List<byte[]> garbage = List.of(
+        "garbage that is no frame at all".getBytes(),
+        new byte[] {'D', 'C', 'S', '1', 0, 0, 0, 1, 'M', 'O', 'D', 'E', 0, 0, 0, 1, 'C', 'W', 'D', ' ', 0x7f, -1, -1, -1},
+        new byte[] {'D', 'C', 'S', '1', 0, 0, 0, 1, 'M', 'O', 'D', 'E', 0, 0, 0, 1, 'C', 'W', 'D', ' ', 0, 0, 0, 100, 'x'},
+        new byte[] {'D', 'C', 'S', '1', 0, 0, 0, 9},
+        new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+    for (byte[] g : garbage) {
+      try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        ch.write(ByteBuffer.wrap(g));
+        ch.shutdownOutput();
+        ByteBuffer reply = ByteBuffer.allocate(64);
+        assertEquals(-1, ch.read(reply), "the server closes a malformed request without answering");
+      }
+    }
+    long pid = dc.serverPid().orElseThrow();
+    dc.run(tmp, "gcc", "-c", "g.c", "-o", "g2.o").ok();
+    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(pid, dc.serverPid().orElseThrow(), "the same server kept serving");
+  }
+
+  @Test
+  void masquerade_findsTheRealCompilerAfterItsOwnDirectory_andHits() throws IOException {
+    Path masq = tmp.resolve("masq");
+    Files.createDirectories(masq);
+    for (String name : List.of("gcc", "cc", "g++")) {
+      Files.createSymbolicLink(masq.resolve(name), Distcache.LAUNCHER);
+    }
+    dc.with("PATH", masq + ":" + dc.env.get("PATH"));
+    Distcache.write(tmp.resolve("m.c"), "int m(void) { return 2; }\n");
+    dc.exec(tmp, "gcc", "-c", "m.c", "-o", "m1.o").ok();
+    dc.exec(tmp, "cc", "-c", "m.c", "-o", "m2.o").ok();
+    dc.exec(tmp, masq.resolve("gcc").toString(), "-c", "m.c", "-o", "m3.o").ok();
+    dc.direct(tmp, "/usr/bin/gcc", "-c", "m.c", "-o", "direct.o").ok();
+    byte[] direct = Distcache.read(tmp.resolve("direct.o"));
+    for (String o : List.of("m1.o", "m2.o", "m3.o")) {
+      assertArrayEquals(direct, Distcache.read(tmp.resolve(o)), o);
+    }
+    assertEquals(1, dc.stat("preprocessed_cache_hit"), "gcc twice hits once; cc is keyed as another name");
+  }
+
+  @Test
+  void masqueradeWithOnlyDistcacheOnPath_failsClearly_withoutLooping() throws IOException {
+    Path masq = tmp.resolve("masq");
+    Files.createDirectories(masq);
+    Files.createSymbolicLink(masq.resolve("gcc"), Distcache.LAUNCHER);
+    dc.with("PATH", masq.toString());
+    Distcache.write(tmp.resolve("x.c"), "int x;\n");
+    Run r = dc.exec(tmp, masq.resolve("gcc").toString(), "-c", "x.c");
+    assertNotEquals(0, r.exitCode());
+    assertTrue(r.err().contains("cannot find the real compiler \"gcc\""), r.err());
+    assertFalse(r.err().contains("Exception"), r.err());
+  }
+
+  private long serverProcesses() {
+    String needle = "LocalServerMain " + dc.cacheDir;
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.endsWith(needle)).orElse(false))
+        .count();
+  }
+
+  private static void assertSameFiles(Map<String, byte[]> expected, Map<String, byte[]> actual) {
+    assertEquals(expected.keySet(), actual.keySet());
+    for (Map.Entry<String, byte[]> e : expected.entrySet()) {
+      assertArrayEquals(e.getValue(), actual.get(e.getKey()), e.getKey());
+    }
+  }
+
+  private static long count(Path dir) {
+    try (var s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".o")).count();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + seconds + " s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+}
