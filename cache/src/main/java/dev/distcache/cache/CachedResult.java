@@ -63,6 +63,15 @@ public final class CachedResult {
     return Arrays.equals(stdout, r.stdout) && Arrays.equals(stderr, r.stderr) && meta.equals(r.meta);
   }
 
+  /** Sizes rather than bytes, so failing tests and logs stay readable. */
+  @Override
+  public String toString() {
+    Map<OutputKind, Integer> sizes = new EnumMap<>(OutputKind.class);
+    files.forEach((k, v) -> sizes.put(k, v.length));
+    return "CachedResult[files=" + sizes + " (bytes), stdout=" + stdout.length + " bytes, stderr=" + stderr.length
+        + " bytes, meta=" + meta + "]";
+  }
+
   @Override
   public int hashCode() {
     return Objects.hash(files.keySet(), Arrays.hashCode(stdout), Arrays.hashCode(stderr), meta);

@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -15,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -28,44 +25,29 @@ import org.rocksdb.WriteBatch;
  * There are two locks, always taken in this order:
  *
  * <ol>
- *   <li>{@code handleLock}, a read/write lock: every method holds its read lock while it uses a
- *       native handle; {@link #close} takes its write lock, so close waits for the calls in
+ *   <li>{@code handleLock}, a read/write lock here: every method holds its read lock while it uses
+ *       a native handle; {@link #close} takes its write lock, so close waits for the calls in
  *       progress and no call ever reaches a closed handle (which would crash the JVM).
- *   <li>{@code mutationLock}: serialises every read-modify-write of the index and the totals (put,
- *       remove, each chunk of an eviction, clear, the removal of a corrupt value, the last-use
- *       update of a hit). It guards {@code totalSize} and {@code fileCount}, which are written
- *       only under it and are volatile for lock-free readers. Encoding, decoding and plain reads
- *       run outside it.
+ *   <li>{@code mutationLock}, in {@link ResultTable}: serialises every read-modify-write of the
+ *       values, their index and the totals (put, remove, each chunk of an eviction, clear, the
+ *       removal of a corrupt value, the last-use update of a hit). Encoding, decoding and plain
+ *       reads run outside it.
  * </ol>
  *
- * Counter updates take neither lock beyond the read lock: each is one atomic RocksDB merge.
+ * Counter updates take only the read lock: each is one atomic RocksDB merge.
  */
 public final class RocksResultStore implements ResultStore {
-  private static final int EVICTION_CHUNK = 256;
   private static final int MAX_REPORTED_PROBLEMS = 20;
-  /** Sorts after every key of every column family: none is longer than 40 bytes. */
-  private static final byte[] KEY_SPACE_END = filled(64);
-  private static final byte[] TOTAL_SIZE = utf8(StoreSchema.TOTAL_SIZE);
-  private static final byte[] TOTAL_FILES = utf8(StoreSchema.TOTAL_FILES);
 
   private final Path dir;
   private final InstantSource clock;
   private final RocksHandles rocks;
+  private final ResultTable table;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ReentrantReadWriteLock handleLock = new ReentrantReadWriteLock();
-  private final ReentrantLock mutationLock = new ReentrantLock();
-  private volatile long totalSize;
-  private volatile long fileCount;
-  private volatile long maxSize;
-  private volatile long maxFiles;
 
-  /** The sizes {@link #recount} found, and every disagreement between the values and their index. */
+  /** The sizes {@link #recount} found, and the disagreements it found between values and index. */
   public record Recount(long sizeBytes, long files, List<String> indexProblems) {}
-
-  /** Decides, row by row in least-recently-used order, whether eviction goes on. */
-  private interface Selector {
-    boolean evicts(long lastUseMillis, long projectedSize, long projectedFiles);
-  }
 
   private interface RocksCall<T> {
     T call() throws RocksDBException;
@@ -75,8 +57,7 @@ public final class RocksResultStore implements ResultStore {
     this.dir = dir;
     this.clock = clock;
     this.rocks = rocks;
-    this.totalSize = stat(TOTAL_SIZE);
-    this.fileCount = stat(TOTAL_FILES);
+    this.table = new ResultTable(rocks, dir);
   }
 
   /**
@@ -111,10 +92,10 @@ public final class RocksResultStore implements ResultStore {
       try {
         result = EntryCodec.decode(key, value);
       } catch (CorruptEntryException e) {
-        removeCorrupt(k, value);
+        table.removeCorrupt(k, value);
         return Optional.empty();
       }
-      touch(k);
+      table.touch(k, nowMillis());
       return Optional.of(result);
     });
   }
@@ -124,55 +105,18 @@ public final class RocksResultStore implements ResultStore {
     byte[] k = key.bytes();
     byte[] value = EntryCodec.encode(key, result);
     return guarded(() -> {
-      long limit = maxSize;
-      if (limit > 0 && value.length > limit) {
+      if (table.tooLarge(value.length)) {
         return false;
       }
-      mutationLock.lock();
-      try {
-        IndexRows.Entry old = entry(k);
-        long sizeDelta = value.length - (old == null ? 0 : old.size());
-        long filesDelta = old == null ? 1 : 0;
-        try (WriteBatch batch = new WriteBatch()) {
-          batch.put(rocks.results, k, value);
-          if (old != null) {
-            batch.delete(rocks.lru, IndexRows.lruRow(old.lastUseMillis(), k));
-          }
-          index(batch, k, nowMillis(), value.length);
-          addTotals(batch, sizeDelta, filesDelta);
-          write(batch);
-        }
-        applyTotals(sizeDelta, filesDelta);
-        evict(this::overLimits, k);
-        return true;
-      } finally {
-        mutationLock.unlock();
-      }
+      table.put(k, value, nowMillis());
+      return true;
     });
   }
 
   @Override
   public boolean remove(ResultKey key) {
     byte[] k = key.bytes();
-    return guarded(() -> {
-      mutationLock.lock();
-      try {
-        IndexRows.Entry old = entry(k);
-        if (old == null) {
-          return false;
-        }
-        try (WriteBatch batch = new WriteBatch()) {
-          unindex(batch, k, old);
-          batch.delete(rocks.results, k);
-          addTotals(batch, -old.size(), -1);
-          write(batch);
-        }
-        applyTotals(-old.size(), -1);
-        return true;
-      } finally {
-        mutationLock.unlock();
-      }
-    });
+    return guarded(() -> table.remove(k));
   }
 
   @Override
@@ -182,15 +126,14 @@ public final class RocksResultStore implements ResultStore {
           "limits must not be negative: maxSizeBytes (" + maxSizeBytes + "), maxFiles (" + maxFiles + ")");
     }
     guarded(() -> {
-      this.maxSize = maxSizeBytes;
-      this.maxFiles = maxFiles;
+      table.setLimits(maxSizeBytes, maxFiles);
       return null;
     });
   }
 
   @Override
   public CleanupReport cleanup() {
-    return guarded(() -> evict(this::overLimits, null));
+    return guarded(table::evictToLimits);
   }
 
   @Override
@@ -200,48 +143,24 @@ public final class RocksResultStore implements ResultStore {
     }
     return guarded(() -> {
       long now = nowMillis();
-      long ageMillis = age.compareTo(Duration.ofMillis(now)) >= 0 ? now : age.toMillis();
-      long cutoff = now - ageMillis;
-      return evict((lastUse, size, files) -> lastUse < cutoff, null);
+      long cutoff = age.compareTo(Duration.ofMillis(now)) >= 0 ? 0 : now - age.toMillis();
+      return table.evictUsedBefore(cutoff);
     });
   }
 
   @Override
   public CleanupReport clear() {
-    return guarded(() -> {
-      CleanupReport report;
-      mutationLock.lock();
-      try {
-        report = new CleanupReport(fileCount, totalSize);
-        try (WriteBatch batch = new WriteBatch()) {
-          batch.deleteRange(rocks.results, new byte[0], KEY_SPACE_END);
-          batch.deleteRange(rocks.lru, new byte[0], KEY_SPACE_END);
-          batch.deleteRange(rocks.entries, new byte[0], KEY_SPACE_END);
-          batch.put(rocks.stats, TOTAL_SIZE, IndexRows.u64le(0));
-          batch.put(rocks.stats, TOTAL_FILES, IndexRows.u64le(0));
-          if (report.removedFiles() > 0) {
-            countCleanup(batch);
-          }
-          write(batch);
-        }
-        totalSize = 0;
-        fileCount = 0;
-      } finally {
-        mutationLock.unlock();
-      }
-      compactAfterClear();
-      return report;
-    });
+    return guarded(table::clear);
   }
 
   @Override
   public long totalSize() {
-    return guarded(() -> totalSize);
+    return guarded(table::totalSize);
   }
 
   @Override
   public long fileCount() {
-    return guarded(() -> fileCount);
+    return guarded(table::fileCount);
   }
 
   @Override
@@ -253,7 +172,7 @@ public final class RocksResultStore implements ResultStore {
   public void add(Counter counter, long delta) {
     guarded(() -> {
       try (WriteBatch batch = new WriteBatch()) {
-        batch.merge(rocks.stats, id(counter), IndexRows.u64le(delta));
+        batch.merge(rocks.stats, ResultTable.utf8(counter.id()), IndexRows.u64le(delta));
         write(batch);
       }
       return null;
@@ -283,7 +202,7 @@ public final class RocksResultStore implements ResultStore {
       try (WriteBatch batch = new WriteBatch()) {
         for (Counter counter : Counter.values()) {
           long value = counter == Counter.STATS_ZEROED_TIMESTAMP ? clock.instant().getEpochSecond() : 0;
-          batch.put(rocks.stats, id(counter), IndexRows.u64le(value));
+          batch.put(rocks.stats, ResultTable.utf8(counter.id()), IndexRows.u64le(value));
         }
         write(batch);
       }
@@ -296,14 +215,7 @@ public final class RocksResultStore implements ResultStore {
    * it is for tests and diagnostics, not the compile path.
    */
   public Recount recount() {
-    return guarded(() -> {
-      mutationLock.lock();
-      try {
-        return StoreAudit.recount(rocks, MAX_REPORTED_PROBLEMS);
-      } finally {
-        mutationLock.unlock();
-      }
-    });
+    return guarded(() -> table.recount(MAX_REPORTED_PROBLEMS));
   }
 
   @Override
@@ -337,142 +249,6 @@ public final class RocksResultStore implements ResultStore {
     }
   }
 
-  /** Records a hit's use time, unless the result was removed since it was read. */
-  private void touch(byte[] k) throws RocksDBException {
-    mutationLock.lock();
-    try {
-      IndexRows.Entry old = entry(k);
-      long now = nowMillis();
-      if (old == null || old.lastUseMillis() == now) {
-        return;
-      }
-      try (WriteBatch batch = new WriteBatch()) {
-        batch.delete(rocks.lru, IndexRows.lruRow(old.lastUseMillis(), k));
-        index(batch, k, now, old.size());
-        write(batch);
-      }
-    } finally {
-      mutationLock.unlock();
-    }
-  }
-
-  /** Removes a value that failed to decode, unless it was replaced or removed since it was read. */
-  private void removeCorrupt(byte[] k, byte[] value) throws RocksDBException {
-    mutationLock.lock();
-    try {
-      if (!Arrays.equals(rocks.db.get(rocks.results, k), value)) {
-        return;
-      }
-      IndexRows.Entry old = entry(k);
-      try (WriteBatch batch = new WriteBatch()) {
-        batch.delete(rocks.results, k);
-        if (old != null) {
-          unindex(batch, k, old);
-          addTotals(batch, -old.size(), -1);
-        }
-        batch.merge(rocks.stats, id(Counter.CORRUPT_CACHE_ENTRY), IndexRows.u64le(1));
-        write(batch);
-      }
-      if (old != null) {
-        applyTotals(-old.size(), -1);
-      }
-    } finally {
-      mutationLock.unlock();
-    }
-  }
-
-  /**
-   * Removes results in least-recently-used order while {@code selector} says so, skipping {@code
-   * keep}; one write batch per chunk, so the mutation lock is released between chunks.
-   */
-  private CleanupReport evict(Selector selector, byte[] keep) throws RocksDBException {
-    CleanupReport report = CleanupReport.NOTHING;
-    while (true) {
-      mutationLock.lock();
-      try {
-        List<byte[]> rows = new ArrayList<>();
-        long bytes = 0;
-        try (RocksIterator it = rocks.db.newIterator(rocks.lru)) {
-          for (it.seekToFirst(); it.isValid() && rows.size() < EVICTION_CHUNK; it.next()) {
-            byte[] row = it.key();
-            if (!selector.evicts(IndexRows.lruMillis(row), totalSize - bytes, fileCount - rows.size())) {
-              break;
-            }
-            if (keep == null || !Arrays.equals(IndexRows.lruKey(row), keep)) {
-              rows.add(row);
-              bytes += IndexRows.u64be(it.value());
-            }
-          }
-          it.status();
-        }
-        if (rows.isEmpty()) {
-          return report;
-        }
-        try (WriteBatch batch = new WriteBatch()) {
-          for (byte[] row : rows) {
-            byte[] k = IndexRows.lruKey(row);
-            batch.delete(rocks.results, k);
-            batch.delete(rocks.entries, k);
-            batch.delete(rocks.lru, row);
-          }
-          addTotals(batch, -bytes, -rows.size());
-          if (report.removedFiles() == 0) {
-            countCleanup(batch);
-          }
-          write(batch);
-        }
-        applyTotals(-bytes, -rows.size());
-        report = report.plus(rows.size(), bytes);
-      } finally {
-        mutationLock.unlock();
-      }
-    }
-  }
-
-  /** Drops the deleted values' files now rather than at some later compaction. */
-  private void compactAfterClear() {
-    try {
-      rocks.db.compactRange(rocks.results);
-    } catch (RocksDBException e) {
-      throw StoreFailures.failed(dir, "compact", e);
-    }
-  }
-
-  private boolean overLimits(long lastUseMillis, long size, long files) {
-    long sizeLimit = maxSize;
-    long filesLimit = maxFiles;
-    return (sizeLimit > 0 && size > sizeLimit) || (filesLimit > 0 && files > filesLimit);
-  }
-
-  private IndexRows.Entry entry(byte[] k) throws RocksDBException {
-    byte[] row = rocks.db.get(rocks.entries, k);
-    return row == null ? null : IndexRows.Entry.parse(row);
-  }
-
-  private void index(WriteBatch batch, byte[] k, long lastUseMillis, long size) throws RocksDBException {
-    batch.put(rocks.lru, IndexRows.lruRow(lastUseMillis, k), IndexRows.u64be(size));
-    batch.put(rocks.entries, k, new IndexRows.Entry(lastUseMillis, size).bytes());
-  }
-
-  private void unindex(WriteBatch batch, byte[] k, IndexRows.Entry old) throws RocksDBException {
-    batch.delete(rocks.lru, IndexRows.lruRow(old.lastUseMillis(), k));
-    batch.delete(rocks.entries, k);
-  }
-
-  private void addTotals(WriteBatch batch, long sizeDelta, long filesDelta) throws RocksDBException {
-    batch.merge(rocks.stats, TOTAL_SIZE, IndexRows.u64le(sizeDelta));
-    batch.merge(rocks.stats, TOTAL_FILES, IndexRows.u64le(filesDelta));
-  }
-
-  private void applyTotals(long sizeDelta, long filesDelta) {
-    totalSize += sizeDelta;
-    fileCount += filesDelta;
-  }
-
-  private void countCleanup(WriteBatch batch) throws RocksDBException {
-    batch.merge(rocks.stats, id(Counter.CLEANUPS_PERFORMED), IndexRows.u64le(1));
-  }
-
   private void write(WriteBatch batch) {
     try {
       rocks.db.write(rocks.writeOptions, batch);
@@ -481,26 +257,7 @@ public final class RocksResultStore implements ResultStore {
     }
   }
 
-  private long stat(byte[] key) throws RocksDBException {
-    byte[] value = rocks.db.get(rocks.stats, key);
-    return value == null ? 0 : IndexRows.u64le(value);
-  }
-
   private long nowMillis() {
     return Math.max(0, clock.millis());
-  }
-
-  private static byte[] id(Counter counter) {
-    return utf8(counter.id());
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] filled(int length) {
-    byte[] b = new byte[length];
-    Arrays.fill(b, (byte) 0xFF);
-    return b;
   }
 }

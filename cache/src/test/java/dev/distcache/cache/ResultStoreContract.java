@@ -165,6 +165,36 @@ abstract class ResultStoreContract {
   }
 
   @Test
+  void put_afterTheClockWentBack_stillEvictsTheEarliestUseFirst() {
+    store.setLimits(0, 2);
+    put("a", Samples.result(1, 10));
+    tick();
+    put("b", Samples.result(2, 10));
+    tick();
+    put("c", Samples.result(3, 10));
+    clock.advance(Duration.ofHours(-1));
+    put("d", Samples.result(4, 10));
+    assertFalse(has("a") || has("b"));
+    tick();
+    put("e", Samples.result(5, 10));
+    assertFalse(has("d"), "d has the earliest use of all");
+    assertTrue(has("c") && has("e"));
+    assertEquals(2, store.fileCount());
+  }
+
+  @Test
+  void put_afterClear_evictsTheResultsStoredSince() {
+    put("a", Samples.result(1, 10));
+    store.clear();
+    store.setLimits(0, 1);
+    put("b", Samples.result(2, 10));
+    tick();
+    put("c", Samples.result(3, 10));
+    assertFalse(has("b"));
+    assertTrue(has("c"));
+  }
+
+  @Test
   void put_whenEncodedResultAloneIsLargerThanMaxSize_isRefusedAndStoresNothing() {
     put("a", Samples.result(1, 100));
     long before = store.totalSize();
