@@ -14,6 +14,9 @@ import java.util.Optional;
  * method except {@link #close} throws {@link IllegalStateException} ("store is closed") after
  * close, and {@link StoreException} when the underlying storage fails (for example, the disk is
  * full).
+ *
+ * <p>Every {@link #put} that evicts, and every {@link #cleanup}, {@link #evictOlderThan} or {@link
+ * #clear} that removes at least one result, adds one to {@link Counter#CLEANUPS_PERFORMED}.
  */
 public interface ResultStore extends AutoCloseable {
   /**
