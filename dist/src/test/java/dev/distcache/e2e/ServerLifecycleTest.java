@@ -161,6 +161,31 @@ class ServerLifecycleTest {
     assertFalse(r.err().contains("Exception"), r.err());
   }
 
+  @Test
+  void connectionFromAnotherUser_isClosedWithoutAnswer_evenWhenTheSocketIsOpenToAll() throws Exception {
+    Distcache.write(tmp.resolve("o.c"), "int o;\n");
+    dc.run(tmp, "gcc", "-c", "o.c").ok();
+    Path socket = dc.cacheDir.resolve("server.sock");
+    for (Path p : List.of(tmp, dc.cacheDir)) {
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    // A valid "stats" request; the script prints how many reply bytes it got.
+    String perl = "use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $ARGV[0])"
+        + " or die \"connect: $!\"; print $s \"DCS1\\0\\0\\0\\1MODE\\0\\0\\0\\2CWD \\0\\0\\0\\1/UMSK\\0\\0\\0\\0"
+        + "TTYS\\0\\0\\0\\0INVK\\0\\0\\0\\0ARGC\\0\\0\\0\\1ARGV\\0\\0\\0\\5statsENVC\\0\\0\\0\\0END \\0\\0\\0\\0\";"
+        + " shutdown($s, 1); my $n = 0; while (my $r = sysread($s, my $b, 4096)) { $n += $r } print $n;";
+    Run asOwner = dc.exec(tmp, "perl", "-e", perl, socket.toString()).ok();
+    assertTrue(Long.parseLong(asOwner.out().trim()) > 100, "the owner gets the stats: " + asOwner.out());
+    assertEquals("0", String.valueOf(ProcessHandle.current().info().user().map(u -> u.equals("root") ? 0 : 1).orElse(1)),
+        "this test switches to the user nobody and must run as root (CI does)");
+    Run asOther = dc.exec(tmp, "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+        "perl", "-e", perl, socket.toString()).ok();
+    assertEquals("0", asOther.out().trim(), "another user gets no answer");
+    dc.run(tmp, "gcc", "-c", "o.c", "-o", "o2.o").ok();
+    assertEquals(1, dc.stat("preprocessed_cache_hit"), "the server still serves its owner");
+  }
+
   private long serverProcesses() {
     String needle = "LocalServerMain " + dc.cacheDir;
     return ProcessHandle.allProcesses()
