@@ -1,0 +1,4 @@
+#ifdef __cplusplus
+extern "C"
+#endif
+const char *unit_name(void);

@@ -1,0 +1,1 @@
+#define SHAPES_VERSION "2.1"

@@ -1,0 +1,1 @@
+#define SHAPES_EPSILON 1e-9
