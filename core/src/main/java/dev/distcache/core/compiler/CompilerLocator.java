@@ -80,7 +80,8 @@ public final class CompilerLocator {
       }
     }
     throw new NotFoundException("cannot find the real compiler \"" + name
-        + "\" in PATH (every match is distcache itself); PATH=" + pathVar);
+        + "\" in PATH after skipping distcache itself" + (masqueradeDir == null ? "" : " and " + masqueradeDir)
+        + "; PATH=" + pathVar);
   }
 
   /** The environment for the real compiler: PATH without masquerade dirs, the depth counted up. */

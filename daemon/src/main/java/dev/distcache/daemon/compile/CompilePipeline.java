@@ -2,6 +2,7 @@ package dev.distcache.daemon.compile;
 
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.ResultStore;
+import dev.distcache.cache.StoreException;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.args.ArgsClassifier;
 import dev.distcache.core.args.Classification;
@@ -139,7 +140,14 @@ public final class CompilePipeline {
 
   private Optional<Reply> tryHit(Invocation inv, Path cwd, CompileKeys.Keys keys, Config config, int umask,
       Stats stats, String log) {
-    Optional<CachedResult> stored = store.get(keys.key());
+    Optional<CachedResult> stored;
+    try {
+      stored = store.get(keys.key());
+    } catch (StoreException e) {
+      stats.count(Counter.INTERNAL_ERROR);
+      ServerLog.log(log, "store read failed, treating as a miss: " + e.getMessage());
+      return Optional.empty();
+    }
     if (stored.isEmpty()) {
       stats.count(Counter.LOCAL_STORAGE_READ_MISS);
       return Optional.empty();
@@ -189,13 +197,19 @@ public final class CompilePipeline {
     if (config.bool(ConfigKey.READ_ONLY)) {
       return reply;
     }
-    store.setLimits(config.maxSize(), config.maxFiles());
-    if (store.put(keys.key(), result.get())) {
-      stats.count(Counter.LOCAL_STORAGE_WRITE);
-      if (config.bool(ConfigKey.RECACHE)) {
-        stats.count(Counter.RECACHE);
+    try {
+      store.setLimits(config.maxSize(), config.maxFiles());
+      if (store.put(keys.key(), result.get())) {
+        stats.count(Counter.LOCAL_STORAGE_WRITE);
+        if (config.bool(ConfigKey.RECACHE)) {
+          stats.count(Counter.RECACHE);
+        }
+        ServerLog.log(log, "stored " + keys.key() + " " + inv.source());
       }
-      ServerLog.log(log, "stored " + keys.key() + " " + inv.source());
+    } catch (StoreException e) {
+      // The compile succeeded and its outputs are in place; only caching it failed (a full disk).
+      stats.count(Counter.INTERNAL_ERROR);
+      ServerLog.log(log, "cannot store the result of " + inv.source() + ": " + e.getMessage());
     }
     return reply;
   }

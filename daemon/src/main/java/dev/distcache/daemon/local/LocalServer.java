@@ -198,7 +198,12 @@ public final class LocalServer implements AutoCloseable {
         break;
       }
     }
-    store.close();
+    try {
+      store.close();
+    } catch (RuntimeException e) {
+      // A store that cannot flush (a full disk) has still released its handles; finish shutting down.
+      System.err.println("distcache server: closing the store: " + e.getMessage());
+    }
     try {
       Files.deleteIfExists(layout.socket());
       lock.release();
