@@ -1,0 +1,458 @@
+package dev.distcache.core.args;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distcache.core.args.Classification.Cacheable;
+import dev.distcache.core.args.Classification.Uncacheable;
+import dev.distcache.core.stats.Counter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What gcc would do with each command line, as the classifier must predict it. */
+class ArgsClassifierTest {
+  @TempDir Path cwd;
+
+  // --- Uncacheable calls and the counter each one is counted under ---
+
+  @Test
+  void classify_whenLinking_isUncacheableCalledForLink() {
+    assertEquals(Counter.CALLED_FOR_LINK, reason("gcc", "foo.c", "-o", "foo"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-E", "-M", "-MM"})
+  void classify_whenPreprocessingOnly_isUncacheableCalledForPreprocessing(String option) {
+    assertEquals(Counter.CALLED_FOR_PREPROCESSING, reason("gcc", option, "-c", "foo.c"));
+  }
+
+  @Test
+  void classify_withSeveralSources_isUncacheableMultipleSourceFiles() {
+    assertEquals(Counter.MULTIPLE_SOURCE_FILES, reason("gcc", "-c", "a.c", "b.c"));
+  }
+
+  @Test
+  void classify_withNoSource_isUncacheableNoInputFile() {
+    assertEquals(Counter.NO_INPUT_FILE, reason("gcc", "-c", "-O2"));
+  }
+
+  @Test
+  void classify_withSourceFromStandardInput_isUncacheableNoInputFile() {
+    assertEquals(Counter.NO_INPUT_FILE, reason("gcc", "-x", "c", "-c", "-"));
+  }
+
+  @Test
+  void classify_forAutoconfTestProgram_isUncacheableAutoconfTest() {
+    assertEquals(Counter.AUTOCONF_TEST, reason("gcc", "-c", "conftest.c"));
+    assertEquals(Counter.AUTOCONF_TEST, reason("gcc", "-c", "sub/conftest.cpp", "-o", "conftest.o"));
+  }
+
+  @Test
+  void classify_withOutputToStdout_isUncacheableOutputToStdout() {
+    assertEquals(Counter.OUTPUT_TO_STDOUT, reason("gcc", "-c", "foo.c", "-o", "-"));
+    assertEquals(Counter.OUTPUT_TO_STDOUT, reason("gcc", "-c", "foo.c", "-o-"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-save-temps", "-save-temps=obj", "--save-temps", "-fprofile-generate", "-fprofile-arcs",
+      "--coverage", "-ftest-coverage", "-fdump-tree-all", "-v", "-fsyntax-only"})
+  void classify_withOptionWritingExtraFiles_isUncacheableUnsupportedCompilerOption(String option) {
+    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "-c", option, "foo.c"));
+  }
+
+  @Test
+  void classify_withUnknownXLanguage_isUncacheableUnsupportedSourceLanguage() {
+    assertEquals(Counter.UNSUPPORTED_SOURCE_LANGUAGE, reason("gcc", "-x", "fortran", "-c", "foo.f"));
+    assertEquals(Counter.UNSUPPORTED_SOURCE_LANGUAGE, reason("gcc", "-xada", "-c", "foo.adb"));
+  }
+
+  @Test
+  void classify_withUnknownSourceExtension_isUncacheableUnsupportedSourceLanguage() {
+    assertEquals(Counter.UNSUPPORTED_SOURCE_LANGUAGE, reason("gcc", "-c", "foo.f90"));
+  }
+
+  @Test
+  void classify_whenCompilingHeader_isUncacheableCouldNotUsePrecompiledHeader() {
+    assertEquals(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, reason("gcc", "-c", "foo.h"));
+    assertEquals(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, reason("g++", "-c", "foo.hpp", "-o", "foo.hpp.gch"));
+    assertEquals(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, reason("gcc", "-x", "c-header", "-c", "foo.c"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"DEPENDENCIES_OUTPUT", "SUNPRO_DEPENDENCIES"})
+  void classify_whenDependencyVariableSet_isUncacheableUnsupportedEnvironmentVariable(String variable) {
+    Classification c = ArgsClassifier.classify("gcc", List.of("-c", "foo.c"), cwd, Map.of(variable, "foo.d"));
+    assertEquals(Counter.UNSUPPORTED_ENVIRONMENT_VARIABLE, assertInstanceOf(Uncacheable.class, c).reason());
+  }
+
+  @Test
+  void classify_withUnreadableResponseFile_isUncacheableBadCompilerArguments() {
+    Uncacheable u = assertInstanceOf(Uncacheable.class, classify("gcc", "-c", "foo.c", "@missing.rsp"));
+    assertEquals(Counter.BAD_COMPILER_ARGUMENTS, u.reason());
+    assertTrue(u.detail().contains("missing.rsp"), u.detail());
+  }
+
+  @Test
+  void classify_withIncludeOfHeaderThatHasGch_isUncacheableCouldNotUsePrecompiledHeader() throws IOException {
+    Files.writeString(cwd.resolve("pch.h"), "");
+    Files.writeString(cwd.resolve("pch.h.gch"), "");
+    assertEquals(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, reason("gcc", "-include", "pch.h", "-c", "foo.c"));
+    assertEquals(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, reason("gcc", "-includepch.h", "-c", "foo.c"));
+  }
+
+  @Test
+  void classify_withIncludeWhoseGchIsFoundThroughIncludePath_isUncacheableCouldNotUsePrecompiledHeader()
+      throws IOException {
+    // gcc 12 searches -include files along the #include "..." chain and uses inc/pch.h.gch there
+    // ("gcc -H" prints "! inc/pch.h.gch"), while "gcc -E" reads inc/pch.h: the key would not see
+    // what the compile uses.
+    Files.createDirectories(cwd.resolve("inc"));
+    Files.writeString(cwd.resolve("inc/pch.h"), "");
+    Files.writeString(cwd.resolve("inc/pch.h.gch"), "");
+    assertEquals(Counter.COULD_NOT_USE_PRECOMPILED_HEADER,
+        reason("gcc", "-Iinc", "-include", "pch.h", "-c", "foo.c"));
+  }
+
+  @Test
+  void classify_withIncludeOfHeaderWithoutGch_isCacheable() throws IOException {
+    Files.writeString(cwd.resolve("plain.h"), "");
+    cacheable("gcc", "-include", "plain.h", "-c", "foo.c");
+  }
+
+  @Test
+  void classify_whenOptionLacksItsValue_isUncacheableBadCompilerArguments() {
+    assertEquals(Counter.BAD_COMPILER_ARGUMENTS, reason("gcc", "-c", "foo.c", "-o"));
+  }
+
+  @Test
+  void classify_withModules_isUncacheableCouldNotUseModules() {
+    assertEquals(Counter.COULD_NOT_USE_MODULES, reason("g++", "-fmodules-ts", "-c", "foo.cpp"));
+  }
+
+  // --- The object or assembly file ---
+
+  @Test
+  void classify_withCAndNoOutput_writesBasenameDotOInCwd() {
+    Invocation inv = cacheable("gcc", "-c", "src/sub/foo.c");
+    assertEquals("foo.o", inv.output());
+    assertFalse(inv.outputExplicit());
+    assertFalse(inv.assembly());
+    assertEquals("src/sub/foo.c", inv.source());
+  }
+
+  @Test
+  void classify_withSAndNoOutput_writesBasenameDotSInCwd() {
+    Invocation inv = cacheable("gcc", "-S", "src/foo.c");
+    assertEquals("foo.s", inv.output());
+    assertTrue(inv.assembly());
+  }
+
+  @Test
+  void classify_withOutput_writesThatPath() {
+    Invocation inv = cacheable("gcc", "-c", "src/foo.c", "-o", "out/bar.o");
+    assertEquals("out/bar.o", inv.output());
+    assertTrue(inv.outputExplicit());
+    assertEquals("out/x.s", cacheable("gcc", "-S", "foo.c", "-oout/x.s").output());
+  }
+
+  @Test
+  void classify_withLaterOutput_usesTheLastOne() {
+    assertEquals("second.o", cacheable("gcc", "-c", "foo.c", "-o", "first.o", "-o", "second.o").output());
+  }
+
+  @Test
+  void classify_keepsArgumentsAsGiven() {
+    List<String> args = List.of("-c", "foo.c", "-O2", "-o", "foo.o");
+    Invocation inv = assertInstanceOf(Cacheable.class, ArgsClassifier.classify("cc", args, cwd, Map.of())).invocation();
+    assertEquals("cc", inv.compiler());
+    assertEquals(args, inv.args());
+  }
+
+  // --- Dependency files ---
+
+  @Test
+  void classify_withMdAndNoOutput_writesBasenameDotDInCwd() {
+    assertEquals(Optional.of("foo.d"), cacheable("gcc", "-c", "-MD", "src/foo.c").depFile());
+  }
+
+  @Test
+  void classify_withMdAndOutput_replacesOutputSuffixWithD() {
+    assertEquals(Optional.of("out/bar.d"), cacheable("gcc", "-c", "-MD", "src/foo.c", "-o", "out/bar.o").depFile());
+    assertEquals(Optional.of("out.x/bar.d"), cacheable("gcc", "-c", "-MMD", "foo.c", "-o", "out.x/bar").depFile());
+  }
+
+  @Test
+  void classify_withMf_writesDependenciesThere() {
+    assertEquals(Optional.of("deps/a.d"), cacheable("gcc", "-c", "-MD", "-MF", "deps/a.d", "foo.c").depFile());
+    assertEquals(Optional.of("deps/b.d"), cacheable("gcc", "-c", "-MMD", "-MFdeps/b.d", "foo.c").depFile());
+  }
+
+  @Test
+  void classify_withoutMdOrMmd_writesNoDependencyFile() {
+    assertEquals(Optional.empty(), cacheable("gcc", "-c", "foo.c").depFile());
+    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-MF", "x.d", "foo.c").depFile());
+  }
+
+  @Test
+  void classify_withMtOrMq_marksTargetExplicitAndKeysTheTargets() {
+    Invocation mt = cacheable("gcc", "-c", "-MD", "-MT", "target.o", "foo.c");
+    assertTrue(mt.depTargetExplicit());
+    assertTrue(keyTexts(mt).containsAll(List.of("-MT", "target.o")), keyTexts(mt).toString());
+    Invocation mq = cacheable("gcc", "-c", "-MD", "-MQ$(objdir)/x.o", "foo.c");
+    assertTrue(mq.depTargetExplicit());
+    assertTrue(keyTexts(mq).contains("-MQ$(objdir)/x.o"), keyTexts(mq).toString());
+    assertFalse(cacheable("gcc", "-c", "-MD", "foo.c").depTargetExplicit());
+  }
+
+  @Test
+  void classify_withWpMd_writesTheNamedFileWithTheSourceAsTarget() {
+    Invocation inv = cacheable("gcc", "-c", "-Wp,-MD,deps/foo.d", "src/foo.c", "-o", "out/baz.o");
+    assertEquals(Optional.of("deps/foo.d"), inv.depFile());
+    assertTrue(inv.depTargetExplicit(), "the preprocessor names the target, not the output");
+    assertEquals(Optional.of("x.d"), cacheable("gcc", "-c", "-Wp,-MMD,x.d", "foo.c").depFile());
+  }
+
+  @Test
+  void classify_withWpMd_keyArgsDoNotDependOnOutput() {
+    assertEquals(
+        keyTexts(cacheable("gcc", "-c", "-Wp,-MD,foo.d", "foo.c", "-o", "a/foo.o")),
+        keyTexts(cacheable("gcc", "-c", "-Wp,-MD,foo.d", "foo.c", "-o", "b/foo.o")));
+  }
+
+  @Test
+  void classify_withWpMdButNoFile_isUncacheableUnsupportedCompilerOption() {
+    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "-c", "-Wp,-MD", "foo.c"));
+    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "-c", "-Wp,-MD,a.d,-MT,x", "foo.c"));
+  }
+
+  // --- Split DWARF ---
+
+  @Test
+  void classify_withSplitDwarfAndOutput_writesDwoNextToOutput() {
+    Invocation inv = cacheable("gcc", "-c", "-g", "-gsplit-dwarf", "src/foo.c", "-o", "out/q.o");
+    assertEquals(Optional.of("out/q.dwo"), inv.dwoFile());
+    assertTrue(inv.debugInfo());
+  }
+
+  @Test
+  void classify_withSplitDwarfAndNoOutput_writesBasenameDotDwo() {
+    assertEquals(Optional.of("foo.dwo"), cacheable("gcc", "-c", "-gsplit-dwarf", "src/foo.c").dwoFile());
+  }
+
+  @Test
+  void classify_withoutSplitDwarf_writesNoDwo() {
+    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-g", "foo.c").dwoFile());
+    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-g", "-gsplit-dwarf", "-gno-split-dwarf", "foo.c")
+        .dwoFile());
+  }
+
+  @Test
+  void classify_withSplitDwarfAndS_writesNoDwo() {
+    // gcc 12: "gcc -S -g -gsplit-dwarf foo.c" writes foo.s only; the .dwo is split off when assembling.
+    assertEquals(Optional.empty(), cacheable("gcc", "-S", "-g", "-gsplit-dwarf", "foo.c").dwoFile());
+  }
+
+  @Test
+  void classify_withSplitDwarf_keysTheDwoPathBecauseTheObjectNamesIt() {
+    assertFalse(keyTexts(cacheable("gcc", "-c", "-g", "-gsplit-dwarf", "foo.c", "-o", "a.o"))
+        .equals(keyTexts(cacheable("gcc", "-c", "-g", "-gsplit-dwarf", "foo.c", "-o", "b.o"))));
+  }
+
+  // --- Language ---
+
+  @Test
+  void classify_languageFollowsExtension() {
+    assertEquals(Language.C, cacheable("gcc", "-c", "foo.c").language());
+    assertEquals(Language.CXX, cacheable("gcc", "-c", "foo.cpp").language());
+    assertEquals(Language.CXX, cacheable("gcc", "-c", "foo.C").language());
+    assertEquals(Language.ASSEMBLER, cacheable("gcc", "-c", "foo.s").language());
+    assertEquals(Language.ASSEMBLER_WITH_CPP, cacheable("gcc", "-c", "foo.S").language());
+    assertEquals(Language.C_PREPROCESSED, cacheable("gcc", "-c", "foo.i").language());
+    assertEquals(Language.CXX_PREPROCESSED, cacheable("gcc", "-c", "foo.ii").language());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"g++", "c++", "clang++", "/usr/bin/x86_64-linux-gnu-g++-12"})
+  void classify_dotCUnderCxxDriver_isCxx(String driver) {
+    assertEquals(Language.CXX, cacheable(driver, "-c", "foo.c").language());
+    assertEquals(Language.CXX_PREPROCESSED, cacheable(driver, "-c", "foo.i").language());
+  }
+
+  @Test
+  void classify_withXBeforeSource_usesThatLanguage() {
+    assertEquals(Language.C, cacheable("gcc", "-x", "c", "-c", "foo.txt").language());
+    assertEquals(Language.C, cacheable("g++", "-x", "c", "-c", "foo.c").language());
+    assertEquals(Language.CXX, cacheable("gcc", "-xc++", "-c", "foo.c").language());
+  }
+
+  @Test
+  void classify_withXAfterSource_doesNotApplyToIt() {
+    assertEquals(Language.C, cacheable("gcc", "-c", "foo.c", "-x", "c++").language());
+  }
+
+  @Test
+  void classify_withXNone_returnsToExtension() {
+    assertEquals(Language.C, cacheable("gcc", "-x", "c++", "-x", "none", "-c", "foo.c").language());
+  }
+
+  @Test
+  void classify_withXBeforeSource_keepsItInPreprocessorArgs() {
+    // Without -x the -E run preprocesses foo.c as C (and foo.txt as a linker input: empty output),
+    // so the key would not see what the C++ compile sees.
+    Invocation cxx = cacheable("gcc", "-x", "c++", "-c", "foo.c");
+    assertEquals(List.of("-x", "c++", "foo.c"), cxx.preprocessorArgs());
+    Invocation txt = cacheable("gcc", "-xc", "-c", "foo.txt");
+    assertEquals(List.of("-xc", "foo.txt"), txt.preprocessorArgs());
+  }
+
+  // --- Key arguments ---
+
+  @Test
+  void classify_invocationsDifferingOnlyInOutput_haveEqualKeyArgs() {
+    Invocation a = cacheable("gcc", "-c", "-O2", "-MD", "foo.c", "-o", "a/foo.o");
+    Invocation b = cacheable("gcc", "-c", "-O2", "-MD", "foo.c", "-o", "b/other.o");
+    Invocation c = cacheable("gcc", "-c", "-O2", "-MD", "foo.c");
+    assertEquals(a.keyArgs(), b.keyArgs());
+    assertEquals(a.keyArgs(), c.keyArgs());
+  }
+
+  @Test
+  void classify_keyArgsLeaveOutSourceOutputAndDependencyPaths() {
+    Invocation inv = cacheable("gcc", "-c", "-O2", "-MD", "-MF", "deps/foo.d", "src/foo.c", "-o", "out/foo.o");
+    List<String> keys = keyTexts(inv);
+    for (String path : List.of("src/foo.c", "out/foo.o", "deps/foo.d", "-o", "-MF")) {
+      assertFalse(keys.contains(path), path + " in " + keys);
+    }
+    assertTrue(keys.containsAll(List.of("-O2", "-MD")), keys.toString());
+  }
+
+  @Test
+  void classify_keyArgsSayWhetherItIsCOrS() {
+    assertFalse(cacheable("gcc", "-c", "foo.c").keyArgs().equals(cacheable("gcc", "-S", "foo.c").keyArgs()));
+  }
+
+  @Test
+  void classify_includePathsBecomeKeyArgPaths() {
+    Invocation inv = cacheable("gcc", "-c", "-I", "/abs/inc", "-Irel/inc", "-isystem", "/sys", "-isystem/sys2",
+        "--sysroot=/root", "-DX=1", "foo.c");
+    List<KeyArg> k = inv.keyArgs();
+    assertTrue(k.contains(KeyArg.withPath("", "/abs/inc")), k.toString());
+    assertTrue(k.contains(KeyArg.withPath("-I", "rel/inc")), k.toString());
+    assertTrue(k.contains(KeyArg.withPath("", "/sys")), k.toString());
+    assertTrue(k.contains(KeyArg.withPath("-isystem", "/sys2")), k.toString());
+    assertTrue(k.contains(KeyArg.withPath("--sysroot=", "/root")), k.toString());
+    assertTrue(k.contains(KeyArg.plain("-DX=1")), k.toString());
+    assertEquals("-Irel/inc", KeyArg.withPath("-I", "rel/inc").text());
+  }
+
+  @Test
+  void classify_collectsDebugAndFilePrefixMapsInOrder() {
+    Invocation inv = cacheable("gcc", "-c", "-g", "-fdebug-prefix-map=/a=/x", "-fmacro-prefix-map=/m=/n",
+        "-ffile-prefix-map=/b/c=.", "foo.c");
+    assertEquals(List.of(new PrefixMap("/a", "/x"), new PrefixMap("/b/c", ".")), inv.prefixMaps());
+    assertTrue(inv.keyArgs().contains(new KeyArg("-fdebug-prefix-map=", "/a", "=/x")), inv.keyArgs().toString());
+    assertTrue(inv.preprocessorArgs().contains("-fmacro-prefix-map=/m=/n"), inv.preprocessorArgs().toString());
+  }
+
+  @Test
+  void classify_withPrefixMapWithoutEquals_isUncacheableBadCompilerArguments() {
+    assertEquals(Counter.BAD_COMPILER_ARGUMENTS, reason("gcc", "-c", "-fdebug-prefix-map=/a", "foo.c"));
+  }
+
+  // --- Preprocessor arguments ---
+
+  @Test
+  void classify_preprocessorArgsDropCompileOutputAndDependencyOptions() {
+    Invocation inv = cacheable("gcc", "-c", "-O2", "-DX=1", "-D", "Y", "-I", "inc", "-Iinc2", "-MD", "-MF", "foo.d",
+        "-MT", "t.o", "-MP", "-o", "out/foo.o", "src/foo.c");
+    assertEquals(List.of("-O2", "-DX=1", "-D", "Y", "-I", "inc", "-Iinc2", "src/foo.c"), inv.preprocessorArgs());
+  }
+
+  @Test
+  void classify_preprocessorArgsDropS() {
+    assertEquals(List.of("-Wall", "foo.c"), cacheable("gcc", "-S", "-Wall", "foo.c", "-o", "x.s").preprocessorArgs());
+  }
+
+  // --- Debug info ---
+
+  @Test
+  void classify_debugInfoFollowsTheLastGOption() {
+    assertFalse(cacheable("gcc", "-c", "foo.c").debugInfo());
+    assertTrue(cacheable("gcc", "-c", "-g", "foo.c").debugInfo());
+    assertFalse(cacheable("gcc", "-c", "-g", "-g0", "foo.c").debugInfo());
+    assertTrue(cacheable("gcc", "-c", "-g0", "-g", "foo.c").debugInfo());
+    assertTrue(cacheable("gcc", "-c", "-ggdb3", "foo.c").debugInfo());
+    assertTrue(cacheable("gcc", "-c", "-gdwarf-4", "foo.c").debugInfo());
+    assertTrue(cacheable("gcc", "-c", "-g3", "foo.c").debugInfo());
+  }
+
+  // --- Other facts the key needs ---
+
+  @Test
+  void classify_notesNativeCpuColourAndRecordedSwitches() {
+    assertTrue(cacheable("gcc", "-c", "-march=native", "foo.c").nativeCpu());
+    assertFalse(cacheable("gcc", "-c", "-march=x86-64", "foo.c").nativeCpu());
+    assertTrue(cacheable("gcc", "-c", "-fdiagnostics-color=always", "foo.c").colorExplicit());
+    assertFalse(cacheable("gcc", "-c", "foo.c").colorExplicit());
+    assertTrue(cacheable("gcc", "-c", "-frecord-gcc-switches", "foo.c").recordsSwitches());
+    assertFalse(cacheable("gcc", "-c", "-frecord-gcc-switches", "-fno-record-gcc-switches", "foo.c")
+        .recordsSwitches());
+  }
+
+  // --- Response files ---
+
+  @Test
+  void classify_expandsResponseFileWithGccQuoting() throws IOException {
+    Files.writeString(cwd.resolve("args.rsp"), "-DA='a b' \"-DB=c d\" -DC=e\\ f \"-DD=x\\\"y\" -c\n");
+    Invocation inv = cacheable("gcc", "@args.rsp", "foo.c");
+    assertEquals(List.of("-DA=a b", "-DB=c d", "-DC=e f", "-DD=x\"y", "foo.c"), inv.preprocessorArgs());
+    assertEquals(List.of("@args.rsp", "foo.c"), inv.args(), "the compile itself runs with the arguments as given");
+  }
+
+  @Test
+  void classify_expandsNestedResponseFiles() throws IOException {
+    Files.createDirectories(cwd.resolve("r"));
+    Files.writeString(cwd.resolve("outer.rsp"), "-c @r/inner.rsp");
+    Files.writeString(cwd.resolve("r/inner.rsp"), "'src dir/foo.c' -o out.o -DINNER");
+    Invocation inv = cacheable("gcc", "@outer.rsp");
+    assertEquals("src dir/foo.c", inv.source());
+    assertEquals("out.o", inv.output());
+    assertTrue(keyTexts(inv).contains("-DINNER"), keyTexts(inv).toString());
+  }
+
+  @Test
+  void classify_responseFileThatIncludesItself_isUncacheableBadCompilerArguments() throws IOException {
+    Files.writeString(cwd.resolve("loop.rsp"), "-c foo.c @loop.rsp");
+    assertEquals(Counter.BAD_COMPILER_ARGUMENTS, reason("gcc", "@loop.rsp"));
+  }
+
+  // --- helpers ---
+
+  private Classification classify(String compiler, String... args) {
+    return ArgsClassifier.classify(compiler, List.of(args), cwd, Map.of());
+  }
+
+  private Invocation cacheable(String compiler, String... args) {
+    Classification c = classify(compiler, args);
+    return assertInstanceOf(Cacheable.class, c, () -> compiler + " " + List.of(args) + ": " + c).invocation();
+  }
+
+  private Counter reason(String compiler, String... args) {
+    Classification c = classify(compiler, args);
+    return assertInstanceOf(Uncacheable.class, c, () -> compiler + " " + List.of(args) + ": " + c).reason();
+  }
+
+  private static List<String> keyTexts(Invocation inv) {
+    return inv.keyArgs().stream().map(KeyArg::text).toList();
+  }
+}

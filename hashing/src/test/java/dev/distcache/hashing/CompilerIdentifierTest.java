@@ -1,0 +1,146 @@
+package dev.distcache.hashing;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distcache.hashing.CompilerIdentifier.CheckFailedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompilerIdentifierTest {
+  private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
+  private static final FileTime T1 = FileTime.from(Instant.parse("2024-01-01T00:00:00Z"));
+  private static final FileTime T2 = FileTime.from(Instant.parse("2024-06-01T00:00:00Z"));
+
+  @TempDir Path dir;
+  private Path gcc;
+  private final CompilerIdentifier identifier = new CompilerIdentifier();
+
+  @BeforeEach
+  void setUp() throws IOException {
+    gcc = binary(dir.resolve("gcc"), "compiler v1", T1);
+  }
+
+  @Test
+  void identify_mtime_changesWhenMtimeChanges() throws Exception {
+    String before = identifier.identify(gcc, "gcc", "mtime", ENV);
+    assertEquals(before, identifier.identify(gcc, "gcc", "mtime", ENV));
+    Files.setLastModifiedTime(gcc, T2);
+    assertNotEquals(before, identifier.identify(gcc, "gcc", "mtime", ENV));
+  }
+
+  @Test
+  void identify_mtime_namesTheRealPathThroughSymlinks() throws Exception {
+    Path link = Files.createSymbolicLink(dir.resolve("cc"), gcc);
+    assertEquals(identifier.identify(gcc, "gcc", "mtime", ENV), identifier.identify(link, "gcc", "mtime", ENV));
+  }
+
+  @Test
+  void identify_content_ignoresMtime() throws Exception {
+    String before = identifier.identify(gcc, "gcc", "content", ENV);
+    Files.setLastModifiedTime(gcc, T2);
+    assertEquals(before, identifier.identify(gcc, "gcc", "content", ENV));
+    Path copy = binary(dir.resolve("copy/gcc"), "compiler v1", T2);
+    assertEquals(before, new CompilerIdentifier().identify(copy, "gcc", "content", ENV));
+  }
+
+  @Test
+  void identify_content_isTheHashOfTheBinary() throws Exception {
+    String id = identifier.identify(gcc, "gcc", "content", ENV);
+    assertEquals("name=gcc;content:" + HexFormat.of().formatHex(Blake3.hash("compiler v1".getBytes(UTF_8))), id);
+  }
+
+  @Test
+  void identify_content_seesChangedContent() throws Exception {
+    String before = identifier.identify(gcc, "gcc", "content", ENV);
+    binary(gcc, "compiler v2 (longer)", T1);
+    assertNotEquals(before, identifier.identify(gcc, "gcc", "content", ENV));
+  }
+
+  @Test
+  void identify_content_seesChangedContentOfSameSizeAndMtime() throws Exception {
+    // A package upgrade or "cp -p" can replace a binary keeping its size and mtime; content mode
+    // exists for exactly the case where mtime cannot be trusted.
+    String before = identifier.identify(gcc, "gcc", "content", ENV);
+    binary(gcc, "compiler v2", T1);
+    assertNotEquals(before, identifier.identify(gcc, "gcc", "content", ENV));
+  }
+
+  @Test
+  void identify_string_isTheStringWhateverTheBinary() throws Exception {
+    String a = identifier.identify(gcc, "gcc", "string:gcc-12.2", ENV);
+    assertEquals("name=gcc;string:gcc-12.2", a);
+    binary(gcc, "something else entirely", T2);
+    assertEquals(a, identifier.identify(gcc, "gcc", "string:gcc-12.2", ENV));
+    assertNotEquals(a, identifier.identify(gcc, "gcc", "string:gcc-13", ENV));
+  }
+
+  @Test
+  void identify_none_isTheNameOnly() throws Exception {
+    assertEquals("name=gcc;none", identifier.identify(gcc, "/usr/lib/distcache/gcc", "none", ENV));
+  }
+
+  @Test
+  void identify_differsByInvokedName() throws Exception {
+    assertNotEquals(identifier.identify(gcc, "gcc", "none", ENV), identifier.identify(gcc, "g++", "none", ENV));
+    assertNotEquals(identifier.identify(gcc, "gcc", "mtime", ENV), identifier.identify(gcc, "g++", "mtime", ENV));
+  }
+
+  @Test
+  void identify_command_hashesItsOutput() throws Exception {
+    String hi = identifier.identify(gcc, "gcc", "echo hi", ENV);
+    assertEquals("name=gcc;command:" + HexFormat.of().formatHex(Blake3.hash("hi\n".getBytes(UTF_8))), hi);
+    assertNotEquals(hi, identifier.identify(gcc, "gcc", "echo ho", ENV));
+  }
+
+  @Test
+  void identify_command_replacesCompilerPlaceholder() throws Exception {
+    String id = identifier.identify(gcc, "gcc", "cat %compiler%", ENV);
+    assertEquals("name=gcc;command:" + HexFormat.of().formatHex(Blake3.hash("compiler v1".getBytes(UTF_8))), id);
+  }
+
+  @Test
+  void identify_command_runsOncePerBinaryState() throws Exception {
+    Path count = dir.resolve("count");
+    String check = "echo run >> " + count + "; echo hi";
+    identifier.identify(gcc, "gcc", check, ENV);
+    identifier.identify(gcc, "g++", check, ENV);
+    assertEquals(1, Files.readAllLines(count).size());
+    Files.setLastModifiedTime(gcc, T2);
+    identifier.identify(gcc, "gcc", check, ENV);
+    assertEquals(2, Files.readAllLines(count).size());
+  }
+
+  @Test
+  void identify_failingCommand_throwsCheckFailedWithExitCode() {
+    CheckFailedException e = assertThrows(CheckFailedException.class,
+        () -> identifier.identify(gcc, "gcc", "echo oops; exit 3", ENV));
+    assertTrue(e.getMessage().contains("exit code 3"), e.getMessage());
+  }
+
+  @Test
+  void identify_missingCompiler_throwsCheckFailedNamingIt() {
+    Path missing = dir.resolve("nope/gcc");
+    CheckFailedException e = assertThrows(CheckFailedException.class,
+        () -> identifier.identify(missing, "gcc", "mtime", ENV));
+    assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+  }
+
+  private static Path binary(Path file, String content, FileTime mtime) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+    Files.setLastModifiedTime(file, mtime);
+    return file;
+  }
+}

@@ -1,0 +1,95 @@
+package dev.distcache.hashing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distcache.core.args.PrefixMap;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PathPolicyTest {
+  private static final Path CWD = Path.of("/home/u/proj/build");
+
+  @Test
+  void relativize_underBaseDir_isRelativeToCwd() {
+    PathPolicy p = policy("/home/u");
+    assertEquals("../include", p.relativize("/home/u/proj/include"));
+    assertEquals("../../other/x.h", p.relativize("/home/u/other/x.h"));
+    assertEquals("gen/a.h", p.relativize("/home/u/proj/build/gen/a.h"));
+  }
+
+  @Test
+  void relativize_pathEqualToBaseDir_isRelativeToo() {
+    assertEquals("../..", policy("/home/u").relativize("/home/u"));
+  }
+
+  @Test
+  void relativize_pathEqualToCwd_isDot() {
+    assertEquals(".", policy("/home/u").relativize("/home/u/proj/build"));
+  }
+
+  @Test
+  void relativize_baseDirWithTrailingSlash_behavesLikeWithout() {
+    PathPolicy p = policy("/home/u/");
+    assertEquals("../include", p.relativize("/home/u/proj/include"));
+    assertEquals("../..", p.relativize("/home/u"));
+    assertEquals("/home/user2/x", p.relativize("/home/user2/x"));
+  }
+
+  @Test
+  void relativize_outsideBaseDir_isUnchanged() {
+    PathPolicy p = policy("/home/u");
+    assertEquals("/usr/include", p.relativize("/usr/include"));
+    assertEquals("/home/user2/x", p.relativize("/home/user2/x"), "a sibling sharing a prefix is outside");
+    assertEquals("/home", p.relativize("/home"));
+  }
+
+  @Test
+  void relativize_relativePath_isUnchanged() {
+    assertEquals("include", policy("/home/u").relativize("include"));
+    assertEquals("../x", policy("/home/u").relativize("../x"));
+  }
+
+  @Test
+  void relativize_withoutBaseDir_isUnchangedAndPolicyInactive() {
+    PathPolicy p = policy("");
+    assertFalse(p.active());
+    assertEquals("/home/u/proj/include", p.relativize("/home/u/proj/include"));
+    assertTrue(policy("/home/u").active());
+  }
+
+  @Test
+  void relativize_rootBaseDir_coversEveryAbsolutePath() {
+    assertEquals("../../../../usr/include", policy("/").relativize("/usr/include"));
+  }
+
+  @Test
+  void map_lastMatchingPrefixMapWins() {
+    PathPolicy specificLast = new PathPolicy("", CWD, List.of(new PrefixMap("/a", "/x"), new PrefixMap("/a/b", "/y")));
+    assertEquals("/y/c", specificLast.map("/a/b/c"));
+    assertEquals("/x/q", specificLast.map("/a/q"));
+    PathPolicy generalLast = new PathPolicy("", CWD, List.of(new PrefixMap("/a/b", "/y"), new PrefixMap("/a", "/x")));
+    assertEquals("/x/b/c", generalLast.map("/a/b/c"));
+  }
+
+  @Test
+  void map_isAPlainStringPrefixReplacement() {
+    PathPolicy p = new PathPolicy("", CWD, List.of(new PrefixMap("/src", ".")));
+    assertEquals("./x.c", p.map("/src/x.c"));
+    assertEquals(".2/x.c", p.map("/src2/x.c"));
+  }
+
+  @Test
+  void map_withoutMatch_isUnchanged() {
+    PathPolicy p = new PathPolicy("", CWD, List.of(new PrefixMap("/a", "/x")));
+    assertEquals("/b/c", p.map("/b/c"));
+    assertEquals("rel", p.map("rel"));
+    assertEquals("/b/c", policy("/home/u").map("/b/c"));
+  }
+
+  private static PathPolicy policy(String baseDir) {
+    return new PathPolicy(baseDir, CWD, List.of());
+  }
+}
