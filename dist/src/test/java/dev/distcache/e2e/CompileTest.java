@@ -171,6 +171,20 @@ class CompileTest {
   }
 
   @Test
+  void splitDwarfWithG0_theDwoGccWritesAnywayIsReproducedOnAHit() {
+    Distcache.write(src.resolve("z.c"), "int z;\n");
+    dc.run(src, "gcc", "-gsplit-dwarf", "-g0", "-c", "z.c").ok();
+    dc.exec(src, "rm", "z.o", "z.dwo").ok();
+    dc.run(src, "gcc", "-gsplit-dwarf", "-g0", "-c", "z.c").ok();
+    byte[] obj = Distcache.read(src.resolve("z.o"));
+    byte[] dwo = Distcache.read(src.resolve("z.dwo"));
+    dc.direct(src, "gcc", "-gsplit-dwarf", "-g0", "-c", "z.c").ok();
+    assertArrayEquals(Distcache.read(src.resolve("z.o")), obj);
+    assertArrayEquals(Distcache.read(src.resolve("z.dwo")), dwo);
+    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+  }
+
+  @Test
   void assemblyOutput_andDefaultOutputName_matchGcc() {
     Distcache.write(src.resolve("sub/a.c"), "int a(void) { return 7; }\n");
     dc.run(src, "gcc", "-S", "sub/a.c").ok();

@@ -51,7 +51,9 @@ public final class CompilerIdentifier {
     if (check.startsWith("string:")) {
       return name + check;
     }
-    String cacheKey = check + "\0" + stat;
+    // Content and command results are reused only while the binary is provably unchanged: a
+    // rewrite that keeps size and mtime still changes ctime (and a replacement the inode).
+    String cacheKey = check + "\0" + stat + ":" + changeStamp(real);
     String cached = cache.get(cacheKey);
     if (cached != null) {
       return name + cached;
@@ -59,6 +61,15 @@ public final class CompilerIdentifier {
     String identity = check.equals("content") ? "content:" + contentHash(real) : "command:" + runCheck(check, compiler, env);
     cache.put(cacheKey, identity);
     return name + identity;
+  }
+
+  private static String changeStamp(Path real) throws CheckFailedException {
+    try {
+      Map<String, Object> a = Files.readAttributes(real, "unix:ctime,ino,dev");
+      return a.get("ctime") + ":" + a.get("ino") + ":" + a.get("dev");
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new CheckFailedException("cannot stat compiler " + real + ": " + e.getMessage());
+    }
   }
 
   private static String contentHash(Path real) throws CheckFailedException {

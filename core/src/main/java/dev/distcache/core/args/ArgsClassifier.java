@@ -31,6 +31,9 @@ public final class ArgsClassifier {
       "-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros", "-iprefix", "-iwithprefix",
       "-iwithprefixbefore", "-isysroot", "--sysroot");
 
+  /** Options adding directories where gcc looks for an {@code -include} file (and its .gch). */
+  private static final Set<String> SEARCH_DIR_OPTIONS = Set.of("-I", "-iquote", "-isystem", "-idirafter");
+
   /** Options that write extra files, read files the key cannot see, or make output vary. */
   private static final List<String> UNSUPPORTED_PREFIXES = List.of(
       "-save-temps", "--save-temps", "-fdump-", "-fstack-usage", "-fcallgraph-info", "-aux-info",
@@ -74,6 +77,7 @@ public final class ArgsClassifier {
     private final List<String> inputs = new ArrayList<>();
     private final List<Language> inputLanguages = new ArrayList<>();
     private final List<String> includes = new ArrayList<>();
+    private final List<String> searchDirs = new ArrayList<>();
     private final List<PrefixMap> prefixMaps = new ArrayList<>();
     private Language xLanguage;
     private boolean compile;
@@ -144,6 +148,10 @@ public final class ArgsClassifier {
           return null;
         }
         case "-x" -> {
+          cppArgs.add(a);
+          cppArgs.add(value);
+          keyArgs.add(KeyArg.plain(a));
+          keyArgs.add(KeyArg.plain(value));
           return language(value);
         }
         case "-specs", "-Xclang", "-wrapper", "-aux-info", "-MJ", "-ivfsoverlay" -> {
@@ -151,11 +159,11 @@ public final class ArgsClassifier {
         }
         default -> { }
       }
-      if (a.equals("-include") && Files.exists(resolve(value + ".gch"))) {
-        return new Uncacheable(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, "-include " + value + " has a .gch");
-      }
       if (a.equals("-include")) {
         includes.add(value);
+      }
+      if (SEARCH_DIR_OPTIONS.contains(a)) {
+        searchDirs.add(value);
       }
       if (a.equals("-Xpreprocessor") && value.startsWith("-M")) {
         return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a + " " + value);
@@ -230,6 +238,8 @@ public final class ArgsClassifier {
         return null;
       }
       if (a.startsWith("-x")) {
+        cppArgs.add(a);
+        keyArgs.add(KeyArg.plain(a));
         return language(a.substring(2));
       }
       if (a.startsWith("-Wp,")) {
@@ -267,11 +277,11 @@ public final class ArgsClassifier {
         String joined = p.startsWith("--") ? p + "=" : p;
         if (a.startsWith(joined) && a.length() > joined.length()) {
           String value = a.substring(joined.length());
-          if (p.equals("-include") && Files.exists(resolve(value + ".gch"))) {
-            return new Uncacheable(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, a + " has a .gch");
-          }
           if (p.equals("-include")) {
             includes.add(value);
+          }
+          if (SEARCH_DIR_OPTIONS.contains(p)) {
+            searchDirs.add(value);
           }
           keyArgs.add(KeyArg.withPath(joined, value));
           cppArgs.add(a);
@@ -309,7 +319,7 @@ public final class ArgsClassifier {
         debugInfo = false;
       } else if (a.equals("-gsplit-dwarf")) {
         splitDwarf = true;
-        debugInfo = true;
+        debugInfo = true; // gcc 12: -gsplit-dwarf alone emits debug info
       } else if (a.equals("-gno-split-dwarf")) {
         splitDwarf = false;
       } else if (a.equals("-g") || a.matches("-g[123]") || a.startsWith("-ggdb") || a.startsWith("-gdwarf")
@@ -351,6 +361,10 @@ public final class ArgsClassifier {
             : Counter.UNSUPPORTED_SOURCE_LANGUAGE;
         return new Uncacheable(reason, source);
       }
+      String pch = precompiledInclude();
+      if (pch != null) {
+        return new Uncacheable(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, "-include " + pch + " has a .gch");
+      }
       String base = baseName(source);
       if (base.startsWith("conftest.")) {
         return new Uncacheable(Counter.AUTOCONF_TEST, source);
@@ -365,7 +379,9 @@ public final class ArgsClassifier {
         dep = Optional.of(depFile != null ? depFile
             : explicitOutput ? stripSuffixInName(out) + ".d" : stripSuffix(base) + ".d");
       }
-      Optional<String> dwo = splitDwarf && debugInfo
+      // The assembler writes the .dwo (so -S has none); gcc writes one even with -g0, perhaps
+      // empty: the compile path stores it when the compile wrote it.
+      Optional<String> dwo = splitDwarf && !assembly
           ? Optional.of(explicitOutput ? stripSuffixInName(out) + ".dwo" : stripSuffix(base) + ".dwo")
           : Optional.empty();
       if (dwo.isPresent()) {
@@ -382,6 +398,28 @@ public final class ArgsClassifier {
       return new Cacheable(new Invocation(compiler, args, language, source, assembly, out,
           explicitOutput, dep, depTargetExplicit || depFromWp, dwo, keyArgs, cpp, debugInfo,
           prefixMaps, colorExplicit, nativeCpu, recordsSwitches));
+    }
+
+    /**
+     * The first {@code -include} file that gcc would take from a precompiled header: it looks in
+     * the working directory first, then along the include search path, and uses {@code X.gch}
+     * wherever it finds it.
+     */
+    private String precompiledInclude() {
+      for (String inc : includes) {
+        List<String> dirs = new ArrayList<>();
+        dirs.add(".");
+        if (!inc.startsWith("/")) {
+          dirs.addAll(searchDirs);
+        }
+        for (String dir : dirs) {
+          Path candidate = inc.startsWith("/") ? resolve(inc + ".gch") : resolve(dir).resolve(inc + ".gch");
+          if (Files.exists(candidate)) {
+            return inc;
+          }
+        }
+      }
+      return null;
     }
 
     private Path resolve(String p) {

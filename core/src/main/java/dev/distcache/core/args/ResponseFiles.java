@@ -48,6 +48,11 @@ public final class ResponseFiles {
     }
   }
 
+  /** libiberty's white space: only these ASCII characters separate arguments. */
+  private static boolean isGccSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
+  }
+
   /** Splits response-file text: white space separates, quotes group, backslash escapes. */
   public static List<String> split(String text) {
     List<String> out = new ArrayList<>();
@@ -56,9 +61,11 @@ public final class ResponseFiles {
     char quote = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c == '\\' && i + 1 < text.length()) {
-        cur.append(text.charAt(++i));
-        inArg = true;
+      if (c == '\\') {
+        if (i + 1 < text.length()) {
+          cur.append(text.charAt(++i));
+          inArg = true;
+        }
       } else if (quote != 0) {
         if (c == quote) {
           quote = 0;
@@ -68,7 +75,7 @@ public final class ResponseFiles {
       } else if (c == '\'' || c == '"') {
         quote = c;
         inArg = true;
-      } else if (Character.isWhitespace(c)) {
+      } else if (isGccSpace(c)) {
         if (inArg) {
           out.add(cur.toString());
           cur.setLength(0);

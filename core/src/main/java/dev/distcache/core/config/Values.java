@@ -23,6 +23,9 @@ public final class Values {
       throw new ConfigException("invalid size: \"" + text + "\"");
     }
     String suffix = s.substring(i).trim();
+    if (suffix.equals("B") || suffix.equals("b")) {
+      return (long) number;
+    }
     if (suffix.endsWith("B") || suffix.endsWith("b")) {
       suffix = suffix.substring(0, suffix.length() - 1);
     }

@@ -180,13 +180,14 @@ public final class CompilePipeline {
     cmd.add(located.compiler().toString());
     cmd.addAll(inv.args());
     cmd.addAll(extra);
+    long started = System.currentTimeMillis();
     ProcessRunner.Exec exec = ProcessRunner.run(cmd, env, cwd);
     Reply reply = Reply.result(exec.exitCode(), exec.stdout(), exec.stderr());
     if (exec.exitCode() != 0) {
       stats.count(Counter.COMPILE_FAILED);
       return reply;
     }
-    Optional<CachedResult> result = HitWriter.capture(inv, cwd, exec, keys.exact());
+    Optional<CachedResult> result = HitWriter.capture(inv, cwd, exec, keys.exact(), started);
     if (result.isEmpty()) {
       stats.count(Counter.COMPILER_PRODUCED_NO_OUTPUT);
       return reply;
@@ -219,7 +220,7 @@ public final class CompilePipeline {
     if (inv.depFile().isPresent()) {
       OutputFiles.applyUmask(cwd.resolve(inv.depFile().get()), umask);
     }
-    if (inv.dwoFile().isPresent()) {
+    if (inv.dwoFile().isPresent() && Files.exists(cwd.resolve(inv.dwoFile().get()))) {
       OutputFiles.applyUmask(cwd.resolve(inv.dwoFile().get()), umask);
     }
   }

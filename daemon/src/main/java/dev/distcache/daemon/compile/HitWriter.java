@@ -61,11 +61,8 @@ final class HitWriter {
       }
       files.put(cwd.resolve(inv.depFile().get()), dep);
     }
-    if (inv.dwoFile().isPresent()) {
-      byte[] dwo = r.file(OutputKind.SPLIT_DWARF);
-      if (dwo == null) {
-        throw new NotServableException("stored result has no .dwo");
-      }
+    byte[] dwo = r.file(OutputKind.SPLIT_DWARF);
+    if (inv.dwoFile().isPresent() && dwo != null) {
       files.put(cwd.resolve(inv.dwoFile().get()), dwo);
     }
     return files;
@@ -78,8 +75,8 @@ final class HitWriter {
   }
 
   /** Reads what a successful compile wrote; empty when an expected output is missing or empty. */
-  static Optional<CachedResult> capture(Invocation inv, Path cwd, ProcessRunner.Exec exec, String exact)
-      throws IOException {
+  static Optional<CachedResult> capture(Invocation inv, Path cwd, ProcessRunner.Exec exec, String exact,
+      long startedMillis) throws IOException {
     Map<OutputKind, byte[]> files = new HashMap<>();
     Path out = cwd.resolve(inv.output());
     if (!java.nio.file.Files.isRegularFile(out) || java.nio.file.Files.size(out) == 0) {
@@ -97,11 +94,13 @@ final class HitWriter {
       meta.put(META_DEP_TARGET, DepFiles.quote(inv.output()));
     }
     if (inv.dwoFile().isPresent()) {
+      // Stored only when this compile wrote it (gcc always does with -c; a wrapper might not).
+      // Kernel file times lag the clock by a few milliseconds, hence the slack.
       Path dwo = cwd.resolve(inv.dwoFile().get());
-      if (!java.nio.file.Files.isRegularFile(dwo)) {
-        return Optional.empty();
+      if (java.nio.file.Files.isRegularFile(dwo)
+          && java.nio.file.Files.getLastModifiedTime(dwo).toMillis() >= startedMillis - 10) {
+        files.put(OutputKind.SPLIT_DWARF, java.nio.file.Files.readAllBytes(dwo));
       }
-      files.put(OutputKind.SPLIT_DWARF, java.nio.file.Files.readAllBytes(dwo));
     }
     return Optional.of(new CachedResult(files, exec.stdout(), exec.stderr(), meta));
   }
