@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,8 +13,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -256,34 +253,7 @@ class CcacheInteropTest {
     for (String a : args) {
       script.append(" '").append(a.replace("'", "'\\''")).append('\'');
     }
-    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script.toString()).directory(src.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    try {
-      Process p = pb.start();
-      CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-      CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-      if (!p.waitFor(LOOP_LIMIT_SECONDS, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        throw new AssertionError("still running after " + LOOP_LIMIT_SECONDS + " s, a wrapper loop? "
-            + name + " with PATH=" + env.get("PATH"));
-      }
-      return new Run(p.exitValue(), out.get(30, TimeUnit.SECONDS), err.get(30, TimeUnit.SECONDS));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (Exception e) {
-      throw new AssertionError("running " + name + ": " + e, e);
-    }
-  }
-
-  private static byte[] readAll(java.io.InputStream in) {
-    try (in) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Processes.run(src, env, List.of("/bin/sh", "-c", script.toString()), LOOP_LIMIT_SECONDS);
   }
 
   private static void delete(Path... files) {

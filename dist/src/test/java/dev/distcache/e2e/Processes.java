@@ -17,6 +17,11 @@ final class Processes {
   private Processes() {}
 
   static Run run(Path cwd, Map<String, String> env, List<String> cmd) {
+    return run(cwd, env, cmd, TIMEOUT_SECONDS);
+  }
+
+  /** Runs {@code cmd}, killing it and everything it started after {@code timeoutSeconds}. */
+  static Run run(Path cwd, Map<String, String> env, List<String> cmd, long timeoutSeconds) {
     ProcessBuilder pb = new ProcessBuilder(resolve(cmd, env, cwd)).directory(cwd.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().clear();
@@ -25,10 +30,11 @@ final class Processes {
       Process p = pb.start();
       CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
       CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
-        throw new AssertionError("timed out after " + TIMEOUT_SECONDS + " s: " + cmd);
+        throw new AssertionError("timed out after " + timeoutSeconds + " s (a wrapper loop?): " + cmd
+            + " with PATH=" + env.get("PATH"));
       }
       return new Run(p.exitValue(), out.get(60, TimeUnit.SECONDS), err.get(60, TimeUnit.SECONDS));
     } catch (IOException e) {

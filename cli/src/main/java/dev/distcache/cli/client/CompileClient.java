@@ -49,7 +49,7 @@ public final class CompileClient {
     argv.add(compiler);
     argv.addAll(args);
     String invoked = invokedAs.isEmpty() ? "" : cwd.resolve(invokedAs).toString();
-    Request request = new Request(Request.Mode.COMPILE, cwd.toString(), Launcher.umask(),
+    Request request = new Request(Request.Mode.COMPILE, cwd.toString(), dev.distcache.core.Installation.umask(),
         launcher.ttys(), invoked, argv, env);
     Reply reply;
     try {

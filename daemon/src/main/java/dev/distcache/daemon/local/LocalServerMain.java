@@ -2,13 +2,11 @@ package dev.distcache.daemon.local;
 
 import dev.distcache.cache.StoreException;
 import dev.distcache.core.CacheLayout;
+import dev.distcache.core.Installation;
 import dev.distcache.core.config.Config;
 import dev.distcache.core.config.ConfigException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
 
 /** {@code LocalServerMain CACHE_DIR}: runs the local server until idle or told to stop. */
 public final class LocalServerMain {
@@ -29,7 +27,9 @@ public final class LocalServerMain {
     }
     LocalServer server;
     try {
-      server = LocalServer.start(layout, selves(), umask());
+      String home = System.getProperty("distcache.home", "");
+      server = LocalServer.start(layout, Installation.selves(home.isEmpty() ? null : Path.of(home)),
+          Installation.umask());
     } catch (LocalServer.AlreadyRunningException e) {
       System.exit(0);
       return;
@@ -43,29 +43,4 @@ public final class LocalServerMain {
     System.exit(0);
   }
 
-  private static Set<Path> selves() {
-    Set<Path> out = new HashSet<>();
-    String home = System.getProperty("distcache.home", "");
-    if (!home.isEmpty()) {
-      try {
-        out.add(Path.of(home, "bin", "distcache").toRealPath());
-      } catch (IOException e) {
-        // No launcher there.
-      }
-    }
-    return out;
-  }
-
-  private static int umask() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Umask:")) {
-          return Integer.parseInt(line.substring(6).trim(), 8);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // Fall through.
-    }
-    return 022;
-  }
 }
