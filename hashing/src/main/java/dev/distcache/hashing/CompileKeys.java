@@ -20,11 +20,15 @@ import java.util.Set;
  * must check before serving it.
  */
 public final class CompileKeys {
-  /** Variables that change what the compiler writes (diagnostic language, component lookup, dates). */
+  /**
+   * Variables that change what the compiler writes (diagnostic language, component lookup, dates).
+   * TERM is not one: the server's compile never writes to a terminal, and the colour distcache asks
+   * for instead is hashed as an extra flag.
+   */
   private static final List<String> LOCALE_VARIABLES = List.of("LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES");
   private static final List<String> COMPILER_VARIABLES = List.of(
       "GCC_COMPARE_DEBUG", "COMPILER_PATH", "GCC_EXEC_PREFIX", "SOURCE_DATE_EPOCH", "CPATH",
-      "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH", "GCC_COLORS", "TERM");
+      "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH", "GCC_COLORS");
 
   private CompileKeys() {}
 

@@ -201,7 +201,7 @@ class CompileKeysProperties {
   @Provide
   Arbitrary<Map<String, String>> unrelatedVariables() {
     return Arbitraries.maps(Arbitraries.of("HOME", "DISTCACHE_DEBUG", "PWD", "OLDPWD", "USER", "SHELL", "MAKEFLAGS",
-        "DISTCACHE_DIR", "PATH"), Arbitraries.strings().ofMaxLength(12)).ofMinSize(1).ofMaxSize(4);
+        "DISTCACHE_DIR", "PATH", "TERM"), Arbitraries.strings().ofMaxLength(12)).ofMinSize(1).ofMaxSize(4);
   }
 
   /** Locale and compiler variables that matter, and some that do not. */

@@ -104,6 +104,7 @@ public final class ServerConnection {
         "-cp", launcher.home().resolve("target/lib").toString() + File.separator + "*",
         "dev.distcache.daemon.local.LocalServerMain", layout.cacheDir().toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd)
+        .directory(layout.cacheDir().toFile()) // not the build directory: it may be removed or unmounted
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.serverOutput().toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(layout.serverOutput().toFile()));
