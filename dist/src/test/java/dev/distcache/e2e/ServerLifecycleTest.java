@@ -129,6 +129,22 @@ class ServerLifecycleTest {
   }
 
   @Test
+  void silentOrSlowClient_isDroppedAfterTheRequestDeadline_andTheServerStillIdlesOut() throws Exception {
+    Distcache.write(tmp.resolve("s.c"), "int s;\n");
+    dc.with("DISTCACHE_IDLE_TIMEOUT", "3").run(tmp, "gcc", "-c", "s.c").ok();
+    long pid = dc.serverPid().orElseThrow();
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(dc.cacheDir.resolve("server.sock")));
+      ch.write(ByteBuffer.wrap(new byte[] {'D', 'C', 'S', '1', 0, 0})); // then nothing more
+      long start = System.nanoTime();
+      assertEquals(-1, ch.read(ByteBuffer.allocate(16)), "the server hangs up on a silent client");
+      long waited = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(waited >= 5_000, "not before the deadline: " + waited + " ms");
+    }
+    ProcessHandle.of(pid).orElseThrow().onExit().get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
   void masquerade_findsTheRealCompilerAfterItsOwnDirectory_andHits() throws IOException {
     Path masq = tmp.resolve("masq");
     Files.createDirectories(masq);

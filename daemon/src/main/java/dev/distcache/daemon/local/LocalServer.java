@@ -39,13 +39,16 @@ import jdk.net.UnixDomainPrincipal;
  *
  * <p>Concurrency: one platform thread accepts; each connection is served on its own virtual
  * thread, which may block on the compiler processes it runs and on the store's write lock (see
- * RocksResultStore). A watchdog thread shuts the server down after {@code idle_timeout} with no
+ * RocksResultStore), but not on a silent client: a second virtual thread closes a connection whose
+ * request is not complete within ten seconds. A watchdog thread shuts the server down after {@code idle_timeout} with no
  * connection in progress. {@link #close} runs once: it stops accepting, waits (bounded) for
  * connections in progress, then closes the store, removes the socket and releases the lock, in
  * that order.
  */
 public final class LocalServer implements AutoCloseable {
   private static final long DRAIN_MILLIS = 30_000;
+  /** A client has this long to send its whole request (a real client needs milliseconds). */
+  private static final long REQUEST_MILLIS = 10_000;
 
   private final CacheLayout layout;
   private final FileChannel lockChannel;
@@ -151,7 +154,13 @@ public final class LocalServer implements AutoCloseable {
         return;
       }
       DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
-      Request req = Request.readFrom(in);
+      Thread deadline = Thread.ofVirtual().start(() -> closeAfter(ch, REQUEST_MILLIS));
+      Request req;
+      try {
+        req = Request.readFrom(in);
+      } finally {
+        deadline.interrupt();
+      }
       Reply reply = req.mode() == Request.Mode.COMPILE ? pipeline.handle(req) : admin.handle(req);
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
       reply.writeTo(out);
@@ -162,6 +171,17 @@ public final class LocalServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       // The client went away or the store failed; the client compiles by itself.
       System.err.println("distcache server: connection failed: " + e);
+    }
+  }
+
+  /** Closes a connection whose request is still incomplete after {@code millis}, unblocking its reader. */
+  private static void closeAfter(SocketChannel ch, long millis) {
+    try {
+      Thread.sleep(millis);
+      System.err.println("distcache server: dropped a client that sent no complete request in " + millis + " ms");
+      ch.close();
+    } catch (InterruptedException | IOException e) {
+      // The request arrived in time (interrupted) or the channel is already closed.
     }
   }
 
