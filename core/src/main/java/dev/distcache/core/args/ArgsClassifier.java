@@ -18,33 +18,6 @@ import java.util.Set;
  * unchanged. Never throws on any argv.
  */
 public final class ArgsClassifier {
-  /** Options whose value is the next argument when not joined. */
-  private static final Set<String> TAKES_VALUE = Set.of(
-      "-o", "-MF", "-MT", "-MQ", "-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros",
-      "-iprefix", "-iwithprefix", "-iwithprefixbefore", "-isysroot", "-imultilib", "-imultiarch",
-      "-D", "-U", "-x", "-L", "-Xlinker", "-Xassembler", "-Xpreprocessor", "-aux-info", "--param",
-      "-A", "-T", "-u", "-z", "-B", "--sysroot", "-G", "-arch", "-target", "-Xclang", "-MJ",
-      "-dumpbase", "-dumpdir", "-dumpbase-ext", "-specs", "-wrapper", "-ivfsoverlay", "-l", "-e");
-
-  /** Options naming a path that reaches the outputs only through the preprocessed text. */
-  private static final Set<String> PATH_OPTIONS = Set.of(
-      "-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros", "-iprefix", "-iwithprefix",
-      "-iwithprefixbefore", "-isysroot", "--sysroot");
-
-  /** Options adding directories where gcc looks for an {@code -include} file (and its .gch). */
-  private static final Set<String> SEARCH_DIR_OPTIONS = Set.of("-I", "-iquote", "-isystem", "-idirafter");
-
-  /** Options that write extra files, read files the key cannot see, or make output vary. */
-  private static final List<String> UNSUPPORTED_PREFIXES = List.of(
-      "-save-temps", "--save-temps", "-fdump-", "-fstack-usage", "-fcallgraph-info", "-aux-info",
-      "-ftest-coverage", "--coverage", "-fprofile-", "-fauto-profile", "-fbranch-probabilities",
-      "-fcreate-profile", "-fplugin", "-specs", "--specs", "-fsanitize-blacklist",
-      "-fsanitize-ignorelist", "-fsanitize-coverage-allowlist", "-fsanitize-coverage-ignorelist",
-      "-Xclang", "-frepo", "-ftime-report", "-fmem-report", "-wrapper", "-fsyntax-only",
-      "-fdiagnostics-format=sarif", "-fopt-info", "-MJ", "-ivfsoverlay", "-fcompare-debug",
-      "-fdebug-types-section", "-v", "-###", "--help", "--version", "-fsave-optimization-record",
-      "-foptimization-record-file", "-ftime-trace", "-fdiagnostics-add-output", "-fdiagnostics-set-output");
-
   private ArgsClassifier() {}
 
   /**
@@ -115,7 +88,7 @@ public final class ArgsClassifier {
       for (int i = 0; i < expanded.size(); i++) {
         String a = expanded.get(i);
         String next = i + 1 < expanded.size() ? expanded.get(i + 1) : null;
-        boolean separate = TAKES_VALUE.contains(a);
+        boolean separate = GccOptions.TAKES_VALUE.contains(a);
         if (separate && next == null) {
           return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, a + " is missing its value");
         }
@@ -162,7 +135,7 @@ public final class ArgsClassifier {
       if (a.equals("-include")) {
         includes.add(value);
       }
-      if (SEARCH_DIR_OPTIONS.contains(a)) {
+      if (GccOptions.SEARCH_DIR_OPTIONS.contains(a)) {
         searchDirs.add(value);
       }
       if (a.equals("-Xpreprocessor") && value.startsWith("-M")) {
@@ -172,7 +145,7 @@ public final class ArgsClassifier {
         return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a + " " + value);
       }
       keyArgs.add(KeyArg.plain(a));
-      keyArgs.add(PATH_OPTIONS.contains(a) ? KeyArg.withPath("", value) : KeyArg.plain(value));
+      keyArgs.add(GccOptions.PATH_OPTIONS.contains(a) ? KeyArg.withPath("", value) : KeyArg.plain(value));
       cppArgs.add(a);
       cppArgs.add(value);
       return null;
@@ -188,7 +161,7 @@ public final class ArgsClassifier {
         inputLanguages.add(xLanguage != null ? xLanguage : Language.forFileName(a, isCxxDriver(compiler)));
         return null;
       }
-      for (String p : UNSUPPORTED_PREFIXES) {
+      for (String p : GccOptions.UNSUPPORTED_PREFIXES) {
         if (a.startsWith(p) && !(p.equals("-v") && !a.equals("-v"))) {
           return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
         }
@@ -273,14 +246,14 @@ public final class ArgsClassifier {
           return null;
         }
       }
-      for (String p : PATH_OPTIONS) {
+      for (String p : GccOptions.PATH_OPTIONS) {
         String joined = p.startsWith("--") ? p + "=" : p;
         if (a.startsWith(joined) && a.length() > joined.length()) {
           String value = a.substring(joined.length());
           if (p.equals("-include")) {
             includes.add(value);
           }
-          if (SEARCH_DIR_OPTIONS.contains(p)) {
+          if (GccOptions.SEARCH_DIR_OPTIONS.contains(p)) {
             searchDirs.add(value);
           }
           keyArgs.add(KeyArg.withPath(joined, value));
@@ -365,24 +338,23 @@ public final class ArgsClassifier {
       if (pch != null) {
         return new Uncacheable(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, "-include " + pch + " has a .gch");
       }
-      String base = baseName(source);
+      String base = OutputNames.baseName(source);
       if (base.startsWith("conftest.")) {
         return new Uncacheable(Counter.AUTOCONF_TEST, source);
       }
       boolean explicitOutput = output != null;
-      String out = explicitOutput ? output : stripSuffix(base) + (assembly ? ".s" : ".o");
+      String out = explicitOutput ? output : OutputNames.defaultOutput(source, assembly);
       if (out.isEmpty() || out.endsWith("/")) {
         return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, "output path \"" + out + "\"");
       }
       Optional<String> dep = Optional.empty();
       if (depMode != null) {
-        dep = Optional.of(depFile != null ? depFile
-            : explicitOutput ? stripSuffixInName(out) + ".d" : stripSuffix(base) + ".d");
+        dep = Optional.of(depFile != null ? depFile : OutputNames.beside(out, explicitOutput, source, ".d"));
       }
       // The assembler writes the .dwo (so -S has none); gcc writes one even with -g0, perhaps
       // empty: the compile path stores it when the compile wrote it.
       Optional<String> dwo = splitDwarf && !assembly
-          ? Optional.of(explicitOutput ? stripSuffixInName(out) + ".dwo" : stripSuffix(base) + ".dwo")
+          ? Optional.of(OutputNames.beside(out, explicitOutput, source, ".dwo"))
           : Optional.empty();
       if (dwo.isPresent()) {
         // The object names its .dwo, so the key must include where it goes.
@@ -390,7 +362,7 @@ public final class ArgsClassifier {
       }
       if (depFromWp && !depTargetExplicit) {
         // The preprocessor, not the driver, names the target: after the source, not -o.
-        keyArgs.add(KeyArg.plain("-Wp-target:" + stripSuffix(base) + ".o"));
+        keyArgs.add(KeyArg.plain("-Wp-target:" + OutputNames.defaultOutput(source, false)));
       }
       keyArgs.add(KeyArg.plain(assembly ? "mode:-S" : "mode:-c"));
       List<String> cpp = new ArrayList<>(cppArgs);
@@ -413,8 +385,7 @@ public final class ArgsClassifier {
           dirs.addAll(searchDirs);
         }
         for (String dir : dirs) {
-          Path candidate = inc.startsWith("/") ? resolve(inc + ".gch") : resolve(dir).resolve(inc + ".gch");
-          if (Files.exists(candidate)) {
+          if (exists(inc.startsWith("/") ? inc + ".gch" : dir + "/" + inc + ".gch")) {
             return inc;
           }
         }
@@ -422,29 +393,13 @@ public final class ArgsClassifier {
       return null;
     }
 
-    private Path resolve(String p) {
+    /** True when the path (relative to the working directory) exists; false for names no file can have. */
+    private boolean exists(String p) {
       try {
-        return cwd.resolve(p);
+        return Files.exists(cwd.resolve(p));
       } catch (InvalidPathException e) {
-        return cwd;
+        return false;
       }
     }
-  }
-
-  static String baseName(String path) {
-    return path.substring(path.lastIndexOf('/') + 1);
-  }
-
-  /** foo.c -> foo; foo -> foo (the name only, without a directory). */
-  static String stripSuffix(String name) {
-    int dot = name.lastIndexOf('.');
-    return dot > 0 ? name.substring(0, dot) : name;
-  }
-
-  /** dir/foo.o -> dir/foo; dir.x/foo -> dir.x/foo. */
-  static String stripSuffixInName(String path) {
-    int slash = path.lastIndexOf('/');
-    int dot = path.lastIndexOf('.');
-    return dot > slash + 1 ? path.substring(0, dot) : path;
   }
 }
