@@ -100,6 +100,23 @@ class AdministrationTest {
   }
 
   @Test
+  void recache_compilesAgainAndStores_readOnly_neverStores_disable_bypassesTheCache() {
+    dc.run(tmp, "gcc", "-c", "f0.c").ok();
+    dc.with("DISTCACHE_RECACHE", "1").run(tmp, "gcc", "-c", "f0.c").ok();
+    dc.env.remove("DISTCACHE_RECACHE");
+    assertEquals(2, dc.stat("cache_miss"));
+    assertEquals(1, dc.stat("recache"));
+    dc.with("DISTCACHE_READONLY", "1").run(tmp, "gcc", "-c", "f1.c").ok();
+    dc.env.remove("DISTCACHE_READONLY");
+    assertEquals(1, dc.stat("files_in_cache"), "read_only stored nothing");
+    dc.with("DISTCACHE_DISABLE", "1").run(tmp, "gcc", "-c", "f0.c", "-o", "disabled.o").ok();
+    dc.env.remove("DISTCACHE_DISABLE");
+    assertTrue(Files.exists(tmp.resolve("disabled.o")));
+    assertEquals(0, dc.stat("preprocessed_cache_hit"));
+    assertEquals(3, dc.stat("cache_miss"), "disable neither hits nor misses");
+  }
+
+  @Test
   void unknownOption_isAUsageError_withoutAStackTrace() {
     Run r = dc.run(tmp, "--no-such-option");
     assertEquals(2, r.exitCode());

@@ -256,6 +256,21 @@ class CompileTest {
   }
 
   @Test
+  void stdoutOfTheCompile_isStoredAndReplayedByteForByte() {
+    Distcache.write(tmp.resolve("chatty"), "#!/bin/sh\nprintf 'wrapper says \\001\\377 hi\\n'\nexec \"$@\"\n");
+    dc.exec(tmp, "chmod", "+x", "chatty").ok();
+    Distcache.write(src.resolve("o.c"), WARNS_C);
+    dc.with("DISTCACHE_PREFIX", tmp.resolve("chatty").toString());
+    Run miss = dc.run(src, "gcc", "-Wall", "-c", "o.c").ok();
+    Run hit = dc.run(src, "gcc", "-Wall", "-c", "o.c").ok();
+    assertArrayEquals(new byte[] {'w', 'r', 'a', 'p', 'p', 'e', 'r', ' ', 's', 'a', 'y', 's', ' ', 1, (byte) 0xff,
+        ' ', 'h', 'i', '\n'}, miss.stdout());
+    assertArrayEquals(miss.stdout(), hit.stdout());
+    assertArrayEquals(miss.stderr(), hit.stderr());
+    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+  }
+
+  @Test
   void prefixCommand_runsInFrontOfTheCompilerOnAMiss_andIsNotPartOfTheKey() {
     Path log = tmp.resolve("prefix.log");
     Distcache.write(tmp.resolve("wrap"), "#!/bin/sh\necho \"$@\" >> " + log + "\nexec \"$@\"\n");
