@@ -80,6 +80,23 @@ class ServerLifecycleTest {
   }
 
   @Test
+  void cacheDirectoryTooLongForASocketPath_stillWorks_withTheSocketElsewhere() {
+    Path deep = tmp.resolve("d".repeat(70)).resolve("e".repeat(70)).resolve("cache");
+    Distcache longDir = new Distcache(deep);
+    try {
+      Distcache.write(tmp.resolve("l.c"), "int l;\n");
+      longDir.run(tmp, "gcc", "-c", "l.c").ok();
+      longDir.run(tmp, "gcc", "-c", "l.c", "-o", "l2.o").ok();
+      assertEquals(1, longDir.stat("preprocessed_cache_hit"));
+      assertFalse(Files.exists(deep.resolve("server.sock")), "no socket path over the sockaddr_un limit");
+      String status = longDir.run(tmp, "server", "status").ok().out();
+      assertTrue(status.contains(".sock") && !status.contains(deep.toString() + "/server.sock"), status);
+    } finally {
+      longDir.close();
+    }
+  }
+
+  @Test
   void serverExitsAfterIdleTimeout() throws Exception {
     Distcache.write(tmp.resolve("i.c"), "int i;\n");
     dc.with("DISTCACHE_IDLE_TIMEOUT", "2").run(tmp, "gcc", "-c", "i.c").ok();
