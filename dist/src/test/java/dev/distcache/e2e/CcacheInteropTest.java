@@ -31,8 +31,8 @@ class CcacheInteropTest {
   static final String FOO_C = "#include <stdio.h>\nint foo(void) { return printf(\"foo\\n\"); }\n";
   static final String BAR_CXX = "#include <string>\n#include <vector>\n"
       + "int bar() { std::vector<std::string> v{\"a\", \"bc\"}; return (int) v[1].size(); }\n";
-  static final String WARNS_C = "int f(void) { int unused; return 0; }\n";
-  static final String BROKEN_C = "int f(void) { return undeclared; }\n";
+  static final String WARNS_C = CompileTest.WARNS_C;
+  static final String BROKEN_C = CompileTest.BROKEN_C;
 
   @TempDir Path tmp;
   Path src;
