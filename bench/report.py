@@ -187,7 +187,7 @@ def plot_matplotlib(cases, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     matplotlib.rcParams["svg.hashsalt"] = "distcache-bench"
-    fig, ax = plt.subplots(figsize=(10, 1.0 + 0.8 * len(cases)))
+    fig, ax = plt.subplots(figsize=(10, 1.5 + 0.8 * len(cases)))
     height = 0.8 / len(TOOLS)
     for i, tool in enumerate(TOOLS):
         ys, xs = [], []
@@ -204,7 +204,8 @@ def plot_matplotlib(cases, path):
     ax.set_xlabel("median wall-clock time, ms (log scale)")
     ax.set_title("distcache vs ccache vs the plain compiler: medians per case")
     ax.grid(axis="x", which="both", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.set_xlim(right=max(v for c in cases for t in TOOLS if (v := med(c, t)) is not None) * 3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(TOOLS), fontsize=8, frameon=False)
     fig.tight_layout()
     fig.savefig(path, format="svg", metadata={"Date": None})
 
