@@ -2,6 +2,10 @@ package dev.distcache.cli.admin;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -38,14 +42,14 @@ final class ServerCommand {
       return 0;
     }
     long pid = Long.parseLong(KeyValues.parse(status).text("pid"));
-    java.util.Optional<ProcessHandle> server = ProcessHandle.of(pid);
+    Optional<ProcessHandle> server = ProcessHandle.of(pid);
     if (server.isPresent()) {
       try {
-        server.get().onExit().get(STOP_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
+        server.get().onExit().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
         throw new AdminException("the distcache server (pid " + pid + ") did not stop within "
             + STOP_TIMEOUT_SECONDS + " s");
-      } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      } catch (InterruptedException | ExecutionException e) {
         Thread.currentThread().interrupt();
         throw new AdminException("interrupted while waiting for the distcache server to stop");
       }

@@ -1,6 +1,7 @@
 package dev.distcache.cli.client;
 
 import dev.distcache.core.CacheLayout;
+import dev.distcache.core.Installation;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
 import java.io.BufferedInputStream;
@@ -49,7 +50,7 @@ public final class CompileClient {
     argv.add(compiler);
     argv.addAll(args);
     String invoked = invokedAs.isEmpty() ? "" : cwd.resolve(invokedAs).toString();
-    Request request = new Request(Request.Mode.COMPILE, cwd.toString(), dev.distcache.core.Installation.umask(),
+    Request request = new Request(Request.Mode.COMPILE, cwd.toString(), Installation.umask(),
         launcher.ttys(), invoked, argv, env);
     Reply reply;
     try {

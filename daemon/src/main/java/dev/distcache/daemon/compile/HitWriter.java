@@ -5,6 +5,7 @@ import dev.distcache.cache.OutputKind;
 import dev.distcache.core.args.Invocation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -79,27 +80,27 @@ final class HitWriter {
       long startedMillis) throws IOException {
     Map<OutputKind, byte[]> files = new HashMap<>();
     Path out = cwd.resolve(inv.output());
-    if (!java.nio.file.Files.isRegularFile(out) || java.nio.file.Files.size(out) == 0) {
+    if (!Files.isRegularFile(out) || Files.size(out) == 0) {
       return Optional.empty();
     }
-    files.put(inv.assembly() ? OutputKind.ASSEMBLY : OutputKind.OBJECT, java.nio.file.Files.readAllBytes(out));
+    files.put(inv.assembly() ? OutputKind.ASSEMBLY : OutputKind.OBJECT, Files.readAllBytes(out));
     Map<String, String> meta = new HashMap<>();
     meta.put(META_EXACT, exact);
     if (inv.depFile().isPresent()) {
       Path dep = cwd.resolve(inv.depFile().get());
-      if (!java.nio.file.Files.isRegularFile(dep)) {
+      if (!Files.isRegularFile(dep)) {
         return Optional.empty();
       }
-      files.put(OutputKind.DEPENDENCY, java.nio.file.Files.readAllBytes(dep));
+      files.put(OutputKind.DEPENDENCY, Files.readAllBytes(dep));
       meta.put(META_DEP_TARGET, DepFiles.quote(inv.output()));
     }
     if (inv.dwoFile().isPresent()) {
       // Stored only when this compile wrote it (gcc always does with -c; a wrapper might not).
       // Kernel file times lag the clock by a few milliseconds, hence the slack.
       Path dwo = cwd.resolve(inv.dwoFile().get());
-      if (java.nio.file.Files.isRegularFile(dwo)
-          && java.nio.file.Files.getLastModifiedTime(dwo).toMillis() >= startedMillis - 10) {
-        files.put(OutputKind.SPLIT_DWARF, java.nio.file.Files.readAllBytes(dwo));
+      if (Files.isRegularFile(dwo)
+          && Files.getLastModifiedTime(dwo).toMillis() >= startedMillis - 10) {
+        files.put(OutputKind.SPLIT_DWARF, Files.readAllBytes(dwo));
       }
     }
     return Optional.of(new CachedResult(files, exec.stdout(), exec.stderr(), meta));
