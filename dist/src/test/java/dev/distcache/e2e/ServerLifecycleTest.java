@@ -203,8 +203,9 @@ class ServerLifecycleTest {
       Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     }
     Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
-    // A valid "stats" request; the script prints how many reply bytes it got.
-    String perl = "use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $ARGV[0])"
+    // A valid "stats" request; the script prints how many reply bytes it got. The server may close
+    // before the request is written: a write to the closed socket must not kill perl (SIGPIPE).
+    String perl = "$SIG{PIPE} = 'IGNORE'; use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $ARGV[0])"
         + " or die \"connect: $!\"; print $s \"DCS1\\0\\0\\0\\1MODE\\0\\0\\0\\2CWD \\0\\0\\0\\1/UMSK\\0\\0\\0\\0"
         + "TTYS\\0\\0\\0\\0INVK\\0\\0\\0\\0ARGC\\0\\0\\0\\1ARGV\\0\\0\\0\\5statsENVC\\0\\0\\0\\0END \\0\\0\\0\\0\";"
         + " shutdown($s, 1); my $n = 0; while (my $r = sysread($s, my $b, 4096)) { $n += $r } print $n;";
