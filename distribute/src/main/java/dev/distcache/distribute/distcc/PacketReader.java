@@ -43,6 +43,21 @@ public final class PacketReader {
 
   /** Reads a header whatever its token (for the places where two tokens may come, FILE or LINK). */
   public Header header(String expected) throws IOException {
+    byte[] h = raw(expected);
+    return new Header(printable(h, 0, 4), value(h, expected));
+  }
+
+  /** Reads a header and checks its token, then its value; returns the value. */
+  public long expect(String token) throws IOException {
+    byte[] h = raw(token);
+    String got = printable(h, 0, 4);
+    if (!got.equals(token)) {
+      throw new ProtocolException("expected " + token + " but got \"" + got + "\"");
+    }
+    return value(h, token);
+  }
+
+  private byte[] raw(String expected) throws IOException {
     byte[] h = new byte[HEADER];
     int n = in.readNBytes(h, 0, HEADER);
     if (n == 0) {
@@ -52,26 +67,20 @@ public final class PacketReader {
       throw new ProtocolException(
           "stream ended after " + n + " of the 12 bytes of a packet header where " + expected + " was expected");
     }
-    String token = printable(h, 0, 4);
+    return h;
+  }
+
+  private static long value(byte[] h, String expected) throws ProtocolException {
     long value = 0;
     for (int i = 4; i < HEADER; i++) {
       int digit = Character.digit(h[i], 16);
       if (digit < 0) {
-        throw new ProtocolException("the value of packet " + token + " is not 8 hex digits: \""
+        throw new ProtocolException("the value of packet " + printable(h, 0, 4) + " is not 8 hex digits: \""
             + printable(h, 4, 8) + "\" (where " + expected + " was expected)");
       }
       value = value << 4 | digit;
     }
-    return new Header(token, value);
-  }
-
-  /** Reads a header and checks its token; returns its value. */
-  public long expect(String token) throws IOException {
-    Header h = header(token);
-    if (!h.token().equals(token)) {
-      throw new ProtocolException("expected " + token + " but got \"" + h.token() + "\"");
-    }
-    return h.value();
+    return value;
   }
 
   /** Reads the body of a packet whose header said {@code length}, refusing lengths over {@code max}. */

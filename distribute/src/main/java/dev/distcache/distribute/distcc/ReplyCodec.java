@@ -1,6 +1,7 @@
 package dev.distcache.distribute.distcc;
 
 import dev.distcache.core.wire.ProtocolException;
+import java.io.EOFException;
 import java.io.IOException;
 
 /**
@@ -38,18 +39,22 @@ public final class ReplyCodec {
       throw new ProtocolException("the server answered in protocol version " + done + " to a request in version "
           + version.code());
     }
-    int status = (int) in.expect("STAT");
-    byte[] stderr = in.file("SERR", in.expect("SERR"), version.compressed());
-    byte[] stdout = in.file("SOUT", in.expect("SOUT"), version.compressed());
-    long objectLength = in.expect("DOTO");
-    if (status != 0 && objectLength != 0) {
-      throw new ProtocolException("the compile failed (status " + status + ") but DOTO carries " + objectLength + " bytes");
+    try {
+      int status = (int) in.expect("STAT");
+      byte[] stderr = in.file("SERR", in.expect("SERR"), version.compressed());
+      byte[] stdout = in.file("SOUT", in.expect("SOUT"), version.compressed());
+      long objectLength = in.expect("DOTO");
+      if (status != 0 && objectLength != 0) {
+        throw new ProtocolException("the compile failed (status " + status + ") but DOTO carries " + objectLength + " bytes");
+      }
+      byte[] object = in.file("DOTO", objectLength, version.compressed());
+      byte[] deps = NONE;
+      if (version.serverPreprocesses() && status == 0) {
+        deps = in.file("DOTD", in.expect("DOTD"), version.compressed());
+      }
+      return new DistccReply(version, status, stderr, stdout, object, deps);
+    } catch (EOFException e) {
+      throw new ProtocolException("the answer ended early: " + e.getMessage());
     }
-    byte[] object = in.file("DOTO", objectLength, version.compressed());
-    byte[] deps = NONE;
-    if (version.serverPreprocesses() && status == 0) {
-      deps = in.file("DOTD", in.expect("DOTD"), version.compressed());
-    }
-    return new DistccReply(version, status, stderr, stdout, object, deps);
   }
 }

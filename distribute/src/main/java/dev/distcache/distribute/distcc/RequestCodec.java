@@ -1,6 +1,7 @@
 package dev.distcache.distribute.distcc;
 
 import dev.distcache.core.wire.ProtocolException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,11 +42,20 @@ public final class RequestCodec {
   /**
    * Reads one request.
    *
-   * @throws java.io.EOFException if the stream ends before the first byte (the client hung up)
+   * @throws EOFException if the stream ends before the first byte (the client hung up); a stream
+   *     that ends later is a ProtocolException
    * @throws ProtocolException for anything else that is not a well-formed request within the limits
    */
   public static DistccRequest read(PacketReader in) throws IOException {
     ProtocolVersion v = ProtocolVersion.of(in.expect("DIST"));
+    try {
+      return body(in, v);
+    } catch (EOFException e) {
+      throw new ProtocolException("the request ended early: " + e.getMessage());
+    }
+  }
+
+  private static DistccRequest body(PacketReader in, ProtocolVersion v) throws IOException {
     String cwd = v.serverPreprocesses() ? in.expectString("CDIR") : null;
     List<String> argv = argv(in);
     if (!v.serverPreprocesses()) {
