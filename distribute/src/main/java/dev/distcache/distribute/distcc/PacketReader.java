@@ -85,9 +85,7 @@ public final class PacketReader {
 
   /** Reads the body of a packet whose header said {@code length}, refusing lengths over {@code max}. */
   public byte[] body(String token, long length, long max) throws IOException {
-    if (length > max) {
-      throw new ProtocolException(token + " is " + length + " bytes, more than the limit of " + max);
-    }
+    limit(token, length, max);
     byte[] buf = new byte[(int) Math.min(length, FIRST_CHUNK)];
     int have = 0;
     while (have < length) {
@@ -105,6 +103,7 @@ public final class PacketReader {
 
   /** Reads a string packet ({@code ARGV}, {@code CDIR}, {@code NAME}, {@code LINK}) after its header. */
   public String string(String token, long length) throws IOException {
+    limit(token, length, limits.maxStringLength());
     charge(token, length);
     byte[] b = body(token, length, limits.maxStringLength());
     for (byte x : b) {
@@ -134,6 +133,7 @@ public final class PacketReader {
    */
   public byte[] file(String token, long length, boolean compressed) throws IOException {
     if (!compressed || length == 0) {
+      limit(token, length, limits.maxBodyLength());
       charge(token, length);
       return body(token, length, limits.maxBodyLength());
     }
@@ -147,6 +147,12 @@ public final class PacketReader {
     }
     charge(token, plain.length);
     return plain;
+  }
+
+  private static void limit(String token, long length, long max) throws ProtocolException {
+    if (length > max) {
+      throw new ProtocolException(token + " is " + length + " bytes, more than the limit of " + max);
+    }
   }
 
   private void charge(String token, long length) throws ProtocolException {
