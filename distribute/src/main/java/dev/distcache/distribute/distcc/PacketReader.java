@@ -19,6 +19,7 @@ import java.util.Arrays;
  * <p>Failures: {@link EOFException} when the stream ends cleanly where a packet should start (the
  * peer hung up); {@link ProtocolException} for anything malformed or truncated; other
  * IOExceptions (timeouts, resets) pass through. Not thread-safe; the caller owns the stream.
+ * Other packages only construct one and hand it to {@link RequestCodec} or {@link ReplyCodec}.
  */
 public final class PacketReader {
   private static final int HEADER = 12;
@@ -34,21 +35,21 @@ public final class PacketReader {
     this.budget = limits.maxTotalLength();
   }
 
-  public DistccLimits limits() {
+  DistccLimits limits() {
     return limits;
   }
 
   /** One packet header. */
-  public record Header(String token, long value) {}
+  record Header(String token, long value) {}
 
   /** Reads a header whatever its token (for the places where two tokens may come, FILE or LINK). */
-  public Header header(String expected) throws IOException {
+  Header header(String expected) throws IOException {
     byte[] h = raw(expected);
     return new Header(printable(h, 0, 4), value(h, expected));
   }
 
   /** Reads a header and checks its token, then its value; returns the value. */
-  public long expect(String token) throws IOException {
+  long expect(String token) throws IOException {
     byte[] h = raw(token);
     String got = printable(h, 0, 4);
     if (!got.equals(token)) {
@@ -84,7 +85,7 @@ public final class PacketReader {
   }
 
   /** Reads the body of a packet whose header said {@code length}, refusing lengths over {@code max}. */
-  public byte[] body(String token, long length, long max) throws IOException {
+  byte[] body(String token, long length, long max) throws IOException {
     limit(token, length, max);
     byte[] buf = new byte[(int) Math.min(length, FIRST_CHUNK)];
     int have = 0;
@@ -102,7 +103,7 @@ public final class PacketReader {
   }
 
   /** Reads a string packet ({@code ARGV}, {@code CDIR}, {@code NAME}, {@code LINK}) after its header. */
-  public String string(String token, long length) throws IOException {
+  String string(String token, long length) throws IOException {
     limit(token, length, limits.maxStringLength());
     charge(token, length);
     byte[] b = body(token, length, limits.maxStringLength());
@@ -123,7 +124,7 @@ public final class PacketReader {
   }
 
   /** Reads a header with {@code token} and its string body. */
-  public String expectString(String token) throws IOException {
+  String expectString(String token) throws IOException {
     return string(token, expect(token));
   }
 
@@ -131,7 +132,7 @@ public final class PacketReader {
    * Reads a file body after its header: as it is, or for a compressed protocol an LZO1X stream
    * (an empty body is empty, not compressed).
    */
-  public byte[] file(String token, long length, boolean compressed) throws IOException {
+  byte[] file(String token, long length, boolean compressed) throws IOException {
     if (!compressed || length == 0) {
       limit(token, length, limits.maxBodyLength());
       charge(token, length);
