@@ -1,0 +1,142 @@
+package dev.distcache.distribute.client;
+
+import dev.distcache.core.wire.ProtocolException;
+import dev.distcache.distribute.distcc.DistccReply;
+import dev.distcache.distribute.distcc.DistccRequest;
+import dev.distcache.distribute.distcc.PacketReader;
+import dev.distcache.distribute.distcc.PacketWriter;
+import dev.distcache.distribute.distcc.ProtocolVersion;
+import dev.distcache.distribute.distcc.ReplyCodec;
+import dev.distcache.distribute.distcc.RequestCodec;
+import dev.distcache.distribute.hosts.HostSpec;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.List;
+
+/**
+ * Sends one compile to a stock distccd over TCP in protocol 1 or 2 and returns its answer: one
+ * connection per job, as distcc does. A compile error is an answer ({@link DistccReply} with a
+ * non-zero status); anything that keeps the answer from arriving is a {@link RemoteFailure}:
+ * {@link HostUnreachableException} before anything was sent, {@link RemoteJobException} after.
+ *
+ * <p>Thread-safe: it holds only settings; each call owns its socket.
+ */
+public final class DistccClient {
+  private final ClientSettings settings;
+
+  public DistccClient(ClientSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Compiles on {@code host} in the protocol its options select ({@code ,lzo}: 2, else 1).
+   *
+   * @param argv the compiler command as distcc sends it: argv[0] a compiler name the daemon's
+   *     masquerade directory holds, the options that matter after preprocessing, the source name
+   *     (its extension tells the daemon the language), {@code -o} and the object name
+   * @param preprocessed the preprocessor's output
+   */
+  public DistccReply compile(HostSpec.Tcp host, List<String> argv, byte[] preprocessed) throws RemoteFailure {
+    if (host.options().distcache()) {
+      throw new IllegalArgumentException(host + " is a distcache daemon; it speaks the native protocol");
+    }
+    if (host.options().cpp()) {
+      throw new IllegalArgumentException(host + " is a pump-mode host; this client preprocesses locally (use ,lzo)");
+    }
+    return compile(host.host(), host.port(), host.options().distccProtocol(), argv, preprocessed);
+  }
+
+  /** Compiles on {@code name:port} in protocol {@code version} (1 or 2). */
+  public DistccReply compile(String name, int port, ProtocolVersion version, List<String> argv, byte[] preprocessed)
+      throws RemoteFailure {
+    DistccRequest request = new DistccRequest.Preprocessed(version, argv, preprocessed);
+    String where = (name.indexOf(':') >= 0 ? "[" + name + "]" : name) + ":" + port;
+    try (Socket socket = connect(name, port, where)) {
+      DeadlineOutputStream deadline = new DeadlineOutputStream(socket.getOutputStream(), socket,
+          settings.ioTimeout().toMillis());
+      try {
+        PacketWriter out = new PacketWriter(new BufferedOutputStream(deadline, 64 << 10));
+        RequestCodec.write(out, request);
+        out.flush();
+        PacketReader in = new PacketReader(new BufferedInputStream(socket.getInputStream(), 64 << 10),
+            settings.limits());
+        return ReplyCodec.read(in, version);
+      } catch (EOFException e) {
+        throw job(where, RemoteJobException.Reason.NO_ANSWER, "closed the connection without an answer (distccd does"
+            + " that when it does not allow this client, does not have the compiler " + argv.getFirst()
+            + " in its masquerade directory, or refuses an option)", e);
+      } catch (ProtocolException e) {
+        throw job(where, RemoteJobException.Reason.PROTOCOL_ERROR, "sent something that is not a distcc answer: "
+            + e.getMessage(), e);
+      } catch (SocketTimeoutException e) {
+        throw job(where, RemoteJobException.Reason.TIMED_OUT, "sent nothing for " + seconds() + " (the I/O timeout)", e);
+      } catch (IOException e) {
+        if (deadline.expired()) {
+          throw job(where, RemoteJobException.Reason.TIMED_OUT, "took no data for " + seconds() + " (the I/O timeout)", e);
+        }
+        throw job(where, RemoteJobException.Reason.CONNECTION_LOST, "lost the connection: " + e.getMessage(), e);
+      }
+    } catch (IOException e) {
+      if (e instanceof RemoteFailure f) {
+        throw f;
+      }
+      throw job(where, RemoteJobException.Reason.CONNECTION_LOST, "lost the connection: " + e.getMessage(), e);
+    }
+  }
+
+  private Socket connect(String name, int port, String where) throws HostUnreachableException {
+    InetSocketAddress address;
+    try {
+      address = new InetSocketAddress(InetAddress.getByName(name), port);
+    } catch (UnknownHostException e) {
+      throw unreachable(where, HostUnreachableException.Reason.UNKNOWN_HOST, "has no address (unknown host)", e);
+    }
+    Socket socket = new Socket();
+    try {
+      socket.setTcpNoDelay(true);
+      socket.connect(address, (int) settings.connectTimeout().toMillis());
+      socket.setSoTimeout((int) settings.ioTimeout().toMillis());
+      return socket;
+    } catch (IOException e) {
+      try {
+        socket.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof SocketTimeoutException) {
+        throw unreachable(where, HostUnreachableException.Reason.TIMED_OUT,
+            "did not accept a connection within " + settings.connectTimeout().toMillis() + " ms", e);
+      }
+      if (e instanceof ConnectException) {
+        throw unreachable(where, HostUnreachableException.Reason.REFUSED,
+            "refused the connection (is distccd running and listening on that address and port?)", e);
+      }
+      if (e instanceof NoRouteToHostException) {
+        throw unreachable(where, HostUnreachableException.Reason.UNREACHABLE, "cannot be reached: " + e.getMessage(), e);
+      }
+      throw unreachable(where, HostUnreachableException.Reason.UNREACHABLE, "cannot be connected to: " + e.getMessage(), e);
+    }
+  }
+
+  private String seconds() {
+    return settings.ioTimeout().toMillis() / 1000.0 + " s";
+  }
+
+  private static HostUnreachableException unreachable(String where, HostUnreachableException.Reason reason, String what,
+      IOException cause) {
+    return new HostUnreachableException(where, reason, "distcc host " + where + " " + what, cause);
+  }
+
+  private static RemoteJobException job(String where, RemoteJobException.Reason reason, String what, IOException cause) {
+    return new RemoteJobException(where, reason, "distcc host " + where + " " + what, cause);
+  }
+}
