@@ -60,10 +60,11 @@ class BuildSystemsTest {
     Map<String, Long> before = dc.stats();
     dc.exec(work, "./configure", cc).ok();
     Map<String, Long> afterConfigure = dc.stats();
-    assertEquals(0, delta(before, afterConfigure, "cache_miss"), "configure compiles only conftest programs");
+    // As in ccache: configure's conftest compiles (-c) are cached, its conftest links are counted
+    // as autoconf_test.
+    assertTrue(delta(before, afterConfigure, "cache_miss") > 0,
+        "configure's conftest compiles did not go through the cache: " + afterConfigure);
     assertTrue(delta(before, afterConfigure, "autoconf_test") > 0,
-        "configure's conftest compiles did not go through distcache: " + afterConfigure);
-    assertTrue(delta(before, afterConfigure, "called_for_link") > 0,
         "configure's conftest links did not go through distcache: " + afterConfigure);
     assertTrue(new String(Distcache.read(work.resolve("config.log"))).contains(Distcache.LAUNCHER.toString()),
         "config.log does not show distcache as CC");

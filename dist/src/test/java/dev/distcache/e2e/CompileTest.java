@@ -206,7 +206,7 @@ class CompileTest {
     assertEquals("hi\n", dc.exec(src, "./hello").ok().out());
     Run pre = dc.run(src, "gcc", "-E", "hello.c").ok();
     assertArrayEquals(dc.direct(src, "gcc", "-E", "hello.c").ok().stdout(), pre.stdout());
-    dc.run(src, "gcc", "-c", "conftest.c").ok();
+    dc.run(src, "gcc", "-o", "conftest", "conftest.c").ok();
     Run asmToStdout = dc.run(src, "gcc", "-S", "hello.c", "-o", "-").ok();
     assertArrayEquals(dc.direct(src, "gcc", "-S", "hello.c", "-o", "-").ok().stdout(), asmToStdout.stdout());
     Run noInput = dc.run(src, "gcc", "-c");

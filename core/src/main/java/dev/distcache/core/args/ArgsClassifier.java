@@ -319,7 +319,11 @@ public final class ArgsClassifier {
 
     private Classification finish() {
       if (!compile && !assembly) {
-        return new Uncacheable(Counter.CALLED_FOR_LINK, "no -c or -S");
+        // As ccache: a link of configure's conftest program is the common case worth its own
+        // counter; conftest compiles with -c are cached like any other.
+        boolean conftest = !inputs.isEmpty() && OutputNames.baseName(inputs.get(0)).contains("conftest.");
+        return new Uncacheable(conftest ? Counter.AUTOCONF_TEST : Counter.CALLED_FOR_LINK,
+            conftest ? inputs.get(0) : "no -c or -S");
       }
       if (inputs.isEmpty()) {
         return new Uncacheable(Counter.NO_INPUT_FILE, "no source file");
@@ -337,10 +341,6 @@ public final class ArgsClassifier {
       String pch = precompiledInclude();
       if (pch != null) {
         return new Uncacheable(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, "-include " + pch + " has a .gch");
-      }
-      String base = OutputNames.baseName(source);
-      if (base.startsWith("conftest.")) {
-        return new Uncacheable(Counter.AUTOCONF_TEST, source);
       }
       boolean explicitOutput = output != null;
       String out = explicitOutput ? output : OutputNames.defaultOutput(source, assembly);

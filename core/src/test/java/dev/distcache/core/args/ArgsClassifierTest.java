@@ -52,9 +52,12 @@ class ArgsClassifierTest {
   }
 
   @Test
-  void classify_forAutoconfTestProgram_isUncacheableAutoconfTest() {
-    assertEquals(Counter.AUTOCONF_TEST, reason("gcc", "-c", "conftest.c"));
-    assertEquals(Counter.AUTOCONF_TEST, reason("gcc", "-c", "sub/conftest.cpp", "-o", "conftest.o"));
+  void classify_forAutoconfTestLink_isUncacheableAutoconfTest_butItsCompileIsCacheable() {
+    assertEquals(Counter.AUTOCONF_TEST, reason("gcc", "-o", "conftest", "-O2", "conftest.c"));
+    assertEquals(Counter.AUTOCONF_TEST, reason("gcc", "-o", "conftest", "sub/conftest.o", "-lm"));
+    assertEquals(Counter.CALLED_FOR_LINK, reason("gcc", "-o", "prog", "main.o", "conftest.o"));
+    assertInstanceOf(Classification.Cacheable.class, ArgsClassifier.classify("gcc",
+        List.of("-c", "conftest.c"), Path.of("/w"), Map.of()));
   }
 
   @Test
