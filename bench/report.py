@@ -172,7 +172,7 @@ def targets(cases):
         d, cc, p = stat(c, "distcache"), stat(c, "ccache"), stat(c, "plain")
         entry = {"case": case_id, "target": text, "met": None}
         if c["roles"].get("distcache") in c["unsupported"]:
-            entry["detail"] = "not measured: " + c["unsupported"][c["roles"]["distcache"]]
+            entry["detail"] = c["unsupported"][c["roles"]["distcache"]]
         elif d is None or cc is None or (test == "overhead" and p is None):
             entry["detail"] = "not measured"
         elif test == "ratio":
@@ -201,6 +201,9 @@ def markdown(cases, facts, goals):
       "**medians** of wall-clock times (p10 and p90 in the detail table), pooled over interleaved rounds; "
       "the machine is shared and noisy (load averages below), so trust ratios and medians, not single runs. "
       "`bench/README.md` says what each case measures.")
+    if "smoke test" in f:
+        w("")
+        w(f"**A smoke test, not a measurement**: {f['smoke test']}.")
     if goals:
         w("")
         w("## Targets")
@@ -254,17 +257,20 @@ def markdown(cases, facts, goals):
         w("")
         w("## The project build")
         w("")
-        w(f"{f.get('project', 'the project')}. {f.get('project rounds', '')}.")
+        w(f"{f.get('project', 'the project')}. Rounds: {f.get('project rounds', '?')}.")
         w("")
         w("| step | distcache | ccache | plain |")
         w("|---|---:|---:|---:|")
         for c in project:
             cells = []
             for r in ROLES:
-                m = stat(c, r)
-                cells.append("—" if m is None else
-                             f"{fmt_ms(m)} ({fmt_ms(stat(c, r, 'p10_ms'))}–{fmt_ms(stat(c, r, 'p90_ms'))}, "
-                             f"n={stat(c, r, 'n')})")
+                m, n = stat(c, r), stat(c, r, "n")
+                if m is None:
+                    cells.append("—")
+                elif n < 2:
+                    cells.append(f"{fmt_ms(m)} (n=1)")
+                else:
+                    cells.append(f"{fmt_ms(m)} (p10 {fmt_ms(stat(c, r, 'p10_ms'))}, p90 {fmt_ms(stat(c, r, 'p90_ms'))}, n={n})")
             w(f"| {c['label']} | " + " | ".join(cells) + " |")
         counted = [(c, r) for c in project for r in ("distcache", "ccache") if c["roles"].get(r) in c["counters"]]
         if counted:
