@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """bench/run's timer when hyperfine is not installed: the subset of `hyperfine -N` it uses.
 
-    timer.py --warmup W --runs N [--prepare CMD] --export-json FILE COMMAND
+    timer.py --warmup W --runs N [--prepare CMD] [--output LOG] --export-json FILE COMMAND
 
 COMMAND and CMD are command lines split like a shell would (no shell runs them). PREPARE runs
 before every run, warm-ups included, as with hyperfine. Each timed run is time.perf_counter()
-around subprocess.run, with stdin, stdout and stderr on /dev/null. A run that exits non-zero
-stops everything with exit status 1. FILE gets hyperfine's JSON format (results[0].times, in s).
+around subprocess.run, with stdin on /dev/null and stdout and stderr on /dev/null, or appended to
+LOG (bench/run times the project builds this way, keeping their output). A run that exits
+non-zero stops everything with exit status 1. FILE gets hyperfine's JSON format
+(results[0].times, in s).
 Python's fork/exec adds about a millisecond per run that hyperfine does not: compare figures
 taken with the same timer only.
 """
@@ -19,9 +21,9 @@ import sys
 import time
 
 
-def run(argv):
-    return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL).returncode
+def run(argv, log=None):
+    out = log if log is not None else subprocess.DEVNULL
+    return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out).returncode
 
 
 def main():
@@ -29,19 +31,21 @@ def main():
     parser.add_argument("--warmup", type=int, default=0)
     parser.add_argument("--runs", type=int, required=True)
     parser.add_argument("--prepare")
+    parser.add_argument("--output", help="append the runs' stdout and stderr to this file")
     parser.add_argument("--export-json", required=True)
     parser.add_argument("command")
     args = parser.parse_args()
     argv = shlex.split(args.command)
     prepare = shlex.split(args.prepare) if args.prepare else None
 
+    log = open(args.output, "ab") if args.output else None
     times, codes = [], []
     for i in range(args.warmup + args.runs):
         if prepare and run(prepare) != 0:
             print(f"timer.py: the prepare command failed: {args.prepare}", file=sys.stderr)
             return 1
         start = time.perf_counter()
-        code = run(argv)
+        code = run(argv, log)
         elapsed = time.perf_counter() - start
         if code != 0:
             print(f"timer.py: exit status {code}: {args.command}", file=sys.stderr)
