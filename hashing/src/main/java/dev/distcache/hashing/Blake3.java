@@ -9,10 +9,7 @@ import java.util.Objects;
  */
 public final class Blake3 {
   public static final int LENGTH = 32;
-  /** The Vector API path, when jdk.incubator.vector was added to this JVM (a prototype: see design notes). */
-  private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-      && Blake3VectorChunks.worthwhile();
-  private final Blake3State state = new Blake3State(VECTOR ? new Blake3VectorChunks() : Blake3Chunks.scalar());
+  private final Blake3State state = new Blake3State();
 
   public Blake3 update(byte[] b) {
     state.update(b, 0, b.length);

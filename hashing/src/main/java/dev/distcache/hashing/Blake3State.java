@@ -21,21 +21,20 @@ final class Blake3State {
   /** 2^64 bytes of input are 2^54 chunks: at most 54 subtrees wait, plus one being merged. */
   private static final int MAX_DEPTH = 55;
   private static final int BLOCKS_PER_CHUNK = CHUNK_LEN / BLOCK_LEN;
+  /** Whole chunks hashed per call of {@link Blake3Compress#chunks}. */
+  private static final int BATCH = 16;
 
-  private final Blake3Chunks chunks;
   private final int[] cv = new int[8];
   private final byte[] block = new byte[BLOCK_LEN];
   private final int[] words = new int[16];
   private final int[] stack = new int[8 * MAX_DEPTH];
-  private final int[] batchCvs;
+  private final int[] batchCvs = new int[8 * BATCH];
   private int blockLen;
   private int blocksCompressed;
   private long chunkCounter;
   private int stackLen;
 
-  Blake3State(Blake3Chunks chunks) {
-    this.chunks = chunks;
-    this.batchCvs = new int[8 * chunks.batch()];
+  Blake3State() {
     reset();
   }
 
@@ -46,8 +45,8 @@ final class Blake3State {
       }
       if (blocksCompressed == 0 && blockLen == 0 && len > CHUNK_LEN) {
         // Whole chunks straight from the input, keeping at least one byte back for the root.
-        int n = Math.min((len - 1) / CHUNK_LEN, chunks.batch());
-        chunks.hash(in, off, n, chunkCounter, batchCvs);
+        int n = Math.min((len - 1) / CHUNK_LEN, BATCH);
+        Blake3Compress.chunks(in, off, n, chunkCounter, batchCvs, words);
         for (int c = 0; c < n; c++) {
           chunkCounter++;
           push(batchCvs, 8 * c, chunkCounter);
