@@ -1,20 +1,24 @@
 package dev.distcache.hashing;
 
 import java.nio.charset.StandardCharsets;
-import org.bouncycastle.crypto.digests.Blake3Digest;
+import java.util.Objects;
 
-/** BLAKE3-256 (Bouncy Castle). Not thread-safe: one instance per hashing task. */
+/**
+ * BLAKE3-256, unkeyed: the same bytes as Bouncy Castle's {@code Blake3Digest(256)}, computed by
+ * distcache's own implementation. Not thread-safe: one instance per hashing task.
+ */
 public final class Blake3 {
   public static final int LENGTH = 32;
-  private final Blake3Digest digest = new Blake3Digest(LENGTH * 8);
+  private final Blake3State state = new Blake3State();
 
   public Blake3 update(byte[] b) {
-    digest.update(b, 0, b.length);
+    state.update(b, 0, b.length);
     return this;
   }
 
   public Blake3 update(byte[] b, int off, int len) {
-    digest.update(b, off, len);
+    Objects.checkFromIndexSize(off, len, b.length);
+    state.update(b, off, len);
     return this;
   }
 
@@ -25,7 +29,7 @@ public final class Blake3 {
   /** Finishes and returns the 32-byte digest; the instance is reset and may be reused. */
   public byte[] digest() {
     byte[] out = new byte[LENGTH];
-    digest.doFinal(out, 0);
+    state.finish(out, 0);
     return out;
   }
 

@@ -2,6 +2,7 @@ package dev.distcache.hashing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
 /**
@@ -9,6 +10,17 @@ import java.util.function.UnaryOperator;
  * {@code #line 12 "path"}) of preprocessed text. Everything else is kept byte for byte.
  */
 public final class LineMarkers {
+  private static final byte[] BUILTIN_FILE = "__builtin_FILE".getBytes(StandardCharsets.US_ASCII);
+  /** Horspool's shift for each byte: how far the needle may move when the text byte under its end is b. */
+  private static final int[] BUILTIN_FILE_SHIFT = new int[256];
+
+  static {
+    Arrays.fill(BUILTIN_FILE_SHIFT, BUILTIN_FILE.length);
+    for (int k = 0; k < BUILTIN_FILE.length - 1; k++) {
+      BUILTIN_FILE_SHIFT[BUILTIN_FILE[k] & 0xFF] = BUILTIN_FILE.length - 1 - k;
+    }
+  }
+
   private LineMarkers() {}
 
   /**
@@ -88,17 +100,20 @@ public final class LineMarkers {
     return -1;
   }
 
-  /** True when the text mentions {@code __builtin_FILE}, which reads the marker paths into code. */
+  /**
+   * True when the text mentions {@code __builtin_FILE}, which reads the marker paths into code.
+   * Horspool's search: most bytes of C text let the needle jump several places.
+   */
   public static boolean usesBuiltinFile(byte[] text) {
-    byte[] needle = "__builtin_FILE".getBytes(StandardCharsets.US_ASCII);
-    outer:
-    for (int i = 0; i + needle.length <= text.length; i++) {
-      for (int k = 0; k < needle.length; k++) {
-        if (text[i + k] != needle[k]) {
-          continue outer;
-        }
+    int last = BUILTIN_FILE.length - 1;
+    for (int i = 0; i + last < text.length; i += BUILTIN_FILE_SHIFT[text[i + last] & 0xFF]) {
+      int k = last;
+      while (k >= 0 && text[i + k] == BUILTIN_FILE[k]) {
+        k--;
       }
-      return true;
+      if (k < 0) {
+        return true;
+      }
     }
     return false;
   }

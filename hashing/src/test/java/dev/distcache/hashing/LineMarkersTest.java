@@ -115,6 +115,30 @@ class LineMarkersTest {
     assertFalse(LineMarkers.usesBuiltinFile("__FILE__ __builtin_LINE()".getBytes(UTF_8)));
   }
 
+  @Test
+  void usesBuiltinFile_atEveryOffsetAmongLookalikeBytes_findsTheName() {
+    String name = "__builtin_FILE";
+    for (String filler : List.of("x", "_", "E", "FILE", "__builtin_", "E_", "__builtin_FIL")) {
+      for (int before = 0; before < 20; before++) {
+        String text = filler.repeat(before).substring(0, before) + name + filler.repeat(3);
+        assertTrue(LineMarkers.usesBuiltinFile(text.getBytes(UTF_8)), text);
+      }
+    }
+  }
+
+  @Test
+  void usesBuiltinFile_withAnyOneByteOfTheNameChanged_isFalse() {
+    String name = "__builtin_FILE";
+    for (int k = 0; k < name.length(); k++) {
+      for (String around : List.of("", "__builtin_FIL", "_", "E")) {
+        String changed = name.substring(0, k) + '#' + name.substring(k + 1);
+        String text = around + changed + around;
+        assertFalse(LineMarkers.usesBuiltinFile(text.getBytes(UTF_8)), text);
+      }
+    }
+    assertFalse(LineMarkers.usesBuiltinFile(new byte[0]));
+  }
+
   private static String rewrite(String text, UnaryOperator<String> f) {
     return new String(LineMarkers.rewrite(text.getBytes(UTF_8), f), UTF_8);
   }
