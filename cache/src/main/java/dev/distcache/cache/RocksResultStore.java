@@ -1,6 +1,7 @@
 package dev.distcache.cache;
 
 import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.ManifestKey;
 import dev.distcache.hashing.ResultKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,7 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.UnaryOperator;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
@@ -22,12 +25,15 @@ import org.rocksdb.WriteBatch;
  * A {@link ResultStore} in one RocksDB database, laid out as {@link StoreSchema} describes.
  *
  * <p>CONCURRENCY. Any number of threads (the server's virtual request threads) call in at once.
- * There are two locks, always taken in this order:
+ * There are three locks, always taken in this order:
  *
  * <ol>
  *   <li>{@code handleLock}, a read/write lock here: every method holds its read lock while it uses
  *       a native handle; {@link #close} takes its write lock, so close waits for the calls in
  *       progress and no call ever reaches a closed handle (which would crash the JVM).
+ *   <li>{@code manifestLocks}, here: one of {@value #MANIFEST_LOCK_STRIPES} locks chosen by the
+ *       manifest key, held by {@link #updateManifest} from reading the old manifest to writing the
+ *       new one, so that concurrent updates of one manifest are applied in turn and none is lost.
  *   <li>{@code mutationLock}, in {@link ResultTable}: serialises every read-modify-write of the
  *       values, their index and the totals (put, remove, each chunk of an eviction, clear, the
  *       removal of a corrupt value, the last-use update of a hit). Encoding, decoding and plain
@@ -38,6 +44,7 @@ import org.rocksdb.WriteBatch;
  */
 public final class RocksResultStore implements ResultStore {
   private static final int MAX_REPORTED_PROBLEMS = 20;
+  private static final int MANIFEST_LOCK_STRIPES = 64;
 
   private final Path dir;
   private final InstantSource clock;
@@ -45,6 +52,7 @@ public final class RocksResultStore implements ResultStore {
   private final ResultTable table;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ReentrantReadWriteLock handleLock = new ReentrantReadWriteLock();
+  private final ReentrantLock[] manifestLocks = new ReentrantLock[MANIFEST_LOCK_STRIPES];
 
   /** The sizes {@link #recount} found, and the disagreements it found between values and index. */
   public record Recount(long sizeBytes, long files, List<String> indexProblems) {}
@@ -58,6 +66,9 @@ public final class RocksResultStore implements ResultStore {
     this.clock = clock;
     this.rocks = rocks;
     this.table = new ResultTable(rocks, dir);
+    for (int i = 0; i < manifestLocks.length; i++) {
+      manifestLocks[i] = new ReentrantLock();
+    }
   }
 
   /**
@@ -92,12 +103,58 @@ public final class RocksResultStore implements ResultStore {
       try {
         result = EntryCodec.decode(key, value);
       } catch (CorruptEntryException e) {
-        table.removeCorrupt(k, value);
+        table.removeCorrupt(rocks.results, k, value);
         return Optional.empty();
       }
       table.touch(k, nowMillis());
       return Optional.of(result);
     });
+  }
+
+  @Override
+  public Optional<Manifest> getManifest(ManifestKey key) {
+    byte[] k = key.bytes();
+    return guarded(() -> {
+      Optional<Manifest> manifest = readManifest(key, k);
+      if (manifest.isPresent()) {
+        table.touch(k, nowMillis());
+      }
+      return manifest;
+    });
+  }
+
+  @Override
+  public boolean updateManifest(ManifestKey key, UnaryOperator<Manifest> update) {
+    byte[] k = key.bytes();
+    return guarded(() -> {
+      ReentrantLock lock = manifestLocks[Math.floorMod(key.hashCode(), manifestLocks.length)];
+      lock.lock();
+      try {
+        Manifest next = update.apply(readManifest(key, k).orElse(Manifest.empty()));
+        byte[] value = ManifestCodec.encode(key, next);
+        if (table.tooLarge(value.length)) {
+          return false;
+        }
+        table.put(rocks.manifests, k, value, nowMillis());
+        return true;
+      } finally {
+        lock.unlock();
+      }
+    });
+  }
+
+  /** The stored manifest, decoded; a corrupt one is removed, counted, and read as none. */
+  private Optional<Manifest> readManifest(ManifestKey key, byte[] k) throws RocksDBException {
+    byte[] value = rocks.db.get(rocks.manifests, k);
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ManifestCodec.decode(key, value));
+    } catch (CorruptEntryException e) {
+      table.removeCorrupt(rocks.manifests, k, value);
+      return Optional.empty();
+    }
   }
 
   @Override
@@ -108,7 +165,7 @@ public final class RocksResultStore implements ResultStore {
       if (table.tooLarge(value.length)) {
         return false;
       }
-      table.put(k, value, nowMillis());
+      table.put(rocks.results, k, value, nowMillis());
       return true;
     });
   }
