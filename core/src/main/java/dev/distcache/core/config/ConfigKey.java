@@ -11,7 +11,7 @@ public enum ConfigKey {
   COMPILER_CHECK("compiler_check", "COMPILERCHECK", "mtime", Type.STRING),
   DEBUG("debug", "DEBUG", "false", Type.BOOL),
   DEPEND_MODE("depend_mode", "DEPEND", "false", Type.BOOL),
-  DIRECT_MODE("direct_mode", "DIRECT", "false", Type.BOOL),
+  DIRECT_MODE("direct_mode", "DIRECT", "true", Type.BOOL),
   DISABLE("disable", "DISABLE", "false", Type.BOOL),
   HASH_DIR("hash_dir", "HASHDIR", "true", Type.BOOL),
   IDLE_TIMEOUT("idle_timeout", "IDLETIMEOUT", "600", Type.DURATION),
