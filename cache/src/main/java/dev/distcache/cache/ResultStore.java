@@ -87,6 +87,9 @@ public interface ResultStore extends AutoCloseable {
   /** Adds {@code delta} (which may be negative) to {@code counter}. */
   void add(Counter counter, long delta);
 
+  /** Adds every delta to its counter, all in one write (a request's counters cost one write). */
+  void add(Map<Counter, Long> deltas);
+
   /** Every counter that has a value, including those zeroed by {@link #zeroCounters}. */
   Map<Counter, Long> counters();
 

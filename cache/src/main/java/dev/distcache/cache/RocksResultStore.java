@@ -237,6 +237,22 @@ public final class RocksResultStore implements ResultStore {
   }
 
   @Override
+  public void add(Map<Counter, Long> deltas) {
+    if (deltas.isEmpty()) {
+      return;
+    }
+    guarded(() -> {
+      try (WriteBatch batch = new WriteBatch()) {
+        for (Map.Entry<Counter, Long> d : deltas.entrySet()) {
+          batch.merge(rocks.stats, ResultTable.utf8(d.getKey().id()), IndexRows.u64le(d.getValue()));
+        }
+        write(batch);
+      }
+      return null;
+    });
+  }
+
+  @Override
   public Map<Counter, Long> counters() {
     return guarded(() -> {
       Map<Counter, Long> counters = new EnumMap<>(Counter.class);

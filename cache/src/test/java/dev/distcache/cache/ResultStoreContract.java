@@ -292,6 +292,16 @@ abstract class ResultStoreContract {
   }
 
   @Test
+  void add_ofSeveralCounters_addsEachDelta() {
+    store.add(Counter.CACHE_MISS, 1);
+    store.add(Map.of(Counter.CACHE_MISS, 2L, Counter.DIRECT_CACHE_HIT, 3L));
+    store.add(Map.of());
+    Map<Counter, Long> counters = store.counters();
+    assertEquals(3, counters.get(Counter.CACHE_MISS));
+    assertEquals(3, counters.get(Counter.DIRECT_CACHE_HIT));
+  }
+
+  @Test
   void add_negativeDelta_subtracts() {
     store.add(Counter.CACHE_MISS, 5);
     store.add(Counter.CACHE_MISS, -3);
@@ -373,6 +383,7 @@ abstract class ResultStoreContract {
         store::fileCount,
         () -> store.increment(Counter.CACHE_MISS),
         () -> store.add(Counter.CACHE_MISS, 1),
+        () -> store.add(Map.of(Counter.CACHE_MISS, 1L)),
         store::counters,
         store::zeroCounters);
     for (Executable call : calls) {

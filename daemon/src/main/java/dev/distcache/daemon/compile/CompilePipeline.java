@@ -70,6 +70,8 @@ public final class CompilePipeline {
       ServerLog.log(log, "internal error, compiling without the cache: " + e);
       return Reply.failed("internal error: " + e.getMessage());
     } finally {
+      stats.flush();
+      timing.mark("stats");
       if (!log.isEmpty()) {
         ServerLog.log(log, "timing: " + timing.summary());
       }
