@@ -45,6 +45,8 @@ import org.rocksdb.WriteBatch;
 public final class RocksResultStore implements ResultStore {
   private static final int MAX_REPORTED_PROBLEMS = 20;
   private static final int MANIFEST_LOCK_STRIPES = 64;
+  /** Stored bytes of results and of manifests whose decoding is remembered (each). */
+  private static final long DECODED_BYTES = 32L << 20;
 
   private final Path dir;
   private final InstantSource clock;
@@ -53,6 +55,8 @@ public final class RocksResultStore implements ResultStore {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ReentrantReadWriteLock handleLock = new ReentrantReadWriteLock();
   private final ReentrantLock[] manifestLocks = new ReentrantLock[MANIFEST_LOCK_STRIPES];
+  private final DecodedValues<CachedResult> decodedResults = new DecodedValues<>(DECODED_BYTES);
+  private final DecodedValues<Manifest> decodedManifests = new DecodedValues<>(DECODED_BYTES);
 
   /** The sizes {@link #recount} found, and the disagreements it found between values and index. */
   public record Recount(long sizeBytes, long files, List<String> indexProblems) {}
@@ -99,12 +103,15 @@ public final class RocksResultStore implements ResultStore {
       if (value == null) {
         return Optional.empty();
       }
-      CachedResult result;
-      try {
-        result = EntryCodec.decode(key, value);
-      } catch (CorruptEntryException e) {
-        table.removeCorrupt(rocks.results, k, value);
-        return Optional.empty();
+      CachedResult result = decodedResults.get(k, value);
+      if (result == null) {
+        try {
+          result = EntryCodec.decode(key, value);
+        } catch (CorruptEntryException e) {
+          table.removeCorrupt(rocks.results, k, value);
+          return Optional.empty();
+        }
+        decodedResults.put(k, value, result);
       }
       table.touch(k, nowMillis());
       return Optional.of(result);
@@ -149,12 +156,18 @@ public final class RocksResultStore implements ResultStore {
     if (value == null) {
       return Optional.empty();
     }
+    Manifest manifest = decodedManifests.get(k, value);
+    if (manifest != null) {
+      return Optional.of(manifest);
+    }
     try {
-      return Optional.of(ManifestCodec.decode(key, value));
+      manifest = ManifestCodec.decode(key, value);
     } catch (CorruptEntryException e) {
       table.removeCorrupt(rocks.manifests, k, value);
       return Optional.empty();
     }
+    decodedManifests.put(k, value, manifest);
+    return Optional.of(manifest);
   }
 
   @Override
@@ -207,6 +220,8 @@ public final class RocksResultStore implements ResultStore {
 
   @Override
   public CleanupReport clear() {
+    decodedResults.clear();
+    decodedManifests.clear();
     return guarded(table::clear);
   }
 
