@@ -221,7 +221,7 @@ public final class CompilePipeline {
       return Optional.empty();
     }
     try {
-      HitWriter.write(files, umask);
+      HitWriter.write(files, umask, serverUmask);
     } catch (IOException e) {
       stats.count(Counter.BAD_OUTPUT_FILE);
       ServerLog.log(log, "cannot write outputs for " + inv.source() + ": " + e);
