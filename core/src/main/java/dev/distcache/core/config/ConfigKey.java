@@ -35,12 +35,16 @@ public enum ConfigKey {
 
   private final String key;
   private final String envName;
+  private final String negatedEnvName;
+  private final String plainEnvName;
   private final String defaultValue;
   private final Type type;
 
   ConfigKey(String key, String envName, String defaultValue, Type type) {
     this.key = key;
-    this.envName = envName;
+    this.envName = "DISTCACHE_" + envName;
+    this.negatedEnvName = "DISTCACHE_NO" + envName;
+    this.plainEnvName = "DISTCACHE_" + key.toUpperCase(java.util.Locale.ROOT);
     this.defaultValue = defaultValue;
     this.type = type;
   }
@@ -51,17 +55,17 @@ public enum ConfigKey {
 
   /** The ccache-style variable, e.g. {@code DISTCACHE_MAXSIZE}. */
   public String envName() {
-    return "DISTCACHE_" + envName;
+    return envName;
   }
 
   /** The negating variable for booleans, e.g. {@code DISTCACHE_NOHASHDIR}. */
   public String negatedEnvName() {
-    return "DISTCACHE_NO" + envName;
+    return negatedEnvName;
   }
 
   /** The key spelled as a variable, e.g. {@code DISTCACHE_MAX_SIZE}; accepted as well. */
   public String plainEnvName() {
-    return "DISTCACHE_" + key.toUpperCase(java.util.Locale.ROOT);
+    return plainEnvName;
   }
 
   public String defaultValue() {

@@ -41,6 +41,7 @@ public final class CompilePipeline {
   private final CompilerLocator locator;
   private final CompilerIdentifier identifier = new CompilerIdentifier();
   private final DirectMode direct;
+  private final ConfigFileCache configFile = new ConfigFileCache();
   private final int serverUmask;
 
   public CompilePipeline(CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask) {
@@ -56,7 +57,7 @@ public final class CompilePipeline {
     Timing timing = new Timing();
     Config config;
     try {
-      config = Config.load(layout, req.env());
+      config = Config.load(layout, req.env(), configFile.settings(layout.configFile(), startNanos));
     } catch (ConfigException e) {
       return Reply.failed(e.getMessage());
     }
