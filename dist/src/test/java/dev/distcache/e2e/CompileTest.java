@@ -253,6 +253,9 @@ class CompileTest {
     assertTrue(inputs.contains("### arg"), inputs);
     assertTrue(inputs.contains("-O1"), inputs);
     assertTrue(inputs.contains("int d = 4;"), inputs);
+    String direct = new String(Distcache.read(src.resolve("d.o.distcache-input-direct")));
+    assertTrue(direct.contains("### source-content"), direct);
+    assertTrue(direct.contains("-O1"), direct);
   }
 
   @Test

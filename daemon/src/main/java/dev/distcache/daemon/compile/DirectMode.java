@@ -14,6 +14,7 @@ import dev.distcache.hashing.ResultKey;
 import dev.distcache.hashing.SourceScan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,8 +82,12 @@ final class DirectMode {
       ServerLog.log(log, "direct mode off for " + inv.source() + ": it names __TIME__, __DATE__ or __TIMESTAMP__");
       return Optional.empty();
     }
+    boolean debug = config.bool(ConfigKey.DEBUG);
     DirectKeys.Keys keys = DirectKeys.compute(new DirectKeys.Inputs(identity, inv, cwd, env, source.hash(),
-        config.get(ConfigKey.BASE_DIR), config.bool(ConfigKey.HASH_DIR), sloppiness, extraFlags, cpu), false);
+        config.get(ConfigKey.BASE_DIR), config.bool(ConfigKey.HASH_DIR), sloppiness, extraFlags, cpu), debug);
+    if (debug) {
+      writeDebugInputs(inv, cwd, keys);
+    }
     boolean depend = config.bool(ConfigKey.DEPEND_MODE) && inv.depFile().isPresent();
     return Optional.of(new Plan(keys, inv, cwd, startNanos, sloppiness, depend));
   }
@@ -172,6 +177,16 @@ final class DirectMode {
     } catch (StoreException e) {
       stats.count(Counter.INTERNAL_ERROR);
       ServerLog.log(log, "cannot update the manifest of " + plan.inv().source() + ": " + e.getMessage());
+    }
+  }
+
+  /** Writes the manifest record beside the output, as the preprocessor-mode key's is (debug mode). */
+  private static void writeDebugInputs(Invocation inv, Path cwd, DirectKeys.Keys keys) {
+    try {
+      Files.writeString(cwd.resolve(inv.output() + ".distcache-input-direct"), "manifest " + keys.manifest()
+          + "\norigin " + keys.origin() + "\n" + keys.transcript(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      // Debug output is best effort.
     }
   }
 
