@@ -41,6 +41,7 @@ public final class CompilePipeline {
   private final CompilerLocator locator;
   private final CompilerIdentifier identifier = new CompilerIdentifier();
   private final DirectMode direct;
+  private final Misses misses;
   private final ConfigFileCache configFile = new ConfigFileCache();
   private final int serverUmask;
 
@@ -49,6 +50,7 @@ public final class CompilePipeline {
     this.store = store;
     this.locator = locator;
     this.direct = new DirectMode(store);
+    this.misses = new Misses(store, direct, serverUmask);
     this.serverUmask = serverUmask;
   }
 
@@ -129,10 +131,10 @@ public final class CompilePipeline {
       }
       stats.count(Counter.DIRECT_CACHE_MISS);
     }
-    Compile compile = new Compile(inv, located, env, cwd, extra, config, req.umask(), stats, log);
+    Misses.Compile compile = new Misses.Compile(inv, located, env, cwd, extra, config, req.umask(), stats, log);
     if (plan.isPresent() && plan.get().depend()) {
       stats.count(Counter.CACHE_MISS, Counter.LOCAL_STORAGE_MISS);
-      return dependMiss(compile, plan.get());
+      return misses.dependMode(compile, plan.get());
     }
     Optional<byte[]> text = keyText(inv, located, env, cwd);
     timing.mark("preprocess");
@@ -160,7 +162,7 @@ public final class CompilePipeline {
       }
     }
     stats.count(Counter.CACHE_MISS, Counter.PREPROCESSED_CACHE_MISS, Counter.LOCAL_STORAGE_MISS);
-    return miss(compile, keys, plan, text.get());
+    return misses.preprocessed(compile, keys, plan, text.get());
   }
 
   /** The preprocessed text (or the source, for languages not preprocessed); empty when that failed. */
@@ -231,111 +233,6 @@ public final class CompilePipeline {
     stats.count(hitCounter, Counter.LOCAL_STORAGE_HIT);
     ServerLog.log(log, (hitCounter == Counter.DIRECT_CACHE_HIT ? "direct hit " : "hit ") + key + " " + inv.source());
     return Optional.of(Reply.result(0, r.stdout(), r.stderr()));
-  }
-
-  /** What a miss needs to run the real compile and store its result. */
-  private record Compile(Invocation inv, CompilerLocator.Located located, Map<String, String> env, Path cwd,
-      List<String> extra, Config config, int umask, Stats stats, String log) {}
-
-  /** A finished compile: the reply for the client, and what ran. */
-  private record Compiled(Reply reply, ProcessRunner.Exec exec, long startedMillis) {}
-
-  private Reply miss(Compile c, CompileKeys.Keys keys, Optional<DirectMode.Plan> plan, byte[] text) throws IOException {
-    Compiled done = run(c);
-    Optional<CachedResult> result = capture(c, done, keys.exact());
-    if (result.isPresent() && put(c, keys.key(), result.get()) && plan.isPresent()) {
-      direct.recordPreprocessed(plan.get(), text, keys.key(), keys.exact(), c.config(), c.stats(), c.log());
-    }
-    return done.reply();
-  }
-
-  /**
-   * Depend mode's miss: no preprocessor runs; the dependency file the compile wrote names the
-   * files it read, and their contents complete the result key. When they cannot be trusted
-   * (changed during the compile, say), the result is not stored.
-   */
-  private Reply dependMiss(Compile c, DirectMode.Plan plan) throws IOException {
-    Compiled done = run(c);
-    Optional<DirectMode.Depended> depended = Optional.empty();
-    if (done.exec().exitCode() == 0) {
-      try {
-        byte[] dep = Files.readAllBytes(c.cwd().resolve(c.inv().depFile().get()));
-        depended = direct.dependResult(plan, dep, c.log());
-      } catch (IOException e) {
-        ServerLog.log(c.log(), "not storing " + c.inv().source() + " in depend mode: " + e);
-      }
-    }
-    Optional<CachedResult> result = capture(c, done, depended.map(d -> d.key().hex()).orElse(""));
-    if (result.isPresent() && depended.isPresent() && put(c, depended.get().key(), result.get())) {
-      direct.recordDepended(plan, depended.get(), c.config(), c.stats(), c.log());
-    }
-    return done.reply();
-  }
-
-  /** Runs the real compile in the client's directory and environment. */
-  private static Compiled run(Compile c) throws IOException {
-    List<String> cmd = new ArrayList<>(c.config().prefixCommand());
-    cmd.add(c.located().compiler().toString());
-    cmd.addAll(c.inv().args());
-    cmd.addAll(c.extra());
-    long started = System.currentTimeMillis();
-    ProcessRunner.Exec exec = ProcessRunner.run(cmd, c.env(), c.cwd());
-    return new Compiled(Reply.result(exec.exitCode(), exec.stdout(), exec.stderr()), exec, started);
-  }
-
-  /**
-   * What a successful compile wrote, to be stored with {@code exact}, its files given the client's
-   * umask; empty (and counted) when the compile failed or wrote no output.
-   */
-  private Optional<CachedResult> capture(Compile c, Compiled done, String exact) throws IOException {
-    if (done.exec().exitCode() != 0) {
-      c.stats().count(Counter.COMPILE_FAILED);
-      return Optional.empty();
-    }
-    Optional<CachedResult> result = HitWriter.capture(c.inv(), c.cwd(), done.exec(), exact, done.startedMillis());
-    if (result.isEmpty()) {
-      c.stats().count(Counter.COMPILER_PRODUCED_NO_OUTPUT);
-      return result;
-    }
-    if (c.umask() != serverUmask) {
-      fixPermissions(c.inv(), c.cwd(), c.umask());
-    }
-    return result;
-  }
-
-  /** Stores a result unless read_only; true when it was stored. */
-  private boolean put(Compile c, ResultKey key, CachedResult result) {
-    Config config = c.config();
-    if (config.bool(ConfigKey.READ_ONLY)) {
-      return false;
-    }
-    try {
-      store.setLimits(config.maxSize(), config.maxFiles());
-      if (!store.put(key, result)) {
-        return false;
-      }
-      c.stats().count(Counter.LOCAL_STORAGE_WRITE);
-      if (config.bool(ConfigKey.RECACHE)) {
-        c.stats().count(Counter.RECACHE);
-      }
-      ServerLog.log(c.log(), "stored " + key + " " + c.inv().source());
-      return true;
-    } catch (StoreException e) {
-      // The compile succeeded and its outputs are in place; only caching it failed (a full disk).
-      c.stats().count(Counter.INTERNAL_ERROR);
-      ServerLog.log(c.log(), "cannot store the result of " + c.inv().source() + ": " + e.getMessage());
-      return false;
-    }
-  }
-
-  private static void fixPermissions(Invocation inv, Path cwd, int umask) throws IOException {
-    OutputFiles.applyUmask(cwd.resolve(inv.output()), umask);
-    if (inv.depFile().isPresent()) {
-      OutputFiles.applyUmask(cwd.resolve(inv.depFile().get()), umask);
-    }
-    if (inv.dwoFile().isPresent() && Files.exists(cwd.resolve(inv.dwoFile().get()))) {
-      OutputFiles.applyUmask(cwd.resolve(inv.dwoFile().get()), umask);
-    }
   }
 
   private static void writeDebugInputs(Invocation inv, Path cwd, CompileKeys.Keys keys) {
