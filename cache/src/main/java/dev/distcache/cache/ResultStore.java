@@ -1,14 +1,17 @@
 package dev.distcache.cache;
 
 import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.ManifestKey;
 import dev.distcache.hashing.ResultKey;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
- * The local cache: compile results by key, kept within a size and a file-count limit by evicting
- * the least recently used, and the statistics counters that describe its use.
+ * The local cache: compile results by key and direct mode's manifests by manifest key, kept within
+ * a size and a file-count limit by evicting the least recently used (results and manifests alike:
+ * both count as files), and the statistics counters that describe its use.
  *
  * <p>{@code @ThreadSafe}: every method may be called from any number of threads at once. Every
  * method except {@link #close} throws {@link IllegalStateException} ("store is closed") after
@@ -39,6 +42,23 @@ public interface ResultStore extends AutoCloseable {
   boolean remove(ResultKey key);
 
   /**
+   * Returns the manifest stored under {@code key} and marks it as just used; empty when there is
+   * none. A stored manifest that fails its checksum or cannot be decoded is removed, counted as
+   * {@link Counter#CORRUPT_CACHE_ENTRY} and reported as empty.
+   */
+  Optional<Manifest> getManifest(ManifestKey key);
+
+  /**
+   * Stores {@code update} applied to the manifest under {@code key} (to {@link Manifest#empty()}
+   * when there is none, or it was corrupt), then evicts as {@link #put} does. Updates of one key
+   * are applied one after the other, so concurrent updates lose nothing; {@code update} runs
+   * under that key's lock and must be quick.
+   *
+   * @return false, storing nothing, if the encoded manifest alone is larger than the size limit
+   */
+  boolean updateManifest(ManifestKey key, UnaryOperator<Manifest> update);
+
+  /**
    * Sets the limits that {@link #put} and {@link #cleanup} evict down to; 0 means unlimited. A
    * lower limit evicts nothing by itself.
    *
@@ -52,13 +72,13 @@ public interface ResultStore extends AutoCloseable {
   /** Evicts every result whose last use is more than {@code age} before now. */
   CleanupReport evictOlderThan(Duration age);
 
-  /** Removes every result; counters other than the size and file totals are kept. */
+  /** Removes every result and manifest; counters other than the size and file totals are kept. */
   CleanupReport clear();
 
-  /** The sum of the encoded sizes of all stored results, in bytes. */
+  /** The sum of the encoded sizes of all stored results and manifests, in bytes. */
   long totalSize();
 
-  /** The number of stored results. */
+  /** The number of stored results and manifests. */
   long fileCount();
 
   /** Adds one to {@code counter}. */
@@ -66,6 +86,9 @@ public interface ResultStore extends AutoCloseable {
 
   /** Adds {@code delta} (which may be negative) to {@code counter}. */
   void add(Counter counter, long delta);
+
+  /** Adds every delta to its counter, all in one write (a request's counters cost one write). */
+  void add(Map<Counter, Long> deltas);
 
   /** Every counter that has a value, including those zeroed by {@link #zeroCounters}. */
   Map<Counter, Long> counters();

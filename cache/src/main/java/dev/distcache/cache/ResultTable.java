@@ -7,13 +7,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 
 /**
- * The stored values with their LRU index, totals and limits, which always change together: each
- * change is one write batch, made under {@code mutationLock}. That lock guards {@code totalSize},
+ * The stored values (results and manifests, each in its own column family) with their shared LRU
+ * index, totals and limits, which always change together: each change is one write batch, made
+ * under {@code mutationLock}. That lock guards {@code totalSize},
  * {@code fileCount} (volatile for lock-free readers) and {@code lruFloorMillis}. Callers hold
  * {@link RocksResultStore}'s handle read lock around every call.
  */
@@ -71,15 +73,18 @@ final class ResultTable {
     return limit > 0 && size > limit;
   }
 
-  /** Stores {@code value} under {@code k}, used at {@code now}, then evicts others while over the limits. */
-  void put(byte[] k, byte[] value, long now) throws RocksDBException {
+  /**
+   * Stores {@code value} under {@code k} in {@code family}, used at {@code now}, then evicts others
+   * while over the limits.
+   */
+  void put(ColumnFamilyHandle family, byte[] k, byte[] value, long now) throws RocksDBException {
     mutationLock.lock();
     try {
       IndexRows.Entry old = entry(k);
       long sizeDelta = value.length - (old == null ? 0 : old.size());
       long filesDelta = old == null ? 1 : 0;
       try (WriteBatch batch = new WriteBatch()) {
-        batch.put(rocks.results, k, value);
+        batch.put(family, k, value);
         if (old != null) {
           batch.delete(rocks.lru, IndexRows.lruRow(old.lastUseMillis(), k));
         }
@@ -105,7 +110,7 @@ final class ResultTable {
       }
       try (WriteBatch batch = new WriteBatch()) {
         unindex(batch, k, old);
-        batch.delete(rocks.results, k);
+        deleteValue(batch, k);
         addTotals(batch, -old.size(), -1);
         write(batch);
       }
@@ -135,18 +140,18 @@ final class ResultTable {
   }
 
   /**
-   * Removes a value that failed to decode and counts it as corrupt, unless it was replaced or
-   * removed since it was read.
+   * Removes a value of {@code family} that failed to decode and counts it as corrupt, unless it was
+   * replaced or removed since it was read.
    */
-  void removeCorrupt(byte[] k, byte[] value) throws RocksDBException {
+  void removeCorrupt(ColumnFamilyHandle family, byte[] k, byte[] value) throws RocksDBException {
     mutationLock.lock();
     try {
-      if (!Arrays.equals(rocks.db.get(rocks.results, k), value)) {
+      if (!Arrays.equals(rocks.db.get(family, k), value)) {
         return;
       }
       IndexRows.Entry old = entry(k);
       try (WriteBatch batch = new WriteBatch()) {
-        batch.delete(rocks.results, k);
+        batch.delete(family, k);
         if (old != null) {
           unindex(batch, k, old);
           addTotals(batch, -old.size(), -1);
@@ -176,7 +181,9 @@ final class ResultTable {
     try {
       report = new CleanupReport(fileCount, totalSize);
       try (WriteBatch batch = new WriteBatch()) {
-        batch.deleteRange(rocks.results, new byte[0], KEY_SPACE_END);
+        for (ColumnFamilyHandle family : rocks.values) {
+          batch.deleteRange(family, new byte[0], KEY_SPACE_END);
+        }
         batch.deleteRange(rocks.lru, new byte[0], KEY_SPACE_END);
         batch.deleteRange(rocks.entries, new byte[0], KEY_SPACE_END);
         batch.put(rocks.stats, TOTAL_SIZE, IndexRows.u64le(0));
@@ -193,7 +200,9 @@ final class ResultTable {
       mutationLock.unlock();
     }
     try {
-      rocks.db.compactRange(rocks.results); // frees the disk space now, not at some later compaction
+      for (ColumnFamilyHandle family : rocks.values) {
+        rocks.db.compactRange(family); // frees the disk space now, not at some later compaction
+      }
     } catch (RocksDBException e) {
       throw StoreFailures.failed(dir, "compact", e);
     }
@@ -226,7 +235,7 @@ final class ResultTable {
         try (WriteBatch batch = new WriteBatch()) {
           for (byte[] row : chunk.rows()) {
             byte[] k = IndexRows.lruKey(row);
-            batch.delete(rocks.results, k);
+            deleteValue(batch, k);
             batch.delete(rocks.entries, k);
             batch.delete(rocks.lru, row);
           }
@@ -287,6 +296,13 @@ final class ResultTable {
     lruFloorMillis = Math.min(lruFloorMillis, lastUseMillis);
     batch.put(rocks.lru, IndexRows.lruRow(lastUseMillis, k), IndexRows.u64be(size));
     batch.put(rocks.entries, k, new IndexRows.Entry(lastUseMillis, size).bytes());
+  }
+
+  /** Deletes {@code k} from every value family: the index does not say which one holds it. */
+  private void deleteValue(WriteBatch batch, byte[] k) throws RocksDBException {
+    for (ColumnFamilyHandle family : rocks.values) {
+      batch.delete(family, k);
+    }
   }
 
   private void unindex(WriteBatch batch, byte[] k, IndexRows.Entry old) throws RocksDBException {

@@ -36,6 +36,9 @@ final class RocksHandles {
   final ColumnFamilyHandle lru;
   final ColumnFamilyHandle entries;
   final ColumnFamilyHandle stats;
+  final ColumnFamilyHandle manifests;
+  /** The column families that hold values (each key lives in one of them). */
+  final List<ColumnFamilyHandle> values;
   /** WAL on, no fsync per write: a crashed process loses nothing, a crashed machine the last writes. */
   final WriteOptions writeOptions;
   private final List<ColumnFamilyHandle> handles;
@@ -50,6 +53,8 @@ final class RocksHandles {
     this.lru = handles.get(2);
     this.entries = handles.get(3);
     this.stats = handles.get(4);
+    this.manifests = handles.get(5);
+    this.values = List.of(results, manifests);
   }
 
   static RocksHandles open(Path dir) {
@@ -80,7 +85,7 @@ final class RocksHandles {
           .setTableFormatConfig(table)
           .setWriteBufferSize(INDEX_WRITE_BUFFER_BYTES)
           .setMergeOperator(own(options, new UInt64AddOperator()));
-      List<ColumnFamilyOptions> perFamily = List.of(plain, resultsOptions, plain, plain, statsOptions);
+      List<ColumnFamilyOptions> perFamily = List.of(plain, resultsOptions, plain, plain, statsOptions, resultsOptions);
       List<String> names = StoreSchema.columnFamilies();
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       for (int i = 0; i < names.size(); i++) {

@@ -1,6 +1,7 @@
 package dev.distcache.cache;
 
 import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.ManifestKey;
 import dev.distcache.hashing.ResultKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,7 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.UnaryOperator;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
@@ -22,12 +25,15 @@ import org.rocksdb.WriteBatch;
  * A {@link ResultStore} in one RocksDB database, laid out as {@link StoreSchema} describes.
  *
  * <p>CONCURRENCY. Any number of threads (the server's virtual request threads) call in at once.
- * There are two locks, always taken in this order:
+ * There are three locks, always taken in this order:
  *
  * <ol>
  *   <li>{@code handleLock}, a read/write lock here: every method holds its read lock while it uses
  *       a native handle; {@link #close} takes its write lock, so close waits for the calls in
  *       progress and no call ever reaches a closed handle (which would crash the JVM).
+ *   <li>{@code manifestLocks}, here: one of {@value #MANIFEST_LOCK_STRIPES} locks chosen by the
+ *       manifest key, held by {@link #updateManifest} from reading the old manifest to writing the
+ *       new one, so that concurrent updates of one manifest are applied in turn and none is lost.
  *   <li>{@code mutationLock}, in {@link ResultTable}: serialises every read-modify-write of the
  *       values, their index and the totals (put, remove, each chunk of an eviction, clear, the
  *       removal of a corrupt value, the last-use update of a hit). Encoding, decoding and plain
@@ -38,6 +44,9 @@ import org.rocksdb.WriteBatch;
  */
 public final class RocksResultStore implements ResultStore {
   private static final int MAX_REPORTED_PROBLEMS = 20;
+  private static final int MANIFEST_LOCK_STRIPES = 64;
+  /** Stored bytes of results and of manifests whose decoding is remembered (each). */
+  private static final long DECODED_BYTES = 32L << 20;
 
   private final Path dir;
   private final InstantSource clock;
@@ -45,6 +54,9 @@ public final class RocksResultStore implements ResultStore {
   private final ResultTable table;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ReentrantReadWriteLock handleLock = new ReentrantReadWriteLock();
+  private final ReentrantLock[] manifestLocks = new ReentrantLock[MANIFEST_LOCK_STRIPES];
+  private final DecodedValues<CachedResult> decodedResults = new DecodedValues<>(DECODED_BYTES);
+  private final DecodedValues<Manifest> decodedManifests = new DecodedValues<>(DECODED_BYTES);
 
   /** The sizes {@link #recount} found, and the disagreements it found between values and index. */
   public record Recount(long sizeBytes, long files, List<String> indexProblems) {}
@@ -58,6 +70,9 @@ public final class RocksResultStore implements ResultStore {
     this.clock = clock;
     this.rocks = rocks;
     this.table = new ResultTable(rocks, dir);
+    for (int i = 0; i < manifestLocks.length; i++) {
+      manifestLocks[i] = new ReentrantLock();
+    }
   }
 
   /**
@@ -88,16 +103,71 @@ public final class RocksResultStore implements ResultStore {
       if (value == null) {
         return Optional.empty();
       }
-      CachedResult result;
-      try {
-        result = EntryCodec.decode(key, value);
-      } catch (CorruptEntryException e) {
-        table.removeCorrupt(k, value);
-        return Optional.empty();
+      CachedResult result = decodedResults.get(k, value);
+      if (result == null) {
+        try {
+          result = EntryCodec.decode(key, value);
+        } catch (CorruptEntryException e) {
+          table.removeCorrupt(rocks.results, k, value);
+          return Optional.empty();
+        }
+        decodedResults.put(k, value, result);
       }
       table.touch(k, nowMillis());
       return Optional.of(result);
     });
+  }
+
+  @Override
+  public Optional<Manifest> getManifest(ManifestKey key) {
+    byte[] k = key.bytes();
+    return guarded(() -> {
+      Optional<Manifest> manifest = readManifest(key, k);
+      if (manifest.isPresent()) {
+        table.touch(k, nowMillis());
+      }
+      return manifest;
+    });
+  }
+
+  @Override
+  public boolean updateManifest(ManifestKey key, UnaryOperator<Manifest> update) {
+    byte[] k = key.bytes();
+    return guarded(() -> {
+      ReentrantLock lock = manifestLocks[Math.floorMod(key.hashCode(), manifestLocks.length)];
+      lock.lock();
+      try {
+        Manifest next = update.apply(readManifest(key, k).orElse(Manifest.empty()));
+        byte[] value = ManifestCodec.encode(key, next);
+        if (table.tooLarge(value.length)) {
+          return false;
+        }
+        table.put(rocks.manifests, k, value, nowMillis());
+        return true;
+      } finally {
+        lock.unlock();
+      }
+    });
+  }
+
+  /** The stored manifest, decoded; a corrupt one is removed, counted, and read as none. */
+  private Optional<Manifest> readManifest(ManifestKey key, byte[] k) throws RocksDBException {
+    byte[] value = rocks.db.get(rocks.manifests, k);
+    if (value == null) {
+      return Optional.empty();
+    }
+    Manifest manifest = decodedManifests.get(k, value);
+    if (manifest != null) {
+      return Optional.of(manifest);
+    }
+    try {
+      manifest = ManifestCodec.decode(key, value);
+    } catch (CorruptEntryException e) {
+      table.removeCorrupt(rocks.manifests, k, value);
+      return Optional.empty();
+    }
+    decodedManifests.put(k, value, manifest);
+    return Optional.of(manifest);
   }
 
   @Override
@@ -108,7 +178,7 @@ public final class RocksResultStore implements ResultStore {
       if (table.tooLarge(value.length)) {
         return false;
       }
-      table.put(k, value, nowMillis());
+      table.put(rocks.results, k, value, nowMillis());
       return true;
     });
   }
@@ -150,6 +220,8 @@ public final class RocksResultStore implements ResultStore {
 
   @Override
   public CleanupReport clear() {
+    decodedResults.clear();
+    decodedManifests.clear();
     return guarded(table::clear);
   }
 
@@ -173,6 +245,22 @@ public final class RocksResultStore implements ResultStore {
     guarded(() -> {
       try (WriteBatch batch = new WriteBatch()) {
         batch.merge(rocks.stats, ResultTable.utf8(counter.id()), IndexRows.u64le(delta));
+        write(batch);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void add(Map<Counter, Long> deltas) {
+    if (deltas.isEmpty()) {
+      return;
+    }
+    guarded(() -> {
+      try (WriteBatch batch = new WriteBatch()) {
+        for (Map.Entry<Counter, Long> d : deltas.entrySet()) {
+          batch.merge(rocks.stats, ResultTable.utf8(d.getKey().id()), IndexRows.u64le(d.getValue()));
+        }
         write(batch);
       }
       return null;

@@ -6,10 +6,11 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
-/** Recounts a store from its values and checks the index against them. */
+/** Recounts a store from its values (results and manifests) and checks the index against them. */
 final class StoreAudit {
   private StoreAudit() {}
 
@@ -18,13 +19,17 @@ final class StoreAudit {
     List<String> problems = new ArrayList<>();
     Map<ByteBuffer, Long> sizes = new HashMap<>();
     long totalSize = 0;
-    try (RocksIterator it = rocks.db.newIterator(rocks.results)) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        long size = it.value().length;
-        sizes.put(ByteBuffer.wrap(it.key()), size);
-        totalSize += size;
+    for (ColumnFamilyHandle family : rocks.values) {
+      try (RocksIterator it = rocks.db.newIterator(family)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          long size = it.value().length;
+          if (sizes.put(ByteBuffer.wrap(it.key()), size) != null) {
+            note(problems, maxProblems, "key " + HexFormat.of().formatHex(it.key()) + " is stored twice");
+          }
+          totalSize += size;
+        }
+        it.status();
       }
-      it.status();
     }
     long indexed = 0;
     try (RocksIterator it = rocks.db.newIterator(rocks.entries)) {

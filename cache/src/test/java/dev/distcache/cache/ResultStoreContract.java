@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.ManifestKey;
 import dev.distcache.hashing.ResultKey;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,9 @@ abstract class ResultStoreContract {
 
   /** Changes one byte of the value stored under {@code key} in the closed store at {@code dir}. */
   protected abstract void damageStoredValue(Path dir, ResultKey key);
+
+  /** Changes one byte of the manifest stored under {@code key} in the closed store at {@code dir}. */
+  protected abstract void damageStoredManifest(Path dir, ManifestKey key);
 
   /** Recounts the store from its stored values, failing if its index disagrees with them. */
   protected abstract Totals recount(ResultStore store);
@@ -288,6 +292,16 @@ abstract class ResultStoreContract {
   }
 
   @Test
+  void add_ofSeveralCounters_addsEachDelta() {
+    store.add(Counter.CACHE_MISS, 1);
+    store.add(Map.of(Counter.CACHE_MISS, 2L, Counter.DIRECT_CACHE_HIT, 3L));
+    store.add(Map.of());
+    Map<Counter, Long> counters = store.counters();
+    assertEquals(3, counters.get(Counter.CACHE_MISS));
+    assertEquals(3, counters.get(Counter.DIRECT_CACHE_HIT));
+  }
+
+  @Test
   void add_negativeDelta_subtracts() {
     store.add(Counter.CACHE_MISS, 5);
     store.add(Counter.CACHE_MISS, -3);
@@ -359,6 +373,8 @@ abstract class ResultStoreContract {
         () -> store.get(key),
         () -> store.put(key, Samples.typical()),
         () -> store.remove(key),
+        () -> store.getManifest(Samples.manifestKey("m")),
+        () -> store.updateManifest(Samples.manifestKey("m"), m -> m),
         () -> store.setLimits(1, 1),
         store::cleanup,
         () -> store.evictOlderThan(Duration.ZERO),
@@ -367,6 +383,7 @@ abstract class ResultStoreContract {
         store::fileCount,
         () -> store.increment(Counter.CACHE_MISS),
         () -> store.add(Counter.CACHE_MISS, 1),
+        () -> store.add(Map.of(Counter.CACHE_MISS, 1L)),
         store::counters,
         store::zeroCounters);
     for (Executable call : calls) {
@@ -423,5 +440,123 @@ abstract class ResultStoreContract {
     assertEquals(new Totals(store.totalSize(), store.fileCount()), recount(store));
     assertTrue(store.fileCount() <= 24, "files " + store.fileCount());
     assertTrue(store.totalSize() <= 96 * 1024, "size " + store.totalSize());
+  }
+
+  // --- manifests ---
+
+  private Manifest manifest(String name) {
+    return store.getManifest(Samples.manifestKey(name)).orElseThrow(() -> new AssertionError("no manifest " + name));
+  }
+
+  private void addEntry(String name, Manifest.Entry entry) {
+    assertTrue(store.updateManifest(Samples.manifestKey(name), m -> m.with(entry)), "update " + name);
+  }
+
+  @Test
+  void getManifest_whenNoneStored_isEmpty() {
+    assertEquals(Optional.empty(), store.getManifest(Samples.manifestKey("m")));
+  }
+
+  @Test
+  void updateManifest_appliesTheUpdateToTheStoredManifest_andCountsItAsOneFile() {
+    addEntry("m", Samples.entry(1, 3));
+    addEntry("m", Samples.entry(2, 5));
+    assertEquals(List.of(Samples.entry(1, 3), Samples.entry(2, 5)), manifest("m").entries());
+    long encoded = ManifestCodec.encode(Samples.manifestKey("m"), manifest("m")).length;
+    assertEquals(1, store.fileCount());
+    assertEquals(encoded, store.totalSize());
+    assertEquals(new Totals(encoded, 1), recount(store));
+  }
+
+  @Test
+  void manifestsAndResults_areEvictedTogetherLeastRecentlyUsedFirst() {
+    put("a", Samples.result(1, 100));
+    tick();
+    addEntry("m", Samples.entry(1, 3));
+    tick();
+    put("b", Samples.result(2, 100));
+    tick();
+    manifest("m");
+    tick();
+    store.setLimits(0, 2);
+    put("c", Samples.result(3, 100));
+    assertFalse(has("a") || has("b"), "a and b were used before the manifest was last read");
+    assertTrue(store.getManifest(Samples.manifestKey("m")).isPresent());
+    assertEquals(new Totals(store.totalSize(), 2), recount(store));
+    tick();
+    put("d", Samples.result(4, 100));
+    assertEquals(Optional.empty(), store.getManifest(Samples.manifestKey("m")), "now the manifest is the oldest");
+  }
+
+  @Test
+  void clear_removesManifestsToo() {
+    addEntry("m", Samples.entry(1, 3));
+    put("a", Samples.result(1, 100));
+    assertEquals(2, store.clear().removedFiles());
+    assertEquals(Optional.empty(), store.getManifest(Samples.manifestKey("m")));
+    assertEquals(new Totals(0, 0), recount(store));
+  }
+
+  @Test
+  void updateManifest_whenEncodedManifestAloneIsLargerThanMaxSize_isRefusedAndStoresNothing() {
+    store.setLimits(100, 0);
+    assertFalse(store.updateManifest(Samples.manifestKey("m"), m -> m.with(Samples.entry(1, 50))));
+    assertEquals(Optional.empty(), store.getManifest(Samples.manifestKey("m")));
+    assertEquals(0, store.fileCount());
+  }
+
+  @Test
+  void getManifest_whenCorrupted_removesItCountsItAndReportsNone() {
+    addEntry("m", Samples.entry(1, 3));
+    put("a", Samples.result(1, 100));
+    store.close();
+    damageStoredManifest(dir, Samples.manifestKey("m"));
+    store = open(dir, clock);
+    assertEquals(Optional.empty(), store.getManifest(Samples.manifestKey("m")));
+    assertEquals(1, store.counters().get(Counter.CORRUPT_CACHE_ENTRY));
+    assertEquals(1, store.fileCount());
+    assertEquals(new Totals(store.totalSize(), 1), recount(store));
+    addEntry("m", Samples.entry(2, 3));
+    assertEquals(List.of(Samples.entry(2, 3)), manifest("m").entries(), "an update starts from an empty manifest");
+  }
+
+  @Test
+  void updateManifest_whenStoredOneIsCorrupted_startsFromEmptyAndCountsIt() {
+    addEntry("m", Samples.entry(1, 3));
+    store.close();
+    damageStoredManifest(dir, Samples.manifestKey("m"));
+    store = open(dir, clock);
+    addEntry("m", Samples.entry(2, 3));
+    assertEquals(List.of(Samples.entry(2, 3)), manifest("m").entries());
+    assertEquals(1, store.counters().get(Counter.CORRUPT_CACHE_ENTRY));
+    assertEquals(new Totals(store.totalSize(), 1), recount(store));
+  }
+
+  @Test
+  void concurrentManifestUpdates_loseNoEntry() throws Exception {
+    List<Future<?>> workers = new ArrayList<>();
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int t = 0; t < 8; t++) {
+        int thread = t;
+        workers.add(threads.submit(() -> {
+          for (int i = 0; i < 10; i++) {
+            addEntry("m", Samples.entry(thread * 100L + i, 4));
+            store.getManifest(Samples.manifestKey("m"));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> worker : workers) {
+        worker.get();
+      }
+    }
+    Set<Manifest.Entry> stored = Set.copyOf(manifest("m").entries());
+    assertEquals(80, stored.size());
+    for (int t = 0; t < 8; t++) {
+      for (int i = 0; i < 10; i++) {
+        assertTrue(stored.contains(Samples.entry(t * 100L + i, 4)), "entry " + t + "/" + i);
+      }
+    }
+    assertEquals(new Totals(store.totalSize(), 1), recount(store));
   }
 }

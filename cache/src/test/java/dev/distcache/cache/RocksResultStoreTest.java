@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.ManifestKey;
 import dev.distcache.hashing.ResultKey;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -28,6 +29,13 @@ class RocksResultStoreTest extends ResultStoreContract {
     byte[] value = RawStore.get(dir, StoreSchema.RESULTS, key.bytes());
     value[value.length / 2] ^= 0x20;
     RawStore.put(dir, StoreSchema.RESULTS, key.bytes(), value);
+  }
+
+  @Override
+  protected void damageStoredManifest(Path dir, ManifestKey key) {
+    byte[] value = RawStore.get(dir, StoreSchema.MANIFESTS, key.bytes());
+    value[value.length / 2] ^= 0x20;
+    RawStore.put(dir, StoreSchema.MANIFESTS, key.bytes(), value);
   }
 
   @Override

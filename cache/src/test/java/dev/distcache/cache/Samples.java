@@ -1,8 +1,12 @@
 package dev.distcache.cache;
 
 import dev.distcache.hashing.Blake3;
+import dev.distcache.hashing.ContentHash;
+import dev.distcache.hashing.ManifestKey;
 import dev.distcache.hashing.ResultKey;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -23,6 +27,21 @@ final class Samples {
         new byte[0],
         ("warning " + seed).getBytes(StandardCharsets.UTF_8),
         Map.of("seed", Long.toString(seed)));
+  }
+
+  static ManifestKey manifestKey(String name) {
+    return ManifestKey.of(Blake3.hash(("manifest " + name).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** A manifest entry whose {@code files} headers (plus the source) have contents derived from {@code seed}. */
+  static Manifest.Entry entry(long seed, int files) {
+    List<Manifest.IncludedFile> list = new ArrayList<>();
+    list.add(new Manifest.IncludedFile("src/foo.c", 100, ContentHash.ofContent(("source " + seed).getBytes(StandardCharsets.UTF_8))));
+    for (int i = 0; i < files; i++) {
+      String path = "/usr/include/h" + i + ".h";
+      list.add(new Manifest.IncludedFile(path, 10 + i, ContentHash.ofContent((path + " " + seed % 3).getBytes(StandardCharsets.UTF_8))));
+    }
+    return new Manifest.Entry(list, key("result " + seed), manifestKey("origin"), "e".repeat(64), seed % 2 == 0);
   }
 
   static CachedResult typical() {

@@ -44,7 +44,7 @@ class BaseDirTest {
     List<String> args = args(a, "-O2", "-I" + a.resolve("include"), "-c", "src/main.c", "-o", "main.o");
     dc.run(a, args.toArray(String[]::new)).ok();
     dc.run(b, args(b, "-O2", "-I" + b.resolve("include"), "-c", "src/main.c", "-o", "main.o").toArray(String[]::new)).ok();
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
     assertSameAsDirect(b, "-O2", "-I" + b.resolve("include"), "-c", "src/main.c", "-o", "main.o");
   }
 
@@ -52,7 +52,7 @@ class BaseDirTest {
   void absoluteSourcePathWithoutDebugInfo_hitsAcrossCheckouts_withTheRightObject() {
     dc.run(a, "gcc", "-c", a.resolve("src/plain.c").toString(), "-o", "plain.o").ok();
     dc.run(b, "gcc", "-c", b.resolve("src/plain.c").toString(), "-o", "plain.o").ok();
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
     assertSameAsDirect(b, "-c", b.resolve("src/plain.c").toString(), "-o", "plain.o");
   }
 
@@ -60,7 +60,7 @@ class BaseDirTest {
   void debugInfo_embedsTheWorkingDirectory_soAnotherCheckoutMisses() {
     dc.run(a, "gcc", "-g", "-c", "src/plain.c", "-o", "plain.o").ok();
     dc.run(b, "gcc", "-g", "-c", "src/plain.c", "-o", "plain.o").ok();
-    assertEquals(0, dc.stat("preprocessed_cache_hit"));
+    assertEquals(0, dc.hits());
     assertSameAsDirect(b, "-g", "-c", "src/plain.c", "-o", "plain.o");
   }
 
@@ -68,7 +68,7 @@ class BaseDirTest {
   void debugInfoWithPrefixMapOfTheCheckout_hitsAcrossCheckouts_withTheRightObject() {
     dc.run(a, "gcc", "-g", "-fdebug-prefix-map=" + a + "=.", "-c", "src/plain.c", "-o", "plain.o").ok();
     dc.run(b, "gcc", "-g", "-fdebug-prefix-map=" + b + "=.", "-c", "src/plain.c", "-o", "plain.o").ok();
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
     assertSameAsDirect(b, "-g", "-fdebug-prefix-map=" + b + "=.", "-c", "src/plain.c", "-o", "plain.o");
   }
 
@@ -82,7 +82,7 @@ class BaseDirTest {
     Run direct = dc.direct(b, argsB).ok();
     assertArrayEquals(direct.stderr(), viaCache.stderr());
     assertEquals(new String(Distcache.read(b.resolve("main.d"))), dep);
-    assertEquals(0, dc.stat("preprocessed_cache_hit"));
+    assertEquals(0, dc.hits());
   }
 
   @Test
@@ -91,7 +91,7 @@ class BaseDirTest {
     try {
       plain.run(a, "gcc", "-I" + a.resolve("include"), "-c", "src/main.c", "-o", "main.o").ok();
       plain.run(b, "gcc", "-I" + b.resolve("include"), "-c", "src/main.c", "-o", "main.o").ok();
-      assertEquals(0, plain.stat("preprocessed_cache_hit"));
+      assertEquals(0, plain.hits());
     } finally {
       plain.close();
     }

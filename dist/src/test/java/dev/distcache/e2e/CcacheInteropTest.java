@@ -66,7 +66,7 @@ class CcacheInteropTest {
     assertArrayEquals(Distcache.read(src.resolve("bar-direct.o")), Distcache.read(src.resolve("bar.o")));
     Map<String, Long> afterMisses = dc.stats();
     assertEquals(2, afterMisses.get("cache_miss"), "ccache runs its prefix for the real compile: " + afterMisses);
-    assertEquals(0, afterMisses.getOrDefault("preprocessed_cache_hit", 0L));
+    assertEquals(0, afterMisses.getOrDefault("preprocessed_cache_hit", 0L) + afterMisses.getOrDefault("direct_cache_hit", 0L));
     assertEquals(0, afterMisses.getOrDefault("called_for_preprocessing", 0L),
         "ccache preprocesses without its prefix (that would be prefix_command_cpp)");
     assertEquals(2, ccacheStats(env).getOrDefault("cache_miss", 0L), "ccache's own misses");

@@ -49,7 +49,7 @@ class CompileTest {
     assertEquals(0, first.stdout().length + first.stderr().length);
     assertEquals(0, second.stdout().length + second.stderr().length);
     assertEquals(1, dc.stat("cache_miss"));
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
   }
 
   @Test
@@ -59,7 +59,7 @@ class CompileTest {
     dc.run(src, "g++", "-O2", "-std=c++17", "-c", "hello.cpp", "-o", "b.o").ok();
     dc.direct(src, "g++", "-O2", "-std=c++17", "-c", "hello.cpp", "-o", "direct.o").ok();
     assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("b.o")));
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
   }
 
   @Test
@@ -74,7 +74,7 @@ class CompileTest {
       assertArrayEquals(direct.stdout(), r.stdout());
       assertArrayEquals(direct.stderr(), r.stderr());
     }
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
   }
 
   @Test
@@ -91,7 +91,7 @@ class CompileTest {
     }
     assertFalse(Files.exists(src.resolve("bad.o")));
     assertEquals(2, dc.stat("compile_failed"));
-    assertEquals(0, dc.stat("preprocessed_cache_hit"));
+    assertEquals(0, dc.hits());
   }
 
   @Test
@@ -114,7 +114,7 @@ class CompileTest {
     assertTrue(third.startsWith("build/third.o:"), third);
     assertEquals(new String(Distcache.read(dir.resolve("custom.dep"))), fifth);
     assertTrue(fifth.startsWith("build/fifth.o:"), fifth);
-    assertTrue(dc.stat("preprocessed_cache_hit") >= 2);
+    assertTrue(dc.hits() >= 2);
   }
 
   @Test
@@ -136,7 +136,7 @@ class CompileTest {
     String viaHit = new String(Distcache.read(src.resolve("o$x y.d")));
     dc.direct(src, "gcc", "-MD", "-c", "q.c", "-o", "o$x y.o").ok();
     assertEquals(new String(Distcache.read(src.resolve("o$x y.d"))), viaHit);
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
   }
 
   @Test
@@ -152,7 +152,7 @@ class CompileTest {
     dc.direct(src, "gcc", "-Wp,-MD,wp2.d", "-c", "t.c", "-o", "w2.o").ok();
     assertEquals(new String(Distcache.read(src.resolve("t2.d"))), hit);
     assertEquals(new String(Distcache.read(src.resolve("wp2.d"))), wpHit);
-    assertEquals(2, dc.stat("preprocessed_cache_hit"));
+    assertEquals(2, dc.hits());
   }
 
   @Test
@@ -167,7 +167,7 @@ class CompileTest {
     dc.direct(src, "gcc", "-g", "-gsplit-dwarf", "-c", "s.c", "-o", "s.o").ok();
     assertArrayEquals(Distcache.read(src.resolve("s.o")), obj);
     assertArrayEquals(Distcache.read(src.resolve("s.dwo")), dwo);
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
   }
 
   @Test
@@ -181,7 +181,7 @@ class CompileTest {
     dc.direct(src, "gcc", "-gsplit-dwarf", "-g0", "-c", "z.c").ok();
     assertArrayEquals(Distcache.read(src.resolve("z.o")), obj);
     assertArrayEquals(Distcache.read(src.resolve("z.dwo")), dwo);
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
   }
 
   @Test
@@ -195,7 +195,7 @@ class CompileTest {
     assertTrue(Files.exists(src.resolve("a.o")));
     dc.direct(src, "gcc", "-S", "sub/a.c").ok();
     assertArrayEquals(Distcache.read(src.resolve("a.s")), viaHit);
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
   }
 
   @Test
@@ -228,7 +228,7 @@ class CompileTest {
     dc.run(src, "gcc", "@args.rsp", "-o", "r2.o").ok();
     dc.direct(src, "gcc", "@args.rsp", "-o", "direct.o").ok();
     assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("r2.o")));
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
   }
 
   @Test
@@ -242,7 +242,7 @@ class CompileTest {
     dc.direct(src, "gcc", "-c", "v.c").ok();
     assertArrayEquals(Distcache.read(src.resolve("v.o")), obj);
     assertEquals(2, dc.stat("cache_miss"));
-    assertEquals(0, dc.stat("preprocessed_cache_hit"));
+    assertEquals(0, dc.hits());
   }
 
   @Test
@@ -253,6 +253,9 @@ class CompileTest {
     assertTrue(inputs.contains("### arg"), inputs);
     assertTrue(inputs.contains("-O1"), inputs);
     assertTrue(inputs.contains("int d = 4;"), inputs);
+    String direct = new String(Distcache.read(src.resolve("d.o.distcache-input-direct")));
+    assertTrue(direct.contains("### source-content"), direct);
+    assertTrue(direct.contains("-O1"), direct);
   }
 
   @Test
@@ -267,7 +270,7 @@ class CompileTest {
         ' ', 'h', 'i', '\n'}, miss.stdout());
     assertArrayEquals(miss.stdout(), hit.stdout());
     assertArrayEquals(miss.stderr(), hit.stderr());
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
   }
 
   @Test
@@ -280,7 +283,7 @@ class CompileTest {
     String logged = new String(Distcache.read(log));
     assertTrue(logged.contains("gcc -c p.c"), logged);
     dc.with("DISTCACHE_PREFIX", "").run(src, "gcc", "-c", "p.c").ok();
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
     assertEquals(logged, new String(Distcache.read(log)));
   }
 }

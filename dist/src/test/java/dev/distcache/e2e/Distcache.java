@@ -77,6 +77,16 @@ final class Distcache implements AutoCloseable {
     return stats().getOrDefault(id, 0L);
   }
 
+  /**
+   * Cache hits of either mode. Whether a repeated compile is a direct or a preprocessed hit
+   * depends on whether its files were older than the first compile's start (see DirectModeTest);
+   * tests of other things count both.
+   */
+  long hits() {
+    Map<String, Long> s = stats();
+    return s.getOrDefault("direct_cache_hit", 0L) + s.getOrDefault("preprocessed_cache_hit", 0L);
+  }
+
   /** The running server's pid, from {@code server status}. */
   Optional<Long> serverPid() {
     Run r = run(cacheDir.getParent(), "server", "status");

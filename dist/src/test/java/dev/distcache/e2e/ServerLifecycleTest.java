@@ -49,7 +49,7 @@ class ServerLifecycleTest {
     Map<String, byte[]> first = GeneratedProject.objects(proj);
     dc.exec(proj, "make", "-s", "clean").ok();
     dc.exec(proj, "make", "-s", "-j32", cc).ok();
-    assertEquals(n, dc.stat("preprocessed_cache_hit"));
+    assertEquals(n, dc.hits());
     Map<String, byte[]> second = GeneratedProject.objects(proj);
     dc.exec(proj, "make", "-s", "clean").ok();
     dc.direct(proj, "make", "-s", "-j4", "CC=gcc").ok();
@@ -87,7 +87,7 @@ class ServerLifecycleTest {
       Distcache.write(tmp.resolve("l.c"), "int l;\n");
       longDir.run(tmp, "gcc", "-c", "l.c").ok();
       longDir.run(tmp, "gcc", "-c", "l.c", "-o", "l2.o").ok();
-      assertEquals(1, longDir.stat("preprocessed_cache_hit"));
+      assertEquals(1, longDir.hits());
       assertFalse(Files.exists(deep.resolve("server.sock")), "no socket path over the sockaddr_un limit");
       String status = longDir.run(tmp, "server", "status").ok().out();
       assertTrue(status.contains(".sock") && !status.contains(deep.toString() + "/server.sock"), status);
@@ -141,7 +141,7 @@ class ServerLifecycleTest {
     }
     long pid = dc.serverPid().orElseThrow();
     dc.run(tmp, "gcc", "-c", "g.c", "-o", "g2.o").ok();
-    assertEquals(1, dc.stat("preprocessed_cache_hit"));
+    assertEquals(1, dc.hits());
     assertEquals(pid, dc.serverPid().orElseThrow(), "the same server kept serving");
   }
 
@@ -178,7 +178,7 @@ class ServerLifecycleTest {
     for (String o : List.of("m1.o", "m2.o", "m3.o")) {
       assertArrayEquals(direct, Distcache.read(tmp.resolve(o)), o);
     }
-    assertEquals(1, dc.stat("preprocessed_cache_hit"), "gcc twice hits once; cc is keyed as another name");
+    assertEquals(1, dc.hits(), "gcc twice hits once; cc is keyed as another name");
   }
 
   @Test
@@ -217,7 +217,7 @@ class ServerLifecycleTest {
         "perl", "-e", perl, socket.toString()).ok();
     assertEquals("0", asOther.out().trim(), "another user gets no answer");
     dc.run(tmp, "gcc", "-c", "o.c", "-o", "o2.o").ok();
-    assertEquals(1, dc.stat("preprocessed_cache_hit"), "the server still serves its owner");
+    assertEquals(1, dc.hits(), "the server still serves its owner");
   }
 
   private long serverProcesses() {

@@ -1,7 +1,6 @@
 package dev.distcache.hashing;
 
 import dev.distcache.core.args.Invocation;
-import dev.distcache.core.args.KeyArg;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,16 +19,6 @@ import java.util.Set;
  * must check before serving it.
  */
 public final class CompileKeys {
-  /**
-   * Variables that change what the compiler writes (diagnostic language, component lookup, dates).
-   * TERM is not one: the server's compile never writes to a terminal, and the colour distcache asks
-   * for instead is hashed as an extra flag.
-   */
-  private static final List<String> LOCALE_VARIABLES = List.of("LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES");
-  private static final List<String> COMPILER_VARIABLES = List.of(
-      "GCC_COMPARE_DEBUG", "COMPILER_PATH", "GCC_EXEC_PREFIX", "SOURCE_DATE_EPOCH", "CPATH",
-      "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH", "GCC_COLORS");
-
   private CompileKeys() {}
 
   /**
@@ -68,21 +57,8 @@ public final class CompileKeys {
       this.record = KeyRecord.create(transcript);
       this.policy = new PathPolicy(in.baseDir(), in.cwd(), inv.prefixMaps());
       this.mayRelativize = mayRelativize && policy.active() && !inv.recordsSwitches();
-      record.field("compiler", in.compilerIdentity());
-      record.field("language", inv.language().gccName());
-      for (KeyArg a : inv.keyArgs()) {
-        record.field("arg", a.hasPath() ? a.option() + relativize(a.path()) + a.tail() : a.text());
-      }
-      for (String f : in.extraFlags()) {
-        record.field("extra-arg", f);
-      }
-      if (!in.sloppiness().contains("locale")) {
-        env(in, LOCALE_VARIABLES);
-      }
-      env(in, COMPILER_VARIABLES);
-      if (inv.nativeCpu()) {
-        record.field("cpu", in.cpuSignature());
-      }
+      KeyFields.write(record, in.compilerIdentity(), inv, in.env(), in.sloppiness(), in.extraFlags(),
+          in.cpuSignature(), this::relativize);
       String source = inv.source();
       if (inv.debugInfo()) {
         // Debug info names the source as given and the working directory, after the prefix maps.
@@ -121,15 +97,6 @@ public final class CompileKeys {
         relativized = true;
       }
       return r;
-    }
-
-    private void env(Inputs in, List<String> names) {
-      for (String n : names) {
-        String v = in.env().get(n);
-        if (v != null) {
-          record.field("env", n + "=" + v);
-        }
-      }
     }
 
     byte[] digest() {

@@ -14,13 +14,19 @@ public final class KeyRecord {
   private final Blake3 hash = new Blake3();
   private final StringBuilder transcript;
 
-  private KeyRecord(boolean keepTranscript) {
+  private KeyRecord(String version, boolean keepTranscript) {
     this.transcript = keepTranscript ? new StringBuilder() : null;
-    field("version", VERSION);
+    field("version", version);
   }
 
+  /** A result-key record, starting with {@link #VERSION}. */
   public static KeyRecord create(boolean keepTranscript) {
-    return new KeyRecord(keepTranscript);
+    return new KeyRecord(VERSION, keepTranscript);
+  }
+
+  /** A record of another kind, starting with its own {@code version}, so no two kinds hash alike. */
+  public static KeyRecord create(String version, boolean keepTranscript) {
+    return new KeyRecord(version, keepTranscript);
   }
 
   public KeyRecord field(String name, String value) {

@@ -2,12 +2,16 @@ package dev.distcache.hashing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Rewrites the file names in preprocessor line markers ({@code # 12 "path" 1 3} and
- * {@code #line 12 "path"}) of preprocessed text. Everything else is kept byte for byte.
+ * Reads and rewrites the file names in preprocessor line markers ({@code # 12 "path" 1 3} and
+ * {@code #line 12 "path"}) of preprocessed text. Rewriting keeps everything else byte for byte.
  */
 public final class LineMarkers {
   private static final byte[] BUILTIN_FILE = "__builtin_FILE".getBytes(StandardCharsets.US_ASCII);
@@ -22,6 +26,74 @@ public final class LineMarkers {
   }
 
   private LineMarkers() {}
+
+  /**
+   * A file that a line marker names.
+   *
+   * @param path the path as the preprocessor wrote it, unescaped (relative paths are relative to
+   *     the compile's working directory)
+   * @param systemHeader a marker naming it carried flag 3 (a system header)
+   */
+  public record MarkedFile(String path, boolean systemHeader) {}
+
+  /**
+   * The files the preprocessor read, each once, in the order markers first name them. gcc's
+   * pseudo-files ({@code <built-in>}, {@code <command-line>}) and the working-directory marker
+   * that {@code -g} adds (a path ending in {@code //}) are left out. A path that cannot be
+   * unescaped is returned as written (it then names no file, which callers must treat as unusable).
+   */
+  public static List<MarkedFile> includedFiles(byte[] text) {
+    Map<String, Boolean> files = new LinkedHashMap<>();
+    int lineStart = 0;
+    while (lineStart < text.length) {
+      int lineEnd = indexOf(text, (byte) '\n', lineStart);
+      if (lineEnd < 0) {
+        lineEnd = text.length;
+      }
+      if (text[lineStart] == '#') {
+        int[] span = pathSpan(text, lineStart, lineEnd);
+        if (span != null) {
+          String path = unescape(text, span[0], span[1]);
+          if (!(path.startsWith("<") && path.endsWith(">")) && !path.endsWith("//")) {
+            boolean system = hasFlag(text, span[1] + 1, lineEnd, '3');
+            files.merge(path, system, Boolean::logicalOr);
+          }
+        }
+      }
+      lineStart = lineEnd + 1;
+    }
+    List<MarkedFile> out = new ArrayList<>(files.size());
+    files.forEach((path, system) -> out.add(new MarkedFile(path, system)));
+    return out;
+  }
+
+  /** Undoes gcc's quoting of marker paths: a backslash before a backslash or quote, {@code \n} for a newline. */
+  private static String unescape(byte[] t, int start, int end) {
+    ByteArrayOutputStream b = null;
+    for (int i = start; i < end; i++) {
+      if (t[i] == '\\' && i + 1 < end) {
+        if (b == null) {
+          b = new ByteArrayOutputStream(end - start);
+          b.write(t, start, i - start);
+        }
+        byte next = t[++i];
+        b.write(next == 'n' ? '\n' : next);
+      } else if (b != null) {
+        b.write(t[i]);
+      }
+    }
+    return b == null ? new String(t, start, end - start, StandardCharsets.UTF_8) : b.toString(StandardCharsets.UTF_8);
+  }
+
+  /** True when the flags after a marker's path (space-separated digits up to {@code end}) include {@code flag}. */
+  private static boolean hasFlag(byte[] t, int from, int end, char flag) {
+    for (int i = from; i < end; i++) {
+      if (t[i] == flag && (i == from || t[i - 1] == ' ') && (i + 1 == end || t[i + 1] == ' ')) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /**
    * Returns the text with each marker's path replaced by {@code rewrite(path)}; returns the same

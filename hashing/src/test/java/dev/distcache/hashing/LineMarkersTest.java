@@ -142,4 +142,34 @@ class LineMarkersTest {
   private static String rewrite(String text, UnaryOperator<String> f) {
     return new String(LineMarkers.rewrite(text.getBytes(UTF_8), f), UTF_8);
   }
+
+  @Test
+  void includedFiles_listsEachMarkedFileOnceInOrder_withoutPseudoFiles() {
+    String text = "# 0 \"a.c\"\n# 1 \"/tmp/w//\"\n# 0 \"<built-in>\"\n# 0 \"<command-line>\"\n"
+        + "# 1 \"/usr/include/stdc-predef.h\" 1 3 4\n# 0 \"<command-line>\" 2\n# 1 \"a.c\"\n"
+        + "# 1 \"inc/x.h\" 1\nint x;\n# 2 \"a.c\" 2\n# 1 \"inc/x.h\" 1\n# 3 \"a.c\" 2\n#line 9 \"gen.y\"\n";
+    assertEquals(List.of(new LineMarkers.MarkedFile("a.c", false),
+        new LineMarkers.MarkedFile("/usr/include/stdc-predef.h", true),
+        new LineMarkers.MarkedFile("inc/x.h", false),
+        new LineMarkers.MarkedFile("gen.y", false)), LineMarkers.includedFiles(text.getBytes(UTF_8)));
+  }
+
+  @Test
+  void includedFiles_unescapesPathsAsGccQuotesThem() {
+    String text = "# 1 \"dir\\\\with \\\"quote\\\" and\\nnewline.h\" 1\n";
+    assertEquals(List.of(new LineMarkers.MarkedFile("dir\\with \"quote\" and\nnewline.h", false)),
+        LineMarkers.includedFiles(text.getBytes(UTF_8)));
+  }
+
+  @Test
+  void includedFiles_systemFlagOnlyFromAFlagOfItsOwn() {
+    String text = "# 13 \"a.h\" 1\n# 3 \"b.h\" 2\n# 1 \"c.h\" 1 3\n";
+    assertEquals(List.of(new LineMarkers.MarkedFile("a.h", false), new LineMarkers.MarkedFile("b.h", false),
+        new LineMarkers.MarkedFile("c.h", true)), LineMarkers.includedFiles(text.getBytes(UTF_8)));
+  }
+
+  @Test
+  void includedFiles_ofTextWithoutMarkers_isEmpty() {
+    assertEquals(List.of(), LineMarkers.includedFiles("int x;\n#pragma once\n".getBytes(UTF_8)));
+  }
 }

@@ -99,7 +99,9 @@ public final class ServerConnection {
       cmd.add("/usr/bin/setsid"); // own session: Ctrl-C in the build must not stop the shared server
     }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-XX:-UsePerfData",
+    // Full tiered compilation (not C1 only, as the short-lived client uses): the server lives for
+    // many requests, and C2 code answers a warm C++ hit about a third faster.
+    cmd.addAll(List.of("-XX:+UseSerialGC", "-Xss1m", "-XX:-UsePerfData",
         "--enable-native-access=ALL-UNNAMED", "-Ddistcache.home=" + launcher.home(),
         "-cp", launcher.home().resolve("target/lib").toString() + File.separator + "*",
         "dev.distcache.daemon.local.LocalServerMain", layout.cacheDir().toString()));

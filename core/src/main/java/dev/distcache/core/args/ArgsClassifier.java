@@ -65,6 +65,7 @@ public final class ArgsClassifier {
     private boolean colorExplicit;
     private boolean nativeCpu;
     private boolean recordsSwitches;
+    private String directModeOff;
 
     Walk(String compiler, List<String> args, Path cwd, Map<String, String> env) {
       this.compiler = compiler;
@@ -138,8 +139,11 @@ public final class ArgsClassifier {
       if (GccOptions.SEARCH_DIR_OPTIONS.contains(a)) {
         searchDirs.add(value);
       }
-      if (a.equals("-Xpreprocessor") && value.startsWith("-M")) {
-        return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a + " " + value);
+      if (a.equals("-Xpreprocessor")) {
+        if (value.startsWith("-M")) {
+          return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a + " " + value);
+        }
+        directModeOff = a + " " + value;
       }
       if (a.equals("-Xassembler") && (value.startsWith("-a") || value.startsWith("--MD"))) {
         return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a + " " + value);
@@ -190,6 +194,7 @@ public final class ArgsClassifier {
         case "-fpch-preprocess", "-include-pch" -> {
           return new Uncacheable(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, a);
         }
+        case "-P" -> directModeOff = a;
         case "-frecord-gcc-switches" -> recordsSwitches = true;
         case "-fno-record-gcc-switches" -> recordsSwitches = false;
         default -> { }
@@ -273,6 +278,11 @@ public final class ArgsClassifier {
         mentionsM |= item.startsWith("-M");
       }
       if (!mentionsM) {
+        for (String item : items) {
+          if (!item.startsWith("-D")) {
+            directModeOff = a; // as in ccache: only -Wp,-D... leaves the include files to the driver
+          }
+        }
         keyArgs.add(KeyArg.plain(a));
         cppArgs.add(a);
         return null;
@@ -369,7 +379,7 @@ public final class ArgsClassifier {
       cpp.add(source);
       return new Cacheable(new Invocation(compiler, args, language, source, assembly, out,
           explicitOutput, dep, depTargetExplicit || depFromWp, dwo, keyArgs, cpp, debugInfo,
-          prefixMaps, colorExplicit, nativeCpu, recordsSwitches));
+          prefixMaps, colorExplicit, nativeCpu, recordsSwitches, Optional.ofNullable(directModeOff)));
     }
 
     /**

@@ -29,6 +29,10 @@ import java.util.Optional;
  * @param colorExplicit the arguments choose diagnostics colour themselves
  * @param nativeCpu {@code -march=native} or similar: the key must include this machine's CPU
  * @param recordsSwitches {@code -frecord-gcc-switches}: the command line is stored in the object
+ * @param directModeOff the argument that keeps direct mode from this compile, if any: one that
+ *     passes options to the preprocessor behind the driver's back ({@code -Xpreprocessor},
+ *     {@code -Wp,} other than {@code -Wp,-D...} and the dependency forms), or {@code -P}, which
+ *     drops the line markers that list the include files
  */
 public record Invocation(
     String compiler,
@@ -47,7 +51,8 @@ public record Invocation(
     List<PrefixMap> prefixMaps,
     boolean colorExplicit,
     boolean nativeCpu,
-    boolean recordsSwitches) {
+    boolean recordsSwitches,
+    Optional<String> directModeOff) {
 
   public Invocation {
     args = List.copyOf(args);

@@ -33,12 +33,21 @@ public final class Config {
 
   /** Reads the file in the cache directory (if any) and the environment over it. */
   public static Config load(CacheLayout layout, Map<String, String> env) throws ConfigException {
+    return load(layout, env, readFile(layout.configFile()));
+  }
+
+  /**
+   * The configuration from the settings of the cache directory's file, already read with {@link
+   * #readFile}, and the environment over them.
+   */
+  public static Config load(CacheLayout layout, Map<String, String> env, Map<ConfigKey, String> fileSettings)
+      throws ConfigException {
     Map<ConfigKey, Setting> s = new EnumMap<>(ConfigKey.class);
     for (ConfigKey k : ConfigKey.values()) {
       s.put(k, new Setting(k.defaultValue(), "default"));
     }
     Path file = layout.configFile();
-    for (Map.Entry<ConfigKey, String> e : readFile(file).entrySet()) {
+    for (Map.Entry<ConfigKey, String> e : fileSettings.entrySet()) {
       s.put(e.getKey(), new Setting(e.getValue(), file.toString()));
     }
     for (ConfigKey k : ConfigKey.values()) {

@@ -11,7 +11,7 @@ public enum ConfigKey {
   COMPILER_CHECK("compiler_check", "COMPILERCHECK", "mtime", Type.STRING),
   DEBUG("debug", "DEBUG", "false", Type.BOOL),
   DEPEND_MODE("depend_mode", "DEPEND", "false", Type.BOOL),
-  DIRECT_MODE("direct_mode", "DIRECT", "false", Type.BOOL),
+  DIRECT_MODE("direct_mode", "DIRECT", "true", Type.BOOL),
   DISABLE("disable", "DISABLE", "false", Type.BOOL),
   HASH_DIR("hash_dir", "HASHDIR", "true", Type.BOOL),
   IDLE_TIMEOUT("idle_timeout", "IDLETIMEOUT", "600", Type.DURATION),
@@ -35,12 +35,16 @@ public enum ConfigKey {
 
   private final String key;
   private final String envName;
+  private final String negatedEnvName;
+  private final String plainEnvName;
   private final String defaultValue;
   private final Type type;
 
   ConfigKey(String key, String envName, String defaultValue, Type type) {
     this.key = key;
-    this.envName = envName;
+    this.envName = "DISTCACHE_" + envName;
+    this.negatedEnvName = "DISTCACHE_NO" + envName;
+    this.plainEnvName = "DISTCACHE_" + key.toUpperCase(java.util.Locale.ROOT);
     this.defaultValue = defaultValue;
     this.type = type;
   }
@@ -51,17 +55,17 @@ public enum ConfigKey {
 
   /** The ccache-style variable, e.g. {@code DISTCACHE_MAXSIZE}. */
   public String envName() {
-    return "DISTCACHE_" + envName;
+    return envName;
   }
 
   /** The negating variable for booleans, e.g. {@code DISTCACHE_NOHASHDIR}. */
   public String negatedEnvName() {
-    return "DISTCACHE_NO" + envName;
+    return negatedEnvName;
   }
 
   /** The key spelled as a variable, e.g. {@code DISTCACHE_MAX_SIZE}; accepted as well. */
   public String plainEnvName() {
-    return "DISTCACHE_" + key.toUpperCase(java.util.Locale.ROOT);
+    return plainEnvName;
   }
 
   public String defaultValue() {

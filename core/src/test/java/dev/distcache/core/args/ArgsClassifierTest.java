@@ -238,6 +238,23 @@ class ArgsClassifierTest {
     assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "-c", "-Wp,-MD,a.d,-MT,x", "foo.c"));
   }
 
+  // --- Direct mode ---
+
+  @Test
+  void classify_withOptionsPassedBehindTheDriversBack_turnsDirectModeOff() {
+    assertEquals(Optional.of("-Xpreprocessor -DX"), cacheable("gcc", "-c", "-Xpreprocessor", "-DX", "foo.c").directModeOff());
+    assertEquals(Optional.of("-Wp,-I/opt"), cacheable("gcc", "-c", "-Wp,-I/opt", "foo.c").directModeOff());
+    assertEquals(Optional.of("-Wp,-DA,-UB"), cacheable("gcc", "-c", "-Wp,-DA,-UB", "foo.c").directModeOff());
+    assertEquals(Optional.of("-P"), cacheable("gcc", "-c", "-P", "foo.c").directModeOff());
+  }
+
+  @Test
+  void classify_withDefinesAndDependencyFilesThroughWp_keepsDirectMode() {
+    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-Wp,-DA,-DB=2", "foo.c").directModeOff());
+    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-Wp,-MD,foo.d", "foo.c").directModeOff());
+    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-O2", "-Iinc", "-DX", "-include", "x.h", "foo.c").directModeOff());
+  }
+
   // --- Split DWARF ---
 
   @Test

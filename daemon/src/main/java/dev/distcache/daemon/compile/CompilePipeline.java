@@ -16,10 +16,12 @@ import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
 import dev.distcache.hashing.CompileKeys;
 import dev.distcache.hashing.CompilerIdentifier;
+import dev.distcache.hashing.ResultKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,43 +29,60 @@ import java.util.Optional;
 
 /**
  * One compile through the local cache, in stages: classify the arguments, find the compiler,
- * preprocess, key, look up (a hit writes the outputs and replays stdout and stderr), and on a miss
- * compile, then store. Whatever it cannot do exactly as the compiler would, it hands back to the
- * client to run the real compiler itself. Thread-safe: one instance serves every connection.
+ * identify it, look up in direct mode (a manifest of the inputs before preprocessing), else
+ * preprocess, key and look up in preprocessor mode; a hit writes the outputs and replays stdout
+ * and stderr; a miss compiles, then stores the result and the manifest entry. Whatever it cannot
+ * do exactly as the compiler would, it hands back to the client to run the real compiler itself.
+ * Thread-safe: one instance serves every connection.
  */
 public final class CompilePipeline {
   private final CacheLayout layout;
   private final ResultStore store;
   private final CompilerLocator locator;
   private final CompilerIdentifier identifier = new CompilerIdentifier();
+  private final DirectMode direct;
+  private final Misses misses;
+  private final ConfigFileCache configFile = new ConfigFileCache();
   private final int serverUmask;
 
   public CompilePipeline(CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask) {
     this.layout = layout;
     this.store = store;
     this.locator = locator;
+    this.direct = new DirectMode(store);
+    this.misses = new Misses(store, direct, serverUmask);
     this.serverUmask = serverUmask;
   }
 
   public Reply handle(Request req) {
+    long startNanos = epochNanos();
+    Timing timing = new Timing();
     Config config;
     try {
-      config = Config.load(layout, req.env());
+      config = Config.load(layout, req.env(), configFile.settings(layout.configFile(), startNanos));
     } catch (ConfigException e) {
       return Reply.failed(e.getMessage());
     }
+    timing.mark("config");
     Stats stats = new Stats(store, config.bool(ConfigKey.STATS));
     String log = config.get(ConfigKey.LOG_FILE);
     try {
-      return compile(req, config, stats, log);
+      return compile(req, config, stats, log, startNanos, timing);
     } catch (IOException | RuntimeException e) {
       stats.count(Counter.INTERNAL_ERROR);
       ServerLog.log(log, "internal error, compiling without the cache: " + e);
       return Reply.failed("internal error: " + e.getMessage());
+    } finally {
+      stats.flush();
+      timing.mark("stats");
+      if (!log.isEmpty()) {
+        ServerLog.log(log, "timing: " + timing.summary());
+      }
     }
   }
 
-  private Reply compile(Request req, Config config, Stats stats, String log) throws IOException {
+  private Reply compile(Request req, Config config, Stats stats, String log, long startNanos, Timing timing)
+      throws IOException {
     if (config.bool(ConfigKey.DISABLE)) {
       return Reply.runLocally("disabled");
     }
@@ -81,6 +100,7 @@ public final class CompilePipeline {
       stats.count(Counter.COULD_NOT_FIND_COMPILER);
       return Reply.failed(e.getMessage());
     }
+    timing.mark("locate");
     Classification c = ArgsClassifier.classify(compilerName, args, cwd, req.env());
     if (c instanceof Classification.Uncacheable u) {
       stats.count(u.reason());
@@ -88,6 +108,7 @@ public final class CompilePipeline {
       return Reply.runLocally(u.reason().id());
     }
     Invocation inv = ((Classification.Cacheable) c).invocation();
+    timing.mark("classify");
     Map<String, String> env = CompilerLocator.compilerEnvironment(req.env(), located);
     String identity;
     try {
@@ -97,8 +118,26 @@ public final class CompilePipeline {
       ServerLog.log(log, e.getMessage());
       return Reply.runLocally(Counter.COMPILER_CHECK_FAILED.id());
     }
+    timing.mark("identify");
     List<String> extra = ColorFlags.forCompile(inv, compilerName, req);
+    boolean recache = config.bool(ConfigKey.RECACHE);
+    Optional<DirectMode.Plan> plan =
+        direct.plan(inv, config, identity, extra, cwd, req.env(), CpuSignature.get(), startNanos, log);
+    timing.mark("direct-key");
+    if (plan.isPresent() && !recache) {
+      Optional<Reply> hit = directHit(plan.get(), config, req.umask(), stats, log, timing);
+      if (hit.isPresent()) {
+        return hit.get();
+      }
+      stats.count(Counter.DIRECT_CACHE_MISS);
+    }
+    Misses.Compile compile = new Misses.Compile(inv, located, env, cwd, extra, config, req.umask(), stats, log);
+    if (plan.isPresent() && plan.get().depend()) {
+      stats.count(Counter.CACHE_MISS, Counter.LOCAL_STORAGE_MISS);
+      return misses.dependMode(compile, plan.get());
+    }
     Optional<byte[]> text = keyText(inv, located, env, cwd);
+    timing.mark("preprocess");
     if (text.isEmpty()) {
       stats.count(Counter.PREPROCESSOR_ERROR);
       return Reply.runLocally(Counter.PREPROCESSOR_ERROR.id());
@@ -107,17 +146,23 @@ public final class CompilePipeline {
     CompileKeys.Keys keys = CompileKeys.compute(new CompileKeys.Inputs(identity, inv, cwd, req.env(),
         text.get(), config.get(ConfigKey.BASE_DIR), config.bool(ConfigKey.HASH_DIR), config.sloppiness(),
         extra, CpuSignature.get()), debug);
+    timing.mark("key");
     if (debug) {
       writeDebugInputs(inv, cwd, keys);
     }
-    if (!config.bool(ConfigKey.RECACHE)) {
-      Optional<Reply> hit = tryHit(inv, cwd, keys, config, req.umask(), stats, log);
+    if (!recache) {
+      Optional<Reply> hit = serve(keys.key(), keys.exact(), Counter.PREPROCESSED_CACHE_HIT, inv, cwd, config,
+          req.umask(), stats, log);
+      timing.mark("serve");
       if (hit.isPresent()) {
+        if (hit.get().kind() == Reply.Kind.RESULT && plan.isPresent() && !config.bool(ConfigKey.READ_ONLY)) {
+          direct.recordPreprocessed(plan.get(), text.get(), keys.key(), keys.exact(), config, stats, log);
+        }
         return hit.get();
       }
     }
     stats.count(Counter.CACHE_MISS, Counter.PREPROCESSED_CACHE_MISS, Counter.LOCAL_STORAGE_MISS);
-    return miss(inv, located, env, cwd, extra, keys, config, req.umask(), stats, log);
+    return misses.preprocessed(compile, keys, plan, text.get());
   }
 
   /** The preprocessed text (or the source, for languages not preprocessed); empty when that failed. */
@@ -138,11 +183,28 @@ public final class CompilePipeline {
     return cpp.exitCode() == 0 ? Optional.of(cpp.stdout()) : Optional.empty();
   }
 
-  private Optional<Reply> tryHit(Invocation inv, Path cwd, CompileKeys.Keys keys, Config config, int umask,
-      Stats stats, String log) {
+  private Optional<Reply> directHit(DirectMode.Plan plan, Config config, int umask, Stats stats, String log,
+      Timing timing) {
+    Optional<DirectMode.Found> found = direct.lookup(plan, stats, log);
+    timing.mark("manifest");
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Reply> hit = serve(found.get().result(), found.get().exact(), Counter.DIRECT_CACHE_HIT, plan.inv(),
+        plan.cwd(), config, umask, stats, log);
+    timing.mark("serve");
+    return hit;
+  }
+
+  /**
+   * Writes the result stored under {@code key} and counts {@code hitCounter}; empty when there is
+   * none, or it cannot be served to this compile (the caller goes on as on a miss).
+   */
+  private Optional<Reply> serve(ResultKey key, String exact, Counter hitCounter, Invocation inv, Path cwd,
+      Config config, int umask, Stats stats, String log) {
     Optional<CachedResult> stored;
     try {
-      stored = store.get(keys.key());
+      stored = store.get(key);
     } catch (StoreException e) {
       stats.count(Counter.INTERNAL_ERROR);
       ServerLog.log(log, "store read failed, treating as a miss: " + e.getMessage());
@@ -156,73 +218,21 @@ public final class CompilePipeline {
     CachedResult r = stored.get();
     Map<Path, byte[]> files;
     try {
-      files = HitWriter.filesFor(r, inv, cwd, keys.exact(), config.get(ConfigKey.BASE_DIR));
+      files = HitWriter.filesFor(r, inv, cwd, exact, config.get(ConfigKey.BASE_DIR));
     } catch (HitWriter.NotServableException e) {
-      ServerLog.log(log, "stored result for " + keys.key() + " not used: " + e.getMessage());
+      ServerLog.log(log, "stored result for " + key + " not used: " + e.getMessage());
       return Optional.empty();
     }
     try {
-      HitWriter.write(files, umask);
+      HitWriter.write(files, umask, serverUmask);
     } catch (IOException e) {
       stats.count(Counter.BAD_OUTPUT_FILE);
       ServerLog.log(log, "cannot write outputs for " + inv.source() + ": " + e);
       return Optional.of(Reply.runLocally(Counter.BAD_OUTPUT_FILE.id()));
     }
-    stats.count(Counter.PREPROCESSED_CACHE_HIT, Counter.LOCAL_STORAGE_HIT);
-    ServerLog.log(log, "hit " + keys.key() + " " + inv.source());
+    stats.count(hitCounter, Counter.LOCAL_STORAGE_HIT);
+    ServerLog.log(log, (hitCounter == Counter.DIRECT_CACHE_HIT ? "direct hit " : "hit ") + key + " " + inv.source());
     return Optional.of(Reply.result(0, r.stdout(), r.stderr()));
-  }
-
-  private Reply miss(Invocation inv, CompilerLocator.Located located, Map<String, String> env, Path cwd,
-      List<String> extra, CompileKeys.Keys keys, Config config, int umask, Stats stats, String log)
-      throws IOException {
-    List<String> cmd = new ArrayList<>(config.prefixCommand());
-    cmd.add(located.compiler().toString());
-    cmd.addAll(inv.args());
-    cmd.addAll(extra);
-    long started = System.currentTimeMillis();
-    ProcessRunner.Exec exec = ProcessRunner.run(cmd, env, cwd);
-    Reply reply = Reply.result(exec.exitCode(), exec.stdout(), exec.stderr());
-    if (exec.exitCode() != 0) {
-      stats.count(Counter.COMPILE_FAILED);
-      return reply;
-    }
-    Optional<CachedResult> result = HitWriter.capture(inv, cwd, exec, keys.exact(), started);
-    if (result.isEmpty()) {
-      stats.count(Counter.COMPILER_PRODUCED_NO_OUTPUT);
-      return reply;
-    }
-    if (umask != serverUmask) {
-      fixPermissions(inv, cwd, umask);
-    }
-    if (config.bool(ConfigKey.READ_ONLY)) {
-      return reply;
-    }
-    try {
-      store.setLimits(config.maxSize(), config.maxFiles());
-      if (store.put(keys.key(), result.get())) {
-        stats.count(Counter.LOCAL_STORAGE_WRITE);
-        if (config.bool(ConfigKey.RECACHE)) {
-          stats.count(Counter.RECACHE);
-        }
-        ServerLog.log(log, "stored " + keys.key() + " " + inv.source());
-      }
-    } catch (StoreException e) {
-      // The compile succeeded and its outputs are in place; only caching it failed (a full disk).
-      stats.count(Counter.INTERNAL_ERROR);
-      ServerLog.log(log, "cannot store the result of " + inv.source() + ": " + e.getMessage());
-    }
-    return reply;
-  }
-
-  private static void fixPermissions(Invocation inv, Path cwd, int umask) throws IOException {
-    OutputFiles.applyUmask(cwd.resolve(inv.output()), umask);
-    if (inv.depFile().isPresent()) {
-      OutputFiles.applyUmask(cwd.resolve(inv.depFile().get()), umask);
-    }
-    if (inv.dwoFile().isPresent() && Files.exists(cwd.resolve(inv.dwoFile().get()))) {
-      OutputFiles.applyUmask(cwd.resolve(inv.dwoFile().get()), umask);
-    }
   }
 
   private static void writeDebugInputs(Invocation inv, Path cwd, CompileKeys.Keys keys) {
@@ -232,5 +242,10 @@ public final class CompilePipeline {
     } catch (IOException e) {
       // Debug output is best effort.
     }
+  }
+
+  private static long epochNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 }

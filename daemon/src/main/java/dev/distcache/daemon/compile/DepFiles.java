@@ -1,11 +1,14 @@
 package dev.distcache.daemon.compile;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Dependency-file text. When a hit is written to another output path than the one it was stored
- * from, the default target (the output path, Make-quoted as gcc writes it) must change with it.
+ * from, the default target (the output path, Make-quoted as gcc writes it) must change with it;
+ * depend mode reads the files the compile read from it.
  */
 final class DepFiles {
   private DepFiles() {}
@@ -44,5 +47,78 @@ final class DepFiles {
     System.arraycopy(head, 0, out, 0, head.length);
     System.arraycopy(dep, prefix.length, out, head.length, dep.length - prefix.length);
     return out;
+  }
+
+  /**
+   * The prerequisites of the first rule (the files the compile read, as gcc lists them), unquoted;
+   * null when the text has no rule. Later rules (the phony targets of {@code -MP}) are not read.
+   */
+  static List<String> prerequisites(byte[] dep) {
+    String text = new String(dep, StandardCharsets.UTF_8);
+    int colon = -1;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\n' && (i == 0 || text.charAt(i - 1) != '\\')) {
+        return null;
+      }
+      if (c == ':' && (i + 1 == text.length() || Character.isWhitespace(text.charAt(i + 1)))) {
+        colon = i;
+        break;
+      }
+    }
+    if (colon < 0) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    for (int i = colon + 1; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\\') {
+        int n = 0;
+        while (i + n < text.length() && text.charAt(i + n) == '\\') {
+          n++;
+        }
+        char next = i + n < text.length() ? text.charAt(i + n) : '\0';
+        if (next == '\n' && n == 1) {
+          i += n; // a continuation line
+          flush(word, out);
+          continue;
+        }
+        if (next == ' ' || next == '\t') {
+          word.append("\\".repeat(n / 2));
+          i += n - 1;
+          if (n % 2 == 1) {
+            word.append(next); // an escaped blank belongs to the name
+            i++;
+          }
+          continue;
+        }
+        if (next == '#' && n == 1) {
+          word.append('#');
+          i++;
+          continue;
+        }
+        word.append("\\".repeat(n));
+        i += n - 1;
+      } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '$') {
+        word.append('$');
+        i++;
+      } else if (c == '\n') {
+        break;
+      } else if (c == ' ' || c == '\t' || c == '\r') {
+        flush(word, out);
+      } else {
+        word.append(c);
+      }
+    }
+    flush(word, out);
+    return out;
+  }
+
+  private static void flush(StringBuilder word, List<String> out) {
+    if (word.length() > 0) {
+      out.add(word.toString());
+      word.setLength(0);
+    }
   }
 }

@@ -69,9 +69,10 @@ final class HitWriter {
     return files;
   }
 
-  static void write(Map<Path, byte[]> files, int umask) throws IOException {
+  /** Writes the files with the client's {@code umask}; {@code processUmask} is the server's own. */
+  static void write(Map<Path, byte[]> files, int umask, int processUmask) throws IOException {
     for (Map.Entry<Path, byte[]> f : files.entrySet()) {
-      OutputFiles.write(f.getKey(), f.getValue(), umask);
+      OutputFiles.write(f.getKey(), f.getValue(), umask, processUmask);
     }
   }
 

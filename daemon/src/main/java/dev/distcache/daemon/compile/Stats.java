@@ -2,11 +2,18 @@ package dev.distcache.daemon.compile;
 
 import dev.distcache.cache.ResultStore;
 import dev.distcache.core.stats.Counter;
+import java.util.EnumMap;
+import java.util.Map;
 
-/** Counts events in the store's counters unless the request's configuration says {@code stats = false}. */
+/**
+ * One request's counts, written to the store's counters in one write by {@link #flush} (before
+ * the reply goes out), unless the request's configuration says {@code stats = false}. Not
+ * thread-safe: one per request.
+ */
 final class Stats {
   private final ResultStore store;
   private final boolean enabled;
+  private final Map<Counter, Long> counts = new EnumMap<>(Counter.class);
 
   Stats(ResultStore store, boolean enabled) {
     this.store = store;
@@ -18,11 +25,20 @@ final class Stats {
       return;
     }
     for (Counter c : counters) {
-      try {
-        store.increment(c);
-      } catch (RuntimeException e) {
-        // Statistics never fail a compile.
-      }
+      counts.merge(c, 1L, Long::sum);
     }
+  }
+
+  /** Writes the counts so far and forgets them. */
+  void flush() {
+    if (counts.isEmpty()) {
+      return;
+    }
+    try {
+      store.add(counts);
+    } catch (RuntimeException e) {
+      // Statistics never fail a compile.
+    }
+    counts.clear();
   }
 }

@@ -3,7 +3,9 @@ package dev.distcache.daemon.compile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.core.Installation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ class OutputFilesTest {
   void write_replacesTheFileWithTheUmasksMode_andLeavesNoTemporaryFile() throws IOException {
     Path target = dir.resolve("a.o");
     Files.writeString(target, "old");
-    OutputFiles.write(target, new byte[] {1, 2, 3}, 027);
+    OutputFiles.write(target, new byte[] {1, 2, 3}, 027, 022);
     assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
     assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
     try (Stream<Path> s = Files.list(dir)) {
@@ -28,8 +30,35 @@ class OutputFilesTest {
   }
 
   @Test
+  void write_whenTheProcessUmaskIsStricterThanTheClients_stillGivesTheClientsMode() throws IOException {
+    Path target = dir.resolve("a.o");
+    OutputFiles.write(target, new byte[] {1}, 0, Installation.umask());
+    assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+  }
+
+  @Test
+  void write_overADirectory_failsAndLeavesTheDirectory() throws IOException {
+    Path target = Files.createDirectory(dir.resolve("a.o"));
+    assertThrows(IOException.class, () -> OutputFiles.write(target, new byte[] {1}, 022, 022));
+    assertTrue(Files.isDirectory(target));
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(1, s.count(), "no temporary file is left");
+    }
+  }
+
+  @Test
+  void write_overASymbolicLink_replacesTheLinkNotItsTarget() throws IOException {
+    Path real = Files.writeString(dir.resolve("real.o"), "keep");
+    Path link = Files.createSymbolicLink(dir.resolve("a.o"), real);
+    OutputFiles.write(link, new byte[] {7}, 022, 022);
+    assertEquals("keep", Files.readString(real));
+    assertArrayEquals(new byte[] {7}, Files.readAllBytes(link));
+    assertTrue(Files.isRegularFile(link, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
   void write_intoAMissingDirectory_failsAndLeavesNothing() {
-    assertThrows(IOException.class, () -> OutputFiles.write(dir.resolve("no/such/a.o"), new byte[] {1}, 022));
+    assertThrows(IOException.class, () -> OutputFiles.write(dir.resolve("no/such/a.o"), new byte[] {1}, 022, 022));
   }
 
   @Test
