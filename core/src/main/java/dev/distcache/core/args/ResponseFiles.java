@@ -34,12 +34,11 @@ public final class ResponseFiles {
         if (depth >= MAX_DEPTH) {
           throw new UnreadableException("response files nest more than " + MAX_DEPTH + " deep at " + a);
         }
-        Path file = cwd.resolve(a.substring(1));
         String text;
         try {
-          text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) {
-          throw new UnreadableException("cannot read response file " + file);
+          text = Files.readString(cwd.resolve(a.substring(1)), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) { // RuntimeException: a name no path can have (NUL)
+          throw new UnreadableException("cannot read response file " + a.substring(1));
         }
         expandInto(split(text), cwd, out, depth + 1);
       } else {

@@ -85,6 +85,11 @@ class ResponseFilesTest {
   }
 
   @Test
+  void expand_nameNoPathCanHave_throwsUnreadableNotInvalidPath() {
+    assertThrows(ResponseFiles.UnreadableException.class, () -> ResponseFiles.expand(List.of("@a\0b"), cwd));
+  }
+
+  @Test
   void expand_directory_throwsUnreadable() throws IOException {
     Files.createDirectory(cwd.resolve("dir"));
     assertThrows(ResponseFiles.UnreadableException.class, () -> ResponseFiles.expand(List.of("@dir"), cwd));
