@@ -124,6 +124,24 @@ class NativeClientTest {
   }
 
   @Test
+  void longUnnormalizedCacheDirectory_nativeAndJavaClientsNameTheSameSocket() {
+    Path deep = tmp.resolve("d".repeat(70)).resolve("e".repeat(70));
+    Distcache odd = new Distcache(deep.resolve("cache"))
+        .with("DISTCACHE_DIR", deep + "/../" + "e".repeat(70) + "//./cache/");
+    odd.env.remove("DISTCACHE_JAVA_CLIENT");
+    try {
+      Distcache.write(src.resolve("l.c"), "int l;\n");
+      odd.run(src, "gcc", "-c", "l.c").ok(); // the native client starts the server
+      odd.run(src, "gcc", "-c", "l.c", "-o", "l2.o").ok();
+      odd.with("DISTCACHE_JAVA_CLIENT", "1").run(src, "gcc", "-c", "l.c", "-o", "l3.o").ok();
+      assertEquals(2, odd.stat("preprocessed_cache_hit"), "the Java client and administration found that server");
+      assertFalse(Files.exists(deep.resolve("cache/server.sock")), "the socket is under the runtime directory");
+    } finally {
+      odd.close();
+    }
+  }
+
+  @Test
   void serverCannotStart_theRealCompilerRuns_andTheServerLogSaysWhy() throws IOException {
     Path noJava = tmp.resolve("no-such-java");
     CopiedInstallation copy = new CopiedInstallation(tmp.resolve("home")).withServerJava(noJava.toString());
