@@ -70,22 +70,21 @@ public final class Cancellation {
     running.remove(p);
   }
 
-  /** TERM to the process and its descendants (gcc's cc1 and as), then KILL to what is left. */
+  /**
+   * TERM to the process and its descendants (gcc's cc1 and as); once the process has exited (it
+   * may clean up its temporary files first) or the grace period is over, KILL to what is left.
+   * Only the process itself is waited for: the others are not this JVM's children, and one that
+   * has died stays visible until init reaps it.
+   */
   private static void stop(Process p) {
     List<ProcessHandle> tree = new ArrayList<>();
     tree.add(p.toHandle());
     p.descendants().forEach(tree::add);
     tree.forEach(ProcessHandle::destroy);
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
-    for (ProcessHandle h : tree) {
-      while (h.isAlive() && System.nanoTime() < deadline) {
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
+    try {
+      p.waitFor(GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     for (ProcessHandle h : tree) {
       h.descendants().forEach(ProcessHandle::destroyForcibly);
