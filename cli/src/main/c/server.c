@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "distcache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -143,9 +145,41 @@ static char **server_command(const struct call *c) {
 }
 
 /*
+ * Closes every descriptor above stderr, as ProcessBuilder does for its children: a wrapper that
+ * runs this client (ccache keeps the build's stderr open under another number) must not have its
+ * pipes held open by a server that lives on for minutes.
+ */
+static void close_inherited(void) {
+#ifdef SYS_close_range
+  if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0) {
+    return;
+  }
+#endif
+  DIR *dir = opendir("/proc/self/fd");
+  if (!dir) {
+    for (int fd = 3; fd < 1024; fd++) {
+      close(fd);
+    }
+    return;
+  }
+  int fds[1024];
+  size_t n = 0;
+  for (struct dirent *e; (e = readdir(dir)) && n < sizeof fds / sizeof *fds;) {
+    int fd = atoi(e->d_name);
+    if (fd > 2 && fd != dirfd(dir)) {
+      fds[n++] = fd;
+    }
+  }
+  closedir(dir);
+  for (size_t i = 0; i < n; i++) {
+    close(fds[i]);
+  }
+}
+
+/*
  * Starts the server as ServerConnection.spawn does: its own session (Ctrl-C in the build must not
  * stop it), the cache directory as working directory, stdin from /dev/null, output appended to
- * server.out, and no DISTCACHE_DEPTH. Returns the child's pid, or -1.
+ * server.out, no other inherited descriptor, and no DISTCACHE_DEPTH. Returns the child's pid, or -1.
  */
 static pid_t spawn_server(const struct call *c) {
   pid_t pid = fork();
@@ -160,8 +194,7 @@ static pid_t spawn_server(const struct call *c) {
       || dup2(log, 1) < 0 || dup2(log, 2) < 0) {
     _exit(127);
   }
-  close(in);
-  close(log);
+  close_inherited();
   char **argv = server_command(c);
   if (argv) {
     static const char *const drop[] = {"DISTCACHE_DEPTH"};

@@ -142,6 +142,29 @@ class NativeClientTest {
   }
 
   @Test
+  void theServerItStarts_holdsNoDescriptorOfTheClient() throws IOException {
+    Distcache.write(src.resolve("k.c"), "int k;\n");
+    // As ccache does: the build's stdout stays open under another number while the client runs.
+    Run r = dc.exec(src, "/bin/sh", "-c", "exec 7>&1 8>&2; exec " + Distcache.LAUNCHER + " gcc -c k.c");
+    assertEquals(0, r.exitCode(), r.err()); // Processes gives up when a pipe stays open after the exit
+    long server = dc.serverPid().orElseThrow();
+    List<String> pipes = new ArrayList<>();
+    try (var fds = Files.list(Path.of("/proc/" + server + "/fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("pipe:")) {
+            pipes.add(fd.getFileName() + " -> " + target);
+          }
+        } catch (IOException e) {
+          // Closed while listing.
+        }
+      }
+    }
+    assertEquals(List.of(), pipes, "an idle server has no pipe open");
+  }
+
+  @Test
   void serverCannotStart_theRealCompilerRuns_andTheServerLogSaysWhy() throws IOException {
     Path noJava = tmp.resolve("no-such-java");
     CopiedInstallation copy = new CopiedInstallation(tmp.resolve("home")).withServerJava(noJava.toString());
