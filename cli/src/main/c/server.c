@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,7 +180,8 @@ static void close_inherited(void) {
 /*
  * Starts the server as ServerConnection.spawn does: its own session (Ctrl-C in the build must not
  * stop it), the cache directory as working directory, stdin from /dev/null, output appended to
- * server.out, no other inherited descriptor, and no DISTCACHE_DEPTH. Returns the child's pid, or -1.
+ * server.out, no other inherited descriptor, default signal handling, and no DISTCACHE_DEPTH.
+ * Returns the child's pid, or -1.
  */
 static pid_t spawn_server(const struct call *c) {
   pid_t pid = fork();
@@ -195,6 +197,14 @@ static pid_t spawn_server(const struct call *c) {
     _exit(127);
   }
   close_inherited();
+  /* A daemon of its own: no signal the build blocked or ignored (nohup) carries over. */
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  static const int stop[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+  for (size_t i = 0; i < sizeof stop / sizeof *stop; i++) {
+    signal(stop[i], SIG_DFL);
+  }
   char **argv = server_command(c);
   if (argv) {
     static const char *const drop[] = {"DISTCACHE_DEPTH"};
