@@ -48,10 +48,6 @@ static int is_self(const struct selves *s, const char *path) {
   return 0;
 }
 
-static int is_space(char ch) {
-  return ch == ' ' || (ch >= '\t' && ch <= '\r');
-}
-
 /* DISTCACHE_DEPTH as an integer (Integer.parseInt of the trimmed value); 0 when unset or not one. */
 static int depth(void) {
   const char *v = getenv("DISTCACHE_DEPTH");
@@ -67,7 +63,7 @@ static int depth(void) {
   while (*end && (unsigned char) *end <= ' ') {
     end++;
   }
-  if (end == v || *end || errno || d < 0 || d > 2147483647L || is_space(*v)) {
+  if (end == v || *end || errno || d < 0 || d > 2147483647L) {
     return 0;
   }
   return (int) d;

@@ -102,10 +102,10 @@ static char *expand(const char *template, size_t len, const struct call *c) {
   for (size_t i = 0; i < len;) {
     const char *with = NULL;
     size_t skip = 1;
-    if (strncmp(template + i, "{home}", 6) == 0) {
+    if (len - i >= 6 && memcmp(template + i, "{home}", 6) == 0) {
       with = c->home;
       skip = 6;
-    } else if (strncmp(template + i, "{cache}", 7) == 0) {
+    } else if (len - i >= 7 && memcmp(template + i, "{cache}", 7) == 0) {
       with = c->cache;
       skip = 7;
     }

@@ -224,6 +224,20 @@ class CompileTest {
   }
 
   @Test
+  void prefixCommandFromTheConfigurationFile_alsoRunsInFrontOfTheCompilerTheClientRuns() {
+    Path log = tmp.resolve("prefix.log");
+    Distcache.write(tmp.resolve("wrap"), "#!/bin/sh\necho \"$@\" >> " + log + "\nexec \"$@\"\n");
+    dc.exec(tmp, "chmod", "+x", "wrap").ok();
+    Distcache.write(dc.cacheDir.resolve("distcache.conf"), "# a comment\nprefix_command = " + tmp.resolve("wrap") + "\n");
+    Distcache.write(src.resolve("hello.c"), HELLO_C);
+    dc.run(src, "gcc", "hello.c", "-o", "hello").ok(); // a link: the client runs the compiler
+    assertEquals("hi\n", dc.exec(src, "./hello").ok().out());
+    String logged = new String(Distcache.read(log));
+    assertTrue(logged.matches("/\\S*gcc hello.c -o hello\n"), logged);
+    assertEquals(1, dc.stat("called_for_link"));
+  }
+
+  @Test
   void sourceFromStandardInput_isCompiledByTheRealCompilerReadingTheClientsStdin() {
     Distcache.write(src.resolve("in.c"), HELLO_C);
     List<String> gcc = List.of("gcc", "-x", "c", "-c", "-", "-o");
