@@ -77,6 +77,7 @@ class NativeClientTest {
     Path masq = Files.createDirectories(tmp.resolve("masq"));
     Files.createSymbolicLink(masq.resolve("gcc"), copy.nativeClient());
     Distcache.write(src.resolve("n.c"), "int n(void) { return 3; }\n");
+    dc.direct(src, "gcc", "-c", "n.c", "-o", "direct.o").ok(); // before the masquerade is on PATH
 
     dc.exec(src, copy.launcher().toString(), "gcc", "-c", "n.c", "-o", "prefix.o").ok();
     dc.with("PATH", masq + ":" + dc.env.get("PATH"));
@@ -86,7 +87,6 @@ class NativeClientTest {
     Run javaClient = dc.with("DISTCACHE_JAVA_CLIENT", "1").exec(src, copy.launcher().toString(), "gcc", "-c", "n.c");
     dc.env.remove("DISTCACHE_JAVA_CLIENT");
     assertTrue(javaClient.err().contains("distcache is not built"), "this copy's Java client cannot run: " + javaClient.err());
-    dc.direct(src, "gcc", "-c", "n.c", "-o", "direct.o").ok();
     for (String o : List.of("prefix.o", "link.o", "bare.o")) {
       assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve(o)), o);
     }
