@@ -8,8 +8,11 @@ import java.util.Set;
 
 /** Facts about this distcache installation and process that the client and the server share. */
 public final class Installation {
+  /** The native client, relative to the installation directory; built when a C compiler was found. */
+  public static final String NATIVE_CLIENT = "target/bin/distcache";
+
   /** Executables that are distcache itself, relative to the installation directory. */
-  private static final String[] EXECUTABLES = {"bin/distcache"};
+  private static final String[] EXECUTABLES = {"bin/distcache", NATIVE_CLIENT};
 
   private Installation() {}
 

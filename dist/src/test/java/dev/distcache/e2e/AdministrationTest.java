@@ -128,9 +128,9 @@ class AdministrationTest {
   }
 
   @Test
-  void compilePath_loadsNeitherPicocliNorRocksDbNorBouncyCastle() {
+  void javaClientsCompilePath_loadsNeitherPicocliNorRocksDbNorBouncyCastle() {
     Path classes = tmp.resolve("classes.txt");
-    dc.run(tmp, "gcc", "-c", "f3.c").ok();
+    dc.with("DISTCACHE_JAVA_CLIENT", "1").run(tmp, "gcc", "-c", "f3.c").ok();
     dc.with("DISTCACHE_CLIENT_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes)
         .run(tmp, "gcc", "-c", "f3.c", "-o", "again.o").ok();
     String loaded = new String(Distcache.read(classes));

@@ -216,7 +216,7 @@ class BuildSystemsTest {
       Path link = dir.resolve(name);
       assertTrue(Files.isSymbolicLink(link), "install-masquerade made no link " + link);
       try {
-        assertEquals(Distcache.LAUNCHER.toRealPath(), link.toRealPath(), link + " does not lead to distcache");
+        assertEquals(Distcache.masqueradeTarget().toRealPath(), link.toRealPath(), link + " does not lead to distcache");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

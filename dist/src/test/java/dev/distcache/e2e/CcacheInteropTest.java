@@ -237,7 +237,7 @@ class CcacheInteropTest {
     Path gcc = dir.resolve("gcc");
     assertTrue(Files.isSymbolicLink(gcc), "install-masquerade made no gcc link in " + dir);
     try {
-      assertEquals(Distcache.LAUNCHER.toRealPath(), gcc.toRealPath());
+      assertEquals(Distcache.masqueradeTarget().toRealPath(), gcc.toRealPath());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -217,6 +221,37 @@ class CompileTest {
     assertEquals(1, dc.stat("output_to_stdout"));
     assertEquals(1, dc.stat("no_input_file"));
     assertEquals(0, dc.stat("cache_miss"));
+  }
+
+  @Test
+  void prefixCommandFromTheConfigurationFile_alsoRunsInFrontOfTheCompilerTheClientRuns() {
+    Path log = tmp.resolve("prefix.log");
+    Distcache.write(tmp.resolve("wrap"), "#!/bin/sh\necho \"$@\" >> " + log + "\nexec \"$@\"\n");
+    dc.exec(tmp, "chmod", "+x", "wrap").ok();
+    Distcache.write(dc.cacheDir.resolve("distcache.conf"), "# a comment\nprefix_command = " + tmp.resolve("wrap") + "\n");
+    Distcache.write(src.resolve("hello.c"), HELLO_C);
+    dc.run(src, "gcc", "hello.c", "-o", "hello").ok(); // a link: the client runs the compiler
+    assertEquals("hi\n", dc.exec(src, "./hello").ok().out());
+    String logged = new String(Distcache.read(log));
+    assertTrue(logged.matches("/\\S*gcc hello.c -o hello\n"), logged);
+    assertEquals(1, dc.stat("called_for_link"));
+  }
+
+  @Test
+  void sourceFromStandardInput_isCompiledByTheRealCompilerReadingTheClientsStdin() {
+    Distcache.write(src.resolve("in.c"), HELLO_C);
+    List<String> gcc = List.of("gcc", "-x", "c", "-c", "-", "-o");
+    List<String> cmd = new ArrayList<>(List.of(Distcache.LAUNCHER.toString()));
+    cmd.addAll(gcc);
+    cmd.add("stdin.o");
+    Processes.run(src, dc.env, cmd, Processes.TIMEOUT_SECONDS, src.resolve("in.c")).ok();
+    Map<String, String> plain = new HashMap<>(dc.env);
+    plain.keySet().removeIf(k -> k.startsWith("DISTCACHE_"));
+    cmd = new ArrayList<>(gcc);
+    cmd.add("direct.o");
+    Processes.run(src, plain, cmd, Processes.TIMEOUT_SECONDS, src.resolve("in.c")).ok();
+    assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("stdin.o")));
+    assertEquals(1, dc.stat("no_input_file"));
   }
 
   @Test

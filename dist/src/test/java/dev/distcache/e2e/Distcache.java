@@ -11,11 +11,15 @@ import java.util.Optional;
 
 /**
  * bin/distcache with a cache directory of its own, as a user runs it. Closing it stops the server
- * that its commands started (tests start and stop their own servers).
+ * that its commands started (tests start and stop their own servers). The system property
+ * {@code distcache.client} picks the client that compiles: {@code native} (the default; the build
+ * must have made it) or {@code java} (DISTCACHE_JAVA_CLIENT=1).
  */
 final class Distcache implements AutoCloseable {
   static final Path ROOT = Path.of(System.getProperty("distcache.root", "..")).toAbsolutePath().normalize();
   static final Path LAUNCHER = ROOT.resolve("bin/distcache");
+  static final Path NATIVE_CLIENT = ROOT.resolve("target/bin/distcache");
+  static final boolean JAVA_CLIENT = System.getProperty("distcache.client", "native").equals("java");
 
   final Path cacheDir;
   final Map<String, String> env = new HashMap<>();
@@ -29,6 +33,17 @@ final class Distcache implements AutoCloseable {
     });
     env.put("DISTCACHE_DIR", cacheDir.toString());
     env.put("LC_ALL", "C");
+    if (JAVA_CLIENT) {
+      env.put("DISTCACHE_JAVA_CLIENT", "1");
+    } else if (!Files.isExecutable(NATIVE_CLIENT)) {
+      throw new IllegalStateException("the native client was not built at " + NATIVE_CLIENT
+          + " (no C compiler?); build the project, or run with -Ddistcache.client=java");
+    }
+  }
+
+  /** What install-masquerade links point at: the native client, which the build made. */
+  static Path masqueradeTarget() {
+    return Files.isExecutable(NATIVE_CLIENT) ? NATIVE_CLIENT : LAUNCHER;
   }
 
   Distcache with(String key, String value) {

@@ -1,6 +1,5 @@
 package dev.distcache.e2e;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,8 +21,13 @@ final class Processes {
 
   /** Runs {@code cmd}, killing it and everything it started after {@code timeoutSeconds}. */
   static Run run(Path cwd, Map<String, String> env, List<String> cmd, long timeoutSeconds) {
+    return run(cwd, env, cmd, timeoutSeconds, Path.of("/dev/null"));
+  }
+
+  /** Runs {@code cmd} with {@code stdin} as its standard input. */
+  static Run run(Path cwd, Map<String, String> env, List<String> cmd, long timeoutSeconds, Path stdin) {
     ProcessBuilder pb = new ProcessBuilder(resolve(cmd, env, cwd)).directory(cwd.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
     pb.environment().clear();
     pb.environment().putAll(env);
     try {

@@ -220,6 +220,59 @@ class ServerLifecycleTest {
     assertEquals(1, dc.hits(), "the server still serves its owner");
   }
 
+  @Test
+  void ctrlC_stopsTheClient_andTheServerStopsTheCompilerItStartedForIt() throws Exception {
+    Path pids = tmp.resolve("compiler.pids");
+    Path slow = tmp.resolve("slow/gcc"); // a compiler that starts a child and takes ten minutes
+    Distcache.write(slow, "#!/bin/sh\necho $$ >> " + pids + "\nsleep 600 &\necho $! >> " + pids + "\nwait\n");
+    Files.setPosixFilePermissions(slow, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Distcache.write(tmp.resolve("x.c"), "int x;\n");
+    // Runs the client with the default action for every stopping signal, prints its pid, then how it ended.
+    String perl = "$| = 1; my $pid = fork(); if ($pid == 0) { $SIG{$_} = 'DEFAULT' for qw(INT TERM HUP QUIT);"
+        + " exec @ARGV or die \"exec: $!\"; } print \"$pid\\n\"; waitpid($pid, 0);"
+        + " print(($? & 127) ? 'signal ' . ($? & 127) : 'exit ' . ($? >> 8), \"\\n\");";
+    ProcessBuilder pb = new ProcessBuilder("perl", "-e", perl, Distcache.LAUNCHER.toString(), slow.toString(), "-c", "x.c")
+        .directory(tmp.toFile()).redirectError(tmp.resolve("client.err").toFile());
+    pb.environment().clear();
+    pb.environment().putAll(dc.env);
+    Process perlProcess = pb.start();
+    try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(perlProcess.getInputStream()))) {
+      String client = out.readLine();
+      waitFor(() -> lines(pids).size() == 2, 120);
+      List<Long> compiler = lines(pids).stream().map(Long::parseLong).toList();
+      assertEquals(0, new ProcessBuilder("kill", "-INT", client).start().waitFor());
+
+      String ended = out.readLine();
+      // The JVM turns SIGINT into exit 130; the native client dies of the signal, as a compiler would.
+      assertEquals(Distcache.JAVA_CLIENT ? "exit 130" : "signal 2", ended, Files.readString(tmp.resolve("client.err")));
+      waitFor(() -> compiler.stream().allMatch(ServerLifecycleTest::gone), 120);
+    } finally {
+      perlProcess.destroyForcibly();
+    }
+    waitFor(() -> new String(Distcache.read(dc.cacheDir.resolve("server.out"))).contains("stopped its compile"), 120);
+    dc.run(tmp, "gcc", "-c", "x.c").ok();
+    assertEquals(1, dc.stat("cache_miss"), "the same server compiles on");
+  }
+
+  /** Whether a process has exited (a zombie has). */
+  private static boolean gone(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state == 'Z' || state == 'X';
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  private static List<String> lines(Path file) {
+    try {
+      return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
   private long serverProcesses() {
     String needle = "LocalServerMain " + dc.cacheDir;
     return ProcessHandle.allProcesses()

@@ -2,11 +2,13 @@ package dev.distcache.cli.admin;
 
 import dev.distcache.cli.client.Launcher;
 import dev.distcache.core.CacheLayout;
+import dev.distcache.core.Installation;
 import dev.distcache.core.config.Config;
 import dev.distcache.core.config.ConfigException;
 import dev.distcache.core.wire.Reply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +34,22 @@ record AdminContext(Map<String, String> env, CacheLayout layout, Launcher launch
     return Config.load(layout, env);
   }
 
-  /** The launcher script that masquerade links must point at. */
+  /** What masquerade links point at: the native client when it was built, else the launcher script. */
+  Path clientExecutable() throws AdminException {
+    Path nativeClient = home().resolve(Installation.NATIVE_CLIENT);
+    return Files.isExecutable(nativeClient) ? nativeClient : launcherScript();
+  }
+
+  /** The launcher script, bin/distcache. */
   Path launcherScript() throws AdminException {
+    return home().resolve("bin/distcache");
+  }
+
+  private Path home() throws AdminException {
     if (launcher.home() == null) {
       throw new AdminException("distcache.home is not set; run distcache through its bin/distcache launcher");
     }
-    return launcher.home().resolve("bin/distcache");
+    return launcher.home();
   }
 
   private static String answer(List<String> words, Reply reply) throws AdminException {

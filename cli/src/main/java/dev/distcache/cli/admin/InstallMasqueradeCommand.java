@@ -27,7 +27,7 @@ final class InstallMasqueradeCommand implements Callable<Integer> {
   public Integer call() throws AdminException {
     AdminContext context = parent.context();
     Path absolute = dir.toAbsolutePath().normalize();
-    MasqueradeInstaller installer = new MasqueradeInstaller(context.launcherScript(),
+    MasqueradeInstaller installer = new MasqueradeInstaller(context.clientExecutable(), context.launcherScript(),
         MasqueradeInstaller.splitPath(context.env().get("PATH")));
     MasqueradeInstaller.Outcome outcome = installer.install(absolute);
     PrintWriter out = spec.commandLine().getOut();

@@ -10,22 +10,27 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * Fills a masquerade directory with links to the distcache launcher, one per compiler name found
- * on a search path. Never replaces a file it did not make: a name taken by anything other than a
- * link to the launcher is left alone and reported.
+ * Fills a masquerade directory with links to the distcache client (the native one when it was
+ * built, else the launcher script), one per compiler name found on a search path. Never replaces a
+ * file it did not make: a name taken by anything other than a link to the client is left alone and
+ * reported.
  */
 final class MasqueradeInstaller {
   /** What {@link #install} did: the links it created, and the names it left alone with the reason. */
   record Outcome(List<String> created, List<String> warnings) {}
 
+  private final Path client;
   private final Path launcher;
   private final List<Path> searchPath;
 
   /**
-   * @param launcher the distcache launcher script; links point at its real path
+   * @param client the distcache client executable; links point at its real path
+   * @param launcher the launcher script: links to it, which an installation without the native
+   *     client made, are pointed at {@code client} instead
    * @param searchPath the directories to look for compilers in, in PATH order
    */
-  MasqueradeInstaller(Path launcher, List<Path> searchPath) {
+  MasqueradeInstaller(Path client, Path launcher, List<Path> searchPath) {
+    this.client = client;
     this.launcher = launcher;
     this.searchPath = List.copyOf(searchPath);
   }
@@ -42,7 +47,8 @@ final class MasqueradeInstaller {
   }
 
   Outcome install(Path dir) throws AdminException {
-    Path target = realPath(launcher, "the distcache launcher");
+    Path target = realPath(client, "the distcache client");
+    Path former = realPath(launcher, "the distcache launcher");
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -53,12 +59,16 @@ final class MasqueradeInstaller {
     for (String name : compilerNames(realPath(dir, "the masquerade directory"), target)) {
       Path link = dir.resolve(name);
       if (Files.isSymbolicLink(link) || Files.exists(link)) {
-        if (!pointsTo(link, target)) {
-          warnings.add("leaving " + link + " alone: it is not a link to " + target);
+        if (pointsTo(link, target)) {
+          continue;
         }
-        continue;
+        if (!Files.isSymbolicLink(link) || !pointsTo(link, former)) {
+          warnings.add("leaving " + link + " alone: it is not a link to " + target);
+          continue;
+        }
       }
       try {
+        Files.deleteIfExists(link); // only a link of ours to the launcher gets this far
         Files.createSymbolicLink(link, target);
       } catch (IOException e) {
         throw new AdminException("cannot create the link " + link + ": " + e.getMessage());

@@ -54,7 +54,10 @@ public final class ServerConnection {
     return ch;
   }
 
-  /** Starts a server for the cache directory unless one is running; returns when it listens. */
+  /**
+   * Starts a server for the cache directory unless one is running; returns when it listens. The
+   * start lock is a POSIX record lock, which the native client takes with fcntl(F_SETLKW).
+   */
   @SuppressWarnings("try") // the lock is held for the block's duration, never read
   public static void start(CacheLayout layout, Launcher launcher) throws IOException {
     if (launcher.home() == null) {
@@ -98,13 +101,7 @@ public final class ServerConnection {
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       cmd.add("/usr/bin/setsid"); // own session: Ctrl-C in the build must not stop the shared server
     }
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // Full tiered compilation (not C1 only, as the short-lived client uses): the server lives for
-    // many requests, and C2 code answers a warm C++ hit about a third faster.
-    cmd.addAll(List.of("-XX:+UseSerialGC", "-Xss1m", "-XX:-UsePerfData",
-        "--enable-native-access=ALL-UNNAMED", "-Ddistcache.home=" + launcher.home(),
-        "-cp", launcher.home().resolve("target/lib").toString() + File.separator + "*",
-        "dev.distcache.daemon.local.LocalServerMain", layout.cacheDir().toString()));
+    cmd.addAll(ServerCommandLine.read(launcher.home(), layout.cacheDir()));
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .directory(layout.cacheDir().toFile()) // not the build directory: it may be removed or unmounted
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

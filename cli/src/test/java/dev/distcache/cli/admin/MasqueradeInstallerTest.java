@@ -48,7 +48,7 @@ class MasqueradeInstallerTest {
   }
 
   private MasqueradeInstaller installer(Path... path) {
-    return new MasqueradeInstaller(launcher, List.of(path));
+    return new MasqueradeInstaller(launcher, launcher, List.of(path));
   }
 
   @Test
@@ -96,6 +96,23 @@ class MasqueradeInstallerTest {
   }
 
   @Test
+  void install_withTheNativeClient_linksToIt_andRepointsLinksToTheLauncherButNothingElse() throws Exception {
+    Path nativeClient = executable(tmp.resolve("home/target/bin/distcache"));
+    Files.createDirectories(masq);
+    Files.createSymbolicLink(masq.resolve("gcc"), launcher);
+    Files.writeString(masq.resolve("cc"), "mine");
+
+    MasqueradeInstaller.Outcome outcome = new MasqueradeInstaller(nativeClient, launcher, List.of(bin1)).install(masq);
+
+    Path target = nativeClient.toRealPath();
+    assertEquals(List.of("g++ -> " + target, "gcc -> " + target, "x86_64-linux-gnu-gcc-12 -> " + target),
+        outcome.created());
+    assertEquals(target, Files.readSymbolicLink(masq.resolve("gcc")));
+    assertEquals("mine", Files.readString(masq.resolve("cc")));
+    assertEquals(1, outcome.warnings().size(), outcome.warnings().toString());
+  }
+
+  @Test
   void install_runTwice_createsNothingTheSecondTime() throws Exception {
     installer(bin1, bin2).install(masq);
 
@@ -108,6 +125,31 @@ class MasqueradeInstallerTest {
   @Test
   void splitPath_dropsEmptyEntries() {
     assertEquals(List.of(Path.of("/usr/bin"), Path.of("/bin")), MasqueradeInstaller.splitPath("/usr/bin::/bin:"));
+  }
+
+  @Test
+  void installMasqueradeCommand_linksToTheNativeClientWhenItWasBuilt() throws Exception {
+    Path nativeClient = executable(tmp.resolve("home/target/bin/distcache"));
+    String previous = System.getProperty("distcache.home");
+    System.setProperty("distcache.home", tmp.resolve("home").toString());
+    try {
+      AdminRun run = AdminRun.run(new FakeChannel(),
+          Map.of("DISTCACHE_DIR", tmp.resolve("cache").toString(), "PATH", bin2.toString()),
+          "install-masquerade", masq.toString());
+
+      assertEquals(0, run.exitCode(), run.err());
+      assertEquals(nativeClient.toRealPath(), masq.resolve("clang-18").toRealPath());
+    } finally {
+      restore("distcache.home", previous);
+    }
+  }
+
+  private static void restore(String property, String previous) {
+    if (previous == null) {
+      System.clearProperty(property);
+    } else {
+      System.setProperty(property, previous);
+    }
   }
 
   @Test
@@ -124,11 +166,7 @@ class MasqueradeInstallerTest {
       assertEquals("aarch64-linux-gnu-g++ -> " + target + "\nclang-18 -> " + target + "\ngcc-13 -> " + target + "\n"
           + "Put " + masq + " first in PATH to compile through distcache.\n", run.out());
     } finally {
-      if (previous == null) {
-        System.clearProperty("distcache.home");
-      } else {
-        System.setProperty("distcache.home", previous);
-      }
+      restore("distcache.home", previous);
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.distcache.core.compiler.CompilerLocator;
 import dev.distcache.core.wire.ProtocolException;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
+import dev.distcache.daemon.compile.Cancellation;
 import dev.distcache.daemon.compile.CompilePipeline;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -15,7 +16,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
@@ -40,10 +43,11 @@ import jdk.net.UnixDomainPrincipal;
  * <p>Concurrency: one platform thread accepts; each connection is served on its own virtual
  * thread, which may block on the compiler processes it runs and on the store's write lock (see
  * RocksResultStore), but not on a silent client: a second virtual thread closes a connection whose
- * request is not complete within ten seconds. A watchdog thread shuts the server down after {@code idle_timeout} with no
- * connection in progress. {@link #close} runs once: it stops accepting, waits (bounded) for
- * connections in progress, then closes the store, removes the socket and releases the lock, in
- * that order.
+ * request is not complete within ten seconds, and a third watches a compile's connection and stops
+ * the compile's processes when the client hangs up before its reply (see {@link Cancellation}). A
+ * watchdog thread shuts the server down after {@code idle_timeout} with no connection in progress.
+ * {@link #close} runs once: it stops accepting, waits (bounded) for connections in progress, then
+ * closes the store, removes the socket and releases the lock, in that order.
  */
 public final class LocalServer implements AutoCloseable {
   private static final long DRAIN_MILLIS = 30_000;
@@ -161,7 +165,18 @@ public final class LocalServer implements AutoCloseable {
       } finally {
         deadline.interrupt();
       }
-      Reply reply = req.mode() == Request.Mode.COMPILE ? pipeline.handle(req) : admin.handle(req);
+      Reply reply;
+      if (req.mode() == Request.Mode.COMPILE) {
+        Cancellation cancellation = new Cancellation();
+        Thread.ofVirtual().start(() -> cancelOnHangUp(ch, cancellation));
+        reply = cancellation.within(() -> pipeline.handle(req));
+        if (cancellation.isCancelled()) {
+          System.err.println("distcache server: a client went away; stopped its compile");
+          return;
+        }
+      } else {
+        reply = admin.handle(req);
+      }
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
       reply.writeTo(out);
     } catch (java.io.EOFException e) {
@@ -171,6 +186,27 @@ public final class LocalServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       // The client went away or the store failed; the client compiles by itself.
       System.err.println("distcache server: connection failed: " + e);
+    }
+  }
+
+  /**
+   * Waits for the client to hang up before its reply (it sends nothing after its request; Ctrl-C
+   * closes the connection) and then stops the compile. Returns without cancelling when the server
+   * closes the connection itself, after the reply.
+   */
+  private static void cancelOnHangUp(SocketChannel ch, Cancellation cancellation) {
+    ByteBuffer ignored = ByteBuffer.allocate(64);
+    try {
+      while (ch.read(ignored.clear()) >= 0) {
+        // A client sends nothing more; anything that comes is ignored.
+      }
+    } catch (ClosedChannelException e) {
+      return; // closed here, after the reply
+    } catch (IOException e) {
+      // Reset by the peer: gone as well.
+    }
+    if (ch.isOpen()) {
+      cancellation.cancel();
     }
   }
 

@@ -1,0 +1,48 @@
+/*
+ * The native distcache client: the per-compile process on the hot path. It does what the Java
+ * client (cli/src/main/java/dev/distcache/cli) does, with the protocol of docs/client-protocol.md:
+ * forward argv, cwd and environment to the local server, replay its answer exactly, and run the
+ * real compiler itself whenever the server cannot help. Administration goes to the Java client.
+ */
+#ifndef DISTCACHE_H
+#define DISTCACHE_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The limits of docs/client-protocol.md, checked before anything is allocated. */
+#define MAX_STRING (UINT32_C(1) << 20)
+#define MAX_COUNT (UINT32_C(1) << 16)
+#define MAX_OUTPUT (UINT32_C(256) << 20)
+
+/* One compile as the user asked for it. */
+struct call {
+  char **argv;           /* argv[0]: the compiler's name or path, then its arguments; NULL-ended */
+  int argc;
+  const char *invoked;   /* masquerade: the absolute path distcache was run as; prefix mode: "" */
+  char cwd[PATH_MAX];
+  char home[PATH_MAX];   /* the installation directory */
+  char exe[PATH_MAX];    /* this binary's real path */
+  char cache[PATH_MAX];  /* the cache directory; "" when it cannot be named */
+};
+
+/* exchange.c: one request and its reply. Returns only when the server's answer is not a result. */
+void compile_through_server(const struct call *c);
+
+/* server.c: the cache directory, and a connection to its server (started when nobody answers). */
+int cache_dir(const char *cwd, char *out, size_t cap);
+int connect_server(const struct call *c);
+
+/* local.c: the real compiler in this process's place (exits with an error when it cannot run). */
+_Noreturn void run_locally(const struct call *c);
+
+/* util.c */
+int join(char *out, size_t cap, const char *dir, const char *name);
+int absolute(char *out, size_t cap, const char *cwd, const char *path);
+void normalize(char *path);
+int make_dirs(const char *path);
+char **environment_with(const char *const *drop, size_t ndrop, char *const *add, size_t nadd);
+_Noreturn void fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * Entry point. basename(argv[0]) decides the mode exactly as Main.java does: "distcache" with no
+ * arguments, an option or a subcommand is administration, which the Java client does;
+ * "distcache <compiler> args" is prefix mode; any other name is a masquerade link.
+ */
+#define _GNU_SOURCE
+#include "distcache.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int is_subcommand(const char *word) {
+  return strcmp(word, "server") == 0 || strcmp(word, "install-masquerade") == 0 || strcmp(word, "help") == 0;
+}
+
+/* This binary's real path, and the installation directory: three levels up from target/bin/distcache. */
+static void find_self(struct call *c) {
+  ssize_t n = readlink("/proc/self/exe", c->exe, sizeof c->exe - 1);
+  if (n <= 0) {
+    fail("cannot find this program's path in /proc/self/exe: %s", strerror(errno));
+  }
+  c->exe[n] = '\0';
+  memcpy(c->home, c->exe, (size_t) n + 1);
+  for (int i = 0; i < 3; i++) {
+    char *slash = strrchr(c->home, '/');
+    if (slash) {
+      *slash = '\0';
+    }
+  }
+  if (!c->home[0]) {
+    strcpy(c->home, "/");
+  }
+}
+
+/*
+ * The path a masquerade link was run as: argv[0] when it holds a '/', else the first PATH entry
+ * whose file of that name is this binary (shells and make pass the bare name). Made absolute
+ * against cwd, as the Java client resolves the launcher's $0.
+ */
+static void invoked_path(const struct call *c, const char *argv0, char *out, size_t cap) {
+  struct stat self;
+  const char *path = getenv("PATH");
+  if (!strchr(argv0, '/') && path && stat(c->exe, &self) == 0) {
+    for (const char *p = path;; p++) {
+      const char *end = strchrnul(p, ':');
+      char file[PATH_MAX];
+      struct stat st;
+      int n = end == p ? snprintf(file, sizeof file, "./%s", argv0)
+          : snprintf(file, sizeof file, "%.*s/%s", (int) (end - p), p, argv0);
+      if (n > 0 && (size_t) n < sizeof file && stat(file, &st) == 0 && st.st_dev == self.st_dev
+          && st.st_ino == self.st_ino && absolute(out, cap, c->cwd, file) == 0) {
+        return;
+      }
+      if (!*end) {
+        break;
+      }
+      p = end;
+    }
+  }
+  if (absolute(out, cap, c->cwd, argv0) != 0) {
+    snprintf(out, cap, "%s", argv0);
+  }
+}
+
+/*
+ * Hands the call to the Java client: the launcher script, with the argv[0] it must act on in
+ * DISTCACHE_ARGV0 (a script cannot see the argv[0] it was run with). The launcher removes the
+ * variable again, so no compiler sees it.
+ */
+static _Noreturn void run_java(const struct call *c, const char *argv0, int argc, char **args) {
+  char launcher[PATH_MAX];
+  if (join(launcher, sizeof launcher, c->home, "bin/distcache") != 0) {
+    fail("the installation path %s is too long", c->home);
+  }
+  size_t n = strlen(argv0) + sizeof "DISTCACHE_ARGV0=";
+  char *var = malloc(n);
+  char **argv = malloc(((size_t) argc + 2) * sizeof *argv);
+  if (!var || !argv) {
+    fail("out of memory");
+  }
+  snprintf(var, n, "DISTCACHE_ARGV0=%s", argv0);
+  argv[0] = launcher;
+  memcpy(argv + 1, args, ((size_t) argc + 1) * sizeof *argv); /* with the NULL */
+  static const char *const drop[] = {"DISTCACHE_ARGV0"};
+  execve(launcher, argv, environment_with(drop, 1, &var, 1));
+  fail("cannot run the Java client %s: %s", launcher, strerror(errno));
+}
+
+int main(int argc, char **argv) {
+  static char *nameless[] = {"distcache", NULL};
+  static struct call c;
+  if (argc < 1) {
+    argc = 1;
+    argv = nameless;
+  }
+  find_self(&c);
+  const char *argv0 = argv[0];
+  const char *base = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
+  int prefix = strcmp(base, "distcache") == 0;
+  if (prefix && (argc < 2 || argv[1][0] == '-' || is_subcommand(argv[1]))) {
+    run_java(&c, argv0, argc - 1, argv + 1);
+  }
+  int has_cwd = getcwd(c.cwd, sizeof c.cwd) != NULL;
+  if (!has_cwd) {
+    strcpy(c.cwd, "."); /* a removed directory: the server cannot help, the compiler will say why */
+  }
+  static char invoked[PATH_MAX];
+  if (!prefix) {
+    invoked_path(&c, argv0, invoked, sizeof invoked);
+  }
+  const char *java = getenv("DISTCACHE_JAVA_CLIENT");
+  if (java && *java && strcmp(java, "0") != 0) {
+    run_java(&c, prefix ? argv0 : invoked, argc - 1, argv + 1);
+  }
+  if (prefix) {
+    c.argv = argv + 1;
+    c.argc = argc - 1;
+  } else {
+    argv[0] = (char *) base;
+    c.argv = argv;
+    c.argc = argc;
+  }
+  c.invoked = invoked;
+  if (!has_cwd || cache_dir(c.cwd, c.cache, sizeof c.cache) != 0) {
+    c.cache[0] = '\0';
+  }
+  compile_through_server(&c);
+  run_locally(&c);
+}

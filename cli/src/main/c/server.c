@@ -1,0 +1,271 @@
+/*
+ * The cache directory's local server: where its socket is (CacheLayout), and connecting to it,
+ * starting it first when nobody answers (ServerConnection). Both clients read the server's
+ * command line from target/server.args, which the build writes.
+ */
+#define _GNU_SOURCE
+#include "distcache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SOCKET_PATH 100
+#define START_TIMEOUT_MILLIS 20000
+
+/* $DISTCACHE_DIR, else $HOME/.cache/distcache, absolute and normalized; -1 when too long. */
+int cache_dir(const char *cwd, char *out, size_t cap) {
+  const char *dir = getenv("DISTCACHE_DIR");
+  char buf[PATH_MAX];
+  if (!dir || !*dir) {
+    const char *home = getenv("HOME");
+    if (!home) {
+      struct passwd *pw = getpwuid(getuid());
+      home = pw ? pw->pw_dir : "/";
+    }
+    if (join(buf, sizeof buf, home, ".cache/distcache") != 0) {
+      return -1;
+    }
+    dir = buf;
+  }
+  if (absolute(out, cap, cwd, dir) != 0) {
+    return -1;
+  }
+  normalize(out);
+  return 0;
+}
+
+/* CacheLayout.socket(): in the cache directory, else named by fnv1a64 of it in the runtime directory. */
+static int socket_path(const char *cache, char *out, size_t cap) {
+  if (join(out, cap, cache, "server.sock") != 0) {
+    return -1;
+  }
+  if (strlen(out) <= MAX_SOCKET_PATH) {
+    return 0;
+  }
+  uint64_t h = UINT64_C(0xcbf29ce484222325);
+  for (const unsigned char *p = (const unsigned char *) cache; *p; p++) {
+    h = (h ^ *p) * UINT64_C(0x100000001b3);
+  }
+  const char *runtime = getenv("XDG_RUNTIME_DIR");
+  char base[PATH_MAX];
+  if (runtime && *runtime) {
+    snprintf(base, sizeof base, "%s", runtime);
+  } else {
+    /* java.io.tmpdir is /tmp on Linux, and user.name the real user's name. */
+    struct passwd *pw = getpwuid(getuid());
+    snprintf(base, sizeof base, "/tmp/distcache-%s", pw ? pw->pw_name : "?");
+  }
+  size_t n = strlen(base);
+  while (n > 1 && base[n - 1] == '/') {
+    base[--n] = '\0';
+  }
+  int w = snprintf(out, cap, "%s/%016" PRIx64 ".sock", base, h);
+  return w < 0 || (size_t) w >= cap ? -1 : 0;
+}
+
+static int try_connect(const char *socket_file) {
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  size_t n = strlen(socket_file);
+  if (n >= sizeof addr.sun_path) {
+    return -1;
+  }
+  memcpy(addr.sun_path, socket_file, n + 1);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return -1;
+  }
+  if (connect(fd, (struct sockaddr *) &addr, sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* A copy of template's len bytes with {home} and {cache} replaced; NULL when it is too long. */
+static char *expand(const char *template, size_t len, const struct call *c) {
+  char buf[4 * PATH_MAX];
+  size_t w = 0;
+  for (size_t i = 0; i < len;) {
+    const char *with = NULL;
+    size_t skip = 1;
+    if (len - i >= 6 && memcmp(template + i, "{home}", 6) == 0) {
+      with = c->home;
+      skip = 6;
+    } else if (len - i >= 7 && memcmp(template + i, "{cache}", 7) == 0) {
+      with = c->cache;
+      skip = 7;
+    }
+    size_t add = with ? strlen(with) : 1;
+    if (w + add >= sizeof buf) {
+      return NULL;
+    }
+    memcpy(buf + w, with ? with : template + i, add);
+    w += add;
+    i += skip;
+  }
+  buf[w] = '\0';
+  return strdup(buf);
+}
+
+/* The server's command line from {home}/target/server.args: one word a line, '#' for comments. */
+static char **server_command(const struct call *c) {
+  char file[PATH_MAX];
+  static char text[16384];
+  int fd = join(file, sizeof file, c->home, "target/server.args") == 0 ? open(file, O_RDONLY | O_CLOEXEC) : -1;
+  ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
+  if (n <= 0 || (size_t) n == sizeof text - 1) {
+    dprintf(STDERR_FILENO, "distcache: cannot read the server's command line from %s\n", file);
+    return NULL;
+  }
+  static char *argv[256];
+  size_t argc = 0;
+  for (char *line = text; line < text + n && argc + 1 < sizeof argv / sizeof *argv;) {
+    char *end = memchr(line, '\n', (size_t) (text + n - line));
+    size_t len = end ? (size_t) (end - line) : (size_t) (text + n - line);
+    if (len > 0 && line[0] != '#' && !(argv[argc++] = expand(line, len, c))) {
+      return NULL;
+    }
+    line += len + 1;
+  }
+  argv[argc] = NULL;
+  return argc > 0 ? argv : NULL;
+}
+
+/*
+ * Closes every descriptor above stderr, as ProcessBuilder does for its children: a wrapper that
+ * runs this client (ccache keeps the build's stderr open under another number) must not have its
+ * pipes held open by a server that lives on for minutes.
+ */
+static void close_inherited(void) {
+#ifdef SYS_close_range
+  if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0) {
+    return;
+  }
+#endif
+  DIR *dir = opendir("/proc/self/fd");
+  if (!dir) {
+    for (int fd = 3; fd < 1024; fd++) {
+      close(fd);
+    }
+    return;
+  }
+  int fds[1024];
+  size_t n = 0;
+  for (struct dirent *e; (e = readdir(dir)) && n < sizeof fds / sizeof *fds;) {
+    int fd = atoi(e->d_name);
+    if (fd > 2 && fd != dirfd(dir)) {
+      fds[n++] = fd;
+    }
+  }
+  closedir(dir);
+  for (size_t i = 0; i < n; i++) {
+    close(fds[i]);
+  }
+}
+
+/*
+ * Starts the server as ServerConnection.spawn does: its own session (Ctrl-C in the build must not
+ * stop it), the cache directory as working directory, stdin from /dev/null, output appended to
+ * server.out, no other inherited descriptor, default signal handling, and no DISTCACHE_DEPTH.
+ * Returns the child's pid, or -1.
+ */
+static pid_t spawn_server(const struct call *c) {
+  pid_t pid = fork();
+  if (pid != 0) {
+    return pid;
+  }
+  char out[PATH_MAX];
+  int in = open("/dev/null", O_RDONLY);
+  int log = join(out, sizeof out, c->cache, "server.out") == 0
+      ? open(out, O_WRONLY | O_CREAT | O_APPEND, 0666) : -1;
+  if (setsid() < 0 || chdir(c->cache) != 0 || in < 0 || log < 0 || dup2(in, 0) < 0
+      || dup2(log, 1) < 0 || dup2(log, 2) < 0) {
+    _exit(127);
+  }
+  close_inherited();
+  /* A daemon of its own: no signal the build blocked or ignored (nohup) carries over. */
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  static const int stop[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+  for (size_t i = 0; i < sizeof stop / sizeof *stop; i++) {
+    signal(stop[i], SIG_DFL);
+  }
+  char **argv = server_command(c);
+  if (argv) {
+    static const char *const drop[] = {"DISTCACHE_DEPTH"};
+    execve(argv[0], argv, environment_with(drop, 1, NULL, 0));
+    dprintf(STDERR_FILENO, "distcache: cannot run the server %s: %s\n", argv[0], strerror(errno));
+  }
+  _exit(127);
+}
+
+static long long now_millis(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long) t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * Starts the server under the start lock and returns a connection to it, or -1. The lock is a
+ * POSIX record lock (fcntl), the kind Java's FileChannel.lock takes; flock(2) would not exclude
+ * a Java client starting a server at the same moment.
+ */
+static int start_server(const struct call *c, const char *socket_file) {
+  char dir[PATH_MAX];
+  char lock_file[PATH_MAX];
+  snprintf(dir, sizeof dir, "%s", socket_file);
+  *strrchr(dir, '/') = '\0';
+  if (make_dirs(c->cache) != 0 || (dir[0] && make_dirs(dir) != 0)
+      || join(lock_file, sizeof lock_file, c->cache, "server.start.lock") != 0) {
+    return -1;
+  }
+  int lock = open(lock_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+  struct flock whole = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+  while (lock >= 0 && fcntl(lock, F_SETLKW, &whole) != 0) {
+    if (errno != EINTR) {
+      close(lock);
+      return -1;
+    }
+  }
+  if (lock < 0) {
+    return -1;
+  }
+  int fd = try_connect(socket_file);
+  pid_t pid = fd < 0 ? spawn_server(c) : 0;
+  long long deadline = now_millis() + START_TIMEOUT_MILLIS;
+  while (fd < 0 && pid > 0 && now_millis() < deadline) {
+    int status;
+    if (waitpid(pid, &status, WNOHANG) == pid && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+      break; /* it failed; server.out says why (an exit 0 is a server that found another running) */
+    }
+    nanosleep(&(struct timespec){.tv_nsec = 10000000}, NULL);
+    fd = try_connect(socket_file);
+  }
+  close(lock);
+  return fd;
+}
+
+/* A connection to the cache directory's server, started if needed; -1 when there is none. */
+int connect_server(const struct call *c) {
+  char socket_file[PATH_MAX];
+  if (!c->cache[0] || socket_path(c->cache, socket_file, sizeof socket_file) != 0) {
+    return -1;
+  }
+  int fd = try_connect(socket_file);
+  return fd >= 0 ? fd : start_server(c, socket_file);
+}

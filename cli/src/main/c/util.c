@@ -1,0 +1,129 @@
+/* Paths, directories and environments, the way the Java client's java.nio.file calls see them. */
+#define _GNU_SOURCE
+#include "distcache.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* dir + "/" + name; -1 when it does not fit. */
+int join(char *out, size_t cap, const char *dir, const char *name) {
+  int n = snprintf(out, cap, "%s/%s", dir, name);
+  return n < 0 || (size_t) n >= cap ? -1 : 0;
+}
+
+/* path made absolute against cwd, as Path.toAbsolutePath does; -1 when it does not fit. */
+int absolute(char *out, size_t cap, const char *cwd, const char *path) {
+  if (path[0] == '/') {
+    int n = snprintf(out, cap, "%s", path);
+    return n < 0 || (size_t) n >= cap ? -1 : 0;
+  }
+  return join(out, cap, cwd, path);
+}
+
+/* Normalizes an absolute path in place, as Path.normalize does: no ".", "..", "//" or trailing "/". */
+void normalize(char *path) {
+  size_t w = 0;
+  const char *p = path;
+  while (*p) {
+    while (*p == '/') {
+      p++;
+    }
+    const char *start = p;
+    while (*p && *p != '/') {
+      p++;
+    }
+    size_t len = (size_t) (p - start);
+    if (len == 0 || (len == 1 && start[0] == '.')) {
+      continue;
+    }
+    if (len == 2 && start[0] == '.' && start[1] == '.') {
+      while (w > 0 && path[--w] != '/') {
+      }
+      continue;
+    }
+    path[w++] = '/';
+    memmove(path + w, start, len); /* w never passes start: the output is never longer */
+    w += len;
+  }
+  if (w == 0) {
+    path[w++] = '/';
+  }
+  path[w] = '\0';
+}
+
+/* mkdir -p with mode 0777 (less the umask), as Files.createDirectories; 0 when it exists. */
+int make_dirs(const char *path) {
+  char buf[PATH_MAX];
+  size_t n = strlen(path);
+  if (n == 0 || n >= sizeof buf) {
+    return -1;
+  }
+  memcpy(buf, path, n + 1);
+  for (char *p = buf + 1;; p++) {
+    if (*p == '/' || *p == '\0') {
+      char c = *p;
+      *p = '\0';
+      if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+        return -1;
+      }
+      *p = c;
+      if (c == '\0') {
+        break;
+      }
+    }
+  }
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+static int named(const char *entry, const char *name) {
+  size_t n = strlen(name);
+  return strncmp(entry, name, n) == 0 && entry[n] == '=';
+}
+
+/*
+ * A copy of this process's environment without the variables named in drop, plus the entries in
+ * add (NAME=value). Entries without a name are left out, as the JVM leaves them out of getenv().
+ */
+char **environment_with(const char *const *drop, size_t ndrop, char *const *add, size_t nadd) {
+  size_t n = 0;
+  while (environ[n]) {
+    n++;
+  }
+  char **out = malloc((n + nadd + 1) * sizeof *out);
+  if (!out) {
+    fail("out of memory");
+  }
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *eq = strchr(environ[i], '=');
+    int keep = eq && eq != environ[i];
+    for (size_t d = 0; keep && d < ndrop; d++) {
+      keep = !named(environ[i], drop[d]);
+    }
+    if (keep) {
+      out[w++] = environ[i];
+    }
+  }
+  for (size_t i = 0; i < nadd; i++) {
+    out[w++] = add[i];
+  }
+  out[w] = NULL;
+  return out;
+}
+
+/* Prints "distcache: error: ..." and exits 1, as the Java client does for what it cannot do. */
+_Noreturn void fail(const char *format, ...) {
+  char msg[PATH_MAX + 512];
+  va_list ap;
+  va_start(ap, format);
+  vsnprintf(msg, sizeof msg, format, ap);
+  va_end(ap);
+  dprintf(STDERR_FILENO, "distcache: error: %s\n", msg);
+  exit(1);
+}
