@@ -252,6 +252,7 @@ class ServerLifecycleTest {
     waitFor(() -> new String(Distcache.read(dc.cacheDir.resolve("server.out"))).contains("stopped its compile"), 120);
     dc.run(tmp, "gcc", "-c", "x.c").ok();
     assertEquals(1, dc.stat("cache_miss"), "the same server compiles on");
+    assertEquals(0, dc.stat("internal_error"), "a compile cancelled by its client is not an internal error");
   }
 
   /** Whether a process has exited (a zombie has). */

@@ -68,6 +68,10 @@ public final class CompilePipeline {
     String log = config.get(ConfigKey.LOG_FILE);
     try {
       return compile(req, config, stats, log, startNanos, timing);
+    } catch (Cancellation.CancelledException e) {
+      // The client hung up (Ctrl-C); nobody reads the reply, and nothing went wrong in the cache.
+      ServerLog.log(log, "cancelled: " + e.getMessage());
+      return Reply.failed("cancelled: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
       stats.count(Counter.INTERNAL_ERROR);
       ServerLog.log(log, "internal error, compiling without the cache: " + e);
