@@ -60,11 +60,12 @@ public final class DaemonMain {
     DaemonRuntime runtime = DaemonRuntime.open(o, false, env);
     String where = runtime.listen();
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "distcache-daemon-shutdown"));
-    if (!o.logStderr()) {
-      System.err.println("distcache daemon: listening on " + where + "; log in "
-          + (o.logFile() != null ? o.logFile() : o.cacheDir().resolve("daemon.log")));
+    String started = "distcache daemon: listening on " + where + " (pid " + ProcessHandle.current().pid() + "); log in "
+        + (o.logStderr() ? "stderr" : o.logFile() != null ? o.logFile() : o.cacheDir().resolve("daemon.log")) + "\n";
+    if (!o.logStderr() && !Detach.isDetachedCopy()) {
+      System.err.print(started);
     }
-    Detach.ready();
+    Detach.ready(started);
     runtime.serve();
     runtime.close();
     return 0;

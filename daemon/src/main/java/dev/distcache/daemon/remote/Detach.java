@@ -52,7 +52,8 @@ final class Detach {
       Process p = pb.start();
       long deadline = System.nanoTime() + START_MILLIS * 1_000_000;
       while (System.nanoTime() < deadline) {
-        if (Files.exists(ready)) {
+        if (Files.exists(ready) && Files.size(ready) > 0) {
+          System.err.print(Files.readString(ready));
           Files.deleteIfExists(ready);
           return 0;
         }
@@ -74,12 +75,14 @@ final class Detach {
     }
   }
 
-  /** Tells the parent, if there is one waiting, that the daemon listens. */
-  static void ready() {
+  /** Tells the parent, if there is one waiting, that the daemon listens; it prints {@code message}. */
+  static void ready(String message) {
     String file = System.getenv(READY_VARIABLE);
     if (file != null && !file.isEmpty()) {
       try {
-        Files.writeString(Path.of(file), ProcessHandle.current().pid() + "\n");
+        Path tmp = Path.of(file + ".tmp");
+        Files.writeString(tmp, message);
+        Files.move(tmp, Path.of(file), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
         System.err.println("distcache daemon: cannot tell the parent process it started: " + e.getMessage());
       }
