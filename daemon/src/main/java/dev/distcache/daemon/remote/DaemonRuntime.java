@@ -13,6 +13,16 @@ import java.util.concurrent.TimeUnit;
  * Everything one daemon process holds, built from its options: the log, the cache, the counters
  * and the job handler; for the TCP mode also the listeners. Closed once, in order: listeners
  * (waiting for jobs in progress), the sampler, the cache, the pid file, the log.
+ *
+ * <p>CONCURRENCY. Threads: the main thread accepts jobs; a platform thread accepts stats
+ * requests; each connection runs on a virtual thread, which blocks on its client (bounded by
+ * {@code --io-timeout}), on a job slot, on the compiler process (bounded by
+ * {@code --job-lifetime}) and on the store; a running job has a second virtual thread watching
+ * for the client to hang up. One timer thread runs the I/O deadlines (it only closes sockets), one
+ * samples the number of running jobs each second, and {@code --lifetime} has its own. Shared
+ * state: {@link DaemonStats} and {@link DaemonLog} (each its own monitor, never held while
+ * calling out), {@link DaemonCache} (the store's locks, see RocksResultStore), and the immutable
+ * policies; no thread holds two of these at once.
  */
 final class DaemonRuntime implements AutoCloseable {
   private final DaemonOptions options;

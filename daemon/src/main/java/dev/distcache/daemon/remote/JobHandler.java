@@ -38,7 +38,8 @@ final class JobHandler {
     JobSummary s;
     try {
       s = job(ch, start);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {
+      // Out of memory: this job's request and result are garbage now; the daemon serves the others.
       log.log(LogLevel.ERROR, "dcc_run_job", "internal error: " + e);
       s = JobSummary.early(ch.client(), JobResult.OTHER, JobSummary.EXIT_DISTCC_FAILED, millis(start));
     } finally {

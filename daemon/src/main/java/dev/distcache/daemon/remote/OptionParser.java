@@ -64,7 +64,7 @@ final class OptionParser {
   private int maxArgLength = DistccLimits.DEFAULTS.maxStringLength();
   private int maxFileSize = 256 << 20;
   private int maxFiles = DistccLimits.DEFAULTS.maxFiles();
-  private long maxRequestSize = 512L << 20;
+  private long maxRequestSize = 256L << 20;
   private LogLevel logLevel = LogLevel.NOTICE;
   private Path logFile;
   private boolean logStderr;

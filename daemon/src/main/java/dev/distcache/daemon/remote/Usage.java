@@ -57,7 +57,8 @@ final class Usage {
             --max-arg-length SIZE      longest argument or path (128Ki)
             --max-file-size SIZE       largest source, file or output (256Mi)
             --max-files N              most files in a pump-mode request (65536)
-            --max-request-size SIZE    most bytes in one request (512Mi)
+            --max-request-size SIZE    most bytes in one request (256Mi); a running job holds
+                                       about three times its request in memory
 
         Only compilers in the allowed list run; options that would run, read or write files
         the client chose (-fplugin=, -specs=, -B, -wrapper, @file, ...) are refused.
