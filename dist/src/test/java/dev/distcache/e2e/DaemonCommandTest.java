@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.distribute.distcc.DistccReply;
 import dev.distcache.distribute.distcc.ProtocolVersion;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,24 +133,9 @@ class DaemonCommandTest {
   /** Both pages fetched the same way; ours has distccd's header and keys, in its order, then the cache's. */
   @Test
   void statsPage_hasDistccdsFormat_plusTheCacheCounters() throws Exception {
-    Path dir = Files.createDirectories(tmp.resolve("distccd"));
-    int port = RemoteDaemon.freePort("127.0.0.5");
-    int statsPort = RemoteDaemon.freePort("127.0.0.5");
-    Process distccd = new ProcessBuilder("distccd", "--no-detach", "--daemon", "--log-stderr", "--log-level=info",
-        "--listen", "127.0.0.5", "--port", Integer.toString(port), "--allow", "127.0.0.1", "--stats", "--stats-port",
-        Integer.toString(statsPort)).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     String stock;
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.readString(dir.resolve("log")).contains("HTTP server started") && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      stock = RemoteDaemon.fetch("127.0.0.5", statsPort);
-    } finally {
-      distccd.descendants().forEach(ProcessHandle::destroyForcibly);
-      distccd.destroyForcibly();
-      distccd.waitFor();
+    try (StockDistccd distccd = StockDistccd.start("127.0.0.5", tmp.resolve("distccd"), true)) {
+      stock = RemoteDaemon.fetch("127.0.0.5", distccd.statsPort);
     }
     try (RemoteDaemon ours = RemoteDaemon.on("127.0.0.2", tmp.resolve("ours")).stats().start()) {
       String page = ours.statsPage();

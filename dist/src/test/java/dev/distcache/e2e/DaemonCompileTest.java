@@ -91,18 +91,8 @@ class DaemonCompileTest {
   @Test
   void protocols1And2_withDebugInfo_objectsAreByteIdenticalToStockDistccds() throws Exception {
     start();
-    Path state = tmp.resolve("distccd");
-    Files.createDirectories(state);
-    int port = RemoteDaemon.freePort("127.0.0.3");
-    Process distccd = new ProcessBuilder("distccd", "--no-detach", "--daemon", "--log-stderr", "--log-level=info",
-        "--listen", "127.0.0.3", "--port", Integer.toString(port), "--allow", "127.0.0.1", "--jobs", "2")
-        .redirectErrorStream(true).redirectOutput(state.resolve("distccd.log").toFile()).start();
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.readString(state.resolve("distccd.log")).contains("listening on 127.0.0.3:" + port)
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+    try (StockDistccd distccd = StockDistccd.start("127.0.0.3", tmp.resolve("distccd"), false)) {
+      int port = distccd.port;
       for (String options : List.of("", ",lzo")) {
         for (String[] c : List.of(new String[] {"gcc", "hello.c"}, new String[] {"g++", "hello.cpp"})) {
           DistccSources.distcc(src, DistccSources.distccEnv(tmp.resolve("s1" + options), host(options)),
@@ -113,10 +103,6 @@ class DaemonCompileTest {
               c[1] + " with -g" + options);
         }
       }
-    } finally {
-      distccd.descendants().forEach(ProcessHandle::destroyForcibly);
-      distccd.destroyForcibly();
-      distccd.waitFor();
     }
   }
 
@@ -242,11 +228,21 @@ class DaemonCompileTest {
     assertTrue(Files.exists(started), "the daemon never started the compiler:\n" + daemon.log());
     ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly(); // kill -9
     daemon.process.waitFor();
-    ProcessHandle.of(Long.parseLong(Files.readString(started).strip())).ifPresent(ProcessHandle::destroyForcibly);
+    ProcessHandle.of(Long.parseLong(Files.readString(started).strip())).ifPresent(script -> {
+      script.descendants().forEach(ProcessHandle::destroyForcibly); // its sleep
+      script.destroyForcibly();
+    });
 
     Run run = client.get(120, TimeUnit.SECONDS).ok();
     assertArrayEquals(local("gcc", "hello.c", "local.o", "-c", "-O2", "-DX", "-Iinc"),
         Distcache.read(src.resolve("fallback.o")), run.err());
     assertTrue(run.err().contains("failed to distribute") || run.err().contains("running locally"), run.err());
+
+    // The killed daemon's job directory is left behind; the next daemon there removes it.
+    Path jobs = tmp.resolve("daemon/tmp");
+    assertEquals(1, Files.list(jobs).count());
+    daemon = RemoteDaemon.on(ADDRESS, tmp.resolve("daemon")).allowGccAndGxx().start();
+    assertEquals(0, Files.list(jobs).count());
+    assertTrue(daemon.log().contains("removed 1 job directories left in " + jobs), daemon.log());
   }
 }

@@ -89,6 +89,8 @@ final class RemoteDaemon implements AutoCloseable {
         Path cache = dir.resolve("daemon-cache-" + port);
         Path log = dir.resolve("daemon-" + port + ".log");
         Path out = dir.resolve("daemon-" + port + ".out");
+        Files.createDirectories(dir.resolve("tmp"));
+        env.putIfAbsent("TMPDIR", dir.resolve("tmp").toString()); // job directories inside the test's
         List<String> cmd = new ArrayList<>(List.of(Distcache.LAUNCHER.toString(), "daemon", "--no-detach", "--daemon",
             "--listen", address, "--port", Integer.toString(port), "--cache-dir", cache.toString(),
             "--log-file", log.toString(), "--log-level", "info"));

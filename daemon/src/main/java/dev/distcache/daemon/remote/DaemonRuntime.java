@@ -62,6 +62,11 @@ final class DaemonRuntime implements AutoCloseable {
     });
     sampler.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
     describeCompilers(compilers);
+    int stale = JobWorkspace.removeStale(tmpTop);
+    if (stale > 0) {
+      log.log(LogLevel.NOTICE, "main", "removed " + stale + " job directories left in " + tmpTop
+          + " by daemons that no longer run");
+    }
   }
 
   /**
