@@ -20,6 +20,11 @@ public final class Main {
     String base = argv0.substring(argv0.lastIndexOf('/') + 1);
     int code;
     if (base.equals("distcache")) {
+      if (args.length > 0 && args[0].equals("daemon")) {
+        // bin/distcache starts the daemon in a JVM of its own (RocksDB); it never reaches this one.
+        System.err.println("distcache: error: start the daemon through the launcher: bin/distcache daemon ...");
+        System.exit(2);
+      }
       if (args.length == 0 || args[0].startsWith("-") || SUBCOMMANDS.contains(args[0])) {
         code = dev.distcache.cli.admin.AdminMain.run(args);
       } else {

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
     customSynopsis = {
         "distcache [OPTION]...",
         "       distcache COMMAND [ARG]...",
+        "       distcache daemon [OPTION]...   (the remote compile daemon; see distcache daemon --help)",
         "       distcache COMPILER [COMPILER OPTION]...",
         "       COMPILER [COMPILER OPTION]...   (through install-masquerade links)"},
     description = {"", "A caching compiler front end. Options are run in the order given."},

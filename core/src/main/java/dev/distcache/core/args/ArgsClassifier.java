@@ -33,6 +33,11 @@ public final class ArgsClassifier {
     }
   }
 
+  /** True when gcc takes {@code option}'s value from the next argument ({@code -o FILE}, {@code -I DIR}, ...). */
+  public static boolean takesSeparateValue(String option) {
+    return GccOptions.TAKES_VALUE.contains(option);
+  }
+
   /** True when the driver compiles {@code .c} as C++ (g++, c++, clang++, triple-g++-12). */
   public static boolean isCxxDriver(String compiler) {
     String base = compiler.substring(compiler.lastIndexOf('/') + 1);

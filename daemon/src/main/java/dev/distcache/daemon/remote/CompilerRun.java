@@ -1,0 +1,110 @@
+package dev.distcache.daemon.remote;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one compiler process for a job, as distccd does: stdin from /dev/null, stdout and stderr
+ * into files of the job's directory (so a chatty compiler costs disk, not memory, until the
+ * daemon reads them back within its limit), at the daemon's niceness, killed with everything it
+ * started when the job's lifetime ends or the job is cancelled (the client went away).
+ *
+ * <p>Threads: {@link #run} blocks the job's thread; {@link #cancel} may be called from any
+ * other thread, before, during or after the run.
+ */
+final class CompilerRun {
+  /** distcc's exit code for a job that outlived {@code --job-lifetime}. */
+  static final int EXIT_TIMEOUT = 118;
+  private static final Path NICE = Path.of("/usr/bin/nice");
+
+  /**
+   * How a run ended.
+   *
+   * @param status the wait status: exit code {@code << 8}, or the signal number
+   */
+  record Result(int status, boolean timedOut, boolean cancelled) {}
+
+  private final Object lock = new Object();
+  private Process process;
+  private boolean cancelled;
+
+  /**
+   * Runs {@code command} in {@code cwd}, stdout and stderr to the given files.
+   *
+   * @param lifetimeSeconds the most it may run; 0 for no limit
+   */
+  Result run(List<String> command, Path cwd, Map<String, String> env, int nice, Path stdout, Path stderr,
+      int lifetimeSeconds) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    if (nice != 0 && Files.isExecutable(NICE)) {
+      cmd.addAll(List.of(NICE.toString(), "-n", Integer.toString(nice)));
+    }
+    cmd.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    Process p;
+    synchronized (lock) {
+      if (cancelled) {
+        return new Result(0, false, true);
+      }
+      p = pb.start();
+      process = p;
+    }
+    try {
+      boolean finished = lifetimeSeconds > 0 ? p.waitFor(lifetimeSeconds, TimeUnit.SECONDS) : waitFor(p);
+      if (!finished) {
+        kill(p);
+        return new Result(EXIT_TIMEOUT << 8, true, false);
+      }
+    } catch (InterruptedException e) {
+      kill(p);
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while running " + command.getFirst());
+    }
+    synchronized (lock) {
+      process = null;
+      if (cancelled) {
+        return new Result(p.exitValue() << 8, false, true);
+      }
+    }
+    int code = p.exitValue();
+    // Java reports death by a signal as 128 + the signal; gcc itself never exits above 128.
+    return new Result(code > 128 ? code - 128 : code << 8, false, false);
+  }
+
+  /** Kills the process (and whatever it started) if it runs; a later {@link #run} does not start. */
+  void cancel() {
+    Process p;
+    synchronized (lock) {
+      cancelled = true;
+      p = process;
+    }
+    if (p != null) {
+      kill(p);
+    }
+  }
+
+  private static boolean waitFor(Process p) throws InterruptedException {
+    p.waitFor();
+    return true;
+  }
+
+  private static void kill(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+    try {
+      p.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
