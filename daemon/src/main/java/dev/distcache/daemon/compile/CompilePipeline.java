@@ -14,6 +14,7 @@ import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
+import dev.distcache.daemon.farm.Farm;
 import dev.distcache.hashing.CompileKeys;
 import dev.distcache.hashing.CompilerIdentifier;
 import java.io.IOException;
@@ -37,6 +38,7 @@ public final class CompilePipeline {
   private final CompilerLocator locator;
   private final CompilerIdentifier identifier = new CompilerIdentifier();
   private final int serverUmask;
+  private final Farm farm = new Farm();
 
   public CompilePipeline(CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask) {
     this.layout = layout;
@@ -117,7 +119,7 @@ public final class CompilePipeline {
       }
     }
     stats.count(Counter.CACHE_MISS, Counter.PREPROCESSED_CACHE_MISS, Counter.LOCAL_STORAGE_MISS);
-    return miss(inv, located, env, cwd, extra, keys, config, req.umask(), stats, log);
+    return miss(inv, located, env, cwd, extra, keys, config, req.umask(), stats, log, text.get());
   }
 
   /** The preprocessed text (or the source, for languages not preprocessed); empty when that failed. */
@@ -174,14 +176,15 @@ public final class CompilePipeline {
   }
 
   private Reply miss(Invocation inv, CompilerLocator.Located located, Map<String, String> env, Path cwd,
-      List<String> extra, CompileKeys.Keys keys, Config config, int umask, Stats stats, String log)
-      throws IOException {
+      List<String> extra, CompileKeys.Keys keys, Config config, int umask, Stats stats, String log,
+      byte[] preprocessed) throws IOException {
     List<String> cmd = new ArrayList<>(config.prefixCommand());
     cmd.add(located.compiler().toString());
     cmd.addAll(inv.args());
     cmd.addAll(extra);
     long started = System.currentTimeMillis();
-    ProcessRunner.Exec exec = ProcessRunner.run(cmd, env, cwd);
+    ProcessRunner.Exec exec = farm.compile(new Farm.Job(inv, located.compiler(), env, cwd, extra, preprocessed, config,
+        stats::count, log), () -> ProcessRunner.run(cmd, env, cwd));
     Reply reply = Reply.result(exec.exitCode(), exec.stdout(), exec.stderr());
     if (exec.exitCode() != 0) {
       stats.count(Counter.COMPILE_FAILED);

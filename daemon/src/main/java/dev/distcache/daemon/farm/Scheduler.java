@@ -1,0 +1,122 @@
+package dev.distcache.daemon.farm;
+
+import dev.distcache.distribute.hosts.HostList;
+import dev.distcache.distribute.hosts.HostSpec;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One scheduler for every compile the server runs: per-host slot limits ({@code /N}), earlier hosts
+ * first, hosts that failed to connect backed off for a while. Local compiles take local slots
+ * ({@code localhost/N} in the list, else {@code --localslots}). When every slot is busy a compile
+ * waits for one, at most {@link #MAX_WAIT_NANOS}; after that it runs locally anyway (never a failed
+ * or stuck build). Slots are counted by host name, so requests with different lists share them.
+ */
+final class Scheduler {
+  static final long MAX_WAIT_NANOS = TimeUnit.MINUTES.toNanos(10);
+  static final String LOCAL = "localhost";
+
+  /** A slot taken: on {@code host} (a TCP host) or local when {@code host} is empty. Release it once. */
+  record Slot(Optional<HostSpec.Tcp> host, String key) {}
+
+  private final Map<String, Integer> busy = new HashMap<>();
+  private final Map<String, Long> backedOffUntil = new HashMap<>();
+  private final Clock clock;
+
+  interface Clock {
+    long nanoTime();
+  }
+
+  Scheduler() {
+    this(System::nanoTime);
+  }
+
+  Scheduler(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * Takes the first free slot in {@code hosts}' order, skipping backed-off hosts and those in
+   * {@code skip} (already tried by this compile), every remote one unless {@code remote}; local slots come after every remote one unless
+   * {@code localhost} is listed earlier. Waits while all are busy; returns a local slot (not counted
+   * against the limit) when the wait is over or nothing is usable.
+   */
+  synchronized Slot acquire(HostList hosts, Set<String> skip, boolean remote) throws InterruptedException {
+    long deadline = clock.nanoTime() + MAX_WAIT_NANOS;
+    while (true) {
+      boolean localListed = false;
+      boolean anyUsable = false;
+      for (HostSpec h : hosts.hosts()) {
+        if (h instanceof HostSpec.Local l) {
+          localListed = true;
+          anyUsable = true;
+          if (take(LOCAL, l.limit())) {
+            return new Slot(Optional.empty(), LOCAL);
+          }
+        } else if (remote && h instanceof HostSpec.Tcp t && usable(t) && !skip.contains(key(t))) {
+          anyUsable = true;
+          if (take(key(t), t.limit())) {
+            return new Slot(Optional.of(t), key(t));
+          }
+        }
+      }
+      if (!localListed) {
+        anyUsable = true;
+        if (take(LOCAL, hosts.localSlots())) {
+          return new Slot(Optional.empty(), LOCAL);
+        }
+      }
+      long left = deadline - clock.nanoTime();
+      if (!anyUsable || left <= 0) {
+        busy.merge(LOCAL, 1, Integer::sum);
+        return new Slot(Optional.empty(), LOCAL);
+      }
+      // Woken by a release; the timeout re-checks backoffs that expire meanwhile.
+      TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+    }
+  }
+
+  synchronized void release(Slot slot) {
+    busy.merge(slot.key(), -1, Integer::sum);
+    notifyAll();
+  }
+
+  /** Marks {@code host} unusable for {@code seconds} (0: never backed off). */
+  synchronized void backOff(HostSpec.Tcp host, long seconds) {
+    if (seconds > 0) {
+      backedOffUntil.put(key(host), clock.nanoTime() + TimeUnit.SECONDS.toNanos(seconds));
+    }
+  }
+
+  synchronized boolean backedOff(HostSpec.Tcp host) {
+    return !usable(host);
+  }
+
+  private boolean usable(HostSpec.Tcp t) {
+    Long until = backedOffUntil.get(key(t));
+    if (until == null) {
+      return true;
+    }
+    if (clock.nanoTime() - until >= 0) {
+      backedOffUntil.remove(key(t));
+      return true;
+    }
+    return false;
+  }
+
+  private boolean take(String key, int limit) {
+    int n = busy.getOrDefault(key, 0);
+    if (n >= limit) {
+      return false;
+    }
+    busy.put(key, n + 1);
+    return true;
+  }
+
+  static String key(HostSpec.Tcp t) {
+    return t.host() + ":" + t.port();
+  }
+}
