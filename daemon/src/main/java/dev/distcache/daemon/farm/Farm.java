@@ -118,7 +118,7 @@ public final class Farm {
       throws IOException, InterruptedException {
     Set<String> tried = new HashSet<>();
     while (true) {
-      Scheduler.Slot slot = scheduler.acquire(hosts, tried, remote);
+      Scheduler.Slot slot = scheduler.acquire(hosts, tried, remote, backoffSeconds(job.env()) > 0);
       try {
         if (slot.host().isEmpty()) {
           return local.run();

@@ -40,11 +40,13 @@ final class Scheduler {
 
   /**
    * Takes the first free slot in {@code hosts}' order, skipping backed-off hosts and those in
-   * {@code skip} (already tried by this compile), every remote one unless {@code remote}; local slots come after every remote one unless
+   * {@code skip} (already tried by this compile), every remote one unless {@code remote}, and backoffs
+   * unless {@code honourBackoff} (a request with DISTCC_BACKOFF_PERIOD=0 ignores them); local slots come after every remote one unless
    * {@code localhost} is listed earlier. Waits while all are busy; returns a local slot (not counted
    * against the limit) when the wait is over or nothing is usable.
    */
-  synchronized Slot acquire(HostList hosts, Set<String> skip, boolean remote) throws InterruptedException {
+  synchronized Slot acquire(HostList hosts, Set<String> skip, boolean remote, boolean honourBackoff)
+      throws InterruptedException {
     long deadline = clock.nanoTime() + MAX_WAIT_NANOS;
     while (true) {
       boolean localListed = false;
@@ -56,7 +58,7 @@ final class Scheduler {
           if (take(LOCAL, l.limit())) {
             return new Slot(Optional.empty(), LOCAL);
           }
-        } else if (remote && h instanceof HostSpec.Tcp t && usable(t) && !skip.contains(key(t))) {
+        } else if (remote && h instanceof HostSpec.Tcp t && (!honourBackoff || usable(t)) && !skip.contains(key(t))) {
           anyUsable = true;
           if (take(key(t), t.limit())) {
             return new Slot(Optional.of(t), key(t));
