@@ -29,6 +29,9 @@ final class Distcache implements AutoCloseable {
     });
     env.put("DISTCACHE_DIR", cacheDir.toString());
     env.put("LC_ALL", "C");
+    // No remote hosts unless a test names some: otherwise this machine's /etc/distcc/hosts or
+    // ~/.distcc/hosts (distcc's places, which distcache also reads) would decide.
+    env.put("DISTCACHE_HOSTS", "");
   }
 
   Distcache with(String key, String value) {
