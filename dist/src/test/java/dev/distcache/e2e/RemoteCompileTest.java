@@ -103,6 +103,31 @@ class RemoteCompileTest {
   }
 
   @Test
+  void marchNative_resolvedHere_compiledRemotely_objectIdenticalToLocal() throws Exception {
+    DistccDaemon d = distccd("127.0.0.2");
+    Path src = tmp.resolve("src");
+    Path local = tmp.resolve("local");
+    // Vectorisable code, so the CPU's options change the object.
+    String code = "void axpy(int n, float a, const float *x, float *y) { for (int i = 0; i < n; i++) y[i] += a * x[i]; }\n";
+    Distcache.write(src.resolve("v.c"), code);
+    Distcache.write(local.resolve("v.c"), code);
+    dc.with("DISTCACHE_HOSTS", d.host("/2,lzo"));
+    for (String[] flags : new String[][] {{"-march=native"}, {"-mtune=native"}, {"-march=native", "-mtune=native"}}) {
+      List<String> cmd = new ArrayList<>(List.of("gcc", "-O3", "-c"));
+      cmd.addAll(List.of(flags));
+      cmd.addAll(List.of("v.c", "-o", "v.o"));
+      long before = d.jobs("COMPILE_OK");
+      dc.run(src, cmd.toArray(String[]::new)).ok();
+      dc.direct(local, cmd.toArray(String[]::new)).ok();
+      assertEquals(before + 1, d.jobs("COMPILE_OK"), List.of(flags) + ": " + d.log());
+      assertArrayEquals(Distcache.read(local.resolve("v.o")), Distcache.read(src.resolve("v.o")), List.of(flags).toString());
+    }
+    dc.direct(local, "gcc", "-O3", "-c", "v.c", "-o", "generic.o").ok();
+    assertTrue(!java.util.Arrays.equals(Distcache.read(local.resolve("generic.o")), Distcache.read(src.resolve("v.o"))),
+        "-march=native must matter for this source, or the test proves nothing");
+  }
+
+  @Test
   void compileError_retriedLocally_exitCodeAndStderrExactlyGccs() throws Exception {
     DistccDaemon d = distccd("127.0.0.2");
     Path src = tmp.resolve("src");

@@ -149,7 +149,13 @@ public final class Farm {
   /** The remote attempt: the result, or empty to go on (next host or local). */
   private Attempt remote(Job job, HostSpec.Tcp host) throws IOException {
     Invocation inv = job.inv();
-    List<String> argv = RemoteArgs.argv(inv, job.compiler(), job.extra());
+    Optional<List<String>> resolved = RemoteArgs.argv(inv, job.compiler(), job.extra(),
+        option -> NativeFlags.resolve(job.compiler(), option, job.env()));
+    if (resolved.isEmpty()) {
+      ServerLog.log(job.log(), "local " + inv.source() + ": cannot resolve -march/-mtune=native for " + job.compiler());
+      return Attempt.LOCAL;
+    }
+    List<String> argv = resolved.get();
     ProtocolVersion version = host.options().lzo() ? ProtocolVersion.V2 : ProtocolVersion.V1;
     DistccReply reply;
     try {

@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Whether a compile may run on a distcc host and the argv distcc would send for it. The rules are
  * distcc's ("what distcc keeps local") plus what would make the remote object differ from a local
  * one: debug info (the remote working directory would reach it), split DWARF, recorded switches.
+ * {@code -march=native} and {@code -mtune=native} are sent as the options they stand for here.
  */
 final class RemoteArgs {
   /** Preprocessor options followed by a separate value (distcc's dcc_strip_local_args). */
@@ -31,9 +33,6 @@ final class RemoteArgs {
   static Optional<String> keepLocal(Invocation inv) {
     if (!LANGUAGES.contains(inv.language())) {
       return Optional.of("language " + inv.language());
-    }
-    if (inv.nativeCpu()) {
-      return Optional.of("-march=native or -mtune=native");
     }
     if (inv.debugInfo()) {
       return Optional.of("debug info (the remote directory would reach the object)");
@@ -67,15 +66,17 @@ final class RemoteArgs {
         || a.startsWith("-fdump-") || a.equals("-fstack-usage") || a.startsWith("-fcallgraph-info")
         || a.equals("-aux-info") || a.startsWith("-Wp,") || a.startsWith("-Wa,") || a.startsWith("-Xassembler")
         || a.startsWith("-fauto-profile") || a.startsWith("-fcreate-profile") || a.startsWith("--sysroot")
-        || a.startsWith("-march=native") || a.startsWith("-mtune=native") || a.startsWith("-mcpu=native");
+        || a.equals("-mcpu=native");
     return local ? Optional.of("option " + a) : Optional.empty();
   }
 
   /**
    * The argv distcc sends: the compiler's base name (distccd runs only names in its masquerade
-   * directory), the arguments without preprocessor-only options, {@code -o} added when implicit.
+   * directory), the arguments without preprocessor-only options, {@code -o} added when implicit;
+   * empty when {@code natives} cannot resolve a {@code -march=native} or {@code -mtune=native}.
    */
-  static List<String> argv(Invocation inv, Path compiler, List<String> extra) {
+  static Optional<List<String>> argv(Invocation inv, Path compiler, List<String> extra,
+      Function<String, Optional<List<String>>> natives) {
     List<String> out = new ArrayList<>();
     out.add(compiler.getFileName().toString());
     List<String> args = inv.args();
@@ -89,6 +90,14 @@ final class RemoteArgs {
           || a.startsWith("-isystem") || a.startsWith("-iquote") || a.startsWith("-idirafter")) {
         continue;
       }
+      if (a.equals("-march=native") || a.equals("-mtune=native")) {
+        Optional<List<String>> resolved = natives.apply(a);
+        if (resolved.isEmpty()) {
+          return Optional.empty();
+        }
+        out.addAll(resolved.get());
+        continue;
+      }
       out.add(a);
     }
     out.addAll(extra);
@@ -96,6 +105,6 @@ final class RemoteArgs {
       out.add("-o");
       out.add(inv.output());
     }
-    return out;
+    return Optional.of(out);
   }
 }
