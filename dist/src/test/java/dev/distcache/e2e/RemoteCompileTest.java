@@ -128,6 +128,34 @@ class RemoteCompileTest {
   }
 
   @Test
+  void mon_showsTheRunningRemoteCompile_withHostAndSlot() throws Exception {
+    DistccDaemon d = distccd("127.0.0.2");
+    Path src = tmp.resolve("src");
+    StringBuilder slow = new StringBuilder();
+    for (int j = 0; j < 2500; j++) {
+      slow.append("int f").append(j).append("(const char *s, int n) { int h = ").append(j)
+          .append("; for (int k = 0; k < n; k++) h = h * 31 + s[k] * ").append(j % 7 + 1).append("; return h; }\n");
+    }
+    Distcache.write(src.resolve("slow.c"), slow.toString());
+    dc.with("DISTCACHE_HOSTS", d.host("/2"));
+    dc.run(src, "server", "start").ok();
+    CompletableFuture<Run> compile = CompletableFuture.supplyAsync(
+        () -> dc.run(src, "gcc", "-O3", "-c", "slow.c", "-o", "slow.o"));
+    String expected = "\tCompile\tslow.c\t" + d.host("") + "[0]\n";
+    boolean seen = false;
+    while (!seen && !compile.isDone()) {
+      seen = dc.run(src, "mon").ok().out().endsWith(expected);
+    }
+    compile.get().ok();
+    assertTrue(seen, "mon never showed the job while it ran on " + d.host(""));
+    assertEquals(1, d.jobs("COMPILE_OK"), d.log());
+    assertEquals("", dc.run(src, "mon").ok().out(), "no job after the compile");
+    Run bad = dc.run(src, "mon", "0");
+    assertEquals(1, bad.exitCode(), bad.err());
+    assertTrue(bad.err().contains("DELAY must be from 1 to 3600 seconds"), bad.err());
+  }
+
+  @Test
   void compileError_retriedLocally_exitCodeAndStderrExactlyGccs() throws Exception {
     DistccDaemon d = distccd("127.0.0.2");
     Path src = tmp.resolve("src");

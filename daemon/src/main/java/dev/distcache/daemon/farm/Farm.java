@@ -54,6 +54,8 @@ public final class Farm {
   public record Job(Invocation inv, Path compiler, Map<String, String> env, Path cwd, List<String> extra,
       byte[] preprocessed, Config config, Consumer<Counter> stats, String log) {}
 
+  private static final RunningJobs RUNNING = new RunningJobs();
+
   private final Scheduler scheduler = new Scheduler();
   private final DistccClient client;
   private final Path sysconfDir;
@@ -65,6 +67,14 @@ public final class Farm {
   Farm(ClientSettings settings, Path sysconfDir) {
     this.client = new DistccClient(settings);
     this.sysconfDir = sysconfDir;
+  }
+
+  /**
+   * The jobs every farm of this process is running (one per server), for {@code distcache mon}.
+   * Static because the administration handler and the pipeline do not share objects.
+   */
+  public static RunningJobs running() {
+    return RUNNING;
   }
 
   /** Compiles {@code job} remotely or with {@code local}; the outputs are on disk afterwards. */
@@ -117,21 +127,25 @@ public final class Farm {
   private ProcessRunner.Exec schedule(Job job, HostList hosts, boolean remote, LocalCompile local)
       throws IOException, InterruptedException {
     Set<String> tried = new HashSet<>();
-    while (true) {
-      Scheduler.Slot slot = scheduler.acquire(hosts, tried, remote, backoffSeconds(job.env()) > 0);
-      try {
-        if (slot.host().isEmpty()) {
-          return local.run();
+    try (RunningJobs.Entry monitor = RUNNING.start(job.inv().source())) {
+      while (true) {
+        monitor.blocked();
+        Scheduler.Slot slot = scheduler.acquire(hosts, tried, remote, backoffSeconds(job.env()) > 0);
+        monitor.running(slot.host().map(Scheduler::key).orElse(Scheduler.LOCAL), slot.index());
+        try {
+          if (slot.host().isEmpty()) {
+            return local.run();
+          }
+          Attempt a = remote(job, slot.host().get());
+          if (a.exec().isPresent()) {
+            return a.exec().get();
+          }
+          tried.add(slot.key());
+          // A host that did not connect: the next one. A broken job or a compile error: here, as distcc.
+          remote = a.nextHost();
+        } finally {
+          scheduler.release(slot);
         }
-        Attempt a = remote(job, slot.host().get());
-        if (a.exec().isPresent()) {
-          return a.exec().get();
-        }
-        tried.add(slot.key());
-        // A host that did not connect: the next one. A broken job or a compile error: here, as distcc.
-        remote = a.nextHost();
-      } finally {
-        scheduler.release(slot);
       }
     }
   }

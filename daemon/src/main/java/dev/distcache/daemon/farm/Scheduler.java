@@ -2,6 +2,7 @@ package dev.distcache.daemon.farm;
 
 import dev.distcache.distribute.hosts.HostList;
 import dev.distcache.distribute.hosts.HostSpec;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,10 +20,13 @@ final class Scheduler {
   static final long MAX_WAIT_NANOS = TimeUnit.MINUTES.toNanos(10);
   static final String LOCAL = "localhost";
 
-  /** A slot taken: on {@code host} (a TCP host) or local when {@code host} is empty. Release it once. */
-  record Slot(Optional<HostSpec.Tcp> host, String key) {}
+  /**
+   * A slot taken: on {@code host} (a TCP host) or local when {@code host} is empty; {@code index}
+   * numbers the host's slots from 0 (-1: a local compile over the limit). Release it once.
+   */
+  record Slot(Optional<HostSpec.Tcp> host, String key, int index) {}
 
-  private final Map<String, Integer> busy = new HashMap<>();
+  private final Map<String, BitSet> busy = new HashMap<>();
   private final Map<String, Long> backedOffUntil = new HashMap<>();
   private final Clock clock;
 
@@ -55,26 +59,28 @@ final class Scheduler {
         if (h instanceof HostSpec.Local l) {
           localListed = true;
           anyUsable = true;
-          if (take(LOCAL, l.limit())) {
-            return new Slot(Optional.empty(), LOCAL);
+          int i = take(LOCAL, l.limit());
+          if (i >= 0) {
+            return new Slot(Optional.empty(), LOCAL, i);
           }
         } else if (remote && h instanceof HostSpec.Tcp t && (!honourBackoff || usable(t)) && !skip.contains(key(t))) {
           anyUsable = true;
-          if (take(key(t), t.limit())) {
-            return new Slot(Optional.of(t), key(t));
+          int i = take(key(t), t.limit());
+          if (i >= 0) {
+            return new Slot(Optional.of(t), key(t), i);
           }
         }
       }
       if (!localListed) {
         anyUsable = true;
-        if (take(LOCAL, hosts.localSlots())) {
-          return new Slot(Optional.empty(), LOCAL);
+        int i = take(LOCAL, hosts.localSlots());
+        if (i >= 0) {
+          return new Slot(Optional.empty(), LOCAL, i);
         }
       }
       long left = deadline - clock.nanoTime();
       if (!anyUsable || left <= 0) {
-        busy.merge(LOCAL, 1, Integer::sum);
-        return new Slot(Optional.empty(), LOCAL);
+        return new Slot(Optional.empty(), LOCAL, -1);
       }
       // Woken by a release; the timeout re-checks backoffs that expire meanwhile.
       TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
@@ -82,7 +88,9 @@ final class Scheduler {
   }
 
   synchronized void release(Slot slot) {
-    busy.merge(slot.key(), -1, Integer::sum);
+    if (slot.index() >= 0) {
+      busy.get(slot.key()).clear(slot.index());
+    }
     notifyAll();
   }
 
@@ -109,13 +117,15 @@ final class Scheduler {
     return false;
   }
 
-  private boolean take(String key, int limit) {
-    int n = busy.getOrDefault(key, 0);
-    if (n >= limit) {
-      return false;
+  /** The lowest free slot of {@code key} below {@code limit}, now taken; -1 when all are busy. */
+  private int take(String key, int limit) {
+    BitSet taken = busy.computeIfAbsent(key, k -> new BitSet());
+    int i = taken.nextClearBit(0);
+    if (i >= limit) {
+      return -1;
     }
-    busy.put(key, n + 1);
-    return true;
+    taken.set(i);
+    return i;
   }
 
   static String key(HostSpec.Tcp t) {

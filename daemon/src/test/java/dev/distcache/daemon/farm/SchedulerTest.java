@@ -34,6 +34,18 @@ class SchedulerTest {
   }
 
   @Test
+  void slotsAreNumberedFromZero_andAFreedNumberIsReused() throws Exception {
+    HostList list = hosts("127.0.0.2:1000/3");
+    Scheduler.Slot a = scheduler.acquire(list, Set.of(), true, true);
+    Scheduler.Slot b = scheduler.acquire(list, Set.of(), true, true);
+    assertEquals(0, a.index());
+    assertEquals(1, b.index());
+    scheduler.release(a);
+    assertEquals(0, scheduler.acquire(list, Set.of(), true, true).index());
+    assertEquals(2, scheduler.acquire(list, Set.of(), true, true).index());
+  }
+
+  @Test
   void localhostListedFirst_takesTheFirstCompiles() throws Exception {
     HostList list = hosts("localhost/1 127.0.0.2:1000/4");
     assertEquals("local", where(scheduler.acquire(list, Set.of(), true, true)));
