@@ -18,6 +18,8 @@ import dev.distcache.distribute.hosts.HostsException;
 import dev.distcache.distribute.hosts.HostsSource;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -95,18 +97,24 @@ public final class Farm {
     }
   }
 
-  /** The usable hosts of the request's list; empty when it names no remote host this client can use. */
-  private static Optional<HostList> usable(HostList list, String log) {
-    List<HostSpec> kept = list.hosts().stream().filter(h -> switch (h) {
+  /**
+   * The usable hosts of the request's list, shuffled for this compile when it says
+   * {@code --randomize}; empty when it names no remote host this client can use.
+   */
+  static Optional<HostList> usable(HostList list, String log) {
+    List<HostSpec> kept = new ArrayList<>(list.hosts().stream().filter(h -> switch (h) {
       case HostSpec.Local l -> true;
       case HostSpec.Tcp t -> !t.options().down() && !t.options().auth() && !t.options().distcache();
       case HostSpec.Ssh s -> false;
-    }).toList();
+    }).toList());
     if (kept.size() < list.hosts().size()) {
       ServerLog.log(log, "hosts from " + list.source() + ": ssh, auth, distcache and down entries are not used");
     }
     if (kept.stream().noneMatch(h -> h instanceof HostSpec.Tcp)) {
       return Optional.empty();
+    }
+    if (list.randomize()) {
+      Collections.shuffle(kept);
     }
     return Optional.of(new HostList(kept, list.randomize(), list.localSlots(), list.localSlotsCpp(), list.zeroconf(),
         list.source()));
