@@ -11,7 +11,7 @@ import java.util.List;
  * through picocli, and the compile path never loads it.
  */
 public final class Main {
-  private static final List<String> SUBCOMMANDS = List.of("server", "install-masquerade", "help");
+  private static final List<String> SUBCOMMANDS = List.of("server", "install-masquerade", "mon", "help");
 
   private Main() {}
 

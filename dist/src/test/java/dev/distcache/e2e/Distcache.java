@@ -39,6 +39,9 @@ final class Distcache implements AutoCloseable {
       throw new IllegalStateException("the native client was not built at " + NATIVE_CLIENT
           + " (no C compiler?); build the project, or run with -Ddistcache.client=java");
     }
+    // No remote hosts unless a test names some: otherwise this machine's /etc/distcc/hosts or
+    // ~/.distcc/hosts (distcc's places, which distcache also reads) would decide.
+    env.put("DISTCACHE_HOSTS", "");
   }
 
   /** What install-masquerade links point at: the native client, which the build made. */

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "distcache", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     sortOptions = false, usageHelpAutoWidth = true,
-    subcommands = {ServerCommand.class, InstallMasqueradeCommand.class, HelpCommand.class},
+    subcommands = {ServerCommand.class, InstallMasqueradeCommand.class, MonCommand.class, HelpCommand.class},
     customSynopsis = {
         "distcache [OPTION]...",
         "       distcache COMMAND [ARG]...",

@@ -14,6 +14,8 @@ public enum ConfigKey {
   DIRECT_MODE("direct_mode", "DIRECT", "true", Type.BOOL),
   DISABLE("disable", "DISABLE", "false", Type.BOOL),
   HASH_DIR("hash_dir", "HASHDIR", "true", Type.BOOL),
+  /** Remote compile hosts in distcc's grammar; unset means distcc's places ($DISTCC_HOSTS, ...). */
+  HOSTS("hosts", "HOSTS", "", Type.STRING),
   IDLE_TIMEOUT("idle_timeout", "IDLETIMEOUT", "600", Type.DURATION),
   LOG_FILE("log_file", "LOGFILE", "", Type.PATH),
   MAX_FILES("max_files", "MAXFILES", "0", Type.COUNT),

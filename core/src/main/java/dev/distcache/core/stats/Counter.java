@@ -38,6 +38,14 @@ public enum Counter {
   PREPROCESSED_CACHE_MISS("preprocessed_cache_miss", null, Kind.OTHER),
   PREPROCESSOR_ERROR("preprocessor_error", "Preprocessing failed", Kind.UNCACHEABLE),
   RECACHE("recache", "Forced recache", Kind.UNCACHEABLE),
+  /** A cache miss compiled on a remote host (distcc protocol) and used. */
+  REMOTE_COMPILE("remote_compile", null, Kind.OTHER),
+  /** A remote host answered a compile error; the compile was retried locally unless DISTCC_SKIP_LOCAL_RETRY. */
+  REMOTE_COMPILE_ERROR("remote_compile_error", null, Kind.OTHER),
+  /** A remote host refused or did not accept a connection; it was backed off and the compile went elsewhere. */
+  REMOTE_HOST_UNREACHABLE("remote_host_unreachable", null, Kind.OTHER),
+  /** A remote job broke after it was sent (connection lost, timeout, bad answer); retried locally. */
+  REMOTE_JOB_FAILED("remote_job_failed", null, Kind.OTHER),
   STATS_ZEROED_TIMESTAMP("stats_zeroed_timestamp", null, Kind.OTHER),
   UNSUPPORTED_COMPILER_OPTION("unsupported_compiler_option", "Unsupported compiler option", Kind.UNCACHEABLE),
   UNSUPPORTED_ENVIRONMENT_VARIABLE("unsupported_environment_variable", "Unsupported environment variable", Kind.UNCACHEABLE),

@@ -9,6 +9,7 @@ import dev.distcache.core.config.Config;
 import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
+import dev.distcache.daemon.farm.Farm;
 import dev.distcache.hashing.CompileKeys;
 import dev.distcache.hashing.ResultKey;
 import java.io.IOException;
@@ -28,6 +29,7 @@ final class Misses {
   private final ResultStore store;
   private final DirectMode direct;
   private final int serverUmask;
+  private final Farm farm = new Farm();
 
   Misses(ResultStore store, DirectMode direct, int serverUmask) {
     this.store = store;
@@ -44,7 +46,7 @@ final class Misses {
 
   /** A preprocessor-mode miss: compiles, stores under the preprocessed key, records the entry. */
   Reply preprocessed(Compile c, CompileKeys.Keys keys, Optional<DirectMode.Plan> plan, byte[] text) throws IOException {
-    Compiled done = run(c);
+    Compiled done = run(c, text);
     Optional<CachedResult> result = capture(c, done, keys.exact());
     if (result.isPresent() && put(c, keys.key(), result.get()) && plan.isPresent()) {
       direct.recordPreprocessed(plan.get(), text, keys.key(), keys.exact(), c.config(), c.stats(), c.log());
@@ -58,7 +60,7 @@ final class Misses {
    * (changed during the compile, say), the result is not stored.
    */
   Reply dependMode(Compile c, DirectMode.Plan plan) throws IOException {
-    Compiled done = run(c);
+    Compiled done = run(c, null); // no preprocessed text to send: depend mode compiles here
     Optional<DirectMode.Depended> depended = Optional.empty();
     if (done.exec().exitCode() == 0) {
       try {
@@ -75,14 +77,20 @@ final class Misses {
     return done.reply();
   }
 
-  /** Runs the real compile in the client's directory and environment. */
-  private static Compiled run(Compile c) throws IOException {
+  /**
+   * Runs the real compile: on a remote host of the farm when {@code preprocessed} is given and the
+   * hosts allow it, else in the client's directory and environment.
+   */
+  private Compiled run(Compile c, byte[] preprocessed) throws IOException {
     List<String> cmd = new ArrayList<>(c.config().prefixCommand());
     cmd.add(c.located().compiler().toString());
     cmd.addAll(c.inv().args());
     cmd.addAll(c.extra());
     long started = System.currentTimeMillis();
-    ProcessRunner.Exec exec = ProcessRunner.run(cmd, c.env(), c.cwd());
+    ProcessRunner.Exec exec = preprocessed == null
+        ? ProcessRunner.run(cmd, c.env(), c.cwd())
+        : farm.compile(new Farm.Job(c.inv(), c.located().compiler(), c.env(), c.cwd(), c.extra(), preprocessed,
+            c.config(), c.stats()::count, c.log()), () -> ProcessRunner.run(cmd, c.env(), c.cwd()));
     return new Compiled(Reply.result(exec.exitCode(), exec.stdout(), exec.stderr()), exec, started);
   }
 

@@ -8,6 +8,7 @@ import dev.distcache.core.config.ConfigException;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
+import dev.distcache.daemon.farm.Farm;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -71,6 +72,7 @@ final class AdminHandler {
         line(out, "socket", layout.socket());
         line(out, "uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000);
       }
+      case "jobs" -> Farm.running().lines().forEach(l -> out.append(l).append('\n'));
       case "shutdown" -> Thread.ofPlatform().start(shutdown);
       default -> {
         return Reply.failed("unknown administration request \"" + words.get(0) + "\"");

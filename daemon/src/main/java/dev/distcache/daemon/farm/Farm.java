@@ -1,0 +1,241 @@
+package dev.distcache.daemon.farm;
+
+import dev.distcache.core.args.Invocation;
+import dev.distcache.core.config.Config;
+import dev.distcache.core.config.ConfigKey;
+import dev.distcache.core.stats.Counter;
+import dev.distcache.daemon.compile.ProcessRunner;
+import dev.distcache.daemon.compile.ServerLog;
+import dev.distcache.distribute.client.ClientSettings;
+import dev.distcache.distribute.client.DistccClient;
+import dev.distcache.distribute.client.HostUnreachableException;
+import dev.distcache.distribute.client.RemoteJobException;
+import dev.distcache.distribute.distcc.DistccReply;
+import dev.distcache.distribute.distcc.ProtocolVersion;
+import dev.distcache.distribute.hosts.HostList;
+import dev.distcache.distribute.hosts.HostSpec;
+import dev.distcache.distribute.hosts.HostsException;
+import dev.distcache.distribute.hosts.HostsSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Runs the compile of a cache miss on a distcc host when the request's host list names one
+ * ({@code $DISTCACHE_HOSTS}, the {@code hosts} setting, else distcc's places), locally otherwise or
+ * when every host fails. The object comes back from the host; the dependency file is written here
+ * by the preprocessor, as distcc does. The caller then reads the outputs from disk as after a local
+ * compile. With no host list the local compile runs exactly as without this class.
+ *
+ * <p>Thread-safe: one instance per server; its {@link Scheduler} is shared by every compile.
+ */
+public final class Farm {
+  /** Runs the compile on this machine, as the pipeline would without a farm. */
+  @FunctionalInterface
+  public interface LocalCompile {
+    ProcessRunner.Exec run() throws IOException;
+  }
+
+  /**
+   * One cache miss.
+   *
+   * @param compiler the located compiler
+   * @param env the compiler's environment (the client's, which also selects the hosts)
+   * @param extra arguments the pipeline adds to the compile (colour flags)
+   * @param preprocessed the preprocessor output the pipeline keyed the compile with
+   * @param stats counts a {@link Counter}
+   * @param log the server log file ({@code log_file}), empty for none
+   */
+  public record Job(Invocation inv, Path compiler, Map<String, String> env, Path cwd, List<String> extra,
+      byte[] preprocessed, Config config, Consumer<Counter> stats, String log) {}
+
+  private static final RunningJobs RUNNING = new RunningJobs();
+
+  private final Scheduler scheduler = new Scheduler();
+  private final DistccClient client;
+  private final Path sysconfDir;
+
+  public Farm() {
+    this(ClientSettings.DEFAULTS, Path.of("/etc"));
+  }
+
+  Farm(ClientSettings settings, Path sysconfDir) {
+    this.client = new DistccClient(settings);
+    this.sysconfDir = sysconfDir;
+  }
+
+  /**
+   * The jobs every farm of this process is running (one per server), for {@code distcache mon}.
+   * Static because the administration handler and the pipeline do not share objects.
+   */
+  public static RunningJobs running() {
+    return RUNNING;
+  }
+
+  /** Compiles {@code job} remotely or with {@code local}; the outputs are on disk afterwards. */
+  public ProcessRunner.Exec compile(Job job, LocalCompile local) throws IOException {
+    Optional<HostList> hosts = hosts(job);
+    if (hosts.isEmpty()) {
+      return local.run();
+    }
+    Optional<String> keepLocal = RemoteArgs.keepLocal(job.inv());
+    if (keepLocal.isPresent()) {
+      ServerLog.log(job.log(), "local " + job.inv().source() + ": " + keepLocal.get() + " stays local");
+    }
+    try {
+      return schedule(job, hosts.get(), keepLocal.isEmpty(), local);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for a compile slot");
+    }
+  }
+
+  /**
+   * The usable hosts of the request's list, shuffled for this compile when it says
+   * {@code --randomize}; empty when it names no remote host this client can use.
+   */
+  static Optional<HostList> usable(HostList list, String log) {
+    List<HostSpec> kept = new ArrayList<>(list.hosts().stream().filter(h -> switch (h) {
+      case HostSpec.Local l -> true;
+      case HostSpec.Tcp t -> !t.options().down() && !t.options().auth() && !t.options().distcache();
+      case HostSpec.Ssh s -> false;
+    }).toList());
+    if (kept.size() < list.hosts().size()) {
+      ServerLog.log(log, "hosts from " + list.source() + ": ssh, auth, distcache and down entries are not used");
+    }
+    if (kept.stream().noneMatch(h -> h instanceof HostSpec.Tcp)) {
+      return Optional.empty();
+    }
+    if (list.randomize()) {
+      Collections.shuffle(kept);
+    }
+    return Optional.of(new HostList(kept, list.randomize(), list.localSlots(), list.localSlotsCpp(), list.zeroconf(),
+        list.source()));
+  }
+
+  private Optional<HostList> hosts(Job job) {
+    String configured = job.config().get(ConfigKey.HOSTS);
+    try {
+      HostList list = new HostsSource(job.env(), configured == null || configured.isEmpty() ? null : configured,
+          sysconfDir).load();
+      return usable(list, job.log());
+    } catch (HostsException e) {
+      ServerLog.log(job.log(), "host list not used, compiling locally: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private ProcessRunner.Exec schedule(Job job, HostList hosts, boolean remote, LocalCompile local)
+      throws IOException, InterruptedException {
+    Set<String> tried = new HashSet<>();
+    try (RunningJobs.Entry monitor = RUNNING.start(job.inv().source())) {
+      while (true) {
+        monitor.blocked();
+        Scheduler.Slot slot = scheduler.acquire(hosts, tried, remote, backoffSeconds(job.env()) > 0);
+        monitor.running(slot.host().map(Scheduler::key).orElse(Scheduler.LOCAL), slot.index());
+        try {
+          if (slot.host().isEmpty()) {
+            return local.run();
+          }
+          Attempt a = remote(job, slot.host().get());
+          if (a.exec().isPresent()) {
+            return a.exec().get();
+          }
+          tried.add(slot.key());
+          // A host that did not connect: the next one. A broken job or a compile error: here, as distcc.
+          remote = a.nextHost();
+        } finally {
+          scheduler.release(slot);
+        }
+      }
+    }
+  }
+
+  /** A remote attempt's end: its result, or none and whether to try the next host (else compile locally). */
+  private record Attempt(Optional<ProcessRunner.Exec> exec, boolean nextHost) {
+    static Attempt done(ProcessRunner.Exec e) {
+      return new Attempt(Optional.of(e), false);
+    }
+
+    static final Attempt NEXT_HOST = new Attempt(Optional.empty(), true);
+    static final Attempt LOCAL = new Attempt(Optional.empty(), false);
+  }
+
+  /** The remote attempt: the result, or empty to go on (next host or local). */
+  private Attempt remote(Job job, HostSpec.Tcp host) throws IOException {
+    Invocation inv = job.inv();
+    Optional<List<String>> resolved = RemoteArgs.argv(inv, job.compiler(), job.extra(),
+        option -> NativeFlags.resolve(job.compiler(), option, job.env()));
+    if (resolved.isEmpty()) {
+      ServerLog.log(job.log(), "local " + inv.source() + ": cannot resolve -march/-mtune=native for " + job.compiler());
+      return Attempt.LOCAL;
+    }
+    List<String> argv = resolved.get();
+    ProtocolVersion version = host.options().lzo() ? ProtocolVersion.V2 : ProtocolVersion.V1;
+    DistccReply reply;
+    try {
+      reply = client.compile(host.host(), host.port(), version, argv, job.preprocessed());
+    } catch (HostUnreachableException e) {
+      job.stats().accept(Counter.REMOTE_HOST_UNREACHABLE);
+      long backoff = backoffSeconds(job.env());
+      scheduler.backOff(host, backoff);
+      ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": unreachable, backed off " + backoff
+          + " s: " + e.getMessage());
+      return Attempt.NEXT_HOST;
+    } catch (RemoteJobException e) {
+      job.stats().accept(Counter.REMOTE_JOB_FAILED);
+      ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": job failed, compiling locally: "
+          + e.getMessage());
+      return Attempt.LOCAL;
+    }
+    if (!reply.succeeded()) {
+      job.stats().accept(Counter.REMOTE_COMPILE_ERROR);
+      boolean skipRetry = flag(job.env().get("DISTCC_SKIP_LOCAL_RETRY"));
+      ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": compile error, exit " + reply.exitCode()
+          + (skipRetry ? "" : ", retrying locally"));
+      return skipRetry ? Attempt.done(new ProcessRunner.Exec(reply.exitCode(), reply.stdout(), reply.stderr()))
+          : Attempt.LOCAL;
+    }
+    if (reply.stderr().length > 0 || reply.stdout().length > 0) {
+      // A remote compiler's diagnostics are not the local one's: it cannot show source lines (the
+      // source is not there) and speaks its own locale. Output must be what the local compile gives.
+      ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": diagnostics, compiling locally for exact output");
+      return Attempt.LOCAL;
+    }
+    RemoteOutputs.writeObject(job.cwd().resolve(inv.output()), reply.object());
+    if (inv.depFile().isPresent()) {
+      ProcessRunner.Exec deps = RemoteOutputs.writeDepFile(job);
+      if (deps.exitCode() != 0) {
+        ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": dependency file failed, compiling locally");
+        return Attempt.LOCAL;
+      }
+    }
+    job.stats().accept(Counter.REMOTE_COMPILE);
+    ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": ok, " + reply.object().length + " bytes");
+    return Attempt.done(new ProcessRunner.Exec(0, reply.stdout(), reply.stderr()));
+  }
+
+  /** DISTCC_BACKOFF_PERIOD in seconds (default 60; 0 disables backing off). */
+  static long backoffSeconds(Map<String, String> env) {
+    String v = env.get("DISTCC_BACKOFF_PERIOD");
+    if (v == null || v.isBlank()) {
+      return 60;
+    }
+    try {
+      return Math.max(0, Long.parseLong(v.strip()));
+    } catch (NumberFormatException e) {
+      return 60;
+    }
+  }
+
+  private static boolean flag(String v) {
+    return v != null && !v.isEmpty() && !v.equals("0");
+  }
+}
