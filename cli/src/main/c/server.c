@@ -128,7 +128,7 @@ static char **server_command(const struct call *c) {
   int fd = join(file, sizeof file, c->home, "target/server.args") == 0 ? open(file, O_RDONLY | O_CLOEXEC) : -1;
   ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
   if (n <= 0 || (size_t) n == sizeof text - 1) {
-    dprintf(STDERR_FILENO, "distcache: cannot read the server's command line from %s\n", file);
+    dprintf(note_fd(), "distcache: cannot read the server's command line from %s\n", file);
     return NULL;
   }
   static char *argv[256];
@@ -209,7 +209,7 @@ static pid_t spawn_server(const struct call *c) {
   if (argv) {
     static const char *const drop[] = {"DISTCACHE_DEPTH"};
     execve(argv[0], argv, environment_with(drop, 1, NULL, 0));
-    dprintf(STDERR_FILENO, "distcache: cannot run the server %s: %s\n", argv[0], strerror(errno));
+    dprintf(note_fd(), "distcache: cannot run the server %s: %s\n", argv[0], strerror(errno));
   }
   _exit(127);
 }

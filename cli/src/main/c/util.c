@@ -3,6 +3,7 @@
 #include "distcache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,13 +118,32 @@ char **environment_with(const char *const *drop, size_t ndrop, char *const *add,
   return out;
 }
 
-/* Prints "distcache: error: ..." and exits 1, as the Java client does for what it cannot do. */
+/*
+ * Where distcache's own messages go: the descriptor in $UNCACHED_ERR_FD when a wrapper that runs
+ * distcache (ccache with CCACHE_PREFIX) set it and it is open, so that the wrapper does not take
+ * them for the compiler's output and cache them; else stderr. The compiler's stderr stays on 2.
+ */
+int note_fd(void) {
+  const char *v = getenv("UNCACHED_ERR_FD");
+  if (v == NULL || *v == '\0') {
+    return STDERR_FILENO;
+  }
+  char *end;
+  errno = 0;
+  long fd = strtol(v, &end, 10);
+  if (*end != '\0' || errno != 0 || fd < STDERR_FILENO || fd > INT_MAX || fcntl((int) fd, F_GETFD) == -1) {
+    return STDERR_FILENO;
+  }
+  return (int) fd;
+}
+
+/* Prints "distcache: error: ..." to note_fd() and exits 1, as the Java client does for what it cannot do. */
 _Noreturn void fail(const char *format, ...) {
   char msg[PATH_MAX + 512];
   va_list ap;
   va_start(ap, format);
   vsnprintf(msg, sizeof msg, format, ap);
   va_end(ap);
-  dprintf(STDERR_FILENO, "distcache: error: %s\n", msg);
+  dprintf(note_fd(), "distcache: error: %s\n", msg);
   exit(1);
 }

@@ -4,9 +4,7 @@ import dev.distcache.core.CacheLayout;
 import dev.distcache.core.compiler.CompilerLocator;
 import dev.distcache.core.config.Config;
 import dev.distcache.core.config.ConfigException;
-import java.io.FileDescriptor;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +19,7 @@ final class LocalCompile {
     try {
       located = new CompilerLocator(launcher.selves()).locate(argv.get(0), invokedAs, env, cwd);
     } catch (CompilerLocator.NotFoundException e) {
-      return error(e.getMessage());
+      return error(env, e.getMessage());
     }
     List<String> cmd = new ArrayList<>();
     try {
@@ -38,15 +36,15 @@ final class LocalCompile {
       Process p = pb.start();
       return p.waitFor();
     } catch (IOException e) {
-      return error("cannot run " + cmd.get(0) + ": " + e.getMessage());
+      return error(env, "cannot run " + cmd.get(0) + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
     }
   }
 
-  private static int error(String message) {
-    CompileClient.write(FileDescriptor.err, ("distcache: error: " + message + "\n").getBytes(StandardCharsets.UTF_8));
+  private static int error(Map<String, String> env, String message) {
+    Notes.write(env, "distcache: error: " + message);
     return 1;
   }
 }

@@ -9,6 +9,7 @@ import dev.distcache.daemon.compile.ServerLog;
 import dev.distcache.distribute.client.ClientSettings;
 import dev.distcache.distribute.client.DistccClient;
 import dev.distcache.distribute.client.HostUnreachableException;
+import dev.distcache.distribute.client.RemoteFailure;
 import dev.distcache.distribute.client.RemoteJobException;
 import dev.distcache.distribute.distcc.DistccReply;
 import dev.distcache.distribute.distcc.ProtocolVersion;
@@ -105,12 +106,12 @@ public final class Farm {
     List<HostSpec> kept = new ArrayList<>(list.hosts().stream().filter(h -> switch (h) {
       case HostSpec.Local l -> true;
       case HostSpec.Tcp t -> !t.options().down() && !t.options().auth() && !t.options().distcache();
-      case HostSpec.Ssh s -> false;
+      case HostSpec.Ssh s -> !s.options().down() && !s.options().auth() && !s.options().distcache();
     }).toList());
     if (kept.size() < list.hosts().size()) {
-      ServerLog.log(log, "hosts from " + list.source() + ": ssh, auth, distcache and down entries are not used");
+      ServerLog.log(log, "hosts from " + list.source() + ": auth, distcache and down entries are not used");
     }
-    if (kept.stream().noneMatch(h -> h instanceof HostSpec.Tcp)) {
+    if (kept.stream().allMatch(h -> h instanceof HostSpec.Local)) {
       return Optional.empty();
     }
     if (list.randomize()) {
@@ -169,7 +170,7 @@ public final class Farm {
   }
 
   /** The remote attempt: the result, or empty to go on (next host or local). */
-  private Attempt remote(Job job, HostSpec.Tcp host) throws IOException {
+  private Attempt remote(Job job, HostSpec host) throws IOException {
     Invocation inv = job.inv();
     Optional<List<String>> resolved = RemoteArgs.argv(inv, job.compiler(), job.extra(),
         option -> NativeFlags.resolve(job.compiler(), option, job.env()));
@@ -178,10 +179,9 @@ public final class Farm {
       return Attempt.LOCAL;
     }
     List<String> argv = resolved.get();
-    ProtocolVersion version = host.options().lzo() ? ProtocolVersion.V2 : ProtocolVersion.V1;
     DistccReply reply;
     try {
-      reply = client.compile(host.host(), host.port(), version, argv, job.preprocessed());
+      reply = send(job, host, argv);
     } catch (HostUnreachableException e) {
       job.stats().accept(Counter.REMOTE_HOST_UNREACHABLE);
       long backoff = backoffSeconds(job.env());
@@ -220,6 +220,21 @@ public final class Farm {
     job.stats().accept(Counter.REMOTE_COMPILE);
     ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": ok, " + reply.object().length + " bytes");
     return Attempt.done(new ProcessRunner.Exec(0, reply.stdout(), reply.stderr()));
+  }
+
+  /** Sends the job to a distcc host, over TCP or through ssh ({@code $DISTCC_SSH} from the client's environment). */
+  private DistccReply send(Job job, HostSpec host, List<String> argv) throws RemoteFailure {
+    return switch (host) {
+      case HostSpec.Tcp t -> client.compile(t.host(), t.port(), version(t.options().lzo()), argv, job.preprocessed());
+      case HostSpec.Ssh s -> client.compile(s, version(s.options().lzo()), job.env().get("DISTCC_SSH"), argv,
+          job.preprocessed());
+      case HostSpec.Local l -> throw new IllegalArgumentException("localhost is compiled by the local slot, not sent");
+    };
+  }
+
+  /** Protocol 2 for {@code ,lzo} hosts (pump hosts too: this client preprocesses), else 1. */
+  private static ProtocolVersion version(boolean lzo) {
+    return lzo ? ProtocolVersion.V2 : ProtocolVersion.V1;
   }
 
   /** DISTCC_BACKOFF_PERIOD in seconds (default 60; 0 disables backing off). */

@@ -21,10 +21,10 @@ final class Scheduler {
   static final String LOCAL = "localhost";
 
   /**
-   * A slot taken: on {@code host} (a TCP host) or local when {@code host} is empty; {@code index}
+   * A slot taken: on {@code host} (a TCP or ssh host) or local when {@code host} is empty; {@code index}
    * numbers the host's slots from 0 (-1: a local compile over the limit). Release it once.
    */
-  record Slot(Optional<HostSpec.Tcp> host, String key, int index) {}
+  record Slot(Optional<HostSpec> host, String key, int index) {}
 
   private final Map<String, BitSet> busy = new HashMap<>();
   private final Map<String, Long> backedOffUntil = new HashMap<>();
@@ -63,11 +63,11 @@ final class Scheduler {
           if (i >= 0) {
             return new Slot(Optional.empty(), LOCAL, i);
           }
-        } else if (remote && h instanceof HostSpec.Tcp t && (!honourBackoff || usable(t)) && !skip.contains(key(t))) {
+        } else if (remote && (!honourBackoff || usable(h)) && !skip.contains(key(h))) {
           anyUsable = true;
-          int i = take(key(t), t.limit());
+          int i = take(key(h), h.limit());
           if (i >= 0) {
-            return new Slot(Optional.of(t), key(t), i);
+            return new Slot(Optional.of(h), key(h), i);
           }
         }
       }
@@ -95,17 +95,17 @@ final class Scheduler {
   }
 
   /** Marks {@code host} unusable for {@code seconds} (0: never backed off). */
-  synchronized void backOff(HostSpec.Tcp host, long seconds) {
+  synchronized void backOff(HostSpec host, long seconds) {
     if (seconds > 0) {
       backedOffUntil.put(key(host), clock.nanoTime() + TimeUnit.SECONDS.toNanos(seconds));
     }
   }
 
-  synchronized boolean backedOff(HostSpec.Tcp host) {
+  synchronized boolean backedOff(HostSpec host) {
     return !usable(host);
   }
 
-  private boolean usable(HostSpec.Tcp t) {
+  private boolean usable(HostSpec t) {
     Long until = backedOffUntil.get(key(t));
     if (until == null) {
       return true;
@@ -128,7 +128,12 @@ final class Scheduler {
     return i;
   }
 
-  static String key(HostSpec.Tcp t) {
-    return t.host() + ":" + t.port();
+  /** A remote host's name for slots and backoff: {@code HOST:PORT}, or {@code [USER]@HOST} over ssh. */
+  static String key(HostSpec h) {
+    return switch (h) {
+      case HostSpec.Tcp t -> t.host() + ":" + t.port();
+      case HostSpec.Ssh s -> s.user() + "@" + s.host();
+      case HostSpec.Local l -> LOCAL;
+    };
   }
 }

@@ -13,7 +13,9 @@ import java.util.Map;
  * {@code --port=3632}, {@code -p 3632} and {@code -p3632} all work, as under distccd's popt.
  * distccd options that distcache does not implement are refused with the reason, never ignored in
  * silence; the only ones accepted and ignored are {@code --no-fork} and {@code --no-fifo}, which
- * tune distccd's process model.
+ * tune distccd's process model, and {@code --enable-tcp-insecure} with {@code --inetd}: distcc's
+ * client adds it to every ssh host's command ({@code ssh HOST distccd --inetd --enable-tcp-insecure}),
+ * and the daemon still runs only the compilers in its allowed list.
  */
 final class OptionParser {
   static final int DEFAULT_PORT = 3632;
@@ -50,6 +52,7 @@ final class OptionParser {
   private DaemonOptions.Action action = DaemonOptions.Action.RUN;
   private DaemonOptions.Mode mode = DaemonOptions.Mode.GUESS;
   private boolean noDetach;
+  private boolean tcpInsecure;
   private String listen;
   private int port = DEFAULT_PORT;
   private final List<Netmask> allow = new ArrayList<>();
@@ -171,6 +174,7 @@ final class OptionParser {
       case "lifetime" -> lifetime = number("--lifetime", value, 0, Integer.MAX_VALUE);
       case "io-timeout" -> ioTimeout = number("--io-timeout", value, 1, 86_400);
       case "no-fork", "no-fifo" -> { }
+      case "enable-tcp-insecure" -> tcpInsecure = true;
       case "help" -> action = DaemonOptions.Action.HELP;
       case "version" -> action = DaemonOptions.Action.VERSION;
       case "cache-dir" -> cacheDir = Path.of(value);
@@ -257,6 +261,9 @@ final class OptionParser {
   }
 
   private DaemonOptions build() throws UsageException {
+    if (tcpInsecure && mode != DaemonOptions.Mode.INETD) {
+      throw refused("enable-tcp-insecure");
+    }
     if (stats && statsPort == port) {
       throw new UsageException("--stats-port " + statsPort + " is the job port; give another one");
     }

@@ -14,12 +14,16 @@ import org.junit.jupiter.api.Test;
 
 class FarmHostsTest {
   @Test
-  void unusableEntriesDropped_noTcpHostLeft_meansNoFarm() throws Exception {
-    HostList list = HostsParser.parse("localhost/2 127.0.0.2:1000,down @buildbox 127.0.0.3:1000/3,lzo", "test");
-    assertEquals(List.of("localhost/2", "127.0.0.3:1000/3,lzo"),
+  void unusableEntriesDropped_noRemoteHostLeft_meansNoFarm() throws Exception {
+    HostList list = HostsParser.parse("localhost/2 127.0.0.2:1000,down @buildbox 127.0.0.3:1000/3,lzo"
+        + " me@down,down 127.0.0.4:1000,distcache", "test");
+    assertEquals(List.of("localhost/2", "@buildbox/4", "127.0.0.3:1000/3,lzo"),
         Farm.usable(list, "").orElseThrow().hosts().stream().map(HostSpec::toString).toList());
     assertEquals(Optional.empty(), Farm.usable(HostsParser.parse("localhost/2 127.0.0.2:1000,down", "test"), ""));
     assertEquals(Optional.empty(), Farm.usable(HostsParser.parse("", "test"), ""));
+    assertEquals(List.of("me@buildbox/1:/opt/distccd"),
+        Farm.usable(HostsParser.parse("me@buildbox/1:/opt/distccd", "test"), "").orElseThrow().hosts().stream()
+            .map(HostSpec::toString).toList());
   }
 
   @Test

@@ -98,4 +98,16 @@ class SchedulerTest {
     assertEquals(Optional.empty(), scheduler.acquire(list, Set.of("127.0.0.2:1000"), true, true).host());
     assertEquals(Optional.empty(), scheduler.acquire(list, Set.of(), false, true).host());
   }
+
+  @Test
+  void sshHosts_takeSlotsAndBackOff_byUserAndHost() throws Exception {
+    HostList list = hosts("me@box/1 @box/1:/opt/distccd 127.0.0.2:1000/1 --localslots=1");
+    Scheduler.Slot ssh = scheduler.acquire(list, Set.of(), true, true);
+    assertEquals("me@box", where(ssh));
+    assertEquals("@box", where(scheduler.acquire(list, Set.of(), true, true)));
+    assertEquals("127.0.0.2:1000", where(scheduler.acquire(list, Set.of(), true, true)));
+    scheduler.backOff(ssh.host().orElseThrow(), 60);
+    scheduler.release(ssh);
+    assertEquals("local", where(scheduler.acquire(list, Set.of(), true, true)), "me@box is backed off");
+  }
 }

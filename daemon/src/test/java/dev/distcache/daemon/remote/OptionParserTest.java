@@ -130,4 +130,11 @@ class OptionParserTest {
     assertTrue(error("--allow-compiler", "/usr/bin/gcc").contains("without a directory"));
     assertTrue(error("--max-size", "lots").startsWith("--max-size: invalid size"));
   }
+
+  @Test
+  void enableTcpInsecure_isAcceptedWithInetd_becauseDistccsSshClientAlwaysSendsIt() throws Exception {
+    DaemonOptions o = OptionParser.parse(List.of("--inetd", "--enable-tcp-insecure"), Map.of("HOME", "/h"));
+    assertEquals(DaemonOptions.Mode.INETD, o.mode());
+    assertTrue(error("--daemon", "--enable-tcp-insecure").contains("only the compilers in its allowed list"));
+  }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class DeadlineOutputStream extends OutputStream {
   private static final int CHUNK = 64 << 10;
-  private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
+  static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "distcc-write-deadline");
     t.setDaemon(true);
     return t;

@@ -13,6 +13,8 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,14 +23,16 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 
 /**
- * Sends one compile to a stock distccd over TCP in protocol 1 or 2 and returns its answer: one
- * connection per job, as distcc does. A compile error is an answer ({@link DistccReply} with a
+ * Sends one compile to a stock distccd over TCP, or over ssh to one started in {@code --inetd} mode,
+ * in protocol 1 or 2 and returns its answer: one connection per job, as distcc does. A compile error is an answer ({@link DistccReply} with a
  * non-zero status); anything that keeps the answer from arriving is a {@link RemoteFailure}:
  * {@link HostUnreachableException} before anything was sent, {@link RemoteJobException} after.
  *
- * <p>Thread-safe: it holds only settings; each call owns its socket.
+ * <p>Thread-safe: it holds only settings; each call owns its socket or ssh process.
  */
 public final class DistccClient {
   private final ClientSettings settings;
@@ -58,36 +62,93 @@ public final class DistccClient {
   /** Compiles on {@code name:port} in protocol {@code version} (1 or 2). */
   public DistccReply compile(String name, int port, ProtocolVersion version, List<String> argv, byte[] preprocessed)
       throws RemoteFailure {
-    DistccRequest request = new DistccRequest.Preprocessed(version, argv, preprocessed);
     String where = (name.indexOf(':') >= 0 ? "[" + name + "]" : name) + ":" + port;
     try (Socket socket = connect(name, port, where)) {
       DeadlineOutputStream deadline = new DeadlineOutputStream(socket.getOutputStream(), socket,
           settings.ioTimeout().toMillis());
-      try {
-        PacketWriter out = new PacketWriter(new BufferedOutputStream(deadline, 64 << 10));
-        RequestCodec.write(out, request);
-        out.flush();
-        PacketReader in = new PacketReader(new BufferedInputStream(socket.getInputStream(), 64 << 10),
-            settings.limits());
-        return ReplyCodec.read(in, version);
-      } catch (EOFException e) {
-        throw job(where, RemoteJobException.Reason.NO_ANSWER, "closed the connection without an answer (distccd does"
-            + " that when it does not allow this client, does not have the compiler " + argv.getFirst()
-            + " in its masquerade directory, or refuses an option)", e);
-      } catch (ProtocolException e) {
-        throw job(where, RemoteJobException.Reason.PROTOCOL_ERROR, "sent something that is not a distcc answer: "
-            + e.getMessage(), e);
-      } catch (SocketTimeoutException e) {
-        throw job(where, RemoteJobException.Reason.TIMED_OUT, "sent nothing for " + seconds() + " (the I/O timeout)", e);
-      } catch (IOException e) {
-        if (deadline.expired()) {
-          throw job(where, RemoteJobException.Reason.TIMED_OUT, "took no data for " + seconds() + " (the I/O timeout)", e);
-        }
-        throw job(where, RemoteJobException.Reason.CONNECTION_LOST, "lost the connection: " + e.getMessage(), e);
-      }
+      return exchange(socket.getInputStream(), deadline, deadline::expired, () -> false, where, version, argv, preprocessed);
     } catch (IOException e) {
       if (e instanceof RemoteFailure f) {
         throw f;
+      }
+      throw job(where, RemoteJobException.Reason.CONNECTION_LOST, "lost the connection: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Compiles on an ssh host as distcc does: runs {@code $DISTCC_SSH [-l USER] HOST COMMAND --inetd
+   * --enable-tcp-insecure} ({@code distccSsh}: DISTCC_SSH, split at spaces; null or blank for
+   * {@code ssh}) and speaks protocol {@code version} (1 or 2) over its stdin and stdout, each read and
+   * write bounded by the I/O timeout. ssh that cannot be run or that fails (exit 255, or the
+   * shell's 126 or 127 for a command it cannot run) is an unreachable host.
+   */
+  public DistccReply compile(HostSpec.Ssh host, ProtocolVersion version, String distccSsh, List<String> argv,
+      byte[] preprocessed) throws RemoteFailure {
+    if (host.options().distcache() || version == ProtocolVersion.V3) {
+      throw new IllegalArgumentException(host + ": over ssh this client speaks distcc protocol 1 or 2 only");
+    }
+    String where = (host.user().isEmpty() ? "" : host.user() + "@") + host.host();
+    List<String> command = SshTunnel.command(distccSsh, host);
+    SshTunnel tunnel;
+    try {
+      tunnel = SshTunnel.start(command);
+    } catch (IOException e) {
+      throw unreachable(where, HostUnreachableException.Reason.UNREACHABLE, "cannot be reached: cannot run "
+          + command.getFirst() + " (set DISTCC_SSH to the ssh program): " + e.getMessage(), e);
+    }
+    // Closed last: the exit code and stderr of a failed ssh decide what the failure was.
+    try {
+      long timeout = settings.ioTimeout().toMillis();
+      DeadlineOutputStream out = new DeadlineOutputStream(tunnel.toHost(), tunnel, timeout);
+      DeadlineInputStream in = new DeadlineInputStream(tunnel.fromHost(), tunnel, timeout);
+      return exchange(in, out, out::expired, in::expired, where, version, argv, preprocessed);
+    } catch (RemoteJobException e) {
+      if (e.reason() != RemoteJobException.Reason.NO_ANSWER && e.reason() != RemoteJobException.Reason.CONNECTION_LOST) {
+        throw e;
+      }
+      OptionalInt exit = tunnel.exitCode(settings.connectTimeout().toMillis());
+      String said = tunnel.stderr();
+      String detail = (exit.isPresent() ? "exit " + exit.getAsInt() : "still running") + (said.isEmpty() ? "" : ": " + said);
+      if (exit.isPresent() && (exit.getAsInt() == SshTunnel.SSH_FAILED || exit.getAsInt() == 126
+          || exit.getAsInt() == 127)) {
+        throw unreachable(where, HostUnreachableException.Reason.UNREACHABLE, "cannot be reached: "
+            + String.join(" ", command) + " failed (" + detail + ")", e);
+      }
+      throw job(where, e.reason(), "over ssh: " + e.getMessage() + " (ssh " + detail + ")", e);
+    } finally {
+      tunnel.close();
+    }
+  }
+
+  /**
+   * Sends the job on {@code out} and reads the answer from {@code in}, both owned by the caller;
+   * every failure here comes after the connection was made.
+   */
+  private DistccReply exchange(InputStream in, OutputStream out, BooleanSupplier writeExpired,
+      BooleanSupplier readExpired, String where,
+      ProtocolVersion version, List<String> argv, byte[] preprocessed) throws RemoteJobException {
+    DistccRequest request = new DistccRequest.Preprocessed(version, argv, preprocessed);
+    try {
+      PacketWriter writer = new PacketWriter(new BufferedOutputStream(out, 64 << 10));
+      RequestCodec.write(writer, request);
+      writer.flush();
+      PacketReader reader = new PacketReader(new BufferedInputStream(in, 64 << 10), settings.limits());
+      return ReplyCodec.read(reader, version);
+    } catch (IOException e) {
+      if (e instanceof SocketTimeoutException || readExpired.getAsBoolean()) {
+        throw job(where, RemoteJobException.Reason.TIMED_OUT, "sent nothing for " + seconds() + " (the I/O timeout)", e);
+      }
+      if (writeExpired.getAsBoolean()) {
+        throw job(where, RemoteJobException.Reason.TIMED_OUT, "took no data for " + seconds() + " (the I/O timeout)", e);
+      }
+      if (e instanceof EOFException) {
+        throw job(where, RemoteJobException.Reason.NO_ANSWER, "closed the connection without an answer (distccd does"
+            + " that when it does not allow this client, does not have the compiler " + argv.getFirst()
+            + " in its masquerade directory, or refuses an option)", e);
+      }
+      if (e instanceof ProtocolException) {
+        throw job(where, RemoteJobException.Reason.PROTOCOL_ERROR, "sent something that is not a distcc answer: "
+            + e.getMessage(), e);
       }
       throw job(where, RemoteJobException.Reason.CONNECTION_LOST, "lost the connection: " + e.getMessage(), e);
     }

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""bench/farm's report: medians per build and the ratios the farm benchmark is about, as Markdown.
+
+    farm-report.py --times TSV --verify LOG --out MD --files N --jobs N --rounds N --machine TEXT
+
+TSV lines are NAME<TAB>ROUND<TAB>MILLISECONDS; LOG holds one line per passed check.
+"""
+import argparse
+import statistics
+from collections import defaultdict
+
+BUILDS = [
+    ("plain", "make CC=gcc on this machine, no farm (the reference objects)"),
+    ("distcc_cold", "distcc, the distccd pair"),
+    ("distcache_cold", "distcache, empty local cache, the same distccd pair"),
+    ("distcache_fill", "distcache, empty local cache, the distcache daemon pair with empty caches"),
+    ("distcache_second", "distcache, a fresh local cache, the distcache daemon pair the previous build filled"),
+    ("distcc_again", "distcc recompiling everything on the distccd pair"),
+]
+RATIOS = [
+    ("(a) cold: distcache / distcc, same distccd pair", "distcache_cold", "distcc_cold"),
+    ("(a') cold: distcache on distcache daemons / distcc on distccd", "distcache_fill", "distcc_cold"),
+    ("(b) second build, fresh client cache (daemon-side hits) / distcc recompiling", "distcache_second", "distcc_again"),
+    ("plain local build / distcc", "plain", "distcc_cold"),
+]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    for a in ("--times", "--verify", "--out", "--machine"):
+        p.add_argument(a, required=True)
+    for a in ("--files", "--jobs", "--rounds"):
+        p.add_argument(a, type=int, required=True)
+    args = p.parse_args()
+    runs = defaultdict(list)
+    with open(args.times) as f:
+        for line in f:
+            name, _, ms = line.rstrip("\n").split("\t")
+            runs[name].append(int(ms) / 1000.0)
+    med = {n: statistics.median(t) for n, t in runs.items()}
+    with open(args.verify) as f:
+        checks = [l.rstrip("\n") for l in f if l.strip()]
+
+    out = ["# Farm benchmark: distcache vs distcc on loopback daemons", "",
+           f"`bench/farm` builds a generated C project ({args.files} files, `-O2 -Wall`, no `-g`) with "
+           f"`make -j{args.jobs}`, {args.rounds} round(s); figures are medians over the rounds, in seconds. "
+           "Daemons: two stock `distccd` on 127.0.0.4/127.0.0.5 and two `distcache daemon` on "
+           f"127.0.0.2/127.0.0.3, each `--jobs {args.jobs // 2}`, listed `/{args.jobs // 2},lzo` (protocol 2). "
+           "Every distcache build starts with its local server already running.", "",
+           f"Machine: {args.machine}.", "",
+           "**Caveat.** Client, daemons and compilers share this machine's cores, so a loopback farm "
+           "measures the protocol and cache overhead of each client, not a parallel speed-up: a "
+           "distributed build cannot beat the plain local one here, and is expected to be somewhat slower.", "",
+           "| build | what | median (s) | runs (s) |", "|---|---|---:|---|"]
+    for name, what in BUILDS:
+        if name in runs:
+            out.append(f"| `{name}` | {what} | {med[name]:.2f} | {', '.join(f'{t:.2f}' for t in runs[name])} |")
+    out += ["", "| ratio | value |", "|---|---:|"]
+    for label, a, b in RATIOS:
+        if a in med and b in med:
+            out.append(f"| {label} | {med[a] / med[b]:.2f} |")
+    out += ["", "Below 1: distcache faster. Checks passed (every build's objects are compared with the "
+            "plain build's of the same round, and the counters say where each compile went):", ""]
+    out += [f"- {c}" for c in checks]
+    out.append("")
+    with open(args.out, "w") as f:
+        f.write("\n".join(out))
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
