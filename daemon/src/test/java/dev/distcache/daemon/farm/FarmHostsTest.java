@@ -23,6 +23,13 @@ class FarmHostsTest {
   }
 
   @Test
+  void distcacheHosts_areKept_forTheNativeProtocol() throws Exception {
+    HostList list = HostsParser.parse("127.0.0.2:1000,distcache 127.0.0.3:1000", "test");
+    assertEquals(List.of("127.0.0.2:1000/4,distcache", "127.0.0.3:1000/4"),
+        Farm.usable(list, "").orElseThrow().hosts().stream().map(HostSpec::toString).toList());
+  }
+
+  @Test
   void randomize_shufflesThePreferenceOrder() throws Exception {
     HostList list = HostsParser.parse("--randomize 127.0.0.2:1000 127.0.0.3:1000 127.0.0.4:1000", "test");
     Set<String> firsts = new HashSet<>();
