@@ -2,8 +2,19 @@ package dev.distcache.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.daemon.remote.NativeIdentity;
+import dev.distcache.daemon.remote.NativeKey;
+import dev.distcache.distribute.distcc.DistccLimits;
+import dev.distcache.distribute.distcc.NativeCodec;
+import dev.distcache.distribute.distcc.PacketReader;
+import dev.distcache.distribute.distcc.PacketWriter;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,5 +190,69 @@ class NativeProtocolTest {
     dc.direct(local, COMPILE).ok();
     assertEquals(1, nativeSummaries(d).stream().filter(l -> l.contains("COMPILE_OK")).count(), d.log());
     assertArrayEquals(Distcache.read(local.resolve("main.o")), Distcache.read(src.resolve("main.o")));
+  }
+
+  @Test
+  void afterAnAcceptedHandshake_aRefusedJobKeepsTheConnection_aBadFrameOrAWrongKeyClosesIt() throws Exception {
+    RemoteDaemon d = daemon(RemoteDaemon.on("127.0.0.2", tmp).allowGccAndGxx());
+    Path gcc = Path.of(Processes.run(tmp, System.getenv(), List.of("sh", "-c", "command -v gcc")).ok().out().strip());
+    String identity = new NativeIdentity().of(gcc, System.getenv());
+    byte[] source = "int answer(void) { return 42; }\n".getBytes(StandardCharsets.UTF_8);
+    List<String> argv = List.of("gcc", "-O2", "-c", "a.c", "-o", "a.o");
+
+    try (Socket s = connect(d)) {
+      PacketWriter out = hello(s, identity);
+      PacketReader in = new PacketReader(new BufferedInputStream(s.getInputStream()), DistccLimits.DEFAULTS);
+      assertNull(NativeCodec.readHelloAnswer(in));
+      NativeCodec.writeJob(out, new NativeCodec.Job(List.of("gcc", "-fplugin=evil.so", "-c", "a.c"), new byte[32]));
+      out.flush();
+      NativeCodec.Answer refused = NativeCodec.readAnswer(in);
+      assertTrue(refused instanceof NativeCodec.Answer.Refused r && r.reason().contains("plugin"), refused.toString());
+      // The same connection still serves: a miss, then the source, then the object.
+      NativeCodec.writeJob(out, new NativeCodec.Job(argv, NativeKey.job(argv, source)));
+      out.flush();
+      assertTrue(NativeCodec.readAnswer(in) instanceof NativeCodec.Answer.Send);
+      NativeCodec.writeSource(out, source);
+      out.flush();
+      NativeCodec.Answer done = NativeCodec.readAnswer(in);
+      assertTrue(done instanceof NativeCodec.Answer.Done r && r.result().status() == 0 && r.result().object().length > 0,
+          done.toString());
+      // A frame that is not a job: the daemon closes.
+      s.getOutputStream().write("JOB_zzzzzzzz".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      assertEquals(-1, s.getInputStream().read(), "closed after a malformed job frame");
+    }
+    try (Socket s = connect(d)) {
+      PacketWriter out = hello(s, identity);
+      PacketReader in = new PacketReader(new BufferedInputStream(s.getInputStream()), DistccLimits.DEFAULTS);
+      assertNull(NativeCodec.readHelloAnswer(in));
+      byte[] wrongKey = NativeKey.job(argv, "int other;\n".getBytes(StandardCharsets.UTF_8));
+      NativeCodec.writeJob(out, new NativeCodec.Job(argv, wrongKey));
+      out.flush();
+      assertTrue(NativeCodec.readAnswer(in) instanceof NativeCodec.Answer.Send);
+      NativeCodec.writeSource(out, source);
+      out.flush();
+      assertEquals(-1, s.getInputStream().read(), "closed after an upload that does not match its key");
+    }
+    assertTrue(d.log().contains("bad job from"), d.log());
+    assertTrue(d.log().contains("does not match its argv and source"), d.log());
+
+    Path src = project(tmp.resolve("src"));
+    client("one", d).run(src, COMPILE).ok();
+    assertTrue(nativeSummaries(d).stream().anyMatch(l -> l.contains("main.c cache:miss")), d.log());
+  }
+
+  private static Socket connect(RemoteDaemon d) throws Exception {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress(d.address, d.port), 10_000);
+    s.setSoTimeout(60_000);
+    return s;
+  }
+
+  private static PacketWriter hello(Socket s, String identity) throws Exception {
+    PacketWriter out = new PacketWriter(new BufferedOutputStream(s.getOutputStream()));
+    NativeCodec.writeHello(out, new NativeCodec.Hello("gcc", identity));
+    out.flush();
+    return out;
   }
 }
