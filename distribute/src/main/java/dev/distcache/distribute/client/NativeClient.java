@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (docs/daemon-protocol.md): one handshake per connection for one compiler identity, then jobs
  * one after another, the key first and the source only when the daemon asks for it. Connections
  * are kept for the next job of the same host and compiler while they are younger than {@link
- * #IDLE_MILLIS} since their last job. A daemon that refuses the compiler is remembered, so later
- * jobs for it go elsewhere at once.
+ * #IDLE_MILLIS} since their last job. A daemon that refuses the compiler is remembered for {@link
+ * #REFUSAL_MILLIS}, so later jobs for it go elsewhere at once.
  *
  * <p>Thread-safe: the pool is locked only to take or return a connection; a job owns its connection.
  */
@@ -33,6 +33,8 @@ public final class NativeClient {
   /** How long an idle connection is kept; well below the daemon's own idle limit (its I/O timeout). */
   static final long IDLE_MILLIS = 10_000;
   private static final int MAX_IDLE_PER_KEY = 16;
+  /** How long a refused compiler is not offered to that daemon again (it may be upgraded meanwhile). */
+  static final long REFUSAL_MILLIS = 60_000;
 
   /** How a job ended on the daemon. */
   public sealed interface Outcome {
@@ -52,7 +54,9 @@ public final class NativeClient {
   private final ClientSettings settings;
   private final DistccClient connector;
   private final Map<String, Deque<Connection>> idle = new HashMap<>();
-  private final Map<String, String> refusedCompilers = new ConcurrentHashMap<>();
+  private final Map<String, Refusal> refusedCompilers = new ConcurrentHashMap<>();
+
+  private record Refusal(String reason, long untilNanos) {}
 
   public NativeClient(ClientSettings settings) {
     this.settings = settings;
@@ -71,9 +75,9 @@ public final class NativeClient {
       throws RemoteFailure {
     String where = (host.host().indexOf(':') >= 0 ? "[" + host.host() + "]" : host.host()) + ":" + host.port();
     String poolKey = where + "\0" + argv.getFirst() + "\0" + identity;
-    String refused = refusedCompilers.get(poolKey);
-    if (refused != null) {
-      return new Outcome.Refused(refused, true);
+    Refusal refused = refusedCompilers.get(poolKey);
+    if (refused != null && System.nanoTime() - refused.untilNanos() < 0) {
+      return new Outcome.Refused(refused.reason(), true);
     }
     Connection c = take(poolKey);
     if (c != null) {
@@ -90,7 +94,7 @@ public final class NativeClient {
     }
     c = open(host, where, argv.getFirst(), identity);
     if (c.refusal != null) {
-      refusedCompilers.put(poolKey, c.refusal);
+      refusedCompilers.put(poolKey, new Refusal(c.refusal, System.nanoTime() + REFUSAL_MILLIS * 1_000_000));
       return new Outcome.Refused(c.refusal, true);
     }
     return run(c, poolKey, where, argv, key, source, false);
