@@ -137,6 +137,20 @@ class NativeProtocolTest {
       dc.direct(local, "gcc", "-O2", "-c", "f" + i + ".c", "-o", "f" + i + ".o").ok();
       assertArrayEquals(Distcache.read(local.resolve("f" + i + ".o")), Distcache.read(src.resolve("f" + i + ".o")));
     }
+
+    // make -j2 of four more files: at most two jobs at once, so at most one more connection.
+    StringBuilder makefile = new StringBuilder("all:");
+    for (int i = 3; i < 7; i++) {
+      Distcache.write(src.resolve("f" + i + ".c"), "int f" + i + "(int x) { return x * " + i + "; }\n");
+      makefile.append(" f").append(i).append(".o");
+    }
+    makefile.append("\n%.o: %.c\n\t$(CC) -O2 -c $< -o $@\n");
+    Distcache.write(src.resolve("Makefile"), makefile.toString());
+    dc.exec(src, "make", "-j2", "CC=" + Distcache.LAUNCHER + " gcc").ok();
+    d.awaitSummaries(7);
+    assertEquals(7, nativeSummaries(d).stream().filter(l -> l.contains("COMPILE_OK")).count(), d.log());
+    connections = d.log().lines().filter(l -> l.contains("for gcc accepted")).count();
+    assertTrue(connections <= 2, "seven jobs, at most two at once, on " + connections + " connections: " + d.log());
   }
 
   @Test
