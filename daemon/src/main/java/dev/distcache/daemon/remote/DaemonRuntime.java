@@ -193,6 +193,7 @@ final class DaemonRuntime implements AutoCloseable {
       closed = true;
     }
     if (jobs != null) {
+      natives.stop(); // idle native connections would otherwise hold the drain below
       jobs.close();
     }
     if (statsServer != null) {

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves a native-protocol connection (docs/daemon-protocol.md) that has passed the access check:
@@ -30,7 +32,8 @@ import java.util.Optional;
  *
  * <p>Threads: runs on the connection's virtual thread; blocks on the client, a job slot and the
  * compiler. Unlike the distcc path it does not watch for a hang-up during the compile (the
- * client's next bytes would be the next job); the job's lifetime bounds it.
+ * client's next bytes would be the next job); the job's lifetime bounds it. {@link #stop} may be
+ * called from any thread.
  */
 final class NativeHandler {
   private static final ProtocolVersion AS = ProtocolVersion.V1; // the distcc stages see a protocol-1 job
@@ -45,6 +48,9 @@ final class NativeHandler {
   private final TcpServer.Slots slots;
   private final DaemonLog log;
   private final DaemonStats stats;
+  /** Connections waiting for their next job, closed when the daemon stops. */
+  private final Set<JobChannel> idle = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
 
   NativeHandler(CompilerPolicy compilers, DaemonCache cache, JobCompile compile, DistccLimits limits,
       int ioTimeoutSeconds, TcpServer.Slots slots, DaemonLog log, DaemonStats stats) {
@@ -123,11 +129,26 @@ final class NativeHandler {
     return Optional.of(accepted);
   }
 
-  /** Serves one job; false when the connection is over (hung up, malformed, broken). */
+  /**
+   * Closes the connections that wait for a job (clients keep them for their next one), so that a
+   * stopping daemon waits only for the jobs in progress; those end their connection afterwards.
+   */
+  void stop() {
+    stopping = true;
+    for (JobChannel ch : idle) {
+      ch.abort();
+    }
+  }
+
+  /** Serves one job; false when the connection is over (hung up, malformed, broken, daemon stopping). */
   private boolean job(JobChannel ch, PacketWriter out, Accepted compiler) throws IOException {
     PacketReader in = new PacketReader(ch.in(), limits);
     NativeCodec.Job job;
+    idle.add(ch);
     try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
+      if (stopping) {
+        return false;
+      }
       job = NativeCodec.readJob(in);
     } catch (EOFException e) {
       return false;
@@ -136,7 +157,9 @@ final class NativeHandler {
       summary(JobSummary.early(ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, 0), 0);
       return false;
     } catch (IOException e) {
-      return false; // idle too long (the I/O timeout) or reset: the client opens another
+      return false; // idle too long (the I/O timeout), reset, or the daemon stopping: the client opens another
+    } finally {
+      idle.remove(ch);
     }
     long start = System.nanoTime();
     stats.jobStarted();
