@@ -202,6 +202,7 @@ class NativeProtocolTest {
     Distcache dc = client("one", d);
     dc.run(src, COMPILE).ok();
     dc.direct(local, COMPILE).ok();
+    d.awaitSummaries(1);
     assertEquals(1, nativeSummaries(d).stream().filter(l -> l.contains("COMPILE_OK")).count(), d.log());
     assertArrayEquals(Distcache.read(local.resolve("main.o")), Distcache.read(src.resolve("main.o")));
   }
@@ -253,6 +254,7 @@ class NativeProtocolTest {
 
     Path src = project(tmp.resolve("src"));
     client("one", d).run(src, COMPILE).ok();
+    d.awaitSummaries(5); // the daemon logs a job's line after answering it
     assertTrue(nativeSummaries(d).stream().anyMatch(l -> l.contains("main.c cache:miss")), d.log());
   }
 
