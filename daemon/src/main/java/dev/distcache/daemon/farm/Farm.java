@@ -6,17 +6,22 @@ import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.daemon.compile.ProcessRunner;
 import dev.distcache.daemon.compile.ServerLog;
+import dev.distcache.daemon.remote.NativeIdentity;
+import dev.distcache.daemon.remote.NativeKey;
 import dev.distcache.distribute.client.ClientSettings;
 import dev.distcache.distribute.client.DistccClient;
 import dev.distcache.distribute.client.HostUnreachableException;
+import dev.distcache.distribute.client.NativeClient;
 import dev.distcache.distribute.client.RemoteFailure;
 import dev.distcache.distribute.client.RemoteJobException;
 import dev.distcache.distribute.distcc.DistccReply;
+import dev.distcache.distribute.distcc.NativeCodec;
 import dev.distcache.distribute.distcc.ProtocolVersion;
 import dev.distcache.distribute.hosts.HostList;
 import dev.distcache.distribute.hosts.HostSpec;
 import dev.distcache.distribute.hosts.HostsException;
 import dev.distcache.distribute.hosts.HostsSource;
+import dev.distcache.hashing.CompilerIdentifier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +34,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Runs the compile of a cache miss on a distcc host when the request's host list names one
+ * Runs the compile of a cache miss on a distcc host (or a distcache daemon, {@code ,distcache}, in
+ * the native protocol) when the request's host list names one
  * ({@code $DISTCACHE_HOSTS}, the {@code hosts} setting, else distcc's places), locally otherwise or
  * when every host fails. The object comes back from the host; the dependency file is written here
  * by the preprocessor, as distcc does. The caller then reads the outputs from disk as after a local
@@ -58,9 +64,11 @@ public final class Farm {
       byte[] preprocessed, Config config, Consumer<Counter> stats, String log) {}
 
   private static final RunningJobs RUNNING = new RunningJobs();
+  private static final NativeIdentity IDENTITIES = new NativeIdentity();
 
   private final Scheduler scheduler = new Scheduler();
   private final DistccClient client;
+  private final NativeClient natives;
   private final Path sysconfDir;
 
   public Farm() {
@@ -69,6 +77,7 @@ public final class Farm {
 
   Farm(ClientSettings settings, Path sysconfDir) {
     this.client = new DistccClient(settings);
+    this.natives = new NativeClient(settings);
     this.sysconfDir = sysconfDir;
   }
 
@@ -105,11 +114,11 @@ public final class Farm {
   static Optional<HostList> usable(HostList list, String log) {
     List<HostSpec> kept = new ArrayList<>(list.hosts().stream().filter(h -> switch (h) {
       case HostSpec.Local l -> true;
-      case HostSpec.Tcp t -> !t.options().down() && !t.options().auth() && !t.options().distcache();
+      case HostSpec.Tcp t -> !t.options().down() && !t.options().auth();
       case HostSpec.Ssh s -> !s.options().down() && !s.options().auth() && !s.options().distcache();
     }).toList());
     if (kept.size() < list.hosts().size()) {
-      ServerLog.log(log, "hosts from " + list.source() + ": auth, distcache and down entries are not used");
+      ServerLog.log(log, "hosts from " + list.source() + ": auth and down entries, and distcache over ssh, are not used");
     }
     if (kept.stream().allMatch(h -> h instanceof HostSpec.Local)) {
       return Optional.empty();
@@ -181,7 +190,15 @@ public final class Farm {
     List<String> argv = resolved.get();
     DistccReply reply;
     try {
-      reply = send(job, host, argv);
+      if (host instanceof HostSpec.Tcp t && t.options().distcache()) {
+        Optional<DistccReply> answered = nativeCompile(job, t, argv);
+        if (answered.isEmpty()) {
+          return Attempt.NEXT_HOST;
+        }
+        reply = answered.get();
+      } else {
+        reply = send(job, host, argv);
+      }
     } catch (HostUnreachableException e) {
       job.stats().accept(Counter.REMOTE_HOST_UNREACHABLE);
       long backoff = backoffSeconds(job.env());
@@ -235,6 +252,39 @@ public final class Farm {
   /** Protocol 2 for {@code ,lzo} hosts (pump hosts too: this client preprocesses), else 1. */
   private static ProtocolVersion version(boolean lzo) {
     return lzo ? ProtocolVersion.V2 : ProtocolVersion.V1;
+  }
+
+  /**
+   * The job on a distcache daemon ({@code ,distcache}) in the native protocol: the compiler identity
+   * resolved here and the job key first, the source only when the daemon lacks the result. Empty
+   * when the daemon refuses the compiler (another version: the host is unusable for it) or the job;
+   * the caller then tries the next host or compiles here.
+   */
+  private Optional<DistccReply> nativeCompile(Job job, HostSpec.Tcp host, List<String> argv) throws RemoteFailure {
+    String source = job.inv().source();
+    String identity;
+    try {
+      identity = IDENTITIES.of(job.compiler(), job.env());
+    } catch (CompilerIdentifier.CheckFailedException e) {
+      ServerLog.log(job.log(), "remote " + host + " " + source + ": cannot identify the compiler: " + e.getMessage());
+      return Optional.empty();
+    }
+    NativeClient.Outcome o = natives.compile(host, identity, argv, NativeKey.job(argv, job.preprocessed()),
+        job.preprocessed());
+    return switch (o) {
+      case NativeClient.Outcome.Refused r -> {
+        ServerLog.log(job.log(), "remote " + host + " " + source + ": " + (r.compiler() ? "refuses the compiler"
+            : "refuses the job") + ", trying elsewhere: " + r.reason());
+        yield Optional.empty();
+      }
+      case NativeClient.Outcome.Done d -> {
+        ServerLog.log(job.log(), "remote " + host + " " + source + ": native " + (d.hit() ? "daemon hit" : "compiled")
+            + ", uploaded " + d.uploaded() + " bytes" + (d.reused() ? ", reused connection" : ""));
+        NativeCodec.Result r = d.result();
+        yield Optional.of(new DistccReply(ProtocolVersion.V1, r.status(), r.stderr(), r.stdout(), r.object(),
+            new byte[0]));
+      }
+    };
   }
 
   /** DISTCC_BACKOFF_PERIOD in seconds (default 60; 0 disables backing off). */

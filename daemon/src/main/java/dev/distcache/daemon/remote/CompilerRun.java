@@ -99,8 +99,11 @@ final class CompilerRun {
   }
 
   private static void kill(Process p) {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    // The process first, then what it started: killed the other way round, a shell script gets to
+    // run its next command (and write its outputs) in between.
+    List<ProcessHandle> started = p.descendants().toList();
     p.destroyForcibly();
+    started.forEach(ProcessHandle::destroyForcibly);
     try {
       p.waitFor(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.distcache.daemon.remote;
 
+import dev.distcache.distribute.distcc.NativeCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,23 +8,30 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
  * What happens to a connection before and around its job: the access check (a client outside
- * {@code --allow} is closed without a word, as distccd does), a job slot, then the {@link
- * JobHandler}; and the stats port's one-shot answer.
+ * {@code --allow} is closed without a word, as distccd does), then by its first bytes either the
+ * {@link NativeHandler} (which takes a job slot per job) or a job slot and the {@link JobHandler};
+ * and the stats port's one-shot answer.
  */
 final class Connections {
   private final AccessList access;
   private final JobHandler jobs;
+  private final NativeHandler natives;
+  private final long ioTimeoutMillis;
   private final TcpServer.Slots slots;
   private final DaemonStats stats;
   private final DaemonLog log;
 
-  Connections(AccessList access, JobHandler jobs, TcpServer.Slots slots, DaemonStats stats, DaemonLog log) {
+  Connections(AccessList access, JobHandler jobs, NativeHandler natives, int ioTimeoutSeconds, TcpServer.Slots slots,
+      DaemonStats stats, DaemonLog log) {
     this.access = access;
     this.jobs = jobs;
+    this.natives = natives;
+    this.ioTimeoutMillis = ioTimeoutSeconds * 1000L;
     this.slots = slots;
     this.stats = stats;
     this.log = log;
@@ -37,6 +45,12 @@ final class Connections {
       }
       stats.accepted();
       String client = TcpChannel.describe((InetSocketAddress) socket.getRemoteSocketAddress());
+      socket.setTcpNoDelay(true);
+      TcpChannel channel = new TcpChannel(socket);
+      if (isNative(channel)) {
+        natives.serve(channel); // takes a slot per job, not per connection
+        return;
+      }
       if (!slots.acquire()) {
         JobSummary s = JobSummary.early(client, JobResult.REJ_OVERLOAD, JobSummary.EXIT_BUSY, 0);
         log.log(LogLevel.WARNING, "dcc_job_summary", s.format());
@@ -44,8 +58,7 @@ final class Connections {
         return;
       }
       try {
-        socket.setTcpNoDelay(true);
-        jobs.serve(new TcpChannel(socket));
+        jobs.serve(channel);
       } finally {
         slots.release();
       }
@@ -53,6 +66,24 @@ final class Connections {
       log.log(LogLevel.INFO, "dcc_accept_job", "connection failed: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Whether the connection speaks the native protocol: its first 4 bytes are {@code DCD1} (a distcc
+   * request starts with {@code DIST}). Peeked, not consumed; a client that sends fewer bytes within
+   * the I/O timeout, or none, is left to the distcc path, which reports it as distccd would.
+   */
+  private boolean isNative(TcpChannel channel) {
+    InputStream in = channel.in();
+    byte[] magic = NativeCodec.MAGIC.getBytes(StandardCharsets.US_ASCII);
+    try (Deadline d = Deadline.after(ioTimeoutMillis, channel::abort)) {
+      in.mark(magic.length);
+      byte[] first = in.readNBytes(magic.length);
+      in.reset();
+      return Arrays.equals(first, magic);
+    } catch (IOException e) {
+      return false;
     }
   }
 

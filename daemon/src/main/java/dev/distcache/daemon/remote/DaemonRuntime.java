@@ -30,6 +30,8 @@ final class DaemonRuntime implements AutoCloseable {
   private final DaemonCache cache;
   private final DaemonStats stats;
   private final JobHandler handler;
+  private final NativeHandler natives;
+  private final TcpServer.Slots slots;
   private final HostFacts facts;
   private final ScheduledExecutorService sampler;
   private TcpServer jobs;
@@ -55,6 +57,9 @@ final class DaemonRuntime implements AutoCloseable {
     CompilerPolicy compilers = new CompilerPolicy(options.masqueradeDirs(), options.compilers(), env.get("PATH"));
     JobPipeline pipeline = new JobPipeline(compilers, cache, compile, compile.environment(), log);
     this.handler = new JobHandler(pipeline, options.limits(), options.ioTimeoutSeconds(), log, stats);
+    this.slots = new TcpServer.Slots(options.jobs(), options.jobs() * 8 + 64);
+    this.natives = new NativeHandler(compilers, cache, compile, options.limits(), options.ioTimeoutSeconds(), slots,
+        log, stats);
     this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "distcache-daemon-sampler");
       t.setDaemon(true);
@@ -112,8 +117,8 @@ final class DaemonRuntime implements AutoCloseable {
 
   /** Binds the job port (and the stats port), writes the pid file; returns where it listens. */
   String listen() throws StartException {
-    TcpServer.Slots slots = new TcpServer.Slots(options.jobs(), options.jobs() * 8 + 64);
-    Connections connections = new Connections(options.access(), handler, slots, stats, log);
+    Connections connections = new Connections(options.access(), handler, natives, options.ioTimeoutSeconds(), slots,
+        stats, log);
     try {
       jobs = TcpServer.bind(options.listen(), options.port(), connections::job);
       log.log(LogLevel.INFO, "dcc_listen_by_addr", "listening on " + jobs.where());
@@ -188,6 +193,7 @@ final class DaemonRuntime implements AutoCloseable {
       closed = true;
     }
     if (jobs != null) {
+      natives.stop(); // idle native connections would otherwise hold the drain below
       jobs.close();
     }
     if (statsServer != null) {

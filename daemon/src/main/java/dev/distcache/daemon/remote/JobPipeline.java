@@ -103,7 +103,7 @@ final class JobPipeline {
     return new DistccReply(version, code << 8, message.getBytes(StandardCharsets.UTF_8), NONE, NONE, NONE);
   }
 
-  private static CachedResult toCache(DistccReply reply, JobPlan plan) {
+  static CachedResult toCache(DistccReply reply, JobPlan plan) {
     Map<OutputKind, byte[]> files = new EnumMap<>(OutputKind.class);
     files.put(plan.assembly() ? OutputKind.ASSEMBLY : OutputKind.OBJECT, reply.object());
     if (plan.pump()) {
@@ -113,7 +113,7 @@ final class JobPipeline {
   }
 
   /** The stored result as an answer in {@code version}; empty when it lacks what this job returns. */
-  private static Optional<DistccReply> fromCache(CachedResult r, JobPlan plan, ProtocolVersion version) {
+  static Optional<DistccReply> fromCache(CachedResult r, JobPlan plan, ProtocolVersion version) {
     byte[] object = r.file(plan.assembly() ? OutputKind.ASSEMBLY : OutputKind.OBJECT);
     byte[] deps = plan.pump() ? r.file(OutputKind.DEPENDENCY) : NONE;
     if (object == null || object.length == 0 || deps == null) {

@@ -156,7 +156,7 @@ public final class PacketReader {
     }
   }
 
-  private void charge(String token, long length) throws ProtocolException {
+  void charge(String token, long length) throws ProtocolException {
     if (length > budget) {
       throw new ProtocolException(token + " of " + length + " bytes takes the message over its limit of "
           + limits.maxTotalLength() + " bytes");
