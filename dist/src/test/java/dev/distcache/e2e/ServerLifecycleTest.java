@@ -108,6 +108,23 @@ class ServerLifecycleTest {
   }
 
   @Test
+  void cacheDirectoryRemovedUnderARunningServer_theOldServerStops_andNeverTakesTheNewServersSocket()
+      throws Exception {
+    Distcache.write(tmp.resolve("r.c"), "int r;\n");
+    dc.run(tmp, "gcc", "-c", "r.c").ok();
+    ProcessHandle old = ProcessHandle.of(dc.serverPid().orElseThrow()).orElseThrow();
+    dc.exec(tmp, "rm", "-rf", dc.cacheDir.toString()).ok(); // as a user clearing ~/.cache by hand
+    dc.run(tmp, "gcc", "-c", "r.c", "-o", "r2.o").ok(); // starts a new server in a new directory
+    long fresh = dc.serverPid().orElseThrow();
+    assertNotEquals(old.pid(), fresh);
+    old.onExit().get(60, TimeUnit.SECONDS); // it finds its socket is not its own, and stops
+    assertTrue(Files.exists(dc.cacheDir.resolve("server.sock")), "the old server removed the new one's socket");
+    dc.run(tmp, "gcc", "-c", "r.c", "-o", "r3.o").ok();
+    assertEquals(fresh, dc.serverPid().orElseThrow(), "the new server still serves");
+    assertEquals(1, dc.hits(), "the new server answered the third compile from its cache");
+  }
+
+  @Test
   void serverCannotStart_compileStillSucceedsWithTheRealCompiler() {
     Distcache.write(tmp.resolve("blocker"), "a file where the cache directory should be\n");
     Distcache broken = new Distcache(tmp.resolve("blocker/cache"));

@@ -24,8 +24,10 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.InstantSource;
@@ -66,6 +68,8 @@ public final class LocalServer implements AutoCloseable {
   private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object done = new Object();
+  /** The socket file this server bound (device and inode), to tell it from a later server's. */
+  private final Object socketFile;
 
   /** Another server already holds the cache directory. */
   public static final class AlreadyRunningException extends IOException {
@@ -75,8 +79,9 @@ public final class LocalServer implements AutoCloseable {
   }
 
   private LocalServer(CacheLayout layout, FileChannel lockChannel, FileLock lock, ResultStore store,
-      ServerSocketChannel server, Set<Path> selves, int serverUmask) throws IOException {
+      ServerSocketChannel server, Set<Path> selves, int serverUmask, Object socketFile) throws IOException {
     this.layout = layout;
+    this.socketFile = socketFile;
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.store = store;
@@ -104,7 +109,7 @@ public final class LocalServer implements AutoCloseable {
       ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socket));
       Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-      return new LocalServer(layout, lockChannel, lock, store, server, selves, serverUmask);
+      return new LocalServer(layout, lockChannel, lock, store, server, selves, serverUmask, fileKey(socket));
     } catch (IOException | RuntimeException e) {
       if (store != null) {
         store.close();
@@ -221,6 +226,20 @@ public final class LocalServer implements AutoCloseable {
     }
   }
 
+  /** The device-and-inode key of a file, or null when it cannot be read. */
+  private static Object fileKey(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Whether the socket path still names the socket file this server bound. */
+  private boolean ownsSocketFile() {
+    return socketFile == null || socketFile.equals(fileKey(layout.socket()));
+  }
+
   private void watchIdle(long idleTimeoutSeconds) {
     long idleNanos = idleTimeoutSeconds * 1_000_000_000L;
     while (!closed.get()) {
@@ -230,6 +249,11 @@ public final class LocalServer implements AutoCloseable {
         return;
       }
       if (idleTimeoutSeconds > 0 && active.get() == 0 && System.nanoTime() - lastActivity.get() > idleNanos) {
+        close();
+      } else if (active.get() == 0 && !ownsSocketFile()) {
+        // The cache directory was removed (rm -rf, -C by hand) and perhaps a new server started in
+        // its place: nobody can reach this one any more.
+        System.err.println("distcache server: the socket " + layout.socket() + " is gone or not mine; stopping");
         close();
       }
     }
@@ -261,7 +285,9 @@ public final class LocalServer implements AutoCloseable {
       System.err.println("distcache server: closing the store: " + e.getMessage());
     }
     try {
-      Files.deleteIfExists(layout.socket());
+      if (ownsSocketFile()) { // never a later server's socket at the same path
+        Files.deleteIfExists(layout.socket());
+      }
       lock.release();
       lockChannel.close();
     } catch (IOException ignored) {
