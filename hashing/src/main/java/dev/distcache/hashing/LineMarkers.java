@@ -44,6 +44,26 @@ public final class LineMarkers {
    */
   public static List<MarkedFile> includedFiles(byte[] text) {
     Map<String, Boolean> files = new LinkedHashMap<>();
+    forEachMarker(text, (pathStart, pathEnd, lineEnd) -> {
+      String path = unescape(text, pathStart, pathEnd);
+      if (!(path.startsWith("<") && path.endsWith(">")) && !path.endsWith("//")) {
+        boolean system = hasFlag(text, pathEnd + 1, lineEnd, '3');
+        files.merge(path, system, Boolean::logicalOr);
+      }
+    });
+    List<MarkedFile> out = new ArrayList<>(files.size());
+    files.forEach((path, system) -> out.add(new MarkedFile(path, system)));
+    return out;
+  }
+
+  /** What {@link #forEachMarker} calls for each marker line: its quoted path's [start, end) and the line's end. */
+  @FunctionalInterface
+  private interface MarkerVisitor {
+    void visit(int pathStart, int pathEnd, int lineEnd);
+  }
+
+  /** Calls {@code visitor} for every line marker of the preprocessed text, in order. */
+  private static void forEachMarker(byte[] text, MarkerVisitor visitor) {
     int lineStart = 0;
     while (lineStart < text.length) {
       int lineEnd = indexOf(text, (byte) '\n', lineStart);
@@ -53,18 +73,11 @@ public final class LineMarkers {
       if (text[lineStart] == '#') {
         int[] span = pathSpan(text, lineStart, lineEnd);
         if (span != null) {
-          String path = unescape(text, span[0], span[1]);
-          if (!(path.startsWith("<") && path.endsWith(">")) && !path.endsWith("//")) {
-            boolean system = hasFlag(text, span[1] + 1, lineEnd, '3');
-            files.merge(path, system, Boolean::logicalOr);
-          }
+          visitor.visit(span[0], span[1], lineEnd);
         }
       }
       lineStart = lineEnd + 1;
     }
-    List<MarkedFile> out = new ArrayList<>(files.size());
-    files.forEach((path, system) -> out.add(new MarkedFile(path, system)));
-    return out;
   }
 
   /** Undoes gcc's quoting of marker paths: a backslash before a backslash or quote, {@code \n} for a newline. */
@@ -100,36 +113,25 @@ public final class LineMarkers {
    * array when nothing changed.
    */
   public static byte[] rewrite(byte[] text, UnaryOperator<String> rewrite) {
-    ByteArrayOutputStream out = null;
-    int copiedTo = 0;
-    int lineStart = 0;
-    while (lineStart < text.length) {
-      int lineEnd = indexOf(text, (byte) '\n', lineStart);
-      if (lineEnd < 0) {
-        lineEnd = text.length;
-      }
-      if (text[lineStart] == '#') {
-        int[] span = pathSpan(text, lineStart, lineEnd);
-        if (span != null) {
-          String path = new String(text, span[0], span[1] - span[0], StandardCharsets.UTF_8);
-          String mapped = rewrite.apply(path);
-          if (!mapped.equals(path)) {
-            if (out == null) {
-              out = new ByteArrayOutputStream(text.length);
-            }
-            out.write(text, copiedTo, span[0] - copiedTo);
-            out.writeBytes(mapped.getBytes(StandardCharsets.UTF_8));
-            copiedTo = span[1];
-          }
+    ByteArrayOutputStream[] out = {null}; // made at the first change: most texts have none
+    int[] copiedTo = {0};
+    forEachMarker(text, (pathStart, pathEnd, lineEnd) -> {
+      String path = new String(text, pathStart, pathEnd - pathStart, StandardCharsets.UTF_8);
+      String mapped = rewrite.apply(path);
+      if (!mapped.equals(path)) {
+        if (out[0] == null) {
+          out[0] = new ByteArrayOutputStream(text.length);
         }
+        out[0].write(text, copiedTo[0], pathStart - copiedTo[0]);
+        out[0].writeBytes(mapped.getBytes(StandardCharsets.UTF_8));
+        copiedTo[0] = pathEnd;
       }
-      lineStart = lineEnd + 1;
-    }
-    if (out == null) {
+    });
+    if (out[0] == null) {
       return text;
     }
-    out.write(text, copiedTo, text.length - copiedTo);
-    return out.toByteArray();
+    out[0].write(text, copiedTo[0], text.length - copiedTo[0]);
+    return out[0].toByteArray();
   }
 
   /** The [start, end) of the quoted path in a marker line, or null if the line is not a marker. */
