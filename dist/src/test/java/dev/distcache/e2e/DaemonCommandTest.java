@@ -134,7 +134,7 @@ class DaemonCommandTest {
   @Test
   void statsPage_hasDistccdsFormat_plusTheCacheCounters() throws Exception {
     String stock;
-    try (StockDistccd distccd = StockDistccd.start("127.0.0.5", tmp.resolve("distccd"), true)) {
+    try (DistccDaemon distccd = DistccDaemon.start("127.0.0.5", tmp.resolve("distccd"), "127.0.0.1", true)) {
       stock = RemoteDaemon.fetch("127.0.0.5", distccd.statsPort);
     }
     try (RemoteDaemon ours = RemoteDaemon.on("127.0.0.2", tmp.resolve("ours")).stats().start()) {

@@ -91,7 +91,7 @@ class DaemonCompileTest {
   @Test
   void protocols1And2_withDebugInfo_objectsAreByteIdenticalToStockDistccds() throws Exception {
     start();
-    try (StockDistccd distccd = StockDistccd.start("127.0.0.3", tmp.resolve("distccd"), false)) {
+    try (DistccDaemon distccd = DistccDaemon.start("127.0.0.3", tmp.resolve("distccd"), "127.0.0.1", false)) {
       int port = distccd.port;
       for (String options : List.of("", ",lzo")) {
         for (String[] c : List.of(new String[] {"gcc", "hello.c"}, new String[] {"g++", "hello.cpp"})) {

@@ -3,58 +3,68 @@ package dev.distcache.e2e;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real distccd (distcc 3.4) on a loopback address and a free port, started and stopped by a test;
- * its log (info level: one {@code dcc_job_summary} line per job) goes to a file. It runs only the
- * compilers in /usr/lib/distcc, which holds gcc and g++.
+ * A real distccd (Debian's distcc 3.4) on a loopback address and a free port, started and stopped
+ * by a test; its log (info level: one {@code dcc_job_summary} line per job) goes to a file. It runs
+ * only the compilers in /usr/lib/distcc, which holds gcc and g++. It preforks and replaces children
+ * that die, so it is stopped with SIGTERM (on which it ends its children itself) before anything is
+ * killed.
  */
 final class DistccDaemon implements AutoCloseable {
+  final int port;
+  /** The stats port, or -1 when started without {@code --stats}. */
+  final int statsPort;
   private final Process process;
   private final String address;
-  private final int port;
   private final Path log;
 
-  private DistccDaemon(Process process, String address, int port, Path log) {
+  private DistccDaemon(Process process, String address, int port, int statsPort, Path log) {
     this.process = process;
     this.address = address;
     this.port = port;
+    this.statsPort = statsPort;
     this.log = log;
   }
 
+  /** Starts distccd on {@code address}, allowing all of 127.0.0.0/8, without a stats port. */
   static DistccDaemon start(String address, Path dir) throws IOException, InterruptedException {
-    for (int attempt = 0; attempt < 5; attempt++) {
-      int port = freePort(address);
+    return start(address, dir, "127.0.0.0/8", false);
+  }
+
+  /** Starts distccd on {@code address}, allowing {@code allow}, with a stats port when {@code stats}. */
+  static DistccDaemon start(String address, Path dir, String allow, boolean stats)
+      throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    for (int attempt = 0; attempt < 5; attempt++) { // a free port may be taken before distccd binds it
+      int port = RemoteDaemon.freePort(address);
+      int statsPort = stats ? RemoteDaemon.freePort(address) : -1;
       Path log = dir.resolve("distccd-" + address + "-" + port + ".log");
-      Process p = new ProcessBuilder(List.of("distccd", "--no-detach", "--daemon", "--log-stderr", "--log-level=info",
-          "--allow", "127.0.0.0/8", "--listen", address, "--port", Integer.toString(port), "--jobs", "4"))
-          .redirectErrorStream(true).redirectOutput(log.toFile())
+      List<String> cmd = new ArrayList<>(List.of("distccd", "--no-detach", "--daemon", "--log-stderr",
+          "--log-level=info", "--allow", allow, "--listen", address, "--port", Integer.toString(port), "--jobs", "4"));
+      if (stats) {
+        cmd.addAll(List.of("--stats", "--stats-port", Integer.toString(statsPort)));
+      }
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      DistccDaemon d = new DistccDaemon(p, address, port, statsPort, log);
+      String ready = stats ? "HTTP server started" : "listening on " + address + ":" + port;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (p.isAlive() && System.nanoTime() < deadline) {
-        if (Files.readString(log, StandardCharsets.UTF_8).contains("listening on " + address + ":" + port)) {
-          return new DistccDaemon(p, address, port, log);
+        if (d.log().contains(ready)) {
+          return d;
         }
         Thread.sleep(20);
       }
-      p.destroyForcibly();
-      p.waitFor();
+      d.close();
     }
     throw new IllegalStateException("distccd did not start on " + address);
-  }
-
-  /** A port nothing listens on right now. */
-  static int freePort(String address) throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-      return s.getLocalPort();
-    }
   }
 
   /** This daemon as a host-list entry, with {@code suffix} (e.g. {@code /4,lzo}). */

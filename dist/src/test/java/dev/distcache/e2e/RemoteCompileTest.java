@@ -216,7 +216,7 @@ class RemoteCompileTest {
   @Test
   void refusedHost_isBackedOff_andTheNextHostOrLocalCompiles() throws Exception {
     DistccDaemon d = distccd("127.0.0.3");
-    int nobody = DistccDaemon.freePort("127.0.0.2");
+    int nobody = RemoteDaemon.freePort("127.0.0.2");
     Path src = project(tmp.resolve("src"));
     Path local = project(tmp.resolve("local"));
     dc.direct(local, compile("obj/main.o")).ok();

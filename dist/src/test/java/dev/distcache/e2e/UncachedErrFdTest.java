@@ -72,7 +72,7 @@ class UncachedErrFdTest {
   @Test
   void underCcache_withARefusedHost_ccacheCachesExactlyTheCompilersStderr() throws Exception {
     assertTrue(Files.isExecutable(CCACHE), CCACHE + " is not installed");
-    int refused = DistccDaemon.freePort("127.0.0.2");
+    int refused = RemoteDaemon.freePort("127.0.0.2");
     Map<String, String> env = new HashMap<>(dc.env);
     env.put("CCACHE_DIR", tmp.resolve("ccache").toString());
     env.put("CCACHE_TEMPDIR", tmp.resolve("ccache-tmp").toString());
