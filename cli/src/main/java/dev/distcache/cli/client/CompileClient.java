@@ -55,6 +55,9 @@ public final class CompileClient {
     Reply reply;
     try {
       reply = exchange(request);
+    } catch (ServerConnection.StartFailedException e) {
+      Notes.write(env, "distcache: " + e.getMessage() + "; compiling without the cache for a minute");
+      return LocalCompile.run(launcher, env, cwd, argv, invoked);
     } catch (IOException | RuntimeException e) {
       return LocalCompile.run(launcher, env, cwd, argv, invoked);
     }
@@ -68,7 +71,7 @@ public final class CompileClient {
 
   private Reply exchange(Request request) throws IOException {
     CacheLayout layout = CacheLayout.fromEnvironment(env);
-    try (SocketChannel ch = ServerConnection.connect(layout, launcher)) {
+    try (SocketChannel ch = ServerConnection.connect(layout, launcher, true)) {
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
       request.writeTo(out);
       DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
