@@ -231,15 +231,23 @@ static int failed_recently(const char *file) {
   return stat(file, &st) == 0 && now >= st.st_mtime && now - st.st_mtime < FAILED_START_PAUSE_SECONDS;
 }
 
-/* Remembers a failed start in server.failed and says so, once per failure, on note_fd(). */
+/*
+ * Remembers a failed start in server.failed and says so, once per failure, in server.out after
+ * the server's own words; the compile's stderr stays the compiler's.
+ */
 static void start_failed(const struct call *c, const char *file) {
   int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd >= 0) {
     dprintf(fd, "%lld\n", (long long) time(NULL));
     close(fd);
   }
-  dprintf(note_fd(), "distcache: the distcache server did not start; see %s/server.out;"
-      " compiling without the cache for a minute\n", c->cache);
+  char out[PATH_MAX];
+  fd = join(out, sizeof out, c->cache, "server.out") == 0 ? open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666) : -1;
+  if (fd >= 0) {
+    dprintf(fd, "distcache: the server did not start; compiles run without the cache for %d s"
+        " (until %s is older)\n", FAILED_START_PAUSE_SECONDS, file);
+    close(fd);
+  }
 }
 
 /*

@@ -55,9 +55,6 @@ public final class CompileClient {
     Reply reply;
     try {
       reply = exchange(request);
-    } catch (ServerConnection.StartFailedException e) {
-      Notes.write(env, "distcache: " + e.getMessage() + "; compiling without the cache for a minute");
-      return LocalCompile.run(launcher, env, cwd, argv, invoked);
     } catch (IOException | RuntimeException e) {
       return LocalCompile.run(launcher, env, cwd, argv, invoked);
     }

@@ -23,13 +23,6 @@ public final class ServerConnection {
   /** How long after a failed start compiles run without a server rather than start another. */
   static final long FAILED_START_PAUSE_MILLIS = 60_000;
 
-  /** This client just tried to start the server and it failed; the message says where to look. */
-  public static final class StartFailedException extends IOException {
-    StartFailedException(String message) {
-      super(message);
-    }
-  }
-
   private ServerConnection() {}
 
   /** Connects, or returns null when no server is listening. */
@@ -59,8 +52,7 @@ public final class ServerConnection {
    * none while a start failed less than {@link #FAILED_START_PAUSE_MILLIS} ago, so that a server
    * that cannot start does not cost every compile a JVM start.
    *
-   * @throws StartFailedException when this call started the server and it failed
-   * @throws IOException when there is no server for another reason
+   * @throws IOException when there is no server: it failed to start now (server.out says why) or recently
    */
   public static SocketChannel connect(CacheLayout layout, Launcher launcher, boolean pauseAfterFailure)
       throws IOException {
@@ -106,10 +98,13 @@ public final class ServerConnection {
       } catch (IOException e) {
         try {
           Files.writeString(layout.serverFailed(), System.currentTimeMillis() / 1000 + "\n");
+          Files.writeString(layout.serverOutput(), "distcache: the server did not start; compiles run without the"
+              + " cache for " + FAILED_START_PAUSE_MILLIS / 1000 + " s (until " + layout.serverFailed() + " is older)\n",
+              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException ignored) {
           // Then the next compile tries again.
         }
-        throw new StartFailedException(e.getMessage());
+        throw e;
       }
       Files.deleteIfExists(layout.serverFailed());
     }
