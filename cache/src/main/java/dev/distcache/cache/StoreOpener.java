@@ -2,8 +2,11 @@ package dev.distcache.cache;
 
 import dev.distcache.core.stats.Counter;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -49,14 +52,37 @@ public final class StoreOpener {
       if (!(e.getCause() instanceof RocksDBException r) || !StoreFailures.damaged(r)) {
         throw e;
       }
-      Path to = moveAside(dir, clock, e);
-      RocksResultStore store = RocksResultStore.open(dir, clock);
+      return repair(dir, clock);
+    }
+  }
+
+  /**
+   * Under a lock on {@code <dir>.repair.lock}, so that two processes that both found the store
+   * damaged (remote daemons under inetd) do not both move it, the second one the first's new
+   * store: opens again, and moves aside only when the store is still damaged.
+   */
+  @SuppressWarnings("try") // the lock is held for the block's duration, never read
+  private static Opened repair(Path dir, InstantSource clock) {
+    Path lockFile = dir.resolveSibling(dir.getFileName() + ".repair.lock");
+    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = ch.lock()) {
       try {
-        store.increment(Counter.STORE_MOVED_ASIDE);
-      } catch (StoreException counting) {
-        // Counting never stops a start; the notice still says it.
+        return new Opened(RocksResultStore.open(dir, clock), Optional.empty(), "");
+      } catch (StoreException e) {
+        if (!(e.getCause() instanceof RocksDBException r) || !StoreFailures.damaged(r)) {
+          throw e;
+        }
+        Path to = moveAside(dir, clock, e);
+        RocksResultStore store = RocksResultStore.open(dir, clock);
+        try {
+          store.increment(Counter.STORE_MOVED_ASIDE);
+        } catch (StoreException counting) {
+          // Counting never stops a start; the notice still says it.
+        }
+        return new Opened(store, Optional.of(to), StoreFailures.reason(r));
       }
-      return new Opened(store, Optional.of(to), StoreFailures.reason(r));
+    } catch (IOException e) {
+      throw new StoreException("cannot lock " + lockFile + " to repair the distcache store: " + StoreFailures.reason(e), e);
     }
   }
 

@@ -38,7 +38,7 @@ public record CacheLayout(Path cacheDir) {
 
   /**
    * Written by a client whose start of the server failed (its time of modification is when);
-   * compiles do not start another server for a minute after it, and a server that starts removes it.
+   * compiles do not start another server for a minute after it; a client whose start works removes it.
    */
   public Path serverFailed() {
     return cacheDir.resolve("server.failed");
