@@ -45,44 +45,42 @@ public final class StoreOpener {
    *
    * @throws StoreException if it cannot be opened for another reason, or not even empty
    */
+  @SuppressWarnings("try") // the lock is held for the block's duration, never read
   public static Opened open(Path dir, InstantSource clock) {
+    Path lockFile = dir.resolveSibling(dir.getFileName() + ".open.lock");
+    try {
+      Files.createDirectories(dir.getParent());
+    } catch (IOException e) {
+      throw new StoreException("cannot create " + dir.getParent() + ": " + StoreFailures.reason(e), e);
+    }
+    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = ch.lock()) {
+      return openOrMoveAside(dir, clock);
+    } catch (IOException e) {
+      throw new StoreException("cannot lock " + lockFile + " to open the distcache store: " + StoreFailures.reason(e), e);
+    }
+  }
+
+  /**
+   * Under the lock on {@code <dir>.open.lock}, so that two processes that both find the store
+   * damaged (remote daemons under inetd) do not both move it aside, the second one the first's
+   * new store: the second finds that one open (locked), which is not damage.
+   */
+  private static Opened openOrMoveAside(Path dir, InstantSource clock) {
     try {
       return new Opened(RocksResultStore.open(dir, clock), Optional.empty(), "");
     } catch (StoreException e) {
       if (!(e.getCause() instanceof RocksDBException r) || !StoreFailures.damaged(r)) {
         throw e;
       }
-      return repair(dir, clock);
-    }
-  }
-
-  /**
-   * Under a lock on {@code <dir>.repair.lock}, so that two processes that both found the store
-   * damaged (remote daemons under inetd) do not both move it, the second one the first's new
-   * store: opens again, and moves aside only when the store is still damaged.
-   */
-  @SuppressWarnings("try") // the lock is held for the block's duration, never read
-  private static Opened repair(Path dir, InstantSource clock) {
-    Path lockFile = dir.resolveSibling(dir.getFileName() + ".repair.lock");
-    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = ch.lock()) {
+      Path to = moveAside(dir, clock, e);
+      RocksResultStore store = RocksResultStore.open(dir, clock);
       try {
-        return new Opened(RocksResultStore.open(dir, clock), Optional.empty(), "");
-      } catch (StoreException e) {
-        if (!(e.getCause() instanceof RocksDBException r) || !StoreFailures.damaged(r)) {
-          throw e;
-        }
-        Path to = moveAside(dir, clock, e);
-        RocksResultStore store = RocksResultStore.open(dir, clock);
-        try {
-          store.increment(Counter.STORE_MOVED_ASIDE);
-        } catch (StoreException counting) {
-          // Counting never stops a start; the notice still says it.
-        }
-        return new Opened(store, Optional.of(to), StoreFailures.reason(r));
+        store.increment(Counter.STORE_MOVED_ASIDE);
+      } catch (StoreException counting) {
+        // Counting never stops a start; the notice still says it.
       }
-    } catch (IOException e) {
-      throw new StoreException("cannot lock " + lockFile + " to repair the distcache store: " + StoreFailures.reason(e), e);
+      return new Opened(store, Optional.of(to), StoreFailures.reason(r));
     }
   }
 
