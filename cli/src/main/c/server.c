@@ -25,6 +25,7 @@
 
 #define MAX_SOCKET_PATH 100
 #define START_TIMEOUT_MILLIS 20000
+#define FAILED_START_PAUSE_SECONDS 60
 
 /* $DISTCACHE_DIR, else $HOME/.cache/distcache, absolute and normalized; -1 when too long. */
 int cache_dir(const char *cwd, char *out, size_t cap) {
@@ -221,6 +222,35 @@ static long long now_millis(void) {
 }
 
 /*
+ * Whether server.failed (CacheLayout.serverFailed) says a start failed less than a minute ago:
+ * then a compile starts no server and compiles by itself, rather than start a JVM that fails.
+ */
+static int failed_recently(const char *file) {
+  struct stat st;
+  time_t now = time(NULL);
+  return stat(file, &st) == 0 && now >= st.st_mtime && now - st.st_mtime < FAILED_START_PAUSE_SECONDS;
+}
+
+/*
+ * Remembers a failed start in server.failed and says so, once per failure, in server.out after
+ * the server's own words; the compile's stderr stays the compiler's.
+ */
+static void start_failed(const struct call *c, const char *file) {
+  int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd >= 0) {
+    dprintf(fd, "%lld\n", (long long) time(NULL));
+    close(fd);
+  }
+  char out[PATH_MAX];
+  fd = join(out, sizeof out, c->cache, "server.out") == 0 ? open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666) : -1;
+  if (fd >= 0) {
+    dprintf(fd, "distcache: the server did not start; compiles run without the cache for %d s"
+        " (until %s is older)\n", FAILED_START_PAUSE_SECONDS, file);
+    close(fd);
+  }
+}
+
+/*
  * Starts the server under the start lock and returns a connection to it, or -1. The lock is a
  * POSIX record lock (fcntl), the kind Java's FileChannel.lock takes; flock(2) would not exclude
  * a Java client starting a server at the same moment.
@@ -228,10 +258,12 @@ static long long now_millis(void) {
 static int start_server(const struct call *c, const char *socket_file) {
   char dir[PATH_MAX];
   char lock_file[PATH_MAX];
+  char failed_file[PATH_MAX];
   snprintf(dir, sizeof dir, "%s", socket_file);
   *strrchr(dir, '/') = '\0';
   if (make_dirs(c->cache) != 0 || (dir[0] && make_dirs(dir) != 0)
-      || join(lock_file, sizeof lock_file, c->cache, "server.start.lock") != 0) {
+      || join(lock_file, sizeof lock_file, c->cache, "server.start.lock") != 0
+      || join(failed_file, sizeof failed_file, c->cache, "server.failed") != 0) {
     return -1;
   }
   int lock = open(lock_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
@@ -246,6 +278,10 @@ static int start_server(const struct call *c, const char *socket_file) {
     return -1;
   }
   int fd = try_connect(socket_file);
+  if (fd < 0 && failed_recently(failed_file)) {
+    close(lock);
+    return -1;
+  }
   pid_t pid = fd < 0 ? spawn_server(c) : 0;
   long long deadline = now_millis() + START_TIMEOUT_MILLIS;
   while (fd < 0 && pid > 0 && now_millis() < deadline) {
@@ -255,6 +291,13 @@ static int start_server(const struct call *c, const char *socket_file) {
     }
     nanosleep(&(struct timespec){.tv_nsec = 10000000}, NULL);
     fd = try_connect(socket_file);
+  }
+  if (pid != 0) {
+    if (fd < 0) {
+      start_failed(c, failed_file);
+    } else {
+      unlink(failed_file);
+    }
   }
   close(lock);
   return fd;

@@ -4,6 +4,8 @@ import dev.distcache.core.stats.Counter;
 import dev.distcache.hashing.ManifestKey;
 import dev.distcache.hashing.ResultKey;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -12,6 +14,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,6 +22,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 
 /**
@@ -41,6 +45,14 @@ import org.rocksdb.WriteBatch;
  * </ol>
  *
  * Counter updates take only the read lock: each is one atomic RocksDB merge.
+ *
+ * <p>AFTER A FAILED WRITE. RocksDB stops accepting writes after an I/O error such as a full disk
+ * (a "background error"), until the database is reopened; this RocksDB's Java API has no
+ * {@code resume}. So an I/O error schedules a reopen: the next call after a back-off (1 s,
+ * doubling to 60 s while reopening fails) closes and reopens the handles under the write lock of
+ * {@code handleLock}. Until then writes fail fast (RocksDB refuses them without touching the
+ * disk) and reads still work. Counter updates that could not be written are kept in memory,
+ * shown by {@link #counters} and written with the next update that succeeds.
  */
 public final class RocksResultStore implements ResultStore {
   private static final int MAX_REPORTED_PROBLEMS = 20;
@@ -48,10 +60,23 @@ public final class RocksResultStore implements ResultStore {
   /** Stored bytes of results and of manifests whose decoding is remembered (each). */
   private static final long DECODED_BYTES = 32L << 20;
 
+  private static final long FIRST_BACKOFF_NANOS = 1_000_000_000L;
+  private static final long MAX_BACKOFF_NANOS = 60_000_000_000L;
+  /** Reopening writes a new manifest, log and options file; with less free space it would fail. */
+  private static final long REOPEN_FREE_BYTES = 1L << 20;
+
   private final Path dir;
   private final InstantSource clock;
-  private final RocksHandles rocks;
-  private final ResultTable table;
+  /** Replaced only by {@link #reopenIfDue} under the write lock; null when a reopen failed. */
+  private RocksHandles rocks;
+  private ResultTable table;
+  private volatile long maxSizeBytes;
+  private volatile long maxFiles;
+  private final Object reopenState = new Object();
+  /** Guarded by reopenState: 0 when no reopen is due, else the nanoTime from which to try. */
+  private long reopenAt;
+  private long backoffNanos = FIRST_BACKOFF_NANOS;
+  private final Map<Counter, Long> unwritten = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ReentrantReadWriteLock handleLock = new ReentrantReadWriteLock();
   private final ReentrantLock[] manifestLocks = new ReentrantLock[MANIFEST_LOCK_STRIPES];
@@ -196,6 +221,8 @@ public final class RocksResultStore implements ResultStore {
           "limits must not be negative: maxSizeBytes (" + maxSizeBytes + "), maxFiles (" + maxFiles + ")");
     }
     guarded(() -> {
+      this.maxSizeBytes = maxSizeBytes;
+      this.maxFiles = maxFiles;
       table.setLimits(maxSizeBytes, maxFiles);
       return null;
     });
@@ -242,29 +269,37 @@ public final class RocksResultStore implements ResultStore {
 
   @Override
   public void add(Counter counter, long delta) {
-    guarded(() -> {
-      try (WriteBatch batch = new WriteBatch()) {
-        batch.merge(rocks.stats, ResultTable.utf8(counter.id()), IndexRows.u64le(delta));
-        write(batch);
-      }
-      return null;
-    });
+    add(Map.of(counter, delta));
   }
 
+  /** Adds the deltas and any earlier ones that could not be written; keeps them all when this fails. */
   @Override
   public void add(Map<Counter, Long> deltas) {
-    if (deltas.isEmpty()) {
+    Map<Counter, Long> all = new EnumMap<>(Counter.class);
+    all.putAll(deltas);
+    for (Counter c : unwritten.keySet()) {
+      Long earlier = unwritten.remove(c);
+      if (earlier != null) {
+        all.merge(c, earlier, Long::sum);
+      }
+    }
+    if (all.isEmpty()) {
       return;
     }
-    guarded(() -> {
-      try (WriteBatch batch = new WriteBatch()) {
-        for (Map.Entry<Counter, Long> d : deltas.entrySet()) {
-          batch.merge(rocks.stats, ResultTable.utf8(d.getKey().id()), IndexRows.u64le(d.getValue()));
+    try {
+      guarded(() -> {
+        try (WriteBatch batch = new WriteBatch()) {
+          for (Map.Entry<Counter, Long> d : all.entrySet()) {
+            batch.merge(rocks.stats, ResultTable.utf8(d.getKey().id()), IndexRows.u64le(d.getValue()));
+          }
+          write(batch);
         }
-        write(batch);
-      }
-      return null;
-    });
+        return null;
+      });
+    } catch (RuntimeException e) {
+      all.forEach((c, v) -> unwritten.merge(c, v, Long::sum));
+      throw e;
+    }
   }
 
   @Override
@@ -280,12 +315,14 @@ public final class RocksResultStore implements ResultStore {
         }
         it.status();
       }
+      unwritten.forEach((c, v) -> counters.merge(c, v, Long::sum));
       return Collections.unmodifiableMap(counters);
     });
   }
 
   @Override
   public void zeroCounters() {
+    unwritten.clear();
     guarded(() -> {
       try (WriteBatch batch = new WriteBatch()) {
         for (Counter counter : Counter.values()) {
@@ -314,23 +351,31 @@ public final class RocksResultStore implements ResultStore {
     Lock lock = handleLock.writeLock();
     lock.lock();
     try {
-      rocks.close();
+      if (rocks != null) {
+        rocks.close();
+      }
     } catch (RocksDBException e) {
       throw StoreFailures.failed(dir, "close", e);
     } finally {
+      rocks = null;
       lock.unlock();
     }
   }
 
   private <T> T guarded(RocksCall<T> call) {
+    reopenIfDue();
     Lock lock = handleLock.readLock();
     lock.lock();
     try {
       if (closed.get()) {
         throw new IllegalStateException("store is closed");
       }
+      if (rocks == null) {
+        throw new StoreException("the distcache store at " + dir + " is not open; it is reopened after a back-off", null);
+      }
       return call.call();
     } catch (RocksDBException e) {
+      failedWith(e);
       throw StoreFailures.failed(dir, "read", e);
     } finally {
       lock.unlock();
@@ -341,7 +386,95 @@ public final class RocksResultStore implements ResultStore {
     try {
       rocks.db.write(rocks.writeOptions, batch);
     } catch (RocksDBException e) {
+      failedWith(e);
       throw StoreFailures.failed(dir, "write to", e);
+    }
+  }
+
+  /** An I/O error (a full disk) leaves RocksDB refusing writes until reopened: schedule that. */
+  private void failedWith(RocksDBException e) {
+    if (e.getStatus() == null || e.getStatus().getCode() != Status.Code.IOError) {
+      return;
+    }
+    synchronized (reopenState) {
+      if (reopenAt == 0) {
+        reopenAt = System.nanoTime() + backoffNanos;
+      }
+    }
+  }
+
+  /**
+   * Reopens the handles when a reopen is due and its back-off has passed. Waits for the calls in
+   * progress (write lock). A failed reopen doubles the back-off, up to a minute; one that works
+   * resets it.
+   */
+  private void reopenIfDue() {
+    synchronized (reopenState) {
+      if (reopenAt == 0 || System.nanoTime() - reopenAt < 0) {
+        return;
+      }
+      reopenAt = 0; // one caller reopens; the others go on meanwhile
+    }
+    if (!enoughSpace()) {
+      // Still full: keep the open handles, which still serve reads, and look again later.
+      synchronized (reopenState) {
+        backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
+        reopenAt = System.nanoTime() + backoffNanos;
+      }
+      return;
+    }
+    Lock lock = handleLock.writeLock();
+    lock.lock();
+    try {
+      if (closed.get()) {
+        return;
+      }
+      if (rocks != null) {
+        try {
+          rocks.close();
+        } catch (RocksDBException e) {
+          // The handles are released all the same (see RocksHandles.close).
+        }
+        rocks = null;
+      }
+      RocksHandles reopened = RocksHandles.open(dir);
+      try {
+        table = new ResultTable(reopened, dir);
+        table.setLimits(maxSizeBytes, maxFiles);
+      } catch (RocksDBException e) {
+        closeQuietly(reopened);
+        throw StoreFailures.failed(dir, "reopen", e);
+      } catch (RuntimeException e) {
+        closeQuietly(reopened);
+        throw e;
+      }
+      rocks = reopened;
+      synchronized (reopenState) {
+        backoffNanos = FIRST_BACKOFF_NANOS;
+      }
+    } catch (StoreException e) {
+      synchronized (reopenState) {
+        backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
+        reopenAt = System.nanoTime() + backoffNanos;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean enoughSpace() {
+    try {
+      return Files.getFileStore(dir).getUsableSpace() >= REOPEN_FREE_BYTES;
+    } catch (IOException e) {
+      return true; // cannot tell: try
+    }
+  }
+
+  private static void closeQuietly(RocksHandles handles) {
+    try {
+      handles.close();
+    } catch (RocksDBException ignored) {
+      // Nothing more to release.
     }
   }
 

@@ -19,6 +19,21 @@ final class StoreFailures {
     return new StoreException("cannot " + action + " the distcache store at " + dir + ": " + reason(e), e);
   }
 
+  /**
+   * Whether RocksDB failed because the store's own files are damaged: it reports corruption, or a
+   * file its manifest names is missing. Not a lock, permissions, a full or a read-only disk.
+   */
+  static boolean damaged(RocksDBException e) {
+    Status status = e.getStatus();
+    if (status == null) {
+      return false;
+    }
+    String state = String.valueOf(status.getState()).toLowerCase(Locale.ROOT);
+    return status.getCode() == Status.Code.Corruption
+        || (status.getCode() == Status.Code.IOError
+            && state.contains("no such file"));
+  }
+
   static String reason(IOException e) {
     return switch (e) {
       case AccessDeniedException d -> "permission denied on " + d.getFile();
@@ -46,7 +61,7 @@ final class StoreFailures {
       return "it is locked; another distcache server is probably running with this cache directory";
     }
     if (status != null && status.getCode() == Status.Code.Corruption) {
-      return "its files are damaged (" + message + "); delete the directory to start with an empty cache";
+      return "its files are damaged (" + message + ")";
     }
     return message;
   }

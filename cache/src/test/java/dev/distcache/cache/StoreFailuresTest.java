@@ -31,7 +31,7 @@ class StoreFailuresTest {
   @Test
   void failed_whenBlockIsCorrupt_saysDamagedNotLocked() {
     assertEquals("cannot open the distcache store at " + DIR
-            + ": its files are damaged (block checksum mismatch); delete the directory to start with an empty cache",
+            + ": its files are damaged (block checksum mismatch)",
         message(Status.Code.Corruption, Status.SubCode.None, "block checksum mismatch"));
   }
 

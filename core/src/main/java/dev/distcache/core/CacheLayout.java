@@ -36,6 +36,14 @@ public record CacheLayout(Path cacheDir) {
     return cacheDir.resolve("server.start.lock");
   }
 
+  /**
+   * Written by a client whose start of the server failed (its time of modification is when);
+   * compiles do not start another server for a minute after it; a client whose start works removes it.
+   */
+  public Path serverFailed() {
+    return cacheDir.resolve("server.failed");
+  }
+
   /** Held by the running server for its whole life. */
   public Path serverLock() {
     return cacheDir.resolve("server.lock");

@@ -107,6 +107,33 @@ class DaemonCompileTest {
   }
 
   @Test
+  void damagedCache_isMovedAside_andTheDaemonStartsEmptyAndCaches() throws Exception {
+    Path cache = tmp.resolve("shared-cache");
+    daemon = RemoteDaemon.on(ADDRESS, tmp.resolve("daemon")).allowGccAndGxx().args("--cache-dir", cache.toString()).start();
+    Map<String, String> env = DistccSources.distccEnv(tmp.resolve("state"), host(""));
+    DistccSources.distcc(src, env, "gcc", "-c", "-O2", "-DX", "-Iinc", "hello.c", "-o", "first.o").ok();
+    daemon.awaitSummaries(1);
+    daemon.close();
+    Files.writeString(cache.resolve("store/CURRENT"), "garbage\n");
+
+    daemon = RemoteDaemon.on(ADDRESS, tmp.resolve("daemon2")).allowGccAndGxx().args("--cache-dir", cache.toString()).start();
+    env = DistccSources.distccEnv(tmp.resolve("state2"), host(""));
+    for (String object : List.of("a.o", "b.o")) {
+      DistccSources.distcc(src, env, "gcc", "-c", "-O2", "-DX", "-Iinc", "hello.c", "-o", object).ok();
+      assertArrayEquals(local("gcc", "hello.c", "local.o", "-c", "-O2", "-DX", "-Iinc"), Distcache.read(src.resolve(object)));
+    }
+    List<String> lines = daemon.awaitSummaries(2);
+    assertTrue(lines.get(0).endsWith(" hello.c cache:miss"), lines.get(0));
+    assertTrue(lines.get(1).endsWith(" hello.c cache:hit"), "the fresh store works: " + lines.get(1));
+    assertTrue(daemon.log().contains("store.broken-"), "the log says where the damaged store went: " + daemon.log());
+    try (var files = Files.list(cache)) {
+      List<Path> broken = files.filter(f -> f.getFileName().toString().startsWith("store.broken-")).toList();
+      assertEquals(1, broken.size(), broken.toString());
+      assertEquals("garbage\n", Files.readString(broken.get(0).resolve("CURRENT")));
+    }
+  }
+
+  @Test
   void protocol3_pumpMode_objectsAndDependencyFilesAreByteIdenticalToLocalCompiles() throws Exception {
     start();
     List<Path> mirrors = new ArrayList<>();

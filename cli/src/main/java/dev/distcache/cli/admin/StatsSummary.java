@@ -80,6 +80,17 @@ final class StatsSummary {
           stats.count(Counter.LOCAL_STORAGE_READ_HIT) + stats.count(Counter.LOCAL_STORAGE_READ_MISS)));
       table.row(Cell.text("  Writes:"), Cell.number(stats.count(Counter.LOCAL_STORAGE_WRITE)));
     }
+    long writeFailures = stats.count(Counter.LOCAL_STORAGE_WRITE_FAILED);
+    if (verbose || writeFailures > 0) {
+      table.row(Cell.text("  Write failures:"), Cell.number(writeFailures));
+    }
+    if (stats.count(Counter.STORE_MOVED_ASIDE) > 0) {
+      table.row(Cell.text("  Damaged stores moved aside:"), Cell.number(stats.count(Counter.STORE_MOVED_ASIDE)));
+    }
+    String brokenStore = stats.text("store_moved_aside_to");
+    if (!brokenStore.equals("?")) {
+      table.row(Cell.text("  Damaged store kept in:"), Cell.text(brokenStore));
+    }
   }
 
   /** One indented row per nonzero counter of the kind, sorted by description. */

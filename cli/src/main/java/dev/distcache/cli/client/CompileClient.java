@@ -68,7 +68,7 @@ public final class CompileClient {
 
   private Reply exchange(Request request) throws IOException {
     CacheLayout layout = CacheLayout.fromEnvironment(env);
-    try (SocketChannel ch = ServerConnection.connect(layout, launcher)) {
+    try (SocketChannel ch = ServerConnection.connect(layout, launcher, true)) {
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
       request.writeTo(out);
       DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));

@@ -20,6 +20,8 @@ import java.util.List;
  */
 public final class ServerConnection {
   private static final long START_TIMEOUT_MILLIS = 20_000;
+  /** How long after a failed start compiles run without a server rather than start another. */
+  static final long FAILED_START_PAUSE_MILLIS = 60_000;
 
   private ServerConnection() {}
 
@@ -42,11 +44,23 @@ public final class ServerConnection {
 
   /** Connects, starting the server if needed; throws when it cannot be reached or started. */
   public static SocketChannel connect(CacheLayout layout, Launcher launcher) throws IOException {
+    return connect(layout, launcher, false);
+  }
+
+  /**
+   * Connects, starting the server if needed. With {@code pauseAfterFailure} (compiles), starts
+   * none while a start failed less than {@link #FAILED_START_PAUSE_MILLIS} ago, so that a server
+   * that cannot start does not cost every compile a JVM start.
+   *
+   * @throws IOException when there is no server: it failed to start now (server.out says why) or recently
+   */
+  public static SocketChannel connect(CacheLayout layout, Launcher launcher, boolean pauseAfterFailure)
+      throws IOException {
     SocketChannel ch = tryConnect(layout);
     if (ch != null) {
       return ch;
     }
-    start(layout, launcher);
+    start(layout, launcher, pauseAfterFailure);
     ch = tryConnect(layout);
     if (ch == null) {
       throw new IOException("the distcache server started but does not accept connections at " + layout.socket());
@@ -60,6 +74,10 @@ public final class ServerConnection {
    */
   @SuppressWarnings("try") // the lock is held for the block's duration, never read
   public static void start(CacheLayout layout, Launcher launcher) throws IOException {
+    start(layout, launcher, false);
+  }
+
+  private static void start(CacheLayout layout, Launcher launcher, boolean pauseAfterFailure) throws IOException {
     if (launcher.home() == null) {
       throw new IOException("distcache.home is not set; run distcache through bin/distcache");
     }
@@ -72,28 +90,58 @@ public final class ServerConnection {
         existing.close();
         return;
       }
-      Process p = spawn(layout, launcher);
-      long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
-      while (System.currentTimeMillis() < deadline) {
-        SocketChannel ch = tryConnect(layout);
-        if (ch != null) {
-          ch.close();
-          return;
-        }
-        if (!p.isAlive() && p.exitValue() != 0) {
-          throw new IOException("the distcache server exited with code " + p.exitValue()
-              + " during start-up; see " + layout.serverOutput());
-        }
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while starting the distcache server");
-        }
+      if (pauseAfterFailure && failedRecently(layout)) {
+        throw new IOException("the distcache server failed to start less than a minute ago");
       }
-      throw new IOException("the distcache server did not start within " + START_TIMEOUT_MILLIS / 1000
-          + " s; see " + layout.serverOutput());
+      try {
+        awaitStart(layout, spawn(layout, launcher));
+      } catch (IOException e) {
+        try {
+          Files.writeString(layout.serverFailed(), System.currentTimeMillis() / 1000 + "\n");
+          Files.writeString(layout.serverOutput(), "distcache: the server did not start; compiles run without the"
+              + " cache for " + FAILED_START_PAUSE_MILLIS / 1000 + " s (until " + layout.serverFailed() + " is older)\n",
+              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException ignored) {
+          // Then the next compile tries again.
+        }
+        throw e;
+      }
+      Files.deleteIfExists(layout.serverFailed());
     }
+  }
+
+  /** Whether a start failed less than {@link #FAILED_START_PAUSE_MILLIS} ago (not in the future). */
+  private static boolean failedRecently(CacheLayout layout) {
+    try {
+      long age = System.currentTimeMillis() - Files.getLastModifiedTime(layout.serverFailed()).toMillis();
+      return age >= 0 && age < FAILED_START_PAUSE_MILLIS;
+    } catch (IOException e) {
+      return false; // none
+    }
+  }
+
+  /** Returns when the spawned server listens; throws when it exits with an error or takes too long. */
+  private static void awaitStart(CacheLayout layout, Process p) throws IOException {
+    long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
+    while (System.currentTimeMillis() < deadline) {
+      SocketChannel ch = tryConnect(layout);
+      if (ch != null) {
+        ch.close();
+        return;
+      }
+      if (!p.isAlive() && p.exitValue() != 0) {
+        throw new IOException("the distcache server exited with code " + p.exitValue()
+            + " during start-up; see " + layout.serverOutput());
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while starting the distcache server");
+      }
+    }
+    throw new IOException("the distcache server did not start within " + START_TIMEOUT_MILLIS / 1000
+        + " s; see " + layout.serverOutput());
   }
 
   private static Process spawn(CacheLayout layout, Launcher launcher) throws IOException {

@@ -28,6 +28,8 @@ public enum Counter {
   LOCAL_STORAGE_READ_HIT("local_storage_read_hit", null, Kind.OTHER),
   LOCAL_STORAGE_READ_MISS("local_storage_read_miss", null, Kind.OTHER),
   LOCAL_STORAGE_WRITE("local_storage_write", null, Kind.OTHER),
+  /** A result could not be stored (a full disk, say); the compile itself succeeded. Not a ccache id. */
+  LOCAL_STORAGE_WRITE_FAILED("local_storage_write_failed", null, Kind.OTHER),
   /** A stored entry failed its checksum or could not be decoded; it was removed and not served. */
   CORRUPT_CACHE_ENTRY("corrupt_cache_entry", "Corrupt cache entry removed", Kind.ERROR),
   MISSING_CACHE_FILE("missing_cache_file", "Missing cache file", Kind.ERROR),
@@ -46,6 +48,8 @@ public enum Counter {
   REMOTE_HOST_UNREACHABLE("remote_host_unreachable", null, Kind.OTHER),
   /** A remote job broke after it was sent (connection lost, timeout, bad answer); retried locally. */
   REMOTE_JOB_FAILED("remote_job_failed", null, Kind.OTHER),
+  /** The store would not open (damaged files) and was moved aside for an empty one. Not a ccache id. */
+  STORE_MOVED_ASIDE("store_moved_aside", null, Kind.OTHER),
   STATS_ZEROED_TIMESTAMP("stats_zeroed_timestamp", null, Kind.OTHER),
   UNSUPPORTED_COMPILER_OPTION("unsupported_compiler_option", "Unsupported compiler option", Kind.UNCACHEABLE),
   UNSUPPORTED_ENVIRONMENT_VARIABLE("unsupported_environment_variable", "Unsupported environment variable", Kind.UNCACHEABLE),

@@ -133,7 +133,7 @@ final class Misses {
       return true;
     } catch (StoreException e) {
       // The compile succeeded and its outputs are in place; only caching it failed (a full disk).
-      c.stats().count(Counter.INTERNAL_ERROR);
+      c.stats().count(Counter.LOCAL_STORAGE_WRITE_FAILED);
       ServerLog.log(c.log(), "cannot store the result of " + c.inv().source() + ": " + e.getMessage());
       return false;
     }

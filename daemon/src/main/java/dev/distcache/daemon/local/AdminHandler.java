@@ -9,10 +9,17 @@ import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
 import dev.distcache.daemon.farm.Farm;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Answers administration requests (docs/client-protocol.md) from the store. */
 final class AdminHandler {
@@ -50,6 +57,7 @@ final class AdminHandler {
         line(out, "max_size", config.maxSize());
         line(out, "max_files", config.maxFiles());
         line(out, "cache_dir", layout.cacheDir());
+        brokenStore().ifPresent(dir -> line(out, "store_moved_aside_to", dir));
       }
       case "zero" -> store.zeroCounters();
       case "clear" -> report(out, store.clear());
@@ -79,6 +87,17 @@ final class AdminHandler {
       }
     }
     return Reply.result(0, out.toString().getBytes(StandardCharsets.UTF_8), new byte[0]);
+  }
+
+  /** The newest store a server moved aside because it would not open (StoreOpener), if any is left. */
+  private Optional<Path> brokenStore() {
+    String prefix = layout.storeDir().getFileName() + ".broken-";
+    try (Stream<Path> files = Files.list(layout.storeDir().getParent())) {
+      return files.filter(f -> f.getFileName().toString().startsWith(prefix))
+          .max(Comparator.comparing(f -> f.getFileName().toString()));
+    } catch (IOException | UncheckedIOException e) {
+      return Optional.empty();
+    }
   }
 
   private static void report(StringBuilder out, CleanupReport r) {

@@ -1,7 +1,7 @@
 package dev.distcache.daemon.local;
 
 import dev.distcache.cache.ResultStore;
-import dev.distcache.cache.RocksResultStore;
+import dev.distcache.cache.StoreOpener;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.compiler.CompilerLocator;
 import dev.distcache.core.wire.ProtocolException;
@@ -30,11 +30,15 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
@@ -68,6 +72,8 @@ public final class LocalServer implements AutoCloseable {
   private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object done = new Object();
+  /** What to tell the first compile's client once (a damaged store moved aside), or null. */
+  private final AtomicReference<String> notice;
   /** The socket file this server bound (device and inode), to tell it from a later server's. */
   private final Object socketFile;
 
@@ -79,8 +85,10 @@ public final class LocalServer implements AutoCloseable {
   }
 
   private LocalServer(CacheLayout layout, FileChannel lockChannel, FileLock lock, ResultStore store,
-      ServerSocketChannel server, Set<Path> selves, int serverUmask, Object socketFile) throws IOException {
+      ServerSocketChannel server, Set<Path> selves, int serverUmask, Object socketFile, String notice)
+      throws IOException {
     this.layout = layout;
+    this.notice = new AtomicReference<>(notice);
     this.socketFile = socketFile;
     this.lockChannel = lockChannel;
     this.lock = lock;
@@ -102,14 +110,19 @@ public final class LocalServer implements AutoCloseable {
     }
     ResultStore store = null;
     try {
-      store = RocksResultStore.open(layout.storeDir(), InstantSource.system());
+      StoreOpener.Opened opened = StoreOpener.open(layout.storeDir(), InstantSource.system());
+      store = opened.store();
+      String notice = opened.notice().map(n -> "distcache: " + n).orElse(null);
+      if (notice != null) {
+        System.err.println(Instant.now() + " " + notice); // server.out, the server's log
+      }
       Path socket = layout.socket();
       Files.createDirectories(socket.getParent());
       Files.deleteIfExists(socket); // stale: whoever made it no longer holds the lock
       ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socket));
       Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-      return new LocalServer(layout, lockChannel, lock, store, server, selves, serverUmask, fileKey(socket));
+      return new LocalServer(layout, lockChannel, lock, store, server, selves, serverUmask, fileKey(socket), notice);
     } catch (IOException | RuntimeException e) {
       if (store != null) {
         store.close();
@@ -179,6 +192,7 @@ public final class LocalServer implements AutoCloseable {
           System.err.println("distcache server: a client went away; stopped its compile");
           return;
         }
+        reply = withNotice(reply);
       } else {
         reply = admin.handle(req);
       }
@@ -192,6 +206,25 @@ public final class LocalServer implements AutoCloseable {
       // The client went away or the store failed; the client compiles by itself.
       System.err.println("distcache server: connection failed: " + e);
     }
+  }
+
+  /**
+   * The first compile result after a start that moved a damaged store aside carries one line that
+   * says so, after the compiler's stderr; every later reply is the compiler's alone. A client that
+   * gets no result (it compiles by itself) does not take the notice.
+   */
+  private Reply withNotice(Reply reply) {
+    if (reply.kind() != Reply.Kind.RESULT || notice.get() == null) {
+      return reply;
+    }
+    String line = notice.getAndSet(null);
+    if (line == null) {
+      return reply;
+    }
+    byte[] add = (line + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] err = Arrays.copyOf(reply.stderr(), reply.stderr().length + add.length);
+    System.arraycopy(add, 0, err, reply.stderr().length, add.length);
+    return Reply.result(reply.exitCode(), reply.stdout(), err);
   }
 
   /**

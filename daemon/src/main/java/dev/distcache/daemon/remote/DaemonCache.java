@@ -2,7 +2,7 @@ package dev.distcache.daemon.remote;
 
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.ResultStore;
-import dev.distcache.cache.RocksResultStore;
+import dev.distcache.cache.StoreOpener;
 import dev.distcache.cache.StoreException;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.stats.Counter;
@@ -36,7 +36,9 @@ final class DaemonCache implements AutoCloseable {
    * @throws StoreException if it cannot be opened (locked by another process, unwritable)
    */
   static DaemonCache open(Path cacheDir, long maxSize, DaemonLog log) {
-    ResultStore store = RocksResultStore.open(new CacheLayout(cacheDir).storeDir(), InstantSource.system());
+    StoreOpener.Opened opened = StoreOpener.open(new CacheLayout(cacheDir).storeDir(), InstantSource.system());
+    opened.notice().ifPresent(n -> log.log(LogLevel.WARNING, "cache", n));
+    ResultStore store = opened.store();
     store.setLimits(maxSize, 0);
     return new DaemonCache(store, log);
   }
@@ -77,6 +79,7 @@ final class DaemonCache implements AutoCloseable {
       }
     } catch (StoreException | IllegalArgumentException e) {
       log.log(LogLevel.ERROR, "cache", "cannot store a result: " + e.getMessage());
+      count(Counter.LOCAL_STORAGE_WRITE_FAILED);
     }
   }
 
