@@ -1,73 +1,103 @@
-#!/usr/bin/env python3
-"""bench/run's timer when hyperfine is not installed: the subset of `hyperfine -N` it uses.
+"""bench/run's timers: hyperfine without a shell (-N) when installed, else a Python loop doing the
+subset of `hyperfine -N` the bench uses. Both write hyperfine's JSON format (results[0].times, in
+s), which report.py pools.
 
-    timer.py --warmup W --runs N [--prepare CMD] [--output LOG] --export-json FILE COMMAND
-
-COMMAND and CMD are command lines split like a shell would (no shell runs them). PREPARE runs
-before every run, warm-ups included, as with hyperfine. Each timed run is time.perf_counter()
-around subprocess.run, with stdin on /dev/null and stdout and stderr on /dev/null, or appended to
-LOG (bench/run times the project builds this way, keeping their output). A run that exits
-non-zero stops everything with exit status 1. FILE gets hyperfine's JSON format
-(results[0].times, in s).
-Python's fork/exec adds about a millisecond per run that hyperfine does not: compare figures
-taken with the same timer only.
+A PREPARE command runs before every run, warm-ups included, as with hyperfine. The loop times
+each run with time.perf_counter() around subprocess.run, stdin on /dev/null, stdout and stderr on
+/dev/null or appended to a log (the project's builds keep their output this way). Python's
+fork/exec adds about a millisecond per run that hyperfine does not: compare figures taken with
+the same timer only.
 """
-import argparse
 import json
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 
-
-def run(argv, log=None):
-    out = log if log is not None else subprocess.DEVNULL
-    return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out).returncode
+from common import die, say
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--warmup", type=int, default=0)
-    parser.add_argument("--runs", type=int, required=True)
-    parser.add_argument("--prepare")
-    parser.add_argument("--output", help="append the runs' stdout and stderr to this file")
-    parser.add_argument("--export-json", required=True)
-    parser.add_argument("command")
-    args = parser.parse_args()
-    argv = shlex.split(args.command)
-    prepare = shlex.split(args.prepare) if args.prepare else None
+class Hyperfine:
+    name = "hyperfine"
 
-    log = open(args.output, "ab") if args.output else None
-    times, codes = [], []
-    for i in range(args.warmup + args.runs):
-        if prepare and run(prepare) != 0:
-            print(f"timer.py: the prepare command failed: {args.prepare}", file=sys.stderr)
-            return 1
-        start = time.perf_counter()
-        code = run(argv, log)
-        elapsed = time.perf_counter() - start
-        if code != 0:
-            print(f"timer.py: exit status {code}: {args.command}", file=sys.stderr)
-            return 1
-        if i >= args.warmup:
-            times.append(elapsed)
-            codes.append(code)
+    def measure(self, argv, *, runs, warmup, export_json, env, cwd, prepare=None):
+        """Times ARGV; False when a run (or PREPARE) failed."""
+        args = ["hyperfine", "-N", "--style", "none", "--warmup", str(warmup), "--runs", str(runs),
+                "--export-json", str(export_json)]
+        if prepare:
+            args += ["--prepare", shlex.join(prepare)]
+        return subprocess.run(args + [shlex.join(argv)], env=env, cwd=cwd).returncode == 0
 
-    result = {
-        "command": args.command,
-        "mean": statistics.fmean(times),
-        "stddev": statistics.stdev(times) if len(times) > 1 else 0.0,
-        "median": statistics.median(times),
-        "min": min(times),
-        "max": max(times),
-        "times": times,
-        "exit_codes": codes,
-    }
-    with open(args.export_json, "w") as f:
-        json.dump({"results": [result]}, f, indent=1)
-    return 0
+    def describe(self):
+        version = subprocess.run(["hyperfine", "--version"], capture_output=True, text=True).stdout.strip()
+        return f"{version} (-N: no shell); the project builds: bench/timer.py, one run each"
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+class PythonLoop:
+    name = "python"
+
+    def measure(self, argv, *, runs, warmup, export_json, env, cwd, prepare=None, log=None):
+        """Times ARGV; False when a run (or PREPARE) failed. LOG gets the runs' output appended."""
+        out = open(log, "ab") if log else subprocess.DEVNULL
+        try:
+            times, codes = [], []
+            for i in range(warmup + runs):
+                if prepare and self._run(prepare, env, cwd, subprocess.DEVNULL) != 0:
+                    print(f"timer.py: the prepare command failed: {shlex.join(prepare)}", file=sys.stderr)
+                    return False
+                start = time.perf_counter()
+                code = self._run(argv, env, cwd, out)
+                elapsed = time.perf_counter() - start
+                if code != 0:
+                    print(f"timer.py: exit status {code}: {shlex.join(argv)}", file=sys.stderr)
+                    return False
+                if i >= warmup:
+                    times.append(elapsed)
+                    codes.append(code)
+        finally:
+            if log:
+                out.close()
+        result = {
+            "command": shlex.join(argv),
+            "mean": statistics.fmean(times),
+            "stddev": statistics.stdev(times) if len(times) > 1 else 0.0,
+            "median": statistics.median(times),
+            "min": min(times),
+            "max": max(times),
+            "times": times,
+            "exit_codes": codes,
+        }
+        with open(export_json, "w") as f:
+            json.dump({"results": [result]}, f, indent=1)
+        return True
+
+    @staticmethod
+    def _run(argv, env, cwd, out):
+        return subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=out).returncode
+
+    def describe(self):
+        return "Python loop (bench/timer.py, time.perf_counter around subprocess.run)"
+
+
+def choose(wanted, install):
+    """The timer for --timer WANTED (auto, hyperfine, python); INSTALL(package) tries to install."""
+    if wanted == "python":
+        return PythonLoop()
+    if not shutil.which("hyperfine") and not install("hyperfine"):
+        say("hyperfine is not installed and cannot be; timing with the Python loop")
+    if shutil.which("hyperfine"):
+        return Hyperfine()
+    if wanted == "hyperfine":
+        die("--timer hyperfine but hyperfine is not installed")
+    return PythonLoop()
+
+
+def print_median(export_json, case, tool, rnd):
+    """One line per measurement on stderr, as the bench goes."""
+    with open(export_json) as f:
+        t = json.load(f)["results"][0]["times"]
+    m = statistics.median(t)
+    shown = f"{m:9.2f} s " if m >= 1 else f"{m * 1000:9.2f} ms"
+    print(f"  {case:<18} {tool:<16} round {rnd}: median {shown}  (n={len(t)})", file=sys.stderr, flush=True)
