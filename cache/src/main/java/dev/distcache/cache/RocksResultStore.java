@@ -138,7 +138,7 @@ public final class RocksResultStore implements ResultStore {
         }
         decodedResults.put(k, value, result);
       }
-      table.touch(k, nowMillis());
+      touch(k);
       return Optional.of(result);
     });
   }
@@ -149,7 +149,7 @@ public final class RocksResultStore implements ResultStore {
     return guarded(() -> {
       Optional<Manifest> manifest = readManifest(key, k);
       if (manifest.isPresent()) {
-        table.touch(k, nowMillis());
+        touch(k);
       }
       return manifest;
     });
@@ -388,6 +388,22 @@ public final class RocksResultStore implements ResultStore {
     } catch (RocksDBException e) {
       failedWith(e);
       throw StoreFailures.failed(dir, "write to", e);
+    }
+  }
+
+  /**
+   * Records a hit's use time, best effort: a hit read from a full disk is still a hit. A failed
+   * write only makes the entry look older to eviction, and schedules the reopen as any I/O error does.
+   */
+  private void touch(byte[] k) {
+    try {
+      table.touch(k, nowMillis());
+    } catch (RocksDBException e) {
+      failedWith(e);
+    } catch (StoreException e) {
+      if (e.getCause() instanceof RocksDBException r) {
+        failedWith(r);
+      }
     }
   }
 

@@ -139,6 +139,10 @@ class StoreRecoveryTest {
       full.direct(tmp, "gcc", "-c", "big.c", "-o", "big-direct.o").ok();
       assertArrayEquals(Distcache.read(tmp.resolve("big-direct.o")), Distcache.read(tmp.resolve("big.o")));
       assertTrue(full.stat("local_storage_write_failed") > 0, "the failed store is counted while the disk is full");
+      long hitsBefore = full.hits();
+      full.run(tmp, "gcc", "-c", "s0.c", "-o", "hit-while-full.o").ok();
+      assertEquals(hitsBefore + 1, full.hits(), "a result stored before the disk filled is still a hit");
+      assertArrayEquals(Distcache.read(tmp.resolve("first.o")), Distcache.read(tmp.resolve("hit-while-full.o")));
       Files.delete(filler);
 
       boolean stored = false;
