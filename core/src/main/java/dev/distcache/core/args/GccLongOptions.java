@@ -3,6 +3,7 @@ package dev.distcache.core.args;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -48,6 +49,20 @@ final class GccLongOptions {
       new String[] {"--optimize=", "-O"}, new String[] {"--debug=", "-g"}, new String[] {"--std=", "-std="},
       new String[] {"--no-", "-fno-"}, new String[] {"--", "-f"});
 
+  /**
+   * The {@code -g} options gcc 12 takes with {@code no-}: {@code --debug=no-X} is {@code -gno-X}
+   * for these, and otherwise falls through the prefix map to {@code -fdebug=no-X} (an error).
+   */
+  static boolean negatableDebugOption(String x) {
+    return x.startsWith("dwarf") || x.startsWith("gdb") || Set.of("as-loc-support", "as-locview-support",
+        "column-info", "describe-dies", "gnu-pubnames", "inline-points", "internal-reset-location-views", "pubnames",
+        "record-gcc-switches", "split-dwarf", "statement-frontiers", "strict-dwarf", "variable-location-views", "z",
+        "toggle").contains(x);
+  }
+
+  /** Prefixes that map only when something follows them ({@code --warn-} alone is no option). */
+  static final List<String> ANOTHER_CHAR_NEEDED = List.of("--machine-", "--warn-", "--");
+
   /** opts-common.cc's option_map entries that take the next argument: {@code --machine sse4}, {@code --std c99}. */
   static final Map<String, String> PREFIX_MAP_SEPARATE = Map.of("--machine", "-m", "--std", "-std=");
 
@@ -92,11 +107,11 @@ final class GccLongOptions {
     flag("no-line-commands", "-P");
     flag("no-standard-includes", "-nostdinc");
     flag("no-standard-libraries", "-nostdlib");
-    flag("no-sysroot-suffix", "-no-sysroot-suffix");
+    flag("no-sysroot-suffix", "--no-sysroot-suffix");
     flag("no-warnings", "-w");
     flag("optimize", "-O");
     value("output", "-o");
-    joined("output-pch", "-output-pch=");
+    joined("output-pch", "--output-pch="); // c.opt's own spelling: -output-pch=x is -o utput-pch=x
     value("param", "--param=");
     flag("pass-exit-codes", "-pass-exit-codes");
     flag("pedantic", "-Wpedantic");
@@ -118,7 +133,7 @@ final class GccLongOptions {
     flag("print-sysroot-headers-suffix", "-print-sysroot-headers-suffix");
     flag("profile", "-p");
     flag("save-temps", "-save-temps");
-    separate("script", "-T");
+    flag("script", "--script"); // a spec string of the driver's, not an option: gcc refuses it
     flag("shared", "-shared");
     value("specs", "-specs=");
     flag("static", "-static");

@@ -83,6 +83,9 @@ public final class GccOptionParser {
         joined = GccLongOptions.TABLE.get(body.substring(0, eq + 1));
       }
       if (joined != null && joined.kind() != Kind.FLAG && joined.kind() != Kind.SEPARATE) {
+        if (eq == body.length() - 1) {
+          return new Arg(List.of(a), List.of(a)); // gcc: "missing after --name=", an error as spelled
+        }
         return new Arg(List.of(a), withValue(joined.target(), body.substring(eq + 1)));
       }
     } else {
@@ -91,16 +94,24 @@ public final class GccOptionParser {
         return new Arg(List.of(a), List.of(alias.target()));
       }
       if (alias != null && (alias.kind() == Kind.VALUE || alias.kind() == Kind.SEPARATE)) {
+        if (next != null && next.isEmpty() && alias.target().equals("-d")) {
+          return new Arg(List.of(a, next), List.of(a, next)); // -d takes no empty value: no short spelling
+        }
         return next == null ? new Arg(List.of(a), List.of(a))
             : new Arg(List.of(a, next), withValue(alias.target(), next));
       }
     }
     String separate = GccLongOptions.PREFIX_MAP_SEPARATE.get(a);
     if (separate != null) {
-      return next == null ? new Arg(List.of(a), List.of(a)) : new Arg(List.of(a, next), List.of(separate + next));
+      // gcc takes the next word only when it makes a known option, which "-m-..." never is
+      return next == null || next.startsWith("-") ? new Arg(List.of(a), List.of(a))
+          : new Arg(List.of(a, next), List.of(separate + next));
+    }
+    if (a.startsWith("--debug=no-") && !GccLongOptions.negatableDebugOption(a.substring("--debug=no-".length()))) {
+      return new Arg(List.of(a), List.of("-f" + a.substring(2)));
     }
     for (String[] m : GccLongOptions.PREFIX_MAP) {
-      if (a.startsWith(m[0]) && a.length() > m[0].length()) {
+      if (a.startsWith(m[0]) && (a.length() > m[0].length() || !GccLongOptions.ANOTHER_CHAR_NEEDED.contains(m[0]))) {
         return new Arg(List.of(a), List.of(m[1] + a.substring(m[0].length())));
       }
     }

@@ -147,7 +147,8 @@ final class RemoteOptions {
       }
       return null;
     }
-    if (o.startsWith("-W") && o.length() > 2 && !(o.length() > 3 && o.charAt(3) == ',')) {
+    if (o.startsWith("-W") && o.length() > 2 && Character.isLetter(o.charAt(2))
+        && !(o.length() > 3 && o.charAt(3) == ',')) {
       return null;
     }
     return notListed(o);
