@@ -67,8 +67,8 @@ final class ArgvPolicy {
         mt = v; // distccd turns the first -MT into the target of the dependency file it returns
         continue;
       }
-      special(arg, a, pump);
-      if (!special(a)) {
+      protocolRules(arg, a, pump);
+      if (!protocolDependent(a)) {
         String why = RemoteOptions.refusal(c);
         if (why != null) {
           throw new JobRefused(describe(arg) + " is refused: " + why);
@@ -97,12 +97,12 @@ final class ArgvPolicy {
   }
 
   /** Options whose rules depend on the protocol: -include and -imacros, the sysroot options, -x. */
-  private static boolean special(String a) {
+  private static boolean protocolDependent(String a) {
     return a.startsWith("-include") || a.startsWith("-imacros") || a.startsWith("--sysroot=")
         || a.equals("-isysroot") || a.startsWith("-isysroot");
   }
 
-  private static void special(GccOptionParser.Arg arg, String a, boolean pump) throws JobRefused {
+  private static void protocolRules(GccOptionParser.Arg arg, String a, boolean pump) throws JobRefused {
     if (a.startsWith("-x")) {
       throw new JobRefused(describe(arg) + " is refused: the daemon takes the language from the input's name, as"
           + " distccd does");
