@@ -102,7 +102,7 @@ class DaemonSafetyTest {
     assertTrue(log.contains("compiler name </usr/local/bin/markcc> cannot be a path"), log);
     assertTrue(log.contains("-fplugin=" + tmp.resolve("plugin.so") + " is refused: it would load a compiler plugin"), log);
     assertTrue(log.contains("-specs=") && log.contains("-B" + bin + " is refused") && log.contains("response file")
-        && log.contains("-wrapper is refused"), log);
+        && log.contains("-wrapper /bin/sh is refused"), log);
     assertFalse(Files.exists(tmp.resolve("evil-ran")));
     assertFalse(Files.exists(tmp.resolve("markcc-ran")));
 
@@ -111,6 +111,64 @@ class DaemonSafetyTest {
         ProtocolVersion.V1, List.of("markcc", "-c", "hello.c", "-o", "hello.o"), doti))), ProtocolVersion.V1);
     assertEquals(0, reply.status());
     assertTrue(Files.exists(tmp.resolve("markcc-ran")));
+  }
+
+  /**
+   * gcc's long spellings of the options the daemon refuses: {@code --prefix=./} with an uploaded
+   * specs file (protocol 3) would make gcc run {@code sh}, {@code --for-assembler=-adhln=PATH}
+   * would make the assembler write a listing where the client chose. The payload is shown to work
+   * with gcc first; through the daemon nothing runs and nothing is written, and each refusal is
+   * logged with the option as spelled and as gcc reads it.
+   */
+  @Test
+  void longSpellingsOfOptionsThatRunOrWriteFiles_areRefused_andLoggedWithTheOption() throws Exception {
+    Path marker = tmp.resolve("sh-ran");
+    String specs = "*invoke_as:\n%{!S:-o %|.s |\n sh evil.sh\n as %(asm_options) %m.s %A }\n";
+    Path control = Files.createDirectories(tmp.resolve("control"));
+    DistccSources.write(control);
+    Files.writeString(control.resolve("specs"), specs);
+    Files.writeString(control.resolve("evil.sh"), "touch " + tmp.resolve("control-ran") + "\n");
+    Processes.run(control, Map.of("PATH", System.getenv("PATH")),
+        List.of("gcc", "--prefix=./", "-c", "-DX", "-Iinc", "hello.c", "-o", "hello.o")).ok();
+    assertTrue(Files.exists(tmp.resolve("control-ran")), "the payload runs sh when gcc reads the specs");
+
+    daemon = RemoteDaemon.on("127.0.0.2", tmp.resolve("d")).allowGccAndGxx().start();
+    List<PumpFile> upload = List.of(new PumpFile.Regular("/home/u/p/specs", specs.getBytes()),
+        new PumpFile.Regular("/home/u/p/evil.sh", ("touch " + marker + "\n").getBytes()));
+    Path listing = tmp.resolve("listing.lst");
+    Path plugin = tmp.resolve("plugin.so");
+    List<DistccRequest> refused = List.of(
+        RawJobs.pump("/home/u/p", List.of("--prefix=./"), upload),
+        RawJobs.pump("/home/u/p", List.of("--prefix", "./"), upload),
+        RawJobs.pump("/home/u/p", List.of("--pref", "./"), upload),
+        RawJobs.hello(src, ProtocolVersion.V1, "--for-assembler=-adhln=" + listing),
+        RawJobs.hello(src, ProtocolVersion.V2, "--for-as", "-adhln=" + listing),
+        RawJobs.hello(src, ProtocolVersion.V1, "-Wa,-adhln=" + listing),
+        RawJobs.hello(src, ProtocolVersion.V1, "--plugin=" + plugin));
+    for (DistccRequest r : refused) {
+      assertEquals(0, daemon.exchange("127.0.0.1", RawJobs.bytes(r)).length, r.argv() + " was answered");
+    }
+    List<String> lines = daemon.awaitSummaries(refused.size());
+    assertTrue(lines.stream().allMatch(l -> l.contains(" OTHER exit:0 sig:0 core:0 ret:101 ")), lines.toString());
+    assertFalse(Files.exists(marker), "sh ran on the daemon");
+    assertFalse(Files.exists(listing), "the assembler wrote the client's listing");
+    String log = daemon.log();
+    for (String why : List.of("--prefix=./ (gcc reads -B./) is refused", "--prefix ./ (gcc reads -B./) is refused",
+        "--pref ./ (gcc reads -B./) is refused",
+        "--for-assembler=-adhln=" + listing + " (gcc reads -Xassembler -adhln=" + listing + ") is refused",
+        "--for-as -adhln=" + listing + " (gcc reads -Xassembler -adhln=" + listing + ") is refused",
+        "-Wa,-adhln=" + listing + " is refused: the assembler option -adhln=" + listing,
+        "--plugin=" + plugin + " (gcc reads -fplugin=" + plugin + ") is refused: it would load a compiler plugin")) {
+      assertTrue(log.contains("(dcc_check_job) Warning: refused a job from 127.0.0.1:") && log.contains(why),
+          why + " in\n" + log);
+    }
+
+    // the same jobs without the refused option are served
+    DistccReply ok = RawJobs.reply(daemon.exchange("127.0.0.1", RawJobs.bytes(RawJobs.pump("/home/u/p",
+        List.of("--include-directory=/home/u/p", "--optimize=1"), upload))), ProtocolVersion.V3);
+    assertEquals(0, ok.status(), new String(ok.stderr()));
+    assertTrue(ok.object().length > 0);
+    assertFalse(Files.exists(marker));
   }
 
   /**

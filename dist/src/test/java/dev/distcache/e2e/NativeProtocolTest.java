@@ -2,6 +2,7 @@ package dev.distcache.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -223,6 +224,16 @@ class NativeProtocolTest {
       out.flush();
       NativeCodec.Answer refused = NativeCodec.readAnswer(in);
       assertTrue(refused instanceof NativeCodec.Answer.Refused r && r.reason().contains("plugin"), refused.toString());
+      // gcc's long spellings go through the same policy as on the distcc protocol
+      Path listing = tmp.resolve("native-listing.lst");
+      for (String spelled : List.of("--plugin=evil.so", "--for-assembler=-adhln=" + listing)) {
+        NativeCodec.writeJob(out, new NativeCodec.Job(List.of("gcc", spelled, "-c", "a.c"), new byte[32]));
+        out.flush();
+        NativeCodec.Answer no = NativeCodec.readAnswer(in);
+        assertTrue(no instanceof NativeCodec.Answer.Refused r && r.reason().contains(spelled + " (gcc reads "),
+            no.toString());
+      }
+      assertFalse(Files.exists(listing));
       // The same connection still serves: a miss, then the source, then the object.
       NativeCodec.writeJob(out, new NativeCodec.Job(argv, NativeKey.job(argv, source)));
       out.flush();
@@ -254,8 +265,10 @@ class NativeProtocolTest {
 
     Path src = project(tmp.resolve("src"));
     client("one", d).run(src, COMPILE).ok();
-    d.awaitSummaries(5); // the daemon logs a job's line after answering it
+    d.awaitSummaries(7); // the daemon logs a job's line after answering it
     assertTrue(nativeSummaries(d).stream().anyMatch(l -> l.contains("main.c cache:miss")), d.log());
+    assertTrue(d.log().contains("refused a job from") && d.log().contains("--plugin=evil.so (gcc reads"
+        + " -fplugin=evil.so) is refused: it would load a compiler plugin"), d.log());
   }
 
   private static Socket connect(RemoteDaemon d) throws Exception {

@@ -82,7 +82,9 @@ public final class ArgsClassifier {
     Classification run() {
       List<String> expanded;
       try {
-        expanded = ResponseFiles.expand(args, cwd);
+        // gcc's long spellings as the short options they stand for: --write-dependencies is -MD,
+        // --for-assembler=X is -Xassembler X (the compile itself still runs with args as given)
+        expanded = GccOptionParser.canonical(ResponseFiles.expand(args, cwd));
       } catch (ResponseFiles.UnreadableException e) {
         return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, e.getMessage());
       }
@@ -150,7 +152,7 @@ public final class ArgsClassifier {
         }
         directModeOff = a + " " + value;
       }
-      if (a.equals("-Xassembler") && (value.startsWith("-a") || value.startsWith("--MD"))) {
+      if (a.equals("-Xassembler") && !AssemblerOptions.allowed(value)) {
         return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a + " " + value);
       }
       keyArgs.add(KeyArg.plain(a));
@@ -228,7 +230,7 @@ public final class ArgsClassifier {
       if (a.startsWith("-Wp,")) {
         return wp(a);
       }
-      if (a.startsWith("-Wa,") && (a.contains(",-a") || a.contains(",--MD") || a.startsWith("-Wa,-a"))) {
+      if (a.startsWith("-Wa,") && AssemblerOptions.firstRefusedItem(a) != null) {
         return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
       }
       if (a.startsWith("-g")) {

@@ -458,6 +458,47 @@ class ArgsClassifierTest {
 
   // --- helpers ---
 
+  // --- gcc's long spellings are read as the short options they stand for ---
+
+  @Test
+  void classify_longSpellingsOfDependencyOptions_writeTheDependencyFileLikeMd() {
+    for (String md : List.of("--write-dependencies", "--write-user-dependencies", "--write-dep", "--write-u")) {
+      Invocation inv = cacheable("gcc", md, "-c", "foo.c", "-o", "obj/foo.o");
+      assertEquals(Optional.of("obj/foo.d"), inv.depFile(), md);
+      assertFalse(inv.preprocessorArgs().contains(md), md + " would make the preprocessor write a stray .d");
+    }
+    assertEquals(Optional.of("x.d"), cacheable("gcc", "-Wp,--write-dependencies,x.d", "-c", "foo.c").depFile());
+    assertEquals(Counter.CALLED_FOR_PREPROCESSING, reason("gcc", "--dependencies", "-c", "foo.c"));
+    assertEquals(Counter.CALLED_FOR_PREPROCESSING, reason("gcc", "--preprocess", "-c", "foo.c"));
+  }
+
+  @Test
+  void classify_assemblerListingsAndFilesThroughAnySpelling_areUncacheable() {
+    for (List<String> a : List.of(List.of("--for-assembler=-adhln=x.lst"), List.of("--for-assembler", "-al"),
+        List.of("--for-as", "-adhln=x.lst"), List.of("-Xassembler", "-adhln=x.lst"), List.of("-Wa,-adhln=x.lst"),
+        List.of("-Wa,--noexecstack,-al"), List.of("-Wa,--M,x.d"), List.of("-Xassembler", "-I"),
+        List.of("-Wa,-o,x.o"), List.of("-Wa,@x"))) {
+      List<String> argv = new java.util.ArrayList<>(a);
+      argv.addAll(List.of("-c", "foo.c"));
+      assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", argv.toArray(String[]::new)), a.toString());
+    }
+    cacheable("gcc", "-Wa,--noexecstack", "--for-assembler=--64", "-c", "foo.c");
+  }
+
+  @Test
+  void classify_longSpellingsOfOutputAndUnsupportedOptions_areReadAsGccReadsThem() {
+    assertEquals("out/x.o", cacheable("gcc", "-c", "foo.c", "--output=out/x.o").output());
+    assertEquals("out/y.o", cacheable("gcc", "-c", "foo.c", "--output", "out/y.o").output());
+    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "--plugin=x.so", "-c", "foo.c"));
+    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "--dump-tree-all", "-c", "foo.c"));
+    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "--save-temps", "-c", "foo.c"));
+    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "--specs=x", "-c", "foo.c"));
+    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "--verbose", "-c", "foo.c"));
+    assertEquals(Counter.CALLED_FOR_LINK, reason("gcc", "foo.c", "--output=foo"));
+    assertTrue(cacheable("gcc", "--compile", "foo.c").assembly() == false);
+    assertTrue(cacheable("gcc", "--assemble", "foo.c").assembly());
+  }
+
   private Classification classify(String compiler, String... args) {
     return ArgsClassifier.classify(compiler, List.of(args), cwd, Map.of());
   }

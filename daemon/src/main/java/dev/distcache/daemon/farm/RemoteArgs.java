@@ -1,5 +1,6 @@
 package dev.distcache.daemon.farm;
 
+import dev.distcache.core.args.GccOptionParser;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.args.Language;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ final class RemoteArgs {
     if (name.startsWith("conftest.")) {
       return Optional.of("conftest");
     }
-    for (String a : inv.args()) {
+    for (String a : GccOptionParser.canonical(inv.args())) {
       Optional<String> why = localOption(a);
       if (why.isPresent()) {
         return why;
@@ -79,7 +80,8 @@ final class RemoteArgs {
       Function<String, Optional<List<String>>> natives) {
     List<String> out = new ArrayList<>();
     out.add(compiler.getFileName().toString());
-    List<String> args = inv.args();
+    List<String> args = GccOptionParser.canonical(inv.args()); // --output=x is -ox, --define-macro X is -DX
+
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (WITH_VALUE.contains(a)) {

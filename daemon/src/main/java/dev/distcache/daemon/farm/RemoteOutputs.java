@@ -1,5 +1,6 @@
 package dev.distcache.daemon.farm;
 
+import dev.distcache.core.args.GccOptionParser;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.daemon.compile.ProcessRunner;
 import java.io.IOException;
@@ -40,7 +41,7 @@ final class RemoteOutputs {
     Invocation inv = job.inv();
     List<String> cmd = new ArrayList<>();
     cmd.add(job.compiler().toString());
-    List<String> args = inv.args();
+    List<String> args = GccOptionParser.canonical(inv.args()); // --output=x is -ox
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.equals("-o")) {

@@ -2,6 +2,7 @@ package dev.distcache.daemon.remote;
 
 import dev.distcache.core.args.ArgsClassifier;
 import dev.distcache.core.args.Classification;
+import dev.distcache.core.args.GccOptionParser;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.distribute.distcc.DistccRequest;
 import java.nio.file.Path;
@@ -11,54 +12,17 @@ import java.util.Map;
 
 /**
  * Decides whether a distcc request's argv may run on this daemon, and normalizes it into a {@link
- * JobPlan}. Refused: a compiler outside the allowed list; anything that would make the compiler
- * run a program, load code, or read or write a file the client chose ({@code -fplugin=},
- * {@code -specs=}, {@code -B}, {@code -wrapper}, {@code @file}, dump and profile files,
- * {@code -Xpreprocessor}, most {@code -Wp,} and some {@code -Wa,} items, {@code -MF} outside pump
- * mode); {@code -x} and {@code -gsplit-dwarf}, whose results distcc cannot carry back; and
- * whatever {@link ArgsClassifier} cannot reproduce exactly. The client's output name is never
- * used as a path: the daemon names its own files.
+ * JobPlan}. The argv is first decoded as gcc's driver decodes it ({@link GccOptionParser}: long
+ * aliases such as {@code --prefix=} and {@code --for-assembler=}, abbreviations, {@code --} for
+ * {@code -f}); each canonical option must then be on {@link RemoteOptions}'s allow-list, and the
+ * compiler is run with the canonical words, so that what runs is what was checked. Refused too: a
+ * compiler outside the allowed list, {@code @file}, {@code -x} and {@code -gsplit-dwarf}, whose
+ * results distcc cannot carry back, {@code -MF} outside pump mode, and whatever {@link
+ * ArgsClassifier} cannot reproduce exactly. A refusal names the option as the client spelled it
+ * and as gcc reads it. The client's output name is never used as a path: the daemon names its own
+ * files.
  */
 final class ArgvPolicy {
-  /** Prefixes refused in any position, with why. */
-  private static final List<String[]> REFUSED = List.of(
-      new String[] {"-fplugin", "would load a compiler plugin"},
-      new String[] {"-iplugindir", "would load a compiler plugin"},
-      new String[] {"-specs", "would read a specs file, which can run any program"},
-      new String[] {"--specs", "would read a specs file, which can run any program"},
-      new String[] {"-B", "would run compiler programs from a directory the client chose"},
-      new String[] {"-wrapper", "would run a program the client chose"},
-      new String[] {"-fcompare-debug", "would run the compiler again with options the client chose"},
-      new String[] {"-fself-test", "would read files the client chose"},
-      new String[] {"-Xpreprocessor", "would pass options to the preprocessor unchecked"},
-      new String[] {"-Xassembler", "would pass options to the assembler unchecked"},
-      new String[] {"-Xclang", "would pass options to the compiler unchecked"},
-      new String[] {"-fdump-", "would write dump files"},
-      new String[] {"-dumpdir", "would choose where dump files go"},
-      new String[] {"-dumpbase", "would choose where dump files go"},
-      new String[] {"-save-temps", "would write temporary files"},
-      new String[] {"--save-temps", "would write temporary files"},
-      new String[] {"-aux-info", "would write a file the client chose"},
-      new String[] {"-MJ", "would write a file the client chose"},
-      new String[] {"-fprofile-", "would read or write profile files"},
-      new String[] {"-fauto-profile", "would read a profile file"},
-      new String[] {"-fsanitize-blacklist", "would read a file the client chose"},
-      new String[] {"-fsanitize-ignorelist", "would read a file the client chose"},
-      new String[] {"-fsanitize-coverage-", "would read a file the client chose"},
-      new String[] {"-ivfsoverlay", "would read a file the client chose"},
-      new String[] {"-fdiagnostics-format=sarif", "would write a diagnostics file"},
-      new String[] {"-fdiagnostics-add-output", "would write a diagnostics file"},
-      new String[] {"-fdiagnostics-set-output", "would write a diagnostics file"},
-      new String[] {"-fopt-info", "may write a file the client chose"},
-      new String[] {"-foptimization-record-file", "would write a file the client chose"},
-      new String[] {"-fsave-optimization-record", "would write a file"},
-      new String[] {"-ftime-trace", "would write a file"},
-      new String[] {"-fcallgraph-info", "would write a file beside the output"},
-      new String[] {"-fstack-usage", "would write a file beside the output"},
-      new String[] {"-gsplit-dwarf", "writes a .dwo file, which the distcc protocol cannot return"},
-      new String[] {"-x", "the daemon takes the language from the input's name, as distccd does"});
-  /** Assembler items ({@code -Wa,ITEM}) that write or read files. */
-  private static final List<String> REFUSED_ASSEMBLER = List.of("-a", "--MD", "-MD", "-o", "@", "-I", "--listing");
   private static final Path NOWHERE = Path.of("/nonexistent/distcache-daemon");
 
   private ArgvPolicy() {}
@@ -68,47 +32,49 @@ final class ArgvPolicy {
     boolean pump = request.version().serverPreprocesses();
     List<String> argv = request.argv();
     String compiler = compilers.allowedName(argv.get(0));
-    List<String> in = argv.subList(1, argv.size());
     List<String> args = new ArrayList<>();
     String output = null;
     String mt = null;
     int source = -1;
-    for (int i = 0; i < in.size(); i++) {
-      String a = in.get(i);
-      refuseUnsafe(a, pump);
-      if (ArgsClassifier.takesSeparateValue(a)) {
-        if (i + 1 >= in.size()) {
-          throw new JobRefused(a + " is missing its value");
-        }
-        String v = in.get(++i);
-        if (a.equals("-o")) {
-          output = once(output, v);
-          continue;
-        }
-        if (a.equals("-MF")) {
-          dependencyFile(pump, a + " " + v);
-          continue;
-        }
-        if (a.equals("-MT") && pump && mt == null) {
-          mt = v; // distccd turns the first -MT into the target of the dependency file it returns
-          continue;
-        }
-        optionWithValue(a, v, pump);
-        args.add(a);
-        args.add(v);
-      } else if (a.startsWith("-o")) {
-        output = once(output, a.substring(2));
-      } else if (a.startsWith("-MF")) {
-        dependencyFile(pump, a);
-      } else if (a.equals("-") || !a.startsWith("-")) {
+    for (GccOptionParser.Arg arg : GccOptionParser.parse(argv.subList(1, argv.size()))) {
+      List<String> c = arg.canonical();
+      String a = c.get(0);
+      if (a.startsWith("@") || arg.spelled().get(0).startsWith("@")) {
+        throw new JobRefused(arg.spelling() + " is refused: a response file would make the daemon read one of its"
+            + " own files");
+      }
+      if (c.size() == 1 && ArgsClassifier.takesSeparateValue(a)) {
+        throw new JobRefused(a + " is missing its value");
+      }
+      if (a.equals("-") || !a.startsWith("-")) {
         if (source >= 0) {
           throw new JobRefused("more than one input file (" + args.get(source) + ", " + a + ")");
         }
         source = args.size();
         args.add(a);
-      } else {
-        args.add(a);
+        continue;
       }
+      String v = c.size() == 2 ? c.get(1) : null;
+      if (a.equals("-o") || (v == null && a.startsWith("-o"))) {
+        output = once(output, v != null ? v : a.substring(2));
+        continue;
+      }
+      if (a.startsWith("-MF")) {
+        dependencyFile(pump, arg.spelling());
+        continue;
+      }
+      if (a.equals("-MT") && v != null && pump && mt == null) {
+        mt = v; // distccd turns the first -MT into the target of the dependency file it returns
+        continue;
+      }
+      protocolRules(arg, a, pump);
+      if (!protocolDependent(a)) {
+        String why = RemoteOptions.refusal(c);
+        if (why != null) {
+          throw new JobRefused(describe(arg) + " is refused: " + why);
+        }
+      }
+      args.addAll(c);
     }
     if (source < 0) {
       throw new JobRefused("no input file");
@@ -124,47 +90,30 @@ final class ArgvPolicy {
         pump ? (mt != null ? mt : clientOutput) : null, !inv.recordsSwitches());
   }
 
-  private static void refuseUnsafe(String a, boolean pump) throws JobRefused {
-    if (a.startsWith("@")) {
-      throw new JobRefused(a + " is refused: a response file would make the daemon read one of its own files");
-    }
-    for (String[] r : REFUSED) {
-      if (a.startsWith(r[0])) {
-        throw new JobRefused(a + " is refused: it " + r[1]);
-      }
-    }
-    if (a.startsWith("-Wp,")) {
-      for (String item : a.substring(4).split(",", -1)) {
-        if (!item.startsWith("-D") && !item.startsWith("-U")) {
-          throw new JobRefused(a + " is refused: only -D and -U may pass to the preprocessor through -Wp,");
-        }
-      }
-    }
-    if (a.startsWith("-Wa,")) {
-      for (String item : a.substring(4).split(",", -1)) {
-        for (String bad : REFUSED_ASSEMBLER) {
-          if (item.startsWith(bad)) {
-            throw new JobRefused(a + " is refused: the assembler option " + item + " reads or writes files");
-          }
-        }
-      }
-    }
-    if (pump && (a.startsWith("--sysroot") || a.startsWith("-isysroot"))) {
-      throw new JobRefused(a + " is refused in pump mode: the daemon's preprocessor would read headers from a"
-          + " directory of the daemon's that the client chose");
-    }
-    if (!pump && (a.startsWith("-include") || a.startsWith("-imacros"))) {
-      throw new JobRefused(a + " is refused: in protocols 1 and 2 the client preprocesses, and the option names"
-          + " a file of the daemon's");
-    }
+  /** The option as the client spelled it, and as gcc reads it when that differs. */
+  static String describe(GccOptionParser.Arg arg) {
+    String canonical = String.join(" ", arg.canonical());
+    return canonical.equals(arg.spelling()) ? arg.spelling() : arg.spelling() + " (gcc reads " + canonical + ")";
   }
 
-  private static void optionWithValue(String a, String v, boolean pump) throws JobRefused {
-    if (!pump && (a.equals("-include") || a.equals("-imacros"))) {
-      throw new JobRefused(a + " " + v + " is refused: in protocols 1 and 2 the client preprocesses");
+  /** Options whose rules depend on the protocol: -include and -imacros, the sysroot options, -x. */
+  private static boolean protocolDependent(String a) {
+    return a.startsWith("-include") || a.startsWith("-imacros") || a.startsWith("--sysroot=")
+        || a.equals("-isysroot") || a.startsWith("-isysroot");
+  }
+
+  private static void protocolRules(GccOptionParser.Arg arg, String a, boolean pump) throws JobRefused {
+    if (a.startsWith("-x")) {
+      throw new JobRefused(describe(arg) + " is refused: the daemon takes the language from the input's name, as"
+          + " distccd does");
     }
-    if (pump && (a.equals("--sysroot") || a.equals("-isysroot"))) {
-      throw new JobRefused(a + " " + v + " is refused in pump mode");
+    if (pump && (a.startsWith("--sysroot") || a.startsWith("-isysroot"))) {
+      throw new JobRefused(describe(arg) + " is refused in pump mode: the daemon's preprocessor would read headers"
+          + " from a directory of the daemon's that the client chose");
+    }
+    if (!pump && (a.startsWith("-include") || a.startsWith("-imacros"))) {
+      throw new JobRefused(describe(arg) + " is refused: in protocols 1 and 2 the client preprocesses, and the"
+          + " option names a file of the daemon's");
     }
   }
 

@@ -40,6 +40,16 @@ class RemoteArgsTest {
   }
 
   @Test
+  void longSpellings_areSentAndKeptLocalAsGccReadsThem() throws Exception {
+    assertEquals(List.of("gcc", "-c", "-O2", "hello.c", "-ohello.o"),
+        RemoteArgs.argv(inv("--compile", "--optimize=2", "--define-macro=X", "--include-directory", ".",
+            "--write-dependencies", "hello.c", "--output=hello.o"), Path.of("/usr/bin/gcc"), List.of(),
+            RemoteArgsTest::noNative).orElseThrow());
+    assertEquals(Optional.of("option -Wp,-DX"), RemoteArgs.keepLocal(inv("-c", "-Wp,--define-macro=X", "hello.c")));
+    assertEquals(Optional.of("option -p"), RemoteArgs.keepLocal(inv("-c", "--profile", "hello.c")));
+  }
+
+  @Test
   void argv_addsTheImplicitOutput() throws Exception {
     assertEquals(List.of("gcc", "-c", "hello.c", "-o", "hello.o"),
         RemoteArgs.argv(inv("-c", "hello.c"), Path.of("/usr/bin/gcc"), List.of(), RemoteArgsTest::noNative)

@@ -102,7 +102,7 @@ class ArgvPolicyTest {
     assertTrue(refused(ProtocolVersion.V1, "gcc", "a.c", "-o", "a").contains("called_for_link"));
     assertTrue(refused(ProtocolVersion.V1, "gcc", "-c", "a.c", "b.c").contains("more than one input file"));
     assertTrue(refused(ProtocolVersion.V1, "gcc", "-c", "-o", "a.o").contains("no input file"));
-    assertTrue(refused(ProtocolVersion.V1, "gcc", "-E", "a.c").contains("called_for_preprocessing"));
+    assertTrue(refused(ProtocolVersion.V1, "gcc", "-E", "a.c").contains("-E is refused"));
     assertTrue(refused(ProtocolVersion.V1, "gcc", "-c", "-x", "c", "a.txt").contains("language from the input's name"));
     assertTrue(refused(ProtocolVersion.V1, "gcc", "-c", "a.f90", "-o", "a.o").contains("a.f90"));
   }
@@ -135,5 +135,62 @@ class ArgvPolicyTest {
   @Test
   void recordedSwitches_areCompiledButNotStored() throws Exception {
     assertFalse(plan(ProtocolVersion.V1, "gcc", "-c", "-frecord-gcc-switches", "a.c", "-o", "a.o").storable());
+  }
+
+  @Test
+  void gccsLongSpellingsOfRefusedOptions_areRefused_namingTheSpellingAndWhatGccReads() {
+    assertTrue(refused1("--prefix=./").contains("--prefix=./ (gcc reads -B./) is refused: it is not an option a"
+        + " remote compile may carry: it would run compiler programs"), refused1("--prefix=./"));
+    assertTrue(refused1("--prefix", "./").contains("--prefix ./ (gcc reads -B./) is refused"));
+    assertTrue(refused1("--pref", "./").contains("--pref ./ (gcc reads -B./) is refused"), "an abbreviation");
+    assertTrue(refused1("--specs=x").contains("--specs=x (gcc reads -specs=x) is refused"));
+    assertTrue(refused1("--spec", "x").contains("(gcc reads -specs=x) is refused"));
+    assertTrue(refused1("--for-assembler=-adhln=/tmp/l").contains("--for-assembler=-adhln=/tmp/l (gcc reads"
+        + " -Xassembler -adhln=/tmp/l) is refused: the assembler option -adhln=/tmp/l"));
+    assertTrue(refused1("--for-as", "--MD").contains("(gcc reads -Xassembler --MD) is refused"));
+    assertTrue(refused1("-Xassembler", "-al=/tmp/l").contains("assembler option -al=/tmp/l"));
+    assertTrue(refused1("-Wa,--M,/tmp/d").contains("assembler option --M "), "gas takes --M for --MD");
+    assertTrue(refused1("--plugin=/tmp/p.so").contains("--plugin=/tmp/p.so (gcc reads -fplugin=/tmp/p.so) is refused:"
+        + " it would load a compiler plugin"));
+    assertTrue(refused1("--dump-tree-all").contains("(gcc reads -fdump-tree-all) is refused"));
+    assertTrue(refused1("--no-dump-tree-all").contains("(gcc reads -fno-dump-tree-all) is refused"));
+    assertTrue(refused1("--profile-use=/etc/shadow").contains("(gcc reads -fprofile-use=/etc/shadow) is refused"));
+    assertTrue(refused1("--save-temps").contains("(gcc reads -save-temps) is refused"));
+    assertTrue(plan1ok("--write-dependencies"), "-MD is allowed, as before");
+    assertTrue(refused1("--output=/tmp/x.o").contains("more than one -o"));
+    assertTrue(refused1("--dumpdir", "/tmp/").contains("(gcc reads -dumpdir /tmp/) is refused"));
+    assertTrue(refused1("--language=c").contains("language from the input's name"));
+    assertTrue(refused1("--include=/etc/passwd").contains("client preprocesses"));
+    assertTrue(refused1("-Xlinker", "x").contains("linker"));
+    assertTrue(refused1("-Wl,-T,x").contains("linker"));
+    assertTrue(refused1("-iplugindir=/tmp").contains("plugin"));
+    assertTrue(refused1("-Wp,--write-dependencies,/tmp/x.d").contains("only -D and -U"));
+    assertTrue(refused1("-fmodule-mapper=|sh").contains("module mapper"));
+    assertTrue(refused1("-dumpbase", "x").contains("dump files"));
+    assertTrue(refused1("-daP").contains("dump files"));
+    assertTrue(refused1("--prefix").contains("--prefix is refused"), "no value: never a -B");
+  }
+
+  private static boolean plan1ok(String... extra) {
+    try {
+      List<String> argv = new ArrayList<>(List.of("gcc", "-c", "x.c", "-o", "x.o"));
+      argv.addAll(Arrays.asList(extra));
+      plan(ProtocolVersion.V1, argv.toArray(String[]::new));
+      return true;
+    } catch (JobRefused e) {
+      return false;
+    }
+  }
+
+  @Test
+  void allowedLongSpellings_runAsTheShortOptionsGccReads() throws Exception {
+    JobPlan p = plan(ProtocolVersion.V1, "gcc", "--compile", "--optimize=2", "--define-macro", "X=1", "--no-common",
+        "--machine=sse4", "--warn-all", "--std", "c99", "--debug=3", "--param", "max-inline-insns-auto=5",
+        "-Wa,--noexecstack", "--for-assembler=--64", "a.c", "--output", "a.o");
+    assertEquals(List.of("-c", "-O2", "-DX=1", "-fno-common", "-msse4", "-Wall", "-std=c99", "-g3",
+        "--param=max-inline-insns-auto=5", "-Wa,--noexecstack", "-Xassembler", "--64", "a.c"), p.args());
+    assertEquals("a.o", plan(ProtocolVersion.V3, "gcc", "-c", "m.c", "--output=a.o").dotdTarget());
+    assertEquals(List.of("-c", "m.c", "-I../../etc"), plan(ProtocolVersion.V3, "gcc", "-c", "m.c",
+        "--include-directory=../../etc", "-o", "m.o").args(), "pump mode checks the -I path that runs");
   }
 }
