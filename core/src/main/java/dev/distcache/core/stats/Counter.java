@@ -47,6 +47,8 @@ public enum Counter {
   /** A remote job broke after it was sent (connection lost, timeout, bad answer); retried locally. */
   REMOTE_JOB_FAILED("remote_job_failed", null, Kind.OTHER),
   STATS_ZEROED_TIMESTAMP("stats_zeroed_timestamp", null, Kind.OTHER),
+  /** The source makes the assembler read a file ({@code .incbin}, {@code .include}) that no key can follow. */
+  UNSUPPORTED_CODE_DIRECTIVE("unsupported_code_directive", "Unsupported code directive", Kind.UNCACHEABLE),
   UNSUPPORTED_COMPILER_OPTION("unsupported_compiler_option", "Unsupported compiler option", Kind.UNCACHEABLE),
   UNSUPPORTED_ENVIRONMENT_VARIABLE("unsupported_environment_variable", "Unsupported environment variable", Kind.UNCACHEABLE),
   UNSUPPORTED_SOURCE_LANGUAGE("unsupported_source_language", "Unsupported source language", Kind.UNCACHEABLE);

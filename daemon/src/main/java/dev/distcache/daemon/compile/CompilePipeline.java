@@ -17,6 +17,7 @@ import dev.distcache.core.wire.Request;
 import dev.distcache.hashing.CompileKeys;
 import dev.distcache.hashing.CompilerIdentifier;
 import dev.distcache.hashing.ResultKey;
+import dev.distcache.hashing.SourceScan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -146,6 +147,10 @@ public final class CompilePipeline {
       stats.count(Counter.PREPROCESSOR_ERROR);
       return Reply.runLocally(Counter.PREPROCESSOR_ERROR.id());
     }
+    Optional<Reply> unusable = unusableText(inv, text.get(), stats, log);
+    if (unusable.isPresent()) {
+      return unusable.get();
+    }
     boolean debug = config.bool(ConfigKey.DEBUG);
     CompileKeys.Keys keys = CompileKeys.compute(new CompileKeys.Inputs(identity, inv, cwd, req.env(),
         text.get(), config.get(ConfigKey.BASE_DIR), config.bool(ConfigKey.HASH_DIR), config.sloppiness(),
@@ -185,6 +190,20 @@ public final class CompilePipeline {
     cmd.add("-E");
     ProcessRunner.Exec cpp = ProcessRunner.run(cmd, env, cwd);
     return cpp.exitCode() == 0 ? Optional.of(cpp.stdout()) : Optional.empty();
+  }
+
+  /**
+   * Hands the compile back to the client when its text shows that the assembler will read a file
+   * no key follows ({@code .incbin}, {@code .include}), as ccache does.
+   */
+  private static Optional<Reply> unusableText(Invocation inv, byte[] text, Stats stats, String log) {
+    if (SourceScan.flags(text, SourceScan.CODE_DIRECTIVES) != 0) {
+      stats.count(Counter.UNSUPPORTED_CODE_DIRECTIVE);
+      ServerLog.log(log, "uncacheable (" + Counter.UNSUPPORTED_CODE_DIRECTIVE.id() + "): " + inv.source()
+          + " has an assembler .incbin or .include");
+      return Optional.of(Reply.runLocally(Counter.UNSUPPORTED_CODE_DIRECTIVE.id()));
+    }
+    return Optional.empty();
   }
 
   private Optional<Reply> directHit(DirectMode.Plan plan, Config config, int umask, Stats stats, String log,
