@@ -364,7 +364,14 @@ public final class ArgsClassifier {
       }
       Optional<String> dep = Optional.empty();
       if (depMode != null) {
-        dep = Optional.of(depFile != null ? depFile : OutputNames.beside(out, explicitOutput, source, ".d"));
+        String named = depFile != null ? depFile : OutputNames.beside(out, explicitOutput, source, ".d");
+        if (FileKind.isDevNullPath(cwd.resolve(named))) {
+          // As in ccache: the compiler still writes it (to nothing); the result has no dependency
+          // file, so its key must differ from one that has.
+          keyArgs.add(KeyArg.plain("-MF:/dev/null"));
+        } else {
+          dep = Optional.of(named);
+        }
       }
       // The assembler writes the .dwo (so -S has none); gcc writes one even with -g0, perhaps
       // empty: the compile path stores it when the compile wrote it.

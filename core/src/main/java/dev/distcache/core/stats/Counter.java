@@ -7,6 +7,8 @@ package dev.distcache.core.stats;
 public enum Counter {
   AUTOCONF_TEST("autoconf_test", "Autoconf compile/link", Kind.UNCACHEABLE),
   BAD_COMPILER_ARGUMENTS("bad_compiler_arguments", "Bad compiler arguments", Kind.UNCACHEABLE),
+  /** An include file is not a regular file (the client's stdin, a device, a FIFO): the client compiles. */
+  BAD_INPUT_FILE("bad_input_file", "Could not read or parse input file", Kind.ERROR),
   BAD_OUTPUT_FILE("bad_output_file", "Could not write to output file", Kind.ERROR),
   CACHE_MISS("cache_miss", null, Kind.OTHER),
   CALLED_FOR_LINK("called_for_link", "Called for linking", Kind.UNCACHEABLE),

@@ -11,6 +11,7 @@ import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.daemon.farm.Farm;
 import dev.distcache.hashing.CompileKeys;
+import dev.distcache.hashing.LineMarkers;
 import dev.distcache.hashing.ResultKey;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,6 +66,14 @@ final class Misses {
     if (done.exec().exitCode() == 0) {
       try {
         byte[] dep = Files.readAllBytes(c.cwd().resolve(c.inv().depFile().get()));
+        Optional<String> irregular = irregularInput(dep, c.cwd());
+        if (irregular.isPresent()) {
+          // The compile here read the server's file (its stdin, say), not the client's: the client compiles.
+          c.stats().count(Counter.BAD_INPUT_FILE);
+          ServerLog.log(c.log(), "uncacheable (" + Counter.BAD_INPUT_FILE.id() + "): " + c.inv().source()
+              + " reads " + irregular.get() + ", which is not a regular file");
+          return Reply.runLocally(Counter.BAD_INPUT_FILE.id());
+        }
         depended = direct.dependResult(plan, dep, c.log());
       } catch (IOException e) {
         ServerLog.log(c.log(), "not storing " + c.inv().source() + " in depend mode: " + e);
@@ -75,6 +84,17 @@ final class Misses {
       direct.recordDepended(plan, depended.get(), c.config(), c.stats(), c.log());
     }
     return done.reply();
+  }
+
+  /** The first file a dependency file lists that is not the server's to read (see LocalFiles), or empty. */
+  private static Optional<String> irregularInput(byte[] dep, Path cwd) {
+    List<String> listed = DepFiles.prerequisites(dep);
+    if (listed == null) {
+      return Optional.empty();
+    }
+    List<LineMarkers.MarkedFile> read = new ArrayList<>(listed.size());
+    listed.forEach(p -> read.add(new LineMarkers.MarkedFile(p, false)));
+    return LocalFiles.irregular(read, cwd);
   }
 
   /**
