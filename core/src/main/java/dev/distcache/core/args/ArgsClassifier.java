@@ -365,7 +365,7 @@ public final class ArgsClassifier {
       Optional<String> dep = Optional.empty();
       if (depMode != null) {
         String named = depFile != null ? depFile : OutputNames.beside(out, explicitOutput, source, ".d");
-        if (FileKind.isDevNullPath(cwd.resolve(named))) {
+        if (isDevNull(named)) {
           // As in ccache: the compiler still writes it (to nothing); the result has no dependency
           // file, so its key must differ from one that has.
           keyArgs.add(KeyArg.plain("-MF:/dev/null"));
@@ -413,6 +413,15 @@ public final class ArgsClassifier {
         }
       }
       return null;
+    }
+
+    /** True when the path (relative to the working directory) is /dev/null; false for names no file can have. */
+    private boolean isDevNull(String p) {
+      try {
+        return FileKind.isDevNullPath(cwd.resolve(p));
+      } catch (InvalidPathException e) {
+        return false;
+      }
     }
 
     /** True when the path (relative to the working directory) exists; false for names no file can have. */
