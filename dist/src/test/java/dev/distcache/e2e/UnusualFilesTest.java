@@ -220,9 +220,10 @@ class UnusualFilesTest {
     Path in = tmp.resolve("decls.h");
     Files.writeString(in, "extern int declared_on_stdin;\n");
     Distcache.write(src.resolve("t.c"), "#include \"/dev/stdin\"\nint f(void) { return declared_on_stdin; }\n");
-    for (String direct : List.of("true", "false")) {
-      dc.with("DISTCACHE_DIRECT_MODE", direct);
-      List<String> cmd = List.of("gcc", "-c", "t.c", "-o", "t.o");
+    for (String mode : List.of("direct", "preprocessor", "depend")) {
+      dc.with("DISTCACHE_DIRECT_MODE", mode.equals("preprocessor") ? "false" : "true");
+      dc.with("DISTCACHE_DEPEND_MODE", mode.equals("depend") ? "true" : "false");
+      List<String> cmd = List.of("gcc", "-MD", "-c", "t.c", "-o", "t.o");
       Run mine = Processes.run(src, dc.env, prefixed(cmd), 120, in);
       byte[] object = Distcache.read(src.resolve("t.o"));
       Run gcc = Processes.run(src, Map.of("PATH", dc.env.get("PATH"), "LC_ALL", "C"), cmd, 120, in);
@@ -232,7 +233,19 @@ class UnusualFilesTest {
       assertArrayEquals(Distcache.read(src.resolve("t.o")), object);
     }
     assertEquals(0, dc.hits());
-    assertEquals(2, dc.stat("bad_input_file"), dc.stats().toString());
+    assertEquals(3, dc.stat("bad_input_file"), dc.stats().toString());
+  }
+
+  /** bison and flex write #line directives naming files that need not exist here: still cached. */
+  @Test
+  void lineDirectiveNamingAMissingFile_isStillCached() {
+    Distcache.write(src.resolve("parse.c"), "#line 1 \"../gone/parse.y\"\nint parse(void) { return 1; }\n");
+    dc.with("DISTCACHE_DIRECT_MODE", "false");
+    dc.run(src, "gcc", "-c", "parse.c", "-o", "a.o").ok();
+    dc.run(src, "gcc", "-c", "parse.c", "-o", "b.o").ok();
+    dc.direct(src, "gcc", "-c", "parse.c", "-o", "c.o").ok();
+    assertArrayEquals(Distcache.read(src.resolve("c.o")), Distcache.read(src.resolve("b.o")));
+    assertEquals(1, dc.hits(), dc.stats().toString());
   }
 
   @Test

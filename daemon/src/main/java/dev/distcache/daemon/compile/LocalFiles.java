@@ -49,7 +49,8 @@ final class LocalFiles {
 
   /**
    * The first file that {@code read} names (paths as the compiler wrote them) that is not the
-   * server's to read (see {@link FileKind#probe}), or empty.
+   * server's to read (see {@link FileKind#probe}), or empty. A file that is not there is fine: a
+   * {@code #line} directive (bison, flex) names files the compiler never opens.
    */
   static Optional<String> irregular(List<LineMarkers.MarkedFile> read, Path cwd) {
     for (LineMarkers.MarkedFile m : read) {
@@ -59,8 +60,7 @@ final class LocalFiles {
       } catch (InvalidPathException e) {
         return Optional.of(m.path());
       }
-      FileKind k = FileKind.probe(p, true);
-      if (k != FileKind.REGULAR && k != FileKind.DEV_NULL) {
+      if (FileKind.probe(p, true) == FileKind.OTHER) {
         return Optional.of(m.path());
       }
     }
