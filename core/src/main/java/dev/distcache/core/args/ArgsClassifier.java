@@ -366,7 +366,14 @@ public final class ArgsClassifier {
       }
       Optional<String> dep = Optional.empty();
       if (depMode != null) {
-        dep = Optional.of(depFile != null ? depFile : OutputNames.beside(out, explicitOutput, source, ".d"));
+        String named = depFile != null ? depFile : OutputNames.beside(out, explicitOutput, source, ".d");
+        if (isDevNull(named)) {
+          // As in ccache: the compiler still writes it (to nothing); the result has no dependency
+          // file, so its key must differ from one that has.
+          keyArgs.add(KeyArg.plain("-MF:/dev/null"));
+        } else {
+          dep = Optional.of(named);
+        }
       }
       // The assembler writes the .dwo (so -S has none); gcc writes one even with -g0, perhaps
       // empty: the compile path stores it when the compile wrote it.
@@ -408,6 +415,15 @@ public final class ArgsClassifier {
         }
       }
       return null;
+    }
+
+    /** True when the path (relative to the working directory) is /dev/null; false for names no file can have. */
+    private boolean isDevNull(String p) {
+      try {
+        return FileKind.isDevNullPath(cwd.resolve(p));
+      } catch (InvalidPathException e) {
+        return false;
+      }
     }
 
     /** True when the path (relative to the working directory) exists; false for names no file can have. */

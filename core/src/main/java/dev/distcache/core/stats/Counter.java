@@ -7,6 +7,8 @@ package dev.distcache.core.stats;
 public enum Counter {
   AUTOCONF_TEST("autoconf_test", "Autoconf compile/link", Kind.UNCACHEABLE),
   BAD_COMPILER_ARGUMENTS("bad_compiler_arguments", "Bad compiler arguments", Kind.UNCACHEABLE),
+  /** An include file is not a regular file (the client's stdin, a device, a FIFO): the client compiles. */
+  BAD_INPUT_FILE("bad_input_file", "Could not read or parse input file", Kind.ERROR),
   BAD_OUTPUT_FILE("bad_output_file", "Could not write to output file", Kind.ERROR),
   CACHE_MISS("cache_miss", null, Kind.OTHER),
   CALLED_FOR_LINK("called_for_link", "Called for linking", Kind.UNCACHEABLE),
@@ -51,6 +53,8 @@ public enum Counter {
   /** The store would not open (damaged files) and was moved aside for an empty one. Not a ccache id. */
   STORE_MOVED_ASIDE("store_moved_aside", null, Kind.OTHER),
   STATS_ZEROED_TIMESTAMP("stats_zeroed_timestamp", null, Kind.OTHER),
+  /** The source makes the assembler read a file ({@code .incbin}, {@code .include}) that no key can follow. */
+  UNSUPPORTED_CODE_DIRECTIVE("unsupported_code_directive", "Unsupported code directive", Kind.UNCACHEABLE),
   UNSUPPORTED_COMPILER_OPTION("unsupported_compiler_option", "Unsupported compiler option", Kind.UNCACHEABLE),
   UNSUPPORTED_ENVIRONMENT_VARIABLE("unsupported_environment_variable", "Unsupported environment variable", Kind.UNCACHEABLE),
   UNSUPPORTED_SOURCE_LANGUAGE("unsupported_source_language", "Unsupported source language", Kind.UNCACHEABLE);

@@ -201,6 +201,15 @@ class ArgsClassifierTest {
   }
 
   @Test
+  void classify_withMfDevNull_writesNoDependencyFile_andKeysApart() {
+    Invocation devNull = cacheable("gcc", "-c", "-MD", "-MF", "/dev/null", "foo.c");
+    assertEquals(Optional.empty(), devNull.depFile());
+    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-Wp,-MD,/dev/null", "foo.c").depFile());
+    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-MMD", "-MF/dev/../dev/null", "foo.c").depFile());
+    assertFalse(devNull.keyArgs().equals(cacheable("gcc", "-c", "-MD", "-MF", "a.d", "foo.c").keyArgs()));
+  }
+
+  @Test
   void classify_withoutMdOrMmd_writesNoDependencyFile() {
     assertEquals(Optional.empty(), cacheable("gcc", "-c", "foo.c").depFile());
     assertEquals(Optional.empty(), cacheable("gcc", "-c", "-MF", "x.d", "foo.c").depFile());

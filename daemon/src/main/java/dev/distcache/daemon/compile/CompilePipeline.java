@@ -16,7 +16,9 @@ import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
 import dev.distcache.hashing.CompileKeys;
 import dev.distcache.hashing.CompilerIdentifier;
+import dev.distcache.hashing.LineMarkers;
 import dev.distcache.hashing.ResultKey;
+import dev.distcache.hashing.SourceScan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,6 +114,12 @@ public final class CompilePipeline {
       return Reply.runLocally(u.reason().id());
     }
     Invocation inv = ((Classification.Cacheable) c).invocation();
+    Optional<Classification.Uncacheable> notHere = LocalFiles.check(inv, cwd);
+    if (notHere.isPresent()) {
+      stats.count(notHere.get().reason());
+      ServerLog.log(log, "uncacheable (" + notHere.get().reason().id() + "): " + notHere.get().detail());
+      return Reply.runLocally(notHere.get().reason().id());
+    }
     timing.mark("classify");
     Map<String, String> env = CompilerLocator.compilerEnvironment(req.env(), located);
     String identity;
@@ -145,6 +153,10 @@ public final class CompilePipeline {
     if (text.isEmpty()) {
       stats.count(Counter.PREPROCESSOR_ERROR);
       return Reply.runLocally(Counter.PREPROCESSOR_ERROR.id());
+    }
+    Optional<Reply> unusable = unusableText(inv, cwd, text.get(), stats, log);
+    if (unusable.isPresent()) {
+      return unusable.get();
     }
     boolean debug = config.bool(ConfigKey.DEBUG);
     CompileKeys.Keys keys = CompileKeys.compute(new CompileKeys.Inputs(identity, inv, cwd, req.env(),
@@ -185,6 +197,31 @@ public final class CompilePipeline {
     cmd.add("-E");
     ProcessRunner.Exec cpp = ProcessRunner.run(cmd, env, cwd);
     return cpp.exitCode() == 0 ? Optional.of(cpp.stdout()) : Optional.empty();
+  }
+
+  /**
+   * Hands the compile back to the client when its text shows that the preprocessor read a file
+   * that is not the server's to read (the client's stdin, a FIFO, a device: the server's preprocessor
+   * read its own), or that the assembler will read a file no key follows ({@code .incbin},
+   * {@code .include}), as ccache does.
+   */
+  private static Optional<Reply> unusableText(Invocation inv, Path cwd, byte[] text, Stats stats, String log) {
+    if (!inv.language().preprocessed()) {
+      Optional<String> irregular = LocalFiles.irregular(LineMarkers.includedFiles(text), cwd);
+      if (irregular.isPresent()) {
+        stats.count(Counter.BAD_INPUT_FILE);
+        ServerLog.log(log, "uncacheable (" + Counter.BAD_INPUT_FILE.id() + "): " + inv.source() + " reads "
+            + irregular.get() + ", which is not a regular file");
+        return Optional.of(Reply.runLocally(Counter.BAD_INPUT_FILE.id()));
+      }
+    }
+    if (SourceScan.flags(text, SourceScan.CODE_DIRECTIVES) != 0) {
+      stats.count(Counter.UNSUPPORTED_CODE_DIRECTIVE);
+      ServerLog.log(log, "uncacheable (" + Counter.UNSUPPORTED_CODE_DIRECTIVE.id() + "): " + inv.source()
+          + " has an assembler .incbin or .include");
+      return Optional.of(Reply.runLocally(Counter.UNSUPPORTED_CODE_DIRECTIVE.id()));
+    }
+    return Optional.empty();
   }
 
   private Optional<Reply> directHit(DirectMode.Plan plan, Config config, int umask, Stats stats, String log,

@@ -78,6 +78,11 @@ final class DirectMode {
     } catch (IOException | InvalidPathException e) {
       return Optional.empty(); // the preprocessor will say what is wrong with it
     }
+    if ((source.flags() & (SourceScan.CODE_DIRECTIVES | SourceScan.EMBED)) != 0) {
+      // As ccache: the file they read is in no line marker (preprocessor mode then decides).
+      ServerLog.log(log, "direct mode off for " + inv.source() + ": it has .incbin, .include or #embed");
+      return Optional.empty();
+    }
     if ((source.flags() & SourceScan.TIME_MACROS) != 0 && !sloppiness.contains("time_macros")) {
       ServerLog.log(log, "direct mode off for " + inv.source() + ": it names __TIME__, __DATE__ or __TIMESTAMP__");
       return Optional.empty();

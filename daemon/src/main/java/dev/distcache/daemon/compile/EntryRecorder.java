@@ -15,8 +15,10 @@ import java.util.Set;
  * compile must not be recorded (as ccache): a file is gone, not a regular file, changed while it
  * was hashed, has an mtime or ctime not older than the compile's start (unless
  * {@code include_file_mtime} / {@code include_file_ctime} sloppiness), or names a time macro
- * (unless {@code time_macros}); or the list does not name the source. Every file read after the
- * compile started is suspect: the compiler may have seen other bytes than the ones hashed now.
+ * (unless {@code time_macros}), or has an assembler {@code .incbin} or {@code .include} or a
+ * {@code #embed}, which read files the list cannot name; or the list does not name the source.
+ * Every file read after the compile started is suspect: the compiler may have seen other bytes
+ * than the ones hashed now.
  */
 final class EntryRecorder {
   private EntryRecorder() {}
@@ -70,6 +72,9 @@ final class EntryRecorder {
       }
       if (checkTimeMacros && (h.flags() & SourceScan.TIME_MACROS) != 0) {
         throw new NotRecordableException(m.path() + " names __TIME__, __DATE__ or __TIMESTAMP__");
+      }
+      if ((h.flags() & (SourceScan.CODE_DIRECTIVES | SourceScan.EMBED)) != 0) {
+        throw new NotRecordableException(m.path() + " has .incbin, .include or #embed, which read a file no entry lists");
       }
       fileMacros |= (h.flags() & SourceScan.FILE_MACROS) != 0;
       files.add(new Manifest.IncludedFile(m.path(), h.stat().size(), h.hash()));

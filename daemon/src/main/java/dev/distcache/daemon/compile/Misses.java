@@ -11,6 +11,7 @@ import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.daemon.farm.Farm;
 import dev.distcache.hashing.CompileKeys;
+import dev.distcache.hashing.LineMarkers;
 import dev.distcache.hashing.ResultKey;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,19 +63,40 @@ final class Misses {
   Reply dependMode(Compile c, DirectMode.Plan plan) throws IOException {
     Compiled done = run(c, null); // no preprocessed text to send: depend mode compiles here
     Optional<DirectMode.Depended> depended = Optional.empty();
-    if (done.exec().exitCode() == 0) {
-      try {
-        byte[] dep = Files.readAllBytes(c.cwd().resolve(c.inv().depFile().get()));
-        depended = direct.dependResult(plan, dep, c.log());
-      } catch (IOException e) {
-        ServerLog.log(c.log(), "not storing " + c.inv().source() + " in depend mode: " + e);
-      }
+    byte[] dep = null;
+    try {
+      dep = Files.readAllBytes(c.cwd().resolve(c.inv().depFile().get()));
+    } catch (IOException e) {
+      ServerLog.log(c.log(), "not storing " + c.inv().source() + " in depend mode: " + e);
+    }
+    // gcc 12 leaves the dependency file of a failed compile too: a failure may come from the file.
+    Optional<String> irregular = dep == null ? Optional.empty() : irregularInput(dep, c.cwd());
+    if (irregular.isPresent()) {
+      // The compile here read the server's file (its stdin, say), not the client's: the client compiles.
+      c.stats().count(Counter.BAD_INPUT_FILE);
+      ServerLog.log(c.log(), "uncacheable (" + Counter.BAD_INPUT_FILE.id() + "): " + c.inv().source()
+          + " reads " + irregular.get() + ", which is not a regular file");
+      return Reply.runLocally(Counter.BAD_INPUT_FILE.id());
+    }
+    if (done.exec().exitCode() == 0 && dep != null) {
+      depended = direct.dependResult(plan, dep, c.log());
     }
     Optional<CachedResult> result = capture(c, done, depended.map(d -> d.key().hex()).orElse(""));
     if (result.isPresent() && depended.isPresent() && put(c, depended.get().key(), result.get())) {
       direct.recordDepended(plan, depended.get(), c.config(), c.stats(), c.log());
     }
     return done.reply();
+  }
+
+  /** The first file a dependency file lists that is not the server's to read (see LocalFiles), or empty. */
+  private static Optional<String> irregularInput(byte[] dep, Path cwd) {
+    List<String> listed = DepFiles.prerequisites(dep);
+    if (listed == null) {
+      return Optional.empty();
+    }
+    List<LineMarkers.MarkedFile> read = new ArrayList<>(listed.size());
+    listed.forEach(p -> read.add(new LineMarkers.MarkedFile(p, false)));
+    return LocalFiles.irregular(read, cwd);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.distcache.daemon.compile;
 
+import dev.distcache.core.args.FileKind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -19,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes output files the way a compiler would, but never visibly half-written: the bytes go to a
- * temporary name, then are renamed into place.
+ * temporary name, then are renamed into place. Only a regular file is ever replaced.
  */
 final class OutputFiles {
   private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -32,6 +33,9 @@ final class OutputFiles {
    * @param processUmask this process's umask, which the kernel applies when the file is created
    */
   static void write(Path target, byte[] bytes, int umask, int processUmask) throws IOException {
+    if (!replaceable(target)) {
+      return; // /dev/null: the compiler's write there changes nothing either
+    }
     Set<PosixFilePermission> mode = permissions(umask);
     Path tmp = target.resolveSibling(target.getFileName() + ".distcache-tmp-"
         + Long.toHexString(ThreadLocalRandom.current().nextLong()));
@@ -57,14 +61,37 @@ final class OutputFiles {
   }
 
   /**
+   * True when {@code target} is absent, a regular file or a link to one (which the assembler
+   * replaces too), which a rename may replace; false for {@code /dev/null}. Anything else (a
+   * device, a FIFO, a directory) throws: the compiler would open and write it, never replace it,
+   * so the client must compile.
+   */
+  private static boolean replaceable(Path target) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return true;
+    }
+    if (a.isRegularFile() || (a.isSymbolicLink() && Files.isRegularFile(target))) {
+      return true;
+    }
+    if (a.isOther() && FileKind.isDevNullPath(target)) {
+      return false;
+    }
+    throw new IOException(target + " is not a regular file");
+  }
+
+  /**
    * Removes the file that {@code target}'s new version replaces. A rename over it would do in one
    * step, but ext4 then starts writing the new file to disk at once (auto_da_alloc), which costs a
    * hit several hundred microseconds; a rename to a free name does not. In between, a reader finds
-   * no file, never a partial one. A directory stays, for the rename to fail on as gcc would.
+   * no file, never a partial one. Only a regular file or a link is removed (see {@link #replaceable}).
    */
   private static void removeReplaced(Path target) throws IOException {
     try {
-      if (!Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+      BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (a.isRegularFile() || a.isSymbolicLink()) {
         Files.delete(target);
       }
     } catch (NoSuchFileException e) {
@@ -74,6 +101,9 @@ final class OutputFiles {
 
   /** Gives a file the compiler created the mode the client's umask would have given it. */
   static void applyUmask(Path file, int umask) throws IOException {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return; // never chmod a device such as /dev/null, or through a link
+    }
     Set<PosixFilePermission> want = permissions(umask);
     if (!Files.getPosixFilePermissions(file).equals(want)) {
       Files.setPosixFilePermissions(file, want);

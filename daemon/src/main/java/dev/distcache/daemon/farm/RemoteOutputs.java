@@ -1,5 +1,6 @@
 package dev.distcache.daemon.farm;
 
+import dev.distcache.core.args.FileKind;
 import dev.distcache.core.args.GccOptionParser;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.daemon.compile.ProcessRunner;
@@ -21,6 +22,13 @@ final class RemoteOutputs {
    * client's).
    */
   static void writeObject(Path out, byte[] object) throws IOException {
+    switch (FileKind.of(out, false)) {
+      case DEV_NULL -> {
+        return; // nothing to keep, and the device stays
+      }
+      case OTHER -> throw new IOException(out + " is not a regular file"); // the pipeline hands these to the client
+      default -> { }
+    }
     Path tmp = out.resolveSibling(out.getFileName() + ".distcache-" + Long.toHexString(
         ThreadLocalRandom.current().nextLong()) + ".tmp");
     try {

@@ -67,4 +67,26 @@ class OutputFilesTest {
     assertEquals("rw-rw-rw-", PosixFilePermissions.toString(OutputFiles.permissions(0)));
     assertEquals("rw-------", PosixFilePermissions.toString(OutputFiles.permissions(077)));
   }
+
+  @Test
+  void write_overAFifoOrALinkToOne_failsAndLeavesThemAsTheyWere() throws Exception {
+    Path fifo = dir.resolve("out.fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    assertThrows(IOException.class, () -> OutputFiles.write(fifo, new byte[] {1}, 022, 022));
+    assertTrue(Files.readAttributes(fifo, java.nio.file.attribute.BasicFileAttributes.class).isOther());
+    Path link = Files.createSymbolicLink(dir.resolve("link.o"), fifo);
+    assertThrows(IOException.class, () -> OutputFiles.write(link, new byte[] {1}, 022, 022));
+    assertTrue(Files.isSymbolicLink(link));
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(2, s.count()); // no temporary file left
+    }
+  }
+
+  @Test
+  void applyUmask_leavesAnythingButARegularFileAlone() throws Exception {
+    Path fifo = dir.resolve("out.fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", "-m", "666", fifo.toString()).start().waitFor());
+    OutputFiles.applyUmask(fifo, 077);
+    assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(fifo)));
+  }
 }
