@@ -15,6 +15,7 @@
 #define MAX_STRING (UINT32_C(1) << 20)
 #define MAX_COUNT (UINT32_C(1) << 16)
 #define MAX_OUTPUT (UINT32_C(256) << 20)
+#define MAX_NOTE (UINT32_C(64) << 10)
 
 /* One compile as the user asked for it. */
 struct call {

@@ -191,6 +191,7 @@ static int body(struct reader *r, uint32_t len, uint32_t max, size_t *at) {
 struct result {
   int exit_code;
   size_t out, out_len, err, err_len; /* offsets into the reader's buffer */
+  size_t note, note_len;             /* distcache's own lines for the user; note_len 0 for none */
 };
 
 /* 1 for a result, 0 for LOCL or FAIL, -1 for a reply cut short or against the protocol. */
@@ -200,6 +201,16 @@ static int read_reply(struct reader *r, struct result *res) {
   size_t skip;
   if (frame(r, "DCS1", NULL, &v) != 0 || frame(r, NULL, tag, &v) != 0) {
     return -1;
+  }
+  res->note_len = 0;
+  if (memcmp(tag, "NOTE", 4) == 0) {
+    if (body(r, v, MAX_NOTE, &res->note) != 0) {
+      return -1;
+    }
+    res->note_len = v;
+    if (frame(r, NULL, tag, &v) != 0) {
+      return -1;
+    }
   }
   int kind;
   if (memcmp(tag, "EXIT", 4) == 0) {
@@ -250,11 +261,14 @@ void compile_through_server(const struct call *c) {
   }
   catch_stop_signals(fd);
   struct reader r = {.fd = fd, .buf = first_buffer, .cap = sizeof first_buffer};
-  struct result res;
+  struct result res = {0};
   int kind = send_all(fd, request, len) == 0 ? read_reply(&r, &res) : -1;
   in_flight = -1;
   close(fd);
   free(request);
+  if (kind >= 0 && res.note_len > 0) {
+    write_all(note_fd(), r.buf + res.note, res.note_len);
+  }
   if (kind == 1) {
     write_all(STDOUT_FILENO, r.buf + res.out, res.out_len);
     write_all(STDERR_FILENO, r.buf + res.err, res.err_len);

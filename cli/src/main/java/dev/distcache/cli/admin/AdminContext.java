@@ -4,7 +4,6 @@ import dev.distcache.cli.client.Launcher;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.Installation;
 import dev.distcache.core.config.Config;
-import dev.distcache.core.config.ConfigException;
 import dev.distcache.core.wire.Reply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +29,7 @@ record AdminContext(Map<String, String> env, CacheLayout layout, Launcher launch
   }
 
   /** The effective configuration, as the server and the compile path see it. */
-  Config config() throws ConfigException {
+  Config config() {
     return Config.load(layout, env);
   }
 

@@ -128,7 +128,7 @@ final class DistcacheCommand implements Callable<Integer> {
   }
 
   private ConfigCommands config() {
-    return new ConfigCommands(context, out());
+    return new ConfigCommands(context, out(), spec.commandLine().getErr());
   }
 
   private PrintWriter out() {

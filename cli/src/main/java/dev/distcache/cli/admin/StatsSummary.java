@@ -48,7 +48,19 @@ final class StatsSummary {
       ratio(table, "  Preprocessed:", preprocessedHits, preprocessedHits + stats.count(Counter.PREPROCESSED_CACHE_MISS));
     }
     localStorage(table, stats, verbose);
-    return table.render();
+    return table.render() + configNotes(stats);
+  }
+
+  /** The server's configuration problems ({@code config_note_N}), after the table; empty when none. */
+  private static String configNotes(KeyValues stats) {
+    StringBuilder out = new StringBuilder();
+    for (int n = 1; stats.values().containsKey("config_note_" + n); n++) {
+      if (n == 1) {
+        out.append("Configuration notes:\n");
+      }
+      out.append("  ").append(stats.text("config_note_" + n)).append('\n');
+    }
+    return out.toString();
   }
 
   private static void localStorage(TextTable table, KeyValues stats, boolean verbose) throws AdminException {

@@ -58,6 +58,9 @@ public final class CompileClient {
     } catch (IOException | RuntimeException e) {
       return LocalCompile.run(launcher, env, cwd, argv, invoked);
     }
+    if (reply.note().length > 0) {
+      Notes.write(env, reply.note());
+    }
     if (reply.kind() != Reply.Kind.RESULT) {
       return LocalCompile.run(launcher, env, cwd, argv, invoked);
     }

@@ -3,7 +3,6 @@ package dev.distcache.cli.client;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.compiler.CompilerLocator;
 import dev.distcache.core.config.Config;
-import dev.distcache.core.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,11 +21,7 @@ final class LocalCompile {
       return error(env, e.getMessage());
     }
     List<String> cmd = new ArrayList<>();
-    try {
-      cmd.addAll(Config.load(CacheLayout.fromEnvironment(env), env).prefixCommand());
-    } catch (ConfigException e) {
-      // A broken configuration must not break the build: compile without a prefix.
-    }
+    cmd.addAll(Config.load(CacheLayout.fromEnvironment(env), env).prefixCommand());
     cmd.add(located.compiler().toString());
     cmd.addAll(argv.subList(1, argv.size()));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).inheritIO();

@@ -22,7 +22,11 @@ final class Notes {
   private Notes() {}
 
   static void write(Map<String, String> env, String line) {
-    byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+    write(env, (line + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes whole lines (the server's notes) as they are. */
+  static void write(Map<String, String> env, byte[] bytes) {
     Path fd = descriptor(env.get("UNCACHED_ERR_FD"));
     if (fd != null) {
       try (OutputStream out = new FileOutputStream(fd.toFile(), true)) {

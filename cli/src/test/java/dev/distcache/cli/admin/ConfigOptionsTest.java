@@ -84,7 +84,7 @@ class ConfigOptionsTest {
     AdminRun run = run("-o", "max_sise=5G");
 
     assertEquals(1, run.exitCode());
-    assertEquals("distcache: error: unknown configuration key \"max_sise\"\n", run.err());
+    assertEquals("distcache: error: unknown configuration key \"max_sise\" (did you mean max_size?)\n", run.err());
     assertFalse(Files.exists(configFile()));
   }
 
@@ -111,5 +111,19 @@ class ConfigOptionsTest {
 
     assertEquals(1, run.exitCode());
     assertEquals("distcache: error: unknown configuration key \"colour\"\n", run.err());
+  }
+
+  @Test
+  void showConfig_withAProblemInTheFile_showsTheRest_andTheNoteOnStderr() throws IOException {
+    Files.writeString(configFile(), "compression = true\nmax_size = 7G\ndirect_mod = false\n");
+    AdminRun show = run("-p");
+
+    assertEquals(0, show.exitCode(), show.err());
+    assertTrue(show.out().contains("(" + configFile() + ") max_size = 7G\n"), show.out());
+    assertTrue(show.out().contains("(default) direct_mode = true\n"), show.out());
+    assertEquals("distcache: note: " + configFile() + ":1: ccache's compression is not implemented by distcache; ignored\n"
+        + "distcache: note: " + configFile() + ":3: unknown key \"direct_mod\", ignored (did you mean direct_mode?)\n",
+        show.err());
+    assertEquals("7G\n", run("-k", "max_size").out());
   }
 }

@@ -42,6 +42,22 @@ class ShowStatsTest {
   }
 
   @Test
+  void showStats_listsTheServersConfigurationNotesAfterTheTable() {
+    AdminRun run = showStats(LOCAL + "config_note_1\t/c/distcache.conf:3: unknown key \"direct_mod\"\n"
+        + "config_note_2\tDISTCACHE_MAXSIZE: bad\n", "-s");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals("""
+        Local storage:
+          Cache size (GiB): 0.0 / 5.0 ( 0.00%)
+          Files:              3
+        Configuration notes:
+          /c/distcache.conf:3: unknown key "direct_mod"
+          DISTCACHE_MAXSIZE: bad
+        """, run.out());
+  }
+
+  @Test
   void showStats_withNoCallsYet_showsOnlyLocalStorage() {
     AdminRun run = showStats(LOCAL, "--show-stats");
 

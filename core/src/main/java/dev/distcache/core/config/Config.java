@@ -8,16 +8,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The effective configuration: defaults, then {@code $DISTCACHE_DIR/distcache.conf}, then
- * {@code DISTCACHE_*} variables. Immutable; every value was checked when it was read.
+ * {@code DISTCACHE_*} variables. Immutable; every value was checked when it was read. A key or
+ * value that cannot be used never stops distcache: it is ignored and described in {@link #notes()}.
  */
 public final class Config {
   /** Where a value came from, for {@code -p}. */
@@ -25,57 +29,111 @@ public final class Config {
 
   private final CacheLayout layout;
   private final Map<ConfigKey, Setting> settings;
+  private final List<String> notes;
 
-  private Config(CacheLayout layout, Map<ConfigKey, Setting> settings) {
+  private Config(CacheLayout layout, Map<ConfigKey, Setting> settings, List<String> notes) {
     this.layout = layout;
     this.settings = settings;
+    this.notes = List.copyOf(notes);
   }
 
-  /** Reads the file in the cache directory (if any) and the environment over it. */
-  public static Config load(CacheLayout layout, Map<String, String> env) throws ConfigException {
+  /**
+   * A configuration file's usable settings, and notes on the lines it could not use (an unknown
+   * key, a bad value, a ccache key distcache does not implement), each naming the file and line.
+   */
+  public record FileSettings(Map<ConfigKey, String> settings, List<String> notes) {
+    public static final FileSettings NONE = new FileSettings(Map.of(), List.of());
+
+    public FileSettings {
+      Map<ConfigKey, String> copy = new EnumMap<>(ConfigKey.class);
+      copy.putAll(settings);
+      settings = Collections.unmodifiableMap(copy);
+      notes = List.copyOf(notes);
+    }
+  }
+
+  /**
+   * Reads the file in the cache directory (if any) and the environment over it. Never fails: what
+   * cannot be used is left at its default (or the file's value) and described in {@link #notes()}.
+   */
+  public static Config load(CacheLayout layout, Map<String, String> env) {
     return load(layout, env, readFile(layout.configFile()));
   }
 
   /**
-   * The configuration from the settings of the cache directory's file, already read with {@link
-   * #readFile}, and the environment over them.
+   * The configuration from the cache directory's file, already read with {@link #readFile}, and the
+   * environment over it.
    */
-  public static Config load(CacheLayout layout, Map<String, String> env, Map<ConfigKey, String> fileSettings)
-      throws ConfigException {
+  public static Config load(CacheLayout layout, Map<String, String> env, FileSettings file) {
     Map<ConfigKey, Setting> s = new EnumMap<>(ConfigKey.class);
     for (ConfigKey k : ConfigKey.values()) {
       s.put(k, new Setting(k.defaultValue(), "default"));
     }
-    Path file = layout.configFile();
-    for (Map.Entry<ConfigKey, String> e : fileSettings.entrySet()) {
-      s.put(e.getKey(), new Setting(e.getValue(), file.toString()));
+    String fileName = layout.configFile().toString();
+    for (Map.Entry<ConfigKey, String> e : file.settings().entrySet()) {
+      s.put(e.getKey(), new Setting(e.getValue(), fileName));
     }
+    List<String> notes = new ArrayList<>(file.notes());
     for (ConfigKey k : ConfigKey.values()) {
-      String v = env.get(k.plainEnvName());
+      String name = k.plainEnvName();
+      String v = env.get(name);
       if (v == null) {
-        v = env.get(k.envName());
+        name = k.envName();
+        v = env.get(name);
       }
       if (v != null) {
         String value = k.type() == ConfigKey.Type.BOOL ? Boolean.toString(Values.parseBool(v)) : v;
-        s.put(k, new Setting(check(k, value, k.envName()), "environment"));
+        try {
+          s.put(k, new Setting(check(k, value, name), "environment"));
+        } catch (ConfigException e) {
+          notes.add(e.getMessage() + "; ignored, " + k.key() + " stays " + s.get(k).value());
+        }
       }
       if (k.type() == ConfigKey.Type.BOOL && env.containsKey(k.negatedEnvName())) {
         s.put(k, new Setting("false", "environment"));
       }
     }
-    return new Config(layout, s);
+    notes.addAll(variableNotes(env));
+    return new Config(layout, s, notes);
   }
 
-  /** Parses {@code key = value} lines; {@code #} starts a comment line. */
-  public static Map<ConfigKey, String> readFile(Path file) throws ConfigException {
+  /**
+   * Notes on {@code DISTCACHE_*} variables that are not distcache's: ccache's that distcache does
+   * not implement, and near misses of the ones it reads (others are left alone: they may be meant
+   * for something else).
+   */
+  private static List<String> variableNotes(Map<String, String> env) {
+    List<String> known = KeyNames.allVariables();
+    List<String> notes = new ArrayList<>();
+    for (String name : new TreeSet<>(env.keySet())) {
+      if (!name.startsWith("DISTCACHE_") || known.contains(name) || KeyNames.isNotConfiguration(name)) {
+        continue;
+      }
+      Optional<String> ccacheKey = KeyNames.ccacheOnlyKeyOfVariable(name);
+      if (ccacheKey.isPresent()) {
+        notes.add(name + ": ccache's " + ccacheKey.get() + " is not implemented by distcache; ignored");
+        continue;
+      }
+      KeyNames.closest(name, known).ifPresent(c ->
+          notes.add(name + ": unknown variable, ignored (did you mean " + c + "?)"));
+    }
+    return notes;
+  }
+
+  /**
+   * Parses {@code key = value} lines; {@code #} starts a comment line. A line that cannot be used
+   * is skipped with a note; a file that cannot be read gives a note and no settings.
+   */
+  public static FileSettings readFile(Path file) {
     Map<ConfigKey, String> out = new EnumMap<>(ConfigKey.class);
+    List<String> notes = new ArrayList<>();
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      return out;
+      return FileSettings.NONE;
     } catch (IOException e) {
-      throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+      return new FileSettings(out, List.of("cannot read " + file + ": " + e.getMessage() + "; using the defaults"));
     }
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).trim();
@@ -85,16 +143,31 @@ public final class Config {
       int eq = line.indexOf('=');
       String where = file + ":" + (i + 1);
       if (eq < 0) {
-        throw new ConfigException(where + ": expected \"key = value\", got \"" + line + "\"");
+        notes.add(where + ": expected \"key = value\", got \"" + line + "\"; ignored");
+        continue;
       }
       String key = line.substring(0, eq).trim();
       ConfigKey k = ConfigKey.byKey(key);
       if (k == null) {
-        throw new ConfigException(where + ": unknown configuration key \"" + key + "\"");
+        notes.add(where + ": " + unknownKey(key));
+        continue;
       }
-      out.put(k, check(k, line.substring(eq + 1).trim(), where));
+      try {
+        out.put(k, check(k, line.substring(eq + 1).trim(), where));
+      } catch (ConfigException e) {
+        notes.add(e.getMessage() + "; ignored, " + k.key() + " stays " + k.defaultValue());
+      }
     }
-    return out;
+    return new FileSettings(out, notes);
+  }
+
+  /** What is said about a key distcache does not read: ccache's, or a misspelling, or neither. */
+  private static String unknownKey(String key) {
+    if (KeyNames.isCcacheOnly(key)) {
+      return "ccache's " + key + " is not implemented by distcache; ignored";
+    }
+    return "unknown key \"" + key + "\", ignored"
+        + KeyNames.closest(key, KeyNames.allKeys()).map(c -> " (did you mean " + c + "?)").orElse("");
   }
 
   /** Checks a value for its key's type, naming {@code where} in the error. */
@@ -146,6 +219,14 @@ public final class Config {
       }
     }
     return out;
+  }
+
+  /**
+   * What could not be used, one line each naming the file and line or the variable: unknown keys
+   * (with the closest known one), bad values, ccache's keys distcache does not implement.
+   */
+  public List<String> notes() {
+    return notes;
   }
 
   public CacheLayout layout() {

@@ -9,27 +9,40 @@ import java.io.IOException;
  * {@link Kind#RUN_LOCALLY}: the call is not one the server handles (a link, {@code -E}, ...); the
  * client runs the real compiler itself with its own stdin, stdout and stderr. {@link Kind#FAILED}:
  * the server could not do its part; for a compile the client runs the real compiler itself, for an
- * administration command it prints the message.
+ * administration command it prints the message. Any of them may carry a {@code note}: distcache's
+ * own lines for the user (a configuration problem), which the client writes where its own messages
+ * go (UNCACHED_ERR_FD or stderr) before anything else; empty for none.
  */
-public record Reply(Kind kind, int exitCode, byte[] stdout, byte[] stderr, String message) {
+public record Reply(Kind kind, int exitCode, byte[] stdout, byte[] stderr, String message, byte[] note) {
   public static final long MAX_OUTPUT = 256L << 20;
+  /** The longest note a reply carries. */
+  public static final int MAX_NOTE = 64 << 10;
 
   public enum Kind { RESULT, RUN_LOCALLY, FAILED }
 
   public static Reply result(int exitCode, byte[] stdout, byte[] stderr) {
-    return new Reply(Kind.RESULT, exitCode, stdout, stderr, "");
+    return new Reply(Kind.RESULT, exitCode, stdout, stderr, "", new byte[0]);
   }
 
   public static Reply runLocally(String reason) {
-    return new Reply(Kind.RUN_LOCALLY, 0, new byte[0], new byte[0], reason);
+    return new Reply(Kind.RUN_LOCALLY, 0, new byte[0], new byte[0], reason, new byte[0]);
   }
 
   public static Reply failed(String message) {
-    return new Reply(Kind.FAILED, 1, new byte[0], new byte[0], message);
+    return new Reply(Kind.FAILED, 1, new byte[0], new byte[0], message, new byte[0]);
+  }
+
+  /** This reply with {@code note} (cut to {@link #MAX_NOTE} bytes) in place of its note. */
+  public Reply withNote(byte[] note) {
+    byte[] n = note.length > MAX_NOTE ? java.util.Arrays.copyOf(note, MAX_NOTE) : note;
+    return n.length == 0 && this.note.length == 0 ? this : new Reply(kind, exitCode, stdout, stderr, message, n);
   }
 
   public void writeTo(DataOutputStream out) throws IOException {
     Frames.write(out, "DCS1", Request.VERSION);
+    if (note.length > 0) {
+      Frames.write(out, "NOTE", note);
+    }
     switch (kind) {
       case RESULT -> {
         Frames.write(out, "EXIT", exitCode);
@@ -46,6 +59,11 @@ public record Reply(Kind kind, int exitCode, byte[] stdout, byte[] stderr, Strin
   public static Reply readFrom(DataInputStream in) throws IOException {
     Frames.expect(in, "DCS1");
     Frames.Header h = Frames.readHeader(in);
+    byte[] note = new byte[0];
+    if (h.tag().equals("NOTE")) {
+      note = Frames.readBody(in, h, MAX_NOTE);
+      h = Frames.readHeader(in);
+    }
     Reply reply = switch (h.tag()) {
       case "EXIT" -> {
         int code = (int) h.value();
@@ -58,6 +76,6 @@ public record Reply(Kind kind, int exitCode, byte[] stdout, byte[] stderr, Strin
       default -> throw new ProtocolException("unexpected reply frame " + h.tag());
     };
     Frames.expect(in, "END ");
-    return reply;
+    return reply.withNote(note);
   }
 }

@@ -28,7 +28,7 @@ class ConfigTest {
   }
 
   @Test
-  void load_withoutFileOrEnvironment_usesDefaults() throws ConfigException {
+  void load_withoutFileOrEnvironment_usesDefaults() {
     Config c = Config.load(layout, Map.of());
     assertEquals(5L << 30, c.maxSize());
     assertEquals(0, c.maxFiles());
@@ -54,40 +54,82 @@ class ConfigTest {
   }
 
   @Test
-  void readFile_missingFile_isEmpty() throws ConfigException {
-    assertEquals(Map.of(), Config.readFile(dir.resolve("none.conf")));
+  void readFile_missingFile_isEmpty() {
+    assertEquals(Config.FileSettings.NONE, Config.readFile(dir.resolve("none.conf")));
   }
 
   @Test
-  void readFile_unknownKey_errorNamesFileLineAndKey() throws IOException {
-    write("# first", "max_size = 1G", "max_sise = 2G");
-    ConfigException e = assertThrows(ConfigException.class, () -> Config.readFile(file));
-    assertTrue(e.getMessage().startsWith(file + ":3:"), e.getMessage());
-    assertTrue(e.getMessage().contains("max_sise"), e.getMessage());
+  void readFile_unknownKey_isIgnoredWithANoteNamingFileLineAndClosestKey() throws IOException {
+    write("# first", "max_size = 1G", "max_sise = 2G", "direct_mod = false", "compresion = true");
+    Config.FileSettings f = Config.readFile(file);
+    assertEquals(Map.of(ConfigKey.MAX_SIZE, "1G"), f.settings(), "the valid line still counts");
+    assertEquals(List.of(
+        file + ":3: unknown key \"max_sise\", ignored (did you mean max_size?)",
+        file + ":4: unknown key \"direct_mod\", ignored (did you mean direct_mode?)",
+        file + ":5: unknown key \"compresion\", ignored (did you mean compression?)"), f.notes());
   }
 
   @Test
-  void readFile_lineWithoutEquals_errorNamesFileAndLine() throws IOException {
-    write("max_size 2G");
-    ConfigException e = assertThrows(ConfigException.class, () -> Config.readFile(file));
-    assertTrue(e.getMessage().startsWith(file + ":1:"), e.getMessage());
+  void readFile_unknownKeyFarFromAnyKnownOne_namesNoSuggestion() throws IOException {
+    write("colour = blue");
+    assertEquals(List.of(file + ":1: unknown key \"colour\", ignored"), Config.readFile(file).notes());
   }
 
   @Test
-  void readFile_badValue_errorNamesFileLineKeyAndValue() throws IOException {
-    write("", "max_size = lots");
-    ConfigException e = assertThrows(ConfigException.class, () -> Config.readFile(file));
-    assertTrue(e.getMessage().startsWith(file + ":2: max_size:"), e.getMessage());
-    assertTrue(e.getMessage().contains("lots"), e.getMessage());
+  void readFile_ccacheKeysDistcacheDoesNotImplement_areAcceptedWithANote() throws IOException {
+    write("compression = true", "compression_level = 6", "max_size = 5G", "hard_link = false", "umask = 002",
+        "remote_storage = redis://localhost", "cache_dir = /var/cache/ccache");
+    Config.FileSettings f = Config.readFile(file);
+    assertEquals(Map.of(ConfigKey.MAX_SIZE, "5G"), f.settings());
+    assertEquals(6, f.notes().size(), f.notes().toString());
+    assertEquals(file + ":1: ccache's compression is not implemented by distcache; ignored", f.notes().get(0));
+    assertTrue(f.notes().get(6 - 1).startsWith(file + ":7: ccache's cache_dir"), f.notes().toString());
   }
 
   @Test
-  void readFile_rejectsBadValuesOfEachType() throws IOException {
+  void readFile_lineWithoutEquals_isIgnoredWithANoteNamingFileAndLine() throws IOException {
+    write("max_size 2G", "max_files = 3");
+    Config.FileSettings f = Config.readFile(file);
+    assertEquals(Map.of(ConfigKey.MAX_FILES, "3"), f.settings());
+    assertEquals(1, f.notes().size());
+    assertTrue(f.notes().get(0).startsWith(file + ":1: "), f.notes().toString());
+  }
+
+  @Test
+  void readFile_badValue_isIgnoredWithANoteNamingFileLineKeyAndValue() throws IOException {
+    write("", "max_size = lots", "hash_dir = false");
+    Config.FileSettings f = Config.readFile(file);
+    assertEquals(Map.of(ConfigKey.HASH_DIR, "false"), f.settings());
+    assertEquals(1, f.notes().size());
+    String note = f.notes().get(0);
+    assertTrue(note.startsWith(file + ":2: max_size:") && note.contains("lots") && note.endsWith("stays 5Gi"), note);
+  }
+
+  @Test
+  void readFile_notesBadValuesOfEachType() throws IOException {
     for (String line : List.of("max_files = -1", "max_files = many", "debug = yes", "idle_timeout = 5w",
         "sloppiness = locale,bogus", "base_dir = relative/dir")) {
       write(line);
-      assertThrows(ConfigException.class, () -> Config.readFile(file), line);
+      Config.FileSettings f = Config.readFile(file);
+      assertEquals(Map.of(), f.settings(), line);
+      assertEquals(1, f.notes().size(), line);
     }
+  }
+
+  @Test
+  void readFile_unreadableFile_givesDefaultsAndANote() throws IOException {
+    Files.createDirectories(file);
+    Config c = Config.load(layout, Map.of());
+    assertEquals(5L << 30, c.maxSize());
+    assertEquals(1, c.notes().size());
+    assertTrue(c.notes().get(0).startsWith("cannot read " + file), c.notes().toString());
+  }
+
+  @Test
+  void load_goodConfiguration_hasNoNotes() throws IOException {
+    write("max_size = 1G", "sloppiness = locale");
+    assertEquals(List.of(), Config.load(layout, Map.of("DISTCACHE_DIR", "/x", "DISTCACHE_JAVA_CLIENT", "1",
+        "DISTCACHE_DEPTH", "1", "DISTCACHE_NODIRECT", "1", "DISTCACHE_MAX_FILES", "2")).notes());
   }
 
   @Test
@@ -125,16 +167,47 @@ class ConfigTest {
   }
 
   @Test
-  void load_badEnvironmentValue_errorNamesVariable() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> Config.load(layout, Map.of("DISTCACHE_MAXSIZE", "huge")));
-    assertTrue(e.getMessage().contains("DISTCACHE_MAXSIZE"), e.getMessage());
+  void load_badEnvironmentValue_isIgnoredWithANoteNamingTheVariable() {
+    Config c = Config.load(layout, Map.of("DISTCACHE_MAXSIZE", "huge", "DISTCACHE_MAXFILES", "7"));
+    assertEquals(5L << 30, c.maxSize());
+    assertEquals(7, c.maxFiles(), "the other variables still count");
+    assertEquals(1, c.notes().size());
+    String note = c.notes().get(0);
+    assertTrue(note.startsWith("DISTCACHE_MAXSIZE: max_size: ") && note.contains("huge"), note);
   }
 
   @Test
-  void load_badFile_failsEvenWhenEnvironmentSetsTheKey() throws IOException {
+  void load_badEnvironmentValue_keepsTheFilesValue() throws IOException {
+    write("max_size = 1G");
+    Config c = Config.load(layout, Map.of("DISTCACHE_MAX_SIZE", "huge"));
+    assertEquals(1_000_000_000L, c.maxSize());
+    assertTrue(c.notes().get(0).startsWith("DISTCACHE_MAX_SIZE: ") && c.notes().get(0).endsWith("stays 1G"),
+        c.notes().toString());
+  }
+
+  @Test
+  void load_badFile_stillTakesTheEnvironment() throws IOException {
     write("max_size = huge");
-    assertThrows(ConfigException.class, () -> Config.load(layout, Map.of("DISTCACHE_MAXSIZE", "1G")));
+    Config c = Config.load(layout, Map.of("DISTCACHE_MAXSIZE", "1G"));
+    assertEquals(1_000_000_000L, c.maxSize());
+    assertEquals(1, c.notes().size());
+  }
+
+  @Test
+  void load_ccacheVariablesDistcacheDoesNotImplement_areNoted() {
+    Config c = Config.load(layout, Map.of("DISTCACHE_COMPRESS", "1", "DISTCACHE_NOCOMPRESS", "1",
+        "DISTCACHE_COMPRESSION_LEVEL", "5"));
+    assertEquals(List.of(
+        "DISTCACHE_COMPRESS: ccache's compression is not implemented by distcache; ignored",
+        "DISTCACHE_COMPRESSION_LEVEL: ccache's compression_level is not implemented by distcache; ignored",
+        "DISTCACHE_NOCOMPRESS: ccache's compression is not implemented by distcache; ignored"), c.notes());
+  }
+
+  @Test
+  void load_misspeltVariable_namesTheClosestOne_andOtherVariablesAreLeftAlone() {
+    Config c = Config.load(layout, Map.of("DISTCACHE_MAXSISE", "1G", "DISTCACHE_SOMETHING_ELSE", "x"));
+    assertEquals(List.of("DISTCACHE_MAXSISE: unknown variable, ignored (did you mean DISTCACHE_MAXSIZE?)"),
+        c.notes());
   }
 
   @Test

@@ -48,6 +48,25 @@ class RequestReplyTest {
   }
 
   @Test
+  void reply_note_roundTripsWithEveryKind_andIsAbsentByDefault() throws IOException {
+    byte[] note = "distcache: note: x.conf:3: unknown key\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (Reply r : List.of(Reply.result(0, new byte[] {1}, new byte[] {2}), Reply.runLocally("r"), Reply.failed("f"))) {
+      assertArrayEquals(new byte[0], Reply.readFrom(in(bytes(r::writeTo))).note());
+      Reply back = Reply.readFrom(in(bytes(r.withNote(note)::writeTo)));
+      assertArrayEquals(note, back.note());
+      assertEquals(r.kind(), back.kind());
+      assertEquals(r.message(), back.message());
+      assertArrayEquals(r.stderr(), back.stderr());
+    }
+  }
+
+  @Test
+  void reply_noteOverTheLimit_isCut() throws IOException {
+    Reply back = Reply.readFrom(in(bytes(Reply.runLocally("r").withNote(new byte[Reply.MAX_NOTE + 10])::writeTo)));
+    assertEquals(Reply.MAX_NOTE, back.note().length);
+  }
+
+  @Test
   void reply_runLocallyAndFailed_roundTripTheirMessage() throws IOException {
     Reply local = Reply.readFrom(in(bytes(Reply.runLocally("called_for_link")::writeTo)));
     assertEquals(Reply.Kind.RUN_LOCALLY, local.kind());

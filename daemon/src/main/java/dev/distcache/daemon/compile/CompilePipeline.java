@@ -9,7 +9,6 @@ import dev.distcache.core.args.Classification;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.compiler.CompilerLocator;
 import dev.distcache.core.config.Config;
-import dev.distcache.core.config.ConfigException;
 import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
@@ -45,31 +44,35 @@ public final class CompilePipeline {
   private final DirectMode direct;
   private final Misses misses;
   private final ConfigFileCache configFile = new ConfigFileCache();
+  private final ConfigNotes notes;
   private final int serverUmask;
 
   public CompilePipeline(CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask) {
+    this(layout, store, locator, serverUmask, new ConfigNotes());
+  }
+
+  /** {@code notes} collects the configuration problems the compiles meet, for {@code -s}. */
+  public CompilePipeline(CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask,
+      ConfigNotes notes) {
     this.layout = layout;
     this.store = store;
     this.locator = locator;
+    this.notes = notes;
     this.direct = new DirectMode(store);
-    this.misses = new Misses(store, direct, serverUmask);
+    this.misses = new Misses(store, direct, serverUmask, notes);
     this.serverUmask = serverUmask;
   }
 
   public Reply handle(Request req) {
     long startNanos = epochNanos();
     Timing timing = new Timing();
-    Config config;
-    try {
-      config = Config.load(layout, req.env(), configFile.settings(layout.configFile(), startNanos));
-    } catch (ConfigException e) {
-      return Reply.failed(e.getMessage());
-    }
+    Config config = Config.load(layout, req.env(), configFile.settings(layout.configFile(), startNanos));
+    notes.record(config.notes());
     timing.mark("config");
     Stats stats = new Stats(store, config.bool(ConfigKey.STATS));
     String log = config.get(ConfigKey.LOG_FILE);
     try {
-      return compile(req, config, stats, log, startNanos, timing);
+      return compile(req, config, stats, log, startNanos, timing).withNote(notes.untold());
     } catch (Cancellation.CancelledException e) {
       // The client hung up (Ctrl-C); nobody reads the reply, and nothing went wrong in the cache.
       ServerLog.log(log, "cancelled: " + e.getMessage());

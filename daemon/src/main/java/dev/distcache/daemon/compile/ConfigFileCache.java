@@ -1,12 +1,9 @@
 package dev.distcache.daemon.compile;
 
 import dev.distcache.core.config.Config;
-import dev.distcache.core.config.ConfigException;
-import dev.distcache.core.config.ConfigKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The cache directory's configuration file, parsed once per version of it: a request stats the
@@ -15,14 +12,14 @@ import java.util.Map;
  * and did not change while it was read. Thread-safe.
  */
 final class ConfigFileCache {
-  private record Parsed(FileStat stat, Map<ConfigKey, String> settings) {}
+  private record Parsed(FileStat stat, Config.FileSettings settings) {}
 
   private volatile Parsed last;
 
-  /** The file's settings, as {@link Config#readFile} gives them. */
-  Map<ConfigKey, String> settings(Path file, long requestStartNanos) throws ConfigException {
+  /** The file's settings and notes, as {@link Config#readFile} gives them. */
+  Config.FileSettings settings(Path file, long requestStartNanos) {
     if (Files.notExists(file)) {
-      return Map.of();
+      return Config.FileSettings.NONE;
     }
     FileStat before;
     try {
@@ -34,7 +31,7 @@ final class ConfigFileCache {
     if (p != null && p.stat().equals(before)) {
       return p.settings();
     }
-    Map<ConfigKey, String> settings = Config.readFile(file);
+    Config.FileSettings settings = Config.readFile(file);
     try {
       if (FileStat.of(file).equals(before)
           && before.changedBefore(requestStartNanos - FileHashes.TIMESTAMP_SLACK_NANOS)) {

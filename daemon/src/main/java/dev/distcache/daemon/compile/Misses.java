@@ -30,12 +30,13 @@ final class Misses {
   private final ResultStore store;
   private final DirectMode direct;
   private final int serverUmask;
-  private final Farm farm = new Farm();
+  private final Farm farm;
 
-  Misses(ResultStore store, DirectMode direct, int serverUmask) {
+  Misses(ResultStore store, DirectMode direct, int serverUmask, ConfigNotes notes) {
     this.store = store;
     this.direct = direct;
     this.serverUmask = serverUmask;
+    this.farm = new Farm(notes::record);
   }
 
   /** What a miss needs to run the real compile and store its result. */

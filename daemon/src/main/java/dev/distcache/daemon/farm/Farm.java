@@ -70,15 +70,26 @@ public final class Farm {
   private final DistccClient client;
   private final NativeClient natives;
   private final Path sysconfDir;
+  private final Consumer<String> hostListProblems;
 
   public Farm() {
-    this(ClientSettings.DEFAULTS, Path.of("/etc"));
+    this(problem -> { });
+  }
+
+  /** {@code hostListProblems} hears of each host list that cannot be used (the compile then stays local). */
+  public Farm(Consumer<String> hostListProblems) {
+    this(ClientSettings.DEFAULTS, Path.of("/etc"), hostListProblems);
   }
 
   Farm(ClientSettings settings, Path sysconfDir) {
+    this(settings, sysconfDir, problem -> { });
+  }
+
+  Farm(ClientSettings settings, Path sysconfDir, Consumer<String> hostListProblems) {
     this.client = new DistccClient(settings);
     this.natives = new NativeClient(settings);
     this.sysconfDir = sysconfDir;
+    this.hostListProblems = hostListProblems;
   }
 
   /**
@@ -138,6 +149,7 @@ public final class Farm {
       return usable(list, job.log());
     } catch (HostsException e) {
       ServerLog.log(job.log(), "host list not used, compiling locally: " + e.getMessage());
+      hostListProblems.accept(e.getMessage() + "; the host list is not used, compiles run locally");
       return Optional.empty();
     }
   }

@@ -4,10 +4,10 @@ import dev.distcache.cache.CleanupReport;
 import dev.distcache.cache.ResultStore;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.config.Config;
-import dev.distcache.core.config.ConfigException;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
+import dev.distcache.daemon.compile.ConfigNotes;
 import dev.distcache.daemon.farm.Farm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,21 +16,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** Answers administration requests (docs/client-protocol.md) from the store. */
 final class AdminHandler {
   private final CacheLayout layout;
   private final ResultStore store;
+  private final ConfigNotes notes;
   private final long startedMillis = System.currentTimeMillis();
   private final Runnable shutdown;
 
-  AdminHandler(CacheLayout layout, ResultStore store, Runnable shutdown) {
+  AdminHandler(CacheLayout layout, ResultStore store, ConfigNotes notes, Runnable shutdown) {
     this.layout = layout;
     this.store = store;
+    this.notes = notes;
     this.shutdown = shutdown;
   }
 
@@ -39,12 +43,7 @@ final class AdminHandler {
     if (words.isEmpty()) {
       return Reply.failed("empty administration request");
     }
-    Config config;
-    try {
-      config = Config.load(layout, req.env());
-    } catch (ConfigException e) {
-      return Reply.failed(e.getMessage());
-    }
+    Config config = Config.load(layout, req.env());
     StringBuilder out = new StringBuilder();
     switch (words.get(0)) {
       case "stats" -> {
@@ -58,6 +57,12 @@ final class AdminHandler {
         line(out, "max_files", config.maxFiles());
         line(out, "cache_dir", layout.cacheDir());
         brokenStore().ifPresent(dir -> line(out, "store_moved_aside_to", dir));
+        Set<String> problems = new LinkedHashSet<>(notes.all());
+        problems.addAll(config.notes());
+        int n = 0;
+        for (String p : problems) {
+          line(out, "config_note_" + ++n, p.replace('\n', ' ').replace('\t', ' '));
+        }
       }
       case "zero" -> store.zeroCounters();
       case "clear" -> report(out, store.clear());

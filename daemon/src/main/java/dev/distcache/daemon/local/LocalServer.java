@@ -9,6 +9,7 @@ import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
 import dev.distcache.daemon.compile.Cancellation;
 import dev.distcache.daemon.compile.CompilePipeline;
+import dev.distcache.daemon.compile.ConfigNotes;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -94,8 +95,9 @@ public final class LocalServer implements AutoCloseable {
     this.lock = lock;
     this.store = store;
     this.server = server;
-    this.pipeline = new CompilePipeline(layout, store, new CompilerLocator(selves), serverUmask);
-    this.admin = new AdminHandler(layout, store, this::close);
+    ConfigNotes notes = new ConfigNotes();
+    this.pipeline = new CompilePipeline(layout, store, new CompilerLocator(selves), serverUmask, notes);
+    this.admin = new AdminHandler(layout, store, notes, this::close);
     this.owner = Files.getOwner(layout.serverLock());
   }
 

@@ -4,7 +4,6 @@ import dev.distcache.cache.StoreException;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.Installation;
 import dev.distcache.core.config.Config;
-import dev.distcache.core.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -18,13 +17,7 @@ public final class LocalServerMain {
       System.exit(2);
     }
     CacheLayout layout = new CacheLayout(Path.of(args[0]).toAbsolutePath().normalize());
-    long idle;
-    try {
-      idle = Config.load(layout, System.getenv()).idleTimeoutSeconds();
-    } catch (ConfigException e) {
-      System.err.println("distcache server: " + e.getMessage() + " (using the default idle_timeout)");
-      idle = 600;
-    }
+    long idle = Config.load(layout, System.getenv()).idleTimeoutSeconds();
     LocalServer server;
     try {
       String home = System.getProperty("distcache.home", "");
