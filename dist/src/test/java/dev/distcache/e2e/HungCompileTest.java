@@ -71,9 +71,7 @@ class HungCompileTest {
    */
   @Test
   void compilesHeldByAHangingCompiler_doNotStopHitsOrAdministration() throws Exception {
-    dc.with("JDK_JAVA_OPTIONS", "-Djdk.virtualThreadScheduler.parallelism=2 -Djdk.virtualThreadScheduler.maxPoolSize=2");
-    dc.run(tmp, "server", "start").ok();
-    dc.env.remove("JDK_JAVA_OPTIONS");
+    startServerWithTwoCarriers();
     Distcache.write(tmp.resolve("hit.c"), "int hit(void) { return 7; }\n");
     guarded("gcc", "-c", "hit.c", "-o", "first.o").ok();
 
@@ -83,7 +81,7 @@ class HungCompileTest {
       Distcache.write(tmp.resolve("slow" + i + ".c"), "int slow" + i + ";\n");
       start(List.of(Distcache.LAUNCHER.toString(), sleeper.toString(), "-c", "slow" + i + ".c"));
     }
-    waitFor(() -> sleepers().size() >= hung, 120);
+    waitFor(() -> sleepers().size() >= hung, 120, "every hanging compile reached its compiler");
 
     dc.direct(tmp, "gcc", "-c", "hit.c", "-o", "direct.o").ok();
     for (int i = 0; i < 3; i++) {
@@ -98,13 +96,22 @@ class HungCompileTest {
     assertEquals(hung, sleepers().size(), "the hanging compiles are still running");
   }
 
-  /** Ctrl-C in a build in preprocessor mode stops the preprocessor the server started. */
+  /**
+   * Ctrl-C in a build in preprocessor mode stops the preprocessor the server started, while
+   * another compile hangs in its preprocessor too (with the server held to two carrier threads,
+   * as above: the thread that notices the hang-up must not wait for a carrier).
+   */
   @Test
-  void ctrlC_inPreprocessorMode_stopsThePreprocessorTheServerRuns() throws Exception {
+  void ctrlC_inPreprocessorMode_stopsThePreprocessorTheServerRuns_whileAnotherHangs() throws Exception {
     Path gcc = preprocessorThatHangs();
     dc.with("DISTCACHE_DIRECT", "false");
+    startServerWithTwoCarriers();
+    Distcache.write(tmp.resolve("other.c"), "int other;\n");
+    start(List.of(Distcache.LAUNCHER.toString(), gcc.toString(), "-c", "other.c"));
+    waitFor(() -> sleepers().size() == 1, 120, "the other compile reached its preprocessor");
     Distcache.write(tmp.resolve("x.c"), "int x;\n");
     interruptWhileHanging(List.of(Distcache.LAUNCHER.toString(), gcc.toString(), "-c", "x.c"));
+    assertFalse(gone(sleepers().get(0)), "the other compile's preprocessor runs on");
   }
 
   /** Ctrl-C stops the preprocessor the client runs itself ({@code -E} is not cached). */
@@ -168,12 +175,23 @@ class HungCompileTest {
     Process p = start(cmd);
     try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
       String pid = out.readLine();
-      waitFor(() -> !sleepers().isEmpty(), 120);
-      List<Long> hanging = sleepers();
+      int before = sleepers().size();
+      waitFor(() -> sleepers().size() > before, 120, "the preprocessor started");
+      List<Long> hanging = sleepers().subList(before, sleepers().size());
       assertEquals(0, new ProcessBuilder("kill", "-INT", pid).start().waitFor());
       assertEquals("done", out.readLine(), "the client ended");
-      waitFor(() -> hanging.stream().allMatch(HungCompileTest::gone), 60);
+      waitFor(() -> hanging.stream().allMatch(HungCompileTest::gone), 60, "the preprocessor was stopped");
     }
+  }
+
+  /**
+   * Starts the server with its virtual-thread scheduler held to two carrier threads and no spare
+   * ones: a machine with two CPUs once the JDK's compensation for blocking reads is used up.
+   */
+  private void startServerWithTwoCarriers() {
+    dc.with("JDK_JAVA_OPTIONS", "-Djdk.virtualThreadScheduler.parallelism=2 -Djdk.virtualThreadScheduler.maxPoolSize=2");
+    dc.run(tmp, "server", "start").ok();
+    dc.env.remove("JDK_JAVA_OPTIONS");
   }
 
   private Path script(String name, String body) throws IOException {
@@ -219,11 +237,11 @@ class HungCompileTest {
     }
   }
 
-  private static void waitFor(BooleanSupplier condition, int seconds) throws InterruptedException {
+  private static void waitFor(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + seconds + " s");
+        throw new AssertionError("not within " + seconds + " s: " + what);
       }
       Thread.sleep(20);
     }
