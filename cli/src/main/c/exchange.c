@@ -2,8 +2,9 @@
  * One compile through the server (CompileClient): the request built in one buffer and sent in one
  * write, the reply read with large reads and every length checked against the protocol's limits,
  * then stdout and stderr replayed exactly. A server that does not acknowledge the request within
- * a few seconds is given up, and the compile runs here. A stopping signal while the request is in flight closes
- * the connection, so that the server stops the compile, and this process dies of that signal.
+ * a few seconds is given up, and the compile runs here. A stopping signal while the request is in
+ * flight closes the connection, so that the server stops the compile, and this process dies of
+ * that signal.
  */
 #define _GNU_SOURCE
 #include "distcache.h"
@@ -94,7 +95,7 @@ static unsigned char *build_request(const struct call *c, size_t *len) {
   mode_t mask = umask(0);
   umask(mask);
   uint32_t ttys = (uint32_t) (isatty(STDOUT_FILENO) | isatty(STDERR_FILENO) << 1);
-  unsigned char *p = put(buf, "DCS1", 2); /* the protocol version */
+  unsigned char *p = put(buf, "DCS1", 1);
   p = put(p, "MODE", 1);
   p = put_string(p, "CWD ", c->cwd, cwd);
   p = put(p, "UMSK", (uint32_t) mask);

@@ -22,14 +22,7 @@ public record Request(
     Mode mode, String cwd, int umask, int ttys, String invokedAs, List<String> argv,
     Map<String, String> env) {
 
-  /**
-   * 2: the server sends the reply's first frame, {@code DCS1}, as soon as it has read the request,
-   * so that a client can bound its wait for a server that does not answer. The reply's bytes are
-   * those of version 1, which the server still serves.
-   */
-  public static final int VERSION = 2;
-  /** The oldest version a server serves. */
-  public static final int MIN_VERSION = 1;
+  public static final int VERSION = 1;
   public static final int STDOUT_TTY = 1;
   public static final int STDERR_TTY = 2;
 
@@ -86,8 +79,8 @@ public record Request(
 
   public static Request readFrom(DataInputStream in) throws IOException {
     long version = Frames.expect(in, "DCS1").value();
-    if (version < MIN_VERSION || version > VERSION) {
-      throw new ProtocolException("client speaks protocol version " + version + ", server " + MIN_VERSION + " to " + VERSION);
+    if (version != VERSION) {
+      throw new ProtocolException("client speaks protocol version " + version + ", server " + VERSION);
     }
     Mode mode = Mode.of(Frames.expect(in, "MODE").value());
     String cwd = Frames.readString(in, Frames.expect(in, "CWD "), MAX_STRING);
