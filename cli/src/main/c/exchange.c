@@ -1,8 +1,10 @@
 /*
  * One compile through the server (CompileClient): the request built in one buffer and sent in one
  * write, the reply read with large reads and every length checked against the protocol's limits,
- * then stdout and stderr replayed exactly. A stopping signal while the request is in flight closes
- * the connection, so that the server stops the compile, and this process dies of that signal.
+ * then stdout and stderr replayed exactly. A server that does not acknowledge the request within
+ * a few seconds is given up, and the compile runs here. A stopping signal while the request is in
+ * flight closes the connection, so that the server stops the compile, and this process dies of
+ * that signal.
  */
 #define _GNU_SOURCE
 #include "distcache.h"
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The connection a stopping signal closes; -1 when none is in flight. */
@@ -235,6 +238,47 @@ static int read_reply(struct reader *r, struct result *res) {
   return frame(r, "END ", NULL, &v) == 0 ? kind : -1;
 }
 
+/* How long to wait for the server's acknowledgement of the request (ServerConnection.ackMillis):
+ * DISTCACHE_ACK_TIMEOUT seconds, 1 to 3600, else 5. */
+static int ack_millis(void) {
+  const char *v = getenv("DISTCACHE_ACK_TIMEOUT");
+  size_t n = v ? strlen(v) : 0;
+  if (n >= 1 && n <= 4 && strspn(v, "0123456789") == n) {
+    int seconds = atoi(v);
+    if (seconds >= 1 && seconds <= 3600) {
+      return seconds * 1000;
+    }
+  }
+  return 5000;
+}
+
+static long long now_millis(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long) t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Waits for the reply's first frame, which a server sends as soon as it has read the request:
+ * 0 when something arrived (or the connection ended; reading tells which), -1 when nothing did
+ * within the bound (a hung or starved server, compiled around). */
+static int await_acknowledgement(int fd) {
+  long long deadline = now_millis() + ack_millis();
+  for (;;) {
+    long long left = deadline - now_millis();
+    if (left <= 0) {
+      return -1;
+    }
+    struct pollfd in = {.fd = fd, .events = POLLIN};
+    int n = poll(&in, 1, (int) left);
+    if (n > 0) {
+      return 0;
+    }
+    if (n == 0 || errno != EINTR) {
+      return -1;
+    }
+  }
+}
+
 /* Writes everything, through partial writes, EINTR and non-blocking descriptors. */
 static void write_all(int fd, const unsigned char *p, size_t n) {
   while (n > 0) {
@@ -262,7 +306,7 @@ void compile_through_server(const struct call *c) {
   catch_stop_signals(fd);
   struct reader r = {.fd = fd, .buf = first_buffer, .cap = sizeof first_buffer};
   struct result res = {0};
-  int kind = send_all(fd, request, len) == 0 ? read_reply(&r, &res) : -1;
+  int kind = send_all(fd, request, len) == 0 && await_acknowledgement(fd) == 0 ? read_reply(&r, &res) : -1;
   in_flight = -1;
   close(fd);
   free(request);

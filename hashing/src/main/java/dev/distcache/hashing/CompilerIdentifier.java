@@ -8,8 +8,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Computes a compiler's identity for the key, per {@code compiler_check}: {@code mtime} (path,
@@ -94,10 +97,27 @@ public final class CompilerIdentifier {
     try {
       Process p = pb.start();
       p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      // The output is read on a platform thread of its own and waited for with a bound: a request's
+      // virtual thread blocked in a pipe read would hold its carrier, and a check that hangs (or
+      // leaves a child holding the pipe) would never reach a timeout after the read.
+      CompletableFuture<byte[]> output = new CompletableFuture<>();
+      Thread.ofPlatform().daemon().name("distcache-compiler-check").start(() -> {
+        try (InputStream in = p.getInputStream()) {
+          output.complete(in.readAllBytes());
+        } catch (IOException e) {
+          output.completeExceptionally(e);
+        }
+      });
+      byte[] out;
+      try {
+        out = output.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        p.onExit().get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         throw new CheckFailedException("compiler_check command timed out: " + cmd);
+      } catch (ExecutionException e) {
+        throw new IOException(e.getCause().getMessage(), e.getCause());
       }
       if (p.exitValue() != 0) {
         throw new CheckFailedException("compiler_check command failed with exit code " + p.exitValue() + ": " + cmd);

@@ -5,12 +5,7 @@ import dev.distcache.cli.client.ServerConnection;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +44,6 @@ public final class ServerAdminChannel implements AdminChannel {
 
   private Reply exchange(SocketChannel ch, List<String> words) throws IOException {
     Request r = new Request(Request.Mode.ADMIN, cwd, 022, 0, "", words, env);
-    r.writeTo(new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch))));
-    return Reply.readFrom(new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch))));
+    return ServerConnection.exchange(ch, r, ServerConnection.ackMillis(env));
   }
 }

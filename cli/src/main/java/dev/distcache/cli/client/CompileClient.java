@@ -4,14 +4,9 @@ import dev.distcache.core.CacheLayout;
 import dev.distcache.core.Installation;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +15,9 @@ import java.util.Map;
 
 /**
  * The per-compile client: forwards argv, cwd and environment to the local server and replays its
- * answer exactly. Whenever the server cannot help (unreachable, cannot start, fails mid-request,
- * or the call is not cacheable) the real compiler runs here with this process's own stdio.
+ * answer exactly. Whenever the server cannot help (unreachable, cannot start, does not acknowledge
+ * the request in time, fails mid-request, or the call is not cacheable) the real compiler runs
+ * here with this process's own stdio.
  */
 public final class CompileClient {
   private final Launcher launcher;
@@ -72,10 +68,7 @@ public final class CompileClient {
   private Reply exchange(Request request) throws IOException {
     CacheLayout layout = CacheLayout.fromEnvironment(env);
     try (SocketChannel ch = ServerConnection.connect(layout, launcher, true)) {
-      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
-      request.writeTo(out);
-      DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
-      return Reply.readFrom(in);
+      return ServerConnection.exchange(ch, request, ServerConnection.ackMillis(env));
     }
   }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Runs the real compiler in this process's place, with this process's stdin, stdout and stderr. */
 final class LocalCompile {
@@ -29,12 +30,44 @@ final class LocalCompile {
     pb.environment().putAll(CompilerLocator.compilerEnvironment(env, located));
     try {
       Process p = pb.start();
-      return p.waitFor();
+      Thread stopper = new Thread(() -> stop(p), "distcache-stop-compiler");
+      Runtime.getRuntime().addShutdownHook(stopper);
+      int code = p.waitFor();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopper);
+      } catch (IllegalStateException e) {
+        // Shutting down already: the hook finds the compiler finished.
+      }
+      return code;
     } catch (IOException e) {
       return error(env, "cannot run " + cmd.get(0) + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
+    }
+  }
+
+  /**
+   * Stops the compiler and what it started (cpp, cc1, as) when this JVM is stopped before it
+   * (SIGINT, SIGTERM, SIGHUP): a Ctrl-C in a terminal reaches them too, a signal sent to this
+   * process alone (by make, by a test) would not. TERM first, KILL to what is left after 2 s.
+   */
+  private static void stop(Process p) {
+    if (!p.isAlive()) {
+      return;
+    }
+    List<ProcessHandle> tree = new ArrayList<>();
+    tree.add(p.toHandle());
+    p.descendants().forEach(tree::add);
+    tree.forEach(ProcessHandle::destroy);
+    try {
+      p.waitFor(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (ProcessHandle h : tree) {
+      h.descendants().forEach(ProcessHandle::destroyForcibly);
+      h.destroyForcibly();
     }
   }
 

@@ -1,10 +1,17 @@
 package dev.distcache.cli.client;
 
 import dev.distcache.core.CacheLayout;
+import dev.distcache.core.wire.Reply;
+import dev.distcache.core.wire.Request;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.SocketChannel;
@@ -13,6 +20,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Connects to the local server of a cache directory, starting it first when nobody answers.
@@ -22,8 +31,57 @@ public final class ServerConnection {
   private static final long START_TIMEOUT_MILLIS = 20_000;
   /** How long after a failed start compiles run without a server rather than start another. */
   static final long FAILED_START_PAUSE_MILLIS = 60_000;
+  /** The variable that sets how long a client waits for the server to acknowledge its request. */
+  public static final String ACK_TIMEOUT_VARIABLE = "DISTCACHE_ACK_TIMEOUT";
+  private static final long DEFAULT_ACK_SECONDS = 5;
 
   private ServerConnection() {}
+
+  /**
+   * How long to wait for the server's acknowledgement of a request: {@code DISTCACHE_ACK_TIMEOUT}
+   * seconds (1 to 3600), else 5 s. A server sends it as soon as it has read the request, long
+   * before a compile ends; one that does not is hung or starved.
+   */
+  public static long ackMillis(Map<String, String> env) {
+    String v = env.get(ACK_TIMEOUT_VARIABLE);
+    if (v != null && v.matches("[0-9]{1,4}")) {
+      long seconds = Long.parseLong(v);
+      if (seconds >= 1 && seconds <= 3600) {
+        return seconds * 1000;
+      }
+    }
+    return DEFAULT_ACK_SECONDS * 1000;
+  }
+
+  /**
+   * Sends the request and reads the reply. Throws when the server does not acknowledge the
+   * request within {@code ackMillis} (the connection is then closed, which stops whatever the
+   * server started for it), or when the connection fails.
+   */
+  public static Reply exchange(SocketChannel ch, Request request, long ackMillis) throws IOException {
+    request.writeTo(new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)));
+    DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
+    AtomicInteger state = new AtomicInteger(); // 0: waiting, 1: acknowledged, 2: given up
+    Thread guard = Thread.ofPlatform().daemon().name("distcache-ack-guard").start(() -> {
+      try {
+        Thread.sleep(ackMillis);
+        if (state.compareAndSet(0, 2)) {
+          ch.close(); // unblocks the read below
+        }
+      } catch (InterruptedException | IOException e) {
+        // Acknowledged in time, or already closed.
+      }
+    });
+    try {
+      Reply.readAcknowledgement(in);
+    } finally {
+      guard.interrupt();
+    }
+    if (!state.compareAndSet(0, 1)) {
+      throw new IOException("the distcache server did not acknowledge the request within " + ackMillis + " ms");
+    }
+    return Reply.readBody(in);
+  }
 
   /** Connects, or returns null when no server is listening. */
   public static SocketChannel tryConnect(CacheLayout layout) {

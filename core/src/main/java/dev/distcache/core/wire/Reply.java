@@ -38,8 +38,23 @@ public record Reply(Kind kind, int exitCode, byte[] stdout, byte[] stderr, Strin
     return n.length == 0 && this.note.length == 0 ? this : new Reply(kind, exitCode, stdout, stderr, message, n);
   }
 
+  /** The whole reply: {@link #writeAcknowledgement} then {@link #writeBody}. */
   public void writeTo(DataOutputStream out) throws IOException {
+    writeAcknowledgement(out);
+    writeBody(out);
+  }
+
+  /**
+   * The reply's first frame, which a server sends (and flushes) as soon as it has read the
+   * request: the client's sign that a server answers, before a compile that may take minutes.
+   */
+  public static void writeAcknowledgement(DataOutputStream out) throws IOException {
     Frames.write(out, "DCS1", Request.VERSION);
+    out.flush();
+  }
+
+  /** The rest of the reply, after the acknowledgement: an optional note for the user, then the answer. */
+  public void writeBody(DataOutputStream out) throws IOException {
     if (note.length > 0) {
       Frames.write(out, "NOTE", note);
     }
@@ -57,7 +72,17 @@ public record Reply(Kind kind, int exitCode, byte[] stdout, byte[] stderr, Strin
   }
 
   public static Reply readFrom(DataInputStream in) throws IOException {
+    readAcknowledgement(in);
+    return readBody(in);
+  }
+
+  /** Reads the reply's first frame. */
+  public static void readAcknowledgement(DataInputStream in) throws IOException {
     Frames.expect(in, "DCS1");
+  }
+
+  /** Reads the rest of the reply, after the acknowledgement. */
+  public static Reply readBody(DataInputStream in) throws IOException {
     Frames.Header h = Frames.readHeader(in);
     byte[] note = new byte[0];
     if (h.tag().equals("NOTE")) {

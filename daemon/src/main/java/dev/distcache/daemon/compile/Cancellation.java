@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -82,9 +84,12 @@ public final class Cancellation {
     p.descendants().forEach(tree::add);
     tree.forEach(ProcessHandle::destroy);
     try {
-      p.waitFor(GRACE_MILLIS, TimeUnit.MILLISECONDS);
+      // Not waitFor: before JDK 24 its Object.wait holds a virtual thread's carrier.
+      p.onExit().get(GRACE_MILLIS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // Still running after the grace period: killed below.
     }
     for (ProcessHandle h : tree) {
       h.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -48,13 +48,16 @@ import jdk.net.UnixDomainPrincipal;
  * serves compiles and administration for its own user only.
  *
  * <p>Concurrency: one platform thread accepts; each connection is served on its own virtual
- * thread, which may block on the compiler processes it runs and on the store's write lock (see
- * RocksResultStore), but not on a silent client: a second virtual thread closes a connection whose
- * request is not complete within ten seconds, and a third watches a compile's connection and stops
- * the compile's processes when the client hangs up before its reply (see {@link Cancellation}). A
- * watchdog thread shuts the server down after {@code idle_timeout} with no connection in progress.
- * {@link #close} runs once: it stops accepting, waits (bounded) for connections in progress, then
- * closes the store, removes the socket and releases the lock, in that order.
+ * thread, which may wait for the compiler processes it runs (whose pipes platform threads read, see
+ * {@link dev.distcache.daemon.compile.ProcessRunner}, so that hanging compilers hold no carrier
+ * thread) and for the store's write lock (see RocksResultStore), but not for a silent client: a
+ * second virtual thread closes a connection whose request is not complete within ten seconds (a
+ * complete one is acknowledged at once, before any work on it), and a third watches a compile's
+ * connection and stops the compile's processes when the client hangs up before its reply (see
+ * {@link Cancellation}). A watchdog thread shuts the server down after {@code idle_timeout} with
+ * no connection in progress. {@link #close} runs once: it stops accepting, waits (bounded) for
+ * connections in progress, then closes the store, removes the socket and releases the lock, in
+ * that order.
  */
 public final class LocalServer implements AutoCloseable {
   private static final long DRAIN_MILLIS = 30_000;
@@ -185,6 +188,8 @@ public final class LocalServer implements AutoCloseable {
       } finally {
         deadline.interrupt();
       }
+      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
+      Reply.writeAcknowledgement(out); // at once: the client bounds its wait for it, not for the compile
       Reply reply;
       if (req.mode() == Request.Mode.COMPILE) {
         Cancellation cancellation = new Cancellation();
@@ -198,8 +203,7 @@ public final class LocalServer implements AutoCloseable {
       } else {
         reply = admin.handle(req);
       }
-      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
-      reply.writeTo(out);
+      reply.writeBody(out);
     } catch (java.io.EOFException e) {
       // A client probing whether the server listens connects and hangs up; nothing to do.
     } catch (ProtocolException e) {

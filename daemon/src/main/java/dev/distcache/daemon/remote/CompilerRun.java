@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one compiler process for a job, as distccd does: stdin from /dev/null, stdout and stderr
@@ -60,8 +62,7 @@ final class CompilerRun {
       process = p;
     }
     try {
-      boolean finished = lifetimeSeconds > 0 ? p.waitFor(lifetimeSeconds, TimeUnit.SECONDS) : waitFor(p);
-      if (!finished) {
+      if (!exited(p, lifetimeSeconds, TimeUnit.SECONDS)) {
         kill(p);
         return new Result(EXIT_TIMEOUT << 8, true, false);
       }
@@ -93,9 +94,24 @@ final class CompilerRun {
     }
   }
 
-  private static boolean waitFor(Process p) throws InterruptedException {
-    p.waitFor();
-    return true;
+  /**
+   * Waits up to the timeout (0: no limit) for the process to exit. Not {@code Process.waitFor}: the job runs on a
+   * virtual thread, and before JDK 24 waitFor's Object.wait holds the thread's carrier, so that a
+   * few long compiles could stop every other connection; a future's wait releases it.
+   */
+  private static boolean exited(Process p, long timeout, TimeUnit unit) throws InterruptedException {
+    try {
+      if (timeout > 0) {
+        p.onExit().get(timeout, unit);
+      } else {
+        p.onExit().get();
+      }
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the wait for a process failed", e.getCause());
+    }
   }
 
   private static void kill(Process p) {
@@ -105,7 +121,7 @@ final class CompilerRun {
     p.destroyForcibly();
     started.forEach(ProcessHandle::destroyForcibly);
     try {
-      p.waitFor(10, TimeUnit.SECONDS);
+      exited(p, 10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * stderr is kept (its first 4 KiB) for error messages. Closing ends ssh and whatever it started
  * here; closing twice is harmless.
  *
- * <p>Threads: one virtual thread per tunnel drains stderr until ssh closes it.
+ * <p>Threads: one platform thread per tunnel drains stderr until ssh closes it (a virtual thread
+ * blocked in a pipe read would hold its carrier for as long as the host takes).
  */
 final class SshTunnel implements Closeable {
   /** ssh's own exit code for a failure to connect or authenticate. */
@@ -31,7 +32,7 @@ final class SshTunnel implements Closeable {
 
   private SshTunnel(Process process) {
     this.process = process;
-    this.drain = Thread.ofVirtual().name("ssh-stderr").start(this::drainStderr);
+    this.drain = Thread.ofPlatform().daemon().name("ssh-stderr").start(this::drainStderr);
   }
 
   /**
