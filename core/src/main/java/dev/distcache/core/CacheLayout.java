@@ -61,13 +61,16 @@ public record CacheLayout(Path cacheDir) {
     }
     String name = String.format("%016x.sock", fnv1a64(cacheDir.toString()));
     String runtime = System.getenv("XDG_RUNTIME_DIR");
-    if (runtime != null && runtime.startsWith("/") && fits(Path.of(runtime).resolve(name))
-        && PrivateDir.usable(Path.of(runtime), false)) {
-      return Path.of(runtime).resolve(name);
+    if (runtime != null && runtime.startsWith("/")) {
+      Path dir = Path.of(runtime).normalize();
+      if (fits(dir.resolve(name)) && PrivateDir.usable(dir, false)) {
+        return dir.resolve(name);
+      }
     }
     String home = System.getenv("HOME");
     for (Path dir : new Path[] {
-        Path.of(System.getProperty("java.io.tmpdir"), "distcache-" + System.getProperty("user.name")),
+        // /tmp as the native client has it (not java.io.tmpdir, which a JVM option could move)
+        Path.of("/tmp", "distcache-" + System.getProperty("user.name")),
         Path.of(home != null && home.startsWith("/") ? home : System.getProperty("user.home"), ".cache", "distcache-run")}) {
       dir = dir.toAbsolutePath().normalize();
       if (fits(dir.resolve(name)) && PrivateDir.usable(dir, true)) {
