@@ -49,7 +49,56 @@ int cache_dir(const char *cwd, char *out, size_t cap) {
   return 0;
 }
 
-/* CacheLayout.socket(): in the cache directory, else named by fnv1a64 of it in the runtime directory. */
+/*
+ * PrivateDir.usable: dir is a real directory (not a symbolic link) of this user with mode 0700,
+ * in a parent owned by root or this user and not writable by others unless sticky (/tmp). When
+ * create is set and dir is missing, it is made first (mode 0700). Anything else may be another
+ * user's trap, a directory made first in /tmp with a fake server in it, and is refused.
+ */
+static int private_dir(const char *dir, int create) {
+  struct stat st;
+  if (create && lstat(dir, &st) != 0 && errno == ENOENT) {
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", dir);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+      *slash = '\0';
+      if (make_dirs(parent) != 0) {
+        return 0;
+      }
+    }
+    if (mkdir(dir, 0700) == 0) {
+      chmod(dir, 0700); /* whatever the umask */
+    } else if (errno != EEXIST) {
+      return 0;
+    }
+  }
+  if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 07777) != 0700) {
+    return 0;
+  }
+  char parent[PATH_MAX];
+  snprintf(parent, sizeof parent, "%s", dir);
+  char *slash = strrchr(parent, '/');
+  if (!slash) {
+    return 0;
+  }
+  slash[slash == parent ? 1 : 0] = '\0';
+  struct stat up;
+  return stat(parent, &up) == 0 && (up.st_uid == 0 || up.st_uid == geteuid())
+      && ((up.st_mode & 022) == 0 || (up.st_mode & S_ISVTX) != 0);
+}
+
+/* The socket dir/name when it fits and dir is private (made if create); 0 when so. */
+static int socket_in(const char *dir, const char *name, int create, char *out, size_t cap) {
+  int w = snprintf(out, cap, "%s/%s", dir, name);
+  return w > 0 && (size_t) w < cap && w <= MAX_SOCKET_PATH && private_dir(dir, create) ? 0 : -1;
+}
+
+/*
+ * CacheLayout.socket(): server.sock in the cache directory when the path is short enough, else
+ * named by fnv1a64 of it in the first private directory of $XDG_RUNTIME_DIR, /tmp/distcache-$USER
+ * and $HOME/.cache/distcache-run (the last two made when missing); -1 when there is none.
+ */
 static int socket_path(const char *cache, char *out, size_t cap) {
   if (join(out, cap, cache, "server.sock") != 0) {
     return -1;
@@ -61,23 +110,40 @@ static int socket_path(const char *cache, char *out, size_t cap) {
   for (const unsigned char *p = (const unsigned char *) cache; *p; p++) {
     h = (h ^ *p) * UINT64_C(0x100000001b3);
   }
-  const char *runtime = getenv("XDG_RUNTIME_DIR");
+  char name[32];
+  snprintf(name, sizeof name, "%016" PRIx64 ".sock", h);
   char base[PATH_MAX];
-  if (runtime && *runtime) {
-    snprintf(base, sizeof base, "%s", runtime);
-  } else {
-    /* java.io.tmpdir is /tmp on Linux, and user.name the real user's name. */
-    struct passwd *pw = getpwuid(getuid());
-    snprintf(base, sizeof base, "/tmp/distcache-%s", pw ? pw->pw_name : "?");
+  const char *runtime = getenv("XDG_RUNTIME_DIR");
+  if (runtime && runtime[0] == '/' && absolute(base, sizeof base, "/", runtime) == 0) {
+    normalize(base);
+    if (socket_in(base, name, 0, out, cap) == 0) {
+      return 0;
+    }
   }
-  size_t n = strlen(base);
-  while (n > 1 && base[n - 1] == '/') {
-    base[--n] = '\0';
+  /* java.io.tmpdir is /tmp on Linux, and user.name the real user's name. */
+  struct passwd *pw = getpwuid(getuid());
+  snprintf(base, sizeof base, "/tmp/distcache-%s", pw ? pw->pw_name : "?");
+  if (socket_in(base, name, 1, out, cap) == 0) {
+    return 0;
   }
-  int w = snprintf(out, cap, "%s/%016" PRIx64 ".sock", base, h);
-  return w < 0 || (size_t) w >= cap ? -1 : 0;
+  const char *home = getenv("HOME");
+  if (!home || home[0] != '/') {
+    pw = getpwuid(getuid());
+    home = pw ? pw->pw_dir : "/";
+  }
+  if (join(base, sizeof base, home, ".cache/distcache-run") == 0) {
+    normalize(base);
+    if (socket_in(base, name, 1, out, cap) == 0) {
+      return 0;
+    }
+  }
+  return -1;
 }
 
+/*
+ * A connection to the socket: -1 when nobody listens, -2 when the one listening runs as another
+ * user (SO_PEERCRED, as the server checks its clients): nothing is sent to it.
+ */
 static int try_connect(const char *socket_file) {
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   size_t n = strlen(socket_file);
@@ -92,6 +158,15 @@ static int try_connect(const char *socket_file) {
   if (connect(fd, (struct sockaddr *) &addr, sizeof addr) != 0) {
     close(fd);
     return -1;
+  }
+  struct ucred peer;
+  socklen_t len = sizeof peer;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || len != sizeof peer || peer.uid != geteuid()) {
+    close(fd);
+    struct passwd *pw = getpwuid(peer.uid);
+    dprintf(note_fd(), "distcache: the server at %s runs as user %s, not as you; not sending it anything"
+        " (compiling here instead)\n", socket_file, pw ? pw->pw_name : "?");
+    return -2;
   }
   return fd;
 }
@@ -256,12 +331,9 @@ static void start_failed(const struct call *c, const char *file) {
  * a Java client starting a server at the same moment.
  */
 static int start_server(const struct call *c, const char *socket_file) {
-  char dir[PATH_MAX];
   char lock_file[PATH_MAX];
   char failed_file[PATH_MAX];
-  snprintf(dir, sizeof dir, "%s", socket_file);
-  *strrchr(dir, '/') = '\0';
-  if (make_dirs(c->cache) != 0 || (dir[0] && make_dirs(dir) != 0)
+  if (make_dirs(c->cache) != 0
       || join(lock_file, sizeof lock_file, c->cache, "server.start.lock") != 0
       || join(failed_file, sizeof failed_file, c->cache, "server.failed") != 0) {
     return -1;
@@ -278,11 +350,11 @@ static int start_server(const struct call *c, const char *socket_file) {
     return -1;
   }
   int fd = try_connect(socket_file);
-  if (fd < 0 && failed_recently(failed_file)) {
+  if (fd == -1 && failed_recently(failed_file)) {
     close(lock);
     return -1;
   }
-  pid_t pid = fd < 0 ? spawn_server(c) : 0;
+  pid_t pid = fd == -1 ? spawn_server(c) : 0;
   long long deadline = now_millis() + START_TIMEOUT_MILLIS;
   while (fd < 0 && pid > 0 && now_millis() < deadline) {
     int status;
@@ -300,7 +372,7 @@ static int start_server(const struct call *c, const char *socket_file) {
     }
   }
   close(lock);
-  return fd;
+  return fd < 0 ? -1 : fd;
 }
 
 /* A connection to the cache directory's server, started if needed; -1 when there is none. */
@@ -310,5 +382,5 @@ int connect_server(const struct call *c) {
     return -1;
   }
   int fd = try_connect(socket_file);
-  return fd >= 0 ? fd : start_server(c, socket_file);
+  return fd >= 0 ? fd : fd == -2 ? -1 : start_server(c, socket_file);
 }

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -25,6 +28,7 @@ import org.rocksdb.WriteOptions;
  * thread-safe to close: {@link RocksResultStore} makes sure nothing uses the handles by then.
  */
 final class RocksHandles {
+  private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
   private static final long BLOCK_CACHE_BYTES = 16L << 20;
   private static final long RESULTS_WRITE_BUFFER_BYTES = 16L << 20;
   private static final long INDEX_WRITE_BUFFER_BYTES = 4L << 20;
@@ -60,7 +64,13 @@ final class RocksHandles {
   static RocksHandles open(Path dir) {
     NativeLibrary.load();
     try {
-      Files.createDirectories(dir);
+      if (!Files.isDirectory(dir)) {
+        // Only the local server reads the store, and it serves its own user only: nobody else
+        // needs to read the compiled code and sources in it (mode 0700 whatever the umask).
+        Files.createDirectories(dir.getParent());
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
+        Files.setPosixFilePermissions(dir, PRIVATE);
+      }
     } catch (IOException e) {
       throw new StoreException("cannot create the distcache store directory " + dir + ": " + StoreFailures.reason(e), e);
     }

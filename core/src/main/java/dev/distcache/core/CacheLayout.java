@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Where things live in a cache directory. The socket path must fit in sockaddr_un (108 bytes), so
- * a long cache directory gets its socket under the runtime directory instead, named by a hash of
- * the cache directory so that every client of that directory finds the same socket.
+ * a long cache directory gets its socket in a private directory of the user instead, named by a
+ * hash of the cache directory so that every client of that directory finds the same socket.
  */
 public record CacheLayout(Path cacheDir) {
   private static final int MAX_SOCKET_PATH = 100;
@@ -54,16 +54,42 @@ public record CacheLayout(Path cacheDir) {
     return cacheDir.resolve("server.out");
   }
 
+  /**
+   * The server's socket: {@code server.sock} in the cache directory when that path is short
+   * enough, else {@code <hash>.sock} in the first of these that is private to this user (see
+   * {@link PrivateDir}; the last two are made, mode 0700, when missing): {@code $XDG_RUNTIME_DIR},
+   * {@code /tmp/distcache-$USER}, {@code $HOME/.cache/distcache-run}. A place that another user
+   * made or can change is passed over, so that nobody else's server can pose as this user's.
+   * Null when there is no such place (the clients then compile by themselves).
+   */
   public Path socket() {
     Path inDir = cacheDir.resolve("server.sock");
-    if (inDir.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) {
+    if (fits(inDir)) {
       return inDir;
     }
+    String name = String.format("%016x.sock", fnv1a64(cacheDir.toString()));
     String runtime = System.getenv("XDG_RUNTIME_DIR");
-    Path base = runtime != null && !runtime.isEmpty()
-        ? Path.of(runtime)
-        : Path.of(System.getProperty("java.io.tmpdir"), "distcache-" + System.getProperty("user.name"));
-    return base.resolve(String.format("%016x.sock", fnv1a64(cacheDir.toString())));
+    if (runtime != null && runtime.startsWith("/")) {
+      Path dir = Path.of(runtime).normalize();
+      if (fits(dir.resolve(name)) && PrivateDir.usable(dir, false)) {
+        return dir.resolve(name);
+      }
+    }
+    String home = System.getenv("HOME");
+    for (Path dir : new Path[] {
+        // /tmp as the native client has it (not java.io.tmpdir, which a JVM option could move)
+        Path.of("/tmp", "distcache-" + System.getProperty("user.name")),
+        Path.of(home != null && home.startsWith("/") ? home : System.getProperty("user.home"), ".cache", "distcache-run")}) {
+      dir = dir.toAbsolutePath().normalize();
+      if (fits(dir.resolve(name)) && PrivateDir.usable(dir, true)) {
+        return dir.resolve(name);
+      }
+    }
+    return null;
+  }
+
+  private static boolean fits(Path socket) {
+    return socket.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH;
   }
 
   private static long fnv1a64(String s) {

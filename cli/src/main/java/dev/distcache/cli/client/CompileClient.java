@@ -51,6 +51,9 @@ public final class CompileClient {
     Reply reply;
     try {
       reply = exchange(request);
+    } catch (ServerConnection.ForeignServerException e) {
+      Notes.write(env, e.getMessage());
+      return LocalCompile.run(launcher, env, cwd, argv, invoked);
     } catch (IOException | RuntimeException e) {
       return LocalCompile.run(launcher, env, cwd, argv, invoked);
     }

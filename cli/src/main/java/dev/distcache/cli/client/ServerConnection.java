@@ -18,10 +18,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * Connects to the local server of a cache directory, starting it first when nobody answers.
@@ -83,9 +85,29 @@ public final class ServerConnection {
     return Reply.readBody(in);
   }
 
-  /** Connects, or returns null when no server is listening. */
-  public static SocketChannel tryConnect(CacheLayout layout) {
+  /** The server listening at the socket runs as another user: nothing may be sent to it. */
+  public static final class ForeignServerException extends IOException {
+    ForeignServerException(Path socket, String user) {
+      super("distcache: the server at " + socket + " runs as user " + user
+          + ", not as you; not sending it anything (compiling here instead)");
+    }
+  }
+
+  /** Where the server listens; throws when there is no private place for its socket (CacheLayout.socket). */
+  static Path socket(CacheLayout layout) throws IOException {
     Path socket = layout.socket();
+    if (socket == null) {
+      throw new IOException("no private directory for the distcache server's socket");
+    }
+    return socket;
+  }
+
+  /**
+   * Connects, or returns null when no server is listening. Throws {@link ForeignServerException}
+   * when the one listening runs as another user (SO_PEERCRED, which the server checks as well).
+   */
+  public static SocketChannel tryConnect(CacheLayout layout) throws IOException {
+    Path socket = socket(layout);
     if (!Files.exists(socket)) {
       return null;
     }
@@ -93,11 +115,22 @@ public final class ServerConnection {
     try {
       ch = SocketChannel.open(StandardProtocolFamily.UNIX);
       ch.connect(UnixDomainSocketAddress.of(socket));
-      return ch;
     } catch (IOException e) {
       closeQuietly(ch);
       return null;
     }
+    UserPrincipal peer;
+    try {
+      peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED).user();
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(ch);
+      throw new IOException("cannot tell who runs the distcache server at " + socket, e);
+    }
+    if (!peer.equals(Files.getOwner(Path.of("/proc/self")))) {
+      closeQuietly(ch);
+      throw new ForeignServerException(socket, peer.getName());
+    }
+    return ch;
   }
 
   /** Connects, starting the server if needed; throws when it cannot be reached or started. */
@@ -121,7 +154,7 @@ public final class ServerConnection {
     start(layout, launcher, pauseAfterFailure);
     ch = tryConnect(layout);
     if (ch == null) {
-      throw new IOException("the distcache server started but does not accept connections at " + layout.socket());
+      throw new IOException("the distcache server started but does not accept connections at " + socket(layout));
     }
     return ch;
   }
@@ -140,7 +173,7 @@ public final class ServerConnection {
       throw new IOException("distcache.home is not set; run distcache through bin/distcache");
     }
     Files.createDirectories(layout.cacheDir());
-    Files.createDirectories(layout.socket().getParent());
+    socket(layout); // a private place for it exists (CacheLayout.socket makes it)
     try (FileChannel lockFile = FileChannel.open(layout.startLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockFile.lock()) {
       SocketChannel existing = tryConnect(layout);

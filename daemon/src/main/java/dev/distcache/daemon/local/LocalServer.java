@@ -78,6 +78,8 @@ public final class LocalServer implements AutoCloseable {
   private final Object done = new Object();
   /** What to tell the first compile's client once (a damaged store moved aside), or null. */
   private final AtomicReference<String> notice;
+  /** Where this server listens (chosen once: see CacheLayout.socket). */
+  private final Path socket;
   /** The socket file this server bound (device and inode), to tell it from a later server's. */
   private final Object socketFile;
 
@@ -89,9 +91,10 @@ public final class LocalServer implements AutoCloseable {
   }
 
   private LocalServer(CacheLayout layout, FileChannel lockChannel, FileLock lock, ResultStore store,
-      ServerSocketChannel server, Set<Path> selves, int serverUmask, Object socketFile, String notice)
+      ServerSocketChannel server, Set<Path> selves, int serverUmask, Path socket, Object socketFile, String notice)
       throws IOException {
     this.layout = layout;
+    this.socket = socket;
     this.notice = new AtomicReference<>(notice);
     this.socketFile = socketFile;
     this.lockChannel = lockChannel;
@@ -122,12 +125,18 @@ public final class LocalServer implements AutoCloseable {
         System.err.println(Instant.now() + " " + notice); // server.out, the server's log
       }
       Path socket = layout.socket();
+      if (socket == null) {
+        throw new IOException("no private directory for the socket of " + layout.cacheDir()
+            + " (XDG_RUNTIME_DIR, /tmp/distcache-$USER and ~/.cache/distcache-run are missing, another user's,"
+            + " or open to others); use a shorter cache directory");
+      }
       Files.createDirectories(socket.getParent());
       Files.deleteIfExists(socket); // stale: whoever made it no longer holds the lock
       ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socket));
       Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-      return new LocalServer(layout, lockChannel, lock, store, server, selves, serverUmask, fileKey(socket), notice);
+      return new LocalServer(layout, lockChannel, lock, store, server, selves, serverUmask, socket, fileKey(socket),
+          notice);
     } catch (IOException | RuntimeException e) {
       if (store != null) {
         store.close();
@@ -276,7 +285,7 @@ public final class LocalServer implements AutoCloseable {
 
   /** Whether the socket path still names the socket file this server bound. */
   private boolean ownsSocketFile() {
-    return socketFile == null || socketFile.equals(fileKey(layout.socket()));
+    return socketFile == null || socketFile.equals(fileKey(socket));
   }
 
   private void watchIdle(long idleTimeoutSeconds) {
@@ -292,7 +301,7 @@ public final class LocalServer implements AutoCloseable {
       } else if (active.get() == 0 && !ownsSocketFile()) {
         // The cache directory was removed (rm -rf, -C by hand) and perhaps a new server started in
         // its place: nobody can reach this one any more.
-        System.err.println("distcache server: the socket " + layout.socket() + " is gone or not mine; stopping");
+        System.err.println("distcache server: the socket " + socket + " is gone or not mine; stopping");
         close();
       }
     }
@@ -325,7 +334,7 @@ public final class LocalServer implements AutoCloseable {
     }
     try {
       if (ownsSocketFile()) { // never a later server's socket at the same path
-        Files.deleteIfExists(layout.socket());
+        Files.deleteIfExists(socket);
       }
       lock.release();
       lockChannel.close();

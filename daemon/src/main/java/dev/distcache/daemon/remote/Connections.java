@@ -13,25 +13,30 @@ import java.util.function.Supplier;
 
 /**
  * What happens to a connection before and around its job: the access check (a client outside
- * {@code --allow} is closed without a word, as distccd does), then by its first bytes either the
- * {@link NativeHandler} (which takes a job slot per job) or a job slot and the {@link JobHandler};
- * and the stats port's one-shot answer.
+ * {@code --allow} is closed without a word, as distccd does), the cap on connections from one
+ * address ({@link ClientLimit}), the deadline for its first bytes, then by those bytes either the
+ * {@link NativeHandler} or the {@link JobHandler} (each takes a job slot once a job has arrived,
+ * so that clients still sending, or silent, hold none); and the stats port's one-shot answer.
  */
 final class Connections {
   private final AccessList access;
   private final JobHandler jobs;
   private final NativeHandler natives;
-  private final long ioTimeoutMillis;
+  private final long firstFrameMillis;
+  private final int maxPerClient;
+  private final ClientLimit perClient;
   private final TcpServer.Slots slots;
   private final DaemonStats stats;
   private final DaemonLog log;
 
-  Connections(AccessList access, JobHandler jobs, NativeHandler natives, int ioTimeoutSeconds, TcpServer.Slots slots,
-      DaemonStats stats, DaemonLog log) {
+  Connections(AccessList access, JobHandler jobs, NativeHandler natives, int firstFrameSeconds, int maxPerClient,
+      TcpServer.Slots slots, DaemonStats stats, DaemonLog log) {
     this.access = access;
     this.jobs = jobs;
     this.natives = natives;
-    this.ioTimeoutMillis = ioTimeoutSeconds * 1000L;
+    this.firstFrameMillis = firstFrameSeconds * 1000L;
+    this.maxPerClient = maxPerClient;
+    this.perClient = new ClientLimit(maxPerClient);
     this.slots = slots;
     this.stats = stats;
     this.log = log;
@@ -44,46 +49,60 @@ final class Connections {
         return;
       }
       stats.accepted();
-      String client = TcpChannel.describe((InetSocketAddress) socket.getRemoteSocketAddress());
+      InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
+      String client = TcpChannel.describe(peer);
       socket.setTcpNoDelay(true);
       TcpChannel channel = new TcpChannel(socket);
-      if (isNative(channel)) {
-        natives.serve(channel); // takes a slot per job, not per connection
-        return;
-      }
-      if (!slots.acquire()) {
-        JobSummary s = JobSummary.early(client, JobResult.REJ_OVERLOAD, JobSummary.EXIT_BUSY, 0);
-        log.log(LogLevel.WARNING, "dcc_job_summary", s.format());
-        stats.record(s);
-        return;
-      }
-      try {
-        jobs.serve(channel);
-      } finally {
-        slots.release();
+      try (ClientLimit.Ticket ticket = perClient.admit(Netmask.canonical(peer.getAddress()), channel)) {
+        if (ticket == null) {
+          log.log(LogLevel.WARNING, "dcc_check_client", "turned away " + client + ": " + maxPerClient
+              + " connections from that address are already sending or running jobs (--max-client-connections)");
+          return;
+        }
+        Kind kind = firstBytes(channel, ticket, client);
+        if (kind == Kind.NATIVE) {
+          natives.serve(channel); // takes a slot per job, not per connection
+        } else if (kind == Kind.DISTCC) {
+          jobs.serve(channel, slots); // takes a slot once the request is in
+        }
       }
     } catch (IOException e) {
       log.log(LogLevel.INFO, "dcc_accept_job", "connection failed: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
+  /** What a connection turned out to be by its first bytes. */
+  private enum Kind { NATIVE, DISTCC, SILENT }
+
   /**
    * Whether the connection speaks the native protocol: its first 4 bytes are {@code DCD1} (a distcc
-   * request starts with {@code DIST}). Peeked, not consumed; a client that sends fewer bytes within
-   * the I/O timeout, or none, is left to the distcc path, which reports it as distccd would.
+   * request starts with {@code DIST}). Peeked, not consumed. A client that sends nothing within
+   * {@code --first-frame-timeout} (a real client sends at once), or whose connection was closed to
+   * make room for a newer one from its address, is dropped here; one that sends fewer bytes and
+   * hangs up is left to the distcc path, which reports it as distccd would.
    */
-  private boolean isNative(TcpChannel channel) {
+  private Kind firstBytes(TcpChannel channel, ClientLimit.Ticket ticket, String client) {
     InputStream in = channel.in();
     byte[] magic = NativeCodec.MAGIC.getBytes(StandardCharsets.US_ASCII);
-    try (Deadline d = Deadline.after(ioTimeoutMillis, channel::abort)) {
+    Deadline d = Deadline.after(firstFrameMillis, channel::abort);
+    try (d) {
       in.mark(magic.length);
       byte[] first = in.readNBytes(magic.length);
       in.reset();
-      return Arrays.equals(first, magic);
+      ticket.spoke();
+      return Arrays.equals(first, magic) ? Kind.NATIVE : Kind.DISTCC;
     } catch (IOException e) {
-      return false;
+      if (d.fired()) {
+        log.log(LogLevel.WARNING, "dcc_r_token", "closed a connection from " + client + " that sent nothing within "
+            + firstFrameMillis / 1000 + " s (--first-frame-timeout)");
+        return Kind.SILENT;
+      }
+      if (ticket.evicted()) {
+        log.log(LogLevel.WARNING, "dcc_check_client", "closed a silent connection from " + client + " to make room: "
+            + maxPerClient + " connections from that address at most (--max-client-connections)");
+        return Kind.SILENT;
+      }
+      return Kind.DISTCC;
     }
   }
 

@@ -117,8 +117,8 @@ final class DaemonRuntime implements AutoCloseable {
 
   /** Binds the job port (and the stats port), writes the pid file; returns where it listens. */
   String listen() throws StartException {
-    Connections connections = new Connections(options.access(), handler, natives, options.ioTimeoutSeconds(), slots,
-        stats, log);
+    Connections connections = new Connections(options.access(), handler, natives, options.firstFrameSeconds(),
+        options.maxClientConnections(), slots, stats, log);
     try {
       jobs = TcpServer.bind(options.listen(), options.port(), connections::job);
       log.log(LogLevel.INFO, "dcc_listen_by_addr", "listening on " + jobs.where());

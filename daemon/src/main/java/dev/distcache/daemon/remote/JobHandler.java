@@ -32,12 +32,21 @@ final class JobHandler {
     this.stats = stats;
   }
 
+  /** Serves a job on stdin/stdout (inetd: the one job of its process, no slot to take). */
   JobSummary serve(JobChannel ch) {
+    return serve(ch, null);
+  }
+
+  /**
+   * Serves a job, taking one of {@code slots} (when not null) once its request is in: a client
+   * still sending holds no slot. When too many wait for one it is refused as {@code REJ_OVERLOAD}.
+   */
+  JobSummary serve(JobChannel ch, TcpServer.Slots slots) {
     long start = System.nanoTime();
     stats.jobStarted();
     JobSummary s;
     try {
-      s = job(ch, start);
+      s = job(ch, start, slots);
     } catch (RuntimeException | OutOfMemoryError e) {
       // Out of memory: this job's request and result are garbage now; the daemon serves the others.
       log.log(LogLevel.ERROR, "dcc_run_job", "internal error: " + e);
@@ -50,7 +59,7 @@ final class JobHandler {
     return s;
   }
 
-  private JobSummary job(JobChannel ch, long start) {
+  private JobSummary job(JobChannel ch, long start, TcpServer.Slots slots) {
     DistccRequest request;
     try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
       try {
@@ -68,6 +77,26 @@ final class JobHandler {
         return JobSummary.early(ch.client(), JobResult.CLI_DISCONN, JobSummary.EXIT_IO_ERROR, millis(start));
       }
     }
+    if (slots == null) {
+      return run(ch, request, start);
+    }
+    try {
+      if (!slots.acquire()) {
+        log.log(LogLevel.WARNING, "dcc_check_job", "too many jobs wait for a slot; refused the one from " + ch.client());
+        return JobSummary.early(ch.client(), JobResult.REJ_OVERLOAD, JobSummary.EXIT_BUSY, millis(start));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return JobSummary.early(ch.client(), JobResult.OTHER, JobSummary.EXIT_DISTCC_FAILED, millis(start));
+    }
+    try {
+      return run(ch, request, start);
+    } finally {
+      slots.release();
+    }
+  }
+
+  private JobSummary run(JobChannel ch, DistccRequest request, long start) {
     JobOutcome outcome;
     CompilerRun run = new CompilerRun();
     try (AutoCloseable w = ch.watch(() -> {

@@ -44,6 +44,7 @@ final class OptionParser {
       new Spec("masquerade-dir", '\0', true), new Spec("allow-compiler", '\0', true),
       new Spec("max-argc", '\0', true), new Spec("max-arg-length", '\0', true), new Spec("max-file-size", '\0', true),
       new Spec("max-files", '\0', true), new Spec("max-request-size", '\0', true),
+      new Spec("first-frame-timeout", '\0', true), new Spec("max-client-connections", '\0', true),
       // distccd's, refused with a reason:
       new Spec("user", '\0', true), new Spec("zeroconf", '\0', false), new Spec("auth", '\0', false),
       new Spec("blacklist", '\0', true), new Spec("whitelist", '\0', true), new Spec("show-principal", '\0', false),
@@ -61,6 +62,8 @@ final class OptionParser {
   private int jobs = Runtime.getRuntime().availableProcessors() + 2;
   private int nice = 5;
   private int ioTimeout;
+  private int firstFrameTimeout = 10;
+  private int maxClientConnections;
   private int jobLifetime;
   private int lifetime;
   private int maxArgc = DistccLimits.DEFAULTS.maxArgc();
@@ -173,6 +176,8 @@ final class OptionParser {
       case "job-lifetime" -> jobLifetime = number("--job-lifetime", value, 0, Integer.MAX_VALUE);
       case "lifetime" -> lifetime = number("--lifetime", value, 0, Integer.MAX_VALUE);
       case "io-timeout" -> ioTimeout = number("--io-timeout", value, 1, 86_400);
+      case "first-frame-timeout" -> firstFrameTimeout = number("--first-frame-timeout", value, 1, 86_400);
+      case "max-client-connections" -> maxClientConnections = number("--max-client-connections", value, 1, 1_000_000);
       case "no-fork", "no-fifo" -> { }
       case "enable-tcp-insecure" -> tcpInsecure = true;
       case "help" -> action = DaemonOptions.Action.HELP;
@@ -275,7 +280,8 @@ final class OptionParser {
       throw new UsageException(e.getMessage());
     }
     return new DaemonOptions(action, mode, noDetach, listen, port, AccessList.of(allow), stats, statsPort, jobs, nice,
-        ioTimeout, jobLifetime, lifetime, limits, logLevel, logFile, logStderr, pidFile,
+        ioTimeout, firstFrameTimeout, maxClientConnections > 0 ? maxClientConnections : Math.max(16, 4 * jobs),
+        jobLifetime, lifetime, limits, logLevel, logFile, logStderr, pidFile,
         cacheDir.toAbsolutePath().normalize(), maxSize, dirs, compilers);
   }
 }

@@ -53,6 +53,10 @@ final class Usage {
             --allow-compiler NAMES     compilers allowed by name (gcc,g++,...; repeatable)
             --io-timeout SECONDS       time a client has to send its request (300, or
                                        $DISTCC_IO_TIMEOUT)
+            --first-frame-timeout SECONDS  time a new connection has to send its first
+                                       bytes (10)
+            --max-client-connections N most connections open from one address (4 x jobs,
+                                       at least 16); the oldest silent one makes room
             --max-argc N               most arguments in a request (32768)
             --max-arg-length SIZE      longest argument or path (128Ki)
             --max-file-size SIZE       largest source, file or output (256Mi)

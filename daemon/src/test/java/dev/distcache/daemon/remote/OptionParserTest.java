@@ -106,6 +106,19 @@ class OptionParserTest {
   }
 
   @Test
+  void connectionBounds_haveDefaults_andAreConfigurable() throws Exception {
+    DaemonOptions o = parse("-j", "2");
+    assertEquals(10, o.firstFrameSeconds());
+    assertEquals(16, o.maxClientConnections(), "at least 16");
+    assertEquals(40, parse("-j", "10").maxClientConnections(), "4 x jobs");
+    o = parse("--first-frame-timeout", "3", "--max-client-connections=5");
+    assertEquals(3, o.firstFrameSeconds());
+    assertEquals(5, o.maxClientConnections());
+    assertTrue(error("--max-client-connections", "0").contains("--max-client-connections"));
+    assertTrue(error("--first-frame-timeout", "x").contains("--first-frame-timeout"));
+  }
+
+  @Test
   void ioTimeout_defaultsToDistccsVariable() throws Exception {
     assertEquals(12, OptionParser.parse(List.of(), Map.of("HOME", "/h", "DISTCC_IO_TIMEOUT", "12")).ioTimeoutSeconds());
   }
