@@ -224,9 +224,10 @@ public final class LocalServer implements AutoCloseable {
   }
 
   /**
-   * The first compile result after a start that moved a damaged store aside carries one line that
-   * says so, after the compiler's stderr; every later reply is the compiler's alone. A client that
-   * gets no result (it compiles by itself) does not take the notice.
+   * The first compile result after a start that moved a damaged store aside carries one note that
+   * says so, written where distcache's own messages go (never into the compiler's stderr, which a
+   * wrapping ccache would cache); every later reply is the compiler's alone. A client that gets no
+   * result (it compiles by itself) does not take the notice.
    */
   private Reply withNotice(Reply reply) {
     if (reply.kind() != Reply.Kind.RESULT || notice.get() == null) {
@@ -237,9 +238,9 @@ public final class LocalServer implements AutoCloseable {
       return reply;
     }
     byte[] add = (line + "\n").getBytes(StandardCharsets.UTF_8);
-    byte[] err = Arrays.copyOf(reply.stderr(), reply.stderr().length + add.length);
-    System.arraycopy(add, 0, err, reply.stderr().length, add.length);
-    return Reply.result(reply.exitCode(), reply.stdout(), err);
+    byte[] note = Arrays.copyOf(reply.note(), reply.note().length + add.length);
+    System.arraycopy(add, 0, note, reply.note().length, add.length);
+    return reply.withNote(note);
   }
 
   /**
