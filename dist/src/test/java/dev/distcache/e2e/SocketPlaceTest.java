@@ -65,7 +65,7 @@ class SocketPlaceTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    // Not under /tmp: the cases hide it behind their own tmpfs.
+    // Under the checkout, which the cases keep visible behind their own tmpfs on /tmp.
     Files.createDirectories(Distcache.ROOT.resolve("target"));
     work = Files.createTempDirectory(Distcache.ROOT.resolve("target"), "socket-place-");
     cache = work.resolve("d".repeat(60)).resolve("e".repeat(60)).resolve("cache");
@@ -145,7 +145,7 @@ class SocketPlaceTest {
     Files.createDirectories(work.resolve("out"));
     String script = "set -e\nfake=\n"
         + "trap 'if [ -n \"$fake\" ]; then kill $fake; fi; " + Distcache.LAUNCHER + " server stop > /tmp/stop.log 2>&1' EXIT\n"
-        + "mount -t tmpfs -o mode=1777 tmpfs /tmp\n"
+        + keepRootVisible()
         + "mkdir -m 700 /tmp/home\n"
         + "gcc -o /tmp/fake " + work.resolve("fake.c") + " && chmod 755 /tmp/fake\n"
         + setup
@@ -160,6 +160,22 @@ class SocketPlaceTest {
     dc.env.remove("XDG_RUNTIME_DIR");
     dc.exec(work, "unshare", "-m", "--propagation", "private", "sh", "-c", script).ok();
     return Files.readString(work.resolve("out/probe"), StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * The commands that put an empty tmpfs on /tmp while the checkout (the launcher, the layout and
+   * {@code work}) stays visible: CI may clone it under /tmp. The old /tmp is held at /mnt of the
+   * namespace (only the namespace sees that mount) and the checkout bound back into the new /tmp.
+   */
+  private static String keepRootVisible() {
+    String root = Distcache.ROOT.toAbsolutePath().normalize().toString();
+    if (!root.startsWith("/tmp/")) {
+      return "mount -t tmpfs -o mode=1777 tmpfs /tmp\n";
+    }
+    return "mount --bind /tmp /mnt\n"
+        + "mount -t tmpfs -o mode=1777 tmpfs /tmp\n"
+        + "mkdir -p " + root + "\n"
+        + "mount --bind /mnt/" + root.substring("/tmp/".length()) + " " + root + "\n";
   }
 
   private void assertBothClientsRight() throws IOException {
