@@ -60,7 +60,7 @@ class DaemonConnectionBoundsTest {
     for (Socket s : idle) {
       assertTrue(closedByDaemon(s, 60_000), "an idle connection is closed by the daemon, not after --io-timeout");
     }
-    assertTrue(daemon.log().contains("--first-frame-timeout"), daemon.log());
+    daemon.awaitLog("--first-frame-timeout");
   }
 
   @Test
@@ -87,7 +87,7 @@ class DaemonConnectionBoundsTest {
     assertEquals(0, job("127.0.0.1"), "a job from the capped address still gets in");
     assertTrue(!closedByDaemon(other, 1000), "another address's connection is not counted against 127.0.0.1");
     other.close();
-    assertTrue(daemon.log().contains("--max-client-connections"), daemon.log());
+    daemon.awaitLog("--max-client-connections");
   }
 
   @Test

@@ -120,7 +120,7 @@ class DaemonJobBoundsTest {
     } // closed: the client is gone
     List<String> lines = daemon.awaitSummaries(1);
     assertTrue(lines.get(0).contains(" CLI_DISCONN ") && lines.get(0).contains(" ret:107 "), lines.get(0));
-    assertTrue(daemon.log().contains("disconnected, killing the job"), daemon.log());
+    daemon.awaitLog("disconnected, killing the job");
     assertFalse(ProcessHandle.of(pid(0)).map(ProcessHandle::isAlive).orElse(false), "the compiler was killed");
     assertEquals(List.of("start"), eventWords());
   }

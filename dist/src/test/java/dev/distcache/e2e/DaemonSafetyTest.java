@@ -219,8 +219,8 @@ class DaemonSafetyTest {
     }
     List<String> lines = daemon.awaitSummaries(++jobs);
     assertTrue(lines.get(jobs - 1).contains(" CLI_DISCONN exit:0 sig:0 core:0 ret:107 "), lines.toString());
-    assertTrue(daemon.log().contains("no complete request from 127.0.0.1:"), daemon.log());
-    assertTrue(daemon.log().contains(" within 3 s (--io-timeout)"), daemon.log());
+    daemon.awaitLog("no complete request from 127.0.0.1:");
+    daemon.awaitLog(" within 3 s (--io-timeout)");
     assertServes(daemon);
 
     assertTrue(daemon.process.isAlive());

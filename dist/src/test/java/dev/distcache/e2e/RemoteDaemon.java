@@ -140,6 +140,22 @@ final class RemoteDaemon implements AutoCloseable {
     }
   }
 
+  /**
+   * The log once it contains {@code text}, waiting for it: the daemon logs some events (a connection
+   * it closed) just after the client can already see them.
+   */
+  String awaitLog(String text) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+    while (!log().contains(text) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    String log = log();
+    if (!log.contains(text)) {
+      throw new AssertionError("the daemon never logged \"" + text + "\"; the log has:\n" + log);
+    }
+    return log;
+  }
+
   /** The job summary lines logged so far. */
   List<String> summaries() {
     return log().lines().filter(l -> l.contains("(dcc_job_summary)")).toList();
