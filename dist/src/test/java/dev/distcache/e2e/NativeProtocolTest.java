@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.distcache.daemon.remote.NativeIdentity;
-import dev.distcache.daemon.remote.NativeKey;
 import dev.distcache.distribute.distcc.DistccLimits;
-import dev.distcache.distribute.distcc.NativeCodec;
 import dev.distcache.distribute.distcc.PacketReader;
 import dev.distcache.distribute.distcc.PacketWriter;
+import dev.distcache.distribute.nativeproto.NativeCodec;
+import dev.distcache.distribute.nativeproto.NativeIdentity;
+import dev.distcache.distribute.nativeproto.NativeKey;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.net.InetSocketAddress;

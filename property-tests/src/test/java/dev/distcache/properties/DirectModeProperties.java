@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
-import dev.distcache.daemon.local.LocalServer;
+import dev.distcache.server.LocalServer;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

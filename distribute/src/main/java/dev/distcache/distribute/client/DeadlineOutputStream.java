@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threads: one shared daemon thread runs the timers of every stream; it only closes sockets.
  */
-final class DeadlineOutputStream extends OutputStream {
+public final class DeadlineOutputStream extends OutputStream {
   private static final int CHUNK = 64 << 10;
   static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "distcc-write-deadline");
@@ -28,14 +28,14 @@ final class DeadlineOutputStream extends OutputStream {
   private final long timeoutMillis;
   private volatile boolean expired;
 
-  DeadlineOutputStream(OutputStream out, Closeable connection, long timeoutMillis) {
+  public DeadlineOutputStream(OutputStream out, Closeable connection, long timeoutMillis) {
     this.out = out;
     this.connection = connection;
     this.timeoutMillis = timeoutMillis;
   }
 
   /** Whether a write outlived the timeout and the connection was closed for it. */
-  boolean expired() {
+  public boolean expired() {
     return expired;
   }
 

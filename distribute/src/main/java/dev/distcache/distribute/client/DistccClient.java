@@ -154,7 +154,7 @@ public final class DistccClient {
     }
   }
 
-  Socket connect(String name, int port, String where) throws HostUnreachableException {
+  public Socket connect(String name, int port, String where) throws HostUnreachableException {
     InetSocketAddress address;
     try {
       address = new InetSocketAddress(InetAddress.getByName(name), port);

@@ -16,7 +16,7 @@ public final class RemoteJobException extends RemoteFailure {
 
   private final Reason reason;
 
-  RemoteJobException(String host, Reason reason, String message, Throwable cause) {
+  public RemoteJobException(String host, Reason reason, String message, Throwable cause) {
     super(host, message, cause);
     this.reason = reason;
   }

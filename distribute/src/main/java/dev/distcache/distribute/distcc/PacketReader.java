@@ -35,21 +35,21 @@ public final class PacketReader {
     this.budget = limits.maxTotalLength();
   }
 
-  DistccLimits limits() {
+  public DistccLimits limits() {
     return limits;
   }
 
   /** One packet header. */
-  record Header(String token, long value) {}
+  public record Header(String token, long value) {}
 
   /** Reads a header whatever its token (for the places where two tokens may come, FILE or LINK). */
-  Header header(String expected) throws IOException {
+  public Header header(String expected) throws IOException {
     byte[] h = raw(expected);
     return new Header(printable(h, 0, 4), value(h, expected));
   }
 
   /** Reads a header and checks its token, then its value; returns the value. */
-  long expect(String token) throws IOException {
+  public long expect(String token) throws IOException {
     byte[] h = raw(token);
     String got = printable(h, 0, 4);
     if (!got.equals(token)) {
@@ -85,7 +85,7 @@ public final class PacketReader {
   }
 
   /** Reads the body of a packet whose header said {@code length}, refusing lengths over {@code max}. */
-  byte[] body(String token, long length, long max) throws IOException {
+  public byte[] body(String token, long length, long max) throws IOException {
     limit(token, length, max);
     byte[] buf = new byte[(int) Math.min(length, FIRST_CHUNK)];
     int have = 0;
@@ -103,7 +103,7 @@ public final class PacketReader {
   }
 
   /** Reads a string packet ({@code ARGV}, {@code CDIR}, {@code NAME}, {@code LINK}) after its header. */
-  String string(String token, long length) throws IOException {
+  public String string(String token, long length) throws IOException {
     limit(token, length, limits.maxStringLength());
     charge(token, length);
     byte[] b = body(token, length, limits.maxStringLength());
@@ -124,7 +124,7 @@ public final class PacketReader {
   }
 
   /** Reads a header with {@code token} and its string body. */
-  String expectString(String token) throws IOException {
+  public String expectString(String token) throws IOException {
     return string(token, expect(token));
   }
 
@@ -132,7 +132,7 @@ public final class PacketReader {
    * Reads a file body after its header: as it is, or for a compressed protocol an LZO1X stream
    * (an empty body is empty, not compressed).
    */
-  byte[] file(String token, long length, boolean compressed) throws IOException {
+  public byte[] file(String token, long length, boolean compressed) throws IOException {
     if (!compressed || length == 0) {
       limit(token, length, limits.maxBodyLength());
       charge(token, length);
@@ -156,7 +156,7 @@ public final class PacketReader {
     }
   }
 
-  void charge(String token, long length) throws ProtocolException {
+  public void charge(String token, long length) throws ProtocolException {
     if (length > budget) {
       throw new ProtocolException(token + " of " + length + " bytes takes the message over its limit of "
           + limits.maxTotalLength() + " bytes");

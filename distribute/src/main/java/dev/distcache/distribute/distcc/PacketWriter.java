@@ -19,7 +19,7 @@ public final class PacketWriter {
   }
 
   /** A packet without a body: the value is a number (version, count, status). */
-  void token(String token, long value) throws IOException {
+  public void token(String token, long value) throws IOException {
     if (value < 0 || value > 0xffffffffL) {
       throw new IllegalArgumentException("value of " + token + " (" + value + ") does not fit 32 bits");
     }
@@ -36,13 +36,13 @@ public final class PacketWriter {
   }
 
   /** A packet whose value is the length of the body that follows. */
-  void body(String token, byte[] body) throws IOException {
+  public void body(String token, byte[] body) throws IOException {
     token(token, body.length);
     out.write(body);
   }
 
   /** A string packet, UTF-8 encoded; distcc's strings are C strings, so NUL is refused. */
-  void string(String token, String s) throws IOException {
+  public void string(String token, String s) throws IOException {
     if (s.indexOf('\0') >= 0) {
       throw new IllegalArgumentException(token + " string contains a NUL character");
     }

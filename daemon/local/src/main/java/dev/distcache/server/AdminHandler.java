@@ -1,0 +1,116 @@
+package dev.distcache.server;
+
+import dev.distcache.cache.CleanupReport;
+import dev.distcache.cache.ResultStore;
+import dev.distcache.core.CacheLayout;
+import dev.distcache.core.config.Config;
+import dev.distcache.core.stats.Counter;
+import dev.distcache.core.wire.Reply;
+import dev.distcache.core.wire.Request;
+import dev.distcache.distribute.farm.Farm;
+import dev.distcache.server.pipeline.ConfigNotes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** Answers administration requests (docs/client-protocol.md) from the store. */
+final class AdminHandler {
+  private final CacheLayout layout;
+  private final ResultStore store;
+  private final ConfigNotes notes;
+  private final long startedMillis = System.currentTimeMillis();
+  private final Runnable shutdown;
+
+  AdminHandler(CacheLayout layout, ResultStore store, ConfigNotes notes, Runnable shutdown) {
+    this.layout = layout;
+    this.store = store;
+    this.notes = notes;
+    this.shutdown = shutdown;
+  }
+
+  Reply handle(Request req) {
+    List<String> words = req.argv();
+    if (words.isEmpty()) {
+      return Reply.failed("empty administration request");
+    }
+    Config config = Config.load(layout, req.env());
+    StringBuilder out = new StringBuilder();
+    switch (words.get(0)) {
+      case "stats" -> {
+        Map<Counter, Long> counters = store.counters();
+        for (Counter c : Counter.values()) {
+          line(out, c.id(), counters.getOrDefault(c, 0L));
+        }
+        line(out, "cache_size_bytes", store.totalSize());
+        line(out, "files_in_cache", store.fileCount());
+        line(out, "max_size", config.maxSize());
+        line(out, "max_files", config.maxFiles());
+        line(out, "cache_dir", layout.cacheDir());
+        brokenStore().ifPresent(dir -> line(out, "store_moved_aside_to", dir));
+        Set<String> problems = new LinkedHashSet<>(notes.all());
+        problems.addAll(config.notes());
+        int n = 0;
+        for (String p : problems) {
+          line(out, "config_note_" + ++n, p.replace('\n', ' ').replace('\t', ' '));
+        }
+      }
+      case "zero" -> store.zeroCounters();
+      case "clear" -> report(out, store.clear());
+      case "cleanup" -> {
+        store.setLimits(config.maxSize(), config.maxFiles());
+        report(out, store.cleanup());
+      }
+      case "evict-older-than" -> {
+        long seconds;
+        try {
+          seconds = Long.parseLong(words.size() > 1 ? words.get(1) : "");
+        } catch (NumberFormatException e) {
+          return Reply.failed("evict-older-than needs a number of seconds");
+        }
+        report(out, store.evictOlderThan(Duration.ofSeconds(seconds)));
+      }
+      case "status" -> {
+        line(out, "pid", ProcessHandle.current().pid());
+        line(out, "cache_dir", layout.cacheDir());
+        line(out, "socket", layout.socket());
+        line(out, "uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000);
+      }
+      case "jobs" -> Farm.running().lines().forEach(l -> out.append(l).append('\n'));
+      case "shutdown" -> Thread.ofPlatform().start(shutdown);
+      default -> {
+        return Reply.failed("unknown administration request \"" + words.get(0) + "\"");
+      }
+    }
+    return Reply.result(0, out.toString().getBytes(StandardCharsets.UTF_8), new byte[0]);
+  }
+
+  /** The newest store a server moved aside because it would not open (StoreOpener), if any is left. */
+  private Optional<Path> brokenStore() {
+    String prefix = layout.storeDir().getFileName() + ".broken-";
+    try (Stream<Path> files = Files.list(layout.storeDir().getParent())) {
+      return files.filter(f -> f.getFileName().toString().startsWith(prefix))
+          .max(Comparator.comparing(f -> f.getFileName().toString()));
+    } catch (IOException | UncheckedIOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void report(StringBuilder out, CleanupReport r) {
+    line(out, "removed_files", r.removedFiles());
+    line(out, "removed_bytes", r.removedBytes());
+  }
+
+  private static void line(StringBuilder out, String key, Object value) {
+    out.append(key).append('\t').append(value).append('\n');
+  }
+}

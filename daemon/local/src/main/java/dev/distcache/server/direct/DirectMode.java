@@ -1,0 +1,211 @@
+package dev.distcache.server.direct;
+
+import dev.distcache.cache.Manifest;
+import dev.distcache.cache.ResultStore;
+import dev.distcache.cache.StoreException;
+import dev.distcache.core.args.Invocation;
+import dev.distcache.core.args.KeyArg;
+import dev.distcache.core.config.Config;
+import dev.distcache.core.config.ConfigKey;
+import dev.distcache.core.log.ServerLog;
+import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.DirectKeys;
+import dev.distcache.hashing.LineMarkers;
+import dev.distcache.hashing.ResultKey;
+import dev.distcache.hashing.SourceScan;
+import dev.distcache.server.outputs.DepFiles;
+import dev.distcache.server.outputs.HitWriter;
+import dev.distcache.server.request.Stats;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * ccache's direct mode, and its depend mode. A compile's inputs before preprocessing (arguments,
+ * compiler, environment, the source's path and content) name a manifest; each entry of it lists
+ * the files an earlier compile read, with their sizes and content hashes, and the result they led
+ * to. When every file of an entry still matches, that result is the answer and the preprocessor
+ * does not run. After a preprocessed-mode hit or a miss, the files the preprocessor's line markers
+ * name become a new entry; in depend mode a miss runs no preprocessor and the compiler's
+ * dependency file names them instead.
+ *
+ * <p>Thread-safe: one instance serves every request and holds the memory of file hashes.
+ */
+public final class DirectMode {
+  private final ResultStore store;
+  private final FileHashes hashes = new FileHashes();
+
+  public DirectMode(ResultStore store) {
+    this.store = store;
+  }
+
+  /**
+   * One compile's direct-mode lookup.
+   *
+   * @param startNanos when the request arrived, in epoch nanoseconds: files changed after it
+   *     are not trusted
+   * @param depend a miss takes the include files from the dependency file (depend mode)
+   */
+  public record Plan(DirectKeys.Keys keys, Invocation inv, Path cwd, long startNanos, Set<String> sloppiness, boolean depend) {}
+
+  /** A matching entry's result, and the exact hash to serve it with (see HitWriter). */
+  public record Found(ResultKey result, String exact) {}
+
+  /** A depend-mode result key and the entry files it was computed from. */
+  public record Depended(ResultKey key, List<Manifest.IncludedFile> files) {}
+
+  /**
+   * The plan for a compile, or empty (with the reason logged) when direct mode does not apply:
+   * it is off, the source is already preprocessed, an argument defeats it, the source cannot be
+   * read, or the source names a time macro and {@code time_macros} sloppiness is not set.
+   */
+  public Optional<Plan> plan(Invocation inv, Config config, String identity, List<String> extraFlags, Path cwd,
+      Map<String, String> env, String cpu, long startNanos, String log) {
+    if (!config.bool(ConfigKey.DIRECT_MODE) || inv.language().preprocessed()) {
+      return Optional.empty();
+    }
+    if (inv.directModeOff().isPresent()) {
+      ServerLog.log(log, "direct mode off for " + inv.source() + ": " + inv.directModeOff().get());
+      return Optional.empty();
+    }
+    Set<String> sloppiness = config.sloppiness();
+    FileHashes.Hashed source;
+    try {
+      source = hashes.hash(cwd.resolve(inv.source()), startNanos);
+    } catch (IOException | InvalidPathException e) {
+      return Optional.empty(); // the preprocessor will say what is wrong with it
+    }
+    if ((source.flags() & (SourceScan.CODE_DIRECTIVES | SourceScan.EMBED)) != 0) {
+      // As ccache: the file they read is in no line marker (preprocessor mode then decides).
+      ServerLog.log(log, "direct mode off for " + inv.source() + ": it has .incbin, .include or #embed");
+      return Optional.empty();
+    }
+    if ((source.flags() & SourceScan.TIME_MACROS) != 0 && !sloppiness.contains("time_macros")) {
+      ServerLog.log(log, "direct mode off for " + inv.source() + ": it names __TIME__, __DATE__ or __TIMESTAMP__");
+      return Optional.empty();
+    }
+    boolean debug = config.bool(ConfigKey.DEBUG);
+    DirectKeys.Keys keys = DirectKeys.compute(new DirectKeys.Inputs(identity, inv, cwd, env, source.hash(),
+        config.get(ConfigKey.BASE_DIR), config.bool(ConfigKey.HASH_DIR), sloppiness, extraFlags, cpu), debug);
+    if (debug) {
+      writeDebugInputs(inv, cwd, keys);
+    }
+    boolean depend = config.bool(ConfigKey.DEPEND_MODE) && inv.depFile().isPresent();
+    return Optional.of(new Plan(keys, inv, cwd, startNanos, sloppiness, depend));
+  }
+
+  /** The result of the newest entry whose files all match; counts the manifest read. */
+  public Optional<Found> lookup(Plan plan, Stats stats, String log) {
+    Optional<Manifest> manifest;
+    try {
+      manifest = store.getManifest(plan.keys().manifest());
+    } catch (StoreException e) {
+      stats.count(Counter.INTERNAL_ERROR);
+      ServerLog.log(log, "manifest read failed, treating as a miss: " + e.getMessage());
+      return Optional.empty();
+    }
+    if (manifest.isEmpty()) {
+      stats.count(Counter.LOCAL_STORAGE_READ_MISS);
+      return Optional.empty();
+    }
+    stats.count(Counter.LOCAL_STORAGE_READ_HIT);
+    return new EntryMatcher(hashes, plan.cwd(), plan.startNanos())
+        .find(manifest.get(), plan.keys().origin())
+        .map(e -> new Found(e.result(), e.origin().equals(plan.keys().origin()) ? e.exact()
+            : "another origin than " + plan.keys().origin().hex()));
+  }
+
+  /** Adds an entry for a compile answered in preprocessor mode: the line markers of {@code text} name its files. */
+  public void recordPreprocessed(Plan plan, byte[] text, ResultKey result, String exact, Config config, Stats stats, String log) {
+    EntryRecorder.Recorded r;
+    try {
+      r = EntryRecorder.record(LineMarkers.includedFiles(text), plan.inv().source(), plan.cwd(), plan.startNanos(),
+          plan.sloppiness(), hashes);
+    } catch (EntryRecorder.NotRecordableException e) {
+      ServerLog.log(log, "no manifest entry for " + plan.inv().source() + ": " + e.getMessage());
+      return;
+    }
+    // Another checkout may use the entry only where its own preprocessed text would key the same
+    // result: nothing expands a file name, and the result key made the line markers relative.
+    Invocation inv = plan.inv();
+    boolean relocatable = plan.keys().mayRelativize() && !inv.debugInfo() && !r.fileMacros()
+        && !r.skippedSystemHeaders() && !argsNameFileMacros(inv) && !LineMarkers.usesBuiltinFile(text);
+    List<Manifest.IncludedFile> files = r.files();
+    if (relocatable) {
+      files = new ArrayList<>(files.size());
+      for (Manifest.IncludedFile f : r.files()) {
+        files.add(new Manifest.IncludedFile(plan.keys().policy().relativize(f.path()), f.size(), f.hash()));
+      }
+    }
+    write(plan, new Manifest.Entry(files, result, plan.keys().origin(), exact, relocatable), config, stats, log);
+  }
+
+  /**
+   * Depend mode's result key for a finished compile, from the files its dependency file lists;
+   * empty (logged) when they cannot be trusted, and then nothing may be stored.
+   */
+  public Optional<Depended> dependResult(Plan plan, byte[] depFile, String log) {
+    List<String> listed = DepFiles.prerequisites(depFile);
+    if (listed == null) {
+      ServerLog.log(log, "no manifest entry for " + plan.inv().source() + ": the dependency file has no rule");
+      return Optional.empty();
+    }
+    List<LineMarkers.MarkedFile> read = new ArrayList<>(listed.size());
+    listed.forEach(p -> read.add(new LineMarkers.MarkedFile(p, false)));
+    EntryRecorder.Recorded r;
+    try {
+      r = EntryRecorder.record(read, plan.inv().source(), plan.cwd(), plan.startNanos(), plan.sloppiness(), hashes);
+    } catch (EntryRecorder.NotRecordableException e) {
+      ServerLog.log(log, "not storing " + plan.inv().source() + " in depend mode: " + e.getMessage());
+      return Optional.empty();
+    }
+    List<DirectKeys.DependFile> keyed = new ArrayList<>(r.files().size());
+    r.files().forEach(f -> keyed.add(new DirectKeys.DependFile(f.path(), f.hash())));
+    return Optional.of(new Depended(DirectKeys.dependResult(plan.keys().origin(), keyed), r.files()));
+  }
+
+  /** Adds the entry of a depend-mode compile (bound to its origin: its key holds paths as given). */
+  public void recordDepended(Plan plan, Depended d, Config config, Stats stats, String log) {
+    write(plan, new Manifest.Entry(d.files(), d.key(), plan.keys().origin(), d.key().hex(), false), config, stats, log);
+  }
+
+  private void write(Plan plan, Manifest.Entry entry, Config config, Stats stats, String log) {
+    try {
+      store.setLimits(config.maxSize(), config.maxFiles());
+      if (store.updateManifest(plan.keys().manifest(), m -> m.with(entry))) {
+        ServerLog.log(log, "manifest " + plan.keys().manifest() + " += " + entry.result() + " (" + entry.files().size()
+            + " files) " + plan.inv().source());
+      }
+    } catch (StoreException e) {
+      stats.count(Counter.INTERNAL_ERROR);
+      ServerLog.log(log, "cannot update the manifest of " + plan.inv().source() + ": " + e.getMessage());
+    }
+  }
+
+  /** Writes the manifest record beside the output, as the preprocessor-mode key's is (debug mode). */
+  private static void writeDebugInputs(Invocation inv, Path cwd, DirectKeys.Keys keys) {
+    try {
+      Files.writeString(cwd.resolve(inv.output() + ".distcache-input-direct"), "manifest " + keys.manifest()
+          + "\norigin " + keys.origin() + "\n" + keys.transcript(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      // Debug output is best effort.
+    }
+  }
+
+  /** True when an argument (a -D value, say) may expand to a file name. */
+  private static boolean argsNameFileMacros(Invocation inv) {
+    for (KeyArg a : inv.keyArgs()) {
+      if ((SourceScan.flags(a.text().getBytes(StandardCharsets.UTF_8)) & SourceScan.FILE_MACROS) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

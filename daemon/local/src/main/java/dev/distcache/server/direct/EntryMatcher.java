@@ -1,0 +1,84 @@
+package dev.distcache.server.direct;
+
+import dev.distcache.cache.Manifest;
+import dev.distcache.hashing.ContentHash;
+import dev.distcache.hashing.ManifestKey;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds the manifest entry whose include files all still have the recorded size and content.
+ * Each file is statted once per lookup however many entries name it; its content is hashed only
+ * when its size matches and no remembered hash covers its current stat.
+ */
+final class EntryMatcher {
+  private final FileHashes hashes;
+  private final Path cwd;
+  private final long startNanos;
+  private final Map<String, Optional<FileStat>> stats = new HashMap<>();
+  private final Map<String, Optional<ContentHash>> contents = new HashMap<>();
+
+  EntryMatcher(FileHashes hashes, Path cwd, long startNanos) {
+    this.hashes = hashes;
+    this.cwd = cwd;
+    this.startNanos = startNanos;
+  }
+
+  /**
+   * The newest matching entry recorded by this origin, else the newest matching relocatable entry;
+   * an entry of another origin that is not relocatable is never used.
+   */
+  Optional<Manifest.Entry> find(Manifest manifest, ManifestKey origin) {
+    List<Manifest.Entry> entries = manifest.entries();
+    Manifest.Entry relocated = null;
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      Manifest.Entry e = entries.get(i);
+      boolean sameOrigin = e.origin().equals(origin);
+      if (!sameOrigin && (!e.relocatable() || relocated != null)) {
+        continue;
+      }
+      if (matches(e)) {
+        if (sameOrigin) {
+          return Optional.of(e);
+        }
+        relocated = e;
+      }
+    }
+    return Optional.ofNullable(relocated);
+  }
+
+  private boolean matches(Manifest.Entry e) {
+    for (Manifest.IncludedFile f : e.files()) {
+      Optional<FileStat> stat = stats.computeIfAbsent(f.path(), this::stat);
+      if (stat.isEmpty() || stat.get().size() != f.size()) {
+        return false;
+      }
+      Optional<ContentHash> hash = contents.computeIfAbsent(f.path(), p -> hash(p, stat.get()));
+      if (hash.isEmpty() || !hash.get().equals(f.hash())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Optional<FileStat> stat(String path) {
+    try {
+      return Optional.of(FileStat.of(cwd.resolve(path)));
+    } catch (IOException | InvalidPathException e) {
+      return Optional.empty(); // gone or unreadable: no entry naming it can match
+    }
+  }
+
+  private Optional<ContentHash> hash(String path, FileStat stat) {
+    try {
+      return Optional.of(hashes.hash(cwd.resolve(path), stat, startNanos).hash());
+    } catch (IOException | InvalidPathException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,303 @@
+package dev.distcache.server.pipeline;
+
+import dev.distcache.cache.CachedResult;
+import dev.distcache.cache.ResultStore;
+import dev.distcache.cache.StoreException;
+import dev.distcache.core.CacheLayout;
+import dev.distcache.core.args.ArgsClassifier;
+import dev.distcache.core.args.Classification;
+import dev.distcache.core.args.Invocation;
+import dev.distcache.core.compiler.CompilerLocator;
+import dev.distcache.core.config.Config;
+import dev.distcache.core.config.ConfigKey;
+import dev.distcache.core.log.ServerLog;
+import dev.distcache.core.process.Cancellation;
+import dev.distcache.core.process.ProcessRunner;
+import dev.distcache.core.stats.Counter;
+import dev.distcache.core.wire.Reply;
+import dev.distcache.core.wire.Request;
+import dev.distcache.hashing.CompileKeys;
+import dev.distcache.hashing.CompilerIdentifier;
+import dev.distcache.hashing.LineMarkers;
+import dev.distcache.hashing.ResultKey;
+import dev.distcache.hashing.SourceScan;
+import dev.distcache.server.direct.DirectMode;
+import dev.distcache.server.outputs.HitWriter;
+import dev.distcache.server.outputs.LocalFiles;
+import dev.distcache.server.request.Stats;
+import dev.distcache.server.request.Timing;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One compile through the local cache, in stages: classify the arguments, find the compiler,
+ * identify it, look up in direct mode (a manifest of the inputs before preprocessing), else
+ * preprocess, key and look up in preprocessor mode; a hit writes the outputs and replays stdout
+ * and stderr; a miss compiles, then stores the result and the manifest entry. Whatever it cannot
+ * do exactly as the compiler would, it hands back to the client to run the real compiler itself.
+ * Thread-safe: one instance serves every connection.
+ */
+public final class CompilePipeline {
+  private final CacheLayout layout;
+  private final ResultStore store;
+  private final CompilerLocator locator;
+  private final CompilerIdentifier identifier = new CompilerIdentifier();
+  private final DirectMode direct;
+  private final Misses misses;
+  private final ConfigFileCache configFile = new ConfigFileCache();
+  private final ConfigNotes notes;
+  private final int serverUmask;
+
+  public CompilePipeline(CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask) {
+    this(layout, store, locator, serverUmask, new ConfigNotes());
+  }
+
+  /** {@code notes} collects the configuration problems the compiles meet, for {@code -s}. */
+  public CompilePipeline(CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask,
+      ConfigNotes notes) {
+    this.layout = layout;
+    this.store = store;
+    this.locator = locator;
+    this.notes = notes;
+    this.direct = new DirectMode(store);
+    this.misses = new Misses(store, direct, serverUmask, notes);
+    this.serverUmask = serverUmask;
+  }
+
+  public Reply handle(Request req) {
+    long startNanos = epochNanos();
+    Timing timing = new Timing();
+    Config config = Config.load(layout, req.env(), configFile.settings(layout.configFile(), startNanos));
+    notes.record(config.notes());
+    timing.mark("config");
+    Stats stats = new Stats(store, config.bool(ConfigKey.STATS));
+    String log = config.get(ConfigKey.LOG_FILE);
+    try {
+      return compile(req, config, stats, log, startNanos, timing).withNote(notes.untold());
+    } catch (Cancellation.CancelledException e) {
+      // The client hung up (Ctrl-C); nobody reads the reply, and nothing went wrong in the cache.
+      ServerLog.log(log, "cancelled: " + e.getMessage());
+      return Reply.failed("cancelled: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      stats.count(Counter.INTERNAL_ERROR);
+      ServerLog.log(log, "internal error, compiling without the cache: " + e);
+      return Reply.failed("internal error: " + e.getMessage());
+    } finally {
+      stats.flush();
+      timing.mark("stats");
+      if (!log.isEmpty()) {
+        ServerLog.log(log, "timing: " + timing.summary());
+      }
+    }
+  }
+
+  private Reply compile(Request req, Config config, Stats stats, String log, long startNanos, Timing timing)
+      throws IOException {
+    if (config.bool(ConfigKey.DISABLE)) {
+      return Reply.runLocally("disabled");
+    }
+    Path cwd = Path.of(req.cwd());
+    List<String> argv = req.argv();
+    if (argv.isEmpty()) {
+      return Reply.failed("no compiler named");
+    }
+    String compilerName = argv.get(0);
+    List<String> args = argv.subList(1, argv.size());
+    CompilerLocator.Located located;
+    try {
+      located = locator.locate(compilerName, req.invokedAs(), req.env(), cwd);
+    } catch (CompilerLocator.NotFoundException e) {
+      stats.count(Counter.COULD_NOT_FIND_COMPILER);
+      return Reply.failed(e.getMessage());
+    }
+    timing.mark("locate");
+    Classification c = ArgsClassifier.classify(compilerName, args, cwd, req.env());
+    if (c instanceof Classification.Uncacheable u) {
+      stats.count(u.reason());
+      ServerLog.log(log, "uncacheable (" + u.reason().id() + "): " + u.detail());
+      return Reply.runLocally(u.reason().id());
+    }
+    Invocation inv = ((Classification.Cacheable) c).invocation();
+    Optional<Classification.Uncacheable> notHere = LocalFiles.check(inv, cwd);
+    if (notHere.isPresent()) {
+      stats.count(notHere.get().reason());
+      ServerLog.log(log, "uncacheable (" + notHere.get().reason().id() + "): " + notHere.get().detail());
+      return Reply.runLocally(notHere.get().reason().id());
+    }
+    timing.mark("classify");
+    Map<String, String> env = CompilerLocator.compilerEnvironment(req.env(), located);
+    String identity;
+    try {
+      identity = identifier.identify(located.compiler(), compilerName, config.get(ConfigKey.COMPILER_CHECK), env);
+    } catch (CompilerIdentifier.CheckFailedException e) {
+      stats.count(Counter.COMPILER_CHECK_FAILED);
+      ServerLog.log(log, e.getMessage());
+      return Reply.runLocally(Counter.COMPILER_CHECK_FAILED.id());
+    }
+    timing.mark("identify");
+    List<String> extra = ColorFlags.forCompile(inv, compilerName, req);
+    boolean recache = config.bool(ConfigKey.RECACHE);
+    Optional<DirectMode.Plan> plan =
+        direct.plan(inv, config, identity, extra, cwd, req.env(), CpuSignature.get(), startNanos, log);
+    timing.mark("direct-key");
+    if (plan.isPresent() && !recache) {
+      Optional<Reply> hit = directHit(plan.get(), config, req.umask(), stats, log, timing);
+      if (hit.isPresent()) {
+        return hit.get();
+      }
+      stats.count(Counter.DIRECT_CACHE_MISS);
+    }
+    Misses.Compile compile = new Misses.Compile(inv, located, env, cwd, extra, config, req.umask(), stats, log);
+    if (plan.isPresent() && plan.get().depend()) {
+      stats.count(Counter.CACHE_MISS, Counter.LOCAL_STORAGE_MISS);
+      return misses.dependMode(compile, plan.get());
+    }
+    Optional<byte[]> text = keyText(inv, located, env, cwd);
+    timing.mark("preprocess");
+    if (text.isEmpty()) {
+      stats.count(Counter.PREPROCESSOR_ERROR);
+      return Reply.runLocally(Counter.PREPROCESSOR_ERROR.id());
+    }
+    Optional<Reply> unusable = unusableText(inv, cwd, text.get(), stats, log);
+    if (unusable.isPresent()) {
+      return unusable.get();
+    }
+    boolean debug = config.bool(ConfigKey.DEBUG);
+    CompileKeys.Keys keys = CompileKeys.compute(new CompileKeys.Inputs(identity, inv, cwd, req.env(),
+        text.get(), config.get(ConfigKey.BASE_DIR), config.bool(ConfigKey.HASH_DIR), config.sloppiness(),
+        extra, CpuSignature.get()), debug);
+    timing.mark("key");
+    if (debug) {
+      writeDebugInputs(inv, cwd, keys);
+    }
+    if (!recache) {
+      Optional<Reply> hit = serve(keys.key(), keys.exact(), Counter.PREPROCESSED_CACHE_HIT, inv, cwd, config,
+          req.umask(), stats, log);
+      timing.mark("serve");
+      if (hit.isPresent()) {
+        if (hit.get().kind() == Reply.Kind.RESULT && plan.isPresent() && !config.bool(ConfigKey.READ_ONLY)) {
+          direct.recordPreprocessed(plan.get(), text.get(), keys.key(), keys.exact(), config, stats, log);
+        }
+        return hit.get();
+      }
+    }
+    stats.count(Counter.CACHE_MISS, Counter.PREPROCESSED_CACHE_MISS, Counter.LOCAL_STORAGE_MISS);
+    return misses.preprocessed(compile, keys, plan, text.get());
+  }
+
+  /** The preprocessed text (or the source, for languages not preprocessed); empty when that failed. */
+  private Optional<byte[]> keyText(Invocation inv, CompilerLocator.Located located, Map<String, String> env, Path cwd)
+      throws IOException {
+    if (inv.language().preprocessed()) {
+      try {
+        return Optional.of(Files.readAllBytes(cwd.resolve(inv.source())));
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(located.compiler().toString());
+    cmd.addAll(inv.preprocessorArgs());
+    cmd.add("-E");
+    ProcessRunner.Exec cpp = ProcessRunner.run(cmd, env, cwd);
+    return cpp.exitCode() == 0 ? Optional.of(cpp.stdout()) : Optional.empty();
+  }
+
+  /**
+   * Hands the compile back to the client when its text shows that the preprocessor read a file
+   * that is not the server's to read (the client's stdin, a FIFO, a device: the server's preprocessor
+   * read its own), or that the assembler will read a file no key follows ({@code .incbin},
+   * {@code .include}), as ccache does.
+   */
+  private static Optional<Reply> unusableText(Invocation inv, Path cwd, byte[] text, Stats stats, String log) {
+    if (!inv.language().preprocessed()) {
+      Optional<String> irregular = LocalFiles.irregular(LineMarkers.includedFiles(text), cwd);
+      if (irregular.isPresent()) {
+        stats.count(Counter.BAD_INPUT_FILE);
+        ServerLog.log(log, "uncacheable (" + Counter.BAD_INPUT_FILE.id() + "): " + inv.source() + " reads "
+            + irregular.get() + ", which is not a regular file");
+        return Optional.of(Reply.runLocally(Counter.BAD_INPUT_FILE.id()));
+      }
+    }
+    if (SourceScan.flags(text, SourceScan.CODE_DIRECTIVES) != 0) {
+      stats.count(Counter.UNSUPPORTED_CODE_DIRECTIVE);
+      ServerLog.log(log, "uncacheable (" + Counter.UNSUPPORTED_CODE_DIRECTIVE.id() + "): " + inv.source()
+          + " has an assembler .incbin or .include");
+      return Optional.of(Reply.runLocally(Counter.UNSUPPORTED_CODE_DIRECTIVE.id()));
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Reply> directHit(DirectMode.Plan plan, Config config, int umask, Stats stats, String log,
+      Timing timing) {
+    Optional<DirectMode.Found> found = direct.lookup(plan, stats, log);
+    timing.mark("manifest");
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Reply> hit = serve(found.get().result(), found.get().exact(), Counter.DIRECT_CACHE_HIT, plan.inv(),
+        plan.cwd(), config, umask, stats, log);
+    timing.mark("serve");
+    return hit;
+  }
+
+  /**
+   * Writes the result stored under {@code key} and counts {@code hitCounter}; empty when there is
+   * none, or it cannot be served to this compile (the caller goes on as on a miss).
+   */
+  private Optional<Reply> serve(ResultKey key, String exact, Counter hitCounter, Invocation inv, Path cwd,
+      Config config, int umask, Stats stats, String log) {
+    Optional<CachedResult> stored;
+    try {
+      stored = store.get(key);
+    } catch (StoreException e) {
+      stats.count(Counter.INTERNAL_ERROR);
+      ServerLog.log(log, "store read failed, treating as a miss: " + e.getMessage());
+      return Optional.empty();
+    }
+    if (stored.isEmpty()) {
+      stats.count(Counter.LOCAL_STORAGE_READ_MISS);
+      return Optional.empty();
+    }
+    stats.count(Counter.LOCAL_STORAGE_READ_HIT);
+    CachedResult r = stored.get();
+    Map<Path, byte[]> files;
+    try {
+      files = HitWriter.filesFor(r, inv, cwd, exact, config.get(ConfigKey.BASE_DIR));
+    } catch (HitWriter.NotServableException e) {
+      ServerLog.log(log, "stored result for " + key + " not used: " + e.getMessage());
+      return Optional.empty();
+    }
+    try {
+      HitWriter.write(files, umask, serverUmask);
+    } catch (IOException e) {
+      stats.count(Counter.BAD_OUTPUT_FILE);
+      ServerLog.log(log, "cannot write outputs for " + inv.source() + ": " + e);
+      return Optional.of(Reply.runLocally(Counter.BAD_OUTPUT_FILE.id()));
+    }
+    stats.count(hitCounter, Counter.LOCAL_STORAGE_HIT);
+    ServerLog.log(log, (hitCounter == Counter.DIRECT_CACHE_HIT ? "direct hit " : "hit ") + key + " " + inv.source());
+    return Optional.of(Reply.result(0, r.stdout(), r.stderr()));
+  }
+
+  private static void writeDebugInputs(Invocation inv, Path cwd, CompileKeys.Keys keys) {
+    try {
+      Files.writeString(cwd.resolve(inv.output() + ".distcache-input-text"),
+          "key " + keys.key() + "\nexact " + keys.exact() + "\n" + keys.transcript(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      // Debug output is best effort.
+    }
+  }
+
+  private static long epochNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+}

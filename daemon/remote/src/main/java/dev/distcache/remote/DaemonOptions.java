@@ -1,0 +1,61 @@
+package dev.distcache.remote;
+
+import dev.distcache.distribute.distcc.DistccLimits;
+import dev.distcache.remote.net.AccessList;
+import dev.distcache.remote.report.LogLevel;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code distcache daemon} was told on its command line, in distccd's terms; see {@link
+ * OptionParser} for the spellings and the defaults.
+ *
+ * @param listen the address to listen on, or null for every address
+ * @param access who may connect: the {@code --allow} networks, or loopback only
+ * @param jobs how many jobs run at once ({@code -j}); more connections wait
+ * @param nice the niceness the compilers run at ({@code -N})
+ * @param ioTimeoutSeconds how long a client has to send its whole request, and to take the reply
+ * @param firstFrameSeconds how long a new connection has to send its first bytes ({@code --first-frame-timeout})
+ * @param maxClientConnections the most connections open from one address ({@code --max-client-connections})
+ * @param jobLifetimeSeconds the longest a compile may run ({@code --job-lifetime}); 0 for no limit
+ * @param lifetimeSeconds the daemon exits after this long ({@code --lifetime}); 0 for never
+ * @param limits what a request may hold (argc, string lengths, file sizes, total)
+ * @param pidFile where to write the daemon's pid, or null
+ */
+record DaemonOptions(
+    Action action,
+    Mode mode,
+    boolean noDetach,
+    String listen,
+    int port,
+    AccessList access,
+    boolean stats,
+    int statsPort,
+    int jobs,
+    int nice,
+    int ioTimeoutSeconds,
+    int firstFrameSeconds,
+    int maxClientConnections,
+    int jobLifetimeSeconds,
+    int lifetimeSeconds,
+    DistccLimits limits,
+    LogLevel logLevel,
+    Path logFile,
+    boolean logStderr,
+    Path pidFile,
+    Path cacheDir,
+    long maxSize,
+    List<Path> masqueradeDirs,
+    List<String> compilers) {
+
+  /** What to do. */
+  enum Action { RUN, HELP, VERSION }
+
+  /** How clients reach the daemon: one job on stdin/stdout, a TCP listener, or decided by what stdin is. */
+  enum Mode { INETD, DAEMON, GUESS }
+
+  DaemonOptions {
+    masqueradeDirs = List.copyOf(masqueradeDirs);
+    compilers = List.copyOf(compilers);
+  }
+}

@@ -1,0 +1,227 @@
+package dev.distcache.remote;
+
+import dev.distcache.cache.StoreException;
+import dev.distcache.remote.job.DaemonCache;
+import dev.distcache.remote.job.JobCompile;
+import dev.distcache.remote.job.JobHandler;
+import dev.distcache.remote.job.JobPipeline;
+import dev.distcache.remote.job.JobWorkspace;
+import dev.distcache.remote.job.NativeHandler;
+import dev.distcache.remote.net.TcpServer;
+import dev.distcache.remote.policy.CompilerPolicy;
+import dev.distcache.remote.report.DaemonLog;
+import dev.distcache.remote.report.DaemonStats;
+import dev.distcache.remote.report.HostFacts;
+import dev.distcache.remote.report.LogLevel;
+import dev.distcache.remote.report.StatsPage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything one daemon process holds, built from its options: the log, the cache, the counters
+ * and the job handler; for the TCP mode also the listeners. Closed once, in order: listeners
+ * (waiting for jobs in progress), the sampler, the cache, the pid file, the log.
+ *
+ * <p>CONCURRENCY. Threads: the main thread accepts jobs; a platform thread accepts stats
+ * requests; each connection runs on a virtual thread, which blocks on its client (bounded by
+ * {@code --io-timeout}), on a job slot, on the compiler process (bounded by
+ * {@code --job-lifetime}) and on the store; a running job has a second virtual thread watching
+ * for the client to hang up. One timer thread runs the I/O deadlines (it only closes sockets), one
+ * samples the number of running jobs each second, and {@code --lifetime} has its own. Shared
+ * state: {@link DaemonStats} and {@link DaemonLog} (each its own monitor, never held while
+ * calling out), {@link DaemonCache} (the store's locks, see RocksResultStore), and the immutable
+ * policies; no thread holds two of these at once.
+ */
+final class DaemonRuntime implements AutoCloseable {
+  private final DaemonOptions options;
+  private final DaemonLog log;
+  private final DaemonCache cache;
+  private final DaemonStats stats;
+  private final JobHandler handler;
+  private final NativeHandler natives;
+  private final TcpServer.Slots slots;
+  private final HostFacts facts;
+  private final ScheduledExecutorService sampler;
+  private TcpServer jobs;
+  private TcpServer statsServer;
+  private boolean pidWritten;
+
+  /** Why the daemon cannot start; the message is for the user. */
+  static final class StartException extends Exception {
+    StartException(String message) {
+      super(message);
+    }
+  }
+
+  private DaemonRuntime(DaemonOptions options, DaemonLog log, DaemonCache cache, Map<String, String> env) {
+    this.options = options;
+    this.log = log;
+    this.cache = cache;
+    this.stats = new DaemonStats(System::currentTimeMillis);
+    Path tmpTop = Path.of(env.getOrDefault("TMPDIR", "/tmp"));
+    this.facts = new HostFacts(tmpTop);
+    JobCompile compile = new JobCompile(new JobCompile.Settings(tmpTop, options.nice(), options.jobLifetimeSeconds(),
+        options.limits().maxDecodedLength()), env);
+    CompilerPolicy compilers = new CompilerPolicy(options.masqueradeDirs(), options.compilers(), env.get("PATH"));
+    JobPipeline pipeline = new JobPipeline(compilers, cache, compile, compile.environment(), log);
+    this.handler = new JobHandler(pipeline, options.limits(), options.ioTimeoutSeconds(), log, stats);
+    this.slots = new TcpServer.Slots(options.jobs(), options.jobs() * 8 + 64);
+    this.natives = new NativeHandler(compilers, cache, compile, options.limits(), options.ioTimeoutSeconds(), slots,
+        log, stats);
+    this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "distcache-daemon-sampler");
+      t.setDaemon(true);
+      return t;
+    });
+    sampler.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
+    describeCompilers(compilers);
+    int stale = JobWorkspace.removeStale(tmpTop);
+    if (stale > 0) {
+      log.log(LogLevel.NOTICE, "main", "removed " + stale + " job directories left in " + tmpTop
+          + " by daemons that no longer run");
+    }
+  }
+
+  /**
+   * Opens the log and the cache. Without a cache (another process holds it), {@code --inetd}
+   * compiles without one; a listening daemon refuses to start.
+   */
+  static DaemonRuntime open(DaemonOptions o, boolean inetd, Map<String, String> env) throws StartException {
+    DaemonLog log = openLog(o);
+    DaemonCache cache;
+    try {
+      cache = DaemonCache.open(o.cacheDir(), o.maxSize(), log);
+    } catch (StoreException | IllegalStateException e) {
+      String why = "cannot open the daemon's cache in " + o.cacheDir() + ": " + e.getMessage();
+      if (!inetd) {
+        log.close();
+        throw new StartException(why + " (give each daemon its own --cache-dir)");
+      }
+      log.log(LogLevel.WARNING, "cache", why + "; compiling without the cache");
+      cache = DaemonCache.none(log);
+    }
+    return new DaemonRuntime(o, log, cache, env);
+  }
+
+  private static DaemonLog openLog(DaemonOptions o) throws StartException {
+    if (o.logStderr()) {
+      return DaemonLog.to(o.logLevel(), System.err);
+    }
+    Path file = o.logFile() != null ? o.logFile() : o.cacheDir().resolve("daemon.log");
+    try {
+      return DaemonLog.toFile(o.logLevel(), file);
+    } catch (IOException e) {
+      throw new StartException("cannot open the log file " + file + ": " + e.getMessage());
+    }
+  }
+
+  DaemonLog log() {
+    return log;
+  }
+
+  JobHandler handler() {
+    return handler;
+  }
+
+  /** Binds the job port (and the stats port), writes the pid file; returns where it listens. */
+  String listen() throws StartException {
+    Connections connections = new Connections(options.access(), handler, natives, options.firstFrameSeconds(),
+        options.maxClientConnections(), slots, stats, log);
+    try {
+      jobs = TcpServer.bind(options.listen(), options.port(), connections::job);
+      log.log(LogLevel.INFO, "dcc_listen_by_addr", "listening on " + jobs.where());
+      if (options.stats()) {
+        statsServer = TcpServer.bind(options.listen(), options.statsPort(), s -> connections.stats(s, this::statsPage));
+        log.log(LogLevel.INFO, "dcc_listen_by_addr", "listening on " + statsServer.where());
+        Thread.ofPlatform().daemon().name("distcache-daemon-stats").start(statsServer::serve);
+      }
+      if (options.pidFile() != null) {
+        Files.writeString(options.pidFile(), ProcessHandle.current().pid() + "\n");
+        pidWritten = true;
+      }
+    } catch (IOException e) {
+      close();
+      throw new StartException(e.getMessage());
+    }
+    if (!options.access().explicit()) {
+      log.log(LogLevel.NOTICE, "main", "no --allow given: serving loopback clients only (127.0.0.0/8, ::1);"
+          + " give --allow ADDR[/BITS] for each network that may compile here");
+    }
+    if ("root".equals(System.getProperty("user.name"))) {
+      log.log(LogLevel.WARNING, "main", "running as root: compilers run as root (distccd would switch to the distccd"
+          + " user; distcache daemon cannot, so start it as an unprivileged user)");
+    }
+    log.log(LogLevel.NOTICE, "dcc_log_daemon_started", "distcache daemon started (pid " + ProcessHandle.current().pid()
+        + ", " + options.jobs() + " jobs, cache " + (cache.enabled() ? options.cacheDir() : "off") + ")");
+    return jobs.where();
+  }
+
+  /** Accepts jobs until closed (a signal, or {@code --lifetime}). */
+  void serve() {
+    if (options.lifetimeSeconds() > 0) {
+      Thread.ofPlatform().daemon().start(() -> {
+        try {
+          Thread.sleep(options.lifetimeSeconds() * 1000L);
+          log.log(LogLevel.NOTICE, "main", "--lifetime " + options.lifetimeSeconds() + " s is over; exiting");
+          close();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    jobs.serve();
+  }
+
+  private String statsPage() {
+    long now = System.currentTimeMillis();
+    return StatsPage.render(stats.snapshot(), options.jobs(), HostFacts.loadAverages(), HostFacts.processes(),
+        facts.ioRate(now), facts.freeSpaceMb(), new StatsPage.CacheNumbers(cache.enabled(), cache.hits(),
+            cache.misses(), cache.stores(), cache.sizeBytes(), cache.files()));
+  }
+
+  private void describeCompilers(CompilerPolicy compilers) {
+    for (Path d : options.masqueradeDirs()) {
+      if (!Files.isDirectory(d)) {
+        log.log(LogLevel.WARNING, "main", "masquerade directory " + d + " does not exist, so it allows no compiler;"
+            + " install distcc's links there, give --masquerade-dir, or --allow-compiler gcc,g++,...");
+      }
+    }
+    log.log(LogLevel.INFO, "main", "allowed compilers: " + compilers.describe());
+  }
+
+  private final Object closing = new Object();
+  private boolean closed;
+
+  @Override
+  public void close() {
+    synchronized (closing) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    if (jobs != null) {
+      natives.stop(); // idle native connections would otherwise hold the drain below
+      jobs.close();
+    }
+    if (statsServer != null) {
+      statsServer.close();
+    }
+    sampler.shutdownNow();
+    cache.close();
+    if (pidWritten) {
+      try {
+        Files.deleteIfExists(options.pidFile());
+      } catch (IOException e) {
+        // Left behind; the next start overwrites it.
+      }
+    }
+    log.log(LogLevel.NOTICE, "dcc_daemon_terminate", "terminated");
+    log.close();
+  }
+}

@@ -1,0 +1,295 @@
+package dev.distcache.remote.job;
+
+import dev.distcache.core.wire.ProtocolException;
+import dev.distcache.distribute.distcc.DistccLimits;
+import dev.distcache.distribute.distcc.DistccReply;
+import dev.distcache.distribute.distcc.DistccRequest;
+import dev.distcache.distribute.distcc.PacketReader;
+import dev.distcache.distribute.distcc.PacketWriter;
+import dev.distcache.distribute.distcc.ProtocolVersion;
+import dev.distcache.distribute.nativeproto.NativeCodec;
+import dev.distcache.distribute.nativeproto.NativeIdentity;
+import dev.distcache.distribute.nativeproto.NativeKey;
+import dev.distcache.hashing.CompilerIdentifier;
+import dev.distcache.hashing.ResultKey;
+import dev.distcache.remote.Connections;
+import dev.distcache.remote.net.Deadline;
+import dev.distcache.remote.net.JobChannel;
+import dev.distcache.remote.net.TcpServer;
+import dev.distcache.remote.policy.ArgvPolicy;
+import dev.distcache.remote.policy.CompilerPolicy;
+import dev.distcache.remote.policy.JobPlan;
+import dev.distcache.remote.policy.JobRefused;
+import dev.distcache.remote.report.CacheUse;
+import dev.distcache.remote.report.DaemonLog;
+import dev.distcache.remote.report.DaemonStats;
+import dev.distcache.remote.report.JobResult;
+import dev.distcache.remote.report.JobSummary;
+import dev.distcache.remote.report.LogLevel;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Serves a native-protocol connection (docs/daemon-protocol.md) that has passed the access check:
+ * the handshake (the client's compiler identity must be the one the daemon resolves for that name,
+ * else {@code RFSD} and close), then jobs until the client hangs up. Each job is checked as a
+ * distcc job is ({@link ArgvPolicy}, the same limits and I/O timeout), takes a job slot, is
+ * answered from the cache by its key when it can be ({@code RSLT} without an upload), else asks
+ * for the source ({@code SEND}), compiles ({@link JobCompile}), stores and answers. One summary
+ * line per job, marked {@code proto:native} with the bytes uploaded. A malformed frame closes the
+ * connection; the daemon serves the others.
+ *
+ * <p>Threads: runs on the connection's virtual thread; blocks on the client, a job slot and the
+ * compiler. Unlike the distcc path it does not watch for a hang-up during the compile (the
+ * client's next bytes would be the next job); the job's lifetime bounds it. {@link #stop} may be
+ * called from any thread.
+ */
+public final class NativeHandler {
+  private static final ProtocolVersion AS = ProtocolVersion.V1; // the distcc stages see a protocol-1 job
+
+  private final CompilerPolicy compilers;
+  private final NativeIdentity identities = new NativeIdentity();
+  private final DaemonCache cache;
+  private final JobCompile compile;
+  private final Map<String, String> env;
+  private final DistccLimits limits;
+  private final long ioTimeoutMillis;
+  private final TcpServer.Slots slots;
+  private final DaemonLog log;
+  private final DaemonStats stats;
+  /** Connections waiting for their next job, closed when the daemon stops. */
+  private final Set<JobChannel> idle = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
+
+  public NativeHandler(CompilerPolicy compilers, DaemonCache cache, JobCompile compile, DistccLimits limits,
+      int ioTimeoutSeconds, TcpServer.Slots slots, DaemonLog log, DaemonStats stats) {
+    this.compilers = compilers;
+    this.cache = cache;
+    this.compile = compile;
+    this.env = compile.environment();
+    this.limits = limits;
+    this.ioTimeoutMillis = ioTimeoutSeconds * 1000L;
+    this.slots = slots;
+    this.log = log;
+    this.stats = stats;
+  }
+
+  /** The compiler a connection was accepted for. */
+  private record Accepted(String name, Path binary, String identity) {}
+
+  /** Serves the connection until the client hangs up or breaks the protocol; never throws. */
+  public void serve(JobChannel ch) {
+    PacketWriter out = new PacketWriter(new BufferedOutputStream(ch.out(), 64 << 10));
+    try {
+      Optional<Accepted> accepted = handshake(ch, out);
+      if (accepted.isEmpty()) {
+        return;
+      }
+      int jobs = 0;
+      while (job(ch, out, accepted.get())) {
+        jobs++;
+      }
+      log.log(LogLevel.INFO, "native", "connection from " + ch.client() + " ended after " + jobs + " job(s)");
+    } catch (IOException e) {
+      log.log(LogLevel.ERROR, "native", "connection from " + ch.client() + " failed: " + e.getMessage());
+    } catch (RuntimeException | OutOfMemoryError e) {
+      log.log(LogLevel.ERROR, "native", "internal error serving " + ch.client() + ": " + e);
+    }
+  }
+
+  private Optional<Accepted> handshake(JobChannel ch, PacketWriter out) throws IOException {
+    NativeCodec.Hello hello;
+    try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
+      hello = NativeCodec.readHello(new PacketReader(ch.in(), limits));
+    } catch (ProtocolException e) {
+      log.log(LogLevel.ERROR, "native", "bad handshake from " + ch.client() + ": " + e.getMessage());
+      return Optional.empty();
+    }
+    String refusal = null;
+    Accepted accepted = null;
+    try {
+      String name = compilers.allowedName(hello.compiler());
+      Optional<Path> binary = compilers.resolve(name);
+      if (binary.isEmpty()) {
+        refusal = name + " is an allowed compiler but the daemon's PATH has no such program";
+      } else {
+        String mine = identities.of(binary.get(), env);
+        if (!mine.equals(hello.identity())) {
+          refusal = "compiler identity mismatch for " + name + ": the client has " + hello.identity()
+              + ", this daemon has " + mine + " (" + binary.get() + ")";
+        } else {
+          accepted = new Accepted(name, binary.get(), mine);
+        }
+      }
+    } catch (JobRefused e) {
+      refusal = e.getMessage();
+    } catch (CompilerIdentifier.CheckFailedException e) {
+      refusal = "cannot identify the daemon's " + hello.compiler() + ": " + e.getMessage();
+    }
+    try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
+      NativeCodec.writeHelloAnswer(out, refusal);
+      out.flush();
+    }
+    if (refusal != null) {
+      log.log(LogLevel.WARNING, "native", "refused " + ch.client() + ": " + refusal);
+      return Optional.empty();
+    }
+    log.log(LogLevel.INFO, "native", "connection from " + ch.client() + " for " + accepted.name() + " accepted");
+    return Optional.of(accepted);
+  }
+
+  /**
+   * Closes the connections that wait for a job (clients keep them for their next one), so that a
+   * stopping daemon waits only for the jobs in progress; those end their connection afterwards.
+   */
+  public void stop() {
+    stopping = true;
+    for (JobChannel ch : idle) {
+      ch.abort();
+    }
+  }
+
+  /** Serves one job; false when the connection is over (hung up, malformed, broken, daemon stopping). */
+  private boolean job(JobChannel ch, PacketWriter out, Accepted compiler) throws IOException {
+    PacketReader in = new PacketReader(ch.in(), limits);
+    NativeCodec.Job job;
+    idle.add(ch);
+    try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
+      if (stopping) {
+        return false;
+      }
+      job = NativeCodec.readJob(in);
+    } catch (EOFException e) {
+      return false;
+    } catch (ProtocolException e) {
+      log.log(LogLevel.ERROR, "native", "bad job from " + ch.client() + ": " + e.getMessage());
+      summary(JobSummary.early(ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, 0), 0);
+      return false;
+    } catch (IOException e) {
+      return false; // idle too long (the I/O timeout), reset, or the daemon stopping: the client opens another
+    } finally {
+      idle.remove(ch);
+    }
+    long start = System.nanoTime();
+    stats.jobStarted();
+    try {
+      return run(ch, in, out, compiler, job, start);
+    } finally {
+      stats.jobFinished();
+    }
+  }
+
+  private boolean run(JobChannel ch, PacketReader in, PacketWriter out, Accepted compiler, NativeCodec.Job job,
+      long start) throws IOException {
+    JobPlan plan;
+    try {
+      if (!job.argv().getFirst().equals(compiler.name()) && !job.argv().getFirst().endsWith("/" + compiler.name())) {
+        throw new JobRefused("the job's compiler " + job.argv().getFirst() + " is not the connection's ("
+            + compiler.name() + ")");
+      }
+      plan = ArgvPolicy.check(new DistccRequest.Preprocessed(AS, job.argv(), new byte[0]), compilers);
+    } catch (JobRefused e) {
+      log.log(LogLevel.WARNING, "dcc_check_job", "refused a job from " + ch.client() + ": " + e.getMessage());
+      answerRefused(ch, out, e.getMessage());
+      summary(JobSummary.early(ch.client(), JobResult.OTHER, JobSummary.EXIT_BAD_ARGUMENTS, millis(start)), 0);
+      return true;
+    }
+    boolean slot;
+    try {
+      slot = slots.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    if (!slot) {
+      answerRefused(ch, out, "the daemon is busy");
+      summary(JobSummary.early(ch.client(), JobResult.REJ_OVERLOAD, JobSummary.EXIT_BUSY, millis(start)), 0);
+      return true;
+    }
+    try {
+      return compile(ch, in, out, compiler, job, plan, start);
+    } finally {
+      slots.release();
+    }
+  }
+
+  private boolean compile(JobChannel ch, PacketReader in, PacketWriter out, Accepted compiler, NativeCodec.Job job,
+      JobPlan plan, long start) throws IOException {
+    ResultKey key = cache.enabled() ? NativeKey.cache(compiler.identity(), env, job.key()) : null;
+    if (key != null) {
+      Optional<DistccReply> hit = cache.get(key).flatMap(r -> JobPipeline.fromCache(r, plan, AS));
+      if (hit.isPresent()) {
+        answer(ch, out, hit.get(), true);
+        summary(done(ch, hit.get(), JobResult.COMPILE_OK, plan, CacheUse.HIT, start), 0);
+        return true;
+      }
+    }
+    byte[] source;
+    try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
+      NativeCodec.writeSend(out);
+      out.flush();
+      source = NativeCodec.readSource(in);
+    } catch (ProtocolException e) {
+      log.log(LogLevel.ERROR, "native", "bad upload from " + ch.client() + ": " + e.getMessage());
+      summary(JobSummary.early(ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, millis(start)), 0);
+      return false;
+    }
+    if (!MessageDigest.isEqual(NativeKey.job(job.argv(), source), job.key())) {
+      log.log(LogLevel.ERROR, "native", "job key from " + ch.client() + " does not match its argv and source;"
+          + " closing the connection");
+      summary(JobSummary.early(ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, millis(start)),
+          source.length);
+      return false;
+    }
+    DistccRequest request = new DistccRequest.Preprocessed(AS, job.argv(), source);
+    JobCompile.Compiled c;
+    try {
+      c = compile.compile(request, plan, compiler.binary(), new CompilerRun());
+    } catch (JobRefused e) {
+      answerRefused(ch, out, e.getMessage());
+      summary(JobSummary.early(ch.client(), JobResult.OTHER, JobSummary.EXIT_BAD_ARGUMENTS, millis(start)),
+          source.length);
+      return true;
+    }
+    if (c.reply().succeeded() && key != null && c.storable()) {
+      cache.put(key, JobPipeline.toCache(c.reply(), plan));
+    }
+    answer(ch, out, c.reply(), false);
+    summary(done(ch, c.reply(), c.result(), plan, key == null ? CacheUse.OFF : CacheUse.MISS, start), source.length);
+    return true;
+  }
+
+  private void answer(JobChannel ch, PacketWriter out, DistccReply r, boolean hit) throws IOException {
+    try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
+      NativeCodec.writeResult(out, new NativeCodec.Result(r.status(), r.stdout(), r.stderr(), r.object()), hit);
+      out.flush();
+    }
+  }
+
+  private void answerRefused(JobChannel ch, PacketWriter out, String reason) throws IOException {
+    try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
+      NativeCodec.writeRefused(out, reason);
+      out.flush();
+    }
+  }
+
+  private JobSummary done(JobChannel ch, DistccReply r, JobResult result, JobPlan plan, CacheUse use, long start) {
+    return new JobSummary(ch.client(), result, r.status(), 0, millis(start), plan.compilerName(), plan.source(), use);
+  }
+
+  private void summary(JobSummary s, long uploaded) {
+    log.log(LogLevel.NOTICE, "dcc_job_summary", s.format() + " proto:native upload:" + uploaded);
+    stats.record(s);
+  }
+
+  private static long millis(long start) {
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+}

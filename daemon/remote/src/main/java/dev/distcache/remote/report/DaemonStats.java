@@ -1,0 +1,105 @@
+package dev.distcache.remote.report;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
+
+/**
+ * What distccd's stats page counts, since the daemon started: connections accepted, jobs by
+ * result, the longest compile, how many jobs run now, the average of that over 1, 5 and 15
+ * minutes (sampled each second), and the compiles that finished in the last 1, 5 and 15 minutes
+ * (as distccd: every result that ran the compiler). Thread-safe.
+ */
+public final class DaemonStats {
+  private static final int WINDOW_SECONDS = 900;
+  private static final int MAX_KEPT_COMPLETIONS = 1 << 20;
+
+  /** The numbers of one stats page. */
+  record Snapshot(Map<JobResult, Long> counts, String longestJob, String longestCompiler, long longestMillis,
+      int running, int[] averageRunning, int[] compilesFinished) {}
+
+  private final LongSupplier clockMillis;
+  private final AtomicLongArray counts = new AtomicLongArray(JobResult.values().length);
+  private final AtomicInteger running = new AtomicInteger();
+  private final int[] samples = new int[WINDOW_SECONDS];
+  private long sampled;
+  private final Deque<Long> completions = new ArrayDeque<>();
+  private String longestJob = "none";
+  private String longestCompiler = "none";
+  private long longestMillis = -1;
+
+  public DaemonStats(LongSupplier clockMillis) {
+    this.clockMillis = clockMillis;
+  }
+
+  /** A connection passed the access check. */
+  public void accepted() {
+    counts.incrementAndGet(JobResult.TCP_ACCEPT.ordinal());
+  }
+
+  public void jobStarted() {
+    running.incrementAndGet();
+  }
+
+  public void jobFinished() {
+    running.decrementAndGet();
+  }
+
+  public void record(JobSummary s) {
+    counts.incrementAndGet(s.result().ordinal());
+    if (s.result() == JobResult.REJ_BAD_REQ || s.result() == JobResult.REJ_OVERLOAD || s.result() == JobResult.OTHER) {
+      return;
+    }
+    synchronized (this) {
+      completions.addLast(clockMillis.getAsLong());
+      if (completions.size() > MAX_KEPT_COMPLETIONS) {
+        completions.removeFirst();
+      }
+      if (s.result() == JobResult.COMPILE_OK && s.timeMillis() > longestMillis) {
+        longestMillis = s.timeMillis();
+        longestJob = s.file();
+        longestCompiler = s.compiler();
+      }
+    }
+  }
+
+  /** Records how many jobs run now; called once a second. */
+  public synchronized void sample() {
+    samples[(int) (sampled % WINDOW_SECONDS)] = running.get();
+    sampled++;
+  }
+
+  public synchronized Snapshot snapshot() {
+    Map<JobResult, Long> c = new EnumMap<>(JobResult.class);
+    for (JobResult r : JobResult.values()) {
+      c.put(r, counts.get(r.ordinal()));
+    }
+    long now = clockMillis.getAsLong();
+    while (!completions.isEmpty() && completions.peekFirst() < now - WINDOW_SECONDS * 1000L) {
+      completions.removeFirst();
+    }
+    int[] finished = new int[3];
+    int[] windows = {60, 300, 900};
+    for (long t : completions) {
+      for (int i = 0; i < 3; i++) {
+        if (t >= now - windows[i] * 1000L) {
+          finished[i]++;
+        }
+      }
+    }
+    int[] average = new int[3];
+    for (int i = 0; i < 3; i++) {
+      int n = (int) Math.min(sampled, windows[i]);
+      long sum = 0;
+      for (int k = 1; k <= n; k++) {
+        sum += samples[(int) ((sampled - k) % WINDOW_SECONDS)];
+      }
+      average[i] = n == 0 ? 0 : (int) (sum / n);
+    }
+    return new Snapshot(c, longestJob, longestCompiler, longestMillis, running.get(), average, finished);
+  }
+}

@@ -1,0 +1,318 @@
+package dev.distcache.distribute.farm;
+
+import dev.distcache.core.args.Invocation;
+import dev.distcache.core.config.Config;
+import dev.distcache.core.config.ConfigKey;
+import dev.distcache.core.log.ServerLog;
+import dev.distcache.core.process.ProcessRunner;
+import dev.distcache.core.stats.Counter;
+import dev.distcache.distribute.client.ClientSettings;
+import dev.distcache.distribute.client.DistccClient;
+import dev.distcache.distribute.client.HostUnreachableException;
+import dev.distcache.distribute.client.RemoteFailure;
+import dev.distcache.distribute.client.RemoteJobException;
+import dev.distcache.distribute.distcc.DistccReply;
+import dev.distcache.distribute.distcc.ProtocolVersion;
+import dev.distcache.distribute.hosts.HostList;
+import dev.distcache.distribute.hosts.HostSpec;
+import dev.distcache.distribute.hosts.HostsException;
+import dev.distcache.distribute.hosts.HostsSource;
+import dev.distcache.distribute.nativeproto.NativeClient;
+import dev.distcache.distribute.nativeproto.NativeCodec;
+import dev.distcache.distribute.nativeproto.NativeIdentity;
+import dev.distcache.distribute.nativeproto.NativeKey;
+import dev.distcache.hashing.CompilerIdentifier;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Runs the compile of a cache miss on a distcc host (or a distcache daemon, {@code ,distcache}, in
+ * the native protocol) when the request's host list names one
+ * ({@code $DISTCACHE_HOSTS}, the {@code hosts} setting, else distcc's places), locally otherwise or
+ * when every host fails. The object comes back from the host; the dependency file is written here
+ * by the preprocessor, as distcc does. The caller then reads the outputs from disk as after a local
+ * compile. With no host list the local compile runs exactly as without this class.
+ *
+ * <p>Thread-safe: one instance per server; its {@link Scheduler} is shared by every compile.
+ */
+public final class Farm {
+  /** Runs the compile on this machine, as the pipeline would without a farm. */
+  @FunctionalInterface
+  public interface LocalCompile {
+    ProcessRunner.Exec run() throws IOException;
+  }
+
+  /**
+   * One cache miss.
+   *
+   * @param compiler the located compiler
+   * @param env the compiler's environment (the client's, which also selects the hosts)
+   * @param extra arguments the pipeline adds to the compile (colour flags)
+   * @param preprocessed the preprocessor output the pipeline keyed the compile with
+   * @param stats counts a {@link Counter}
+   * @param log the server log file ({@code log_file}), empty for none
+   */
+  public record Job(Invocation inv, Path compiler, Map<String, String> env, Path cwd, List<String> extra,
+      byte[] preprocessed, Config config, Consumer<Counter> stats, String log) {}
+
+  private static final RunningJobs RUNNING = new RunningJobs();
+  private static final NativeIdentity IDENTITIES = new NativeIdentity();
+
+  private final Scheduler scheduler = new Scheduler();
+  private final DistccClient client;
+  private final NativeClient natives;
+  private final Path sysconfDir;
+  private final Consumer<String> hostListProblems;
+
+  public Farm() {
+    this(problem -> { });
+  }
+
+  /** {@code hostListProblems} hears of each host list that cannot be used (the compile then stays local). */
+  public Farm(Consumer<String> hostListProblems) {
+    this(ClientSettings.DEFAULTS, Path.of("/etc"), hostListProblems);
+  }
+
+  Farm(ClientSettings settings, Path sysconfDir) {
+    this(settings, sysconfDir, problem -> { });
+  }
+
+  Farm(ClientSettings settings, Path sysconfDir, Consumer<String> hostListProblems) {
+    this.client = new DistccClient(settings);
+    this.natives = new NativeClient(settings);
+    this.sysconfDir = sysconfDir;
+    this.hostListProblems = hostListProblems;
+  }
+
+  /**
+   * The jobs every farm of this process is running (one per server), for {@code distcache mon}.
+   * Static because the administration handler and the pipeline do not share objects.
+   */
+  public static RunningJobs running() {
+    return RUNNING;
+  }
+
+  /** Compiles {@code job} remotely or with {@code local}; the outputs are on disk afterwards. */
+  public ProcessRunner.Exec compile(Job job, LocalCompile local) throws IOException {
+    Optional<HostList> hosts = hosts(job);
+    if (hosts.isEmpty()) {
+      return local.run();
+    }
+    Optional<String> keepLocal = RemoteArgs.keepLocal(job.inv());
+    if (keepLocal.isPresent()) {
+      ServerLog.log(job.log(), "local " + job.inv().source() + ": " + keepLocal.get() + " stays local");
+    }
+    try {
+      return schedule(job, hosts.get(), keepLocal.isEmpty(), local);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for a compile slot");
+    }
+  }
+
+  /**
+   * The usable hosts of the request's list, shuffled for this compile when it says
+   * {@code --randomize}; empty when it names no remote host this client can use.
+   */
+  static Optional<HostList> usable(HostList list, String log) {
+    List<HostSpec> kept = new ArrayList<>(list.hosts().stream().filter(h -> switch (h) {
+      case HostSpec.Local l -> true;
+      case HostSpec.Tcp t -> !t.options().down() && !t.options().auth();
+      case HostSpec.Ssh s -> !s.options().down() && !s.options().auth() && !s.options().distcache();
+    }).toList());
+    if (kept.size() < list.hosts().size()) {
+      ServerLog.log(log, "hosts from " + list.source() + ": auth and down entries, and distcache over ssh, are not used");
+    }
+    if (kept.stream().allMatch(h -> h instanceof HostSpec.Local)) {
+      return Optional.empty();
+    }
+    if (list.randomize()) {
+      Collections.shuffle(kept);
+    }
+    return Optional.of(new HostList(kept, list.randomize(), list.localSlots(), list.localSlotsCpp(), list.zeroconf(),
+        list.source()));
+  }
+
+  private Optional<HostList> hosts(Job job) {
+    String configured = job.config().get(ConfigKey.HOSTS);
+    try {
+      HostList list = new HostsSource(job.env(), configured == null || configured.isEmpty() ? null : configured,
+          sysconfDir).load();
+      return usable(list, job.log());
+    } catch (HostsException e) {
+      ServerLog.log(job.log(), "host list not used, compiling locally: " + e.getMessage());
+      hostListProblems.accept(e.getMessage() + "; the host list is not used, compiles run locally");
+      return Optional.empty();
+    }
+  }
+
+  private ProcessRunner.Exec schedule(Job job, HostList hosts, boolean remote, LocalCompile local)
+      throws IOException, InterruptedException {
+    Set<String> tried = new HashSet<>();
+    try (RunningJobs.Entry monitor = RUNNING.start(job.inv().source())) {
+      while (true) {
+        monitor.blocked();
+        Scheduler.Slot slot = scheduler.acquire(hosts, tried, remote, backoffSeconds(job.env()) > 0);
+        monitor.running(slot.host().map(Scheduler::key).orElse(Scheduler.LOCAL), slot.index());
+        try {
+          if (slot.host().isEmpty()) {
+            return local.run();
+          }
+          Attempt a = remote(job, slot.host().get());
+          if (a.exec().isPresent()) {
+            return a.exec().get();
+          }
+          tried.add(slot.key());
+          // A host that did not connect: the next one. A broken job or a compile error: here, as distcc.
+          remote = a.nextHost();
+        } finally {
+          scheduler.release(slot);
+        }
+      }
+    }
+  }
+
+  /** A remote attempt's end: its result, or none and whether to try the next host (else compile locally). */
+  private record Attempt(Optional<ProcessRunner.Exec> exec, boolean nextHost) {
+    static Attempt done(ProcessRunner.Exec e) {
+      return new Attempt(Optional.of(e), false);
+    }
+
+    static final Attempt NEXT_HOST = new Attempt(Optional.empty(), true);
+    static final Attempt LOCAL = new Attempt(Optional.empty(), false);
+  }
+
+  /** The remote attempt: the result, or empty to go on (next host or local). */
+  private Attempt remote(Job job, HostSpec host) throws IOException {
+    Invocation inv = job.inv();
+    Optional<List<String>> resolved = RemoteArgs.argv(inv, job.compiler(), job.extra(),
+        option -> NativeFlags.resolve(job.compiler(), option, job.env()));
+    if (resolved.isEmpty()) {
+      ServerLog.log(job.log(), "local " + inv.source() + ": cannot resolve -march/-mtune=native for " + job.compiler());
+      return Attempt.LOCAL;
+    }
+    List<String> argv = resolved.get();
+    DistccReply reply;
+    try {
+      if (host instanceof HostSpec.Tcp t && t.options().distcache()) {
+        Optional<DistccReply> answered = nativeCompile(job, t, argv);
+        if (answered.isEmpty()) {
+          return Attempt.NEXT_HOST;
+        }
+        reply = answered.get();
+      } else {
+        reply = send(job, host, argv);
+      }
+    } catch (HostUnreachableException e) {
+      job.stats().accept(Counter.REMOTE_HOST_UNREACHABLE);
+      long backoff = backoffSeconds(job.env());
+      scheduler.backOff(host, backoff);
+      ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": unreachable, backed off " + backoff
+          + " s: " + e.getMessage());
+      return Attempt.NEXT_HOST;
+    } catch (RemoteJobException e) {
+      job.stats().accept(Counter.REMOTE_JOB_FAILED);
+      ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": job failed, compiling locally: "
+          + e.getMessage());
+      return Attempt.LOCAL;
+    }
+    if (!reply.succeeded()) {
+      job.stats().accept(Counter.REMOTE_COMPILE_ERROR);
+      boolean skipRetry = flag(job.env().get("DISTCC_SKIP_LOCAL_RETRY"));
+      ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": compile error, exit " + reply.exitCode()
+          + (skipRetry ? "" : ", retrying locally"));
+      return skipRetry ? Attempt.done(new ProcessRunner.Exec(reply.exitCode(), reply.stdout(), reply.stderr()))
+          : Attempt.LOCAL;
+    }
+    if (reply.stderr().length > 0 || reply.stdout().length > 0) {
+      // A remote compiler's diagnostics are not the local one's: it cannot show source lines (the
+      // source is not there) and speaks its own locale. Output must be what the local compile gives.
+      ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": diagnostics, compiling locally for exact output");
+      return Attempt.LOCAL;
+    }
+    RemoteOutputs.writeObject(job.cwd().resolve(inv.output()), reply.object());
+    if (inv.depFile().isPresent()) {
+      ProcessRunner.Exec deps = RemoteOutputs.writeDepFile(job);
+      if (deps.exitCode() != 0) {
+        ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": dependency file failed, compiling locally");
+        return Attempt.LOCAL;
+      }
+    }
+    job.stats().accept(Counter.REMOTE_COMPILE);
+    ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": ok, " + reply.object().length + " bytes");
+    return Attempt.done(new ProcessRunner.Exec(0, reply.stdout(), reply.stderr()));
+  }
+
+  /** Sends the job to a distcc host, over TCP or through ssh ({@code $DISTCC_SSH} from the client's environment). */
+  private DistccReply send(Job job, HostSpec host, List<String> argv) throws RemoteFailure {
+    return switch (host) {
+      case HostSpec.Tcp t -> client.compile(t.host(), t.port(), version(t.options().lzo()), argv, job.preprocessed());
+      case HostSpec.Ssh s -> client.compile(s, version(s.options().lzo()), job.env().get("DISTCC_SSH"), argv,
+          job.preprocessed());
+      case HostSpec.Local l -> throw new IllegalArgumentException("localhost is compiled by the local slot, not sent");
+    };
+  }
+
+  /** Protocol 2 for {@code ,lzo} hosts (pump hosts too: this client preprocesses), else 1. */
+  private static ProtocolVersion version(boolean lzo) {
+    return lzo ? ProtocolVersion.V2 : ProtocolVersion.V1;
+  }
+
+  /**
+   * The job on a distcache daemon ({@code ,distcache}) in the native protocol: the compiler identity
+   * resolved here and the job key first, the source only when the daemon lacks the result. Empty
+   * when the daemon refuses the compiler (another version: the host is unusable for it) or the job;
+   * the caller then tries the next host or compiles here.
+   */
+  private Optional<DistccReply> nativeCompile(Job job, HostSpec.Tcp host, List<String> argv) throws RemoteFailure {
+    String source = job.inv().source();
+    String identity;
+    try {
+      identity = IDENTITIES.of(job.compiler(), job.env());
+    } catch (CompilerIdentifier.CheckFailedException e) {
+      ServerLog.log(job.log(), "remote " + host + " " + source + ": cannot identify the compiler: " + e.getMessage());
+      return Optional.empty();
+    }
+    NativeClient.Outcome o = natives.compile(host, identity, argv, NativeKey.job(argv, job.preprocessed()),
+        job.preprocessed());
+    return switch (o) {
+      case NativeClient.Outcome.Refused r -> {
+        ServerLog.log(job.log(), "remote " + host + " " + source + ": " + (r.compiler() ? "refuses the compiler"
+            : "refuses the job") + ", trying elsewhere: " + r.reason());
+        yield Optional.empty();
+      }
+      case NativeClient.Outcome.Done d -> {
+        ServerLog.log(job.log(), "remote " + host + " " + source + ": native " + (d.hit() ? "daemon hit" : "compiled")
+            + ", uploaded " + d.uploaded() + " bytes" + (d.reused() ? ", reused connection" : ""));
+        NativeCodec.Result r = d.result();
+        yield Optional.of(new DistccReply(ProtocolVersion.V1, r.status(), r.stderr(), r.stdout(), r.object(),
+            new byte[0]));
+      }
+    };
+  }
+
+  /** DISTCC_BACKOFF_PERIOD in seconds (default 60; 0 disables backing off). */
+  static long backoffSeconds(Map<String, String> env) {
+    String v = env.get("DISTCC_BACKOFF_PERIOD");
+    if (v == null || v.isBlank()) {
+      return 60;
+    }
+    try {
+      return Math.max(0, Long.parseLong(v.strip()));
+    } catch (NumberFormatException e) {
+      return 60;
+    }
+  }
+
+  private static boolean flag(String v) {
+    return v != null && !v.isEmpty() && !v.equals("0");
+  }
+}

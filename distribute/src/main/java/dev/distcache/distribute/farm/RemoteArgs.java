@@ -1,0 +1,112 @@
+package dev.distcache.distribute.farm;
+
+import dev.distcache.core.args.GccOptionParser;
+import dev.distcache.core.args.Invocation;
+import dev.distcache.core.args.Language;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Whether a compile may run on a distcc host and the argv distcc would send for it. The rules are
+ * distcc's ("what distcc keeps local") plus what would make the remote object differ from a local
+ * one: debug info (the remote working directory would reach it), split DWARF, recorded switches.
+ * {@code -march=native} and {@code -mtune=native} are sent as the options they stand for here.
+ */
+final class RemoteArgs {
+  /** Preprocessor options followed by a separate value (distcc's dcc_strip_local_args). */
+  private static final Set<String> WITH_VALUE = Set.of("-D", "-I", "-U", "-L", "-include", "-imacros", "-iprefix",
+      "-iwithprefix", "-isystem", "-iwithprefixbefore", "-idirafter", "-iquote", "-MF", "-MT", "-MQ",
+      "-Xpreprocessor");
+  /** Preprocessor options with their value joined. */
+  private static final List<String> JOINED = List.of("-D", "-I", "-U", "-L", "-Wp,", "-MF", "-MT", "-MQ");
+  private static final Set<String> ALONE = Set.of("-undef", "-nostdinc", "-nostdinc++", "-MD", "-MMD", "-MG", "-MP");
+  private static final Set<Language> LANGUAGES = Set.of(Language.C, Language.CXX, Language.OBJC, Language.OBJCXX,
+      Language.C_PREPROCESSED, Language.CXX_PREPROCESSED, Language.OBJC_PREPROCESSED,
+      Language.OBJCXX_PREPROCESSED);
+
+  private RemoteArgs() {}
+
+  /** Why {@code inv} stays local, or empty when it may be distributed. */
+  static Optional<String> keepLocal(Invocation inv) {
+    if (!LANGUAGES.contains(inv.language())) {
+      return Optional.of("language " + inv.language());
+    }
+    if (inv.debugInfo()) {
+      return Optional.of("debug info (the remote directory would reach the object)");
+    }
+    if (inv.dwoFile().isPresent()) {
+      return Optional.of("split DWARF");
+    }
+    if (inv.recordsSwitches()) {
+      return Optional.of("-frecord-gcc-switches");
+    }
+    String name = Path.of(inv.source()).getFileName().toString();
+    if (name.startsWith("conftest.")) {
+      return Optional.of("conftest");
+    }
+    for (String a : GccOptionParser.canonical(inv.args())) {
+      Optional<String> why = localOption(a);
+      if (why.isPresent()) {
+        return why;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> localOption(String a) {
+    boolean local = a.startsWith("@") || a.equals("-E") || a.equals("-x") || a.startsWith("-x")
+        || (a.startsWith("-M") && !ALONE.contains(a) && !a.startsWith("-MF") && !a.startsWith("-MT")
+            && !a.startsWith("-MQ"))
+        || a.startsWith("-fprofile-") || a.equals("--coverage") || a.equals("-ftest-coverage")
+        || a.equals("-fprofile-arcs") || a.equals("-p") || a.equals("-pg") || a.equals("-frepo")
+        || a.startsWith("-fplugin") || a.startsWith("-specs") || a.startsWith("-B") || a.startsWith("-save-temps")
+        || a.startsWith("-fdump-") || a.equals("-fstack-usage") || a.startsWith("-fcallgraph-info")
+        || a.equals("-aux-info") || a.startsWith("-Wp,") || a.startsWith("-Wa,") || a.startsWith("-Xassembler")
+        || a.startsWith("-fauto-profile") || a.startsWith("-fcreate-profile") || a.startsWith("--sysroot")
+        || a.equals("-mcpu=native");
+    return local ? Optional.of("option " + a) : Optional.empty();
+  }
+
+  /**
+   * The argv distcc sends: the compiler's base name (distccd runs only names in its masquerade
+   * directory), the arguments without preprocessor-only options, {@code -o} added when implicit;
+   * empty when {@code natives} cannot resolve a {@code -march=native} or {@code -mtune=native}.
+   */
+  static Optional<List<String>> argv(Invocation inv, Path compiler, List<String> extra,
+      Function<String, Optional<List<String>>> natives) {
+    List<String> out = new ArrayList<>();
+    out.add(compiler.getFileName().toString());
+    List<String> args = GccOptionParser.canonical(inv.args()); // --output=x is -ox, --define-macro X is -DX
+
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (WITH_VALUE.contains(a)) {
+        i++;
+        continue;
+      }
+      if (ALONE.contains(a) || JOINED.stream().anyMatch(a::startsWith) || a.startsWith("-include")
+          || a.startsWith("-isystem") || a.startsWith("-iquote") || a.startsWith("-idirafter")) {
+        continue;
+      }
+      if (a.equals("-march=native") || a.equals("-mtune=native")) {
+        Optional<List<String>> resolved = natives.apply(a);
+        if (resolved.isEmpty()) {
+          return Optional.empty();
+        }
+        out.addAll(resolved.get());
+        continue;
+      }
+      out.add(a);
+    }
+    out.addAll(extra);
+    if (!inv.outputExplicit()) {
+      out.add("-o");
+      out.add(inv.output());
+    }
+    return Optional.of(out);
+  }
+}
