@@ -1,4 +1,4 @@
-package dev.distcache.properties;
+package dev.distcache.hashing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

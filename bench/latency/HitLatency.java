@@ -1,5 +1,3 @@
-package dev.distcache.daemon.local;
-
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
@@ -22,12 +20,12 @@ import java.util.Map;
 /**
  * A measuring tool, not a test: sends one compile request to a running local server many times
  * over its socket and prints the round-trip time's median and percentiles, which is the server's
- * side of a hit as a client sees it (the client's own start-up excluded). Usage, with the server
- * started by {@code bin/distcache server start} and one compile already stored:
+ * side of a hit as a client sees it (the client's own start-up excluded). {@code bench/latency/run}
+ * stores one compile and runs it; by hand, with the server started by {@code bin/distcache server
+ * start} and one compile already stored:
  *
  * <pre>
- * java -cp 'target/lib/*:daemon/target/test-classes' dev.distcache.daemon.local.HitLatency \
- *     CACHE_DIR CWD ROUNDS gcc -c hello.c -o hit.o
+ * java -cp 'target/lib/*' bench/latency/HitLatency.java CACHE_DIR CWD ROUNDS gcc -c hello.c -o hit.o
  * </pre>
  */
 public final class HitLatency {
