@@ -3,6 +3,7 @@ package dev.distcache.e2e;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.distcache.testing.Run;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.testing.Processes;
+import dev.distcache.testing.Run;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.testing.Processes;
+import dev.distcache.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.distribute.distcc.DistccReply;
 import dev.distcache.distribute.distcc.ProtocolVersion;
+import dev.distcache.testing.Processes;
+import dev.distcache.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

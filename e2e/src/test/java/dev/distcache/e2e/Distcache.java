@@ -1,5 +1,7 @@
 package dev.distcache.e2e;
 
+import dev.distcache.testing.Processes;
+import dev.distcache.testing.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

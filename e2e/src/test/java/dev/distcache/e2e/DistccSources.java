@@ -1,6 +1,8 @@
 package dev.distcache.e2e;
 
 import dev.distcache.distribute.lzo.Lzo1x;
+import dev.distcache.testing.Processes;
+import dev.distcache.testing.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

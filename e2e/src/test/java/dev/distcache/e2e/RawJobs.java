@@ -9,6 +9,7 @@ import dev.distcache.distribute.distcc.ProtocolVersion;
 import dev.distcache.distribute.distcc.PumpFile;
 import dev.distcache.distribute.distcc.ReplyCodec;
 import dev.distcache.distribute.distcc.RequestCodec;
+import dev.distcache.testing.Processes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

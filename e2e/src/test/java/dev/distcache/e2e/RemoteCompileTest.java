@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.testing.Processes;
+import dev.distcache.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

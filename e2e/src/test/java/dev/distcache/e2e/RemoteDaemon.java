@@ -1,5 +1,6 @@
 package dev.distcache.e2e;
 
+import dev.distcache.testing.Processes;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

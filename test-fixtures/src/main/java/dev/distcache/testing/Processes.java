@@ -1,4 +1,4 @@
-package dev.distcache.e2e;
+package dev.distcache.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,22 +10,32 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs real programs for the tests, with a time limit so that a hang fails instead of blocking CI. */
-final class Processes {
-  static final long TIMEOUT_SECONDS = 600;
+public final class Processes {
+  public static final long TIMEOUT_SECONDS = 600;
 
   private Processes() {}
 
-  static Run run(Path cwd, Map<String, String> env, List<String> cmd) {
+  public static Run run(Path cwd, Map<String, String> env, List<String> cmd) {
     return run(cwd, env, cmd, TIMEOUT_SECONDS);
   }
 
   /** Runs {@code cmd}, killing it and everything it started after {@code timeoutSeconds}. */
-  static Run run(Path cwd, Map<String, String> env, List<String> cmd, long timeoutSeconds) {
+  public static Run run(Path cwd, Map<String, String> env, List<String> cmd, long timeoutSeconds) {
     return run(cwd, env, cmd, timeoutSeconds, Path.of("/dev/null"));
   }
 
+  /**
+   * Runs {@code cmd} in this JVM's environment with {@code env} added (not replacing it), killing
+   * it and everything it started after {@code timeoutSeconds}.
+   */
+  public static Run runInherited(Path cwd, Map<String, String> env, List<String> cmd, long timeoutSeconds) {
+    Map<String, String> all = new java.util.HashMap<>(System.getenv());
+    all.putAll(env);
+    return run(cwd, all, cmd, timeoutSeconds);
+  }
+
   /** Runs {@code cmd} with {@code stdin} as its standard input. */
-  static Run run(Path cwd, Map<String, String> env, List<String> cmd, long timeoutSeconds, Path stdin) {
+  public static Run run(Path cwd, Map<String, String> env, List<String> cmd, long timeoutSeconds, Path stdin) {
     ProcessBuilder pb = new ProcessBuilder(resolve(cmd, env, cwd)).directory(cwd.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
     pb.environment().clear();
