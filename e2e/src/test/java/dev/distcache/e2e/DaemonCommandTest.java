@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.distribute.distcc.DistccReply;
 import dev.distcache.distribute.distcc.ProtocolVersion;
+import dev.distcache.testing.DistccDaemon;
+import dev.distcache.testing.Loopback;
 import dev.distcache.testing.Processes;
 import dev.distcache.testing.Run;
 import java.nio.file.Files;
@@ -112,7 +114,7 @@ class DaemonCommandTest {
   @Test
   void daemonWithoutNoDetach_returnsOnceListening_andWritesItsPid() throws Exception {
     Path pidFile = tmp.resolve("daemon.pid");
-    int port = RemoteDaemon.freePort("127.0.0.4");
+    int port = Loopback.freePort("127.0.0.4");
     Run r = daemonCommand("--daemon", "--listen", "127.0.0.4", "--port", Integer.toString(port), "--pid-file",
         pidFile.toString(), "--cache-dir", tmp.resolve("cache").toString(), "--allow-compiler", RawJobs.gccName());
     long pid = Long.parseLong(Files.readString(pidFile).strip());

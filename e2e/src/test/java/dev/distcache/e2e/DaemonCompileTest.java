@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.testing.DistccDaemon;
 import dev.distcache.testing.Processes;
 import dev.distcache.testing.Run;
 import java.nio.file.Files;

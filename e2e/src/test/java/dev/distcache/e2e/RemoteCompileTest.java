@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.testing.DistccDaemon;
+import dev.distcache.testing.Loopback;
 import dev.distcache.testing.Processes;
 import dev.distcache.testing.Run;
 import java.nio.file.Files;
@@ -218,7 +220,7 @@ class RemoteCompileTest {
   @Test
   void refusedHost_isBackedOff_andTheNextHostOrLocalCompiles() throws Exception {
     DistccDaemon d = distccd("127.0.0.3");
-    int nobody = RemoteDaemon.freePort("127.0.0.2");
+    int nobody = Loopback.freePort("127.0.0.2");
     Path src = project(tmp.resolve("src"));
     Path local = project(tmp.resolve("local"));
     dc.direct(local, compile("obj/main.o")).ok();

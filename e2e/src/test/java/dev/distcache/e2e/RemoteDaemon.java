@@ -1,14 +1,13 @@
 package dev.distcache.e2e;
 
+import dev.distcache.testing.Loopback;
 import dev.distcache.testing.Processes;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,8 +84,8 @@ final class RemoteDaemon implements AutoCloseable {
     RemoteDaemon start() throws IOException, InterruptedException {
       Files.createDirectories(dir);
       for (int attempt = 0; attempt < 5; attempt++) {
-        int port = freePort(address);
-        int statsPort = stats ? freePort(address) : -1;
+        int port = Loopback.freePort(address);
+        int statsPort = stats ? Loopback.freePort(address) : -1;
         Path cache = dir.resolve("daemon-cache-" + port);
         Path log = dir.resolve("daemon-" + port + ".log");
         Path out = dir.resolve("daemon-" + port + ".out");
@@ -124,13 +123,6 @@ final class RemoteDaemon implements AutoCloseable {
 
   static Builder on(String address, Path dir) {
     return new Builder(address, dir);
-  }
-
-  /** A port nothing listens on right now, on {@code address}. */
-  static int freePort(String address) throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-      return s.getLocalPort();
-    }
   }
 
   String log() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.testing.Loopback;
 import dev.distcache.testing.Processes;
 import dev.distcache.testing.Run;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ class UncachedErrFdTest {
   @Test
   void underCcache_withARefusedHost_ccacheCachesExactlyTheCompilersStderr() throws Exception {
     assertTrue(Files.isExecutable(CCACHE), CCACHE + " is not installed");
-    int refused = RemoteDaemon.freePort("127.0.0.2");
+    int refused = Loopback.freePort("127.0.0.2");
     Map<String, String> env = new HashMap<>(dc.env);
     env.put("CCACHE_DIR", tmp.resolve("ccache").toString());
     env.put("CCACHE_TEMPDIR", tmp.resolve("ccache-tmp").toString());

@@ -1,4 +1,4 @@
-package dev.distcache.e2e;
+package dev.distcache.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,14 +15,14 @@ import java.util.concurrent.TimeUnit;
  * by a test; its log (info level: one {@code dcc_job_summary} line per job) goes to a file. It runs
  * only the compilers in /usr/lib/distcc, which holds gcc and g++. It preforks and replaces children
  * that die, so it is stopped with SIGTERM (on which it ends its children itself) before anything is
- * killed.
+ * killed. The one stock-distccd harness of the tests (distribute's and the end-to-end ones).
  */
-final class DistccDaemon implements AutoCloseable {
-  final int port;
+public final class DistccDaemon implements AutoCloseable {
+  public final String address;
+  public final int port;
   /** The stats port, or -1 when started without {@code --stats}. */
-  final int statsPort;
+  public final int statsPort;
   private final Process process;
-  private final String address;
   private final Path log;
 
   private DistccDaemon(Process process, String address, int port, int statsPort, Path log) {
@@ -34,17 +34,17 @@ final class DistccDaemon implements AutoCloseable {
   }
 
   /** Starts distccd on {@code address}, allowing all of 127.0.0.0/8, without a stats port. */
-  static DistccDaemon start(String address, Path dir) throws IOException, InterruptedException {
+  public static DistccDaemon start(String address, Path dir) throws IOException, InterruptedException {
     return start(address, dir, "127.0.0.0/8", false);
   }
 
   /** Starts distccd on {@code address}, allowing {@code allow}, with a stats port when {@code stats}. */
-  static DistccDaemon start(String address, Path dir, String allow, boolean stats)
+  public static DistccDaemon start(String address, Path dir, String allow, boolean stats)
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
     for (int attempt = 0; attempt < 5; attempt++) { // a free port may be taken before distccd binds it
-      int port = RemoteDaemon.freePort(address);
-      int statsPort = stats ? RemoteDaemon.freePort(address) : -1;
+      int port = Loopback.freePort(address);
+      int statsPort = stats ? Loopback.freePort(address) : -1;
       Path log = dir.resolve("distccd-" + address + "-" + port + ".log");
       List<String> cmd = new ArrayList<>(List.of("distccd", "--no-detach", "--daemon", "--log-stderr",
           "--log-level=info", "--allow", allow, "--listen", address, "--port", Integer.toString(port), "--jobs", "4"));
@@ -68,11 +68,11 @@ final class DistccDaemon implements AutoCloseable {
   }
 
   /** This daemon as a host-list entry, with {@code suffix} (e.g. {@code /4,lzo}). */
-  String host(String suffix) {
+  public String host(String suffix) {
     return address + ":" + port + suffix;
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.readString(log, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -81,12 +81,12 @@ final class DistccDaemon implements AutoCloseable {
   }
 
   /** How many jobs ended with {@code result} (COMPILE_OK, COMPILE_ERROR, ...). */
-  long jobs(String result) {
+  public long jobs(String result) {
     return log().lines().filter(l -> l.contains("dcc_job_summary") && l.contains(" " + result + " ")).count();
   }
 
   /** Kills the daemon and the compilers it runs, as a crashed machine would drop them. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     List<ProcessHandle> children = process.descendants().toList();
     process.destroyForcibly();
     children.forEach(ProcessHandle::destroyForcibly);
