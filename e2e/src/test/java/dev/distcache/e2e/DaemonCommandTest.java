@@ -10,6 +10,7 @@ import dev.distcache.distribute.distcc.ProtocolVersion;
 import dev.distcache.testing.DistccDaemon;
 import dev.distcache.testing.Loopback;
 import dev.distcache.testing.Processes;
+import dev.distcache.testing.RemoteDaemon;
 import dev.distcache.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;

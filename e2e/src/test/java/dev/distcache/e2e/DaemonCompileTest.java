@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.testing.DistccDaemon;
 import dev.distcache.testing.Processes;
+import dev.distcache.testing.RemoteDaemon;
 import dev.distcache.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;

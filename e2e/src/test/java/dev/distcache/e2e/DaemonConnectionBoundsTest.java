@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.distribute.distcc.ProtocolVersion;
+import dev.distcache.testing.RemoteDaemon;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.distcache.distribute.distcc.DistccReply;
 import dev.distcache.distribute.distcc.DistccRequest;
 import dev.distcache.distribute.distcc.ProtocolVersion;
+import dev.distcache.testing.RemoteDaemon;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;

@@ -10,6 +10,7 @@ import dev.distcache.distribute.distcc.DistccRequest;
 import dev.distcache.distribute.distcc.ProtocolVersion;
 import dev.distcache.distribute.distcc.PumpFile;
 import dev.distcache.testing.Processes;
+import dev.distcache.testing.RemoteDaemon;
 import dev.distcache.testing.Run;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package dev.distcache.e2e;
 
+import dev.distcache.testing.Layout;
 import dev.distcache.testing.Processes;
 import dev.distcache.testing.Run;
 import java.io.IOException;
@@ -18,8 +19,8 @@ import java.util.Optional;
  * must have made it) or {@code java} (DISTCACHE_JAVA_CLIENT=1).
  */
 final class Distcache implements AutoCloseable {
-  static final Path ROOT = Path.of(System.getProperty("distcache.root", "..")).toAbsolutePath().normalize();
-  static final Path LAUNCHER = ROOT.resolve("bin/distcache");
+  static final Path ROOT = Layout.ROOT;
+  static final Path LAUNCHER = Layout.LAUNCHER;
   static final Path NATIVE_CLIENT = ROOT.resolve("target/bin/distcache");
   static final boolean JAVA_CLIENT = System.getProperty("distcache.client", "native").equals("java");
 

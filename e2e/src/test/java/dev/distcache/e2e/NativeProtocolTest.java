@@ -13,6 +13,7 @@ import dev.distcache.distribute.distcc.NativeCodec;
 import dev.distcache.distribute.distcc.PacketReader;
 import dev.distcache.distribute.distcc.PacketWriter;
 import dev.distcache.testing.Processes;
+import dev.distcache.testing.RemoteDaemon;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.net.InetSocketAddress;

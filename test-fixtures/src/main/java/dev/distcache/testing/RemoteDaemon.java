@@ -1,7 +1,5 @@
-package dev.distcache.e2e;
+package dev.distcache.testing;
 
-import dev.distcache.testing.Loopback;
-import dev.distcache.testing.Processes;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,15 +21,15 @@ import java.util.concurrent.TimeUnit;
  * test, with its own cache directory and log file. Waits that poll the log are bounded (60 s) so
  * that a missing line fails the test instead of hanging it.
  */
-final class RemoteDaemon implements AutoCloseable {
+public final class RemoteDaemon implements AutoCloseable {
   private static final long WAIT_MILLIS = 60_000;
 
-  final String address;
-  final int port;
-  final int statsPort;
-  final Path cacheDir;
-  final Path logFile;
-  final Process process;
+  public final String address;
+  public final int port;
+  public final int statsPort;
+  public final Path cacheDir;
+  public final Path logFile;
+  public final Process process;
 
   private RemoteDaemon(String address, int port, int statsPort, Path cacheDir, Path logFile, Process process) {
     this.address = address;
@@ -43,14 +41,14 @@ final class RemoteDaemon implements AutoCloseable {
   }
 
   /** What to start. */
-  static final class Builder {
+  public static final class Builder {
     private final String address;
     private final Path dir;
     private final List<String> args = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private boolean stats;
 
-    Builder(String address, Path dir) {
+    private Builder(String address, Path dir) {
       this.address = address;
       this.dir = dir;
       System.getenv().forEach((k, v) -> {
@@ -60,28 +58,28 @@ final class RemoteDaemon implements AutoCloseable {
       });
     }
 
-    Builder args(String... more) {
+    public Builder args(String... more) {
       args.addAll(List.of(more));
       return this;
     }
 
-    Builder env(String key, String value) {
+    public Builder env(String key, String value) {
       env.put(key, value);
       return this;
     }
 
-    Builder stats() {
+    public Builder stats() {
       stats = true;
       return this;
     }
 
     /** Allows the compilers distcc sends for gcc and g++ (their names and the target-triple names). */
-    Builder allowGccAndGxx() {
+    public Builder allowGccAndGxx() {
       String triple = Processes.run(Path.of("/"), env, List.of("gcc", "-dumpmachine")).ok().out().strip();
       return args("--allow-compiler", "gcc,g++,cc,c++," + triple + "-gcc," + triple + "-g++");
     }
 
-    RemoteDaemon start() throws IOException, InterruptedException {
+    public RemoteDaemon start() throws IOException, InterruptedException {
       Files.createDirectories(dir);
       for (int attempt = 0; attempt < 5; attempt++) {
         int port = Loopback.freePort(address);
@@ -91,7 +89,7 @@ final class RemoteDaemon implements AutoCloseable {
         Path out = dir.resolve("daemon-" + port + ".out");
         Files.createDirectories(dir.resolve("tmp"));
         env.putIfAbsent("TMPDIR", dir.resolve("tmp").toString()); // job directories inside the test's
-        List<String> cmd = new ArrayList<>(List.of(Distcache.LAUNCHER.toString(), "daemon", "--no-detach", "--daemon",
+        List<String> cmd = new ArrayList<>(List.of(Layout.LAUNCHER.toString(), "daemon", "--no-detach", "--daemon",
             "--listen", address, "--port", Integer.toString(port), "--cache-dir", cache.toString(),
             "--log-file", log.toString(), "--log-level", "info"));
         if (stats) {
@@ -121,11 +119,11 @@ final class RemoteDaemon implements AutoCloseable {
     }
   }
 
-  static Builder on(String address, Path dir) {
+  public static Builder on(String address, Path dir) {
     return new Builder(address, dir);
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
@@ -134,12 +132,12 @@ final class RemoteDaemon implements AutoCloseable {
   }
 
   /** The job summary lines logged so far. */
-  List<String> summaries() {
+  public List<String> summaries() {
     return log().lines().filter(l -> l.contains("(dcc_job_summary)")).toList();
   }
 
   /** Waits until {@code count} summary lines are logged (the daemon logs one after answering). */
-  List<String> awaitSummaries(int count) throws InterruptedException {
+  public List<String> awaitSummaries(int count) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
     while (summaries().size() < count && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -152,11 +150,11 @@ final class RemoteDaemon implements AutoCloseable {
   }
 
   /** The stats page, fetched as a browser would. */
-  String statsPage() throws IOException {
+  public String statsPage() throws IOException {
     return fetch(address, statsPort);
   }
 
-  static String fetch(String address, int port) throws IOException {
+  public static String fetch(String address, int port) throws IOException {
     try (Socket s = new Socket(address, port)) {
       s.setSoTimeout(30_000);
       OutputStream out = s.getOutputStream();
@@ -168,7 +166,7 @@ final class RemoteDaemon implements AutoCloseable {
   }
 
   /** One counter of the stats page. */
-  long stat(String name) throws IOException {
+  public long stat(String name) throws IOException {
     for (String line : statsPage().split("\n")) {
       if (line.startsWith(name + " ")) {
         return Long.parseLong(line.substring(name.length() + 1).trim());
@@ -178,7 +176,7 @@ final class RemoteDaemon implements AutoCloseable {
   }
 
   /** Connects from {@code source} (a loopback address) and sends {@code request}; returns all it answered. */
-  byte[] exchange(String source, byte[] request) throws IOException {
+  public byte[] exchange(String source, byte[] request) throws IOException {
     try (Socket s = new Socket()) {
       s.bind(new InetSocketAddress(source, 0));
       s.connect(new InetSocketAddress(address, port), 10_000);
@@ -197,7 +195,7 @@ final class RemoteDaemon implements AutoCloseable {
     }
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
