@@ -17,8 +17,9 @@ import dev.distcache.distribute.distcc.RequestCodec;
 import dev.distcache.distribute.distcc.DistccLimits;
 import dev.distcache.distribute.hosts.HostOptions;
 import dev.distcache.distribute.hosts.HostSpec;
-import dev.distcache.distribute.programs.Distccd;
 import dev.distcache.distribute.programs.Hello;
+import dev.distcache.testing.DistccDaemon;
+import dev.distcache.testing.Loopback;
 import java.io.BufferedOutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -36,13 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** Our client against a real distccd (Debian's distcc 3.4) on 127.0.0.2, started by the test. */
 class DistccClientVsDistccdTest {
   @TempDir static Path dir;
-  static Distccd distccd;
+  static DistccDaemon distccd;
   final DistccClient client = new DistccClient(ClientSettings.DEFAULTS);
 
   @BeforeAll
   static void start() throws Exception {
     Hello.write(dir);
-    distccd = Distccd.start("127.0.0.2", "127.0.0.0/8", dir);
+    distccd = DistccDaemon.start("127.0.0.2", dir, "127.0.0.0/8", false);
   }
 
   @AfterAll
@@ -88,7 +89,7 @@ class DistccClientVsDistccdTest {
 
   @Test
   void nothingListening_isHostUnreachable_refused() throws Exception {
-    int port = Distccd.freePort("127.0.0.3");
+    int port = Loopback.freePort("127.0.0.3");
     HostUnreachableException e = assertThrows(HostUnreachableException.class, () -> client.compile(
         new HostSpec.Tcp("127.0.0.3", port, 4, HostOptions.NONE), Hello.distccArgv(dir, "hello.c", "hello.o"),
         new byte[] {'x'}));
@@ -107,9 +108,9 @@ class DistccClientVsDistccdTest {
 
   @Test
   void clientTheDaemonDoesNotAllow_isARemoteJobFailure() throws Exception {
-    try (Distccd strict = Distccd.start("127.0.0.4", "127.0.0.9/32", dir)) {
+    try (DistccDaemon strict = DistccDaemon.start("127.0.0.4", dir, "127.0.0.9/32", false)) {
       RemoteJobException e = assertThrows(RemoteJobException.class, () -> client.compile(
-          new HostSpec.Tcp("127.0.0.4", strict.port(), 4, HostOptions.NONE), Hello.distccArgv(dir, "hello.c", "hello.o"),
+          new HostSpec.Tcp("127.0.0.4", strict.port, 4, HostOptions.NONE), Hello.distccArgv(dir, "hello.c", "hello.o"),
           Hello.preprocess(dir, "hello.c")));
       // distccd closes the connection at once: the client sees end of stream, or a reset if the
       // close reached it while it was still sending.
@@ -127,7 +128,7 @@ class DistccClientVsDistccdTest {
         List.of(new PumpFile.Regular(dir.resolve("hello.c").toString(), source)));
     DistccReply reply;
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(distccd.address(), distccd.port()), 5000);
+      s.connect(new InetSocketAddress(distccd.address, distccd.port), 5000);
       s.setSoTimeout(60_000);
       PacketWriter out = new PacketWriter(new BufferedOutputStream(s.getOutputStream()));
       RequestCodec.write(out, request);
@@ -188,6 +189,6 @@ class DistccClientVsDistccdTest {
   }
 
   private static HostSpec.Tcp host(HostOptions options) {
-    return new HostSpec.Tcp(distccd.address(), distccd.port(), 4, options);
+    return new HostSpec.Tcp(distccd.address, distccd.port, 4, options);
   }
 }

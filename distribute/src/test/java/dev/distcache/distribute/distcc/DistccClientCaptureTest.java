@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.distribute.lzo.Lzo1x;
 import dev.distcache.distribute.programs.Hello;
-import dev.distcache.distribute.programs.Run;
+import dev.distcache.testing.Run;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -55,8 +55,8 @@ class DistccClientCaptureTest {
     byte[] error = "broken.c:1:25: error: from the test listener\n".getBytes(StandardCharsets.UTF_8);
     Capture capture = capture(",lzo", List.of("-c", "-O2", "broken.c", "-o", "broken.o"), Map.of(),
         request -> new DistccReply(request.version(), 1 << 8, error, new byte[0], new byte[0], new byte[0]));
-    assertEquals(1, capture.distcc().exit(), capture.distcc().stderr());
-    assertTrue(capture.distcc().stderr().contains("error: from the test listener"), capture.distcc().stderr());
+    assertEquals(1, capture.distcc().exitCode(), capture.distcc().err());
+    assertTrue(capture.distcc().err().contains("error: from the test listener"), capture.distcc().err());
     assertFalse(Files.exists(dir.resolve("broken.o")));
   }
 
@@ -90,11 +90,11 @@ class DistccClientCaptureTest {
       argv.addAll(List.of("-MT", "hello.o")); // distcc names the dependency target for the server
       assertEquals(argv, pump.argv(), "in pump mode -D and -I stay: the server preprocesses");
       assertEquals(List.of(new PumpFile.Regular(dir.resolve("hello.c").toString(), source)), pump.files());
-      assertEquals(0, capture.distcc().exit(), capture.distcc().stderr());
+      assertEquals(0, capture.distcc().exitCode(), capture.distcc().err());
       assertArrayEquals(Hello.compileLocally(dir, "hello.c", "local.o"), Files.readAllBytes(dir.resolve("hello.o")));
       assertArrayEquals(deps, Files.readAllBytes(dir.resolve("hello.d")), "distcc writes DOTD as the -MD file");
     } finally {
-      Run.of(dir, "rm", "-rf", top.toString()).ok("rm");
+      Hello.run(dir, Map.of(), List.of("rm", "-rf", top.toString())).ok("rm");
     }
   }
 
@@ -110,9 +110,9 @@ class DistccClientCaptureTest {
     assertEquals(Hello.distccArgv(dir, "hello.c", "hello.o"), request.argv());
     assertArrayEquals(Hello.preprocess(dir, "hello.c"), request.source(), "DOTI is exactly what gcc -E gives");
 
-    assertEquals(0, capture.distcc().exit(), capture.distcc().stderr());
+    assertEquals(0, capture.distcc().exitCode(), capture.distcc().err());
     assertArrayEquals(Hello.compileLocally(dir, "hello.c", "local.o"), Files.readAllBytes(dir.resolve("hello.o")));
-    assertTrue(capture.distcc().stderr().contains(new String(NOTE, StandardCharsets.UTF_8)), capture.distcc().stderr());
+    assertTrue(capture.distcc().err().contains(new String(NOTE, StandardCharsets.UTF_8)), capture.distcc().err());
     assertArrayEquals(OUT, capture.distcc().stdout());
   }
 
@@ -143,7 +143,7 @@ class DistccClientCaptureTest {
       env.put("DISTCC_SKIP_LOCAL_RETRY", "1");
       List<String> command = new ArrayList<>(List.of("distcc", "gcc"));
       command.addAll(flags);
-      Run run = Run.of(dir, env, command);
+      Run run = Hello.run(dir, env, command);
       return new Capture(received.get(30, TimeUnit.SECONDS), run);
     }
   }
@@ -174,7 +174,7 @@ class DistccClientCaptureTest {
           command.add(a);
         }
       }
-      Run.of(work, Map.of(), command).ok("compile " + command);
+      Hello.run(work, Map.of(), command).ok("compile " + command);
       return Files.readAllBytes(out);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

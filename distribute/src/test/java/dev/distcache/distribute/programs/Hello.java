@@ -1,9 +1,12 @@
 package dev.distcache.distribute.programs;
 
+import dev.distcache.testing.Processes;
+import dev.distcache.testing.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The sources the real-program tests compile, and what distcc does with them: the command the
@@ -25,6 +28,11 @@ public final class Hello {
 
   private Hello() {}
 
+  /** Runs {@code command} in {@code dir}, in this JVM's environment plus {@code env}, within 120 s. */
+  public static Run run(Path dir, Map<String, String> env, List<String> command) {
+    return Processes.runInherited(dir, env, command, 120);
+  }
+
   /** Writes hello.c and broken.c into {@code dir}. */
   public static void write(Path dir) throws IOException {
     Files.writeString(dir.resolve("hello.c"), HELLO);
@@ -33,7 +41,7 @@ public final class Hello {
 
   /** gcc's name as distcc sends it: the target triple and {@code -gcc}. */
   public static String compilerName(Path dir) {
-    return Run.of(dir, "gcc", "-dumpmachine").ok("gcc -dumpmachine").out().strip() + "-gcc";
+    return run(dir, Map.of(), List.of("gcc", "-dumpmachine")).ok("gcc -dumpmachine").out().strip() + "-gcc";
   }
 
   /** The argv distcc sends for {@code distcc gcc -c -O2 -DX -I. SOURCE -o OBJECT}. */
@@ -43,12 +51,12 @@ public final class Hello {
 
   /** {@code gcc -E -O2 -DX -I. SOURCE}: what distcc sends as DOTI. */
   public static byte[] preprocess(Path dir, String source) {
-    return Run.of(dir, "gcc", "-E", "-O2", "-DX", "-I.", source).ok("gcc -E").stdout();
+    return run(dir, Map.of(), List.of("gcc", "-E", "-O2", "-DX", "-I.", source)).ok("gcc -E").stdout();
   }
 
   /** {@code gcc -c -O2 -DX -I. SOURCE -o OBJECT} run here; returns the object. */
   public static byte[] compileLocally(Path dir, String source, String object) throws IOException {
-    Run.of(dir, "gcc", "-c", "-O2", "-DX", "-I.", source, "-o", object).ok("gcc -c");
+    run(dir, Map.of(), List.of("gcc", "-c", "-O2", "-DX", "-I.", source, "-o", object)).ok("gcc -c");
     return Files.readAllBytes(dir.resolve(object));
   }
 }

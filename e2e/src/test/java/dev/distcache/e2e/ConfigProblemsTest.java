@@ -1,0 +1,134 @@
+package dev.distcache.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distcache.testing.Processes;
+import dev.distcache.testing.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A configuration distcache cannot fully use (a copied ccache.conf, a typo, a bad variable, a
+ * host list it cannot parse) never turns the cache off: the valid settings still apply, compiles
+ * are cached, the problem is told once per server start on a compile's stderr and in {@code -s},
+ * and the administration commands work.
+ */
+class ConfigProblemsTest {
+  @TempDir Path tmp;
+  Distcache dc;
+
+  @BeforeEach
+  void setUp() {
+    dc = new Distcache(tmp.resolve("cache"));
+    for (String name : new String[] {"a", "b", "c"}) {
+      Distcache.write(tmp.resolve(name + ".c"), "int " + name + "(int x) { return x * 3 + 1; }\n");
+    }
+  }
+
+  @AfterEach
+  void tearDown() {
+    dc.close();
+  }
+
+  @Test
+  void copiedCcacheConfWithATypo_compilesAreCached_andTheNoteIsToldOncePerServerStart() {
+    Path conf = tmp.resolve("cache/distcache.conf");
+    Distcache.write(conf, "# copied from ccache.conf\ncompression = true\ncompression_level = 6\nmax_size = 5G\n"
+        + "direct_mod = false\n");
+
+    Run first = dc.run(tmp, "gcc", "-c", "a.c", "-o", "a.o").ok();
+    String note = first.err();
+    assertTrue(note.contains(conf + ":5:") && note.contains("direct_mod") && note.contains("direct_mode"), note);
+    assertTrue(note.contains(conf + ":2:") && note.contains("compression"), "ccache's keys get a note: " + note);
+    assertTrue(note.lines().allMatch(l -> l.startsWith("distcache: note: ")), note);
+    dc.direct(tmp, "gcc", "-c", "a.c", "-o", "direct.o").ok();
+    assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("a.o")));
+
+    Run second = dc.run(tmp, "gcc", "-c", "a.c", "-o", "a.o").ok();
+    assertEquals("", second.err(), "told once per server start, not per compile");
+    assertEquals(1, dc.hits(), "the valid settings apply and the cache is used");
+    assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("a.o")));
+    assertEquals("", dc.run(tmp, "gcc", "-c", "b.c").ok().err());
+
+    String stats = dc.run(tmp, "-s").ok().out();
+    assertTrue(stats.contains(conf + ":5:") && stats.contains("direct_mode"), stats);
+    assertTrue(dc.run(tmp, "-p").ok().out().contains("(" + conf + ") max_size = 5G"));
+    assertEquals("5G", dc.run(tmp, "-k", "max_size").ok().out().trim());
+    dc.run(tmp, "-C").ok();
+    assertEquals(0, dc.stat("files_in_cache"));
+    assertEquals("distcache server stopped", dc.run(tmp, "server", "stop").ok().out().trim());
+
+    Run afterRestart = dc.run(tmp, "gcc", "-c", "c.c").ok();
+    assertTrue(afterRestart.err().contains(conf + ":5:"), "a new server tells it again: " + afterRestart.err());
+    assertEquals("", dc.run(tmp, "gcc", "-c", "c.c").ok().err());
+  }
+
+  @Test
+  void badVariableValues_areIgnoredWithANote_andEverythingElseWorks() {
+    dc.with("DISTCACHE_MAXSIZE", "abc").with("DISTCACHE_COMPRESS", "1");
+
+    Run first = dc.run(tmp, "gcc", "-c", "a.c").ok();
+    assertTrue(first.err().contains("DISTCACHE_MAXSIZE") && first.err().contains("abc"), first.err());
+    assertTrue(first.err().contains("DISTCACHE_COMPRESS") && first.err().contains("compression"), first.err());
+    assertEquals("", dc.run(tmp, "gcc", "-c", "a.c").ok().err());
+    assertEquals(1, dc.hits());
+    dc.direct(tmp, "gcc", "-c", "a.c", "-o", "direct.o").ok();
+    assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("a.o")));
+
+    String stats = dc.run(tmp, "-s").ok().out();
+    assertTrue(stats.contains("DISTCACHE_MAXSIZE"), stats);
+    assertTrue(dc.run(tmp, "-p").ok().out().contains("(default) max_size = 5Gi"));
+    dc.run(tmp, "-C").ok();
+    assertEquals("distcache server stopped", dc.run(tmp, "server", "stop").ok().out().trim());
+  }
+
+  @Test
+  void unparseableHostList_compilesLocally_withTheNoteOnce() {
+    dc.with("DISTCACHE_HOSTS", "127.0.0.1:notaport");
+
+    Run first = dc.run(tmp, "gcc", "-c", "a.c").ok();
+    assertTrue(first.err().contains("$DISTCACHE_HOSTS") && first.err().contains("notaport"), first.err());
+    dc.direct(tmp, "gcc", "-c", "a.c", "-o", "direct.o").ok();
+    assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("a.o")));
+    assertEquals("", dc.run(tmp, "gcc", "-c", "b.c").ok().err(), "another miss is not told again");
+    assertEquals(2, dc.stat("cache_miss"));
+
+    String stats = dc.run(tmp, "-s").ok().out();
+    assertTrue(stats.contains("$DISTCACHE_HOSTS") && stats.contains("notaport"), stats);
+    assertEquals("distcache server stopped", dc.run(tmp, "server", "stop").ok().out().trim());
+  }
+
+  @Test
+  void underCcache_theNoteGoesToUncachedErrFd_andCcacheCachesExactlyTheCompilersStderr() throws Exception {
+    assertTrue(Files.isExecutable(UncachedErrFdTest.CCACHE), UncachedErrFdTest.CCACHE + " is not installed");
+    Distcache.write(tmp.resolve("w.c"), CompileTest.WARNS_C);
+    Map<String, String> env = new HashMap<>(dc.env);
+    env.put("CCACHE_DIR", tmp.resolve("ccache").toString());
+    env.put("CCACHE_TEMPDIR", tmp.resolve("ccache-tmp").toString());
+    env.put("CCACHE_PREFIX", Distcache.LAUNCHER.toString());
+    env.put("DISTCACHE_MAXSIZE", "abc");
+    Run direct = dc.direct(tmp, "gcc", "-Wall", "-c", "w.c", "-o", "direct.o").ok();
+    assertTrue(direct.err().contains("unused"), direct.err());
+
+    Run miss = Processes.run(tmp, env, List.of("ccache", "gcc", "-Wall", "-c", "w.c", "-o", "w.o")).ok();
+    String note = "distcache: note: DISTCACHE_MAXSIZE: ";
+    assertTrue(miss.err().contains(note), "ccache passes UNCACHED_ERR_FD's lines on: " + miss.err());
+    assertTrue(miss.err().contains(direct.err()), miss.err());
+    assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("w.o")));
+
+    Files.delete(tmp.resolve("w.o"));
+    Run hit = Processes.run(tmp, env, List.of("ccache", "gcc", "-Wall", "-c", "w.c", "-o", "w.o")).ok();
+    assertArrayEquals(direct.stderr(), hit.stderr(), "ccache cached the compiler's stderr only: " + hit.err());
+    Run stats = Processes.run(tmp, env, List.of("ccache", "--print-stats")).ok();
+    assertTrue(stats.out().lines().anyMatch(l -> l.matches("(direct|preprocessed)_cache_hit\t1")), stats.out());
+  }
+}
