@@ -135,7 +135,7 @@ public final class RemoteDaemon implements AutoCloseable {
    * The log once it contains {@code text}, waiting for it: the daemon logs some events (a connection
    * it closed) just after the client can already see them.
    */
-  String awaitLog(String text) throws InterruptedException {
+  public String awaitLog(String text) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
     while (!log().contains(text) && System.nanoTime() < deadline) {
       Thread.sleep(20);
