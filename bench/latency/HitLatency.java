@@ -1,8 +1,3 @@
-<<<<<<<< HEAD:daemon/local/src/test/java/dev/distcache/server/HitLatency.java
-package dev.distcache.bench;
-
-========
->>>>>>>> issue9/tests:bench/latency/HitLatency.java
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
@@ -30,12 +25,7 @@ import java.util.Map;
  * start} and one compile already stored:
  *
  * <pre>
-<<<<<<<< HEAD:daemon/local/src/test/java/dev/distcache/server/HitLatency.java
- * java -cp 'target/lib/*:daemon/target/test-classes' dev.distcache.server.HitLatency \
- *     CACHE_DIR CWD ROUNDS gcc -c hello.c -o hit.o
-========
  * java -cp 'target/lib/*' bench/latency/HitLatency.java CACHE_DIR CWD ROUNDS gcc -c hello.c -o hit.o
->>>>>>>> issue9/tests:bench/latency/HitLatency.java
  * </pre>
  */
 public final class HitLatency {
