@@ -48,17 +48,23 @@ public final class Blake3Bench {
       }
     }
     Map<String, Hasher> impls = new java.util.LinkedHashMap<>();
-    impls.put("bc", b -> {
-      Blake3Digest d = new Blake3Digest(256);
-      d.update(b, 0, b.length);
-      byte[] out = new byte[32];
-      d.doFinal(out, 0);
-      return out;
-    });
+    impls.put(
+        "bc",
+        b -> {
+          Blake3Digest d = new Blake3Digest(256);
+          d.update(b, 0, b.length);
+          byte[] out = new byte[32];
+          d.doFinal(out, 0);
+          return out;
+        });
     impls.put("distcache", Blake3::hash);
 
-    System.out.printf(Locale.ROOT, "# java %s, options: %s%n", System.getProperty("java.version"),
-        String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    System.out.printf(
+        Locale.ROOT,
+        "# java %s, options: %s%n",
+        System.getProperty("java.version"),
+        String.join(
+            " ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
     byte[][] inputs = new byte[SIZES.length][];
     Random random = new Random(42);
     for (int s = 0; s < SIZES.length; s++) {
@@ -84,14 +90,21 @@ public final class Blake3Bench {
         }
       }
     }
-    System.out.printf(Locale.ROOT, "%-10s %-10s %10s %10s %10s%n", "size", "impl", "MB/s p50", "p10", "p90");
+    System.out.printf(
+        Locale.ROOT, "%-10s %-10s %10s %10s %10s%n", "size", "impl", "MB/s p50", "p10", "p90");
     for (int s = 0; s < SIZES.length; s++) {
       int i = 0;
       for (String name : impls.keySet()) {
         double[] v = mbps[i++][s];
         Arrays.sort(v);
-        System.out.printf(Locale.ROOT, "%-10s %-10s %10.0f %10.0f %10.0f%n", size(SIZES[s]), name,
-            pct(v, 50), pct(v, 10), pct(v, 90));
+        System.out.printf(
+            Locale.ROOT,
+            "%-10s %-10s %10.0f %10.0f %10.0f%n",
+            size(SIZES[s]),
+            name,
+            pct(v, 50),
+            pct(v, 10),
+            pct(v, 90));
       }
     }
     if (keysFile != null) {
@@ -116,7 +129,9 @@ public final class Blake3Bench {
     }
   }
 
-  /** Hashes {@code in} whole, repeatedly, about {@code bytes} in total; returns MB/s (10^6 bytes). */
+  /**
+   * Hashes {@code in} whole, repeatedly, about {@code bytes} in total; returns MB/s (10^6 bytes).
+   */
   private static double sample(Hasher h, byte[] in, long bytes) {
     long reps = Math.max(1, bytes / in.length);
     long t0 = THREADS.getCurrentThreadCpuTime();
@@ -138,8 +153,18 @@ public final class Blake3Bench {
     Classification c = ArgsClassifier.classify("g++", List.of("-O2", "-c", "x.cpp"), cwd, Map.of());
     Invocation inv = ((Classification.Cacheable) c).invocation();
     for (String baseDir : List.of("", cwd.toString())) {
-      CompileKeys.Inputs in = new CompileKeys.Inputs("name=g++;mtime:/usr/bin/g++:1:2", inv, cwd, Map.of(), text,
-          baseDir, false, Set.of(), List.of(), "");
+      CompileKeys.Inputs in =
+          new CompileKeys.Inputs(
+              "name=g++;mtime:/usr/bin/g++:1:2",
+              inv,
+              cwd,
+              Map.of(),
+              text,
+              baseDir,
+              false,
+              Set.of(),
+              List.of(),
+              "");
       List<Double> ms = new ArrayList<>();
       for (int i = 0; i < calls * 2; i++) {
         long t0 = THREADS.getCurrentThreadCpuTime();
@@ -150,8 +175,15 @@ public final class Blake3Bench {
         }
       }
       double[] v = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      System.out.printf(Locale.ROOT, "CompileKeys.compute, %d bytes of preprocessed C++, base_dir %s: median %.2f ms CPU"
-          + " (p10 %.2f, p90 %.2f)%n", text.length, baseDir.isEmpty() ? "unset" : "set", pct(v, 50), pct(v, 10), pct(v, 90));
+      System.out.printf(
+          Locale.ROOT,
+          "CompileKeys.compute, %d bytes of preprocessed C++, base_dir %s: median %.2f ms CPU"
+              + " (p10 %.2f, p90 %.2f)%n",
+          text.length,
+          baseDir.isEmpty() ? "unset" : "set",
+          pct(v, 50),
+          pct(v, 10),
+          pct(v, 90));
     }
   }
 

@@ -18,11 +18,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A measuring tool, not a test: sends one compile request to a running local server many times
- * over its socket and prints the round-trip time's median and percentiles, which is the server's
- * side of a hit as a client sees it (the client's own start-up excluded). {@code bench/latency/run}
- * stores one compile and runs it; by hand, with the server started by {@code bin/distcache server
- * start} and one compile already stored:
+ * A measuring tool, not a test: sends one compile request to a running local server many times over
+ * its socket and prints the round-trip time's median and percentiles, which is the server's side of
+ * a hit as a client sees it (the client's own start-up excluded). {@code bench/latency/run} stores
+ * one compile and runs it; by hand, with the server started by {@code bin/distcache server start}
+ * and one compile already stored:
  *
  * <pre>
  * java -cp 'target/lib/*' bench/latency/HitLatency.java CACHE_DIR CWD ROUNDS gcc -c hello.c -o hit.o
@@ -58,8 +58,14 @@ public final class HitLatency {
       }
     }
     Arrays.sort(nanos);
-    System.out.printf(Locale.ROOT, "rounds %d  median %.3f ms  p10 %.3f  p90 %.3f  p99 %.3f%n", rounds,
-        ms(nanos, 0.5), ms(nanos, 0.1), ms(nanos, 0.9), ms(nanos, 0.99));
+    System.out.printf(
+        Locale.ROOT,
+        "rounds %d  median %.3f ms  p10 %.3f  p90 %.3f  p99 %.3f%n",
+        rounds,
+        ms(nanos, 0.5),
+        ms(nanos, 0.1),
+        ms(nanos, 0.9),
+        ms(nanos, 0.99));
   }
 
   private static double ms(long[] sorted, double q) {
@@ -69,9 +75,11 @@ public final class HitLatency {
   private static Reply send(CacheLayout layout, Request req) throws IOException {
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       ch.connect(UnixDomainSocketAddress.of(layout.socket()));
-      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
+      DataOutputStream out =
+          new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
       req.writeTo(out);
-      return Reply.readFrom(new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16)));
+      return Reply.readFrom(
+          new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16)));
     }
   }
 }

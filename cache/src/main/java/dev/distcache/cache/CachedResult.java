@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One successful compile: its output files, stdout and stderr, and string metadata the compile
- * path needs to write a hit correctly (for example the object path a dependency file names).
+ * One successful compile: its output files, stdout and stderr, and string metadata the compile path
+ * needs to write a hit correctly (for example the object path a dependency file names).
  */
 public final class CachedResult {
   private final Map<OutputKind, byte[]> files;
@@ -15,7 +15,8 @@ public final class CachedResult {
   private final byte[] stderr;
   private final Map<String, String> meta;
 
-  public CachedResult(Map<OutputKind, byte[]> files, byte[] stdout, byte[] stderr, Map<String, String> meta) {
+  public CachedResult(
+      Map<OutputKind, byte[]> files, byte[] stdout, byte[] stderr, Map<String, String> meta) {
     EnumMap<OutputKind, byte[]> copy = new EnumMap<>(OutputKind.class);
     files.forEach((k, v) -> copy.put(Objects.requireNonNull(k), v.clone()));
     this.files = copy;
@@ -60,7 +61,9 @@ public final class CachedResult {
         return false;
       }
     }
-    return Arrays.equals(stdout, r.stdout) && Arrays.equals(stderr, r.stderr) && meta.equals(r.meta);
+    return Arrays.equals(stdout, r.stdout)
+        && Arrays.equals(stderr, r.stderr)
+        && meta.equals(r.meta);
   }
 
   /** Sizes rather than bytes, so failing tests and logs stay readable. */
@@ -68,8 +71,15 @@ public final class CachedResult {
   public String toString() {
     Map<OutputKind, Integer> sizes = new EnumMap<>(OutputKind.class);
     files.forEach((k, v) -> sizes.put(k, v.length));
-    return "CachedResult[files=" + sizes + " (bytes), stdout=" + stdout.length + " bytes, stderr=" + stderr.length
-        + " bytes, meta=" + meta + "]";
+    return "CachedResult[files="
+        + sizes
+        + " (bytes), stdout="
+        + stdout.length
+        + " bytes, stderr="
+        + stderr.length
+        + " bytes, meta="
+        + meta
+        + "]";
   }
 
   @Override

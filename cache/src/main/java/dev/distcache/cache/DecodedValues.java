@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Values already decoded, by key, each with the exact stored bytes it was decoded from: a hit
- * whose stored bytes are still those bytes skips decompressing and checksumming them again. The
- * answer is the same as decoding anew, since decoding is a function of the key and the bytes.
- * Least recently used values go first beyond {@code maxBytes} of stored bytes. Thread-safe.
+ * Values already decoded, by key, each with the exact stored bytes it was decoded from: a hit whose
+ * stored bytes are still those bytes skips decompressing and checksumming them again. The answer is
+ * the same as decoding anew, since decoding is a function of the key and the bytes. Least recently
+ * used values go first beyond {@code maxBytes} of stored bytes. Thread-safe.
  */
 final class DecodedValues<T> {
   private record Decoded<T>(byte[] value, T decoded) {}

@@ -20,13 +20,13 @@ import dev.distcache.hashing.ResultKey;
  * The payload format is described in {@code ResultPayload}: files, stdout, stderr, meta. The
  * checksum is BLAKE3 over the key's 32 bytes, the uncompressed payload, the 8 bytes before the
  * checksum and the compressed block, in that order. The key makes a value stored under the wrong
- * key fail; the payload checks what the decompressor produced; the header and compressed bytes
- * make every change to a stored value fail, including changes an LZ4 block can absorb without
- * changing its output (a match offset moved inside a run of equal bytes).
+ * key fail; the payload checks what the decompressor produced; the header and compressed bytes make
+ * every change to a stored value fail, including changes an LZ4 block can absorb without changing
+ * its output (a match offset moved inside a run of equal bytes).
  *
  * <p>Decoding never trusts a length: it checks each one against the bytes that remain and against
- * {@link #MAX_PAYLOAD_BYTES} before allocating, and decompresses with LZ4's bounds-checked
- * decoder, so any malformed input ends in {@link CorruptEntryException}.
+ * {@link #MAX_PAYLOAD_BYTES} before allocating, and decompresses with LZ4's bounds-checked decoder,
+ * so any malformed input ends in {@link CorruptEntryException}.
  */
 public final class EntryCodec {
   /** The largest uncompressed payload written or read: 1 GiB. */
@@ -34,7 +34,8 @@ public final class EntryCodec {
 
   static final int HEADER_BYTES = ValueFrame.HEADER_BYTES;
   static final byte VERSION = 1;
-  private static final ValueFrame.Kind KIND = new ValueFrame.Kind(new byte[] {'D', 'C', 'E'}, VERSION, MAX_PAYLOAD_BYTES);
+  private static final ValueFrame.Kind KIND =
+      new ValueFrame.Kind(new byte[] {'D', 'C', 'E'}, VERSION, MAX_PAYLOAD_BYTES);
 
   private EntryCodec() {}
 

@@ -18,7 +18,8 @@ final class IndexRows {
 
     static Entry parse(byte[] row) {
       if (row.length != 2 * U64) {
-        throw new IllegalStateException("an entries row has " + row.length + " bytes, expected " + 2 * U64);
+        throw new IllegalStateException(
+            "an entries row has " + row.length + " bytes, expected " + 2 * U64);
       }
       ByteBuffer b = ByteBuffer.wrap(row);
       return new Entry(b.getLong(), b.getLong());

@@ -9,8 +9,8 @@ import java.util.Objects;
 
 /**
  * What direct mode knows about one manifest key: for each earlier compile, the include files it
- * read (path, size and content hash) and the result they led to. Immutable; {@link #with} makes
- * the next version. At most {@link #MAX_ENTRIES} entries are kept, the oldest dropped first.
+ * read (path, size and content hash) and the result they led to. Immutable; {@link #with} makes the
+ * next version. At most {@link #MAX_ENTRIES} entries are kept, the oldest dropped first.
  */
 public final class Manifest {
   /** As in ccache: enough for the variants one source sees, small enough to check quickly. */
@@ -46,7 +46,12 @@ public final class Manifest {
    * @param relocatable the entry may serve a compile of another origin (another checkout under
    *     base_dir): its paths were made relative and nothing it read expands a file name
    */
-  public record Entry(List<IncludedFile> files, ResultKey result, ManifestKey origin, String exact, boolean relocatable) {
+  public record Entry(
+      List<IncludedFile> files,
+      ResultKey result,
+      ManifestKey origin,
+      String exact,
+      boolean relocatable) {
     public Entry {
       files = List.copyOf(files);
       Objects.requireNonNull(result);
@@ -54,9 +59,13 @@ public final class Manifest {
       Objects.requireNonNull(exact);
     }
 
-    /** True when {@code other} records the same files for the same origin (it then replaces this). */
+    /**
+     * True when {@code other} records the same files for the same origin (it then replaces this).
+     */
     boolean sameFilesAndOrigin(Entry other) {
-      return files.equals(other.files) && origin.equals(other.origin) && relocatable == other.relocatable;
+      return files.equals(other.files)
+          && origin.equals(other.origin)
+          && relocatable == other.relocatable;
     }
   }
 

@@ -20,8 +20,8 @@ import java.util.Map;
 
 /**
  * Turns a {@link Manifest} stored under a {@link ManifestKey} into one self-checking value, and
- * back: the frame of {@link EntryCodec} (checksummed, LZ4-compressed) with the magic "DCM" and
- * this payload (integers big-endian, blobs a u32 length and that many bytes):
+ * back: the frame of {@link EntryCodec} (checksummed, LZ4-compressed) with the magic "DCM" and this
+ * payload (integers big-endian, blobs a u32 length and that many bytes):
  *
  * <pre>
  * payload := u32 fileCount, fileCount x file, u32 entryCount, entryCount x entry
@@ -39,7 +39,8 @@ public final class ManifestCodec {
   public static final int MAX_PAYLOAD_BYTES = 64 << 20;
 
   static final byte VERSION = 1;
-  private static final ValueFrame.Kind KIND = new ValueFrame.Kind(new byte[] {'D', 'C', 'M'}, VERSION, MAX_PAYLOAD_BYTES);
+  private static final ValueFrame.Kind KIND =
+      new ValueFrame.Kind(new byte[] {'D', 'C', 'M'}, VERSION, MAX_PAYLOAD_BYTES);
   private static final int FILE_FIXED_BYTES = 4 + 8 + Blake3.LENGTH;
   private static final int RELOCATABLE = 1;
 
@@ -57,7 +58,8 @@ public final class ManifestCodec {
   /**
    * Decodes a value that {@link #encode} produced for the same key.
    *
-   * @throws CorruptEntryException if the value is malformed in any way, or was encoded for another key
+   * @throws CorruptEntryException if the value is malformed in any way, or was encoded for another
+   *     key
    */
   public static Manifest decode(ManifestKey key, byte[] value) throws CorruptEntryException {
     return read(ByteBuffer.wrap(ValueFrame.unframe(KIND, key.bytes(), value)));
@@ -97,7 +99,8 @@ public final class ManifestCodec {
         out.writeByte(e.relocatable() ? RELOCATABLE : 0);
         blob(out, e.exact().getBytes(StandardCharsets.UTF_8));
         if (out.size() > MAX_PAYLOAD_BYTES) {
-          throw new IllegalArgumentException("manifest payload is over the limit of " + MAX_PAYLOAD_BYTES + " bytes");
+          throw new IllegalArgumentException(
+              "manifest payload is over the limit of " + MAX_PAYLOAD_BYTES + " bytes");
         }
       }
     } catch (IOException e) {
@@ -114,30 +117,39 @@ public final class ManifestCodec {
   private static Manifest read(ByteBuffer in) throws CorruptEntryException {
     long fileCount = u32(in, "the file count");
     if (fileCount > in.remaining() / FILE_FIXED_BYTES) {
-      throw new CorruptEntryException("file count " + fileCount + " does not fit in the "
-          + in.remaining() + " bytes left in the payload");
+      throw new CorruptEntryException(
+          "file count "
+              + fileCount
+              + " does not fit in the "
+              + in.remaining()
+              + " bytes left in the payload");
     }
     List<Manifest.IncludedFile> files = new ArrayList<>((int) fileCount);
     for (long i = 0; i < fileCount; i++) {
       String path = string(in, "the path of file " + i);
       long size = u64(in, "the size of file " + i);
-      files.add(new Manifest.IncludedFile(path, size, ContentHash.of(bytes(in, Blake3.LENGTH, "the hash of file " + i))));
+      files.add(
+          new Manifest.IncludedFile(
+              path, size, ContentHash.of(bytes(in, Blake3.LENGTH, "the hash of file " + i))));
     }
     long entryCount = u32(in, "the entry count");
     if (entryCount > Manifest.MAX_ENTRIES) {
-      throw new CorruptEntryException("entry count " + entryCount + " is over the limit of " + Manifest.MAX_ENTRIES);
+      throw new CorruptEntryException(
+          "entry count " + entryCount + " is over the limit of " + Manifest.MAX_ENTRIES);
     }
     List<Manifest.Entry> entries = new ArrayList<>();
     for (long i = 0; i < entryCount; i++) {
       long n = u32(in, "the file count of entry " + i);
       if (n > in.remaining() / 4) {
-        throw new CorruptEntryException("entry " + i + " lists " + n + " files, more than the payload can hold");
+        throw new CorruptEntryException(
+            "entry " + i + " lists " + n + " files, more than the payload can hold");
       }
       List<Manifest.IncludedFile> used = new ArrayList<>((int) n);
       for (long k = 0; k < n; k++) {
         long idx = u32(in, "a file index of entry " + i);
         if (idx >= files.size()) {
-          throw new CorruptEntryException("entry " + i + " names file " + idx + " of " + files.size());
+          throw new CorruptEntryException(
+              "entry " + i + " names file " + idx + " of " + files.size());
         }
         used.add(files.get((int) idx));
       }
@@ -166,7 +178,8 @@ public final class ManifestCodec {
 
   private static byte[] bytes(ByteBuffer in, int n, String what) throws CorruptEntryException {
     if (in.remaining() < n) {
-      throw new CorruptEntryException("truncated: the " + in.limit() + "-byte payload ends inside " + what);
+      throw new CorruptEntryException(
+          "truncated: the " + in.limit() + "-byte payload ends inside " + what);
     }
     byte[] b = new byte[n];
     in.get(b);
@@ -176,18 +189,29 @@ public final class ManifestCodec {
   private static String string(ByteBuffer in, String what) throws CorruptEntryException {
     long length = u32(in, "the length of " + what);
     if (length > in.remaining()) {
-      throw new CorruptEntryException("truncated: the length of " + what + " (" + length
-          + " bytes) is more than the " + in.remaining() + " bytes left in the payload");
+      throw new CorruptEntryException(
+          "truncated: the length of "
+              + what
+              + " ("
+              + length
+              + " bytes) is more than the "
+              + in.remaining()
+              + " bytes left in the payload");
     }
     byte[] b = bytes(in, (int) length, what);
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(b))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new CorruptEntryException(what + " is not valid UTF-8: " + Arrays.toString(Arrays.copyOf(b, Math.min(b.length, 16))), e);
+      throw new CorruptEntryException(
+          what
+              + " is not valid UTF-8: "
+              + Arrays.toString(Arrays.copyOf(b, Math.min(b.length, 16))),
+          e);
     }
   }
 }

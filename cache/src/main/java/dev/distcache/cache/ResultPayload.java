@@ -15,8 +15,8 @@ import java.util.TreeMap;
 /**
  * The uncompressed payload of a stored entry: a {@link CachedResult} as bytes.
  *
- * <p>All integers are big-endian, as {@link java.io.DataOutputStream} writes them; every length
- * is an unsigned 32-bit count of bytes:
+ * <p>All integers are big-endian, as {@link java.io.DataOutputStream} writes them; every length is
+ * an unsigned 32-bit count of bytes:
  *
  * <pre>
  * payload := u32 fileCount, fileCount x file, blob stdout, blob stderr,
@@ -42,10 +42,11 @@ final class ResultPayload {
     byte[] stdout = result.stdout();
     byte[] stderr = result.stderr();
     List<byte[]> meta = new ArrayList<>();
-    new TreeMap<>(result.meta()).forEach((k, v) -> {
-      meta.add(utf8(k));
-      meta.add(utf8(v));
-    });
+    new TreeMap<>(result.meta())
+        .forEach((k, v) -> {
+          meta.add(utf8(k));
+          meta.add(utf8(v));
+        });
     long size = 4L + 4 + stdout.length + 4 + stderr.length + 4;
     for (byte[] b : files.values()) {
       size += 1 + 4 + b.length;
@@ -77,7 +78,11 @@ final class ResultPayload {
     long fileCount = u32(in, "the file count");
     if (fileCount > OutputKind.values().length) {
       throw new CorruptEntryException(
-          "file count " + fileCount + " is more than the " + OutputKind.values().length + " output kinds");
+          "file count "
+              + fileCount
+              + " is more than the "
+              + OutputKind.values().length
+              + " output kinds");
     }
     for (long i = 0; i < fileCount; i++) {
       if (!in.hasRemaining()) {
@@ -121,15 +126,21 @@ final class ResultPayload {
   }
 
   private static CorruptEntryException truncated(ByteBuffer in, String what) {
-    return new CorruptEntryException("truncated: the " + in.limit() + "-byte payload ends inside " + what);
+    return new CorruptEntryException(
+        "truncated: the " + in.limit() + "-byte payload ends inside " + what);
   }
 
   private static byte[] blob(ByteBuffer in, String what) throws CorruptEntryException {
     long length = u32(in, "the length of " + what);
     if (length > in.remaining()) {
       throw new CorruptEntryException(
-          "truncated: the length of " + what + " (" + length + " bytes) is more than the "
-              + in.remaining() + " bytes left in the payload");
+          "truncated: the length of "
+              + what
+              + " ("
+              + length
+              + " bytes) is more than the "
+              + in.remaining()
+              + " bytes left in the payload");
     }
     byte[] b = new byte[(int) length];
     in.get(b);
@@ -139,7 +150,8 @@ final class ResultPayload {
   private static String string(ByteBuffer in, String what) throws CorruptEntryException {
     byte[] b = blob(in, what);
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(b))
@@ -151,17 +163,21 @@ final class ResultPayload {
 
   private static byte[] utf8(String s) {
     try {
-      ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(s));
+      ByteBuffer b =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(s));
       byte[] out = new byte[b.remaining()];
       b.get(out);
       return out;
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(
-          "meta string " + s.chars().mapToObj(c -> String.format("U+%04X", c)).toList()
-              + " is not valid UTF-16 (it has an unpaired surrogate)", e);
+          "meta string "
+              + s.chars().mapToObj(c -> String.format("U+%04X", c)).toList()
+              + " is not valid UTF-16 (it has an unpaired surrogate)",
+          e);
     }
   }
 }

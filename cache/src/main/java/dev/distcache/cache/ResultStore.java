@@ -51,8 +51,8 @@ public interface ResultStore extends AutoCloseable {
   /**
    * Stores {@code update} applied to the manifest under {@code key} (to {@link Manifest#empty()}
    * when there is none, or it was corrupt), then evicts as {@link #put} does. Updates of one key
-   * are applied one after the other, so concurrent updates lose nothing; {@code update} runs
-   * under that key's lock and must be quick.
+   * are applied one after the other, so concurrent updates lose nothing; {@code update} runs under
+   * that key's lock and must be quick.
    *
    * @return false, storing nothing, if the encoded manifest alone is larger than the size limit
    */
@@ -93,7 +93,9 @@ public interface ResultStore extends AutoCloseable {
   /** Every counter that has a value, including those zeroed by {@link #zeroCounters}. */
   Map<Counter, Long> counters();
 
-  /** Sets every counter to zero and {@link Counter#STATS_ZEROED_TIMESTAMP} to now in epoch seconds. */
+  /**
+   * Sets every counter to zero and {@link Counter#STATS_ZEROED_TIMESTAMP} to now in epoch seconds.
+   */
   void zeroCounters();
 
   /** Releases the store; idempotent. Waits for calls in progress to finish. */

@@ -15,14 +15,16 @@ import org.rocksdb.WriteBatch;
 /**
  * The stored values (results and manifests, each in its own column family) with their shared LRU
  * index, totals and limits, which always change together: each change is one write batch, made
- * under {@code mutationLock}. That lock guards {@code totalSize},
- * {@code fileCount} (volatile for lock-free readers) and {@code lruFloorMillis}. Callers hold
- * {@link RocksResultStore}'s handle read lock around every call.
+ * under {@code mutationLock}. That lock guards {@code totalSize}, {@code fileCount} (volatile for
+ * lock-free readers) and {@code lruFloorMillis}. Callers hold {@link RocksResultStore}'s handle
+ * read lock around every call.
  */
 final class ResultTable {
   private static final int EVICTION_CHUNK = 256;
+
   /** Sorts after every key of every column family: none is longer than 40 bytes. */
   private static final byte[] KEY_SPACE_END = filled(64);
+
   static final byte[] TOTAL_SIZE = utf8(StoreSchema.TOTAL_SIZE);
   static final byte[] TOTAL_FILES = utf8(StoreSchema.TOTAL_FILES);
 
@@ -31,11 +33,13 @@ final class ResultTable {
   private final ReentrantLock mutationLock = new ReentrantLock();
   private volatile long totalSize;
   private volatile long fileCount;
+
   /**
    * No LRU row has an earlier last-use time, so eviction seeks here rather than to the first row
    * and does not step again over the tombstones of rows it removed before.
    */
   private long lruFloorMillis;
+
   private volatile long maxSize;
   private volatile long maxFiles;
 
@@ -260,7 +264,9 @@ final class ResultTable {
     long floor = lruFloorMillis;
     boolean survivorSeen = false;
     try (RocksIterator it = rocks.db.newIterator(rocks.lru)) {
-      for (it.seek(IndexRows.lruRow(floor, new byte[0])); it.isValid() && rows.size() < EVICTION_CHUNK; it.next()) {
+      for (it.seek(IndexRows.lruRow(floor, new byte[0]));
+          it.isValid() && rows.size() < EVICTION_CHUNK;
+          it.next()) {
         byte[] row = it.key();
         long lastUse = IndexRows.lruMillis(row);
         if (!survivorSeen) {
@@ -292,7 +298,8 @@ final class ResultTable {
     return row == null ? null : IndexRows.Entry.parse(row);
   }
 
-  private void index(WriteBatch batch, byte[] k, long lastUseMillis, long size) throws RocksDBException {
+  private void index(WriteBatch batch, byte[] k, long lastUseMillis, long size)
+      throws RocksDBException {
     lruFloorMillis = Math.min(lruFloorMillis, lastUseMillis);
     batch.put(rocks.lru, IndexRows.lruRow(lastUseMillis, k), IndexRows.u64be(size));
     batch.put(rocks.entries, k, new IndexRows.Entry(lastUseMillis, size).bytes());
@@ -310,7 +317,8 @@ final class ResultTable {
     batch.delete(rocks.entries, k);
   }
 
-  private void addTotals(WriteBatch batch, long sizeDelta, long filesDelta) throws RocksDBException {
+  private void addTotals(WriteBatch batch, long sizeDelta, long filesDelta)
+      throws RocksDBException {
     batch.merge(rocks.stats, TOTAL_SIZE, IndexRows.u64le(sizeDelta));
     batch.merge(rocks.stats, TOTAL_FILES, IndexRows.u64le(filesDelta));
   }

@@ -24,14 +24,16 @@ import org.rocksdb.UInt64AddOperator;
 import org.rocksdb.WriteOptions;
 
 /**
- * Every native RocksDB object of one open store, and the order they are closed in. Not
- * thread-safe to close: {@link RocksResultStore} makes sure nothing uses the handles by then.
+ * Every native RocksDB object of one open store, and the order they are closed in. Not thread-safe
+ * to close: {@link RocksResultStore} makes sure nothing uses the handles by then.
  */
 final class RocksHandles {
-  private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> PRIVATE =
+      PosixFilePermissions.fromString("rwx------");
   private static final long BLOCK_CACHE_BYTES = 16L << 20;
   private static final long RESULTS_WRITE_BUFFER_BYTES = 16L << 20;
   private static final long INDEX_WRITE_BUFFER_BYTES = 4L << 20;
+
   /** Forces flushes of rarely written column families so their data does not pin old WAL files. */
   private static final long MAX_TOTAL_WAL_BYTES = 64L << 20;
 
@@ -41,14 +43,23 @@ final class RocksHandles {
   final ColumnFamilyHandle entries;
   final ColumnFamilyHandle stats;
   final ColumnFamilyHandle manifests;
+
   /** The column families that hold values (each key lives in one of them). */
   final List<ColumnFamilyHandle> values;
-  /** WAL on, no fsync per write: a crashed process loses nothing, a crashed machine the last writes. */
+
+  /**
+   * WAL on, no fsync per write: a crashed process loses nothing, a crashed machine the last writes.
+   */
   final WriteOptions writeOptions;
+
   private final List<ColumnFamilyHandle> handles;
   private final List<RocksObject> options;
 
-  private RocksHandles(RocksDB db, List<ColumnFamilyHandle> handles, List<RocksObject> options, WriteOptions writeOptions) {
+  private RocksHandles(
+      RocksDB db,
+      List<ColumnFamilyHandle> handles,
+      List<RocksObject> options,
+      WriteOptions writeOptions) {
     this.db = db;
     this.handles = handles;
     this.options = options;
@@ -72,36 +83,46 @@ final class RocksHandles {
         Files.setPosixFilePermissions(dir, PRIVATE);
       }
     } catch (IOException e) {
-      throw new StoreException("cannot create the distcache store directory " + dir + ": " + StoreFailures.reason(e), e);
+      throw new StoreException(
+          "cannot create the distcache store directory " + dir + ": " + StoreFailures.reason(e), e);
     }
     List<RocksObject> options = new ArrayList<>();
     try {
       LRUCache cache = own(options, new LRUCache(BLOCK_CACHE_BYTES));
       BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);
-      DBOptions dbOptions = own(options, new DBOptions())
-          .setCreateIfMissing(true)
-          .setCreateMissingColumnFamilies(true)
-          .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES)
-          .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-          .setKeepLogFileNum(2);
-      ColumnFamilyOptions plain = own(options, new ColumnFamilyOptions())
-          .setTableFormatConfig(table)
-          .setWriteBufferSize(INDEX_WRITE_BUFFER_BYTES);
-      ColumnFamilyOptions resultsOptions = own(options, new ColumnFamilyOptions())
-          .setTableFormatConfig(table)
-          .setWriteBufferSize(RESULTS_WRITE_BUFFER_BYTES)
-          .setCompressionType(CompressionType.NO_COMPRESSION); // values are LZ4-compressed already
-      ColumnFamilyOptions statsOptions = own(options, new ColumnFamilyOptions())
-          .setTableFormatConfig(table)
-          .setWriteBufferSize(INDEX_WRITE_BUFFER_BYTES)
-          .setMergeOperator(own(options, new UInt64AddOperator()));
-      List<ColumnFamilyOptions> perFamily = List.of(plain, resultsOptions, plain, plain, statsOptions, resultsOptions);
+      DBOptions dbOptions =
+          own(options, new DBOptions())
+              .setCreateIfMissing(true)
+              .setCreateMissingColumnFamilies(true)
+              .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES)
+              .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+              .setKeepLogFileNum(2);
+      ColumnFamilyOptions plain =
+          own(options, new ColumnFamilyOptions())
+              .setTableFormatConfig(table)
+              .setWriteBufferSize(INDEX_WRITE_BUFFER_BYTES);
+      ColumnFamilyOptions resultsOptions =
+          own(options, new ColumnFamilyOptions())
+              .setTableFormatConfig(table)
+              .setWriteBufferSize(RESULTS_WRITE_BUFFER_BYTES)
+              .setCompressionType(
+                  CompressionType.NO_COMPRESSION); // values are LZ4-compressed already
+      ColumnFamilyOptions statsOptions =
+          own(options, new ColumnFamilyOptions())
+              .setTableFormatConfig(table)
+              .setWriteBufferSize(INDEX_WRITE_BUFFER_BYTES)
+              .setMergeOperator(own(options, new UInt64AddOperator()));
+      List<ColumnFamilyOptions> perFamily =
+          List.of(plain, resultsOptions, plain, plain, statsOptions, resultsOptions);
       List<String> names = StoreSchema.columnFamilies();
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       for (int i = 0; i < names.size(); i++) {
-        descriptors.add(new ColumnFamilyDescriptor(names.get(i).getBytes(StandardCharsets.UTF_8), perFamily.get(i)));
+        descriptors.add(
+            new ColumnFamilyDescriptor(
+                names.get(i).getBytes(StandardCharsets.UTF_8), perFamily.get(i)));
       }
-      WriteOptions writeOptions = own(options, new WriteOptions().setDisableWAL(false).setSync(false));
+      WriteOptions writeOptions =
+          own(options, new WriteOptions().setDisableWAL(false).setSync(false));
       List<ColumnFamilyHandle> handles = new ArrayList<>();
       RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
       return new RocksHandles(db, List.copyOf(handles), options, writeOptions);
@@ -151,9 +172,12 @@ final class RocksHandles {
 
     static void load() {
       if (FAILURE != null) {
-        throw new StoreException("cannot load RocksDB's native library (" + FAILURE.getMessage()
-            + "); if the temporary directory is mounted noexec, set ROCKSDB_SHAREDLIB_DIR or java.io.tmpdir"
-            + " to a directory that allows executables", FAILURE);
+        throw new StoreException(
+            "cannot load RocksDB's native library ("
+                + FAILURE.getMessage()
+                + "); if the temporary directory is mounted noexec, set ROCKSDB_SHAREDLIB_DIR or java.io.tmpdir"
+                + " to a directory that allows executables",
+            FAILURE);
       }
     }
 

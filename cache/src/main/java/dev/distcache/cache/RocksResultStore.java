@@ -3,8 +3,8 @@ package dev.distcache.cache;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.hashing.ManifestKey;
 import dev.distcache.hashing.ResultKey;
-import java.nio.charset.StandardCharsets;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,35 +46,41 @@ import org.rocksdb.WriteBatch;
  *
  * Counter updates take only the read lock: each is one atomic RocksDB merge.
  *
- * <p>AFTER A FAILED WRITE. RocksDB stops accepting writes after an I/O error such as a full disk
- * (a "background error"), until the database is reopened; this RocksDB's Java API has no
- * {@code resume}. So an I/O error schedules a reopen: the next call after a back-off (1 s,
- * doubling to 60 s while reopening fails) closes and reopens the handles under the write lock of
- * {@code handleLock}. Until then writes fail fast (RocksDB refuses them without touching the
- * disk) and reads still work. Counter updates that could not be written are kept in memory,
- * shown by {@link #counters} and written with the next update that succeeds.
+ * <p>AFTER A FAILED WRITE. RocksDB stops accepting writes after an I/O error such as a full disk (a
+ * "background error"), until the database is reopened; this RocksDB's Java API has no {@code
+ * resume}. So an I/O error schedules a reopen: the next call after a back-off (1 s, doubling to 60
+ * s while reopening fails) closes and reopens the handles under the write lock of {@code
+ * handleLock}. Until then writes fail fast (RocksDB refuses them without touching the disk) and
+ * reads still work. Counter updates that could not be written are kept in memory, shown by {@link
+ * #counters} and written with the next update that succeeds.
  */
 public final class RocksResultStore implements ResultStore {
   private static final int MAX_REPORTED_PROBLEMS = 20;
   private static final int MANIFEST_LOCK_STRIPES = 64;
+
   /** Stored bytes of results and of manifests whose decoding is remembered (each). */
   private static final long DECODED_BYTES = 32L << 20;
 
   private static final long FIRST_BACKOFF_NANOS = 1_000_000_000L;
   private static final long MAX_BACKOFF_NANOS = 60_000_000_000L;
+
   /** Reopening writes a new manifest, log and options file; with less free space it would fail. */
   private static final long REOPEN_FREE_BYTES = 1L << 20;
 
   private final Path dir;
   private final InstantSource clock;
+
   /** Replaced only by {@link #reopenIfDue} under the write lock; null when a reopen failed. */
   private RocksHandles rocks;
+
   private ResultTable table;
   private volatile long maxSizeBytes;
   private volatile long maxFiles;
   private final Object reopenState = new Object();
+
   /** Guarded by reopenState: 0 when no reopen is due, else the nanoTime from which to try. */
   private long reopenAt;
+
   private long backoffNanos = FIRST_BACKOFF_NANOS;
   private final Map<Counter, Long> unwritten = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -90,7 +96,8 @@ public final class RocksResultStore implements ResultStore {
     T call() throws RocksDBException;
   }
 
-  private RocksResultStore(Path dir, InstantSource clock, RocksHandles rocks) throws RocksDBException {
+  private RocksResultStore(Path dir, InstantSource clock, RocksHandles rocks)
+      throws RocksDBException {
     this.dir = dir;
     this.clock = clock;
     this.rocks = rocks;
@@ -218,7 +225,11 @@ public final class RocksResultStore implements ResultStore {
   public void setLimits(long maxSizeBytes, long maxFiles) {
     if (maxSizeBytes < 0 || maxFiles < 0) {
       throw new IllegalArgumentException(
-          "limits must not be negative: maxSizeBytes (" + maxSizeBytes + "), maxFiles (" + maxFiles + ")");
+          "limits must not be negative: maxSizeBytes ("
+              + maxSizeBytes
+              + "), maxFiles ("
+              + maxFiles
+              + ")");
     }
     guarded(() -> {
       this.maxSizeBytes = maxSizeBytes;
@@ -272,7 +283,9 @@ public final class RocksResultStore implements ResultStore {
     add(Map.of(counter, delta));
   }
 
-  /** Adds the deltas and any earlier ones that could not be written; keeps them all when this fails. */
+  /**
+   * Adds the deltas and any earlier ones that could not be written; keeps them all when this fails.
+   */
   @Override
   public void add(Map<Counter, Long> deltas) {
     Map<Counter, Long> all = new EnumMap<>(Counter.class);
@@ -290,7 +303,8 @@ public final class RocksResultStore implements ResultStore {
       guarded(() -> {
         try (WriteBatch batch = new WriteBatch()) {
           for (Map.Entry<Counter, Long> d : all.entrySet()) {
-            batch.merge(rocks.stats, ResultTable.utf8(d.getKey().id()), IndexRows.u64le(d.getValue()));
+            batch.merge(
+                rocks.stats, ResultTable.utf8(d.getKey().id()), IndexRows.u64le(d.getValue()));
           }
           write(batch);
         }
@@ -326,7 +340,8 @@ public final class RocksResultStore implements ResultStore {
     guarded(() -> {
       try (WriteBatch batch = new WriteBatch()) {
         for (Counter counter : Counter.values()) {
-          long value = counter == Counter.STATS_ZEROED_TIMESTAMP ? clock.instant().getEpochSecond() : 0;
+          long value =
+              counter == Counter.STATS_ZEROED_TIMESTAMP ? clock.instant().getEpochSecond() : 0;
           batch.put(rocks.stats, ResultTable.utf8(counter.id()), IndexRows.u64le(value));
         }
         write(batch);
@@ -336,8 +351,8 @@ public final class RocksResultStore implements ResultStore {
   }
 
   /**
-   * Adds up every stored value and checks each against its index rows; reads the whole store, so
-   * it is for tests and diagnostics, not the compile path.
+   * Adds up every stored value and checks each against its index rows; reads the whole store, so it
+   * is for tests and diagnostics, not the compile path.
    */
   public Recount recount() {
     return guarded(() -> table.recount(MAX_REPORTED_PROBLEMS));
@@ -371,7 +386,9 @@ public final class RocksResultStore implements ResultStore {
         throw new IllegalStateException("store is closed");
       }
       if (rocks == null) {
-        throw new StoreException("the distcache store at " + dir + " is not open; it is reopened after a back-off", null);
+        throw new StoreException(
+            "the distcache store at " + dir + " is not open; it is reopened after a back-off",
+            null);
       }
       return call.call();
     } catch (RocksDBException e) {
@@ -393,7 +410,8 @@ public final class RocksResultStore implements ResultStore {
 
   /**
    * Records a hit's use time, best effort: a hit read from a full disk is still a hit. A failed
-   * write only makes the entry look older to eviction, and schedules the reopen as any I/O error does.
+   * write only makes the entry look older to eviction, and schedules the reopen as any I/O error
+   * does.
    */
   private void touch(byte[] k) {
     try {

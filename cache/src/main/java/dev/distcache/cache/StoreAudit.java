@@ -15,7 +15,8 @@ final class StoreAudit {
   private StoreAudit() {}
 
   /** Reads every column family; the caller keeps writers out while it runs. */
-  static RocksResultStore.Recount recount(RocksHandles rocks, int maxProblems) throws RocksDBException {
+  static RocksResultStore.Recount recount(RocksHandles rocks, int maxProblems)
+      throws RocksDBException {
     List<String> problems = new ArrayList<>();
     Map<ByteBuffer, Long> sizes = new HashMap<>();
     long totalSize = 0;
@@ -24,7 +25,10 @@ final class StoreAudit {
         for (it.seekToFirst(); it.isValid(); it.next()) {
           long size = it.value().length;
           if (sizes.put(ByteBuffer.wrap(it.key()), size) != null) {
-            note(problems, maxProblems, "key " + HexFormat.of().formatHex(it.key()) + " is stored twice");
+            note(
+                problems,
+                maxProblems,
+                "key " + HexFormat.of().formatHex(it.key()) + " is stored twice");
           }
           totalSize += size;
         }
@@ -42,7 +46,10 @@ final class StoreAudit {
         if (stored == null) {
           note(problems, maxProblems, "entries row " + hex + " has no stored value");
         } else if (stored != entry.size()) {
-          note(problems, maxProblems, "entries row " + hex + " says " + entry.size() + " bytes, the value has " + stored);
+          note(
+              problems,
+              maxProblems,
+              "entries row " + hex + " says " + entry.size() + " bytes, the value has " + stored);
         }
         byte[] lruValue = rocks.db.get(rocks.lru, IndexRows.lruRow(entry.lastUseMillis(), key));
         if (lruValue == null || IndexRows.u64be(lruValue) != entry.size()) {
@@ -59,7 +66,9 @@ final class StoreAudit {
       it.status();
     }
     if (indexed != sizes.size() || lruRows != sizes.size()) {
-      note(problems, maxProblems,
+      note(
+          problems,
+          maxProblems,
           sizes.size() + " stored values, " + indexed + " entries rows, " + lruRows + " lru rows");
     }
     return new RocksResultStore.Recount(totalSize, sizes.size(), List.copyOf(problems));

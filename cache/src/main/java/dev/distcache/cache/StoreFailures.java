@@ -10,13 +10,16 @@ import java.util.Locale;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;
 
-/** Turns RocksDB's status messages into store errors that name the directory and the likely cause. */
+/**
+ * Turns RocksDB's status messages into store errors that name the directory and the likely cause.
+ */
 final class StoreFailures {
   private StoreFailures() {}
 
   /** A failure to {@code action} ("open", "read", "write to") the store at {@code dir}. */
   static StoreException failed(Path dir, String action, RocksDBException e) {
-    return new StoreException("cannot " + action + " the distcache store at " + dir + ": " + reason(e), e);
+    return new StoreException(
+        "cannot " + action + " the distcache store at " + dir + ": " + reason(e), e);
   }
 
   /**
@@ -30,8 +33,7 @@ final class StoreFailures {
     }
     String state = String.valueOf(status.getState()).toLowerCase(Locale.ROOT);
     return status.getCode() == Status.Code.Corruption
-        || (status.getCode() == Status.Code.IOError
-            && state.contains("no such file"));
+        || (status.getCode() == Status.Code.IOError && state.contains("no such file"));
   }
 
   static String reason(IOException e) {
@@ -46,9 +48,13 @@ final class StoreFailures {
 
   static String reason(RocksDBException e) {
     Status status = e.getStatus();
-    String message = status != null && status.getState() != null ? status.getState() : String.valueOf(e.getMessage());
+    String message =
+        status != null && status.getState() != null
+            ? status.getState()
+            : String.valueOf(e.getMessage());
     String lower = message.toLowerCase(Locale.ROOT);
-    if ((status != null && status.getSubCode() == Status.SubCode.NoSpace) || lower.contains("no space left")) {
+    if ((status != null && status.getSubCode() == Status.SubCode.NoSpace)
+        || lower.contains("no space left")) {
       return "no space left on device";
     }
     if (lower.contains("permission denied")) {

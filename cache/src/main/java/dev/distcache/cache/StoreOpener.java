@@ -21,7 +21,8 @@ import org.rocksdb.RocksDBException;
  * server and the remote daemon both open their stores here.
  */
 public final class StoreOpener {
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private StoreOpener() {}
 
@@ -34,14 +35,18 @@ public final class StoreOpener {
   public record Opened(RocksResultStore store, Optional<Path> movedAside, String damage) {
     /** The one line that tells the user, or empty when nothing was moved. */
     public Optional<String> notice() {
-      return movedAside.map(to -> "the cache store would not open (" + damage + "); moved it aside to " + to
-          + " and started an empty cache");
+      return movedAside.map(to ->
+          "the cache store would not open ("
+              + damage
+              + "); moved it aside to "
+              + to
+              + " and started an empty cache");
     }
   }
 
   /**
-   * Opens the store in {@code dir}; a damaged one is moved aside, counted as
-   * {@link Counter#STORE_MOVED_ASIDE} in the new store, and replaced by an empty one.
+   * Opens the store in {@code dir}; a damaged one is moved aside, counted as {@link
+   * Counter#STORE_MOVED_ASIDE} in the new store, and replaced by an empty one.
    *
    * @throws StoreException if it cannot be opened for another reason, or not even empty
    */
@@ -51,20 +56,24 @@ public final class StoreOpener {
     try {
       Files.createDirectories(dir.getParent());
     } catch (IOException e) {
-      throw new StoreException("cannot create " + dir.getParent() + ": " + StoreFailures.reason(e), e);
+      throw new StoreException(
+          "cannot create " + dir.getParent() + ": " + StoreFailures.reason(e), e);
     }
-    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel ch =
+            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = ch.lock()) {
       return openOrMoveAside(dir, clock);
     } catch (IOException e) {
-      throw new StoreException("cannot lock " + lockFile + " to open the distcache store: " + StoreFailures.reason(e), e);
+      throw new StoreException(
+          "cannot lock " + lockFile + " to open the distcache store: " + StoreFailures.reason(e),
+          e);
     }
   }
 
   /**
    * Under the lock on {@code <dir>.open.lock}, so that two processes that both find the store
-   * damaged (remote daemons under inetd) do not both move it aside, the second one the first's
-   * new store: the second finds that one open (locked), which is not damage.
+   * damaged (remote daemons under inetd) do not both move it aside, the second one the first's new
+   * store: the second finds that one open (locked), which is not damage.
    */
   private static Opened openOrMoveAside(Path dir, InstantSource clock) {
     try {
@@ -94,8 +103,13 @@ public final class StoreOpener {
       Files.move(dir, to);
     } catch (IOException e) {
       failure.addSuppressed(e);
-      throw new StoreException(failure.getMessage() + "; moving it aside to " + to + " failed: "
-          + StoreFailures.reason(e), failure);
+      throw new StoreException(
+          failure.getMessage()
+              + "; moving it aside to "
+              + to
+              + " failed: "
+              + StoreFailures.reason(e),
+          failure);
     }
     return to;
   }

@@ -12,10 +12,10 @@ import org.rocksdb.RocksDB;
  * <ul>
  *   <li>{@value #RESULTS}: result key to the value {@link EntryCodec} encodes.
  *   <li>{@value #MANIFESTS}: direct mode's manifest key to the value {@link ManifestCodec} encodes.
- *       Manifest and result keys are BLAKE3 over records of different versions, so they never
- *       meet; the index, the totals and eviction treat a manifest as one more stored value.
- *   <li>{@value #LRU}: u64 last-use epoch millis ++ key to the u64 encoded size; iterating it in key
- *       order visits values least recently used first.
+ *       Manifest and result keys are BLAKE3 over records of different versions, so they never meet;
+ *       the index, the totals and eviction treat a manifest as one more stored value.
+ *   <li>{@value #LRU}: u64 last-use epoch millis ++ key to the u64 encoded size; iterating it in
+ *       key order visits values least recently used first.
  *   <li>{@value #ENTRIES}: key to u64 last-use epoch millis ++ u64 encoded size, so a value's
  *       {@value #LRU} row can be found from its key.
  *   <li>{@value #STATS}: {@code Counter.id()} in UTF-8, and the two totals {@value #TOTAL_SIZE} and
@@ -31,16 +31,29 @@ public final class StoreSchema {
   public static final String LRU = "lru";
   public static final String ENTRIES = "entries";
   public static final String STATS = "stats";
-  /** The key in {@value #STATS} of the sum of every stored value's size in bytes (results and manifests). */
+
+  /**
+   * The key in {@value #STATS} of the sum of every stored value's size in bytes (results and
+   * manifests).
+   */
   public static final String TOTAL_SIZE = "#total_size";
+
   /** The key in {@value #STATS} of the number of stored results and manifests. */
   public static final String TOTAL_FILES = "#total_files";
 
   private StoreSchema() {}
 
-  /** Every column family of a store, RocksDB's default one first, as {@code RocksDB.open} wants them. */
+  /**
+   * Every column family of a store, RocksDB's default one first, as {@code RocksDB.open} wants
+   * them.
+   */
   public static List<String> columnFamilies() {
-    return List.of(new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8),
-        RESULTS, LRU, ENTRIES, STATS, MANIFESTS);
+    return List.of(
+        new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8),
+        RESULTS,
+        LRU,
+        ENTRIES,
+        STATS,
+        MANIFESTS);
   }
 }

@@ -18,8 +18,12 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
 final class ValueFrame {
   static final int HEADER_BYTES = 40;
   private static final int CHECKSUM_OFFSET = 8;
-  /** An LZ4 block never decodes to more than 255 times its size (one 0xFF length byte = 255 bytes). */
+
+  /**
+   * An LZ4 block never decodes to more than 255 times its size (one 0xFF length byte = 255 bytes).
+   */
   private static final int LZ4_MAX_RATIO = 255;
+
   private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
 
   /** One kind of framed value: its magic, its version, and the largest payload it may hold. */
@@ -44,31 +48,55 @@ final class ValueFrame {
     return value;
   }
 
-  /** The payload of a value {@link #frame} made for the same kind and key; never trusts a length. */
+  /**
+   * The payload of a value {@link #frame} made for the same kind and key; never trusts a length.
+   */
   static byte[] unframe(Kind kind, byte[] key, byte[] value) throws CorruptEntryException {
     byte[] magic = kind.magic();
     if (value.length < HEADER_BYTES) {
       throw new CorruptEntryException(
-          "truncated: " + value.length + " bytes is shorter than the " + HEADER_BYTES + "-byte header");
+          "truncated: "
+              + value.length
+              + " bytes is shorter than the "
+              + HEADER_BYTES
+              + "-byte header");
     }
     if (!Arrays.equals(value, 0, magic.length, magic, 0, magic.length)) {
-      throw new CorruptEntryException("bad magic: expected " + hex(magic, 0, 3) + " (\""
-          + new String(magic, StandardCharsets.US_ASCII) + "\"), got " + hex(value, 0, magic.length));
+      throw new CorruptEntryException(
+          "bad magic: expected "
+              + hex(magic, 0, 3)
+              + " (\""
+              + new String(magic, StandardCharsets.US_ASCII)
+              + "\"), got "
+              + hex(value, 0, magic.length));
     }
     if (value[3] != kind.version()) {
-      throw new CorruptEntryException("unsupported format version " + Byte.toUnsignedInt(value[3])
-          + " (this build reads version " + kind.version() + ")");
+      throw new CorruptEntryException(
+          "unsupported format version "
+              + Byte.toUnsignedInt(value[3])
+              + " (this build reads version "
+              + kind.version()
+              + ")");
     }
     long length = Integer.toUnsignedLong(ByteBuffer.wrap(value, 4, 4).getInt());
     int compressedLength = value.length - HEADER_BYTES;
     if (length > kind.maxPayloadBytes()) {
       throw new CorruptEntryException(
-          "payload length " + length + " is over the limit of " + kind.maxPayloadBytes() + " bytes");
+          "payload length "
+              + length
+              + " is over the limit of "
+              + kind.maxPayloadBytes()
+              + " bytes");
     }
     if (length > (long) LZ4_MAX_RATIO * compressedLength) {
-      throw new CorruptEntryException("payload length " + length + " is over the limit of "
-          + (long) LZ4_MAX_RATIO * compressedLength + " bytes that a " + compressedLength
-          + "-byte LZ4 block can hold");
+      throw new CorruptEntryException(
+          "payload length "
+              + length
+              + " is over the limit of "
+              + (long) LZ4_MAX_RATIO * compressedLength
+              + " bytes that a "
+              + compressedLength
+              + "-byte LZ4 block can hold");
     }
     byte[] payload = new byte[(int) length];
     int decoded = decompress(value, compressedLength, payload);
@@ -79,16 +107,21 @@ final class ValueFrame {
     byte[] expected = Arrays.copyOfRange(value, CHECKSUM_OFFSET, HEADER_BYTES);
     byte[] actual = checksum(key, payload, value);
     if (!MessageDigest.isEqual(expected, actual)) {
-      throw new CorruptEntryException("checksum mismatch: expected " + HexFormat.of().formatHex(expected)
-          + " got " + HexFormat.of().formatHex(actual));
+      throw new CorruptEntryException(
+          "checksum mismatch: expected "
+              + HexFormat.of().formatHex(expected)
+              + " got "
+              + HexFormat.of().formatHex(actual));
     }
     return payload;
   }
 
-  private static int decompress(byte[] value, int compressedLength, byte[] payload) throws CorruptEntryException {
+  private static int decompress(byte[] value, int compressedLength, byte[] payload)
+      throws CorruptEntryException {
     LZ4SafeDecompressor decompressor = LZ4.safeDecompressor();
     try {
-      return decompressor.decompress(value, HEADER_BYTES, compressedLength, payload, 0, payload.length);
+      return decompressor.decompress(
+          value, HEADER_BYTES, compressedLength, payload, 0, payload.length);
     } catch (RuntimeException e) {
       // LZ4Exception, or any bounds failure a decoder reports: either way the block is damaged.
       throw new CorruptEntryException("truncated or damaged LZ4 block: " + e.getMessage(), e);

@@ -32,11 +32,16 @@ class EntryCodecTest {
 
   @Test
   void decode_ofEncodedHighlyCompressibleOutput_returnsIt() throws Exception {
-    CachedResult zeros = new CachedResult(
-        Map.of(OutputKind.OBJECT, new byte[16 << 20], OutputKind.ASSEMBLY, new byte[1]),
-        new byte[0], new byte[0], Map.of());
+    CachedResult zeros =
+        new CachedResult(
+            Map.of(OutputKind.OBJECT, new byte[16 << 20], OutputKind.ASSEMBLY, new byte[1]),
+            new byte[0],
+            new byte[0],
+            Map.of());
     byte[] value = EntryCodec.encode(KEY, zeros);
-    assertTrue(value.length < (1 << 20), "16 MiB of zeros should compress, got " + value.length + " bytes");
+    assertTrue(
+        value.length < (1 << 20),
+        "16 MiB of zeros should compress, got " + value.length + " bytes");
     assertEquals(zeros, EntryCodec.decode(KEY, value));
   }
 
@@ -48,8 +53,10 @@ class EntryCodecTest {
       forward.put("k" + i, "v" + i);
       backward.put("k" + (19 - i), "v" + (19 - i));
     }
-    byte[] a = EntryCodec.encode(KEY, new CachedResult(Map.of(), new byte[0], new byte[0], forward));
-    byte[] b = EntryCodec.encode(KEY, new CachedResult(Map.of(), new byte[0], new byte[0], backward));
+    byte[] a =
+        EntryCodec.encode(KEY, new CachedResult(Map.of(), new byte[0], new byte[0], forward));
+    byte[] b =
+        EntryCodec.encode(KEY, new CachedResult(Map.of(), new byte[0], new byte[0], backward));
     assertArrayEquals(a, b);
   }
 
@@ -64,7 +71,8 @@ class EntryCodecTest {
   @Test
   void encode_whenMetaHasUnpairedSurrogate_throwsIllegalArgument() {
     CachedResult bad = new CachedResult(Map.of(), new byte[0], new byte[0], Map.of("k", "\uD800x"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EntryCodec.encode(KEY, bad));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> EntryCodec.encode(KEY, bad));
     assertTrue(e.getMessage().contains("U+D800"), e.getMessage());
   }
 
@@ -73,16 +81,24 @@ class EntryCodecTest {
     byte[] value = EntryCodec.encode(KEY, Samples.typical());
     for (int length = 0; length < value.length; length++) {
       byte[] truncated = Arrays.copyOf(value, length);
-      assertThrows(CorruptEntryException.class, () -> EntryCodec.decode(KEY, truncated), "length " + length);
+      assertThrows(
+          CorruptEntryException.class, () -> EntryCodec.decode(KEY, truncated), "length " + length);
     }
   }
 
   @Test
   void decode_whenAnyByteChangedToAnyValue_throwsCorruptEntry() {
     // Runs of zeros make LZ4 emit matches whose offset could change without changing the output.
-    CachedResult result = new CachedResult(
-        Map.of(OutputKind.OBJECT, new byte[300], OutputKind.DEPENDENCY, "ab".repeat(40).getBytes(StandardCharsets.UTF_8)),
-        "x".getBytes(StandardCharsets.UTF_8), new byte[0], Map.of("a", "b"));
+    CachedResult result =
+        new CachedResult(
+            Map.of(
+                OutputKind.OBJECT,
+                new byte[300],
+                OutputKind.DEPENDENCY,
+                "ab".repeat(40).getBytes(StandardCharsets.UTF_8)),
+            "x".getBytes(StandardCharsets.UTF_8),
+            new byte[0],
+            Map.of("a", "b"));
     byte[] value = EntryCodec.encode(KEY, result);
     for (int position = 0; position < value.length; position++) {
       for (int mask = 1; mask < 256; mask++) {
@@ -90,7 +106,9 @@ class EntryCodecTest {
         changed[position] ^= (byte) mask;
         int p = position;
         int m = mask;
-        assertThrows(CorruptEntryException.class, () -> EntryCodec.decode(KEY, changed),
+        assertThrows(
+            CorruptEntryException.class,
+            () -> EntryCodec.decode(KEY, changed),
             () -> "byte " + p + " xor " + m);
       }
     }
@@ -99,8 +117,9 @@ class EntryCodecTest {
   @Test
   void decode_withAnotherKey_failsChecksum() {
     byte[] value = EntryCodec.encode(KEY, Samples.typical());
-    CorruptEntryException e = assertThrows(CorruptEntryException.class,
-        () -> EntryCodec.decode(Samples.key("bar.c"), value));
+    CorruptEntryException e =
+        assertThrows(
+            CorruptEntryException.class, () -> EntryCodec.decode(Samples.key("bar.c"), value));
     assertTrue(e.getMessage().startsWith("checksum mismatch: expected "), e.getMessage());
   }
 
@@ -130,15 +149,26 @@ class EntryCodecTest {
     byte[] value = EntryCodec.encode(KEY, Samples.typical());
     int compressed = value.length - EntryCodec.HEADER_BYTES;
     ByteBuffer.wrap(value).putInt(4, EntryCodec.MAX_PAYLOAD_BYTES);
-    assertMessage(value, "payload length 1073741824 is over the limit of " + 255L * compressed
-        + " bytes that a " + compressed + "-byte LZ4 block can hold");
+    assertMessage(
+        value,
+        "payload length 1073741824 is over the limit of "
+            + 255L * compressed
+            + " bytes that a "
+            + compressed
+            + "-byte LZ4 block can hold");
   }
 
   @Test
   void decode_whenFileLengthIsHuge_saysTruncatedWithoutAllocating() {
-    byte[] payload = ByteBuffer.allocate(13).putInt(1).put((byte) OutputKind.OBJECT.id()).putInt(0x7FFFFFFF)
-        .putInt(0).array();
-    assertMessage(EntryCodec.frame(KEY, payload),
+    byte[] payload =
+        ByteBuffer.allocate(13)
+            .putInt(1)
+            .put((byte) OutputKind.OBJECT.id())
+            .putInt(0x7FFFFFFF)
+            .putInt(0)
+            .array();
+    assertMessage(
+        EntryCodec.frame(KEY, payload),
         "truncated: the length of the OBJECT file (2147483647 bytes) is more than the 4 bytes left in the payload");
   }
 
@@ -151,37 +181,60 @@ class EntryCodecTest {
   @Test
   void decode_whenFileCountIsHuge_saysSo() {
     byte[] payload = ByteBuffer.allocate(4).putInt(-1).array();
-    assertMessage(EntryCodec.frame(KEY, payload), "file count 4294967295 is more than the 4 output kinds");
+    assertMessage(
+        EntryCodec.frame(KEY, payload), "file count 4294967295 is more than the 4 output kinds");
   }
 
   @Test
   void decode_whenOutputKindRepeats_saysSo() {
-    byte[] payload = ByteBuffer.allocate(30).putInt(2).put((byte) 1).putInt(0).put((byte) 1).putInt(0)
-        .putInt(0).putInt(0).putInt(0).array();
+    byte[] payload =
+        ByteBuffer.allocate(30)
+            .putInt(2)
+            .put((byte) 1)
+            .putInt(0)
+            .put((byte) 1)
+            .putInt(0)
+            .putInt(0)
+            .putInt(0)
+            .putInt(0)
+            .array();
     assertMessage(EntryCodec.frame(KEY, payload), "output kind OBJECT appears twice");
   }
 
   @Test
   void decode_whenMetaIsNotUtf8_saysSo() {
-    byte[] payload = ByteBuffer.allocate(26).putInt(0).putInt(0).putInt(0).putInt(1)
-        .putInt(1).put((byte) 0xC3).putInt(1).put((byte) 'v').array();
+    byte[] payload =
+        ByteBuffer.allocate(26)
+            .putInt(0)
+            .putInt(0)
+            .putInt(0)
+            .putInt(1)
+            .putInt(1)
+            .put((byte) 0xC3)
+            .putInt(1)
+            .put((byte) 'v')
+            .array();
     assertMessage(EntryCodec.frame(KEY, payload), "meta key 0 is not valid UTF-8");
   }
 
   @Test
   void decode_whenBytesFollowThePayload_saysSo() {
-    byte[] payload = ByteBuffer.allocate(19).putInt(0).putInt(0).putInt(0).putInt(0).put(new byte[3]).array();
+    byte[] payload =
+        ByteBuffer.allocate(19).putInt(0).putInt(0).putInt(0).putInt(0).put(new byte[3]).array();
     assertMessage(EntryCodec.frame(KEY, payload), "3 trailing bytes after the payload");
   }
 
   @Test
   void decode_whenPayloadEndsInsideACount_saysTruncated() {
     byte[] payload = ByteBuffer.allocate(10).putInt(0).putInt(0).array();
-    assertMessage(EntryCodec.frame(KEY, payload), "truncated: the 10-byte payload ends inside the length of stderr");
+    assertMessage(
+        EntryCodec.frame(KEY, payload),
+        "truncated: the 10-byte payload ends inside the length of stderr");
   }
 
   private static void assertMessage(byte[] value, String expected) {
-    CorruptEntryException e = assertThrows(CorruptEntryException.class, () -> EntryCodec.decode(KEY, value));
+    CorruptEntryException e =
+        assertThrows(CorruptEntryException.class, () -> EntryCodec.decode(KEY, value));
     assertEquals(expected, e.getMessage());
   }
 }

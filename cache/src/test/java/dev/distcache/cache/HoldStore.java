@@ -3,7 +3,10 @@ package dev.distcache.cache;
 import java.nio.file.Path;
 import java.time.InstantSource;
 
-/** Run as a separate process by tests: opens the store in args[0], says so, holds it until stdin closes. */
+/**
+ * Run as a separate process by tests: opens the store in args[0], says so, holds it until stdin
+ * closes.
+ */
 public final class HoldStore {
   private HoldStore() {}
 

@@ -19,7 +19,8 @@ class ManifestCodecTest {
   @Test
   void decode_ofEncode_givesTheSameManifest() throws Exception {
     assertEquals(twoEntries(), ManifestCodec.decode(KEY, ManifestCodec.encode(KEY, twoEntries())));
-    assertEquals(Manifest.empty(), ManifestCodec.decode(KEY, ManifestCodec.encode(KEY, Manifest.empty())));
+    assertEquals(
+        Manifest.empty(), ManifestCodec.decode(KEY, ManifestCodec.encode(KEY, Manifest.empty())));
   }
 
   @Test
@@ -34,15 +35,18 @@ class ManifestCodecTest {
   @Test
   void decode_underAnotherKey_failsItsChecksum() {
     byte[] value = ManifestCodec.encode(KEY, twoEntries());
-    CorruptEntryException e = assertThrows(CorruptEntryException.class,
-        () -> ManifestCodec.decode(Samples.manifestKey("other"), value));
+    CorruptEntryException e =
+        assertThrows(
+            CorruptEntryException.class,
+            () -> ManifestCodec.decode(Samples.manifestKey("other"), value));
     assertTrue(e.getMessage().startsWith("checksum mismatch"), e.getMessage());
   }
 
   @Test
   void decode_aResultValue_saysBadMagic() {
     byte[] value = EntryCodec.encode(Samples.key("r"), Samples.typical());
-    CorruptEntryException e = assertThrows(CorruptEntryException.class, () -> ManifestCodec.decode(KEY, value));
+    CorruptEntryException e =
+        assertThrows(CorruptEntryException.class, () -> ManifestCodec.decode(KEY, value));
     assertEquals("bad magic: expected 44 43 4d (\"DCM\"), got 44 43 45", e.getMessage());
   }
 
@@ -51,18 +55,23 @@ class ManifestCodecTest {
     byte[] value = ManifestCodec.encode(KEY, twoEntries());
     for (int length = 0; length < value.length; length++) {
       byte[] truncated = java.util.Arrays.copyOf(value, length);
-      assertThrows(CorruptEntryException.class, () -> ManifestCodec.decode(KEY, truncated), "length " + length);
+      assertThrows(
+          CorruptEntryException.class,
+          () -> ManifestCodec.decode(KEY, truncated),
+          "length " + length);
     }
     for (int i = 0; i < value.length; i++) {
       byte[] changed = value.clone();
       changed[i] ^= 0x01;
-      assertThrows(CorruptEntryException.class, () -> ManifestCodec.decode(KEY, changed), "byte " + i);
+      assertThrows(
+          CorruptEntryException.class, () -> ManifestCodec.decode(KEY, changed), "byte " + i);
     }
   }
 
   @Test
   void decode_whenFileIndexIsOutOfRange_saysSo() {
-    byte[] payload = ByteBuffer.allocate(4 + 4 + 4 + 4).putInt(0).putInt(1).putInt(1).putInt(0).array();
+    byte[] payload =
+        ByteBuffer.allocate(4 + 4 + 4 + 4).putInt(0).putInt(1).putInt(1).putInt(0).array();
     assertMessage(payload, "entry 0 names file 0 of 0");
   }
 
@@ -87,8 +96,13 @@ class ManifestCodecTest {
   @Test
   void with_replacesAnEntryWithTheSameFilesAndOrigin_andKeepsTheNewestHundred() {
     Manifest.Entry first = Samples.entry(1, 3);
-    Manifest.Entry sameFiles = new Manifest.Entry(first.files(), Samples.key("another result"), first.origin(),
-        first.exact(), first.relocatable());
+    Manifest.Entry sameFiles =
+        new Manifest.Entry(
+            first.files(),
+            Samples.key("another result"),
+            first.origin(),
+            first.exact(),
+            first.relocatable());
     Manifest m = Manifest.empty().with(first).with(Samples.entry(2, 3)).with(sameFiles);
     assertEquals(List.of(Samples.entry(2, 3), sameFiles), m.entries());
     for (int i = 0; i < 150; i++) {
@@ -100,8 +114,10 @@ class ManifestCodecTest {
   }
 
   private static void assertMessage(byte[] payload, String expected) {
-    CorruptEntryException e = assertThrows(CorruptEntryException.class,
-        () -> ManifestCodec.decode(KEY, ManifestCodec.frame(KEY, payload)));
+    CorruptEntryException e =
+        assertThrows(
+            CorruptEntryException.class,
+            () -> ManifestCodec.decode(KEY, ManifestCodec.frame(KEY, payload)));
     assertEquals(expected, e.getMessage());
   }
 }

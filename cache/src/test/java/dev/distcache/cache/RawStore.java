@@ -25,10 +25,13 @@ final class RawStore {
   }
 
   static void put(Path dir, String family, byte[] key, byte[] value) {
-    with(dir, family, (db, cf) -> {
-      db.put(cf, key, value);
-      return null;
-    });
+    with(
+        dir,
+        family,
+        (db, cf) -> {
+          db.put(cf, key, value);
+          return null;
+        });
   }
 
   static <T> T with(Path dir, String family, Action<T> action) {
@@ -40,8 +43,10 @@ final class RawStore {
         DBOptions options = new DBOptions()) {
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       for (String name : names) {
-        descriptors.add(new ColumnFamilyDescriptor(
-            name.getBytes(StandardCharsets.UTF_8), name.equals(StoreSchema.STATS) ? stats : plain));
+        descriptors.add(
+            new ColumnFamilyDescriptor(
+                name.getBytes(StandardCharsets.UTF_8),
+                name.equals(StoreSchema.STATS) ? stats : plain));
       }
       List<ColumnFamilyHandle> handles = new ArrayList<>();
       try (RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles)) {

@@ -44,7 +44,9 @@ abstract class ResultStoreContract {
   /** Changes one byte of the value stored under {@code key} in the closed store at {@code dir}. */
   protected abstract void damageStoredValue(Path dir, ResultKey key);
 
-  /** Changes one byte of the manifest stored under {@code key} in the closed store at {@code dir}. */
+  /**
+   * Changes one byte of the manifest stored under {@code key} in the closed store at {@code dir}.
+   */
   protected abstract void damageStoredManifest(Path dir, ManifestKey key);
 
   /** Recounts the store from its stored values, failing if its index disagrees with them. */
@@ -96,7 +98,9 @@ abstract class ResultStoreContract {
   void put_addsEncodedSizeAndOneFileToTotals() {
     put("a", Samples.result(1, 1000));
     put("b", Samples.result(2, 3000));
-    assertEquals(encodedSize("a", Samples.result(1, 1000)) + encodedSize("b", Samples.result(2, 3000)), store.totalSize());
+    assertEquals(
+        encodedSize("a", Samples.result(1, 1000)) + encodedSize("b", Samples.result(2, 3000)),
+        store.totalSize());
     assertEquals(2, store.fileCount());
   }
 
@@ -340,7 +344,10 @@ abstract class ResultStoreContract {
     assertEquals(encodedSize("b", Samples.result(2, 1000)), store.totalSize());
     assertEquals(1, store.counters().get(Counter.CORRUPT_CACHE_ENTRY));
     assertEquals(Optional.empty(), store.get(Samples.key("a")));
-    assertEquals(1, store.counters().get(Counter.CORRUPT_CACHE_ENTRY), "a removed value is not counted again");
+    assertEquals(
+        1,
+        store.counters().get(Counter.CORRUPT_CACHE_ENTRY),
+        "a removed value is not counted again");
     assertEquals(new Totals(store.totalSize(), 1), recount(store));
     put("a", Samples.result(1, 1000));
     assertEquals(Optional.of(Samples.result(1, 1000)), store.get(Samples.key("a")));
@@ -369,23 +376,24 @@ abstract class ResultStoreContract {
   void methods_afterClose_throwIllegalState() {
     store.close();
     ResultKey key = Samples.key("a");
-    List<Executable> calls = List.of(
-        () -> store.get(key),
-        () -> store.put(key, Samples.typical()),
-        () -> store.remove(key),
-        () -> store.getManifest(Samples.manifestKey("m")),
-        () -> store.updateManifest(Samples.manifestKey("m"), m -> m),
-        () -> store.setLimits(1, 1),
-        store::cleanup,
-        () -> store.evictOlderThan(Duration.ZERO),
-        store::clear,
-        store::totalSize,
-        store::fileCount,
-        () -> store.increment(Counter.CACHE_MISS),
-        () -> store.add(Counter.CACHE_MISS, 1),
-        () -> store.add(Map.of(Counter.CACHE_MISS, 1L)),
-        store::counters,
-        store::zeroCounters);
+    List<Executable> calls =
+        List.of(
+            () -> store.get(key),
+            () -> store.put(key, Samples.typical()),
+            () -> store.remove(key),
+            () -> store.getManifest(Samples.manifestKey("m")),
+            () -> store.updateManifest(Samples.manifestKey("m"), m -> m),
+            () -> store.setLimits(1, 1),
+            store::cleanup,
+            () -> store.evictOlderThan(Duration.ZERO),
+            store::clear,
+            store::totalSize,
+            store::fileCount,
+            () -> store.increment(Counter.CACHE_MISS),
+            () -> store.add(Counter.CACHE_MISS, 1),
+            () -> store.add(Map.of(Counter.CACHE_MISS, 1L)),
+            store::counters,
+            store::zeroCounters);
     for (Executable call : calls) {
       IllegalStateException e = assertThrows(IllegalStateException.class, call);
       assertEquals("store is closed", e.getMessage());
@@ -402,7 +410,8 @@ abstract class ResultStoreContract {
   void open_whenAnotherStoreHasTheDirectoryOpen_failsNamingAnotherServer() {
     StoreException e = assertThrows(StoreException.class, () -> open(dir, clock).close());
     assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("another distcache server is probably running"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("another distcache server is probably running"), e.getMessage());
     put("a", Samples.typical());
     assertTrue(has("a"), "the first store still works");
   }
@@ -415,23 +424,27 @@ abstract class ResultStoreContract {
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int t = 0; t < 16; t++) {
         long seed = t;
-        workers.add(threads.submit(() -> {
-          Random random = new Random(seed);
-          for (int i = 0; i < 150; i++) {
-            ResultKey key = Samples.key("k" + random.nextInt(40));
-            int action = random.nextInt(10);
-            if (action < 5) {
-              CachedResult result = Samples.result(random.nextLong(), random.nextInt(8192));
-              everPut.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(result);
-              assertTrue(store.put(key, result));
-            } else if (action < 9) {
-              store.get(key).ifPresent(r -> assertTrue(everPut.get(key).contains(r), "served a result never put"));
-            } else {
-              store.remove(key);
-            }
-          }
-          return null;
-        }));
+        workers.add(
+            threads.submit(() -> {
+              Random random = new Random(seed);
+              for (int i = 0; i < 150; i++) {
+                ResultKey key = Samples.key("k" + random.nextInt(40));
+                int action = random.nextInt(10);
+                if (action < 5) {
+                  CachedResult result = Samples.result(random.nextLong(), random.nextInt(8192));
+                  everPut.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(result);
+                  assertTrue(store.put(key, result));
+                } else if (action < 9) {
+                  store
+                      .get(key)
+                      .ifPresent(r ->
+                          assertTrue(everPut.get(key).contains(r), "served a result never put"));
+                } else {
+                  store.remove(key);
+                }
+              }
+              return null;
+            }));
       }
       for (Future<?> worker : workers) {
         worker.get();
@@ -445,11 +458,14 @@ abstract class ResultStoreContract {
   // --- manifests ---
 
   private Manifest manifest(String name) {
-    return store.getManifest(Samples.manifestKey(name)).orElseThrow(() -> new AssertionError("no manifest " + name));
+    return store
+        .getManifest(Samples.manifestKey(name))
+        .orElseThrow(() -> new AssertionError("no manifest " + name));
   }
 
   private void addEntry(String name, Manifest.Entry entry) {
-    assertTrue(store.updateManifest(Samples.manifestKey(name), m -> m.with(entry)), "update " + name);
+    assertTrue(
+        store.updateManifest(Samples.manifestKey(name), m -> m.with(entry)), "update " + name);
   }
 
   @Test
@@ -485,7 +501,10 @@ abstract class ResultStoreContract {
     assertEquals(new Totals(store.totalSize(), 2), recount(store));
     tick();
     put("d", Samples.result(4, 100));
-    assertEquals(Optional.empty(), store.getManifest(Samples.manifestKey("m")), "now the manifest is the oldest");
+    assertEquals(
+        Optional.empty(),
+        store.getManifest(Samples.manifestKey("m")),
+        "now the manifest is the oldest");
   }
 
   @Test
@@ -517,7 +536,10 @@ abstract class ResultStoreContract {
     assertEquals(1, store.fileCount());
     assertEquals(new Totals(store.totalSize(), 1), recount(store));
     addEntry("m", Samples.entry(2, 3));
-    assertEquals(List.of(Samples.entry(2, 3)), manifest("m").entries(), "an update starts from an empty manifest");
+    assertEquals(
+        List.of(Samples.entry(2, 3)),
+        manifest("m").entries(),
+        "an update starts from an empty manifest");
   }
 
   @Test
@@ -538,13 +560,14 @@ abstract class ResultStoreContract {
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int t = 0; t < 8; t++) {
         int thread = t;
-        workers.add(threads.submit(() -> {
-          for (int i = 0; i < 10; i++) {
-            addEntry("m", Samples.entry(thread * 100L + i, 4));
-            store.getManifest(Samples.manifestKey("m"));
-          }
-          return null;
-        }));
+        workers.add(
+            threads.submit(() -> {
+              for (int i = 0; i < 10; i++) {
+                addEntry("m", Samples.entry(thread * 100L + i, 4));
+                store.getManifest(Samples.manifestKey("m"));
+              }
+              return null;
+            }));
       }
       for (Future<?> worker : workers) {
         worker.get();

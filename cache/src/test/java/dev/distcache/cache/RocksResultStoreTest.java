@@ -3,7 +3,6 @@ package dev.distcache.cache;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.stats.Counter;
 import dev.distcache.hashing.ManifestKey;
@@ -59,7 +58,9 @@ class RocksResultStoreTest extends ResultStoreContract {
     store.add(Counter.CACHE_MISS, -2);
     assertEquals(-1L, store.counters().get(Counter.CACHE_MISS));
     store.close();
-    byte[] raw = RawStore.get(dir, StoreSchema.STATS, Counter.CACHE_MISS.id().getBytes(StandardCharsets.UTF_8));
+    byte[] raw =
+        RawStore.get(
+            dir, StoreSchema.STATS, Counter.CACHE_MISS.id().getBytes(StandardCharsets.UTF_8));
     assertArrayEquals(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1}, raw);
     store = open(dir, clock);
     store.add(Counter.CACHE_MISS, 3);
@@ -84,15 +85,27 @@ class RocksResultStoreTest extends ResultStoreContract {
   void open_whenAnotherProcessHoldsTheStore_failsNamingAnotherServer() throws Exception {
     store.close();
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process holder = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), HoldStore.class.getName(), dir.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+    Process holder =
+        new ProcessBuilder(
+                java.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                HoldStore.class.getName(),
+                dir.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
       assertEquals("open 0", out.readLine());
-      StoreException e = assertThrows(StoreException.class, () -> RocksResultStore.open(dir, clock));
-      assertEquals("cannot open the distcache store at " + dir
-          + ": it is locked; another distcache server is probably running with this cache directory", e.getMessage());
+      StoreException e =
+          assertThrows(StoreException.class, () -> RocksResultStore.open(dir, clock));
+      assertEquals(
+          "cannot open the distcache store at "
+              + dir
+              + ": it is locked; another distcache server is probably running with this cache directory",
+          e.getMessage());
     } finally {
       holder.getOutputStream().close();
       assertEquals(0, holder.waitFor());
@@ -105,6 +118,12 @@ class RocksResultStoreTest extends ResultStoreContract {
   void open_whenPathIsAFile_failsNamingThePath() throws Exception {
     Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
     StoreException e = assertThrows(StoreException.class, () -> RocksResultStore.open(file, clock));
-    assertEquals("cannot create the distcache store directory " + file + ": " + file + " exists and is not a directory", e.getMessage());
+    assertEquals(
+        "cannot create the distcache store directory "
+            + file
+            + ": "
+            + file
+            + " exists and is not a directory",
+        e.getMessage());
   }
 }

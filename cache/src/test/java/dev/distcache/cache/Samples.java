@@ -18,7 +18,10 @@ final class Samples {
     return ResultKey.of(Blake3.hash(name.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** A result whose object file is {@code size} incompressible bytes, so its encoded size tracks size. */
+  /**
+   * A result whose object file is {@code size} incompressible bytes, so its encoded size tracks
+   * size.
+   */
   static CachedResult result(long seed, int size) {
     byte[] object = new byte[size];
     new Random(seed).nextBytes(object);
@@ -33,21 +36,35 @@ final class Samples {
     return ManifestKey.of(Blake3.hash(("manifest " + name).getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** A manifest entry whose {@code files} headers (plus the source) have contents derived from {@code seed}. */
+  /**
+   * A manifest entry whose {@code files} headers (plus the source) have contents derived from
+   * {@code seed}.
+   */
   static Manifest.Entry entry(long seed, int files) {
     List<Manifest.IncludedFile> list = new ArrayList<>();
-    list.add(new Manifest.IncludedFile("src/foo.c", 100, ContentHash.ofContent(("source " + seed).getBytes(StandardCharsets.UTF_8))));
+    list.add(
+        new Manifest.IncludedFile(
+            "src/foo.c",
+            100,
+            ContentHash.ofContent(("source " + seed).getBytes(StandardCharsets.UTF_8))));
     for (int i = 0; i < files; i++) {
       String path = "/usr/include/h" + i + ".h";
-      list.add(new Manifest.IncludedFile(path, 10 + i, ContentHash.ofContent((path + " " + seed % 3).getBytes(StandardCharsets.UTF_8))));
+      list.add(
+          new Manifest.IncludedFile(
+              path,
+              10 + i,
+              ContentHash.ofContent((path + " " + seed % 3).getBytes(StandardCharsets.UTF_8))));
     }
-    return new Manifest.Entry(list, key("result " + seed), manifestKey("origin"), "e".repeat(64), seed % 2 == 0);
+    return new Manifest.Entry(
+        list, key("result " + seed), manifestKey("origin"), "e".repeat(64), seed % 2 == 0);
   }
 
   static CachedResult typical() {
     return new CachedResult(
         Map.of(
-            OutputKind.OBJECT, "\u007fELF object bytes \0\0\0\0\0\0\0\0\0\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1),
+            OutputKind.OBJECT,
+                "\u007fELF object bytes \0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+                    .getBytes(StandardCharsets.ISO_8859_1),
             OutputKind.DEPENDENCY, "foo.o: foo.c foo.h\n".getBytes(StandardCharsets.UTF_8)),
         "compiled\n".getBytes(StandardCharsets.UTF_8),
         "foo.c:3: warning: unused variable 'x'\n".getBytes(StandardCharsets.UTF_8),

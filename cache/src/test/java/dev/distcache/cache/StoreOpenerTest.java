@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoreOpenerTest {
-  private static final InstantSource CLOCK = InstantSource.fixed(Instant.parse("2026-12-05T12:00:00Z"));
+  private static final InstantSource CLOCK =
+      InstantSource.fixed(Instant.parse("2026-12-05T12:00:00Z"));
 
   @TempDir Path tmp;
 
@@ -52,7 +53,8 @@ class StoreOpenerTest {
     try (RocksResultStore first = RocksResultStore.open(dir, CLOCK)) {
       assertThrows(StoreException.class, () -> StoreOpener.open(dir, CLOCK));
       try (Stream<Path> files = Files.list(tmp)) {
-        assertFalse(files.anyMatch(f -> f.getFileName().toString().contains("broken")), "nothing moved");
+        assertFalse(
+            files.anyMatch(f -> f.getFileName().toString().contains("broken")), "nothing moved");
       }
     }
   }

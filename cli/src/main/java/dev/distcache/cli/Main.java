@@ -6,12 +6,13 @@ import java.util.List;
 
 /**
  * Entry point. argv[0] (passed by the launcher as {@code distcache.argv0}) decides the mode: a
- * compiler name means masquerade; {@code distcache <compiler> args...} means prefix mode;
- * {@code distcache <option|subcommand>} means administration. Compiler arguments never pass
- * through picocli, and the compile path never loads it.
+ * compiler name means masquerade; {@code distcache <compiler> args...} means prefix mode; {@code
+ * distcache <option|subcommand>} means administration. Compiler arguments never pass through
+ * picocli, and the compile path never loads it.
  */
 public final class Main {
-  private static final List<String> SUBCOMMANDS = List.of("server", "install-masquerade", "mon", "help");
+  private static final List<String> SUBCOMMANDS =
+      List.of("server", "install-masquerade", "mon", "help");
 
   private Main() {}
 
@@ -22,13 +23,16 @@ public final class Main {
     if (base.equals("distcache")) {
       if (args.length > 0 && args[0].equals("daemon")) {
         // bin/distcache starts the daemon in a JVM of its own (RocksDB); it never reaches this one.
-        System.err.println("distcache: error: start the daemon through the launcher: bin/distcache daemon ...");
+        System.err.println(
+            "distcache: error: start the daemon through the launcher: bin/distcache daemon ...");
         System.exit(2);
       }
       if (args.length == 0 || args[0].startsWith("-") || SUBCOMMANDS.contains(args[0])) {
         code = dev.distcache.cli.admin.AdminMain.run(args);
       } else {
-        code = CompileClient.fromLauncher().compile(args[0], Arrays.asList(args).subList(1, args.length), "");
+        code =
+            CompileClient.fromLauncher()
+                .compile(args[0], Arrays.asList(args).subList(1, args.length), "");
       }
     } else {
       code = CompileClient.fromLauncher().compile(base, Arrays.asList(args), argv0);

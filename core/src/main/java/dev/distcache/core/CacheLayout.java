@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where things live in a cache directory. The socket path must fit in sockaddr_un (108 bytes), so
- * a long cache directory gets its socket in a private directory of the user instead, named by a
- * hash of the cache directory so that every client of that directory finds the same socket.
+ * Where things live in a cache directory. The socket path must fit in sockaddr_un (108 bytes), so a
+ * long cache directory gets its socket in a private directory of the user instead, named by a hash
+ * of the cache directory so that every client of that directory finds the same socket.
  */
 public record CacheLayout(Path cacheDir) {
   private static final int MAX_SOCKET_PATH = 100;
@@ -38,7 +38,8 @@ public record CacheLayout(Path cacheDir) {
 
   /**
    * Written by a client whose start of the server failed (its time of modification is when);
-   * compiles do not start another server for a minute after it; a client whose start works removes it.
+   * compiles do not start another server for a minute after it; a client whose start works removes
+   * it.
    */
   public Path serverFailed() {
     return cacheDir.resolve("server.failed");
@@ -55,12 +56,12 @@ public record CacheLayout(Path cacheDir) {
   }
 
   /**
-   * The server's socket: {@code server.sock} in the cache directory when that path is short
-   * enough, else {@code <hash>.sock} in the first of these that is private to this user (see
-   * {@link PrivateDir}; the last two are made, mode 0700, when missing): {@code $XDG_RUNTIME_DIR},
-   * {@code /tmp/distcache-$USER}, {@code $HOME/.cache/distcache-run}. A place that another user
-   * made or can change is passed over, so that nobody else's server can pose as this user's.
-   * Null when there is no such place (the clients then compile by themselves).
+   * The server's socket: {@code server.sock} in the cache directory when that path is short enough,
+   * else {@code <hash>.sock} in the first of these that is private to this user (see {@link
+   * PrivateDir}; the last two are made, mode 0700, when missing): {@code $XDG_RUNTIME_DIR}, {@code
+   * /tmp/distcache-$USER}, {@code $HOME/.cache/distcache-run}. A place that another user made or
+   * can change is passed over, so that nobody else's server can pose as this user's. Null when
+   * there is no such place (the clients then compile by themselves).
    */
   public Path socket() {
     Path inDir = cacheDir.resolve("server.sock");
@@ -76,10 +77,15 @@ public record CacheLayout(Path cacheDir) {
       }
     }
     String home = System.getenv("HOME");
-    for (Path dir : new Path[] {
-        // /tmp as the native client has it (not java.io.tmpdir, which a JVM option could move)
-        Path.of("/tmp", "distcache-" + System.getProperty("user.name")),
-        Path.of(home != null && home.startsWith("/") ? home : System.getProperty("user.home"), ".cache", "distcache-run")}) {
+    for (Path dir :
+        new Path[] {
+          // /tmp as the native client has it (not java.io.tmpdir, which a JVM option could move)
+          Path.of("/tmp", "distcache-" + System.getProperty("user.name")),
+          Path.of(
+              home != null && home.startsWith("/") ? home : System.getProperty("user.home"),
+              ".cache",
+              "distcache-run")
+        }) {
       dir = dir.toAbsolutePath().normalize();
       if (fits(dir.resolve(name)) && PrivateDir.usable(dir, true)) {
         return dir.resolve(name);

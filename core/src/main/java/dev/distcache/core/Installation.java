@@ -8,7 +8,9 @@ import java.util.Set;
 
 /** Facts about this distcache installation and process that the client and the server share. */
 public final class Installation {
-  /** The native client, relative to the installation directory; built when a C compiler was found. */
+  /**
+   * The native client, relative to the installation directory; built when a C compiler was found.
+   */
   public static final String NATIVE_CLIENT = "target/bin/distcache";
 
   /** Executables that are distcache itself, relative to the installation directory. */
@@ -16,7 +18,10 @@ public final class Installation {
 
   private Installation() {}
 
-  /** The real paths of distcache's executables under {@code home}, which a compiler search must skip. */
+  /**
+   * The real paths of distcache's executables under {@code home}, which a compiler search must
+   * skip.
+   */
   public static Set<Path> selves(Path home) {
     Set<Path> out = new HashSet<>();
     if (home == null) {

@@ -39,6 +39,8 @@ class PrivateDirTest {
     assertFalse(PrivateDir.usable(Files.createSymbolicLink(tmp.resolve("link"), real), false));
 
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
-    assertFalse(PrivateDir.usable(real, false), "anyone could rename it away and put their own in its place");
+    assertFalse(
+        PrivateDir.usable(real, false),
+        "anyone could rename it away and put their own in its place");
   }
 }

@@ -62,7 +62,8 @@ class AdministrationTest {
     for (int i = 0; i < 4; i++) {
       dc.run(tmp, "gcc", "-c", "f" + i + ".c").ok();
     }
-    dc.run(tmp, "gcc", "-c", "f0.c").ok(); // f0's result and manifest are now the most recently used
+    dc.run(tmp, "gcc", "-c", "f0.c")
+        .ok(); // f0's result and manifest are now the most recently used
     dc.run(tmp, "-F", "2").ok();
     dc.run(tmp, "-c").ok();
     assertEquals(2, dc.stat("files_in_cache"));
@@ -133,17 +134,24 @@ class AdministrationTest {
     Path classes = tmp.resolve("classes.txt");
     dc.with("DISTCACHE_JAVA_CLIENT", "1").run(tmp, "gcc", "-c", "f3.c").ok();
     dc.with("DISTCACHE_CLIENT_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes)
-        .run(tmp, "gcc", "-c", "f3.c", "-o", "again.o").ok();
+        .run(tmp, "gcc", "-c", "f3.c", "-o", "again.o")
+        .ok();
     String loaded = new String(Distcache.read(classes));
-    assertTrue(loaded.contains("dev.distcache.cli.client.CompileClient"), "the log lists the client's classes");
-    for (String forbidden : new String[] {"picocli", "org.rocksdb", "org.bouncycastle", "net.jpountz"}) {
+    assertTrue(
+        loaded.contains("dev.distcache.cli.client.CompileClient"),
+        "the log lists the client's classes");
+    for (String forbidden :
+        new String[] {"picocli", "org.rocksdb", "org.bouncycastle", "net.jpountz"}) {
       assertFalse(loaded.contains(forbidden), forbidden + " was loaded on the compile path");
     }
   }
 
   @Test
   void fullDisk_compilesStillSucceedWithRightObjects() throws Exception {
-    assertEquals("root", ProcessHandle.current().info().user().orElse(""), "mounting a small disk needs root (CI is root)");
+    assertEquals(
+        "root",
+        ProcessHandle.current().info().user().orElse(""),
+        "mounting a small disk needs root (CI is root)");
     Path small = tmp.resolve("small");
     Files.createDirectories(small);
     dc.exec(tmp, "mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small.toString()).ok();
@@ -158,15 +166,22 @@ class AdministrationTest {
         Distcache.write(tmp.resolve("big" + i + ".c"), c.append("};\n").toString());
         full.run(tmp, "gcc", "-c", "big" + i + ".c").ok();
         full.direct(tmp, "gcc", "-c", "big" + i + ".c", "-o", "direct" + i + ".o").ok();
-        assertArrayEquals(Distcache.read(tmp.resolve("direct" + i + ".o")), Distcache.read(tmp.resolve("big" + i + ".o")));
+        assertArrayEquals(
+            Distcache.read(tmp.resolve("direct" + i + ".o")),
+            Distcache.read(tmp.resolve("big" + i + ".o")));
       }
-      assertTrue(full.stat("internal_error") > 0 || full.stat("local_storage_write") < 12,
+      assertTrue(
+          full.stat("internal_error") > 0 || full.stat("local_storage_write") < 12,
           "the small disk filled up (otherwise this test proves nothing)");
       Distcache.write(tmp.resolve("tiny.c"), "int tiny;\n");
       full.run(tmp, "gcc", "-c", "tiny.c").ok();
       full.run(tmp, "gcc", "-c", "big0.c", "-o", "again.o").ok();
-      assertArrayEquals(Distcache.read(tmp.resolve("direct0.o")), Distcache.read(tmp.resolve("again.o")));
-      assertEquals(0, full.run(tmp, "server", "stop").exitCode(), "the server stops even though its store cannot flush");
+      assertArrayEquals(
+          Distcache.read(tmp.resolve("direct0.o")), Distcache.read(tmp.resolve("again.o")));
+      assertEquals(
+          0,
+          full.run(tmp, "server", "stop").exitCode(),
+          "the server stops even though its store cannot flush");
     } finally {
       full.close();
       dc.exec(tmp, "umount", "-l", small.toString());

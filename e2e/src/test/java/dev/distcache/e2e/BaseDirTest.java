@@ -29,8 +29,12 @@ class BaseDirTest {
     a = tmp.resolve("ci-1/proj");
     b = tmp.resolve("ci-2/proj");
     for (Path p : List.of(a, b)) {
-      Distcache.write(p.resolve("include/util.h"), "#define TWICE(x) ((x) * 2)\nstatic inline int warn(void) { int unused; return 0; }\n");
-      Distcache.write(p.resolve("src/main.c"), "#include \"util.h\"\nint main(void) { return TWICE(warn()); }\n");
+      Distcache.write(
+          p.resolve("include/util.h"),
+          "#define TWICE(x) ((x) * 2)\nstatic inline int warn(void) { int unused; return 0; }\n");
+      Distcache.write(
+          p.resolve("src/main.c"),
+          "#include \"util.h\"\nint main(void) { return TWICE(warn()); }\n");
       Distcache.write(p.resolve("src/plain.c"), "#define ONE 1\nint plain(void) { return ONE; }\n");
     }
   }
@@ -42,9 +46,14 @@ class BaseDirTest {
 
   @Test
   void absoluteIncludePathsWithoutDebugInfo_hitAcrossCheckouts_withTheRightObject() {
-    List<String> args = args(a, "-O2", "-I" + a.resolve("include"), "-c", "src/main.c", "-o", "main.o");
+    List<String> args =
+        args(a, "-O2", "-I" + a.resolve("include"), "-c", "src/main.c", "-o", "main.o");
     dc.run(a, args.toArray(String[]::new)).ok();
-    dc.run(b, args(b, "-O2", "-I" + b.resolve("include"), "-c", "src/main.c", "-o", "main.o").toArray(String[]::new)).ok();
+    dc.run(
+            b,
+            args(b, "-O2", "-I" + b.resolve("include"), "-c", "src/main.c", "-o", "main.o")
+                .toArray(String[]::new))
+        .ok();
     assertEquals(1, dc.hits());
     assertSameAsDirect(b, "-O2", "-I" + b.resolve("include"), "-c", "src/main.c", "-o", "main.o");
   }
@@ -67,16 +76,23 @@ class BaseDirTest {
 
   @Test
   void debugInfoWithPrefixMapOfTheCheckout_hitsAcrossCheckouts_withTheRightObject() {
-    dc.run(a, "gcc", "-g", "-fdebug-prefix-map=" + a + "=.", "-c", "src/plain.c", "-o", "plain.o").ok();
-    dc.run(b, "gcc", "-g", "-fdebug-prefix-map=" + b + "=.", "-c", "src/plain.c", "-o", "plain.o").ok();
+    dc.run(a, "gcc", "-g", "-fdebug-prefix-map=" + a + "=.", "-c", "src/plain.c", "-o", "plain.o")
+        .ok();
+    dc.run(b, "gcc", "-g", "-fdebug-prefix-map=" + b + "=.", "-c", "src/plain.c", "-o", "plain.o")
+        .ok();
     assertEquals(1, dc.hits());
-    assertSameAsDirect(b, "-g", "-fdebug-prefix-map=" + b + "=.", "-c", "src/plain.c", "-o", "plain.o");
+    assertSameAsDirect(
+        b, "-g", "-fdebug-prefix-map=" + b + "=.", "-c", "src/plain.c", "-o", "plain.o");
   }
 
   @Test
   void diagnosticsNamingTheOtherCheckout_areNeverReplayed() {
-    String[] argsA = {"gcc", "-Wall", "-I" + a.resolve("include"), "-MD", "-c", "src/main.c", "-o", "main.o"};
-    String[] argsB = {"gcc", "-Wall", "-I" + b.resolve("include"), "-MD", "-c", "src/main.c", "-o", "main.o"};
+    String[] argsA = {
+      "gcc", "-Wall", "-I" + a.resolve("include"), "-MD", "-c", "src/main.c", "-o", "main.o"
+    };
+    String[] argsB = {
+      "gcc", "-Wall", "-I" + b.resolve("include"), "-MD", "-c", "src/main.c", "-o", "main.o"
+    };
     dc.run(a, argsA).ok();
     Run viaCache = dc.run(b, argsB).ok();
     String dep = new String(Distcache.read(b.resolve("main.d")));

@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Builds small real projects with real build systems (autotools, CMake, make -j) through
- * distcache twice and once directly, and checks that every generated file is byte for byte what
- * the direct build produces and that the second build is answered from the cache.
+ * Builds small real projects with real build systems (autotools, CMake, make -j) through distcache
+ * twice and once directly, and checks that every generated file is byte for byte what the direct
+ * build produces and that the second build is answered from the cache.
  *
- * <p>Objects built with -g embed the directory they were compiled in, so each comparison builds
- * in the very same directory: through distcache, save the outputs, then directly in that place.
- * The projects are under src/test/resources/projects/.
+ * <p>Objects built with -g embed the directory they were compiled in, so each comparison builds in
+ * the very same directory: through distcache, save the outputs, then directly in that place. The
+ * projects are under src/test/resources/projects/.
  */
 class BuildSystemsTest {
   @TempDir Path tmp;
@@ -53,7 +53,8 @@ class BuildSystemsTest {
   void autotoolsProject_configureAndMake_throughPrefixMode_matchesDirectBuild() {
     Path pristine = project("autotools", tmp.resolve("pristine"));
     dc.direct(pristine, "autoreconf", "-fi").ok();
-    assertTrue(Files.isExecutable(pristine.resolve("configure")), "autoreconf made no configure script");
+    assertTrue(
+        Files.isExecutable(pristine.resolve("configure")), "autoreconf made no configure script");
     Path work = tmp.resolve("greet");
     String cc = "CC=" + Distcache.LAUNCHER + " gcc";
     List<String> sources = List.of("main.c", "greet.c", "count.c");
@@ -64,20 +65,26 @@ class BuildSystemsTest {
     Map<String, Long> afterConfigure = dc.stats();
     // As in ccache: configure's conftest compiles (-c) are cached, its conftest links are counted
     // as autoconf_test.
-    assertTrue(delta(before, afterConfigure, "cache_miss") > 0,
+    assertTrue(
+        delta(before, afterConfigure, "cache_miss") > 0,
         "configure's conftest compiles did not go through the cache: " + afterConfigure);
-    assertTrue(delta(before, afterConfigure, "autoconf_test") > 0,
+    assertTrue(
+        delta(before, afterConfigure, "autoconf_test") > 0,
         "configure's conftest links did not go through distcache: " + afterConfigure);
-    assertTrue(new String(Distcache.read(work.resolve("config.log"))).contains(Distcache.LAUNCHER.toString()),
+    assertTrue(
+        new String(Distcache.read(work.resolve("config.log")))
+            .contains(Distcache.LAUNCHER.toString()),
         "config.log does not show distcache as CC");
     byte[] configH = Distcache.read(work.resolve("config.h"));
 
     Run firstMake = dc.exec(work, "make").ok();
     assertTrue(firstMake.out().contains(Distcache.LAUNCHER + " gcc"), firstMake.out());
     Map<String, Long> afterFirst = dc.stats();
-    assertEquals(sources.size(), delta(afterConfigure, afterFirst, "cache_miss"), afterFirst.toString());
+    assertEquals(
+        sources.size(), delta(afterConfigure, afterFirst, "cache_miss"), afterFirst.toString());
     assertEquals(0, hits(afterConfigure, afterFirst));
-    assertEquals(1, delta(afterConfigure, afterFirst, "called_for_link"), "make links the program once");
+    assertEquals(
+        1, delta(afterConfigure, afterFirst, "called_for_link"), "make links the program once");
     SortedMap<String, byte[]> missOutputs = files(work, BuildSystemsTest::isAutotoolsOutput);
     String missRun = dc.exec(work, "./greet").ok().out();
 
@@ -97,9 +104,13 @@ class BuildSystemsTest {
     SortedMap<String, byte[]> direct = files(work, BuildSystemsTest::isAutotoolsOutput);
     String directRun = dc.direct(work, "./greet").ok().out();
 
-    assertArrayEquals(Distcache.read(work.resolve("config.h")), configH,
+    assertArrayEquals(
+        Distcache.read(work.resolve("config.h")),
+        configH,
         "config.h from a configure run through distcache differs from a direct configure");
-    assertEquals(List.of(".deps/count.Po", ".deps/greet.Po", ".deps/main.Po", "count.o", "greet.o", "main.o"),
+    assertEquals(
+        List.of(
+            ".deps/count.Po", ".deps/greet.Po", ".deps/main.Po", "count.o", "greet.o", "main.o"),
         List.copyOf(direct.keySet()));
     assertSameFiles(direct, missOutputs, "first build through distcache (misses)");
     assertSameFiles(direct, hitOutputs, "second build through distcache (hits)");
@@ -119,19 +130,32 @@ class BuildSystemsTest {
     viaMasquerade.put("CXX", masq.resolve("g++").toString());
     int sources = 5;
 
-    Processes.run(tmp, viaMasquerade, List.of("cmake", "-S", src.toString(), "-B", build.toString(),
-        "-DCMAKE_BUILD_TYPE=RelWithDebInfo")).ok();
+    Processes.run(
+            tmp,
+            viaMasquerade,
+            List.of(
+                "cmake",
+                "-S",
+                src.toString(),
+                "-B",
+                build.toString(),
+                "-DCMAKE_BUILD_TYPE=RelWithDebInfo"))
+        .ok();
     String cmakeCache = new String(Distcache.read(build.resolve("CMakeCache.txt")));
-    assertTrue(cmakeCache.contains("CMAKE_C_COMPILER:FILEPATH=" + masq.resolve("gcc") + "\n"),
+    assertTrue(
+        cmakeCache.contains("CMAKE_C_COMPILER:FILEPATH=" + masq.resolve("gcc") + "\n"),
         "CMake did not keep the masquerade gcc as its C compiler");
-    assertTrue(cmakeCache.contains("CMAKE_CXX_COMPILER:FILEPATH=" + masq.resolve("g++") + "\n"),
+    assertTrue(
+        cmakeCache.contains("CMAKE_CXX_COMPILER:FILEPATH=" + masq.resolve("g++") + "\n"),
         "CMake did not keep the masquerade g++ as its C++ compiler");
 
     Map<String, Long> before = dc.stats();
     Run first = Processes.run(build, viaMasquerade, List.of("make", "-j2", "VERBOSE=1")).ok();
     assertCompileLinesUseResponseFiles(first.out(), masq, sources);
     Map<String, Long> afterFirst = dc.stats();
-    assertEquals(sources, delta(before, afterFirst, "cache_miss"),
+    assertEquals(
+        sources,
+        delta(before, afterFirst, "cache_miss"),
         "every compile must be cached, which needs the @file includes: " + afterFirst);
     assertEquals(0, hits(before, afterFirst));
     assertEquals(0, delta(before, afterFirst, "preprocessor_error"), afterFirst.toString());
@@ -141,7 +165,9 @@ class BuildSystemsTest {
     String missRun = Processes.run(build, viaMasquerade, List.of("./report")).ok().out();
 
     Processes.run(build, viaMasquerade, List.of("make", "clean")).ok();
-    assertFalse(Files.exists(build.resolve("CMakeFiles/shapes.dir/lib/area.c.o")), "make clean left objects");
+    assertFalse(
+        Files.exists(build.resolve("CMakeFiles/shapes.dir/lib/area.c.o")),
+        "make clean left objects");
     Run second = Processes.run(build, viaMasquerade, List.of("make", "-j2", "VERBOSE=1")).ok();
     assertCompileLinesUseResponseFiles(second.out(), masq, sources);
     Map<String, Long> afterSecond = dc.stats();
@@ -157,15 +183,28 @@ class BuildSystemsTest {
     plain.keySet().removeIf(k -> k.startsWith("DISTCACHE_"));
     plain.put("CC", "gcc");
     plain.put("CXX", "g++");
-    Processes.run(tmp, plain, List.of("cmake", "-S", src.toString(), "-B", build.toString(),
-        "-DCMAKE_BUILD_TYPE=RelWithDebInfo")).ok();
-    assertFalse(new String(Distcache.read(build.resolve("CMakeCache.txt"))).contains(masq.toString()),
+    Processes.run(
+            tmp,
+            plain,
+            List.of(
+                "cmake",
+                "-S",
+                src.toString(),
+                "-B",
+                build.toString(),
+                "-DCMAKE_BUILD_TYPE=RelWithDebInfo"))
+        .ok();
+    assertFalse(
+        new String(Distcache.read(build.resolve("CMakeCache.txt"))).contains(masq.toString()),
         "the direct build must not use the masquerade directory");
     Processes.run(build, plain, List.of("make", "-j2")).ok();
     SortedMap<String, byte[]> direct = files(build, BuildSystemsTest::isCmakeOutput);
     String directRun = Processes.run(build, plain, List.of("./report")).ok().out();
 
-    assertEquals(2 * sources + 1, direct.size(), "objects, dependency files and the library: " + direct.keySet());
+    assertEquals(
+        2 * sources + 1,
+        direct.size(),
+        "objects, dependency files and the library: " + direct.keySet());
     assertSameFiles(direct, missOutputs, "first build through distcache (misses)");
     assertSameFiles(direct, hitOutputs, "second build through distcache (hits)");
     assertTrue(directRun.startsWith("shapes 2.1: 2x3 rectangle area 6 perimeter 10"), directRun);
@@ -201,7 +240,10 @@ class BuildSystemsTest {
     SortedMap<String, byte[]> direct = files(work, BuildSystemsTest::isMakeOutput);
     String directRun = dc.direct(work, "./calc").ok().out();
 
-    assertEquals(2 * sources, direct.size(), "an object and a dependency file per source: " + direct.keySet());
+    assertEquals(
+        2 * sources,
+        direct.size(),
+        "an object and a dependency file per source: " + direct.keySet());
     assertSameFiles(direct, missOutputs, "first make -j8 through distcache (misses)");
     assertSameFiles(direct, hitOutputs, "second make -j8 through distcache (hits)");
     assertTrue(directRun.contains("pow(7, 3) = 343\n"), directRun);
@@ -218,7 +260,10 @@ class BuildSystemsTest {
       Path link = dir.resolve(name);
       assertTrue(Files.isSymbolicLink(link), "install-masquerade made no link " + link);
       try {
-        assertEquals(Distcache.masqueradeTarget().toRealPath(), link.toRealPath(), link + " does not lead to distcache");
+        assertEquals(
+            Distcache.masqueradeTarget().toRealPath(),
+            link.toRealPath(),
+            link + " does not lead to distcache");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -227,18 +272,29 @@ class BuildSystemsTest {
   }
 
   /** Every compile line in make's VERBOSE output uses the masquerade compiler and an @file. */
-  private static void assertCompileLinesUseResponseFiles(String makeOutput, Path masq, int sources) {
-    List<String> compiles = makeOutput.lines()
-        .filter(l -> l.contains(masq.toString()) && l.contains(" -c "))
-        .collect(Collectors.toList());
+  private static void assertCompileLinesUseResponseFiles(
+      String makeOutput, Path masq, int sources) {
+    List<String> compiles =
+        makeOutput
+            .lines()
+            .filter(l -> l.contains(masq.toString()) && l.contains(" -c "))
+            .collect(Collectors.toList());
     assertEquals(sources, compiles.size(), "compile lines through the masquerade:\n" + makeOutput);
     for (String line : compiles) {
-      assertTrue(line.matches(".*\\s@CMakeFiles/\\S+/includes_(C|CXX)\\.rsp\\s.*"),
+      assertTrue(
+          line.matches(".*\\s@CMakeFiles/\\S+/includes_(C|CXX)\\.rsp\\s.*"),
           "no include response file on: " + line);
-      assertFalse(line.contains(" -I"), "include directories on the command line instead of an @file: " + line);
+      assertFalse(
+          line.contains(" -I"),
+          "include directories on the command line instead of an @file: " + line);
     }
-    assertTrue(makeOutput.lines().anyMatch(l -> l.contains(masq.resolve("g++").toString())
-            && l.contains("@CMakeFiles/report.dir/objects") && l.contains("-o report")),
+    assertTrue(
+        makeOutput
+            .lines()
+            .anyMatch(l ->
+                l.contains(masq.resolve("g++").toString())
+                    && l.contains("@CMakeFiles/report.dir/objects")
+                    && l.contains("-o report")),
         "the link does not use an objects response file:\n" + makeOutput);
   }
 
@@ -247,7 +303,8 @@ class BuildSystemsTest {
   }
 
   private static boolean isCmakeOutput(String rel) {
-    return rel.matches("CMakeFiles/(shapes|report)\\.dir/.+\\.o(\\.d)?") || rel.equals("libshapes.a");
+    return rel.matches("CMakeFiles/(shapes|report)\\.dir/.+\\.o(\\.d)?")
+        || rel.equals("libshapes.a");
   }
 
   private static boolean isMakeOutput(String rel) {
@@ -260,7 +317,8 @@ class BuildSystemsTest {
 
   /** Hits of either mode between two snapshots (see Distcache.hits). */
   private static long hits(Map<String, Long> before, Map<String, Long> after) {
-    return delta(before, after, "direct_cache_hit") + delta(before, after, "preprocessed_cache_hit");
+    return delta(before, after, "direct_cache_hit")
+        + delta(before, after, "preprocessed_cache_hit");
   }
 
   /** A project from src/test/resources/projects/, copied to {@code dest}. */
@@ -291,22 +349,27 @@ class BuildSystemsTest {
   static SortedMap<String, byte[]> files(Path root, Predicate<String> wanted) {
     SortedMap<String, byte[]> out = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(root)) {
-      walk.filter(Files::isRegularFile).forEach(p -> {
-        String rel = root.relativize(p).toString();
-        if (wanted.test(rel)) {
-          out.put(rel, Distcache.read(p));
-        }
-      });
+      walk.filter(Files::isRegularFile)
+          .forEach(p -> {
+            String rel = root.relativize(p).toString();
+            if (wanted.test(rel)) {
+              out.put(rel, Distcache.read(p));
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out;
   }
 
-  static void assertSameFiles(SortedMap<String, byte[]> expected, SortedMap<String, byte[]> actual, String what) {
+  static void assertSameFiles(
+      SortedMap<String, byte[]> expected, SortedMap<String, byte[]> actual, String what) {
     assertEquals(expected.keySet(), actual.keySet(), what + ": not the same files");
     for (Map.Entry<String, byte[]> e : expected.entrySet()) {
-      assertArrayEquals(e.getValue(), actual.get(e.getKey()), what + ": " + e.getKey() + " differs from the direct build");
+      assertArrayEquals(
+          e.getValue(),
+          actual.get(e.getKey()),
+          what + ": " + e.getKey() + " differs from the direct build");
     }
   }
 }

@@ -21,18 +21,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * distcache together with Debian's ccache: under it as CCACHE_PREFIX (as Gentoo users stack
- * them), and as masquerade directories on PATH in either order, which must end at the real
- * compiler instead of looping.
+ * distcache together with Debian's ccache: under it as CCACHE_PREFIX (as Gentoo users stack them),
+ * and as masquerade directories on PATH in either order, which must end at the real compiler
+ * instead of looping.
  */
 class CcacheInteropTest {
   static final Path CCACHE = Path.of("/usr/bin/ccache");
+
   /** A wrapper loop spawns processes without end; anything this slow is a hang, not a build. */
   static final long LOOP_LIMIT_SECONDS = 90;
 
   static final String FOO_C = "#include <stdio.h>\nint foo(void) { return printf(\"foo\\n\"); }\n";
-  static final String BAR_CXX = "#include <string>\n#include <vector>\n"
-      + "int bar() { std::vector<std::string> v{\"a\", \"bc\"}; return (int) v[1].size(); }\n";
+  static final String BAR_CXX =
+      "#include <string>\n#include <vector>\n"
+          + "int bar() { std::vector<std::string> v{\"a\", \"bc\"}; return (int) v[1].size(); }\n";
   static final String WARNS_C = CompileTest.WARNS_C;
   static final String BROKEN_C = CompileTest.BROKEN_C;
 
@@ -64,24 +66,40 @@ class CcacheInteropTest {
     Run bar = run(env, "ccache", "g++", "-O2", "-c", "bar.cpp", "-o", "bar.o").ok();
     assertEquals("", foo.out() + foo.err());
     assertEquals("", bar.out() + bar.err());
-    assertArrayEquals(Distcache.read(src.resolve("foo-direct.o")), Distcache.read(src.resolve("foo.o")));
-    assertArrayEquals(Distcache.read(src.resolve("bar-direct.o")), Distcache.read(src.resolve("bar.o")));
+    assertArrayEquals(
+        Distcache.read(src.resolve("foo-direct.o")), Distcache.read(src.resolve("foo.o")));
+    assertArrayEquals(
+        Distcache.read(src.resolve("bar-direct.o")), Distcache.read(src.resolve("bar.o")));
     Map<String, Long> afterMisses = dc.stats();
-    assertEquals(2, afterMisses.get("cache_miss"), "ccache runs its prefix for the real compile: " + afterMisses);
-    assertEquals(0, afterMisses.getOrDefault("preprocessed_cache_hit", 0L) + afterMisses.getOrDefault("direct_cache_hit", 0L));
-    assertEquals(0, afterMisses.getOrDefault("called_for_preprocessing", 0L),
+    assertEquals(
+        2,
+        afterMisses.get("cache_miss"),
+        "ccache runs its prefix for the real compile: " + afterMisses);
+    assertEquals(
+        0,
+        afterMisses.getOrDefault("preprocessed_cache_hit", 0L)
+            + afterMisses.getOrDefault("direct_cache_hit", 0L));
+    assertEquals(
+        0,
+        afterMisses.getOrDefault("called_for_preprocessing", 0L),
         "ccache preprocesses without its prefix (that would be prefix_command_cpp)");
     assertEquals(2, ccacheStats(env).getOrDefault("cache_miss", 0L), "ccache's own misses");
 
     delete(src.resolve("foo.o"), src.resolve("bar.o"));
     run(env, "ccache", "gcc", "-O2", "-c", "foo.c", "-o", "foo.o").ok();
     run(env, "ccache", "g++", "-O2", "-c", "bar.cpp", "-o", "bar.o").ok();
-    assertArrayEquals(Distcache.read(src.resolve("foo-direct.o")), Distcache.read(src.resolve("foo.o")));
-    assertArrayEquals(Distcache.read(src.resolve("bar-direct.o")), Distcache.read(src.resolve("bar.o")));
+    assertArrayEquals(
+        Distcache.read(src.resolve("foo-direct.o")), Distcache.read(src.resolve("foo.o")));
+    assertArrayEquals(
+        Distcache.read(src.resolve("bar-direct.o")), Distcache.read(src.resolve("bar.o")));
     Map<String, Long> ccache = ccacheStats(env);
-    assertEquals(2, ccache.getOrDefault("direct_cache_hit", 0L) + ccache.getOrDefault("preprocessed_cache_hit", 0L),
+    assertEquals(
+        2,
+        ccache.getOrDefault("direct_cache_hit", 0L)
+            + ccache.getOrDefault("preprocessed_cache_hit", 0L),
         "ccache answers the second round itself: " + ccache);
-    assertEquals(counters(afterMisses), counters(dc.stats()), "distcache must not be called on ccache hits");
+    assertEquals(
+        counters(afterMisses), counters(dc.stats()), "distcache must not be called on ccache hits");
   }
 
   @Test
@@ -115,7 +133,8 @@ class CcacheInteropTest {
       assertEquals(directError.err(), stacked.err());
       assertFalse(Files.exists(src.resolve("bad.o")));
     }
-    assertEquals(2, dc.stat("compile_failed"), "ccache does not cache failures, so both reached distcache");
+    assertEquals(
+        2, dc.stat("compile_failed"), "ccache does not cache failures, so both reached distcache");
   }
 
   @Test
@@ -142,8 +161,14 @@ class CcacheInteropTest {
     assertEquals(0, b.exitCode(), b.err());
     assertEquals("", b.err());
     assertArrayEquals(direct, Distcache.read(src.resolve("b.o")));
-    assertEquals(2, dc.stat("cache_miss"), "distcache ran first, with ccache as its compiler: " + dc.stats());
-    assertEquals(1, ccacheStats(distcacheFirst).getOrDefault("cache_miss", 0L), "distcache's compile went on to ccache");
+    assertEquals(
+        2,
+        dc.stat("cache_miss"),
+        "distcache ran first, with ccache as its compiler: " + dc.stats());
+    assertEquals(
+        1,
+        ccacheStats(distcacheFirst).getOrDefault("cache_miss", 0L),
+        "distcache's compile went on to ccache");
   }
 
   @Test
@@ -187,7 +212,9 @@ class CcacheInteropTest {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** distcache's environment plus a ccache of this test's own, optionally with distcache as prefix. */
+  /**
+   * distcache's environment plus a ccache of this test's own, optionally with distcache as prefix.
+   */
   private Map<String, String> ccacheEnv(boolean distcacheAsPrefix) {
     Map<String, String> env = new HashMap<>(dc.env);
     env.put("CCACHE_DIR", tmp.resolve("ccache").toString());
@@ -218,7 +245,8 @@ class CcacheInteropTest {
   /** The counters only: sizes and timestamps may change without a compile. */
   private static Map<String, Long> counters(Map<String, Long> stats) {
     Map<String, Long> out = new HashMap<>(stats);
-    out.keySet().removeIf(k -> k.contains("timestamp") || k.contains("size") || k.contains("files"));
+    out.keySet()
+        .removeIf(k -> k.contains("timestamp") || k.contains("size") || k.contains("files"));
     return out;
   }
 

@@ -19,11 +19,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Compiles real C and C++ through bin/distcache with the real gcc and g++ and checks every byte. */
+/**
+ * Compiles real C and C++ through bin/distcache with the real gcc and g++ and checks every byte.
+ */
 class CompileTest {
-  static final String HELLO_C = "#include <stdio.h>\nint main(void) { printf(\"hi\\n\"); return 0; }\n";
-  static final String HELLO_CXX = "#include <iostream>\n#include <map>\n#include <string>\n"
-      + "int main() { std::map<std::string, int> m{{\"a\", 1}}; std::cout << m[\"a\"] << '\\n'; }\n";
+  static final String HELLO_C =
+      "#include <stdio.h>\nint main(void) { printf(\"hi\\n\"); return 0; }\n";
+  static final String HELLO_CXX =
+      "#include <iostream>\n#include <map>\n#include <string>\n"
+          + "int main() { std::map<std::string, int> m{{\"a\", 1}}; std::cout << m[\"a\"] << '\\n'; }\n";
   static final String WARNS_C = "int f(void) { int unused; return 0; }\n";
   static final String BROKEN_C = "int f(void) { return undeclared; }\n";
 
@@ -109,13 +113,19 @@ class CompileTest {
     dc.exec(src, "mkdir", "-p", "build/sub").ok();
     dc.run(src, "gcc", "-MD", "-MP", "-c", "dep.c", "-o", "build/sub/second.o").ok();
     dc.run(src, "gcc", "-MD", "-MP", "-c", "dep.c", "-o", "build/third.o").ok();
-    dc.run(src, "gcc", "-MMD", "-MF", "build/custom.dep", "-c", "dep.c", "-o", "build/fourth.o").ok();
-    dc.run(src, "gcc", "-MMD", "-MF", "build/custom.dep", "-c", "dep.c", "-o", "build/fifth.o").ok();
-    String third = Files.exists(dir.resolve("third.d")) ? new String(Distcache.read(dir.resolve("third.d"))) : "";
+    dc.run(src, "gcc", "-MMD", "-MF", "build/custom.dep", "-c", "dep.c", "-o", "build/fourth.o")
+        .ok();
+    dc.run(src, "gcc", "-MMD", "-MF", "build/custom.dep", "-c", "dep.c", "-o", "build/fifth.o")
+        .ok();
+    String third =
+        Files.exists(dir.resolve("third.d"))
+            ? new String(Distcache.read(dir.resolve("third.d")))
+            : "";
     String fifth = new String(Distcache.read(dir.resolve("custom.dep")));
 
     dc.direct(src, "gcc", "-MD", "-MP", "-c", "dep.c", "-o", "build/third.o").ok();
-    dc.direct(src, "gcc", "-MMD", "-MF", "build/custom.dep", "-c", "dep.c", "-o", "build/fifth.o").ok();
+    dc.direct(src, "gcc", "-MMD", "-MF", "build/custom.dep", "-c", "dep.c", "-o", "build/fifth.o")
+        .ok();
     assertEquals(new String(Distcache.read(dir.resolve("third.d"))), third);
     assertTrue(third.startsWith("build/third.o:"), third);
     assertEquals(new String(Distcache.read(dir.resolve("custom.dep"))), fifth);
@@ -214,7 +224,8 @@ class CompileTest {
     assertArrayEquals(dc.direct(src, "gcc", "-E", "hello.c").ok().stdout(), pre.stdout());
     dc.run(src, "gcc", "-o", "conftest", "conftest.c").ok();
     Run asmToStdout = dc.run(src, "gcc", "-S", "hello.c", "-o", "-").ok();
-    assertArrayEquals(dc.direct(src, "gcc", "-S", "hello.c", "-o", "-").ok().stdout(), asmToStdout.stdout());
+    assertArrayEquals(
+        dc.direct(src, "gcc", "-S", "hello.c", "-o", "-").ok().stdout(), asmToStdout.stdout());
     Run noInput = dc.run(src, "gcc", "-c");
     assertEquals(dc.direct(src, "gcc", "-c").exitCode(), noInput.exitCode());
     assertEquals(1, dc.stat("called_for_link"));
@@ -230,7 +241,9 @@ class CompileTest {
     Path log = tmp.resolve("prefix.log");
     Distcache.write(tmp.resolve("wrap"), "#!/bin/sh\necho \"$@\" >> " + log + "\nexec \"$@\"\n");
     dc.exec(tmp, "chmod", "+x", "wrap").ok();
-    Distcache.write(dc.cacheDir.resolve("distcache.conf"), "# a comment\nprefix_command = " + tmp.resolve("wrap") + "\n");
+    Distcache.write(
+        dc.cacheDir.resolve("distcache.conf"),
+        "# a comment\nprefix_command = " + tmp.resolve("wrap") + "\n");
     Distcache.write(src.resolve("hello.c"), HELLO_C);
     dc.run(src, "gcc", "hello.c", "-o", "hello").ok(); // a link: the client runs the compiler
     assertEquals("hi\n", dc.exec(src, "./hello").ok().out());
@@ -252,7 +265,8 @@ class CompileTest {
     cmd = new ArrayList<>(gcc);
     cmd.add("direct.o");
     Processes.run(src, plain, cmd, Processes.TIMEOUT_SECONDS, src.resolve("in.c")).ok();
-    assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("stdin.o")));
+    assertArrayEquals(
+        Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("stdin.o")));
     assertEquals(1, dc.stat("no_input_file"));
   }
 
@@ -297,14 +311,36 @@ class CompileTest {
 
   @Test
   void stdoutOfTheCompile_isStoredAndReplayedByteForByte() {
-    Distcache.write(tmp.resolve("chatty"), "#!/bin/sh\nprintf 'wrapper says \\001\\377 hi\\n'\nexec \"$@\"\n");
+    Distcache.write(
+        tmp.resolve("chatty"), "#!/bin/sh\nprintf 'wrapper says \\001\\377 hi\\n'\nexec \"$@\"\n");
     dc.exec(tmp, "chmod", "+x", "chatty").ok();
     Distcache.write(src.resolve("o.c"), WARNS_C);
     dc.with("DISTCACHE_PREFIX", tmp.resolve("chatty").toString());
     Run miss = dc.run(src, "gcc", "-Wall", "-c", "o.c").ok();
     Run hit = dc.run(src, "gcc", "-Wall", "-c", "o.c").ok();
-    assertArrayEquals(new byte[] {'w', 'r', 'a', 'p', 'p', 'e', 'r', ' ', 's', 'a', 'y', 's', ' ', 1, (byte) 0xff,
-        ' ', 'h', 'i', '\n'}, miss.stdout());
+    assertArrayEquals(
+        new byte[] {
+          'w',
+          'r',
+          'a',
+          'p',
+          'p',
+          'e',
+          'r',
+          ' ',
+          's',
+          'a',
+          'y',
+          's',
+          ' ',
+          1,
+          (byte) 0xff,
+          ' ',
+          'h',
+          'i',
+          '\n'
+        },
+        miss.stdout());
     assertArrayEquals(miss.stdout(), hit.stdout());
     assertArrayEquals(miss.stderr(), hit.stderr());
     assertEquals(1, dc.hits());

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A configuration distcache cannot fully use (a copied ccache.conf, a typo, a bad variable, a
- * host list it cannot parse) never turns the cache off: the valid settings still apply, compiles
- * are cached, the problem is told once per server start on a compile's stderr and in {@code -s},
- * and the administration commands work.
+ * A configuration distcache cannot fully use (a copied ccache.conf, a typo, a bad variable, a host
+ * list it cannot parse) never turns the cache off: the valid settings still apply, compiles are
+ * cached, the problem is told once per server start on a compile's stderr and in {@code -s}, and
+ * the administration commands work.
  */
 class ConfigProblemsTest {
   @TempDir Path tmp;
@@ -42,13 +42,19 @@ class ConfigProblemsTest {
   @Test
   void copiedCcacheConfWithATypo_compilesAreCached_andTheNoteIsToldOncePerServerStart() {
     Path conf = tmp.resolve("cache/distcache.conf");
-    Distcache.write(conf, "# copied from ccache.conf\ncompression = true\ncompression_level = 6\nmax_size = 5G\n"
-        + "direct_mod = false\n");
+    Distcache.write(
+        conf,
+        "# copied from ccache.conf\ncompression = true\ncompression_level = 6\nmax_size = 5G\n"
+            + "direct_mod = false\n");
 
     Run first = dc.run(tmp, "gcc", "-c", "a.c", "-o", "a.o").ok();
     String note = first.err();
-    assertTrue(note.contains(conf + ":5:") && note.contains("direct_mod") && note.contains("direct_mode"), note);
-    assertTrue(note.contains(conf + ":2:") && note.contains("compression"), "ccache's keys get a note: " + note);
+    assertTrue(
+        note.contains(conf + ":5:") && note.contains("direct_mod") && note.contains("direct_mode"),
+        note);
+    assertTrue(
+        note.contains(conf + ":2:") && note.contains("compression"),
+        "ccache's keys get a note: " + note);
     assertTrue(note.lines().allMatch(l -> l.startsWith("distcache: note: ")), note);
     dc.direct(tmp, "gcc", "-c", "a.c", "-o", "direct.o").ok();
     assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("a.o")));
@@ -68,7 +74,9 @@ class ConfigProblemsTest {
     assertEquals("distcache server stopped", dc.run(tmp, "server", "stop").ok().out().trim());
 
     Run afterRestart = dc.run(tmp, "gcc", "-c", "c.c").ok();
-    assertTrue(afterRestart.err().contains(conf + ":5:"), "a new server tells it again: " + afterRestart.err());
+    assertTrue(
+        afterRestart.err().contains(conf + ":5:"),
+        "a new server tells it again: " + afterRestart.err());
     assertEquals("", dc.run(tmp, "gcc", "-c", "c.c").ok().err());
   }
 
@@ -77,8 +85,11 @@ class ConfigProblemsTest {
     dc.with("DISTCACHE_MAXSIZE", "abc").with("DISTCACHE_COMPRESS", "1");
 
     Run first = dc.run(tmp, "gcc", "-c", "a.c").ok();
-    assertTrue(first.err().contains("DISTCACHE_MAXSIZE") && first.err().contains("abc"), first.err());
-    assertTrue(first.err().contains("DISTCACHE_COMPRESS") && first.err().contains("compression"), first.err());
+    assertTrue(
+        first.err().contains("DISTCACHE_MAXSIZE") && first.err().contains("abc"), first.err());
+    assertTrue(
+        first.err().contains("DISTCACHE_COMPRESS") && first.err().contains("compression"),
+        first.err());
     assertEquals("", dc.run(tmp, "gcc", "-c", "a.c").ok().err());
     assertEquals(1, dc.hits());
     dc.direct(tmp, "gcc", "-c", "a.c", "-o", "direct.o").ok();
@@ -96,7 +107,8 @@ class ConfigProblemsTest {
     dc.with("DISTCACHE_HOSTS", "127.0.0.1:notaport");
 
     Run first = dc.run(tmp, "gcc", "-c", "a.c").ok();
-    assertTrue(first.err().contains("$DISTCACHE_HOSTS") && first.err().contains("notaport"), first.err());
+    assertTrue(
+        first.err().contains("$DISTCACHE_HOSTS") && first.err().contains("notaport"), first.err());
     dc.direct(tmp, "gcc", "-c", "a.c", "-o", "direct.o").ok();
     assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("a.o")));
     assertEquals("", dc.run(tmp, "gcc", "-c", "b.c").ok().err(), "another miss is not told again");
@@ -108,8 +120,11 @@ class ConfigProblemsTest {
   }
 
   @Test
-  void underCcache_theNoteGoesToUncachedErrFd_andCcacheCachesExactlyTheCompilersStderr() throws Exception {
-    assertTrue(Files.isExecutable(UncachedErrFdTest.CCACHE), UncachedErrFdTest.CCACHE + " is not installed");
+  void underCcache_theNoteGoesToUncachedErrFd_andCcacheCachesExactlyTheCompilersStderr()
+      throws Exception {
+    assertTrue(
+        Files.isExecutable(UncachedErrFdTest.CCACHE),
+        UncachedErrFdTest.CCACHE + " is not installed");
     Distcache.write(tmp.resolve("w.c"), CompileTest.WARNS_C);
     Map<String, String> env = new HashMap<>(dc.env);
     env.put("CCACHE_DIR", tmp.resolve("ccache").toString());
@@ -119,16 +134,22 @@ class ConfigProblemsTest {
     Run direct = dc.direct(tmp, "gcc", "-Wall", "-c", "w.c", "-o", "direct.o").ok();
     assertTrue(direct.err().contains("unused"), direct.err());
 
-    Run miss = Processes.run(tmp, env, List.of("ccache", "gcc", "-Wall", "-c", "w.c", "-o", "w.o")).ok();
+    Run miss =
+        Processes.run(tmp, env, List.of("ccache", "gcc", "-Wall", "-c", "w.c", "-o", "w.o")).ok();
     String note = "distcache: note: DISTCACHE_MAXSIZE: ";
-    assertTrue(miss.err().contains(note), "ccache passes UNCACHED_ERR_FD's lines on: " + miss.err());
+    assertTrue(
+        miss.err().contains(note), "ccache passes UNCACHED_ERR_FD's lines on: " + miss.err());
     assertTrue(miss.err().contains(direct.err()), miss.err());
     assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("w.o")));
 
     Files.delete(tmp.resolve("w.o"));
-    Run hit = Processes.run(tmp, env, List.of("ccache", "gcc", "-Wall", "-c", "w.c", "-o", "w.o")).ok();
-    assertArrayEquals(direct.stderr(), hit.stderr(), "ccache cached the compiler's stderr only: " + hit.err());
+    Run hit =
+        Processes.run(tmp, env, List.of("ccache", "gcc", "-Wall", "-c", "w.c", "-o", "w.o")).ok();
+    assertArrayEquals(
+        direct.stderr(), hit.stderr(), "ccache cached the compiler's stderr only: " + hit.err());
     Run stats = Processes.run(tmp, env, List.of("ccache", "--print-stats")).ok();
-    assertTrue(stats.out().lines().anyMatch(l -> l.matches("(direct|preprocessed)_cache_hit\t1")), stats.out());
+    assertTrue(
+        stats.out().lines().anyMatch(l -> l.matches("(direct|preprocessed)_cache_hit\t1")),
+        stats.out());
   }
 }

@@ -18,9 +18,12 @@ final class CopiedInstallation {
   CopiedInstallation(Path home) {
     this.home = home;
     try {
-      for (String part : List.of("bin/distcache", "target/bin/distcache", "target/server.args", "target/java.path")) {
+      for (String part :
+          List.of(
+              "bin/distcache", "target/bin/distcache", "target/server.args", "target/java.path")) {
         Files.createDirectories(home.resolve(part).getParent());
-        Files.copy(Distcache.ROOT.resolve(part), home.resolve(part), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(
+            Distcache.ROOT.resolve(part), home.resolve(part), StandardCopyOption.COPY_ATTRIBUTES);
       }
       Files.createSymbolicLink(home.resolve("target/lib"), Distcache.ROOT.resolve("target/lib"));
     } catch (IOException e) {
@@ -63,7 +66,9 @@ final class CopiedInstallation {
   static String serverJava() {
     try {
       return Files.readAllLines(Distcache.ROOT.resolve("target/server.args")).stream()
-          .filter(l -> !l.startsWith("#")).findFirst().orElseThrow();
+          .filter(l -> !l.startsWith("#"))
+          .findFirst()
+          .orElseThrow();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

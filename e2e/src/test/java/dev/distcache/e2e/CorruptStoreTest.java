@@ -31,7 +31,8 @@ class CorruptStoreTest {
   @BeforeEach
   void setUp() {
     dc = new Distcache(tmp.resolve("cache"));
-    Distcache.write(tmp.resolve("c.c"), "#include <stdio.h>\nint main(void) { puts(\"ok\"); return 0; }\n");
+    Distcache.write(
+        tmp.resolve("c.c"), "#include <stdio.h>\nint main(void) { puts(\"ok\"); return 0; }\n");
   }
 
   @AfterEach
@@ -69,8 +70,11 @@ class CorruptStoreTest {
     assertEquals(1, dc.hits(), "the recompiled result was stored again");
   }
 
-  /** Applies {@code damage} to every value in {@code family} of a stopped store; returns how many. */
-  static int rewriteValues(Path storeDir, String family, UnaryOperator<byte[]> damage) throws Exception {
+  /**
+   * Applies {@code damage} to every value in {@code family} of a stopped store; returns how many.
+   */
+  static int rewriteValues(Path storeDir, String family, UnaryOperator<byte[]> damage)
+      throws Exception {
     RocksDB.loadLibrary();
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     for (String name : StoreSchema.columnFamilies()) {

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The stock distcc client (Debian's distcc 3.4) compiles through {@code distcache daemon} on
- * 127.0.0.2 in protocols 1, 2 and 3: objects and dependency files byte-identical to local
- * compiles, the daemon's cache serving a second client, compile errors as distcc reports them,
- * and distcc's own fallback when the daemon dies in the middle of a job.
+ * 127.0.0.2 in protocols 1, 2 and 3: objects and dependency files byte-identical to local compiles,
+ * the daemon's cache serving a second client, compile errors as distcc reports them, and distcc's
+ * own fallback when the daemon dies in the middle of a job.
  */
 class DaemonCompileTest {
   private static final String ADDRESS = "127.0.0.2";
@@ -70,17 +70,23 @@ class DaemonCompileTest {
     start();
     int jobs = 0;
     for (String options : List.of("", ",lzo")) {
-      Map<String, String> env = DistccSources.distccEnv(tmp.resolve("state" + options), host(options));
-      for (String[] c : List.of(new String[] {"gcc", "hello.c"}, new String[] {"g++", "hello.cpp"})) {
+      Map<String, String> env =
+          DistccSources.distccEnv(tmp.resolve("state" + options), host(options));
+      for (String[] c :
+          List.of(new String[] {"gcc", "hello.c"}, new String[] {"g++", "hello.cpp"})) {
         String object = c[1] + options.replace(",", "-") + ".o";
         DistccSources.distcc(src, env, c[0], "-c", "-O2", "-DX", "-Iinc", c[1], "-o", object).ok();
         jobs++;
-        assertArrayEquals(local(c[0], c[1], "local.o", "-c", "-O2", "-DX", "-Iinc"),
-            Distcache.read(src.resolve(object)), c[1] + " over protocol " + (options.isEmpty() ? 1 : 2));
+        assertArrayEquals(
+            local(c[0], c[1], "local.o", "-c", "-O2", "-DX", "-Iinc"),
+            Distcache.read(src.resolve(object)),
+            c[1] + " over protocol " + (options.isEmpty() ? 1 : 2));
       }
     }
     List<String> lines = daemon.awaitSummaries(jobs);
-    assertTrue(lines.stream().allMatch(l -> l.contains(" COMPILE_OK exit:0 sig:0 core:0 ret:0 ")), lines.toString());
+    assertTrue(
+        lines.stream().allMatch(l -> l.contains(" COMPILE_OK exit:0 sig:0 core:0 ret:0 ")),
+        lines.toString());
     assertTrue(lines.get(0).endsWith(" hello.c cache:miss"), lines.get(0));
     // protocol 2 asks for what protocol 1 stored: the key does not hold the protocol version
     assertTrue(lines.get(2).endsWith(" hello.c cache:hit"), lines.get(2));
@@ -95,15 +101,42 @@ class DaemonCompileTest {
   @Test
   void protocols1And2_withDebugInfo_objectsAreByteIdenticalToStockDistccds() throws Exception {
     start();
-    try (DistccDaemon distccd = DistccDaemon.start("127.0.0.3", tmp.resolve("distccd"), "127.0.0.1", false)) {
+    try (DistccDaemon distccd =
+        DistccDaemon.start("127.0.0.3", tmp.resolve("distccd"), "127.0.0.1", false)) {
       int port = distccd.port;
       for (String options : List.of("", ",lzo")) {
-        for (String[] c : List.of(new String[] {"gcc", "hello.c"}, new String[] {"g++", "hello.cpp"})) {
-          DistccSources.distcc(src, DistccSources.distccEnv(tmp.resolve("s1" + options), host(options)),
-              c[0], "-c", "-O2", "-g", "-DX", "-Iinc", c[1], "-o", "ours.o").ok();
-          DistccSources.distcc(src, DistccSources.distccEnv(tmp.resolve("s2" + options),
-              "127.0.0.3:" + port + options), c[0], "-c", "-O2", "-g", "-DX", "-Iinc", c[1], "-o", "stock.o").ok();
-          assertArrayEquals(Distcache.read(src.resolve("stock.o")), Distcache.read(src.resolve("ours.o")),
+        for (String[] c :
+            List.of(new String[] {"gcc", "hello.c"}, new String[] {"g++", "hello.cpp"})) {
+          DistccSources.distcc(
+                  src,
+                  DistccSources.distccEnv(tmp.resolve("s1" + options), host(options)),
+                  c[0],
+                  "-c",
+                  "-O2",
+                  "-g",
+                  "-DX",
+                  "-Iinc",
+                  c[1],
+                  "-o",
+                  "ours.o")
+              .ok();
+          DistccSources.distcc(
+                  src,
+                  DistccSources.distccEnv(
+                      tmp.resolve("s2" + options), "127.0.0.3:" + port + options),
+                  c[0],
+                  "-c",
+                  "-O2",
+                  "-g",
+                  "-DX",
+                  "-Iinc",
+                  c[1],
+                  "-o",
+                  "stock.o")
+              .ok();
+          assertArrayEquals(
+              Distcache.read(src.resolve("stock.o")),
+              Distcache.read(src.resolve("ours.o")),
               c[1] + " with -g" + options);
         }
       }
@@ -113,76 +146,130 @@ class DaemonCompileTest {
   @Test
   void damagedCache_isMovedAside_andTheDaemonStartsEmptyAndCaches() throws Exception {
     Path cache = tmp.resolve("shared-cache");
-    daemon = RemoteDaemon.on(ADDRESS, tmp.resolve("daemon")).allowGccAndGxx().args("--cache-dir", cache.toString()).start();
+    daemon =
+        RemoteDaemon.on(ADDRESS, tmp.resolve("daemon"))
+            .allowGccAndGxx()
+            .args("--cache-dir", cache.toString())
+            .start();
     Map<String, String> env = DistccSources.distccEnv(tmp.resolve("state"), host(""));
-    DistccSources.distcc(src, env, "gcc", "-c", "-O2", "-DX", "-Iinc", "hello.c", "-o", "first.o").ok();
+    DistccSources.distcc(src, env, "gcc", "-c", "-O2", "-DX", "-Iinc", "hello.c", "-o", "first.o")
+        .ok();
     daemon.awaitSummaries(1);
     daemon.close();
     Files.writeString(cache.resolve("store/CURRENT"), "garbage\n");
 
-    daemon = RemoteDaemon.on(ADDRESS, tmp.resolve("daemon2")).allowGccAndGxx().args("--cache-dir", cache.toString()).start();
+    daemon =
+        RemoteDaemon.on(ADDRESS, tmp.resolve("daemon2"))
+            .allowGccAndGxx()
+            .args("--cache-dir", cache.toString())
+            .start();
     env = DistccSources.distccEnv(tmp.resolve("state2"), host(""));
     for (String object : List.of("a.o", "b.o")) {
-      DistccSources.distcc(src, env, "gcc", "-c", "-O2", "-DX", "-Iinc", "hello.c", "-o", object).ok();
-      assertArrayEquals(local("gcc", "hello.c", "local.o", "-c", "-O2", "-DX", "-Iinc"), Distcache.read(src.resolve(object)));
+      DistccSources.distcc(src, env, "gcc", "-c", "-O2", "-DX", "-Iinc", "hello.c", "-o", object)
+          .ok();
+      assertArrayEquals(
+          local("gcc", "hello.c", "local.o", "-c", "-O2", "-DX", "-Iinc"),
+          Distcache.read(src.resolve(object)));
     }
     List<String> lines = daemon.awaitSummaries(2);
     assertTrue(lines.get(0).endsWith(" hello.c cache:miss"), lines.get(0));
-    assertTrue(lines.get(1).endsWith(" hello.c cache:hit"), "the fresh store works: " + lines.get(1));
-    assertTrue(daemon.log().contains("store.broken-"), "the log says where the damaged store went: " + daemon.log());
+    assertTrue(
+        lines.get(1).endsWith(" hello.c cache:hit"), "the fresh store works: " + lines.get(1));
+    assertTrue(
+        daemon.log().contains("store.broken-"),
+        "the log says where the damaged store went: " + daemon.log());
     try (var files = Files.list(cache)) {
-      List<Path> broken = files.filter(f -> f.getFileName().toString().startsWith("store.broken-")).toList();
+      List<Path> broken =
+          files.filter(f -> f.getFileName().toString().startsWith("store.broken-")).toList();
       assertEquals(1, broken.size(), broken.toString());
       assertEquals("garbage\n", Files.readString(broken.get(0).resolve("CURRENT")));
     }
   }
 
   @Test
-  void protocol3_pumpMode_objectsAndDependencyFilesAreByteIdenticalToLocalCompiles() throws Exception {
+  void protocol3_pumpMode_objectsAndDependencyFilesAreByteIdenticalToLocalCompiles()
+      throws Exception {
     start();
     List<Path> mirrors = new ArrayList<>();
     try {
-      for (String[] c : List.of(new String[] {"gcc", "hello.c"}, new String[] {"g++", "hello.cpp"})) {
+      for (String[] c :
+          List.of(new String[] {"gcc", "hello.c"}, new String[] {"g++", "hello.cpp"})) {
         Path top = Files.createTempDirectory(Path.of("/tmp"), "distcc-mirror");
         mirrors.add(top);
-        String stub = DistccSources.pumpStub(top, List.of(src.resolve(c[1]), src.resolve("inc/greet.h")));
-        Map<String, String> env = DistccSources.distccEnv(tmp.resolve("pump-" + c[1]), host(",cpp,lzo"));
+        String stub =
+            DistccSources.pumpStub(top, List.of(src.resolve(c[1]), src.resolve("inc/greet.h")));
+        Map<String, String> env =
+            DistccSources.distccEnv(tmp.resolve("pump-" + c[1]), host(",cpp,lzo"));
         env.put("INCLUDE_SERVER_STUB", stub);
-        Run run = DistccSources.distcc(src, env, c[0], "-c", "-O2", "-g", "-DX", "-Iinc", "-MD", c[1], "-o", "pump.o")
-            .ok();
+        Run run =
+            DistccSources.distcc(
+                    src, env, c[0], "-c", "-O2", "-g", "-DX", "-Iinc", "-MD", c[1], "-o", "pump.o")
+                .ok();
         byte[] object = Distcache.read(src.resolve("pump.o"));
         byte[] deps = Distcache.read(src.resolve("pump.d"));
-        assertArrayEquals(local(c[0], c[1], "pump.o", "-c", "-O2", "-g", "-DX", "-Iinc", "-MD"), object,
+        assertArrayEquals(
+            local(c[0], c[1], "pump.o", "-c", "-O2", "-g", "-DX", "-Iinc", "-MD"),
+            object,
             c[1] + " in pump mode: " + run.err());
-        assertEquals(Files.readString(src.resolve("pump.d")), new String(deps), "the dependency file names the"
-            + " client's paths, as a local compile's does");
+        assertEquals(
+            Files.readString(src.resolve("pump.d")),
+            new String(deps),
+            "the dependency file names the" + " client's paths, as a local compile's does");
       }
       List<String> lines = daemon.awaitSummaries(2);
-      assertTrue(lines.get(0).contains(" COMPILE_OK ") && lines.get(0).endsWith(" hello.c cache:miss"), lines.get(0));
-      assertTrue(lines.get(1).contains(" COMPILE_OK ") && lines.get(1).endsWith(" hello.cpp cache:miss"), lines.get(1));
+      assertTrue(
+          lines.get(0).contains(" COMPILE_OK ") && lines.get(0).endsWith(" hello.c cache:miss"),
+          lines.get(0));
+      assertTrue(
+          lines.get(1).contains(" COMPILE_OK ") && lines.get(1).endsWith(" hello.cpp cache:miss"),
+          lines.get(1));
     } finally {
       for (Path top : mirrors) {
-        Processes.run(tmp, Map.of("PATH", System.getenv("PATH")), List.of("rm", "-rf", top.toString())).ok();
+        Processes.run(
+                tmp, Map.of("PATH", System.getenv("PATH")), List.of("rm", "-rf", top.toString()))
+            .ok();
       }
     }
   }
 
   @Test
-  void aSecondClient_withAFreshDistccDir_inAnotherCheckout_getsTheDaemonsCachedObject() throws Exception {
+  void aSecondClient_withAFreshDistccDir_inAnotherCheckout_getsTheDaemonsCachedObject()
+      throws Exception {
     start();
     Path other = tmp.resolve("elsewhere/checkout");
     DistccSources.write(other);
-    DistccSources.distcc(src, DistccSources.distccEnv(tmp.resolve("client-a"), host(",lzo")),
-        "gcc", "-c", "-O2", "-DX", "-Iinc", "hello.c", "-o", "a.o").ok();
+    DistccSources.distcc(
+            src,
+            DistccSources.distccEnv(tmp.resolve("client-a"), host(",lzo")),
+            "gcc",
+            "-c",
+            "-O2",
+            "-DX",
+            "-Iinc",
+            "hello.c",
+            "-o",
+            "a.o")
+        .ok();
     daemon.awaitSummaries(1);
-    DistccSources.distcc(other, DistccSources.distccEnv(tmp.resolve("client-b"), host("")),
-        "gcc", "-c", "-O2", "-DX", "-Iinc", "hello.c", "-o", "b.o").ok();
+    DistccSources.distcc(
+            other,
+            DistccSources.distccEnv(tmp.resolve("client-b"), host("")),
+            "gcc",
+            "-c",
+            "-O2",
+            "-DX",
+            "-Iinc",
+            "hello.c",
+            "-o",
+            "b.o")
+        .ok();
 
     List<String> lines = daemon.awaitSummaries(2);
     assertTrue(lines.get(0).endsWith("cache:miss"), lines.get(0));
     assertTrue(lines.get(1).endsWith("hello.c cache:hit"), lines.get(1));
     assertArrayEquals(Distcache.read(src.resolve("a.o")), Distcache.read(other.resolve("b.o")));
-    assertArrayEquals(local("gcc", "hello.c", "local.o", "-c", "-O2", "-DX", "-Iinc"),
+    assertArrayEquals(
+        local("gcc", "hello.c", "local.o", "-c", "-O2", "-DX", "-Iinc"),
         Distcache.read(other.resolve("b.o")));
     assertEquals(1, daemon.stat("dcc_cache_hits"));
     assertEquals(1, daemon.stat("dcc_cache_misses"));
@@ -191,7 +278,8 @@ class DaemonCompileTest {
   }
 
   @Test
-  void distcacheWithAnEmptyLocalCache_getsADaemonSideHit_throughDistccAsItsPrefix() throws Exception {
+  void distcacheWithAnEmptyLocalCache_getsADaemonSideHit_throughDistccAsItsPrefix()
+      throws Exception {
     start();
     for (String name : List.of("first", "second")) {
       try (Distcache dc = new Distcache(tmp.resolve("local-cache-" + name))) {
@@ -204,7 +292,8 @@ class DaemonCompileTest {
     List<String> lines = daemon.awaitSummaries(2);
     assertTrue(lines.get(0).endsWith(" hello.c cache:miss"), lines.get(0));
     assertTrue(lines.get(1).endsWith(" hello.c cache:hit"), lines.get(1));
-    assertArrayEquals(local("gcc", "hello.c", "local.o", "-c", "-O2", "-DX", "-Iinc"),
+    assertArrayEquals(
+        local("gcc", "hello.c", "local.o", "-c", "-O2", "-DX", "-Iinc"),
         Distcache.read(src.resolve("second.o")));
   }
 
@@ -217,11 +306,15 @@ class DaemonCompileTest {
 
     assertEquals(1, first.exitCode(), first.err());
     // The daemon's locale, not the client's, decides the quotes (as with distccd).
-    assertTrue(first.err().matches("(?s).*broken.c:1:25: error: .undeclared_name. undeclared.*"), first.err());
+    assertTrue(
+        first.err().matches("(?s).*broken.c:1:25: error: .undeclared_name. undeclared.*"),
+        first.err());
     assertFalse(Files.exists(src.resolve("broken.o")));
     List<String> lines = daemon.awaitSummaries(2);
     for (String line : lines) {
-      assertTrue(line.contains(" COMPILE_ERROR exit:1 sig:0 core:0 ret:0 ") && line.endsWith(" broken.c cache:miss"),
+      assertTrue(
+          line.contains(" COMPILE_ERROR exit:1 sig:0 core:0 ret:0 ")
+              && line.endsWith(" broken.c cache:miss"),
           line);
     }
     assertEquals(withoutDistccsOwnLines(first.err()), withoutDistccsOwnLines(second.err()));
@@ -238,20 +331,34 @@ class DaemonCompileTest {
    */
   @Test
   void theDaemonKilledMidJob_distccFallsBackToALocalCompile() throws Exception {
-    String triple = Processes.run(src, Map.of("PATH", System.getenv("PATH")), List.of("gcc", "-dumpmachine"))
-        .ok().out().strip();
+    String triple =
+        Processes.run(src, Map.of("PATH", System.getenv("PATH")), List.of("gcc", "-dumpmachine"))
+            .ok()
+            .out()
+            .strip();
     Path bin = Files.createDirectories(tmp.resolve("slow-bin"));
     Path started = tmp.resolve("started");
     Path slow = bin.resolve(triple + "-gcc");
-    Files.writeString(slow, "#!/bin/sh\necho $$ > " + started + "\nsleep 120\nexec /usr/bin/" + triple + "-gcc \"$@\"\n");
+    Files.writeString(
+        slow,
+        "#!/bin/sh\necho $$ > "
+            + started
+            + "\nsleep 120\nexec /usr/bin/"
+            + triple
+            + "-gcc \"$@\"\n");
     Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
-    daemon = RemoteDaemon.on(ADDRESS, tmp.resolve("daemon")).allowGccAndGxx()
-        .env("PATH", bin + ":" + System.getenv("PATH")).start();
+    daemon =
+        RemoteDaemon.on(ADDRESS, tmp.resolve("daemon"))
+            .allowGccAndGxx()
+            .env("PATH", bin + ":" + System.getenv("PATH"))
+            .start();
     Map<String, String> env = DistccSources.distccEnv(tmp.resolve("state"), host(""));
     env.put("DISTCC_FALLBACK", "1"); // distcc's default: compile locally when the host fails
 
-    CompletableFuture<Run> client = CompletableFuture.supplyAsync(() ->
-        DistccSources.distcc(src, env, "gcc", "-c", "-O2", "-DX", "-Iinc", "hello.c", "-o", "fallback.o"));
+    CompletableFuture<Run> client =
+        CompletableFuture.supplyAsync(() ->
+            DistccSources.distcc(
+                src, env, "gcc", "-c", "-O2", "-DX", "-Iinc", "hello.c", "-o", "fallback.o"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(started) && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -259,15 +366,20 @@ class DaemonCompileTest {
     assertTrue(Files.exists(started), "the daemon never started the compiler:\n" + daemon.log());
     ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly(); // kill -9
     daemon.process.waitFor();
-    ProcessHandle.of(Long.parseLong(Files.readString(started).strip())).ifPresent(script -> {
-      script.descendants().forEach(ProcessHandle::destroyForcibly); // its sleep
-      script.destroyForcibly();
-    });
+    ProcessHandle.of(Long.parseLong(Files.readString(started).strip()))
+        .ifPresent(script -> {
+          script.descendants().forEach(ProcessHandle::destroyForcibly); // its sleep
+          script.destroyForcibly();
+        });
 
     Run run = client.get(120, TimeUnit.SECONDS).ok();
-    assertArrayEquals(local("gcc", "hello.c", "local.o", "-c", "-O2", "-DX", "-Iinc"),
-        Distcache.read(src.resolve("fallback.o")), run.err());
-    assertTrue(run.err().contains("failed to distribute") || run.err().contains("running locally"), run.err());
+    assertArrayEquals(
+        local("gcc", "hello.c", "local.o", "-c", "-O2", "-DX", "-Iinc"),
+        Distcache.read(src.resolve("fallback.o")),
+        run.err());
+    assertTrue(
+        run.err().contains("failed to distribute") || run.err().contains("running locally"),
+        run.err());
 
     // The killed daemon's job directory is left behind; the next daemon there removes it.
     Path jobs = tmp.resolve("daemon/tmp");

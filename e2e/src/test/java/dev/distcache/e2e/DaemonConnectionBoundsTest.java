@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Connections that send nothing cannot lock other clients out of the daemon (issue 8, item 3):
- * a short deadline for a connection's first bytes ({@code --first-frame-timeout}), a cap on
+ * Connections that send nothing cannot lock other clients out of the daemon (issue 8, item 3): a
+ * short deadline for a connection's first bytes ({@code --first-frame-timeout}), a cap on
  * connections from one address ({@code --max-client-connections}, the oldest silent one making
  * room), and job slots taken only by clients that have sent a job.
  */
@@ -51,23 +51,32 @@ class DaemonConnectionBoundsTest {
   }
 
   @Test
-  void hundredIdleConnections_doNotLockOutJobs_andAreClosedAfterTheFirstFrameDeadline() throws Exception {
-    daemon = RemoteDaemon.on("127.0.0.2", tmp.resolve("d")).allowGccAndGxx()
-        .args("--jobs", "1", "--first-frame-timeout", "3").start();
+  void hundredIdleConnections_doNotLockOutJobs_andAreClosedAfterTheFirstFrameDeadline()
+      throws Exception {
+    daemon =
+        RemoteDaemon.on("127.0.0.2", tmp.resolve("d"))
+            .allowGccAndGxx()
+            .args("--jobs", "1", "--first-frame-timeout", "3")
+            .start();
     openIdle("127.0.0.1", 100);
 
     assertEquals(0, job("127.0.0.3"), "a job from another address is served");
     assertEquals(0, job("127.0.0.1"), "a job from the idle connections' own address is served");
     for (Socket s : idle) {
-      assertTrue(closedByDaemon(s, 60_000), "an idle connection is closed by the daemon, not after --io-timeout");
+      assertTrue(
+          closedByDaemon(s, 60_000),
+          "an idle connection is closed by the daemon, not after --io-timeout");
     }
     daemon.awaitLog("--first-frame-timeout");
   }
 
   @Test
   void connectionsBeyondThePerAddressCap_areClosed_andAJobStillGetsIn() throws Exception {
-    daemon = RemoteDaemon.on("127.0.0.2", tmp.resolve("d")).allowGccAndGxx()
-        .args("--jobs", "1", "--first-frame-timeout", "300", "--max-client-connections", "4").start();
+    daemon =
+        RemoteDaemon.on("127.0.0.2", tmp.resolve("d"))
+            .allowGccAndGxx()
+            .args("--jobs", "1", "--first-frame-timeout", "300", "--max-client-connections", "4")
+            .start();
     openIdle("127.0.0.1", 10);
     Set<Socket> closed = new HashSet<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -81,26 +90,32 @@ class DaemonConnectionBoundsTest {
     assertEquals(6, closed.size(), "all but 4 connections from 127.0.0.1 were closed");
     for (Socket s : idle) {
       if (!closed.contains(s)) {
-        assertTrue(!closedByDaemon(s, 1000), "the 4 newest are still open (their deadline is 300 s)");
+        assertTrue(
+            !closedByDaemon(s, 1000), "the 4 newest are still open (their deadline is 300 s)");
       }
     }
     Socket other = connect("127.0.0.3");
     assertEquals(0, job("127.0.0.1"), "a job from the capped address still gets in");
-    assertTrue(!closedByDaemon(other, 1000), "another address's connection is not counted against 127.0.0.1");
+    assertTrue(
+        !closedByDaemon(other, 1000),
+        "another address's connection is not counted against 127.0.0.1");
     other.close();
     daemon.awaitLog("--max-client-connections");
   }
 
   @Test
   void connectionsStallingAfterTheirFirstBytes_doNotHoldTheJobSlots() throws Exception {
-    daemon = RemoteDaemon.on("127.0.0.2", tmp.resolve("d")).allowGccAndGxx().args("--jobs", "1").start();
+    daemon =
+        RemoteDaemon.on("127.0.0.2", tmp.resolve("d")).allowGccAndGxx().args("--jobs", "1").start();
     for (int i = 0; i < 10; i++) {
       Socket s = connect("127.0.0.1");
-      s.getOutputStream().write(RawJobs.ascii("DIST00000001")); // then nothing: a request never finished
+      s.getOutputStream()
+          .write(RawJobs.ascii("DIST00000001")); // then nothing: a request never finished
       s.getOutputStream().flush();
       idle.add(s);
     }
-    assertEquals(0, job("127.0.0.3"), "a whole job is served while the stalled ones wait for --io-timeout");
+    assertEquals(
+        0, job("127.0.0.3"), "a whole job is served while the stalled ones wait for --io-timeout");
   }
 
   private void openIdle(String source, int n) throws IOException {
@@ -119,13 +134,16 @@ class DaemonConnectionBoundsTest {
   /** The job's status, bounded by a hang guard. */
   private int job(String source) throws Exception {
     byte[] request = RawJobs.bytes(RawJobs.hello(src, ProtocolVersion.V1));
-    byte[] answer = CompletableFuture.supplyAsync(() -> {
-      try {
-        return daemon.exchange(source, request);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }).get(120, TimeUnit.SECONDS);
+    byte[] answer =
+        CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return daemon.exchange(source, request);
+                  } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .get(120, TimeUnit.SECONDS);
     return RawJobs.reply(answer, ProtocolVersion.V1).status();
   }
 

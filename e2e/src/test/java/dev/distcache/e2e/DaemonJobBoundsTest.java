@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The limits on running jobs: {@code -j} slots, {@code --job-lifetime}, and a client that hangs
- * up while its compile runs. The compiler is a script ({@code slowcc}) that notes when it starts
- * and ends, and sleeps in between, so the tests see the daemon's decisions in the order they
- * happened rather than in how long they took.
+ * The limits on running jobs: {@code -j} slots, {@code --job-lifetime}, and a client that hangs up
+ * while its compile runs. The compiler is a script ({@code slowcc}) that notes when it starts and
+ * ends, and sleeps in between, so the tests see the daemon's decisions in the order they happened
+ * rather than in how long they took.
  */
 class DaemonJobBoundsTest {
   @TempDir Path tmp;
@@ -52,16 +52,28 @@ class DaemonJobBoundsTest {
   private RemoteDaemon start(int sleepSeconds, String... args) throws Exception {
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     Path slow = bin.resolve("slowcc");
-    Files.writeString(slow, "#!/bin/sh\necho \"start $$\" >> " + events + "\nsleep " + sleepSeconds + "\necho \"end $$\" >> "
-        + events + "\nexec gcc \"$@\"\n");
+    Files.writeString(
+        slow,
+        "#!/bin/sh\necho \"start $$\" >> "
+            + events
+            + "\nsleep "
+            + sleepSeconds
+            + "\necho \"end $$\" >> "
+            + events
+            + "\nexec gcc \"$@\"\n");
     Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
-    daemon = RemoteDaemon.on("127.0.0.2", tmp.resolve("d")).args("--allow-compiler", "slowcc").args(args)
-        .env("PATH", bin + ":" + System.getenv("PATH")).start();
+    daemon =
+        RemoteDaemon.on("127.0.0.2", tmp.resolve("d"))
+            .args("--allow-compiler", "slowcc")
+            .args(args)
+            .env("PATH", bin + ":" + System.getenv("PATH"))
+            .start();
     return daemon;
   }
 
   private byte[] request(String... extra) {
-    DistccRequest.Preprocessed hello = (DistccRequest.Preprocessed) RawJobs.hello(src, ProtocolVersion.V1);
+    DistccRequest.Preprocessed hello =
+        (DistccRequest.Preprocessed) RawJobs.hello(src, ProtocolVersion.V1);
     List<String> argv = new ArrayList<>(List.of("slowcc", "-c"));
     argv.addAll(List.of(extra));
     argv.addAll(List.of("hello.c", "-o", "hello.o"));
@@ -78,18 +90,21 @@ class DaemonJobBoundsTest {
     List<CompletableFuture<byte[]>> jobs = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       String flag = "-DJOB" + i; // different keys: each job compiles
-      jobs.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          return daemon.exchange("127.0.0.1", request(flag));
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }));
+      jobs.add(
+          CompletableFuture.supplyAsync(() -> {
+            try {
+              return daemon.exchange("127.0.0.1", request(flag));
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }));
     }
     for (CompletableFuture<byte[]> j : jobs) {
       assertEquals(0, RawJobs.reply(j.get(120, TimeUnit.SECONDS), ProtocolVersion.V1).status());
     }
-    assertEquals(List.of("start", "end", "start", "end", "start", "end"), eventWords(),
+    assertEquals(
+        List.of("start", "end", "start", "end", "start", "end"),
+        eventWords(),
         "with -j 1 no compile starts before the previous one ended");
   }
 
@@ -99,12 +114,15 @@ class DaemonJobBoundsTest {
     DistccReply reply = RawJobs.reply(daemon.exchange("127.0.0.1", request()), ProtocolVersion.V1);
 
     assertEquals(118, reply.exitCode());
-    assertTrue(new String(reply.stderr()).contains("ran longer than --job-lifetime 1 s and was killed"),
+    assertTrue(
+        new String(reply.stderr()).contains("ran longer than --job-lifetime 1 s and was killed"),
         new String(reply.stderr()));
     List<String> lines = daemon.awaitSummaries(1);
     assertTrue(lines.get(0).contains(" COMPILE_TIMEOUT exit:118 "), lines.get(0));
     assertEquals(List.of("start"), eventWords(), "the compiler never got to its end");
-    assertFalse(ProcessHandle.of(pid(0)).map(ProcessHandle::isAlive).orElse(false), "the compiler was killed");
+    assertFalse(
+        ProcessHandle.of(pid(0)).map(ProcessHandle::isAlive).orElse(false),
+        "the compiler was killed");
   }
 
   @Test
@@ -120,9 +138,12 @@ class DaemonJobBoundsTest {
       }
     } // closed: the client is gone
     List<String> lines = daemon.awaitSummaries(1);
-    assertTrue(lines.get(0).contains(" CLI_DISCONN ") && lines.get(0).contains(" ret:107 "), lines.get(0));
+    assertTrue(
+        lines.get(0).contains(" CLI_DISCONN ") && lines.get(0).contains(" ret:107 "), lines.get(0));
     daemon.awaitLog("disconnected, killing the job");
-    assertFalse(ProcessHandle.of(pid(0)).map(ProcessHandle::isAlive).orElse(false), "the compiler was killed");
+    assertFalse(
+        ProcessHandle.of(pid(0)).map(ProcessHandle::isAlive).orElse(false),
+        "the compiler was killed");
     assertEquals(List.of("start"), eventWords());
   }
 

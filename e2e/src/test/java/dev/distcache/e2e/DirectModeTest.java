@@ -53,7 +53,9 @@ class DirectModeTest {
   @Test
   void secondCompile_isADirectHit_withTheObjectGccWrites() {
     Distcache.write(src.resolve("h.h"), "#define GREETING \"hi\"\n");
-    Distcache.write(src.resolve("main.c"), "#include <stdio.h>\n#include \"h.h\"\nint main(void) { puts(GREETING); return 0; }\n");
+    Distcache.write(
+        src.resolve("main.c"),
+        "#include <stdio.h>\n#include \"h.h\"\nint main(void) { puts(GREETING); return 0; }\n");
     settle();
     dc.run(src, "gcc", "-O2", "-c", "main.c", "-o", "miss.o").ok();
     Run hit = dc.run(src, "gcc", "-O2", "-c", "main.c", "-o", "hit.o").ok();
@@ -83,7 +85,8 @@ class DirectModeTest {
 
   @Test
   void warningsAndDependencyFile_areReplayedOnADirectHit_asGccWritesThem() {
-    Distcache.write(src.resolve("inc/w.h"), "static inline int w(void) { int unused; return 1; }\n");
+    Distcache.write(
+        src.resolve("inc/w.h"), "static inline int w(void) { int unused; return 1; }\n");
     Distcache.write(src.resolve("w.c"), "#include \"inc/w.h\"\nint f(void) { return w(); }\n");
     settle();
     dc.run(src, "gcc", "-Wall", "-MD", "-c", "w.c", "-o", "first.o").ok();
@@ -113,7 +116,8 @@ class DirectModeTest {
     dc.run(src, "gcc", "-c", "v.c", "-o", "v2.o").ok();
     dc.direct(src, "gcc", "-c", "v.c", "-o", "direct.o").ok();
     assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("v2.o")));
-    assertFalse(Arrays.equals(Distcache.read(src.resolve("v1.o")), Distcache.read(src.resolve("v2.o"))));
+    assertFalse(
+        Arrays.equals(Distcache.read(src.resolve("v1.o")), Distcache.read(src.resolve("v2.o"))));
     assertEquals(1, dc.stat("direct_cache_hit"), "the edited header was noticed");
     assertEquals(2, dc.stat("cache_miss"));
 
@@ -126,21 +130,26 @@ class DirectModeTest {
   void headerChangedDuringTheCompile_isNotRecorded() {
     Distcache.write(src.resolve("r.h"), "#define R 1\n");
     Distcache.write(src.resolve("r.c"), "#include \"r.h\"\nint r = R;\n");
-    Distcache.write(tmp.resolve("touch-header"), "#!/bin/sh\ntouch " + src.resolve("r.h") + "\nexec \"$@\"\n");
+    Distcache.write(
+        tmp.resolve("touch-header"), "#!/bin/sh\ntouch " + src.resolve("r.h") + "\nexec \"$@\"\n");
     dc.exec(tmp, "chmod", "+x", "touch-header").ok();
     settle();
-    dc.with("DISTCACHE_PREFIX", tmp.resolve("touch-header").toString()).run(src, "gcc", "-c", "r.c").ok();
+    dc.with("DISTCACHE_PREFIX", tmp.resolve("touch-header").toString())
+        .run(src, "gcc", "-c", "r.c")
+        .ok();
     dc.with("DISTCACHE_PREFIX", "");
     settle();
     dc.run(src, "gcc", "-c", "r.c").ok();
     assertEquals(0, dc.stat("direct_cache_hit"), "the first compile recorded no manifest entry");
     assertEquals(1, dc.stat("preprocessed_cache_hit"));
     dc.run(src, "gcc", "-c", "r.c").ok();
-    assertEquals(1, dc.stat("direct_cache_hit"), "the second compile, a preprocessed hit, recorded one");
+    assertEquals(
+        1, dc.stat("direct_cache_hit"), "the second compile, a preprocessed hit, recorded one");
   }
 
   @Test
-  void headerNewerThanTheCompile_isNotRecorded_unlessSloppinessIncludeFileMtime() throws IOException {
+  void headerNewerThanTheCompile_isNotRecorded_unlessSloppinessIncludeFileMtime()
+      throws IOException {
     Path header = src.resolve("f.h");
     Distcache.write(header, "#define F 1\n");
     Distcache.write(src.resolve("f.c"), "#include \"f.h\"\nint f = F;\n");
@@ -202,7 +211,8 @@ class DirectModeTest {
     settle();
     dc.run(src, args).ok();
     assertEquals(1, dc.stat("direct_cache_hit"));
-    assertArrayEquals(before, Distcache.read(src.resolve("s.o")), "the stale object, as ccache serves it");
+    assertArrayEquals(
+        before, Distcache.read(src.resolve("s.o")), "the stale object, as ccache serves it");
 
     dc.with("DISTCACHE_NODIRECT", "1").run(src, args).ok();
     byte[] withoutDirectMode = Distcache.read(src.resolve("s.o"));
@@ -249,11 +259,40 @@ class DirectModeTest {
     Path a = checkout("ci-1", "#define TWICE(x) ((x) * 2)\n");
     Path b = checkout("ci-2", "#define TWICE(x) ((x) * 2)\n");
     settle();
-    shared.run(a, "gcc", "-O2", "-I" + a.resolve("include"), "-c", a.resolve("src/main.c").toString(), "-o", "main.o").ok();
-    shared.run(b, "gcc", "-O2", "-I" + b.resolve("include"), "-c", b.resolve("src/main.c").toString(), "-o", "main.o").ok();
+    shared
+        .run(
+            a,
+            "gcc",
+            "-O2",
+            "-I" + a.resolve("include"),
+            "-c",
+            a.resolve("src/main.c").toString(),
+            "-o",
+            "main.o")
+        .ok();
+    shared
+        .run(
+            b,
+            "gcc",
+            "-O2",
+            "-I" + b.resolve("include"),
+            "-c",
+            b.resolve("src/main.c").toString(),
+            "-o",
+            "main.o")
+        .ok();
     assertEquals(1, shared.stat("direct_cache_hit"));
     byte[] viaCache = Distcache.read(b.resolve("main.o"));
-    dc.direct(b, "gcc", "-O2", "-I" + b.resolve("include"), "-c", b.resolve("src/main.c").toString(), "-o", "main.o").ok();
+    dc.direct(
+            b,
+            "gcc",
+            "-O2",
+            "-I" + b.resolve("include"),
+            "-c",
+            b.resolve("src/main.c").toString(),
+            "-o",
+            "main.o")
+        .ok();
     assertArrayEquals(Distcache.read(b.resolve("main.o")), viaCache);
   }
 
@@ -264,28 +303,42 @@ class DirectModeTest {
     Path a = checkout("ci-1", header);
     Path b = checkout("ci-2", header);
     settle();
-    shared.run(a, "gcc", "-O2", "-I" + a.resolve("include"), "-c", "src/main.c", "-o", "main.o").ok();
-    shared.run(a, "gcc", "-O2", "-I" + a.resolve("include"), "-c", "src/main.c", "-o", "main.o").ok();
+    shared
+        .run(a, "gcc", "-O2", "-I" + a.resolve("include"), "-c", "src/main.c", "-o", "main.o")
+        .ok();
+    shared
+        .run(a, "gcc", "-O2", "-I" + a.resolve("include"), "-c", "src/main.c", "-o", "main.o")
+        .ok();
     assertEquals(1, shared.stat("direct_cache_hit"));
-    shared.run(b, "gcc", "-O2", "-I" + b.resolve("include"), "-c", "src/main.c", "-o", "main.o").ok();
+    shared
+        .run(b, "gcc", "-O2", "-I" + b.resolve("include"), "-c", "src/main.c", "-o", "main.o")
+        .ok();
     assertEquals(1, shared.stat("direct_cache_hit"), "checkout b did not get a's entry");
     byte[] viaCache = Distcache.read(b.resolve("main.o"));
-    assertFalse(Arrays.equals(Distcache.read(a.resolve("main.o")), viaCache), "each object names its own header");
-    dc.direct(b, "gcc", "-O2", "-I" + b.resolve("include"), "-c", "src/main.c", "-o", "main.o").ok();
+    assertFalse(
+        Arrays.equals(Distcache.read(a.resolve("main.o")), viaCache),
+        "each object names its own header");
+    dc.direct(b, "gcc", "-O2", "-I" + b.resolve("include"), "-c", "src/main.c", "-o", "main.o")
+        .ok();
     assertArrayEquals(Distcache.read(b.resolve("main.o")), viaCache);
   }
 
   @Test
   void corruptManifest_isCountedAndIgnored_andRecordedAgain() throws Exception {
-    Distcache.write(src.resolve("c.c"), "#include <stdio.h>\nint main(void) { puts(\"ok\"); return 0; }\n");
+    Distcache.write(
+        src.resolve("c.c"), "#include <stdio.h>\nint main(void) { puts(\"ok\"); return 0; }\n");
     settle();
     dc.run(src, "gcc", "-c", "c.c", "-o", "first.o").ok();
     dc.run(src, "server", "stop").ok();
-    int damaged = CorruptStoreTest.rewriteValues(dc.cacheDir.resolve("store"), StoreSchema.MANIFESTS, v -> {
-      byte[] c = v.clone();
-      c[c.length / 2] ^= 0x40;
-      return c;
-    });
+    int damaged =
+        CorruptStoreTest.rewriteValues(
+            dc.cacheDir.resolve("store"),
+            StoreSchema.MANIFESTS,
+            v -> {
+              byte[] c = v.clone();
+              c[c.length / 2] ^= 0x40;
+              return c;
+            });
     assertEquals(1, damaged);
     dc.run(src, "gcc", "-c", "c.c", "-o", "second.o").ok();
     assertEquals(1, dc.stat("corrupt_cache_entry"));
@@ -304,7 +357,9 @@ class DirectModeTest {
     dc.with("DISTCACHE_DEPEND", "1");
     Path header = src.resolve("inc/dm.h");
     Distcache.write(header, "#define DM 10\n");
-    Distcache.write(src.resolve("dm.c"), "#include <stdio.h>\n#include \"inc/dm.h\"\nint dm(void) { return DM; }\n");
+    Distcache.write(
+        src.resolve("dm.c"),
+        "#include <stdio.h>\n#include \"inc/dm.h\"\nint dm(void) { return DM; }\n");
     settle();
     dc.run(src, "gcc", "-MD", "-c", "dm.c").ok();
     assertEquals(1, dc.stat("cache_miss"));
@@ -351,11 +406,15 @@ class DirectModeTest {
   private Path checkout(String name, String header) {
     Path root = tmp.resolve(name).resolve("proj");
     Distcache.write(root.resolve("include/util.h"), header);
-    Distcache.write(root.resolve("src/main.c"), "#include \"util.h\"\nint main(void) { return TWICE(3); }\n");
+    Distcache.write(
+        root.resolve("src/main.c"), "#include \"util.h\"\nint main(void) { return TWICE(3); }\n");
     return root;
   }
 
-  /** Compiles again with gcc alone and checks the object distcache wrote at {@code output} is that one. */
+  /**
+   * Compiles again with gcc alone and checks the object distcache wrote at {@code output} is that
+   * one.
+   */
   private void assertObjectIsGccs(String output, String... gccArgs) {
     byte[] viaCache = Distcache.read(src.resolve(output));
     List<String> cmd = new ArrayList<>();

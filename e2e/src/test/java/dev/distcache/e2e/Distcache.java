@@ -14,33 +14,37 @@ import java.util.Optional;
 
 /**
  * bin/distcache with a cache directory of its own, as a user runs it. Closing it stops the server
- * that its commands started (tests start and stop their own servers). The system property
- * {@code distcache.client} picks the client that compiles: {@code native} (the default; the build
- * must have made it) or {@code java} (DISTCACHE_JAVA_CLIENT=1).
+ * that its commands started (tests start and stop their own servers). The system property {@code
+ * distcache.client} picks the client that compiles: {@code native} (the default; the build must
+ * have made it) or {@code java} (DISTCACHE_JAVA_CLIENT=1).
  */
 final class Distcache implements AutoCloseable {
   static final Path ROOT = Layout.ROOT;
   static final Path LAUNCHER = Layout.LAUNCHER;
   static final Path NATIVE_CLIENT = ROOT.resolve("target/bin/distcache");
-  static final boolean JAVA_CLIENT = System.getProperty("distcache.client", "native").equals("java");
+  static final boolean JAVA_CLIENT =
+      System.getProperty("distcache.client", "native").equals("java");
 
   final Path cacheDir;
   final Map<String, String> env = new HashMap<>();
 
   Distcache(Path cacheDir) {
     this.cacheDir = cacheDir;
-    System.getenv().forEach((k, v) -> {
-      if (!k.startsWith("DISTCACHE_") && !k.startsWith("CCACHE_")) {
-        env.put(k, v);
-      }
-    });
+    System.getenv()
+        .forEach((k, v) -> {
+          if (!k.startsWith("DISTCACHE_") && !k.startsWith("CCACHE_")) {
+            env.put(k, v);
+          }
+        });
     env.put("DISTCACHE_DIR", cacheDir.toString());
     env.put("LC_ALL", "C");
     if (JAVA_CLIENT) {
       env.put("DISTCACHE_JAVA_CLIENT", "1");
     } else if (!Files.isExecutable(NATIVE_CLIENT)) {
-      throw new IllegalStateException("the native client was not built at " + NATIVE_CLIENT
-          + " (no C compiler?); build the project, or run with -Ddistcache.client=java");
+      throw new IllegalStateException(
+          "the native client was not built at "
+              + NATIVE_CLIENT
+              + " (no C compiler?); build the project, or run with -Ddistcache.client=java");
     }
     // No remote hosts unless a test names some: otherwise this machine's /etc/distcc/hosts or
     // ~/.distcc/hosts (distcc's places, which distcache also reads) would decide.
@@ -99,9 +103,9 @@ final class Distcache implements AutoCloseable {
   }
 
   /**
-   * Cache hits of either mode. Whether a repeated compile is a direct or a preprocessed hit
-   * depends on whether its files were older than the first compile's start (see DirectModeTest);
-   * tests of other things count both.
+   * Cache hits of either mode. Whether a repeated compile is a direct or a preprocessed hit depends
+   * on whether its files were older than the first compile's start (see DirectModeTest); tests of
+   * other things count both.
    */
   long hits() {
     Map<String, Long> s = stats();
@@ -124,13 +128,14 @@ final class Distcache implements AutoCloseable {
   public void close() {
     Optional<Long> pid = serverPid();
     run(cacheDir.getParent(), "server", "stop");
-    pid.flatMap(ProcessHandle::of).ifPresent(h -> {
-      try {
-        h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception e) {
-        h.destroyForcibly();
-      }
-    });
+    pid.flatMap(ProcessHandle::of)
+        .ifPresent(h -> {
+          try {
+            h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (Exception e) {
+            h.destroyForcibly();
+          }
+        });
   }
 
   static void write(Path file, String text) {

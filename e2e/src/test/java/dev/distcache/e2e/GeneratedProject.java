@@ -11,17 +11,27 @@ final class GeneratedProject {
   private GeneratedProject() {}
 
   static void create(Path dir, int files) {
-    Distcache.write(dir.resolve("include/common.h"),
+    Distcache.write(
+        dir.resolve("include/common.h"),
         "#ifndef COMMON_H\n#define COMMON_H\n#include <string.h>\n#define SCALE 3\nint helper(int);\n#endif\n");
     StringBuilder objs = new StringBuilder();
     for (int i = 0; i < files; i++) {
-      Distcache.write(dir.resolve("src/f" + i + ".c"),
-          "#include \"common.h\"\nint f" + i + "(int x) { return (int) strlen(\"" + "x".repeat(i % 17)
-              + "\") + x * SCALE + " + i + "; }\n");
+      Distcache.write(
+          dir.resolve("src/f" + i + ".c"),
+          "#include \"common.h\"\nint f"
+              + i
+              + "(int x) { return (int) strlen(\""
+              + "x".repeat(i % 17)
+              + "\") + x * SCALE + "
+              + i
+              + "; }\n");
       objs.append(" obj/f").append(i).append(".o");
     }
-    Distcache.write(dir.resolve("Makefile"),
-        "CC ?= gcc\nOBJS =" + objs + "\nall: $(OBJS)\nobj/%.o: src/%.c include/common.h\n"
+    Distcache.write(
+        dir.resolve("Makefile"),
+        "CC ?= gcc\nOBJS ="
+            + objs
+            + "\nall: $(OBJS)\nobj/%.o: src/%.c include/common.h\n"
             + "\t@mkdir -p obj\n\t$(CC) -O2 -Iinclude -MMD -c $< -o $@\nclean:\n\trm -rf obj\n");
   }
 

@@ -57,7 +57,11 @@ class HungCompileTest {
       guarded("server", "stop");
     } catch (AssertionError e) {
       ProcessHandle.allProcesses()
-          .filter(h -> h.info().commandLine().map(c -> c.endsWith("LocalServerMain " + dc.cacheDir)).orElse(false))
+          .filter(h ->
+              h.info()
+                  .commandLine()
+                  .map(c -> c.endsWith("LocalServerMain " + dc.cacheDir))
+                  .orElse(false))
           .forEach(ProcessHandle::destroyForcibly);
     }
     sleepers().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
@@ -65,11 +69,11 @@ class HungCompileTest {
   }
 
   /**
-   * The issue's case: more compiles than the server has carrier threads hang in their compiler,
-   * and hits of another file and administration still answer. The server's virtual-thread
-   * scheduler is held to two carriers and no spare ones (what a two-CPU machine has once the JDK's
-   * compensation for blocking file reads is used up), so that a request thread blocked in a read of
-   * a compiler's pipe would stop every other request.
+   * The issue's case: more compiles than the server has carrier threads hang in their compiler, and
+   * hits of another file and administration still answer. The server's virtual-thread scheduler is
+   * held to two carriers and no spare ones (what a two-CPU machine has once the JDK's compensation
+   * for blocking file reads is used up), so that a request thread blocked in a read of a compiler's
+   * pipe would stop every other request.
    */
   @Test
   void compilesHeldByAHangingCompiler_doNotStopHitsOrAdministration() throws Exception {
@@ -88,23 +92,31 @@ class HungCompileTest {
     dc.direct(tmp, "gcc", "-c", "hit.c", "-o", "direct.o").ok();
     for (int i = 0; i < 3; i++) {
       guarded("gcc", "-c", "hit.c", "-o", "hit" + i + ".o").ok();
-      assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("hit" + i + ".o")));
+      assertArrayEquals(
+          Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("hit" + i + ".o")));
     }
     Run stats = guarded("--print-stats").ok();
-    long hits = stats.out().lines().filter(l -> l.startsWith("direct_cache_hit\t") || l.startsWith("preprocessed_cache_hit\t"))
-        .mapToLong(l -> Long.parseLong(l.substring(l.indexOf('\t') + 1).trim())).sum();
+    long hits =
+        stats
+            .out()
+            .lines()
+            .filter(
+                l -> l.startsWith("direct_cache_hit\t") || l.startsWith("preprocessed_cache_hit\t"))
+            .mapToLong(l -> Long.parseLong(l.substring(l.indexOf('\t') + 1).trim()))
+            .sum();
     assertEquals(3, hits, "the compiles while the others hang were hits, served by the server");
     assertTrue(guarded("server", "status").ok().out().contains("pid"));
     assertEquals(hung, sleepers().size(), "the hanging compiles are still running");
   }
 
   /**
-   * Ctrl-C in a build in preprocessor mode stops the preprocessor the server started, while
-   * another compile hangs in its preprocessor too (with the server held to two carrier threads,
-   * as above: the thread that notices the hang-up must not wait for a carrier).
+   * Ctrl-C in a build in preprocessor mode stops the preprocessor the server started, while another
+   * compile hangs in its preprocessor too (with the server held to two carrier threads, as above:
+   * the thread that notices the hang-up must not wait for a carrier).
    */
   @Test
-  void ctrlC_inPreprocessorMode_stopsThePreprocessorTheServerRuns_whileAnotherHangs() throws Exception {
+  void ctrlC_inPreprocessorMode_stopsThePreprocessorTheServerRuns_whileAnotherHangs()
+      throws Exception {
     Path gcc = preprocessorThatHangs();
     dc.with("DISTCACHE_DIRECT", "false");
     startServerWithTwoCarriers();
@@ -132,23 +144,28 @@ class HungCompileTest {
     List<SocketChannel> held = new CopyOnWriteArrayList<>();
     try (ServerSocketChannel silent = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       silent.bind(UnixDomainSocketAddress.of(socket));
-      Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
-        try {
-          while (true) {
-            held.add(silent.accept()); // reads nothing, answers nothing, keeps it open
-          }
-        } catch (IOException e) {
-          // Closed at the end of the test.
-        }
-      });
-      Distcache.write(tmp.resolve("a.c"), "#include <stdio.h>\nint main(void) { puts(\"a\"); return 0; }\n");
+      Thread acceptor =
+          Thread.ofPlatform()
+              .daemon()
+              .start(() -> {
+                try {
+                  while (true) {
+                    held.add(silent.accept()); // reads nothing, answers nothing, keeps it open
+                  }
+                } catch (IOException e) {
+                  // Closed at the end of the test.
+                }
+              });
+      Distcache.write(
+          tmp.resolve("a.c"), "#include <stdio.h>\nint main(void) { puts(\"a\"); return 0; }\n");
       Run r = guarded("gcc", "-c", "a.c", "-o", "a.o");
       assertEquals(0, r.exitCode(), r.err());
       assertEquals("", r.out());
       assertEquals("", r.err(), "a silent server is compiled around without a word");
       assertFalse(held.isEmpty(), "the client did connect to the silent server");
       dc.direct(tmp, "gcc", "-c", "a.c", "-o", "direct.o").ok();
-      assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("a.o")));
+      assertArrayEquals(
+          Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("a.o")));
       silent.close();
       acceptor.join(10_000);
     } finally {
@@ -159,19 +176,26 @@ class HungCompileTest {
     }
   }
 
-  /** A gcc that hangs (writing its pid to the pid file) when asked to preprocess, and compiles otherwise. */
+  /**
+   * A gcc that hangs (writing its pid to the pid file) when asked to preprocess, and compiles
+   * otherwise.
+   */
   private Path preprocessorThatHangs() throws IOException {
-    return script("pp/gcc", "for a in \"$@\"; do\n  if [ \"$a\" = -E ]; then echo $$ >> " + pids
-        + "; exec sleep 300; fi\ndone\nexec /usr/bin/gcc \"$@\"\n");
+    return script(
+        "pp/gcc",
+        "for a in \"$@\"; do\n  if [ \"$a\" = -E ]; then echo $$ >> "
+            + pids
+            + "; exec sleep 300; fi\ndone\nexec /usr/bin/gcc \"$@\"\n");
   }
 
   /**
-   * Runs the client (with the default action for every stopping signal, as in a shell), waits
-   * until the preprocessor hangs, sends the client SIGINT, and checks that the preprocessor dies.
+   * Runs the client (with the default action for every stopping signal, as in a shell), waits until
+   * the preprocessor hangs, sends the client SIGINT, and checks that the preprocessor dies.
    */
   private void interruptWhileHanging(List<String> client) throws Exception {
-    String perl = "$| = 1; my $pid = fork(); if ($pid == 0) { $SIG{$_} = 'DEFAULT' for qw(INT TERM HUP QUIT);"
-        + " exec @ARGV or die \"exec: $!\"; } print \"$pid\\n\"; waitpid($pid, 0); print \"done\\n\";";
+    String perl =
+        "$| = 1; my $pid = fork(); if ($pid == 0) { $SIG{$_} = 'DEFAULT' for qw(INT TERM HUP QUIT);"
+            + " exec @ARGV or die \"exec: $!\"; } print \"$pid\\n\"; waitpid($pid, 0); print \"done\\n\";";
     List<String> cmd = new ArrayList<>(List.of("perl", "-e", perl));
     cmd.addAll(client);
     Process p = start(cmd);
@@ -182,7 +206,10 @@ class HungCompileTest {
       List<Long> hanging = sleepers().subList(before, sleepers().size());
       assertEquals(0, new ProcessBuilder("kill", "-INT", pid).start().waitFor());
       assertEquals("done", out.readLine(), "the client ended");
-      waitFor(() -> hanging.stream().allMatch(HungCompileTest::gone), 60, "the preprocessor was stopped");
+      waitFor(
+          () -> hanging.stream().allMatch(HungCompileTest::gone),
+          60,
+          "the preprocessor was stopped");
     }
   }
 
@@ -191,7 +218,9 @@ class HungCompileTest {
    * ones: a machine with two CPUs once the JDK's compensation for blocking reads is used up.
    */
   private void startServerWithTwoCarriers() {
-    dc.with("JDK_JAVA_OPTIONS", "-Djdk.virtualThreadScheduler.parallelism=2 -Djdk.virtualThreadScheduler.maxPoolSize=2");
+    dc.with(
+        "JDK_JAVA_OPTIONS",
+        "-Djdk.virtualThreadScheduler.parallelism=2 -Djdk.virtualThreadScheduler.maxPoolSize=2");
     dc.run(tmp, "server", "start").ok();
     dc.env.remove("JDK_JAVA_OPTIONS");
   }
@@ -204,8 +233,10 @@ class HungCompileTest {
   }
 
   private Process start(List<String> cmd) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile())
-        .redirectError(tmp.resolve("client" + started.size() + ".err").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(tmp.toFile())
+            .redirectError(tmp.resolve("client" + started.size() + ".err").toFile());
     pb.environment().clear();
     pb.environment().putAll(dc.env);
     Process p = pb.start();
@@ -222,7 +253,9 @@ class HungCompileTest {
 
   private List<Long> sleepers() {
     try {
-      return Files.exists(pids) ? Files.readAllLines(pids).stream().map(Long::parseLong).toList() : List.of();
+      return Files.exists(pids)
+          ? Files.readAllLines(pids).stream().map(Long::parseLong).toList()
+          : List.of();
     } catch (IOException | NumberFormatException e) {
       return List.of();
     }
@@ -239,7 +272,8 @@ class HungCompileTest {
     }
   }
 
-  private static void waitFor(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
+  private static void waitFor(BooleanSupplier condition, int seconds, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

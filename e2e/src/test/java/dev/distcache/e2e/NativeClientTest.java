@@ -48,9 +48,14 @@ class NativeClientTest {
 
   @Test
   void build_madeTheNativeClient_fromSourceThatIsWarningFreeAsPedanticC11() throws IOException {
-    assertArrayEquals(new byte[] {0x7f, 'E', 'L', 'F'}, Arrays.copyOf(Distcache.read(Distcache.NATIVE_CLIENT), 4),
+    assertArrayEquals(
+        new byte[] {0x7f, 'E', 'L', 'F'},
+        Arrays.copyOf(Distcache.read(Distcache.NATIVE_CLIENT), 4),
         Distcache.NATIVE_CLIENT + " is a binary");
-    List<String> cmd = new ArrayList<>(List.of("gcc", "-std=c11", "-pedantic", "-Wall", "-Wextra", "-Werror", "-fsyntax-only"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "gcc", "-std=c11", "-pedantic", "-Wall", "-Wextra", "-Werror", "-fsyntax-only"));
     try (var files = Files.list(Distcache.ROOT.resolve("cli/src/main/c"))) {
       files.filter(f -> f.toString().endsWith(".c")).sorted().forEach(f -> cmd.add(f.toString()));
     }
@@ -58,7 +63,8 @@ class NativeClientTest {
     assertEquals("", dc.direct(src, cmd.toArray(String[]::new)).ok().err());
 
     Path out = tmp.resolve("built/distcache");
-    Run build = Processes.run(tmp, buildEnv("gcc"), List.of(BUILD_NATIVE.toString(), out.toString())).ok();
+    Run build =
+        Processes.run(tmp, buildEnv("gcc"), List.of(BUILD_NATIVE.toString(), out.toString())).ok();
     assertEquals("", build.err());
     assertTrue(Files.isExecutable(out));
   }
@@ -67,15 +73,21 @@ class NativeClientTest {
   void buildWithoutACCompiler_warnsAndSucceeds_andRemovesAnOldBinary() {
     Path out = tmp.resolve("built/distcache");
     Distcache.write(out, "an old build");
-    Run build = Processes.run(tmp, buildEnv(tmp.resolve("no-such-cc").toString()),
-        List.of(BUILD_NATIVE.toString(), out.toString())).ok();
+    Run build =
+        Processes.run(
+                tmp,
+                buildEnv(tmp.resolve("no-such-cc").toString()),
+                List.of(BUILD_NATIVE.toString(), out.toString()))
+            .ok();
     assertTrue(build.err().contains("warning: no C compiler"), build.err());
     assertFalse(Files.exists(out), "bin/distcache must not find a stale native client");
   }
 
   @Test
-  void prefixModeAndMasqueradeLinks_compileWithTheNativeClient_withoutAnyJvmClient() throws IOException {
-    CopiedInstallation copy = new CopiedInstallation(tmp.resolve("home")).withClientJava("/nonexistent/java");
+  void prefixModeAndMasqueradeLinks_compileWithTheNativeClient_withoutAnyJvmClient()
+      throws IOException {
+    CopiedInstallation copy =
+        new CopiedInstallation(tmp.resolve("home")).withClientJava("/nonexistent/java");
     Path masq = Files.createDirectories(tmp.resolve("masq"));
     Files.createSymbolicLink(masq.resolve("gcc"), copy.nativeClient());
     Distcache.write(src.resolve("n.c"), "int n(void) { return 3; }\n");
@@ -86,9 +98,13 @@ class NativeClientTest {
     dc.exec(src, masq.resolve("gcc").toString(), "-c", "n.c", "-o", "link.o").ok();
     dc.exec(src, "/bin/sh", "-c", "gcc -c n.c -o bare.o").ok(); // argv[0] is "gcc", found on PATH
 
-    Run javaClient = dc.with("DISTCACHE_JAVA_CLIENT", "1").exec(src, copy.launcher().toString(), "gcc", "-c", "n.c");
+    Run javaClient =
+        dc.with("DISTCACHE_JAVA_CLIENT", "1")
+            .exec(src, copy.launcher().toString(), "gcc", "-c", "n.c");
     dc.env.remove("DISTCACHE_JAVA_CLIENT");
-    assertTrue(javaClient.err().contains("distcache is not built"), "this copy's Java client cannot run: " + javaClient.err());
+    assertTrue(
+        javaClient.err().contains("distcache is not built"),
+        "this copy's Java client cannot run: " + javaClient.err());
     for (String o : List.of("prefix.o", "link.o", "bare.o")) {
       assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve(o)), o);
     }
@@ -99,17 +115,27 @@ class NativeClientTest {
   @Test
   void concurrentFirstUses_ofNativeAndJavaClients_startExactlyOneServer() throws Exception {
     Path starts = tmp.resolve("server-starts");
-    Path wrapper = executable(tmp.resolve("java-wrapper"),
-        "#!/bin/sh\necho started >> " + starts + "\nexec " + CopiedInstallation.serverJava() + " \"$@\"\n");
-    CopiedInstallation copy = new CopiedInstallation(tmp.resolve("home")).withServerJava(wrapper.toString());
+    Path wrapper =
+        executable(
+            tmp.resolve("java-wrapper"),
+            "#!/bin/sh\necho started >> "
+                + starts
+                + "\nexec "
+                + CopiedInstallation.serverJava()
+                + " \"$@\"\n");
+    CopiedInstallation copy =
+        new CopiedInstallation(tmp.resolve("home")).withServerJava(wrapper.toString());
     int n = 12;
     List<Process> clients = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Distcache.write(src.resolve("c" + i + ".c"), "int c" + i + " = " + i + ";\n");
     }
     for (int i = 0; i < n; i++) {
-      ProcessBuilder pb = new ProcessBuilder(copy.launcher().toString(), "gcc", "-c", "c" + i + ".c")
-          .directory(src.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("client" + i).toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(copy.launcher().toString(), "gcc", "-c", "c" + i + ".c")
+              .directory(src.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(tmp.resolve("client" + i).toFile());
       pb.environment().clear();
       pb.environment().putAll(dc.env);
       if (i % 4 == 3) {
@@ -118,18 +144,24 @@ class NativeClientTest {
       clients.add(pb.start());
     }
     for (int i = 0; i < n; i++) {
-      assertTrue(clients.get(i).waitFor(Processes.TIMEOUT_SECONDS, TimeUnit.SECONDS), "client " + i + " finished");
+      assertTrue(
+          clients.get(i).waitFor(Processes.TIMEOUT_SECONDS, TimeUnit.SECONDS),
+          "client " + i + " finished");
       assertEquals(0, clients.get(i).exitValue(), Files.readString(tmp.resolve("client" + i)));
     }
-    assertEquals(List.of("started"), Files.readAllLines(starts), "one server started for " + n + " first uses");
+    assertEquals(
+        List.of("started"),
+        Files.readAllLines(starts),
+        "one server started for " + n + " first uses");
     assertEquals(n, dc.stat("cache_miss"), "every compile went through that server");
   }
 
   @Test
   void longUnnormalizedCacheDirectory_nativeAndJavaClientsNameTheSameSocket() {
     Path deep = tmp.resolve("d".repeat(70)).resolve("e".repeat(70));
-    Distcache odd = new Distcache(deep.resolve("cache"))
-        .with("DISTCACHE_DIR", deep + "/../" + "e".repeat(70) + "//./cache/");
+    Distcache odd =
+        new Distcache(deep.resolve("cache"))
+            .with("DISTCACHE_DIR", deep + "/../" + "e".repeat(70) + "//./cache/");
     odd.env.remove("DISTCACHE_JAVA_CLIENT");
     try {
       Distcache.write(src.resolve("l.c"), "int l;\n");
@@ -137,7 +169,9 @@ class NativeClientTest {
       odd.run(src, "gcc", "-c", "l.c", "-o", "l2.o").ok();
       odd.with("DISTCACHE_JAVA_CLIENT", "1").run(src, "gcc", "-c", "l.c", "-o", "l3.o").ok();
       assertEquals(2, odd.hits(), "the Java client and administration found that server");
-      assertFalse(Files.exists(deep.resolve("cache/server.sock")), "the socket is under the runtime directory");
+      assertFalse(
+          Files.exists(deep.resolve("cache/server.sock")),
+          "the socket is under the runtime directory");
     } finally {
       odd.close();
     }
@@ -147,8 +181,10 @@ class NativeClientTest {
   void theServerItStarts_holdsNoDescriptorOfTheClient() throws IOException {
     Distcache.write(src.resolve("k.c"), "int k;\n");
     // As ccache does: the build's stdout stays open under another number while the client runs.
-    Run r = dc.exec(src, "/bin/sh", "-c", "exec 7>&1 8>&2; exec " + Distcache.LAUNCHER + " gcc -c k.c");
-    assertEquals(0, r.exitCode(), r.err()); // Processes gives up when a pipe stays open after the exit
+    Run r =
+        dc.exec(src, "/bin/sh", "-c", "exec 7>&1 8>&2; exec " + Distcache.LAUNCHER + " gcc -c k.c");
+    assertEquals(
+        0, r.exitCode(), r.err()); // Processes gives up when a pipe stays open after the exit
     long server = dc.serverPid().orElseThrow();
     List<String> pipes = new ArrayList<>();
     try (var fds = Files.list(Path.of("/proc/" + server + "/fd"))) {
@@ -169,25 +205,35 @@ class NativeClientTest {
   @Test
   void serverCannotStart_theRealCompilerRuns_andTheServerLogSaysWhy() throws IOException {
     Path noJava = tmp.resolve("no-such-java");
-    CopiedInstallation copy = new CopiedInstallation(tmp.resolve("home")).withServerJava(noJava.toString());
+    CopiedInstallation copy =
+        new CopiedInstallation(tmp.resolve("home")).withServerJava(noJava.toString());
     Distcache.write(src.resolve("w.c"), CompileTest.WARNS_C);
 
-    Run viaDistcache = dc.exec(src, copy.launcher().toString(), "gcc", "-Wall", "-c", "w.c", "-o", "via.o");
+    Run viaDistcache =
+        dc.exec(src, copy.launcher().toString(), "gcc", "-Wall", "-c", "w.c", "-o", "via.o");
     Run direct = dc.direct(src, "gcc", "-Wall", "-c", "w.c", "-o", "direct.o");
 
     assertEquals(direct.exitCode(), viaDistcache.exitCode());
     assertArrayEquals(direct.stdout(), viaDistcache.stdout());
     assertArrayEquals(direct.stderr(), viaDistcache.stderr());
-    assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("via.o")));
+    assertArrayEquals(
+        Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("via.o")));
     String log = Files.readString(dc.cacheDir.resolve("server.out"));
     assertTrue(log.contains("cannot run the server " + noJava), log);
   }
 
   @Test
-  void theRealCompilerGetsDepthAndACleanPath_andNoHelperVariable_fromEitherClient() throws IOException {
+  void theRealCompilerGetsDepthAndACleanPath_andNoHelperVariable_fromEitherClient()
+      throws IOException {
     Path envLog = tmp.resolve("env.log");
-    Path fake = executable(tmp.resolve("fakebin/gcc"),
-        "#!/bin/sh\n{ echo '--- run'; env; } >> " + envLog + "\nexec " + onPath("gcc") + " \"$@\"\n");
+    Path fake =
+        executable(
+            tmp.resolve("fakebin/gcc"),
+            "#!/bin/sh\n{ echo '--- run'; env; } >> "
+                + envLog
+                + "\nexec "
+                + onPath("gcc")
+                + " \"$@\"\n");
     Path masq = Files.createDirectories(tmp.resolve("masq"));
     Files.createSymbolicLink(masq.resolve("gcc"), Distcache.NATIVE_CLIENT);
     dc.with("PATH", masq + ":" + fake.getParent() + ":" + dc.env.get("PATH"));
@@ -206,7 +252,9 @@ class NativeClientTest {
     assertTrue(runs.length >= 6, "the compiler ran for every call: " + runs.length);
     for (String run : Arrays.asList(runs).subList(1, runs.length)) {
       Map<String, String> env = new HashMap<>();
-      run.lines().filter(l -> l.contains("=")).forEach(l -> env.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+      run.lines()
+          .filter(l -> l.contains("="))
+          .forEach(l -> env.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
       assertEquals("1", env.get("DISTCACHE_DEPTH"), run);
       assertFalse(env.get("PATH").contains(masq.toString()), env.get("PATH"));
       assertFalse(env.containsKey("DISTCACHE_ARGV0"), run);

@@ -59,9 +59,10 @@ class NativeProtocolTest {
 
   /** A local server with its own, empty cache, sending its misses to {@code d} natively. */
   private Distcache client(String name, RemoteDaemon d) {
-    Distcache dc = new Distcache(tmp.resolve(name + "-cache"))
-        .with("DISTCACHE_LOG_FILE", tmp.resolve(name + ".log").toString())
-        .with("DISTCACHE_HOSTS", d.address + ":" + d.port + ",distcache");
+    Distcache dc =
+        new Distcache(tmp.resolve(name + "-cache"))
+            .with("DISTCACHE_LOG_FILE", tmp.resolve(name + ".log").toString())
+            .with("DISTCACHE_HOSTS", d.address + ":" + d.port + ",distcache");
     closing.add(dc::close);
     return dc;
   }
@@ -72,7 +73,9 @@ class NativeProtocolTest {
     return dir;
   }
 
-  private static final String[] COMPILE = {"gcc", "-O2", "-I", "inc", "-c", "main.c", "-o", "main.o"};
+  private static final String[] COMPILE = {
+    "gcc", "-O2", "-I", "inc", "-c", "main.c", "-o", "main.o"
+  };
 
   private static List<String> nativeSummaries(RemoteDaemon d) {
     return d.summaries().stream().filter(l -> l.contains("proto:native")).toList();
@@ -90,7 +93,8 @@ class NativeProtocolTest {
   }
 
   @Test
-  void secondClientWithAnEmptyCache_getsADaemonSideHit_withoutUploadingTheSource() throws Exception {
+  void secondClientWithAnEmptyCache_getsADaemonSideHit_withoutUploadingTheSource()
+      throws Exception {
     RemoteDaemon d = daemon(RemoteDaemon.on("127.0.0.2", tmp).allowGccAndGxx());
     Path first = project(tmp.resolve("first"));
     Path second = project(tmp.resolve("second"));
@@ -98,7 +102,8 @@ class NativeProtocolTest {
 
     client("one", d).run(first, COMPILE).ok();
     List<String> s = d.awaitSummaries(1);
-    assertTrue(s.getFirst().contains("COMPILE_OK") && s.getFirst().contains("cache:miss"), s.toString());
+    assertTrue(
+        s.getFirst().contains("COMPILE_OK") && s.getFirst().contains("cache:miss"), s.toString());
     assertTrue(uploaded(s.getFirst()) > 0, "a miss uploads the source: " + s);
     assertTrue(log("one").contains("main.c: native compiled"), log("one"));
 
@@ -113,8 +118,10 @@ class NativeProtocolTest {
 
     two.direct(local, COMPILE).ok();
     byte[] expected = Distcache.read(local.resolve("main.o"));
-    assertArrayEquals(expected, Distcache.read(first.resolve("main.o")), "the daemon's object is the local one");
-    assertArrayEquals(expected, Distcache.read(second.resolve("main.o")), "the daemon's stored object too");
+    assertArrayEquals(
+        expected, Distcache.read(first.resolve("main.o")), "the daemon's object is the local one");
+    assertArrayEquals(
+        expected, Distcache.read(second.resolve("main.o")), "the daemon's stored object too");
   }
 
   @Test
@@ -132,42 +139,63 @@ class NativeProtocolTest {
       dc.run(src, "gcc", "-O2", "-c", "f" + i + ".c", "-o", "f" + i + ".o").ok();
     }
     d.awaitSummaries(3);
-    assertEquals(3, nativeSummaries(d).stream().filter(l -> l.contains("COMPILE_OK")).count(), d.log());
+    assertEquals(
+        3, nativeSummaries(d).stream().filter(l -> l.contains("COMPILE_OK")).count(), d.log());
     long connections = d.log().lines().filter(l -> l.contains("for gcc accepted")).count();
     assertEquals(1, connections, "three jobs, one after another, on one connection: " + d.log());
-    assertEquals(2, log("one").lines().filter(l -> l.contains("reused connection")).count(), log("one"));
+    assertEquals(
+        2, log("one").lines().filter(l -> l.contains("reused connection")).count(), log("one"));
     for (int i = 0; i < 3; i++) {
       dc.direct(local, "gcc", "-O2", "-c", "f" + i + ".c", "-o", "f" + i + ".o").ok();
-      assertArrayEquals(Distcache.read(local.resolve("f" + i + ".o")), Distcache.read(src.resolve("f" + i + ".o")));
+      assertArrayEquals(
+          Distcache.read(local.resolve("f" + i + ".o")),
+          Distcache.read(src.resolve("f" + i + ".o")));
     }
 
     // make -j2 of four more files: at most two jobs at once, so at most one more connection.
     StringBuilder makefile = new StringBuilder("all:");
     for (int i = 3; i < 7; i++) {
-      Distcache.write(src.resolve("f" + i + ".c"), "int f" + i + "(int x) { return x * " + i + "; }\n");
+      Distcache.write(
+          src.resolve("f" + i + ".c"), "int f" + i + "(int x) { return x * " + i + "; }\n");
       makefile.append(" f").append(i).append(".o");
     }
     makefile.append("\n%.o: %.c\n\t$(CC) -O2 -c $< -o $@\n");
     Distcache.write(src.resolve("Makefile"), makefile.toString());
     dc.exec(src, "make", "-j2", "CC=" + Distcache.LAUNCHER + " gcc").ok();
     d.awaitSummaries(7);
-    assertEquals(7, nativeSummaries(d).stream().filter(l -> l.contains("COMPILE_OK")).count(), d.log());
+    assertEquals(
+        7, nativeSummaries(d).stream().filter(l -> l.contains("COMPILE_OK")).count(), d.log());
     connections = d.log().lines().filter(l -> l.contains("for gcc accepted")).count();
-    assertTrue(connections <= 2, "seven jobs, at most two at once, on " + connections + " connections: " + d.log());
+    assertTrue(
+        connections <= 2,
+        "seven jobs, at most two at once, on " + connections + " connections: " + d.log());
   }
 
   @Test
-  void aDaemonWhoseGccIsAnotherBinary_refusesTheIdentity_andTheClientCompilesLocally() throws Exception {
-    // The daemon's gcc: a copy of the real driver with bytes appended (it still runs, it is not the same binary).
-    Path real = Path.of(Processes.run(tmp, System.getenv(), List.of("sh", "-c", "command -v gcc")).ok().out().strip())
-        .toRealPath();
+  void aDaemonWhoseGccIsAnotherBinary_refusesTheIdentity_andTheClientCompilesLocally()
+      throws Exception {
+    // The daemon's gcc: a copy of the real driver with bytes appended (it still runs, it is not the
+    // same binary).
+    Path real =
+        Path.of(
+                Processes.run(tmp, System.getenv(), List.of("sh", "-c", "command -v gcc"))
+                    .ok()
+                    .out()
+                    .strip())
+            .toRealPath();
     Path bin = Files.createDirectories(tmp.resolve("otherbin"));
     Path gcc = bin.resolve("gcc");
     Files.copy(real, gcc);
-    Files.write(gcc, "\0distcache-test: another build".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+    Files.write(
+        gcc,
+        "\0distcache-test: another build".getBytes(StandardCharsets.UTF_8),
+        StandardOpenOption.APPEND);
     Files.setPosixFilePermissions(gcc, PosixFilePermissions.fromString("rwxr-xr-x"));
-    RemoteDaemon d = daemon(RemoteDaemon.on("127.0.0.2", tmp).env("PATH", bin + ":" + System.getenv("PATH"))
-        .allowGccAndGxx());
+    RemoteDaemon d =
+        daemon(
+            RemoteDaemon.on("127.0.0.2", tmp)
+                .env("PATH", bin + ":" + System.getenv("PATH"))
+                .allowGccAndGxx());
     Path src = project(tmp.resolve("src"));
     Path local = project(tmp.resolve("local"));
     Distcache dc = client("one", d);
@@ -176,21 +204,23 @@ class NativeProtocolTest {
     dc.direct(local, COMPILE).ok();
 
     d.awaitLog("compiler identity mismatch for gcc");
-    assertTrue(nativeSummaries(d).isEmpty(), "no job runs after a refused handshake: " + d.summaries());
+    assertTrue(
+        nativeSummaries(d).isEmpty(), "no job runs after a refused handshake: " + d.summaries());
     assertTrue(log("one").contains("main.c: refuses the compiler, trying elsewhere"), log("one"));
     assertEquals(0, dc.stat("remote_compile"), log("one"));
-    assertArrayEquals(Distcache.read(local.resolve("main.o")), Distcache.read(src.resolve("main.o")));
+    assertArrayEquals(
+        Distcache.read(local.resolve("main.o")), Distcache.read(src.resolve("main.o")));
   }
 
   @Test
   void malformedNativeFrames_closeTheirConnection_andTheDaemonKeepsServing() throws Exception {
     RemoteDaemon d = daemon(RemoteDaemon.on("127.0.0.2", tmp).allowGccAndGxx());
     String[] bad = {
-        "DCD100000001CNAMzzzzzzzz", // not hex
-        "DCD100000001CNAM7fffffff", // a name of 2 GiB: refused before anything is allocated
-        "DCD100000009CNAM00000003gcc", // a revision this daemon does not speak
-        "DCD100000001CNAM00000003gccCIDN00000001x" // an unknown identity: refused with a reason
-            + "JOB_00000001ARGV00000003gcc",
+      "DCD100000001CNAMzzzzzzzz", // not hex
+      "DCD100000001CNAM7fffffff", // a name of 2 GiB: refused before anything is allocated
+      "DCD100000009CNAM00000003gcc", // a revision this daemon does not speak
+      "DCD100000001CNAM00000003gccCIDN00000001x" // an unknown identity: refused with a reason
+          + "JOB_00000001ARGV00000003gcc",
     };
     for (String request : bad) {
       byte[] answer = d.exchange("127.0.0.1", request.getBytes(StandardCharsets.US_ASCII));
@@ -206,33 +236,48 @@ class NativeProtocolTest {
     dc.run(src, COMPILE).ok();
     dc.direct(local, COMPILE).ok();
     d.awaitSummaries(1);
-    assertEquals(1, nativeSummaries(d).stream().filter(l -> l.contains("COMPILE_OK")).count(), d.log());
-    assertArrayEquals(Distcache.read(local.resolve("main.o")), Distcache.read(src.resolve("main.o")));
+    assertEquals(
+        1, nativeSummaries(d).stream().filter(l -> l.contains("COMPILE_OK")).count(), d.log());
+    assertArrayEquals(
+        Distcache.read(local.resolve("main.o")), Distcache.read(src.resolve("main.o")));
   }
 
   @Test
-  void afterAnAcceptedHandshake_aRefusedJobKeepsTheConnection_aBadFrameOrAWrongKeyClosesIt() throws Exception {
+  void afterAnAcceptedHandshake_aRefusedJobKeepsTheConnection_aBadFrameOrAWrongKeyClosesIt()
+      throws Exception {
     RemoteDaemon d = daemon(RemoteDaemon.on("127.0.0.2", tmp).allowGccAndGxx());
-    Path gcc = Path.of(Processes.run(tmp, System.getenv(), List.of("sh", "-c", "command -v gcc")).ok().out().strip());
+    Path gcc =
+        Path.of(
+            Processes.run(tmp, System.getenv(), List.of("sh", "-c", "command -v gcc"))
+                .ok()
+                .out()
+                .strip());
     String identity = new NativeIdentity().of(gcc, System.getenv());
     byte[] source = "int answer(void) { return 42; }\n".getBytes(StandardCharsets.UTF_8);
     List<String> argv = List.of("gcc", "-O2", "-c", "a.c", "-o", "a.o");
 
     try (Socket s = connect(d)) {
       PacketWriter out = hello(s, identity);
-      PacketReader in = new PacketReader(new BufferedInputStream(s.getInputStream()), DistccLimits.DEFAULTS);
+      PacketReader in =
+          new PacketReader(new BufferedInputStream(s.getInputStream()), DistccLimits.DEFAULTS);
       assertNull(NativeCodec.readHelloAnswer(in));
-      NativeCodec.writeJob(out, new NativeCodec.Job(List.of("gcc", "-fplugin=evil.so", "-c", "a.c"), new byte[32]));
+      NativeCodec.writeJob(
+          out, new NativeCodec.Job(List.of("gcc", "-fplugin=evil.so", "-c", "a.c"), new byte[32]));
       out.flush();
       NativeCodec.Answer refused = NativeCodec.readAnswer(in);
-      assertTrue(refused instanceof NativeCodec.Answer.Refused r && r.reason().contains("plugin"), refused.toString());
+      assertTrue(
+          refused instanceof NativeCodec.Answer.Refused r && r.reason().contains("plugin"),
+          refused.toString());
       // gcc's long spellings go through the same policy as on the distcc protocol
       Path listing = tmp.resolve("native-listing.lst");
       for (String spelled : List.of("--plugin=evil.so", "--for-assembler=-adhln=" + listing)) {
-        NativeCodec.writeJob(out, new NativeCodec.Job(List.of("gcc", spelled, "-c", "a.c"), new byte[32]));
+        NativeCodec.writeJob(
+            out, new NativeCodec.Job(List.of("gcc", spelled, "-c", "a.c"), new byte[32]));
         out.flush();
         NativeCodec.Answer no = NativeCodec.readAnswer(in);
-        assertTrue(no instanceof NativeCodec.Answer.Refused r && r.reason().contains(spelled + " (gcc reads "),
+        assertTrue(
+            no instanceof NativeCodec.Answer.Refused r
+                && r.reason().contains(spelled + " (gcc reads "),
             no.toString());
       }
       assertFalse(Files.exists(listing));
@@ -243,7 +288,10 @@ class NativeProtocolTest {
       NativeCodec.writeSource(out, source);
       out.flush();
       NativeCodec.Answer done = NativeCodec.readAnswer(in);
-      assertTrue(done instanceof NativeCodec.Answer.Done r && r.result().status() == 0 && r.result().object().length > 0,
+      assertTrue(
+          done instanceof NativeCodec.Answer.Done r
+              && r.result().status() == 0
+              && r.result().object().length > 0,
           done.toString());
       // A frame that is not a job: the daemon closes.
       s.getOutputStream().write("JOB_zzzzzzzz".getBytes(StandardCharsets.US_ASCII));
@@ -252,7 +300,8 @@ class NativeProtocolTest {
     }
     try (Socket s = connect(d)) {
       PacketWriter out = hello(s, identity);
-      PacketReader in = new PacketReader(new BufferedInputStream(s.getInputStream()), DistccLimits.DEFAULTS);
+      PacketReader in =
+          new PacketReader(new BufferedInputStream(s.getInputStream()), DistccLimits.DEFAULTS);
       assertNull(NativeCodec.readHelloAnswer(in));
       byte[] wrongKey = NativeKey.job(argv, "int other;\n".getBytes(StandardCharsets.UTF_8));
       NativeCodec.writeJob(out, new NativeCodec.Job(argv, wrongKey));
@@ -260,7 +309,8 @@ class NativeProtocolTest {
       assertTrue(NativeCodec.readAnswer(in) instanceof NativeCodec.Answer.Send);
       NativeCodec.writeSource(out, source);
       out.flush();
-      assertEquals(-1, s.getInputStream().read(), "closed after an upload that does not match its key");
+      assertEquals(
+          -1, s.getInputStream().read(), "closed after an upload that does not match its key");
     }
     d.awaitLog("bad job from");
     d.awaitLog("does not match its argv and source");
@@ -269,8 +319,13 @@ class NativeProtocolTest {
     client("one", d).run(src, COMPILE).ok();
     d.awaitSummaries(7); // the daemon logs a job's line after answering it
     assertTrue(nativeSummaries(d).stream().anyMatch(l -> l.contains("main.c cache:miss")), d.log());
-    assertTrue(d.log().contains("refused a job from") && d.log().contains("--plugin=evil.so (gcc reads"
-        + " -fplugin=evil.so) is refused: it would load a compiler plugin"), d.log());
+    assertTrue(
+        d.log().contains("refused a job from")
+            && d.log()
+                .contains(
+                    "--plugin=evil.so (gcc reads"
+                        + " -fplugin=evil.so) is refused: it would load a compiler plugin"),
+        d.log());
   }
 
   private static Socket connect(RemoteDaemon d) throws Exception {

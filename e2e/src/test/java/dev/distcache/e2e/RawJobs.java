@@ -20,20 +20,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** distcc requests written with the distribute module's codec, for tests that talk to a daemon directly. */
+/**
+ * distcc requests written with the distribute module's codec, for tests that talk to a daemon
+ * directly.
+ */
 final class RawJobs {
   private RawJobs() {}
 
   /** gcc's name as distcc sends it ({@code x86_64-linux-gnu-gcc}). */
   static String gccName() {
-    return Processes.run(Path.of("/"), Map.of("PATH", System.getenv("PATH")), List.of("gcc", "-dumpmachine"))
-        .ok().out().strip() + "-gcc";
+    return Processes.run(
+                Path.of("/"), Map.of("PATH", System.getenv("PATH")), List.of("gcc", "-dumpmachine"))
+            .ok()
+            .out()
+            .strip()
+        + "-gcc";
   }
 
   /** What distcc sends for {@code gcc -c -O2 -DX -Iinc hello.c -o hello.o} in {@code src}. */
   static DistccRequest hello(Path src, ProtocolVersion version, String... extra) {
-    byte[] doti = Processes.run(src, Map.of("PATH", System.getenv("PATH")),
-        List.of("gcc", "-E", "-O2", "-DX", "-Iinc", "hello.c")).ok().stdout();
+    byte[] doti =
+        Processes.run(
+                src,
+                Map.of("PATH", System.getenv("PATH")),
+                List.of("gcc", "-E", "-O2", "-DX", "-Iinc", "hello.c"))
+            .ok()
+            .stdout();
     List<String> argv = new ArrayList<>(List.of(gccName(), "-c", "-O2"));
     argv.addAll(List.of(extra));
     argv.addAll(List.of("hello.c", "-o", "hello.o"));
@@ -45,9 +57,13 @@ final class RawJobs {
     List<String> argv = new ArrayList<>(List.of(gccName(), "-c", "-O2", "-DX"));
     argv.addAll(flags);
     argv.addAll(List.of("hello.c", "-o", "hello.o", "-MD", "-MT", "hello.o"));
-    List<PumpFile> files = new ArrayList<>(List.of(
-        new PumpFile.Regular(cwd + "/hello.c", DistccSources.HELLO_C.getBytes(StandardCharsets.UTF_8)),
-        new PumpFile.Regular(cwd + "/greet.h", DistccSources.GREET_H.getBytes(StandardCharsets.UTF_8))));
+    List<PumpFile> files =
+        new ArrayList<>(
+            List.of(
+                new PumpFile.Regular(
+                    cwd + "/hello.c", DistccSources.HELLO_C.getBytes(StandardCharsets.UTF_8)),
+                new PumpFile.Regular(
+                    cwd + "/greet.h", DistccSources.GREET_H.getBytes(StandardCharsets.UTF_8))));
     files.addAll(extraFiles);
     return new DistccRequest.Pump(cwd, argv, files);
   }
@@ -66,9 +82,11 @@ final class RawJobs {
 
   static DistccReply reply(byte[] answer, ProtocolVersion version) {
     try {
-      return ReplyCodec.read(new PacketReader(new ByteArrayInputStream(answer), DistccLimits.DEFAULTS), version);
+      return ReplyCodec.read(
+          new PacketReader(new ByteArrayInputStream(answer), DistccLimits.DEFAULTS), version);
     } catch (IOException e) {
-      throw new AssertionError("not a distcc answer (" + answer.length + " bytes): " + e.getMessage(), e);
+      throw new AssertionError(
+          "not a distcc answer (" + answer.length + " bytes): " + e.getMessage(), e);
     }
   }
 

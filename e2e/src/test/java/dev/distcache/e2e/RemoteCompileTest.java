@@ -20,15 +20,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Cache misses sent to real distccd processes on 127.0.0.2 and 127.0.0.3 through bin/distcache
- * with DISTCACHE_HOSTS: the outputs must be those of a local compile, and failures of the hosts
- * must never fail a build.
+ * Cache misses sent to real distccd processes on 127.0.0.2 and 127.0.0.3 through bin/distcache with
+ * DISTCACHE_HOSTS: the outputs must be those of a local compile, and failures of the hosts must
+ * never fail a build.
  */
 class RemoteCompileTest {
-  static final String MAIN_C = "#include <stdio.h>\n#include \"config.h\"\n"
-      + "int main(void) { printf(\"%d\\n\", VALUE * SCALE); return 0; }\n";
+  static final String MAIN_C =
+      "#include <stdio.h>\n#include \"config.h\"\n"
+          + "int main(void) { printf(\"%d\\n\", VALUE * SCALE); return 0; }\n";
   static final String BROKEN_C = "int f(void) { return undeclared; }\n";
-  /** gcc -c -O2 -DSCALE=3 -I inc -MD main.c -o obj/main.o: -D, -I and -MD must stay on this machine. */
+
+  /**
+   * gcc -c -O2 -DSCALE=3 -I inc -MD main.c -o obj/main.o: -D, -I and -MD must stay on this machine.
+   */
   static final String[] FLAGS = {"-O2", "-DSCALE=3", "-I", "inc", "-MD", "-c"};
 
   @TempDir Path tmp;
@@ -37,7 +41,9 @@ class RemoteCompileTest {
 
   @BeforeEach
   void setUp() {
-    dc = new Distcache(tmp.resolve("cache")).with("DISTCACHE_LOG_FILE", tmp.resolve("server.log").toString());
+    dc =
+        new Distcache(tmp.resolve("cache"))
+            .with("DISTCACHE_LOG_FILE", tmp.resolve("server.log").toString());
   }
 
   @AfterEach
@@ -74,8 +80,9 @@ class RemoteCompileTest {
   }
 
   @Test
-  void aRemoteCompileWithWarnings_isCompiledAgainLocally_soTheDiagnosticsAreTheLocalCompilersExactly()
-      throws Exception {
+  void
+      aRemoteCompileWithWarnings_isCompiledAgainLocally_soTheDiagnosticsAreTheLocalCompilersExactly()
+          throws Exception {
     DistccDaemon d = distccd("127.0.0.2");
     Path src = Files.createDirectories(tmp.resolve("warn"));
     Distcache.write(src.resolve("w.c"), "int f(void) {\n  int unused = 1;\n  return 2;\n}\n");
@@ -84,9 +91,11 @@ class RemoteCompileTest {
     Run direct = dc.direct(src, "gcc", "-Wall", "-c", "w.c", "-o", "direct.o").ok();
 
     assertEquals(1, d.jobs("COMPILE_OK"), "the host compiled it first: " + d.log());
-    assertTrue(direct.err().contains("int unused = 1;"), "gcc shows the source line: " + direct.err());
+    assertTrue(
+        direct.err().contains("int unused = 1;"), "gcc shows the source line: " + direct.err());
     assertArrayEquals(direct.stderr(), viaFarm.stderr(), viaFarm.err());
-    assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("farm.o")));
+    assertArrayEquals(
+        Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("farm.o")));
     assertTrue(serverLog().contains("w.c: diagnostics, compiling locally"), serverLog());
   }
 
@@ -108,8 +117,10 @@ class RemoteCompileTest {
 
       assertEquals(1, d.jobs("COMPILE_OK"), d.log());
       assertEquals(1, dc.stat("remote_compile") - before.getOrDefault("remote_compile", 0L));
-      assertArrayEquals(Distcache.read(local.resolve("obj/main.o")), Distcache.read(src.resolve("obj/main.o")));
-      assertArrayEquals(Distcache.read(local.resolve("obj/main.d")), Distcache.read(src.resolve("obj/main.d")));
+      assertArrayEquals(
+          Distcache.read(local.resolve("obj/main.o")), Distcache.read(src.resolve("obj/main.o")));
+      assertArrayEquals(
+          Distcache.read(local.resolve("obj/main.d")), Distcache.read(src.resolve("obj/main.d")));
       assertArrayEquals(direct.stdout(), miss.stdout());
       assertArrayEquals(direct.stderr(), miss.stderr());
       assertTrue(serverLog().contains("remote " + d.host(suffix) + " main.c: ok"), serverLog());
@@ -118,8 +129,10 @@ class RemoteCompileTest {
       Files.delete(src.resolve("obj/main.d"));
       dc.run(src, compile("obj/main.o")).ok();
       assertEquals(1, d.jobs("COMPILE_OK"), "the hit must not be compiled again: " + d.log());
-      assertArrayEquals(Distcache.read(local.resolve("obj/main.o")), Distcache.read(src.resolve("obj/main.o")));
-      assertArrayEquals(Distcache.read(local.resolve("obj/main.d")), Distcache.read(src.resolve("obj/main.d")));
+      assertArrayEquals(
+          Distcache.read(local.resolve("obj/main.o")), Distcache.read(src.resolve("obj/main.o")));
+      assertArrayEquals(
+          Distcache.read(local.resolve("obj/main.d")), Distcache.read(src.resolve("obj/main.d")));
     }
   }
 
@@ -129,11 +142,13 @@ class RemoteCompileTest {
     Path src = tmp.resolve("src");
     Path local = tmp.resolve("local");
     // Vectorisable code, so the CPU's options change the object.
-    String code = "void axpy(int n, float a, const float *x, float *y) { for (int i = 0; i < n; i++) y[i] += a * x[i]; }\n";
+    String code =
+        "void axpy(int n, float a, const float *x, float *y) { for (int i = 0; i < n; i++) y[i] += a * x[i]; }\n";
     Distcache.write(src.resolve("v.c"), code);
     Distcache.write(local.resolve("v.c"), code);
     dc.with("DISTCACHE_HOSTS", d.host("/2,lzo"));
-    for (String[] flags : new String[][] {{"-march=native"}, {"-mtune=native"}, {"-march=native", "-mtune=native"}}) {
+    for (String[] flags :
+        new String[][] {{"-march=native"}, {"-mtune=native"}, {"-march=native", "-mtune=native"}}) {
       List<String> cmd = new ArrayList<>(List.of("gcc", "-O3", "-c"));
       cmd.addAll(List.of(flags));
       cmd.addAll(List.of("v.c", "-o", "v.o"));
@@ -141,10 +156,15 @@ class RemoteCompileTest {
       dc.run(src, cmd.toArray(String[]::new)).ok();
       dc.direct(local, cmd.toArray(String[]::new)).ok();
       assertEquals(before + 1, d.jobs("COMPILE_OK"), List.of(flags) + ": " + d.log());
-      assertArrayEquals(Distcache.read(local.resolve("v.o")), Distcache.read(src.resolve("v.o")), List.of(flags).toString());
+      assertArrayEquals(
+          Distcache.read(local.resolve("v.o")),
+          Distcache.read(src.resolve("v.o")),
+          List.of(flags).toString());
     }
     dc.direct(local, "gcc", "-O3", "-c", "v.c", "-o", "generic.o").ok();
-    assertTrue(!java.util.Arrays.equals(Distcache.read(local.resolve("generic.o")), Distcache.read(src.resolve("v.o"))),
+    assertTrue(
+        !java.util.Arrays.equals(
+            Distcache.read(local.resolve("generic.o")), Distcache.read(src.resolve("v.o"))),
         "-march=native must matter for this source, or the test proves nothing");
   }
 
@@ -154,14 +174,20 @@ class RemoteCompileTest {
     Path src = tmp.resolve("src");
     StringBuilder slow = new StringBuilder();
     for (int j = 0; j < 2500; j++) {
-      slow.append("int f").append(j).append("(const char *s, int n) { int h = ").append(j)
-          .append("; for (int k = 0; k < n; k++) h = h * 31 + s[k] * ").append(j % 7 + 1).append("; return h; }\n");
+      slow.append("int f")
+          .append(j)
+          .append("(const char *s, int n) { int h = ")
+          .append(j)
+          .append("; for (int k = 0; k < n; k++) h = h * 31 + s[k] * ")
+          .append(j % 7 + 1)
+          .append("; return h; }\n");
     }
     Distcache.write(src.resolve("slow.c"), slow.toString());
     dc.with("DISTCACHE_HOSTS", d.host("/2"));
     dc.run(src, "server", "start").ok();
-    CompletableFuture<Run> compile = CompletableFuture.supplyAsync(
-        () -> dc.run(src, "gcc", "-O3", "-c", "slow.c", "-o", "slow.o"));
+    CompletableFuture<Run> compile =
+        CompletableFuture.supplyAsync(
+            () -> dc.run(src, "gcc", "-O3", "-c", "slow.c", "-o", "slow.o"));
     String expected = "\tCompile\tslow.c\t" + d.host("") + "[0]\n";
     boolean seen = false;
     while (!seen && !compile.isDone()) {
@@ -192,7 +218,8 @@ class RemoteCompileTest {
     assertArrayEquals(direct.stderr(), r.stderr(), r.err());
     assertEquals(1, d.jobs("COMPILE_ERROR"), d.log());
     assertEquals(1, dc.stat("remote_compile_error"));
-    assertEquals(0, dc.stat("remote_host_unreachable"), "a compile error does not back the host off");
+    assertEquals(
+        0, dc.stat("remote_host_unreachable"), "a compile error does not back the host off");
   }
 
   @Test
@@ -207,8 +234,11 @@ class RemoteCompileTest {
     // cannot quote the source line under the message, unlike a local compile), in distccd's
     // environment (its locale, not the client's LC_ALL=C: distcc does not forward it either).
     Path elsewhere = tmp.resolve("elsewhere");
-    Distcache.write(elsewhere.resolve("broken.i"), dc.direct(src, "gcc", "-E", "broken.c").ok().out());
-    Run remoteLike = Processes.run(elsewhere, System.getenv(), List.of("gcc", "-c", "broken.i", "-o", "broken.o"));
+    Distcache.write(
+        elsewhere.resolve("broken.i"), dc.direct(src, "gcc", "-E", "broken.c").ok().out());
+    Run remoteLike =
+        Processes.run(
+            elsewhere, System.getenv(), List.of("gcc", "-c", "broken.i", "-o", "broken.o"));
 
     assertEquals(1, r.exitCode());
     assertArrayEquals(remoteLike.stderr(), r.stderr(), r.err());
@@ -229,11 +259,13 @@ class RemoteCompileTest {
     dc.run(src, compile("obj/main.o")).ok();
     assertEquals(1, dc.stat("remote_host_unreachable"));
     assertEquals(1, d.jobs("COMPILE_OK"), "the second host compiles: " + d.log());
-    assertArrayEquals(Distcache.read(local.resolve("obj/main.o")), Distcache.read(src.resolve("obj/main.o")));
+    assertArrayEquals(
+        Distcache.read(local.resolve("obj/main.o")), Distcache.read(src.resolve("obj/main.o")));
 
     Distcache.write(src.resolve("inc/config.h"), "#define VALUE 15\n");
     dc.run(src, compile("obj/main.o")).ok();
-    assertEquals(1, dc.stat("remote_host_unreachable"), "backed off: not tried again within the period");
+    assertEquals(
+        1, dc.stat("remote_host_unreachable"), "backed off: not tried again within the period");
     assertEquals(2, d.jobs("COMPILE_OK"), d.log());
 
     // Only the refused host: compiled here, the build goes on.
@@ -246,12 +278,15 @@ class RemoteCompileTest {
     assertEquals(2, dc.stat("remote_host_unreachable"), "backoff 0 disables backing off");
     assertEquals(0, dc.hits(), "three different compiles");
     assertEquals(2, d.jobs("COMPILE_OK"), d.log());
-    assertArrayEquals(Distcache.read(local.resolve("obj/main.o")), Distcache.read(src.resolve("obj/main.o")));
-    assertArrayEquals(Distcache.read(local.resolve("obj/main.d")), Distcache.read(src.resolve("obj/main.d")));
+    assertArrayEquals(
+        Distcache.read(local.resolve("obj/main.o")), Distcache.read(src.resolve("obj/main.o")));
+    assertArrayEquals(
+        Distcache.read(local.resolve("obj/main.d")), Distcache.read(src.resolve("obj/main.d")));
   }
 
   @Test
-  void distccdKilledDuringMakeJ4_everyCompileSucceedsWithCorrectObjects_secondBuildAllHits() throws Exception {
+  void distccdKilledDuringMakeJ4_everyCompileSucceedsWithCorrectObjects_secondBuildAllHits()
+      throws Exception {
     int n = 8;
     Path src = tmp.resolve("make");
     Path local = tmp.resolve("make-local");
@@ -260,8 +295,14 @@ class RemoteCompileTest {
       makefile.append(" f").append(i).append(".o");
       StringBuilder c = new StringBuilder("#include <string.h>\n");
       for (int j = 0; j < 150; j++) {
-        c.append("int f").append(i).append('_').append(j).append("(const char *s) { int h = ").append(j)
-            .append("; for (size_t k = 0; k < strlen(s); k++) h = h * 31 + s[k] * ").append(i + 1)
+        c.append("int f")
+            .append(i)
+            .append('_')
+            .append(j)
+            .append("(const char *s) { int h = ")
+            .append(j)
+            .append("; for (size_t k = 0; k < strlen(s); k++) h = h * 31 + s[k] * ")
+            .append(i + 1)
             .append("; return h; }\n");
       }
       Distcache.write(src.resolve("f" + i + ".c"), c.toString());
@@ -274,8 +315,9 @@ class RemoteCompileTest {
 
     DistccDaemon d = distccd("127.0.0.2");
     dc.with("DISTCACHE_HOSTS", d.host("/4,lzo"));
-    CompletableFuture<Run> build = CompletableFuture.supplyAsync(
-        () -> dc.exec(src, "make", "-j4", "CC=" + Distcache.LAUNCHER + " gcc"));
+    CompletableFuture<Run> build =
+        CompletableFuture.supplyAsync(
+            () -> dc.exec(src, "make", "-j4", "CC=" + Distcache.LAUNCHER + " gcc"));
     while (!build.isDone() && d.jobs("COMPILE_OK") == 0) {
       Thread.sleep(10);
     }
@@ -283,23 +325,35 @@ class RemoteCompileTest {
     build.get().ok();
 
     for (int i = 0; i < n; i++) {
-      assertArrayEquals(Distcache.read(local.resolve("f" + i + ".o")), Distcache.read(src.resolve("f" + i + ".o")),
+      assertArrayEquals(
+          Distcache.read(local.resolve("f" + i + ".o")),
+          Distcache.read(src.resolve("f" + i + ".o")),
           "f" + i + ".o");
     }
     Map<String, Long> first = dc.stats();
     assertEquals(n, first.get("cache_miss"), first.toString());
     assertTrue(first.getOrDefault("remote_compile", 0L) >= 1, first.toString());
-    assertTrue(first.getOrDefault("remote_job_failed", 0L) + first.getOrDefault("remote_host_unreachable", 0L) >= 1,
+    assertTrue(
+        first.getOrDefault("remote_job_failed", 0L)
+                + first.getOrDefault("remote_host_unreachable", 0L)
+            >= 1,
         "the kill must have cut jobs or refused connections: " + first);
 
     dc.exec(src, "make", "clean").ok();
     dc.exec(src, "make", "-j4", "CC=" + Distcache.LAUNCHER + " gcc").ok();
     Map<String, Long> second = dc.stats();
-    long hitsBefore = first.getOrDefault("direct_cache_hit", 0L) + first.getOrDefault("preprocessed_cache_hit", 0L);
-    assertEquals(n, second.get("direct_cache_hit") + second.get("preprocessed_cache_hit") - hitsBefore, second.toString());
+    long hitsBefore =
+        first.getOrDefault("direct_cache_hit", 0L)
+            + first.getOrDefault("preprocessed_cache_hit", 0L);
+    assertEquals(
+        n,
+        second.get("direct_cache_hit") + second.get("preprocessed_cache_hit") - hitsBefore,
+        second.toString());
     assertEquals(n, second.get("cache_miss"), "no new misses: " + second);
     for (int i = 0; i < n; i++) {
-      assertArrayEquals(Distcache.read(local.resolve("f" + i + ".o")), Distcache.read(src.resolve("f" + i + ".o")));
+      assertArrayEquals(
+          Distcache.read(local.resolve("f" + i + ".o")),
+          Distcache.read(src.resolve("f" + i + ".o")));
     }
   }
 }

@@ -16,14 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The local server's life: start-up races, parallel builds, crashes, idling, bad peers, masquerade. */
+/**
+ * The local server's life: start-up races, parallel builds, crashes, idling, bad peers, masquerade.
+ */
 class ServerLifecycleTest {
   @TempDir Path tmp;
   Distcache dc;
@@ -64,8 +65,11 @@ class ServerLifecycleTest {
     GeneratedProject.create(proj, 150);
     dc.run(tmp, "server", "start").ok();
     long pid = dc.serverPid().orElseThrow();
-    ProcessBuilder pb = new ProcessBuilder("make", "-s", "-j4", "CC=" + Distcache.LAUNCHER + " gcc")
-        .directory(proj.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("make.log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder("make", "-s", "-j4", "CC=" + Distcache.LAUNCHER + " gcc")
+            .directory(proj.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("make.log").toFile());
     pb.environment().clear();
     pb.environment().putAll(dc.env);
     Process make = pb.start();
@@ -89,9 +93,11 @@ class ServerLifecycleTest {
       longDir.run(tmp, "gcc", "-c", "l.c").ok();
       longDir.run(tmp, "gcc", "-c", "l.c", "-o", "l2.o").ok();
       assertEquals(1, longDir.hits());
-      assertFalse(Files.exists(deep.resolve("server.sock")), "no socket path over the sockaddr_un limit");
+      assertFalse(
+          Files.exists(deep.resolve("server.sock")), "no socket path over the sockaddr_un limit");
       String status = longDir.run(tmp, "server", "status").ok().out();
-      assertTrue(status.contains(".sock") && !status.contains(deep.toString() + "/server.sock"), status);
+      assertTrue(
+          status.contains(".sock") && !status.contains(deep.toString() + "/server.sock"), status);
     } finally {
       longDir.close();
     }
@@ -119,7 +125,9 @@ class ServerLifecycleTest {
     long fresh = dc.serverPid().orElseThrow();
     assertNotEquals(old.pid(), fresh);
     old.onExit().get(60, TimeUnit.SECONDS); // it finds its socket is not its own, and stops
-    assertTrue(Files.exists(dc.cacheDir.resolve("server.sock")), "the old server removed the new one's socket");
+    assertTrue(
+        Files.exists(dc.cacheDir.resolve("server.sock")),
+        "the old server removed the new one's socket");
     dc.run(tmp, "gcc", "-c", "r.c", "-o", "r3.o").ok();
     assertEquals(fresh, dc.serverPid().orElseThrow(), "the new server still serves");
     assertEquals(1, dc.hits(), "the new server answered the third compile from its cache");
@@ -142,12 +150,19 @@ class ServerLifecycleTest {
     Distcache.write(tmp.resolve("g.c"), "int g;\n");
     dc.run(tmp, "gcc", "-c", "g.c").ok();
     Path socket = dc.cacheDir.resolve("server.sock");
-    List<byte[]> garbage = List.of(
-        "garbage that is no frame at all".getBytes(),
-        new byte[] {'D', 'C', 'S', '1', 0, 0, 0, 1, 'M', 'O', 'D', 'E', 0, 0, 0, 1, 'C', 'W', 'D', ' ', 0x7f, -1, -1, -1},
-        new byte[] {'D', 'C', 'S', '1', 0, 0, 0, 1, 'M', 'O', 'D', 'E', 0, 0, 0, 1, 'C', 'W', 'D', ' ', 0, 0, 0, 100, 'x'},
-        new byte[] {'D', 'C', 'S', '1', 0, 0, 0, 9},
-        new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+    List<byte[]> garbage =
+        List.of(
+            "garbage that is no frame at all".getBytes(),
+            new byte[] {
+              'D', 'C', 'S', '1', 0, 0, 0, 1, 'M', 'O', 'D', 'E', 0, 0, 0, 1, 'C', 'W', 'D', ' ',
+              0x7f, -1, -1, -1
+            },
+            new byte[] {
+              'D', 'C', 'S', '1', 0, 0, 0, 1, 'M', 'O', 'D', 'E', 0, 0, 0, 1, 'C', 'W', 'D', ' ', 0,
+              0, 0, 100, 'x'
+            },
+            new byte[] {'D', 'C', 'S', '1', 0, 0, 0, 9},
+            new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
     for (byte[] g : garbage) {
       try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
         ch.connect(UnixDomainSocketAddress.of(socket));
@@ -164,7 +179,8 @@ class ServerLifecycleTest {
   }
 
   @Test
-  void silentOrSlowClient_isDroppedAfterTheRequestDeadline_andTheServerStillIdlesOut() throws Exception {
+  void silentOrSlowClient_isDroppedAfterTheRequestDeadline_andTheServerStillIdlesOut()
+      throws Exception {
     Distcache.write(tmp.resolve("s.c"), "int s;\n");
     dc.with("DISTCACHE_IDLE_TIMEOUT", "3").run(tmp, "gcc", "-c", "s.c").ok();
     long pid = dc.serverPid().orElseThrow();
@@ -213,26 +229,44 @@ class ServerLifecycleTest {
   }
 
   @Test
-  void connectionFromAnotherUser_isClosedWithoutAnswer_evenWhenTheSocketIsOpenToAll() throws Exception {
+  void connectionFromAnotherUser_isClosedWithoutAnswer_evenWhenTheSocketIsOpenToAll()
+      throws Exception {
     Distcache.write(tmp.resolve("o.c"), "int o;\n");
     dc.run(tmp, "gcc", "-c", "o.c").ok();
     Path socket = dc.cacheDir.resolve("server.sock");
     for (Path p : List.of(tmp, dc.cacheDir)) {
-      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(
+          p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     }
-    Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    Files.setPosixFilePermissions(
+        socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
     // A valid "stats" request; the script prints how many reply bytes it got. The server may close
     // before the request is written: a write to the closed socket must not kill perl (SIGPIPE).
-    String perl = "$SIG{PIPE} = 'IGNORE'; use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $ARGV[0])"
-        + " or die \"connect: $!\"; print $s \"DCS1\\0\\0\\0\\1MODE\\0\\0\\0\\2CWD \\0\\0\\0\\1/UMSK\\0\\0\\0\\0"
-        + "TTYS\\0\\0\\0\\0INVK\\0\\0\\0\\0ARGC\\0\\0\\0\\1ARGV\\0\\0\\0\\5statsENVC\\0\\0\\0\\0END \\0\\0\\0\\0\";"
-        + " shutdown($s, 1); my $n = 0; while (my $r = sysread($s, my $b, 4096)) { $n += $r } print $n;";
+    String perl =
+        "$SIG{PIPE} = 'IGNORE'; use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $ARGV[0])"
+            + " or die \"connect: $!\"; print $s \"DCS1\\0\\0\\0\\1MODE\\0\\0\\0\\2CWD \\0\\0\\0\\1/UMSK\\0\\0\\0\\0"
+            + "TTYS\\0\\0\\0\\0INVK\\0\\0\\0\\0ARGC\\0\\0\\0\\1ARGV\\0\\0\\0\\5statsENVC\\0\\0\\0\\0END \\0\\0\\0\\0\";"
+            + " shutdown($s, 1); my $n = 0; while (my $r = sysread($s, my $b, 4096)) { $n += $r } print $n;";
     Run asOwner = dc.exec(tmp, "perl", "-e", perl, socket.toString()).ok();
-    assertTrue(Long.parseLong(asOwner.out().trim()) > 100, "the owner gets the stats: " + asOwner.out());
-    assertEquals("0", String.valueOf(ProcessHandle.current().info().user().map(u -> u.equals("root") ? 0 : 1).orElse(1)),
+    assertTrue(
+        Long.parseLong(asOwner.out().trim()) > 100, "the owner gets the stats: " + asOwner.out());
+    assertEquals(
+        "0",
+        String.valueOf(
+            ProcessHandle.current().info().user().map(u -> u.equals("root") ? 0 : 1).orElse(1)),
         "this test switches to the user nobody and must run as root (CI does)");
-    Run asOther = dc.exec(tmp, "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-        "perl", "-e", perl, socket.toString()).ok();
+    Run asOther =
+        dc.exec(
+                tmp,
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "perl",
+                "-e",
+                perl,
+                socket.toString())
+            .ok();
     assertEquals("0", asOther.out().trim(), "another user gets no answer");
     dc.run(tmp, "gcc", "-c", "o.c", "-o", "o2.o").ok();
     assertEquals(1, dc.hits(), "the server still serves its owner");
@@ -242,35 +276,52 @@ class ServerLifecycleTest {
   void ctrlC_stopsTheClient_andTheServerStopsTheCompilerItStartedForIt() throws Exception {
     Path pids = tmp.resolve("compiler.pids");
     Path slow = tmp.resolve("slow/gcc"); // a compiler that starts a child and takes ten minutes
-    Distcache.write(slow, "#!/bin/sh\necho $$ >> " + pids + "\nsleep 600 &\necho $! >> " + pids + "\nwait\n");
-    Files.setPosixFilePermissions(slow, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Distcache.write(
+        slow, "#!/bin/sh\necho $$ >> " + pids + "\nsleep 600 &\necho $! >> " + pids + "\nwait\n");
+    Files.setPosixFilePermissions(
+        slow, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     Distcache.write(tmp.resolve("x.c"), "int x;\n");
-    // Runs the client with the default action for every stopping signal, prints its pid, then how it ended.
-    String perl = "$| = 1; my $pid = fork(); if ($pid == 0) { $SIG{$_} = 'DEFAULT' for qw(INT TERM HUP QUIT);"
-        + " exec @ARGV or die \"exec: $!\"; } print \"$pid\\n\"; waitpid($pid, 0);"
-        + " print(($? & 127) ? 'signal ' . ($? & 127) : 'exit ' . ($? >> 8), \"\\n\");";
-    ProcessBuilder pb = new ProcessBuilder("perl", "-e", perl, Distcache.LAUNCHER.toString(), slow.toString(), "-c", "x.c")
-        .directory(tmp.toFile()).redirectError(tmp.resolve("client.err").toFile());
+    // Runs the client with the default action for every stopping signal, prints its pid, then how
+    // it ended.
+    String perl =
+        "$| = 1; my $pid = fork(); if ($pid == 0) { $SIG{$_} = 'DEFAULT' for qw(INT TERM HUP QUIT);"
+            + " exec @ARGV or die \"exec: $!\"; } print \"$pid\\n\"; waitpid($pid, 0);"
+            + " print(($? & 127) ? 'signal ' . ($? & 127) : 'exit ' . ($? >> 8), \"\\n\");";
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "perl", "-e", perl, Distcache.LAUNCHER.toString(), slow.toString(), "-c", "x.c")
+            .directory(tmp.toFile())
+            .redirectError(tmp.resolve("client.err").toFile());
     pb.environment().clear();
     pb.environment().putAll(dc.env);
     Process perlProcess = pb.start();
-    try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(perlProcess.getInputStream()))) {
+    try (java.io.BufferedReader out =
+        new java.io.BufferedReader(new java.io.InputStreamReader(perlProcess.getInputStream()))) {
       String client = out.readLine();
       waitFor(() -> lines(pids).size() == 2, 120);
       List<Long> compiler = lines(pids).stream().map(Long::parseLong).toList();
       assertEquals(0, new ProcessBuilder("kill", "-INT", client).start().waitFor());
 
       String ended = out.readLine();
-      // The JVM turns SIGINT into exit 130; the native client dies of the signal, as a compiler would.
-      assertEquals(Distcache.JAVA_CLIENT ? "exit 130" : "signal 2", ended, Files.readString(tmp.resolve("client.err")));
+      // The JVM turns SIGINT into exit 130; the native client dies of the signal, as a compiler
+      // would.
+      assertEquals(
+          Distcache.JAVA_CLIENT ? "exit 130" : "signal 2",
+          ended,
+          Files.readString(tmp.resolve("client.err")));
       waitFor(() -> compiler.stream().allMatch(ServerLifecycleTest::gone), 120);
     } finally {
       perlProcess.destroyForcibly();
     }
-    waitFor(() -> new String(Distcache.read(dc.cacheDir.resolve("server.out"))).contains("stopped its compile"), 120);
+    waitFor(
+        () ->
+            new String(Distcache.read(dc.cacheDir.resolve("server.out")))
+                .contains("stopped its compile"),
+        120);
     dc.run(tmp, "gcc", "-c", "x.c").ok();
     assertEquals(1, dc.stat("cache_miss"), "the same server compiles on");
-    assertEquals(0, dc.stat("internal_error"), "a compile cancelled by its client is not an internal error");
+    assertEquals(
+        0, dc.stat("internal_error"), "a compile cancelled by its client is not an internal error");
   }
 
   /** Whether a process has exited (a zombie has). */
@@ -314,7 +365,8 @@ class ServerLifecycleTest {
     }
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+  private static void waitFor(java.util.function.BooleanSupplier condition, int seconds)
+      throws InterruptedException {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -323,5 +375,4 @@ class ServerLifecycleTest {
       Thread.sleep(20);
     }
   }
-
 }

@@ -20,14 +20,15 @@ import org.junit.jupiter.api.Test;
 /**
  * Another user cannot pose as the local server (issue 8, item 2). A cache directory too long for a
  * socket path puts the socket in /tmp/distcache-$USER when XDG_RUNTIME_DIR is unset; another user
- * can make that directory first and listen in it. Each case runs in a private mount namespace
- * with a tmpfs on /tmp (the machine's /tmp is never touched), the fake server as user nobody: it
- * records every byte it gets. Both clients (native and Java) must compile the right object and
- * send the fake nothing.
+ * can make that directory first and listen in it. Each case runs in a private mount namespace with
+ * a tmpfs on /tmp (the machine's /tmp is never touched), the fake server as user nobody: it records
+ * every byte it gets. Both clients (native and Java) must compile the right object and send the
+ * fake nothing.
  */
 class SocketPlaceTest {
   private static final String USER = System.getProperty("user.name");
-  private static final String FAKE_SERVER = """
+  private static final String FAKE_SERVER =
+      """
       #include <fcntl.h>
       #include <poll.h>
       #include <string.h>
@@ -70,7 +71,8 @@ class SocketPlaceTest {
     work = Files.createTempDirectory(Distcache.ROOT.resolve("target"), "socket-place-");
     cache = work.resolve("d".repeat(60)).resolve("e".repeat(60)).resolve("cache");
     Files.writeString(work.resolve("fake.c"), FAKE_SERVER);
-    Files.writeString(work.resolve("x.c"), "#include <stdio.h>\nint main(void) { puts(\"x\"); return 0; }\n");
+    Files.writeString(
+        work.resolve("x.c"), "#include <stdio.h>\nint main(void) { puts(\"x\"); return 0; }\n");
   }
 
   @AfterEach
@@ -81,10 +83,25 @@ class SocketPlaceTest {
   }
 
   @Test
-  void runtimeDirectoryMadeFirstByAnotherUser_isNotUsed_andItsServerGetsNothing() throws IOException {
+  void runtimeDirectoryMadeFirstByAnotherUser_isNotUsed_andItsServerGetsNothing()
+      throws IOException {
     String dir = "/tmp/distcache-" + USER;
-    String result = inNamespace(asNobody("mkdir -m 700 " + dir + " && exec /tmp/fake " + dir + "/" + socketName() + " "
-        + dir + "/got") + "\n" + waitFor(dir + "/" + socketName()) + "\n", dir + "/got");
+    String result =
+        inNamespace(
+            asNobody(
+                    "mkdir -m 700 "
+                        + dir
+                        + " && exec /tmp/fake "
+                        + dir
+                        + "/"
+                        + socketName()
+                        + " "
+                        + dir
+                        + "/got")
+                + "\n"
+                + waitFor(dir + "/" + socketName())
+                + "\n",
+            dir + "/got");
     assertBothClientsRight();
     assertEquals("", result, "the other user's server got nothing");
     assertTrue(status().contains("/tmp/home/.cache/distcache-run/" + socketName()), status());
@@ -94,11 +111,14 @@ class SocketPlaceTest {
   @Test
   void runtimeDirectoryThatIsASymbolicLink_isNotUsed() throws IOException {
     String dir = "/tmp/distcache-" + USER;
-    inNamespace("mkdir -m 700 /tmp/elsewhere && ln -s /tmp/elsewhere " + dir + "\n",
+    inNamespace(
+        "mkdir -m 700 /tmp/elsewhere && ln -s /tmp/elsewhere " + dir + "\n",
         "/tmp/elsewhere/" + socketName());
     assertBothClientsRight();
     assertTrue(status().contains("/tmp/home/.cache/distcache-run/" + socketName()), status());
-    assertFalse(Files.readString(work.resolve("out/found")).contains("yes"), "nothing listened behind the link");
+    assertFalse(
+        Files.readString(work.resolve("out/found")).contains("yes"),
+        "nothing listened behind the link");
   }
 
   @Test
@@ -107,21 +127,37 @@ class SocketPlaceTest {
     inNamespace("mkdir -m 755 " + dir + "\n", dir + "/" + socketName());
     assertBothClientsRight();
     assertTrue(status().contains("/tmp/home/.cache/distcache-run/" + socketName()), status());
-    assertFalse(Files.readString(work.resolve("out/found")).contains("yes"), "nothing listened in the open directory");
+    assertFalse(
+        Files.readString(work.resolve("out/found")).contains("yes"),
+        "nothing listened in the open directory");
   }
 
   @Test
-  void serverOfAnotherUserInAPrivateDirectory_isRefused_andTheClientCompilesItself() throws IOException {
+  void serverOfAnotherUserInAPrivateDirectory_isRefused_andTheClientCompilesItself()
+      throws IOException {
     String dir = "/tmp/distcache-" + USER;
     // The fake binds in its own directory; the socket is then moved into the user's good one.
-    String result = inNamespace("mkdir -m 700 " + dir + " && mkdir -m 777 /tmp/n\n"
-        + asNobody("exec /tmp/fake /tmp/n/s.sock /tmp/n/got") + "\n" + waitFor("/tmp/n/s.sock") + "\n"
-        + "mv /tmp/n/s.sock " + dir + "/" + socketName() + "\n", "/tmp/n/got");
+    String result =
+        inNamespace(
+            "mkdir -m 700 "
+                + dir
+                + " && mkdir -m 777 /tmp/n\n"
+                + asNobody("exec /tmp/fake /tmp/n/s.sock /tmp/n/got")
+                + "\n"
+                + waitFor("/tmp/n/s.sock")
+                + "\n"
+                + "mv /tmp/n/s.sock "
+                + dir
+                + "/"
+                + socketName()
+                + "\n",
+            "/tmp/n/got");
     assertBothClientsRight();
     assertEquals("", result, "the other user's server got nothing");
     for (String client : List.of("native", "java")) {
       String err = err(client);
-      assertTrue(err.contains("runs as user nobody") && err.lines().count() == 1, client + ": " + err);
+      assertTrue(
+          err.contains("runs as user nobody") && err.lines().count() == 1, client + ": " + err);
     }
   }
 
@@ -133,30 +169,49 @@ class SocketPlaceTest {
     } finally {
       dc.close();
     }
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("c/store"))));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("c/store"))));
   }
 
   /**
    * Runs {@code setup} and then a compile with each client in a private mount namespace with an
-   * empty /tmp ($HOME there too), saves the objects, stderr, the server's status and what
-   * {@code probe} holds (a file's content; "yes" for a socket) in work/out, and stops all.
+   * empty /tmp ($HOME there too), saves the objects, stderr, the server's status and what {@code
+   * probe} holds (a file's content; "yes" for a socket) in work/out, and stops all.
    */
   private String inNamespace(String setup, String probe) throws IOException {
     Files.createDirectories(work.resolve("out"));
-    String script = "set -e\nfake=\n"
-        + "trap 'if [ -n \"$fake\" ]; then kill $fake; fi; " + Distcache.LAUNCHER + " server stop > /tmp/stop.log 2>&1' EXIT\n"
-        + keepRootVisible()
-        + "mkdir -m 700 /tmp/home\n"
-        + "gcc -o /tmp/fake " + work.resolve("fake.c") + " && chmod 755 /tmp/fake\n"
-        + setup
-        + "cd " + work + "\n"
-        + "env -u DISTCACHE_JAVA_CLIENT " + Distcache.LAUNCHER + " gcc -c x.c -o out/native.o 2> out/native.err\n"
-        + "DISTCACHE_JAVA_CLIENT=1 " + Distcache.LAUNCHER + " gcc -c x.c -o out/java.o 2> out/java.err\n"
-        + "gcc -c x.c -o out/direct.o\n"
-        + Distcache.LAUNCHER + " server status > out/status 2>&1 || true\n"
-        + "if [ -S " + probe + " ]; then echo yes > out/found; else echo no > out/found; fi\n"
-        + "cat " + probe + " > out/probe 2>/dev/null || : > out/probe\n";
-    Distcache dc = new Distcache(cache).with("HOME", "/tmp/home").with("DISTCACHE_IDLETIMEOUT", "60");
+    String script =
+        "set -e\nfake=\n"
+            + "trap 'if [ -n \"$fake\" ]; then kill $fake; fi; "
+            + Distcache.LAUNCHER
+            + " server stop > /tmp/stop.log 2>&1' EXIT\n"
+            + keepRootVisible()
+            + "mkdir -m 700 /tmp/home\n"
+            + "gcc -o /tmp/fake "
+            + work.resolve("fake.c")
+            + " && chmod 755 /tmp/fake\n"
+            + setup
+            + "cd "
+            + work
+            + "\n"
+            + "env -u DISTCACHE_JAVA_CLIENT "
+            + Distcache.LAUNCHER
+            + " gcc -c x.c -o out/native.o 2> out/native.err\n"
+            + "DISTCACHE_JAVA_CLIENT=1 "
+            + Distcache.LAUNCHER
+            + " gcc -c x.c -o out/java.o 2> out/java.err\n"
+            + "gcc -c x.c -o out/direct.o\n"
+            + Distcache.LAUNCHER
+            + " server status > out/status 2>&1 || true\n"
+            + "if [ -S "
+            + probe
+            + " ]; then echo yes > out/found; else echo no > out/found; fi\n"
+            + "cat "
+            + probe
+            + " > out/probe 2>/dev/null || : > out/probe\n";
+    Distcache dc =
+        new Distcache(cache).with("HOME", "/tmp/home").with("DISTCACHE_IDLETIMEOUT", "60");
     dc.env.remove("XDG_RUNTIME_DIR");
     dc.exec(work, "unshare", "-m", "--propagation", "private", "sh", "-c", script).ok();
     return Files.readString(work.resolve("out/probe"), StandardCharsets.ISO_8859_1);
@@ -174,14 +229,22 @@ class SocketPlaceTest {
     }
     return "mount --bind /tmp /mnt\n"
         + "mount -t tmpfs -o mode=1777 tmpfs /tmp\n"
-        + "mkdir -p " + root + "\n"
-        + "mount --bind /mnt/" + root.substring("/tmp/".length()) + " " + root + "\n";
+        + "mkdir -p "
+        + root
+        + "\n"
+        + "mount --bind /mnt/"
+        + root.substring("/tmp/".length())
+        + " "
+        + root
+        + "\n";
   }
 
   private void assertBothClientsRight() throws IOException {
     byte[] direct = Files.readAllBytes(work.resolve("out/direct.o"));
-    assertArrayEquals(direct, Files.readAllBytes(work.resolve("out/native.o")), "native client's object");
-    assertArrayEquals(direct, Files.readAllBytes(work.resolve("out/java.o")), "Java client's object");
+    assertArrayEquals(
+        direct, Files.readAllBytes(work.resolve("out/native.o")), "native client's object");
+    assertArrayEquals(
+        direct, Files.readAllBytes(work.resolve("out/java.o")), "Java client's object");
   }
 
   private String err(String client) throws IOException {
@@ -193,14 +256,19 @@ class SocketPlaceTest {
   }
 
   private static String asNobody(String command) {
-    return "setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '" + command + "' > /tmp/fake.log 2>&1 & fake=$!";
+    return "setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '"
+        + command
+        + "' > /tmp/fake.log 2>&1 & fake=$!";
   }
 
   private static String waitFor(String socket) {
     return "i=0; while [ ! -S " + socket + " ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done";
   }
 
-  /** The socket's name outside the cache directory: fnv1a64 of the cache directory, as docs/client-protocol.md says. */
+  /**
+   * The socket's name outside the cache directory: fnv1a64 of the cache directory, as
+   * docs/client-protocol.md says.
+   */
   private String socketName() {
     long h = 0xcbf29ce484222325L;
     for (byte b : cache.toString().getBytes(StandardCharsets.UTF_8)) {

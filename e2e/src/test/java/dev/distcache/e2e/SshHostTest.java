@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * does, exit 255) and runs the remote command here, as ssh would run it through the remote shell.
  */
 class SshHostTest {
-  static final String CODE = "#include \"config.h\"\nint scale(int x) { return x * VALUE; }\n"
-      + "static const char msg[] = \"ssh\";\nconst char *name(void) { return msg; }\n";
+  static final String CODE =
+      "#include \"config.h\"\nint scale(int x) { return x * VALUE; }\n"
+          + "static const char msg[] = \"ssh\";\nconst char *name(void) { return msg; }\n";
   static final String[] COMPILE = {"gcc", "-O2", "-I", "inc", "-MD", "-c", "s.c", "-o", "s.o"};
 
   @TempDir Path tmp;
@@ -31,16 +32,23 @@ class SshHostTest {
   @BeforeEach
   void setUp() throws Exception {
     calls = tmp.resolve("ssh-calls");
-    Path ssh = script(tmp.resolve("fake-ssh"), "#!/bin/sh\n"
-        + "echo \"$*\" >> '" + calls + "'\n"
-        + "if [ \"$1\" = -l ]; then shift 2; fi\n"
-        + "host=$1; shift\n"
-        + "if [ \"$host\" != buildhost ]; then\n"
-        + "  echo \"ssh: Could not resolve hostname $host: Name or service not known\" >&2; exit 255\n"
-        + "fi\n"
-        + "exec sh -c \"$*\"\n");
-    dc = new Distcache(tmp.resolve("cache")).with("DISTCACHE_LOG_FILE", tmp.resolve("server.log").toString())
-        .with("DISTCC_SSH", ssh.toString());
+    Path ssh =
+        script(
+            tmp.resolve("fake-ssh"),
+            "#!/bin/sh\n"
+                + "echo \"$*\" >> '"
+                + calls
+                + "'\n"
+                + "if [ \"$1\" = -l ]; then shift 2; fi\n"
+                + "host=$1; shift\n"
+                + "if [ \"$host\" != buildhost ]; then\n"
+                + "  echo \"ssh: Could not resolve hostname $host: Name or service not known\" >&2; exit 255\n"
+                + "fi\n"
+                + "exec sh -c \"$*\"\n");
+    dc =
+        new Distcache(tmp.resolve("cache"))
+            .with("DISTCACHE_LOG_FILE", tmp.resolve("server.log").toString())
+            .with("DISTCC_SSH", ssh.toString());
   }
 
   @AfterEach
@@ -82,7 +90,8 @@ class SshHostTest {
   }
 
   @Test
-  void sshHost_runsStockDistccdInetd_withDistccsArguments_protocols1And2_objectsIdenticalToLocal() throws Exception {
+  void sshHost_runsStockDistccdInetd_withDistccsArguments_protocols1And2_objectsIdenticalToLocal()
+      throws Exception {
     String[] hosts = {"builder@buildhost/2", "builder@buildhost/2,lzo"};
     for (int i = 0; i < hosts.length; i++) {
       dc.with("DISTCACHE_HOSTS", hosts[i]);
@@ -95,13 +104,24 @@ class SshHostTest {
   }
 
   @Test
-  void sshHost_withDistcacheDaemonAsCommand_compilesThere_objectIdenticalToLocal() throws Exception {
+  void sshHost_withDistcacheDaemonAsCommand_compilesThere_objectIdenticalToLocal()
+      throws Exception {
     Path daemonCache = tmp.resolve("daemon-cache");
     Path daemonLog = tmp.resolve("daemon.log");
     String triple = dc.direct(tmp, "gcc", "-dumpmachine").ok().out().strip();
-    Path daemon = script(tmp.resolve("distcache-daemon"), "#!/bin/sh\n"
-        + "exec '" + Distcache.LAUNCHER + "' daemon --cache-dir '" + daemonCache + "' --log-file '" + daemonLog
-        + "' --log-level info --allow-compiler gcc," + triple + "-gcc \"$@\"\n");
+    Path daemon =
+        script(
+            tmp.resolve("distcache-daemon"),
+            "#!/bin/sh\n"
+                + "exec '"
+                + Distcache.LAUNCHER
+                + "' daemon --cache-dir '"
+                + daemonCache
+                + "' --log-file '"
+                + daemonLog
+                + "' --log-level info --allow-compiler gcc,"
+                + triple
+                + "-gcc \"$@\"\n");
     dc.with("DISTCACHE_HOSTS", "@buildhost/1:" + daemon + ",lzo");
 
     compileBothWays(7);
@@ -117,10 +137,13 @@ class SshHostTest {
     compileBothWays(3);
     assertEquals(0, dc.stat("remote_compile"));
     assertEquals(1, dc.stat("remote_host_unreachable"));
-    assertTrue(serverLog().contains("Could not resolve hostname nohost"), "ssh's message is logged: " + serverLog());
+    assertTrue(
+        serverLog().contains("Could not resolve hostname nohost"),
+        "ssh's message is logged: " + serverLog());
 
     compileBothWays(4);
-    assertEquals(1, sshCalls().size(), "backed off: ssh is not run again within the period: " + sshCalls());
+    assertEquals(
+        1, sshCalls().size(), "backed off: ssh is not run again within the period: " + sshCalls());
     assertEquals(1, dc.stat("remote_host_unreachable"));
   }
 }

@@ -31,9 +31,9 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.UInt64AddOperator;
 
 /**
- * A store that will not open is moved aside and the server starts empty (one server, one note);
- * a store that filled its disk resumes storing once there is space again, without a restart; a
- * server that cannot start is not started again by every compile.
+ * A store that will not open is moved aside and the server starts empty (one server, one note); a
+ * store that filled its disk resumes storing once there is space again, without a restart; a server
+ * that cannot start is not started again by every compile.
  */
 class StoreRecoveryTest {
   private static final int COMPILES = 20;
@@ -46,7 +46,8 @@ class StoreRecoveryTest {
   void setUp() {
     dc = new Distcache(tmp.resolve("cache"));
     for (int i = 0; i < SOURCES; i++) {
-      Distcache.write(tmp.resolve("s" + i + ".c"), "int f" + i + "(int x) { return x * " + (i + 3) + "; }\n");
+      Distcache.write(
+          tmp.resolve("s" + i + ".c"), "int f" + i + "(int x) { return x * " + (i + 3) + "; }\n");
     }
   }
 
@@ -57,19 +58,23 @@ class StoreRecoveryTest {
 
   @Test
   void overwrittenCurrentFile_storeIsMovedAside_oneServer_oneNote() throws Exception {
-    damageThenCompile(store -> Files.writeString(store.resolve("CURRENT"), "garbage\n"), "garbage\n");
+    damageThenCompile(
+        store -> Files.writeString(store.resolve("CURRENT"), "garbage\n"), "garbage\n");
   }
 
   @Test
   void missingSstFile_storeIsMovedAside_oneServer_oneNote() throws Exception {
-    damageThenCompile(store -> {
-      List<Path> ssts;
-      try (Stream<Path> files = Files.list(store)) {
-        ssts = files.filter(f -> f.getFileName().toString().endsWith(".sst")).sorted().toList();
-      }
-      assertFalse(ssts.isEmpty(), "the store flushed tables (otherwise this test proves nothing)");
-      Files.delete(ssts.get(0));
-    }, null);
+    damageThenCompile(
+        store -> {
+          List<Path> ssts;
+          try (Stream<Path> files = Files.list(store)) {
+            ssts = files.filter(f -> f.getFileName().toString().endsWith(".sst")).sorted().toList();
+          }
+          assertFalse(
+              ssts.isEmpty(), "the store flushed tables (otherwise this test proves nothing)");
+          Files.delete(ssts.get(0));
+        },
+        null);
   }
 
   private interface Damage {
@@ -89,7 +94,10 @@ class StoreRecoveryTest {
       String src = "s" + (i % SOURCES) + ".c";
       Run r = dc.run(tmp, "gcc", "-c", src, "-o", "o" + i + ".o").ok();
       Run direct = dc.direct(tmp, "gcc", "-c", src, "-o", "d" + i + ".o").ok();
-      assertArrayEquals(Distcache.read(tmp.resolve("d" + i + ".o")), Distcache.read(tmp.resolve("o" + i + ".o")), src);
+      assertArrayEquals(
+          Distcache.read(tmp.resolve("d" + i + ".o")),
+          Distcache.read(tmp.resolve("o" + i + ".o")),
+          src);
       if (!Arrays.equals(direct.stderr(), r.stderr())) {
         notes.add(r.err());
       }
@@ -103,7 +111,9 @@ class StoreRecoveryTest {
     assertEquals(firstPid, dc.serverPid(), "one server served every compile");
     String serverOut = Files.readString(dc.cacheDir.resolve("server.out"));
     assertFalse(serverOut.contains("cannot start"), serverOut);
-    assertTrue(serverOut.contains("store.broken-"), "the server log says where the store went: " + serverOut);
+    assertTrue(
+        serverOut.contains("store.broken-"),
+        "the server log says where the store went: " + serverOut);
 
     List<Path> broken;
     try (Stream<Path> files = Files.list(dc.cacheDir)) {
@@ -111,12 +121,16 @@ class StoreRecoveryTest {
     }
     assertEquals(1, broken.size(), "the damaged store was moved aside once: " + broken);
     if (currentAfter != null) {
-      assertEquals(currentAfter, Files.readString(broken.get(0).resolve("CURRENT")), "its files are kept as they were");
+      assertEquals(
+          currentAfter,
+          Files.readString(broken.get(0).resolve("CURRENT")),
+          "its files are kept as they were");
     }
     assertTrue(logOldFiles(broken.get(0)) <= 1, "no pile of LOG.old files");
     assertEquals(0, logOldFiles(store), "the fresh store was opened once");
 
-    assertEquals(COMPILES - SOURCES, dc.hits(), "the fresh store works: every second compile is a hit");
+    assertEquals(
+        COMPILES - SOURCES, dc.hits(), "the fresh store works: every second compile is a hit");
     assertEquals(1, dc.stat("store_moved_aside"));
     String summary = dc.run(tmp, "-s").ok().out();
     assertTrue(summary.contains(broken.get(0).getFileName().toString()), summary);
@@ -124,7 +138,10 @@ class StoreRecoveryTest {
 
   @Test
   void fullDisk_storingResumesOnceThereIsSpace_withoutARestart() throws Exception {
-    assertEquals("root", ProcessHandle.current().info().user().orElse(""), "mounting a small disk needs root (CI is root)");
+    assertEquals(
+        "root",
+        ProcessHandle.current().info().user().orElse(""),
+        "mounting a small disk needs root (CI is root)");
     Path small = tmp.resolve("small");
     Files.createDirectories(small);
     dc.exec(tmp, "mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString()).ok();
@@ -138,12 +155,17 @@ class StoreRecoveryTest {
       Distcache.write(tmp.resolve("big.c"), bigSource());
       full.run(tmp, "gcc", "-c", "big.c", "-o", "big.o").ok();
       full.direct(tmp, "gcc", "-c", "big.c", "-o", "big-direct.o").ok();
-      assertArrayEquals(Distcache.read(tmp.resolve("big-direct.o")), Distcache.read(tmp.resolve("big.o")));
-      assertTrue(full.stat("local_storage_write_failed") > 0, "the failed store is counted while the disk is full");
+      assertArrayEquals(
+          Distcache.read(tmp.resolve("big-direct.o")), Distcache.read(tmp.resolve("big.o")));
+      assertTrue(
+          full.stat("local_storage_write_failed") > 0,
+          "the failed store is counted while the disk is full");
       long hitsBefore = full.hits();
       full.run(tmp, "gcc", "-c", "s0.c", "-o", "hit-while-full.o").ok();
-      assertEquals(hitsBefore + 1, full.hits(), "a result stored before the disk filled is still a hit");
-      assertArrayEquals(Distcache.read(tmp.resolve("first.o")), Distcache.read(tmp.resolve("hit-while-full.o")));
+      assertEquals(
+          hitsBefore + 1, full.hits(), "a result stored before the disk filled is still a hit");
+      assertArrayEquals(
+          Distcache.read(tmp.resolve("first.o")), Distcache.read(tmp.resolve("hit-while-full.o")));
       Files.delete(filler);
 
       boolean stored = false;
@@ -151,7 +173,9 @@ class StoreRecoveryTest {
         long hits = full.hits();
         full.run(tmp, "gcc", "-c", "s" + i + ".c", "-o", "n" + i + ".o").ok();
         full.run(tmp, "gcc", "-c", "s" + i + ".c", "-o", "again" + i + ".o").ok();
-        assertArrayEquals(Distcache.read(tmp.resolve("n" + i + ".o")), Distcache.read(tmp.resolve("again" + i + ".o")));
+        assertArrayEquals(
+            Distcache.read(tmp.resolve("n" + i + ".o")),
+            Distcache.read(tmp.resolve("again" + i + ".o")));
         stored = full.hits() > hits;
         Thread.sleep(1000);
       }
@@ -168,7 +192,8 @@ class StoreRecoveryTest {
   @Test
   void serverThatCannotStart_isNotStartedByEveryCompile_andTheLogSaysSoOnce() throws Exception {
     Files.createDirectories(dc.cacheDir);
-    Files.writeString(dc.cacheDir.resolve("store"), "not a directory\n"); // not damage to move aside
+    Files.writeString(
+        dc.cacheDir.resolve("store"), "not a directory\n"); // not damage to move aside
     List<String> notes = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       Run r = dc.run(tmp, "gcc", "-c", "s0.c", "-o", "o" + i + ".o").ok();
@@ -178,11 +203,17 @@ class StoreRecoveryTest {
     }
     dc.direct(tmp, "gcc", "-c", "s0.c", "-o", "direct.o").ok();
     for (int i = 0; i < 5; i++) {
-      assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("o" + i + ".o")));
+      assertArrayEquals(
+          Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("o" + i + ".o")));
     }
     String serverOut = Files.readString(dc.cacheDir.resolve("server.out"));
-    assertEquals(1, serverOut.lines().filter(l -> l.contains("cannot start")).count(), "started once: " + serverOut);
-    assertEquals(1, serverOut.lines().filter(l -> l.contains("compiles run without the cache")).count(),
+    assertEquals(
+        1,
+        serverOut.lines().filter(l -> l.contains("cannot start")).count(),
+        "started once: " + serverOut);
+    assertEquals(
+        1,
+        serverOut.lines().filter(l -> l.contains("compiles run without the cache")).count(),
         "the server log says so once: " + serverOut);
     assertEquals(List.of(), notes, "the compiles' stderr is the compiler's (empty)");
 
@@ -192,7 +223,8 @@ class StoreRecoveryTest {
     Files.setLastModifiedTime(failed, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
     Run r = dc.run(tmp, "gcc", "-c", "s0.c", "-o", "later.o").ok();
     assertEquals("", r.err());
-    assertTrue(dc.serverPid().isPresent(), "once the failure is old, a compile starts the server again");
+    assertTrue(
+        dc.serverPid().isPresent(), "once the failure is old, a compile starts the server again");
     assertFalse(Files.exists(failed), "a server that started forgets the failure");
   }
 

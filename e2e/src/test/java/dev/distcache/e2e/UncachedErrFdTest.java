@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * UNCACHED_ERR_FD, which ccache exports to its prefix command: distcache's own messages go to that
- * descriptor, the compiler's stderr stays on stderr, so ccache caches exactly the compiler's output.
+ * descriptor, the compiler's stderr stays on stderr, so ccache caches exactly the compiler's
+ * output.
  */
 class UncachedErrFdTest {
   static final Path CCACHE = Path.of("/usr/bin/ccache");
@@ -32,7 +33,9 @@ class UncachedErrFdTest {
   @BeforeEach
   void setUp() {
     src = tmp.resolve("src");
-    dc = new Distcache(tmp.resolve("cache")).with("DISTCACHE_LOG_FILE", tmp.resolve("server.log").toString());
+    dc =
+        new Distcache(tmp.resolve("cache"))
+            .with("DISTCACHE_LOG_FILE", tmp.resolve("server.log").toString());
     Distcache.write(src.resolve("w.c"), CompileTest.WARNS_C);
   }
 
@@ -41,10 +44,19 @@ class UncachedErrFdTest {
     dc.close();
   }
 
-  /** Runs distcache with descriptor 3 open on {@code notes} and UNCACHED_ERR_FD set to {@code fd}. */
+  /**
+   * Runs distcache with descriptor 3 open on {@code notes} and UNCACHED_ERR_FD set to {@code fd}.
+   */
   private Run withFd3(Path notes, String fd, String... args) {
-    StringBuilder cmd = new StringBuilder("exec 3>>'" + notes + "'; UNCACHED_ERR_FD=" + fd + " exec '"
-        + Distcache.LAUNCHER + "'");
+    StringBuilder cmd =
+        new StringBuilder(
+            "exec 3>>'"
+                + notes
+                + "'; UNCACHED_ERR_FD="
+                + fd
+                + " exec '"
+                + Distcache.LAUNCHER
+                + "'");
     for (String a : args) {
       cmd.append(" '").append(a).append("'");
     }
@@ -67,7 +79,9 @@ class UncachedErrFdTest {
     for (String fd : new String[] {"", "9", "x"}) {
       Run r = withFd3(notes, fd, MISSING, "-c", "w.c", "-o", "w.o");
       assertEquals(1, r.exitCode());
-      assertTrue(r.err().startsWith("distcache: error: ") && r.err().contains(MISSING), "fd '" + fd + "': " + r.err());
+      assertTrue(
+          r.err().startsWith("distcache: error: ") && r.err().contains(MISSING),
+          "fd '" + fd + "': " + r.err());
     }
     assertEquals("", Files.readString(notes));
   }
@@ -84,18 +98,27 @@ class UncachedErrFdTest {
     Run direct = dc.direct(src, "gcc", "-Wall", "-c", "w.c", "-o", "direct.o").ok();
     assertTrue(direct.err().contains("unused"), direct.err());
 
-    Run miss = Processes.run(src, env, List.of("ccache", "gcc", "-Wall", "-c", "w.c", "-o", "w.o")).ok();
+    Run miss =
+        Processes.run(src, env, List.of("ccache", "gcc", "-Wall", "-c", "w.c", "-o", "w.o")).ok();
     assertArrayEquals(direct.stderr(), miss.stderr(), miss.err());
     assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("w.o")));
-    assertEquals(1, dc.stat("remote_host_unreachable"), "distcache tried the refused host, then compiled here");
+    assertEquals(
+        1,
+        dc.stat("remote_host_unreachable"),
+        "distcache tried the refused host, then compiled here");
     String log = Files.readString(tmp.resolve("server.log"));
-    assertTrue(log.contains("unreachable"), "the host failure is the server log's, not the compiler's: " + log);
+    assertTrue(
+        log.contains("unreachable"),
+        "the host failure is the server log's, not the compiler's: " + log);
 
     Files.delete(src.resolve("w.o"));
-    Run hit = Processes.run(src, env, List.of("ccache", "gcc", "-Wall", "-c", "w.c", "-o", "w.o")).ok();
+    Run hit =
+        Processes.run(src, env, List.of("ccache", "gcc", "-Wall", "-c", "w.c", "-o", "w.o")).ok();
     assertArrayEquals(direct.stderr(), hit.stderr(), "ccache's cached stderr: " + hit.err());
     assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("w.o")));
     Run stats = Processes.run(src, env, List.of("ccache", "--print-stats")).ok();
-    assertTrue(stats.out().lines().anyMatch(l -> l.matches("(direct|preprocessed)_cache_hit\t1")), stats.out());
+    assertTrue(
+        stats.out().lines().anyMatch(l -> l.matches("(direct|preprocessed)_cache_hit\t1")),
+        stats.out());
   }
 }

@@ -50,52 +50,63 @@ class UnusualFilesTest {
   @Test
   void devNullAndFifoOutputs_stayWhatTheyAre_andDevNullDepFilesAreCached() {
     Distcache.write(src.resolve("t.c"), "int x = 1;\nint f(void) { return x; }\n");
-    String script = String.join("\n",
-        "set -u",
-        "mount -t tmpfs tmpfs /dev || exit 90",
-        "mknod -m 666 /dev/null c 1 3 || exit 91",
-        "mknod -m 666 /dev/zero c 1 5 && mknod -m 666 /dev/urandom c 1 9 && mknod -m 666 /dev/random c 1 8 || exit 91",
-        "ln -s /proc/self/fd /dev/fd && ln -s /proc/self/fd/0 /dev/stdin && ln -s /proc/self/fd/1 /dev/stdout"
-            + " && ln -s /proc/self/fd/2 /dev/stderr || exit 91",
-        "touch /dev/" + MARKER + " || exit 92",
-        "[ -e /dev/" + MARKER + " ] || exit 93",
-        "check() { if [ -c /dev/null ] && [ \"$(stat -c %a /dev/null)\" = 666 ]; then echo \"ok $1\";"
-            + " else echo \"BROKEN /dev/null after $1\"; ls -la /dev; exit 1; fi; }",
-        "DC=\"$1\"",
-        "umask 022",
-        "\"$DC\" gcc -c t.c -o t.o || exit 2",
-        "\"$DC\" gcc -c t.c -o /dev/null || exit 3",
-        "check hit-o-devnull",
-        "\"$DC\" gcc -O1 -c t.c -o /dev/null || exit 4",
-        "check miss-o-devnull",
-        "\"$DC\" gcc -O1 -c t.c -o /dev/null || exit 5",
-        "check second-o-devnull",
-        "\"$DC\" gcc -MD -MF /dev/null -c t.c -o a.o || exit 6",
-        "check miss-mf-devnull",
-        "(umask 077; \"$DC\" gcc -MD -MF /dev/null -c t.c -o b.o) || exit 7",
-        "check hit-mf-devnull",
-        "gcc -MD -MF /dev/null -c t.c -o direct.o || exit 8",
-        "cmp direct.o a.o && cmp direct.o b.o || { echo 'OBJECTS DIFFER'; exit 9; }",
-        "\"$DC\" gcc -O2 -Wp,-MD,/dev/null -c t.c -o c.o && \"$DC\" gcc -O2 -Wp,-MD,/dev/null -c t.c -o d.o"
-            + " || exit 10",
-        "check wp-md-devnull",
-        "mkfifo direct.fifo out.fifo || exit 11",
-        "(timeout 30 cat direct.fifo > direct.bin) &",
-        "timeout 60 gcc -c t.c -o direct.fifo; echo \"direct-fifo-rc=$?\"",
-        "wait",
-        "(timeout 30 cat out.fifo > out.bin) &",
-        "timeout 60 \"$DC\" gcc -c t.c -o out.fifo; echo \"distcache-fifo-rc=$?\"",
-        "wait",
-        "[ -p out.fifo ] && echo 'fifo still a fifo' || ls -la out.fifo",
-        "cmp direct.bin out.bin && echo 'fifo bytes equal'",
-        "[ -e /dev/" + MARKER + " ] || exit 94",
-        "echo done");
+    String script =
+        String.join(
+            "\n",
+            "set -u",
+            "mount -t tmpfs tmpfs /dev || exit 90",
+            "mknod -m 666 /dev/null c 1 3 || exit 91",
+            "mknod -m 666 /dev/zero c 1 5 && mknod -m 666 /dev/urandom c 1 9 && mknod -m 666 /dev/random c 1 8 || exit 91",
+            "ln -s /proc/self/fd /dev/fd && ln -s /proc/self/fd/0 /dev/stdin && ln -s /proc/self/fd/1 /dev/stdout"
+                + " && ln -s /proc/self/fd/2 /dev/stderr || exit 91",
+            "touch /dev/" + MARKER + " || exit 92",
+            "[ -e /dev/" + MARKER + " ] || exit 93",
+            "check() { if [ -c /dev/null ] && [ \"$(stat -c %a /dev/null)\" = 666 ]; then echo \"ok $1\";"
+                + " else echo \"BROKEN /dev/null after $1\"; ls -la /dev; exit 1; fi; }",
+            "DC=\"$1\"",
+            "umask 022",
+            "\"$DC\" gcc -c t.c -o t.o || exit 2",
+            "\"$DC\" gcc -c t.c -o /dev/null || exit 3",
+            "check hit-o-devnull",
+            "\"$DC\" gcc -O1 -c t.c -o /dev/null || exit 4",
+            "check miss-o-devnull",
+            "\"$DC\" gcc -O1 -c t.c -o /dev/null || exit 5",
+            "check second-o-devnull",
+            "\"$DC\" gcc -MD -MF /dev/null -c t.c -o a.o || exit 6",
+            "check miss-mf-devnull",
+            "(umask 077; \"$DC\" gcc -MD -MF /dev/null -c t.c -o b.o) || exit 7",
+            "check hit-mf-devnull",
+            "gcc -MD -MF /dev/null -c t.c -o direct.o || exit 8",
+            "cmp direct.o a.o && cmp direct.o b.o || { echo 'OBJECTS DIFFER'; exit 9; }",
+            "\"$DC\" gcc -O2 -Wp,-MD,/dev/null -c t.c -o c.o && \"$DC\" gcc -O2 -Wp,-MD,/dev/null -c t.c -o d.o"
+                + " || exit 10",
+            "check wp-md-devnull",
+            "mkfifo direct.fifo out.fifo || exit 11",
+            "(timeout 30 cat direct.fifo > direct.bin) &",
+            "timeout 60 gcc -c t.c -o direct.fifo; echo \"direct-fifo-rc=$?\"",
+            "wait",
+            "(timeout 30 cat out.fifo > out.bin) &",
+            "timeout 60 \"$DC\" gcc -c t.c -o out.fifo; echo \"distcache-fifo-rc=$?\"",
+            "wait",
+            "[ -p out.fifo ] && echo 'fifo still a fifo' || ls -la out.fifo",
+            "cmp direct.bin out.bin && echo 'fifo bytes equal'",
+            "[ -e /dev/" + MARKER + " ] || exit 94",
+            "echo done");
     Path sh = src.resolve("in-namespace.sh");
     Distcache.write(sh, script);
-    Run r = dc.exec(src, "unshare", "-m", "--propagation", "private", "sh", sh.toString(),
-        Distcache.LAUNCHER.toString());
+    Run r =
+        dc.exec(
+            src,
+            "unshare",
+            "-m",
+            "--propagation",
+            "private",
+            "sh",
+            sh.toString(),
+            Distcache.LAUNCHER.toString());
     String out = r.out();
-    assertFalse(Files.exists(Path.of("/dev/" + MARKER)), "the namespace's /dev leaked onto the machine's");
+    assertFalse(
+        Files.exists(Path.of("/dev/" + MARKER)), "the namespace's /dev leaked onto the machine's");
     assertTrue(isCharDevice(Path.of("/dev/null")));
     assertEquals(0, r.exitCode(), out + r.err());
     assertFalse(out.contains("BROKEN"), out);
@@ -112,7 +123,10 @@ class UnusualFilesTest {
     assertEquals(1, dc.stat("bad_output_file"), dc.stats().toString());
   }
 
-  /** gcc writes a dependency file and -S output through a link, and the assembler replaces a link to a file. */
+  /**
+   * gcc writes a dependency file and -S output through a link, and the assembler replaces a link to
+   * a file.
+   */
   @Test
   void linkedOutputs_endAsGccLeavesThem() throws IOException {
     Distcache.write(src.resolve("t.c"), "int x = 1;\n");
@@ -125,9 +139,11 @@ class UnusualFilesTest {
       Files.createSymbolicLink(dir.resolve("link.d"), Path.of("real.d"));
       Files.createSymbolicLink(dir.resolve("link.o"), Path.of("real.o"));
       Files.createSymbolicLink(dir.resolve("link.s"), Path.of("real.s"));
-      List<String[]> compiles = List.of(new String[] {"gcc", "-c", "../t.c", "-o", "link.o"},
-          new String[] {"gcc", "-MD", "-MF", "link.d", "-c", "../t.c", "-o", "plain.o"},
-          new String[] {"gcc", "-S", "../t.c", "-o", "link.s"});
+      List<String[]> compiles =
+          List.of(
+              new String[] {"gcc", "-c", "../t.c", "-o", "link.o"},
+              new String[] {"gcc", "-MD", "-MF", "link.d", "-c", "../t.c", "-o", "plain.o"},
+              new String[] {"gcc", "-S", "../t.c", "-o", "link.s"});
       for (String[] c : compiles) {
         (run.equals("gcc") ? dc.direct(dir, c) : dc.run(dir, c)).ok();
       }
@@ -146,26 +162,32 @@ class UnusualFilesTest {
 
   @Test
   void incbin_inTheSource_isNotCached_inDirectMode() {
-    assemblerReadsAFile("__asm__(\".section .rodata\\n.incbin \\\"data.bin\\\"\\n.previous\");\n", null, true);
+    assemblerReadsAFile(
+        "__asm__(\".section .rodata\\n.incbin \\\"data.bin\\\"\\n.previous\");\n", null, true);
   }
 
   @Test
   void incbin_inTheSource_isNotCached_inPreprocessorMode() {
     dc.with("DISTCACHE_DIRECT_MODE", "false");
-    assemblerReadsAFile("__asm__(\".section .rodata\\n.incbin \\\"data.bin\\\"\\n.previous\");\n", null, true);
+    assemblerReadsAFile(
+        "__asm__(\".section .rodata\\n.incbin \\\"data.bin\\\"\\n.previous\");\n", null, true);
   }
 
   @Test
   void incbin_inAHeader_isNotCached_inDependMode() {
     dc.with("DISTCACHE_DEPEND_MODE", "true");
-    assemblerReadsAFile("#include \"blob.h\"\nint g;\n",
-        "__asm__(\".section .rodata\\n.incbin\\t\\\"data.bin\\\"\\n.previous\");\n", false);
+    assemblerReadsAFile(
+        "#include \"blob.h\"\nint g;\n",
+        "__asm__(\".section .rodata\\n.incbin\\t\\\"data.bin\\\"\\n.previous\");\n",
+        false);
   }
 
   @Test
   void incbin_inAHeader_isNotCached_inDirectMode() {
-    assemblerReadsAFile("#include \"blob.h\"\nint g;\n",
-        "__asm__(\".section .rodata\\n.incbin\\t\\\"data.bin\\\"\\n.previous\");\n", true);
+    assemblerReadsAFile(
+        "#include \"blob.h\"\nint g;\n",
+        "__asm__(\".section .rodata\\n.incbin\\t\\\"data.bin\\\"\\n.previous\");\n",
+        true);
   }
 
   @Test
@@ -194,12 +216,14 @@ class UnusualFilesTest {
       Run gcc = dc.direct(src, cmd.toArray(String[]::new));
       assertEquals(gcc.exitCode(), mine.exitCode(), mine.err());
       assertArrayEquals(gcc.stderr(), mine.stderr());
-      assertArrayEquals(Distcache.read(src.resolve("t.o")), object, "stale object for data.bin " + data);
+      assertArrayEquals(
+          Distcache.read(src.resolve("t.o")), object, "stale object for data.bin " + data);
       assertArrayEquals(Distcache.read(src.resolve("t.d")), dep);
     }
     Map<String, Long> stats = dc.stats();
     assertEquals(0, dc.hits(), stats.toString());
-    assertEquals(counted ? 3 : 0, stats.getOrDefault("unsupported_code_directive", 0L), stats.toString());
+    assertEquals(
+        counted ? 3 : 0, stats.getOrDefault("unsupported_code_directive", 0L), stats.toString());
   }
 
   @Test
@@ -221,7 +245,8 @@ class UnusualFilesTest {
   void includeOfDevStdin_compilesWithTheClientsStdin() throws IOException {
     Path in = tmp.resolve("decls.h");
     Files.writeString(in, "extern int declared_on_stdin;\n");
-    Distcache.write(src.resolve("t.c"), "#include \"/dev/stdin\"\nint f(void) { return declared_on_stdin; }\n");
+    Distcache.write(
+        src.resolve("t.c"), "#include \"/dev/stdin\"\nint f(void) { return declared_on_stdin; }\n");
     for (String mode : List.of("direct", "preprocessor", "depend")) {
       dc.with("DISTCACHE_DIRECT_MODE", mode.equals("preprocessor") ? "false" : "true");
       dc.with("DISTCACHE_DEPEND_MODE", mode.equals("depend") ? "true" : "false");
@@ -241,7 +266,8 @@ class UnusualFilesTest {
   /** bison and flex write #line directives naming files that need not exist here: still cached. */
   @Test
   void lineDirectiveNamingAMissingFile_isStillCached() {
-    Distcache.write(src.resolve("parse.c"), "#line 1 \"../gone/parse.y\"\nint parse(void) { return 1; }\n");
+    Distcache.write(
+        src.resolve("parse.c"), "#line 1 \"../gone/parse.y\"\nint parse(void) { return 1; }\n");
     dc.with("DISTCACHE_DIRECT_MODE", "false");
     dc.run(src, "gcc", "-c", "parse.c", "-o", "a.o").ok();
     dc.run(src, "gcc", "-c", "parse.c", "-o", "b.o").ok();
@@ -252,11 +278,18 @@ class UnusualFilesTest {
 
   @Test
   void sourceThatIsAFifo_isCompiledByTheClient() throws IOException {
-    Distcache.write(src.resolve("gen.sh"), "mkfifo s.c && { printf 'int z = 3;\\n' > s.c & } && exec \"$@\"\n");
-    Run mine = Processes.run(src, dc.env, List.of("sh", "gen.sh", Distcache.LAUNCHER.toString(), "gcc", "-c", "s.c",
-        "-o", "mine.o"), 120);
+    Distcache.write(
+        src.resolve("gen.sh"), "mkfifo s.c && { printf 'int z = 3;\\n' > s.c & } && exec \"$@\"\n");
+    Run mine =
+        Processes.run(
+            src,
+            dc.env,
+            List.of(
+                "sh", "gen.sh", Distcache.LAUNCHER.toString(), "gcc", "-c", "s.c", "-o", "mine.o"),
+            120);
     Files.delete(src.resolve("s.c"));
-    Run gcc = Processes.run(src, dc.env, List.of("sh", "gen.sh", "gcc", "-c", "s.c", "-o", "gcc.o"), 120);
+    Run gcc =
+        Processes.run(src, dc.env, List.of("sh", "gen.sh", "gcc", "-c", "s.c", "-o", "gcc.o"), 120);
     assertEquals(0, gcc.exitCode(), gcc.err());
     assertEquals(0, mine.exitCode(), mine.err());
     assertArrayEquals(Distcache.read(src.resolve("gcc.o")), Distcache.read(src.resolve("mine.o")));

@@ -15,15 +15,20 @@ final class Blake3Compress {
   static final int CHUNK_END = 2;
   static final int PARENT = 4;
   static final int ROOT = 8;
+
   /** The key of unkeyed hashing: SHA-256's initial hash value. */
   static final int[] IV = {
-      0x6A09E667, 0xBB67AE85, 0x3C6EF372, 0xA54FF53A, 0x510E527F, 0x9B05688C, 0x1F83D9AB, 0x5BE0CD19};
+    0x6A09E667, 0xBB67AE85, 0x3C6EF372, 0xA54FF53A, 0x510E527F, 0x9B05688C, 0x1F83D9AB, 0x5BE0CD19
+  };
 
-  private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LE_INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private Blake3Compress() {}
 
-  /** Reads the 64-byte block at {@code in[off..off+64)} as 16 little-endian words into {@code m}. */
+  /**
+   * Reads the 64-byte block at {@code in[off..off+64)} as 16 little-endian words into {@code m}.
+   */
   static void words(byte[] in, int off, int[] m) {
     for (int i = 0; i < 16; i++) {
       m[i] = (int) LE_INT.get(in, off + 4 * i);
@@ -59,8 +64,16 @@ final class Blake3Compress {
    * @param cv the input chaining value at {@code cv[cvOff..cvOff+8)}
    * @param m the block as 16 little-endian words at {@code m[mOff..mOff+16)}, zero-padded
    */
-  static void compress(int[] cv, int cvOff, int[] m, int mOff, long counter, int blockLen, int flags,
-      int[] out, int outOff) {
+  static void compress(
+      int[] cv,
+      int cvOff,
+      int[] m,
+      int mOff,
+      long counter,
+      int blockLen,
+      int flags,
+      int[] out,
+      int outOff) {
     int m0 = m[mOff];
     int m1 = m[mOff + 1];
     int m2 = m[mOff + 2];

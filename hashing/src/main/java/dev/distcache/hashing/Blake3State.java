@@ -20,7 +20,9 @@ import java.util.Arrays;
 final class Blake3State {
   /** 2^64 bytes of input are 2^54 chunks: at most 54 subtrees wait, plus one being merged. */
   private static final int MAX_DEPTH = 55;
+
   private static final int BLOCKS_PER_CHUNK = CHUNK_LEN / BLOCK_LEN;
+
   /** Whole chunks hashed per call of {@link Blake3Compress#chunks}. */
   private static final int BATCH = 16;
 
@@ -85,7 +87,8 @@ final class Blake3State {
       Blake3Compress.compress(cv, 0, words, 0, chunkCounter, blockLen, flags, cv, 0);
       for (int i = stackLen - 1; i >= 0; i--) {
         System.arraycopy(cv, 0, stack, 8 * (i + 1), 8);
-        Blake3Compress.compress(IV, 0, stack, 8 * i, 0, BLOCK_LEN, PARENT | (i == 0 ? ROOT : 0), cv, 0);
+        Blake3Compress.compress(
+            IV, 0, stack, 8 * i, 0, BLOCK_LEN, PARENT | (i == 0 ? ROOT : 0), cv, 0);
       }
     }
     for (int i = 0; i < 8; i++) {

@@ -30,8 +30,15 @@ public final class CompileKeys {
    * @param cpuSignature this machine's CPU, hashed when the arguments ask for -march=native
    */
   public record Inputs(
-      String compilerIdentity, Invocation invocation, Path cwd, Map<String, String> env, byte[] text,
-      String baseDir, boolean hashDir, Set<String> sloppiness, List<String> extraFlags,
+      String compilerIdentity,
+      Invocation invocation,
+      Path cwd,
+      Map<String, String> env,
+      byte[] text,
+      String baseDir,
+      boolean hashDir,
+      Set<String> sloppiness,
+      List<String> extraFlags,
       String cpuSignature) {}
 
   /** The key, the exact hash (hex), and the record as text when a transcript was asked for. */
@@ -40,9 +47,10 @@ public final class CompileKeys {
   public static Keys compute(Inputs in, boolean keepTranscript) {
     Pass relative = new Pass(in, true, keepTranscript);
     byte[] key = relative.digest();
-    String exact = relative.relativized
-        ? HexFormat.of().formatHex(new Pass(in, false, false).digest())
-        : HexFormat.of().formatHex(key);
+    String exact =
+        relative.relativized
+            ? HexFormat.of().formatHex(new Pass(in, false, false).digest())
+            : HexFormat.of().formatHex(key);
     return new Keys(ResultKey.of(key), exact, relative.record.transcript());
   }
 
@@ -57,8 +65,15 @@ public final class CompileKeys {
       this.record = KeyRecord.create(transcript);
       this.policy = new PathPolicy(in.baseDir(), in.cwd(), inv.prefixMaps());
       this.mayRelativize = mayRelativize && policy.active() && !inv.recordsSwitches();
-      KeyFields.write(record, in.compilerIdentity(), inv, in.env(), in.sloppiness(), in.extraFlags(),
-          in.cpuSignature(), this::relativize);
+      KeyFields.write(
+          record,
+          in.compilerIdentity(),
+          inv,
+          in.env(),
+          in.sloppiness(),
+          in.extraFlags(),
+          in.cpuSignature(),
+          this::relativize);
       String source = inv.source();
       if (inv.debugInfo()) {
         // Debug info names the source as given and the working directory, after the prefix maps.

@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Computes a compiler's identity for the key, per {@code compiler_check}: {@code mtime} (path,
- * size and modification time; the default), {@code content} (a hash of the binary), {@code none},
- * {@code string:X}, or a command whose output identifies the compiler ({@code %compiler%} is
- * replaced by its path). Results are cached in memory, keyed by the binary's path, size and times,
- * so a warm server stats the compiler instead of re-reading or re-running anything. Thread-safe.
+ * Computes a compiler's identity for the key, per {@code compiler_check}: {@code mtime} (path, size
+ * and modification time; the default), {@code content} (a hash of the binary), {@code none}, {@code
+ * string:X}, or a command whose output identifies the compiler ({@code %compiler%} is replaced by
+ * its path). Results are cached in memory, keyed by the binary's path, size and times, so a warm
+ * server stats the compiler instead of re-reading or re-running anything. Thread-safe.
  */
 public final class CompilerIdentifier {
   private static final long COMMAND_TIMEOUT_SECONDS = 60;
@@ -32,7 +32,9 @@ public final class CompilerIdentifier {
     }
   }
 
-  /** Identity of {@code compiler} (an absolute path), invoked under the name {@code invokedName}. */
+  /**
+   * Identity of {@code compiler} (an absolute path), invoked under the name {@code invokedName}.
+   */
   public String identify(Path compiler, String invokedName, String check, Map<String, String> env)
       throws CheckFailedException {
     BasicFileAttributes attrs;
@@ -43,7 +45,8 @@ public final class CompilerIdentifier {
     } catch (IOException e) {
       throw new CheckFailedException("cannot stat compiler " + compiler + ": " + e.getMessage());
     }
-    String stat = real + ":" + attrs.size() + ":" + attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    String stat =
+        real + ":" + attrs.size() + ":" + attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
     String name = "name=" + invokedName.substring(invokedName.lastIndexOf('/') + 1) + ";";
     if (check.equals("mtime")) {
       return name + "mtime:" + stat;
@@ -61,7 +64,10 @@ public final class CompilerIdentifier {
     if (cached != null) {
       return name + cached;
     }
-    String identity = check.equals("content") ? "content:" + contentHash(real) : "command:" + runCheck(check, compiler, env);
+    String identity =
+        check.equals("content")
+            ? "content:" + contentHash(real)
+            : "command:" + runCheck(check, compiler, env);
     cache.put(cacheKey, identity);
     return name + identity;
   }
@@ -101,13 +107,16 @@ public final class CompilerIdentifier {
       // virtual thread blocked in a pipe read would hold its carrier, and a check that hangs (or
       // leaves a child holding the pipe) would never reach a timeout after the read.
       CompletableFuture<byte[]> output = new CompletableFuture<>();
-      Thread.ofPlatform().daemon().name("distcache-compiler-check").start(() -> {
-        try (InputStream in = p.getInputStream()) {
-          output.complete(in.readAllBytes());
-        } catch (IOException e) {
-          output.completeExceptionally(e);
-        }
-      });
+      Thread.ofPlatform()
+          .daemon()
+          .name("distcache-compiler-check")
+          .start(() -> {
+            try (InputStream in = p.getInputStream()) {
+              output.complete(in.readAllBytes());
+            } catch (IOException e) {
+              output.completeExceptionally(e);
+            }
+          });
       byte[] out;
       try {
         out = output.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -120,11 +129,13 @@ public final class CompilerIdentifier {
         throw new IOException(e.getCause().getMessage(), e.getCause());
       }
       if (p.exitValue() != 0) {
-        throw new CheckFailedException("compiler_check command failed with exit code " + p.exitValue() + ": " + cmd);
+        throw new CheckFailedException(
+            "compiler_check command failed with exit code " + p.exitValue() + ": " + cmd);
       }
       return HexFormat.of().formatHex(Blake3.hash(out));
     } catch (IOException e) {
-      throw new CheckFailedException("cannot run compiler_check command " + cmd + ": " + e.getMessage());
+      throw new CheckFailedException(
+          "cannot run compiler_check command " + cmd + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CheckFailedException("interrupted while running compiler_check command " + cmd);

@@ -12,7 +12,8 @@ public abstract sealed class Digest permits ResultKey, ManifestKey, ContentHash 
 
   Digest(byte[] bytes, String what) {
     if (bytes.length != Blake3.LENGTH) {
-      throw new IllegalArgumentException(what + " length (" + bytes.length + ") must be " + Blake3.LENGTH);
+      throw new IllegalArgumentException(
+          what + " length (" + bytes.length + ") must be " + Blake3.LENGTH);
     }
     this.bytes = bytes;
   }

@@ -12,8 +12,9 @@ import java.util.function.UnaryOperator;
  * The keys of direct mode. The manifest key is BLAKE3 over what decides a compile before the
  * preprocessor runs: the fields {@link CompileKeys} shares (compiler, language, arguments,
  * environment, CPU), the source path as given and the source's content, the working directory where
- * debug info embeds it, and the sloppiness words that change what a manifest may hold. Which include
- * files the compile reads, and their contents, are not in it: the manifest it names lists them.
+ * debug info embeds it, and the sloppiness words that change what a manifest may hold. Which
+ * include files the compile reads, and their contents, are not in it: the manifest it names lists
+ * them.
  *
  * <p>Under {@code base_dir}, argument and source paths are made relative as in the result key, so
  * checkouts share one manifest; the origin is the same record with nothing made relative, which
@@ -23,8 +24,10 @@ import java.util.function.UnaryOperator;
 public final class DirectKeys {
   /** Bump when the meaning of any field changes: old manifests then simply stop matching. */
   public static final String VERSION = "distcache-manifest-1";
+
   /** The version of depend mode's result-key record. */
   public static final String DEPEND_VERSION = "distcache-depend-1";
+
   /** The sloppiness words that change which entries a manifest may hold or trust. */
   private static final Set<String> MANIFEST_SLOPPINESS =
       Set.of("include_file_ctime", "include_file_mtime", "system_headers", "time_macros");
@@ -40,8 +43,16 @@ public final class DirectKeys {
    * @param cpuSignature this machine's CPU, hashed when the arguments ask for -march=native
    */
   public record Inputs(
-      String compilerIdentity, Invocation invocation, Path cwd, Map<String, String> env, ContentHash source,
-      String baseDir, boolean hashDir, Set<String> sloppiness, List<String> extraFlags, String cpuSignature) {}
+      String compilerIdentity,
+      Invocation invocation,
+      Path cwd,
+      Map<String, String> env,
+      ContentHash source,
+      String baseDir,
+      boolean hashDir,
+      Set<String> sloppiness,
+      List<String> extraFlags,
+      String cpuSignature) {}
 
   /**
    * @param manifest the key of the manifest to look up and update
@@ -52,7 +63,11 @@ public final class DirectKeys {
    *     and the object does not record its command line)
    * @param transcript the manifest record as text, or null when none was asked for
    */
-  public record Keys(ManifestKey manifest, ManifestKey origin, PathPolicy policy, boolean mayRelativize,
+  public record Keys(
+      ManifestKey manifest,
+      ManifestKey origin,
+      PathPolicy policy,
+      boolean mayRelativize,
       String transcript) {}
 
   /** An include file as depend mode's result key holds it. */
@@ -66,7 +81,12 @@ public final class DirectKeys {
     byte[] manifest = relative.digest();
     boolean rewrites = mayRelativize || (inv.debugInfo() && !inv.prefixMaps().isEmpty());
     byte[] origin = rewrites ? record(in, policy, false, true, false).digest() : manifest;
-    return new Keys(ManifestKey.of(manifest), ManifestKey.of(origin), policy, mayRelativize, relative.transcript());
+    return new Keys(
+        ManifestKey.of(manifest),
+        ManifestKey.of(origin),
+        policy,
+        mayRelativize,
+        relative.transcript());
   }
 
   /**
@@ -87,14 +107,21 @@ public final class DirectKeys {
    * The manifest record; {@code raw} writes every path exactly as given (no base_dir rule, no
    * prefix map), which is the origin's record.
    */
-  private static KeyRecord record(Inputs in, PathPolicy policy, boolean mayRelativize, boolean raw,
-      boolean keepTranscript) {
+  private static KeyRecord record(
+      Inputs in, PathPolicy policy, boolean mayRelativize, boolean raw, boolean keepTranscript) {
     Invocation inv = in.invocation();
     KeyRecord record = KeyRecord.create(VERSION, keepTranscript);
     UnaryOperator<String> relativize = mayRelativize && !raw ? policy::relativize : p -> p;
     UnaryOperator<String> map = raw ? p -> p : policy::map;
-    KeyFields.write(record, in.compilerIdentity(), inv, in.env(), in.sloppiness(), in.extraFlags(),
-        in.cpuSignature(), relativize);
+    KeyFields.write(
+        record,
+        in.compilerIdentity(),
+        inv,
+        in.env(),
+        in.sloppiness(),
+        in.extraFlags(),
+        in.cpuSignature(),
+        relativize);
     if (inv.debugInfo()) {
       // Debug info names the source as given and the working directory, after the prefix maps.
       record.field("source", map.apply(inv.source()));

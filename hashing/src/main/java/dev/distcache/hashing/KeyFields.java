@@ -18,20 +18,38 @@ final class KeyFields {
    * TERM is not one: the server's compile never writes to a terminal, and the colour distcache asks
    * for instead is hashed as an extra flag.
    */
-  private static final List<String> LOCALE_VARIABLES = List.of("LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES");
-  private static final List<String> COMPILER_VARIABLES = List.of(
-      "GCC_COMPARE_DEBUG", "COMPILER_PATH", "GCC_EXEC_PREFIX", "SOURCE_DATE_EPOCH", "CPATH",
-      "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH", "GCC_COLORS");
+  private static final List<String> LOCALE_VARIABLES =
+      List.of("LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES");
+
+  private static final List<String> COMPILER_VARIABLES =
+      List.of(
+          "GCC_COMPARE_DEBUG",
+          "COMPILER_PATH",
+          "GCC_EXEC_PREFIX",
+          "SOURCE_DATE_EPOCH",
+          "CPATH",
+          "C_INCLUDE_PATH",
+          "CPLUS_INCLUDE_PATH",
+          "OBJC_INCLUDE_PATH",
+          "GCC_COLORS");
 
   private KeyFields() {}
 
   /** Writes the shared fields; {@code relativize} maps each path-valued argument. */
-  static void write(KeyRecord record, String compilerIdentity, Invocation inv, Map<String, String> env,
-      Set<String> sloppiness, List<String> extraFlags, String cpuSignature, UnaryOperator<String> relativize) {
+  static void write(
+      KeyRecord record,
+      String compilerIdentity,
+      Invocation inv,
+      Map<String, String> env,
+      Set<String> sloppiness,
+      List<String> extraFlags,
+      String cpuSignature,
+      UnaryOperator<String> relativize) {
     record.field("compiler", compilerIdentity);
     record.field("language", inv.language().gccName());
     for (KeyArg a : inv.keyArgs()) {
-      record.field("arg", a.hasPath() ? a.option() + relativize.apply(a.path()) + a.tail() : a.text());
+      record.field(
+          "arg", a.hasPath() ? a.option() + relativize.apply(a.path()) + a.tail() : a.text());
     }
     for (String f : extraFlags) {
       record.field("extra-arg", f);

@@ -24,7 +24,9 @@ public final class KeyRecord {
     return new KeyRecord(VERSION, keepTranscript);
   }
 
-  /** A record of another kind, starting with its own {@code version}, so no two kinds hash alike. */
+  /**
+   * A record of another kind, starting with its own {@code version}, so no two kinds hash alike.
+   */
   public static KeyRecord create(String version, boolean keepTranscript) {
     return new KeyRecord(version, keepTranscript);
   }
@@ -47,8 +49,14 @@ public final class KeyRecord {
     }
     hash.update(n).update(value, off, len);
     if (transcript != null) {
-      transcript.append("### ").append(name).append(" (").append(len).append(" bytes)\n")
-          .append(new String(value, off, len, StandardCharsets.UTF_8)).append('\n');
+      transcript
+          .append("### ")
+          .append(name)
+          .append(" (")
+          .append(len)
+          .append(" bytes)\n")
+          .append(new String(value, off, len, StandardCharsets.UTF_8))
+          .append('\n');
     }
     return this;
   }

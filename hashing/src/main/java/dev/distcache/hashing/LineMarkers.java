@@ -15,7 +15,11 @@ import java.util.function.UnaryOperator;
  */
 public final class LineMarkers {
   private static final byte[] BUILTIN_FILE = "__builtin_FILE".getBytes(StandardCharsets.US_ASCII);
-  /** Horspool's shift for each byte: how far the needle may move when the text byte under its end is b. */
+
+  /**
+   * Horspool's shift for each byte: how far the needle may move when the text byte under its end is
+   * b.
+   */
   private static final int[] BUILTIN_FILE_SHIFT = new int[256];
 
   static {
@@ -38,25 +42,30 @@ public final class LineMarkers {
 
   /**
    * The files the preprocessor read, each once, in the order markers first name them. gcc's
-   * pseudo-files ({@code <built-in>}, {@code <command-line>}) and the working-directory marker
-   * that {@code -g} adds (a path ending in {@code //}) are left out. A path that cannot be
-   * unescaped is returned as written (it then names no file, which callers must treat as unusable).
+   * pseudo-files ({@code <built-in>}, {@code <command-line>}) and the working-directory marker that
+   * {@code -g} adds (a path ending in {@code //}) are left out. A path that cannot be unescaped is
+   * returned as written (it then names no file, which callers must treat as unusable).
    */
   public static List<MarkedFile> includedFiles(byte[] text) {
     Map<String, Boolean> files = new LinkedHashMap<>();
-    forEachMarker(text, (pathStart, pathEnd, lineEnd) -> {
-      String path = unescape(text, pathStart, pathEnd);
-      if (!(path.startsWith("<") && path.endsWith(">")) && !path.endsWith("//")) {
-        boolean system = hasFlag(text, pathEnd + 1, lineEnd, '3');
-        files.merge(path, system, Boolean::logicalOr);
-      }
-    });
+    forEachMarker(
+        text,
+        (pathStart, pathEnd, lineEnd) -> {
+          String path = unescape(text, pathStart, pathEnd);
+          if (!(path.startsWith("<") && path.endsWith(">")) && !path.endsWith("//")) {
+            boolean system = hasFlag(text, pathEnd + 1, lineEnd, '3');
+            files.merge(path, system, Boolean::logicalOr);
+          }
+        });
     List<MarkedFile> out = new ArrayList<>(files.size());
     files.forEach((path, system) -> out.add(new MarkedFile(path, system)));
     return out;
   }
 
-  /** What {@link #forEachMarker} calls for each marker line: its quoted path's [start, end) and the line's end. */
+  /**
+   * What {@link #forEachMarker} calls for each marker line: its quoted path's [start, end) and the
+   * line's end.
+   */
   @FunctionalInterface
   private interface MarkerVisitor {
     void visit(int pathStart, int pathEnd, int lineEnd);
@@ -80,7 +89,10 @@ public final class LineMarkers {
     }
   }
 
-  /** Undoes gcc's quoting of marker paths: a backslash before a backslash or quote, {@code \n} for a newline. */
+  /**
+   * Undoes gcc's quoting of marker paths: a backslash before a backslash or quote, {@code \n} for a
+   * newline.
+   */
   private static String unescape(byte[] t, int start, int end) {
     ByteArrayOutputStream b = null;
     for (int i = start; i < end; i++) {
@@ -95,10 +107,15 @@ public final class LineMarkers {
         b.write(t[i]);
       }
     }
-    return b == null ? new String(t, start, end - start, StandardCharsets.UTF_8) : b.toString(StandardCharsets.UTF_8);
+    return b == null
+        ? new String(t, start, end - start, StandardCharsets.UTF_8)
+        : b.toString(StandardCharsets.UTF_8);
   }
 
-  /** True when the flags after a marker's path (space-separated digits up to {@code end}) include {@code flag}. */
+  /**
+   * True when the flags after a marker's path (space-separated digits up to {@code end}) include
+   * {@code flag}.
+   */
   private static boolean hasFlag(byte[] t, int from, int end, char flag) {
     for (int i = from; i < end; i++) {
       if (t[i] == flag && (i == from || t[i - 1] == ' ') && (i + 1 == end || t[i + 1] == ' ')) {
@@ -115,18 +132,20 @@ public final class LineMarkers {
   public static byte[] rewrite(byte[] text, UnaryOperator<String> rewrite) {
     ByteArrayOutputStream[] out = {null}; // made at the first change: most texts have none
     int[] copiedTo = {0};
-    forEachMarker(text, (pathStart, pathEnd, lineEnd) -> {
-      String path = new String(text, pathStart, pathEnd - pathStart, StandardCharsets.UTF_8);
-      String mapped = rewrite.apply(path);
-      if (!mapped.equals(path)) {
-        if (out[0] == null) {
-          out[0] = new ByteArrayOutputStream(text.length);
-        }
-        out[0].write(text, copiedTo[0], pathStart - copiedTo[0]);
-        out[0].writeBytes(mapped.getBytes(StandardCharsets.UTF_8));
-        copiedTo[0] = pathEnd;
-      }
-    });
+    forEachMarker(
+        text,
+        (pathStart, pathEnd, lineEnd) -> {
+          String path = new String(text, pathStart, pathEnd - pathStart, StandardCharsets.UTF_8);
+          String mapped = rewrite.apply(path);
+          if (!mapped.equals(path)) {
+            if (out[0] == null) {
+              out[0] = new ByteArrayOutputStream(text.length);
+            }
+            out[0].write(text, copiedTo[0], pathStart - copiedTo[0]);
+            out[0].writeBytes(mapped.getBytes(StandardCharsets.UTF_8));
+            copiedTo[0] = pathEnd;
+          }
+        });
     if (out[0] == null) {
       return text;
     }

@@ -15,9 +15,14 @@ public final class PathPolicy {
   private final Path cwd;
   private final List<PrefixMap> maps;
 
-  /** @param baseDir the {@code base_dir} setting, or empty for none */
+  /**
+   * @param baseDir the {@code base_dir} setting, or empty for none
+   */
   public PathPolicy(String baseDir, Path cwd, List<PrefixMap> maps) {
-    this.baseDir = baseDir.endsWith("/") && baseDir.length() > 1 ? baseDir.substring(0, baseDir.length() - 1) : baseDir;
+    this.baseDir =
+        baseDir.endsWith("/") && baseDir.length() > 1
+            ? baseDir.substring(0, baseDir.length() - 1)
+            : baseDir;
     this.cwd = cwd;
     this.maps = List.copyOf(maps);
   }

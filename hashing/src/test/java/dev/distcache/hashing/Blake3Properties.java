@@ -2,7 +2,6 @@ package dev.distcache.hashing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.distcache.hashing.Blake3;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,8 +21,8 @@ import org.bouncycastle.crypto.digests.Blake3Digest;
 /** distcache's BLAKE3 gives exactly Bouncy Castle's Blake3Digest(256), however its input is fed. */
 class Blake3Properties {
   /**
-   * An input and the positions where it is cut into update() calls. Printed as its length and
-   * cuts: the bytes themselves tell a reader little.
+   * An input and the positions where it is cut into update() calls. Printed as its length and cuts:
+   * the bytes themselves tell a reader little.
    */
   record Fed(byte[] input, List<Integer> cuts) {
     @Override
@@ -53,7 +52,8 @@ class Blake3Properties {
   }
 
   @Property(tries = 300)
-  void digest_thenReuse_equalsBouncyCastleForEachInput(@ForAll("fed") Fed first, @ForAll("fed") Fed second) {
+  void digest_thenReuse_equalsBouncyCastleForEachInput(
+      @ForAll("fed") Fed first, @ForAll("fed") Fed second) {
     Blake3 h = new Blake3();
     assertEquals(bouncyCastle(first.input()), hex(feed(h, first).digest()));
     assertEquals(bouncyCastle(second.input()), hex(feed(h, second).digest()));
@@ -61,7 +61,8 @@ class Blake3Properties {
 
   @Property(tries = 300)
   void updateString_equalsBouncyCastleOverUtf8(@ForAll String s) {
-    assertEquals(bouncyCastle(s.getBytes(StandardCharsets.UTF_8)), hex(new Blake3().update(s).digest()));
+    assertEquals(
+        bouncyCastle(s.getBytes(StandardCharsets.UTF_8)), hex(new Blake3().update(s).digest()));
   }
 
   /** Inputs of several MB, random content, cut into random pieces of up to 256 KiB. */
@@ -98,19 +99,33 @@ class Blake3Properties {
    */
   @Provide
   Arbitrary<byte[]> inputs() {
-    Arbitrary<Integer> lengths = Arbitraries.frequencyOf(
-        Tuple.of(3, Arbitraries.integers().between(0, 20 << 10)),
-        Tuple.of(2, Combinators.combine(Arbitraries.integers().between(1, 20), Arbitraries.integers().between(-1, 1))
-            .as((chunks, delta) -> 1024 * chunks + delta)),
-        Tuple.of(1, Combinators.combine(Arbitraries.integers().between(1, 320), Arbitraries.integers().between(-1, 1))
-            .as((blocks, delta) -> 64 * blocks + delta)));
+    Arbitrary<Integer> lengths =
+        Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.integers().between(0, 20 << 10)),
+            Tuple.of(
+                2,
+                Combinators.combine(
+                        Arbitraries.integers().between(1, 20),
+                        Arbitraries.integers().between(-1, 1))
+                    .as((chunks, delta) -> 1024 * chunks + delta)),
+            Tuple.of(
+                1,
+                Combinators.combine(
+                        Arbitraries.integers().between(1, 320),
+                        Arbitraries.integers().between(-1, 1))
+                    .as((blocks, delta) -> 64 * blocks + delta)));
     return lengths.flatMap(n -> Arbitraries.bytes().array(byte[].class).ofSize(n));
   }
 
   @Provide
   Arbitrary<Fed> fed() {
-    return inputs().flatMap(input -> Arbitraries.integers().between(0, input.length).list().ofMaxSize(12)
-        .map(cuts -> new Fed(input, List.copyOf(new TreeSet<>(cuts)))));
+    return inputs()
+        .flatMap(input ->
+            Arbitraries.integers()
+                .between(0, input.length)
+                .list()
+                .ofMaxSize(12)
+                .map(cuts -> new Fed(input, List.copyOf(new TreeSet<>(cuts)))));
   }
 
   private static Blake3 feed(Blake3 h, Fed fed) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class CompileKeysTest {
   private static final Path CWD = Path.of("/home/u/a/proj/build");
   private static final Path OTHER_CWD = Path.of("/home/u/b/proj/build");
-  private static final byte[] TEXT = "# 1 \"../src/foo.c\"\nint foo(void) { return 1; }\n".getBytes(UTF_8);
+  private static final byte[] TEXT =
+      "# 1 \"../src/foo.c\"\nint foo(void) { return 1; }\n".getBytes(UTF_8);
 
   @Test
   void compute_identicalInputs_giveEqualKeys() {
@@ -41,8 +42,10 @@ class CompileKeysTest {
   @Test
   void compute_differentKeyArg_changesKey() {
     assertNotEquals(key(base()), key(base().invocation(inv("gcc", "-c", "-O3", "../src/foo.c"))));
-    assertNotEquals(key(base()), key(base().invocation(inv("gcc", "-c", "-O2", "-DX=1", "../src/foo.c"))));
-    assertNotEquals(key(base().invocation(inv("gcc", "-c", "-O2", "-DX=1", "../src/foo.c"))),
+    assertNotEquals(
+        key(base()), key(base().invocation(inv("gcc", "-c", "-O2", "-DX=1", "../src/foo.c"))));
+    assertNotEquals(
+        key(base().invocation(inv("gcc", "-c", "-O2", "-DX=1", "../src/foo.c"))),
         key(base().invocation(inv("gcc", "-c", "-O2", "-DX=2", "../src/foo.c"))));
   }
 
@@ -63,14 +66,16 @@ class CompileKeysTest {
   @Test
   void compute_differentLocale_changesKey() {
     assertNotEquals(key(base()), key(base().env(Map.of("LANG", "de_DE.UTF-8"))));
-    assertNotEquals(key(base().env(Map.of("LANG", "C"))), key(base().env(Map.of("LANG", "de_DE.UTF-8"))));
+    assertNotEquals(
+        key(base().env(Map.of("LANG", "C"))), key(base().env(Map.of("LANG", "de_DE.UTF-8"))));
     assertNotEquals(key(base()), key(base().env(Map.of("LC_ALL", "C"))));
   }
 
   @Test
   void compute_withLocaleSloppiness_ignoresLocale() {
     B sloppy = base().sloppiness(Set.of("locale"));
-    assertEquals(key(sloppy.env(Map.of("LANG", "C"))), key(sloppy.env(Map.of("LANG", "de_DE.UTF-8"))));
+    assertEquals(
+        key(sloppy.env(Map.of("LANG", "C"))), key(sloppy.env(Map.of("LANG", "de_DE.UTF-8"))));
   }
 
   @Test
@@ -81,7 +86,8 @@ class CompileKeysTest {
 
   @Test
   void compute_unrelatedVariables_doNotChangeKey() {
-    assertEquals(key(base()), key(base().env(Map.of("HOME", "/root", "DISTCACHE_DEBUG", "1", "PWD", "/x"))));
+    assertEquals(
+        key(base()), key(base().env(Map.of("HOME", "/root", "DISTCACHE_DEBUG", "1", "PWD", "/x"))));
   }
 
   @Test
@@ -93,7 +99,10 @@ class CompileKeysTest {
   void compute_withNativeCpu_keysTheCpu() {
     B nativeCpu = base().invocation(inv("gcc", "-c", "-march=native", "../src/foo.c"));
     assertNotEquals(key(nativeCpu.cpu("cpu-a")), key(nativeCpu.cpu("cpu-b")));
-    assertEquals(key(base().cpu("cpu-a")), key(base().cpu("cpu-b")), "without -march=native the CPU is no input");
+    assertEquals(
+        key(base().cpu("cpu-a")),
+        key(base().cpu("cpu-b")),
+        "without -march=native the CPU is no input");
   }
 
   @Test
@@ -116,21 +125,25 @@ class CompileKeysTest {
   @Test
   void compute_withDebugInfo_keysSourcePathAsGiven() {
     B debug = base().hashDir(false);
-    assertNotEquals(key(debug.invocation(inv("gcc", "-c", "-g", "../src/foo.c"))),
+    assertNotEquals(
+        key(debug.invocation(inv("gcc", "-c", "-g", "../src/foo.c"))),
         key(debug.invocation(inv("gcc", "-c", "-g", "/home/u/a/proj/src/foo.c"))));
   }
 
   @Test
   void compute_withoutDebugInfo_keysOnlySourceName() {
-    assertEquals(key(base().invocation(inv("gcc", "-c", "-O2", "../src/foo.c"))),
+    assertEquals(
+        key(base().invocation(inv("gcc", "-c", "-O2", "../src/foo.c"))),
         key(base().invocation(inv("gcc", "-c", "-O2", "/elsewhere/foo.c"))));
     assertNotEquals(key(base()), key(base().invocation(inv("gcc", "-c", "-O2", "../src/bar.c"))));
   }
 
   @Test
   void compute_withoutBaseDir_exactHashIsTheKey() {
-    Keys k = CompileKeys.compute(base().invocation(inv("gcc", "-c", "-I/home/u/a/proj/include", "../src/foo.c"))
-        .build(), false);
+    Keys k =
+        CompileKeys.compute(
+            base().invocation(inv("gcc", "-c", "-I/home/u/a/proj/include", "../src/foo.c")).build(),
+            false);
     assertEquals(k.key().hex(), k.exact());
   }
 
@@ -157,13 +170,15 @@ class CompileKeysTest {
   @Test
   void compute_withBaseDirAndRecordedSwitches_twoCheckoutsDiffer() {
     // -frecord-gcc-switches writes the absolute -I path into the object.
-    assertNotEquals(key(checkout("a", "-frecord-gcc-switches").baseDir("/home/u")),
+    assertNotEquals(
+        key(checkout("a", "-frecord-gcc-switches").baseDir("/home/u")),
         key(checkout("b", "-frecord-gcc-switches").baseDir("/home/u")));
   }
 
   @Test
   void compute_withDebugInfo_differentCwdsGiveDifferentKeysEvenUnderBaseDir() {
-    assertNotEquals(key(checkout("a", "-g").baseDir("/home/u")), key(checkout("b", "-g").baseDir("/home/u")));
+    assertNotEquals(
+        key(checkout("a", "-g").baseDir("/home/u")), key(checkout("b", "-g").baseDir("/home/u")));
   }
 
   @Test
@@ -176,7 +191,8 @@ class CompileKeysTest {
   @Test
   void compute_withPrefixMap_markerPathsAreMappedBeforeHashing() {
     B mapped = base().invocation(inv("gcc", "-c", "-g", "-fdebug-prefix-map=/x=/y", "foo.c"));
-    assertEquals(key(mapped.text("# 1 \"/x/foo.c\"\nint a;\n".getBytes(UTF_8))),
+    assertEquals(
+        key(mapped.text("# 1 \"/x/foo.c\"\nint a;\n".getBytes(UTF_8))),
         key(mapped.text("# 1 \"/y/foo.c\"\nint a;\n".getBytes(UTF_8))));
   }
 
@@ -184,15 +200,24 @@ class CompileKeysTest {
   void compute_withTranscript_listsTheFields() {
     Keys k = CompileKeys.compute(base().env(Map.of("LANG", "C")).build(), true);
     String t = k.transcript();
-    for (String field : List.of("### version", "### compiler", "### language", "### arg", "### env",
-        "### source-name", "### text")) {
+    for (String field :
+        List.of(
+            "### version",
+            "### compiler",
+            "### language",
+            "### arg",
+            "### env",
+            "### source-name",
+            "### text")) {
       assertTrue(t.contains(field), field + " missing from\n" + t);
     }
     assertTrue(t.contains("name=gcc;mtime:/usr/bin/gcc-12:1000:1"), t);
     assertTrue(t.contains("-O2"), t);
     assertTrue(t.contains("LANG=C"), t);
     assertTrue(t.contains("int foo(void)"), t);
-    assertEquals(CompileKeys.compute(base().build(), false).key(), CompileKeys.compute(base().build(), true).key());
+    assertEquals(
+        CompileKeys.compute(base().build(), false).key(),
+        CompileKeys.compute(base().build(), true).key());
   }
 
   @Test
@@ -207,8 +232,17 @@ class CompileKeysTest {
   }
 
   private static B base() {
-    return new B("name=gcc;mtime:/usr/bin/gcc-12:1000:1", inv("gcc", "-c", "-O2", "../src/foo.c"), CWD, Map.of(),
-        TEXT, "", true, Set.of(), List.of(), "");
+    return new B(
+        "name=gcc;mtime:/usr/bin/gcc-12:1000:1",
+        inv("gcc", "-c", "-O2", "../src/foo.c"),
+        CWD,
+        Map.of(),
+        TEXT,
+        "",
+        true,
+        Set.of(),
+        List.of(),
+        "");
   }
 
   /** The same compile in checkout /home/u/NAME/proj: an -I path and the marker paths name it. */
@@ -217,9 +251,20 @@ class CompileKeysTest {
     List<String> args = new java.util.ArrayList<>(List.of("-c", "-O2", "-I" + root + "/include"));
     args.addAll(List.of(extra));
     args.add(root + "/src/foo.c");
-    byte[] text = ("# 1 \"" + root + "/src/foo.c\"\n# 1 \"" + root + "/include/foo.h\" 1\nint h;\n"
-        + "# 2 \"" + root + "/src/foo.c\" 2\nint foo(void) { return h; }\n").getBytes(UTF_8);
-    return base().invocation(inv("gcc", args.toArray(String[]::new))).cwd(Path.of(root, "build")).text(text);
+    byte[] text =
+        ("# 1 \""
+                + root
+                + "/src/foo.c\"\n# 1 \""
+                + root
+                + "/include/foo.h\" 1\nint h;\n"
+                + "# 2 \""
+                + root
+                + "/src/foo.c\" 2\nint foo(void) { return h; }\n")
+            .getBytes(UTF_8);
+    return base()
+        .invocation(inv("gcc", args.toArray(String[]::new)))
+        .cwd(Path.of(root, "build"))
+        .text(text);
   }
 
   static Invocation inv(String compiler, String... args) {
@@ -228,10 +273,20 @@ class CompileKeysTest {
   }
 
   /** Inputs with one thing changed at a time. */
-  private record B(String identity, Invocation invocation, Path cwd, Map<String, String> env, byte[] text,
-      String baseDir, boolean hashDir, Set<String> sloppiness, List<String> extraFlags, String cpu) {
+  private record B(
+      String identity,
+      Invocation invocation,
+      Path cwd,
+      Map<String, String> env,
+      byte[] text,
+      String baseDir,
+      boolean hashDir,
+      Set<String> sloppiness,
+      List<String> extraFlags,
+      String cpu) {
     Inputs build() {
-      return new Inputs(identity, invocation, cwd, env, text, baseDir, hashDir, sloppiness, extraFlags, cpu);
+      return new Inputs(
+          identity, invocation, cwd, env, text, baseDir, hashDir, sloppiness, extraFlags, cpu);
     }
 
     B identity(String v) {
@@ -243,15 +298,18 @@ class CompileKeysTest {
     }
 
     B cwd(Path v) {
-      return new B(identity, invocation, v, env, text, baseDir, hashDir, sloppiness, extraFlags, cpu);
+      return new B(
+          identity, invocation, v, env, text, baseDir, hashDir, sloppiness, extraFlags, cpu);
     }
 
     B env(Map<String, String> v) {
-      return new B(identity, invocation, cwd, v, text, baseDir, hashDir, sloppiness, extraFlags, cpu);
+      return new B(
+          identity, invocation, cwd, v, text, baseDir, hashDir, sloppiness, extraFlags, cpu);
     }
 
     B text(byte[] v) {
-      return new B(identity, invocation, cwd, env, v, baseDir, hashDir, sloppiness, extraFlags, cpu);
+      return new B(
+          identity, invocation, cwd, env, v, baseDir, hashDir, sloppiness, extraFlags, cpu);
     }
 
     B baseDir(String v) {
@@ -271,7 +329,8 @@ class CompileKeysTest {
     }
 
     B cpu(String v) {
-      return new B(identity, invocation, cwd, env, text, baseDir, hashDir, sloppiness, extraFlags, v);
+      return new B(
+          identity, invocation, cwd, env, text, baseDir, hashDir, sloppiness, extraFlags, v);
     }
   }
 }

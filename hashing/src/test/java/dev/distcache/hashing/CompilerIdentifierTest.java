@@ -43,7 +43,9 @@ class CompilerIdentifierTest {
   @Test
   void identify_mtime_namesTheRealPathThroughSymlinks() throws Exception {
     Path link = Files.createSymbolicLink(dir.resolve("cc"), gcc);
-    assertEquals(identifier.identify(gcc, "gcc", "mtime", ENV), identifier.identify(link, "gcc", "mtime", ENV));
+    assertEquals(
+        identifier.identify(gcc, "gcc", "mtime", ENV),
+        identifier.identify(link, "gcc", "mtime", ENV));
   }
 
   @Test
@@ -58,7 +60,9 @@ class CompilerIdentifierTest {
   @Test
   void identify_content_isTheHashOfTheBinary() throws Exception {
     String id = identifier.identify(gcc, "gcc", "content", ENV);
-    assertEquals("name=gcc;content:" + HexFormat.of().formatHex(Blake3.hash("compiler v1".getBytes(UTF_8))), id);
+    assertEquals(
+        "name=gcc;content:" + HexFormat.of().formatHex(Blake3.hash("compiler v1".getBytes(UTF_8))),
+        id);
   }
 
   @Test
@@ -93,21 +97,27 @@ class CompilerIdentifierTest {
 
   @Test
   void identify_differsByInvokedName() throws Exception {
-    assertNotEquals(identifier.identify(gcc, "gcc", "none", ENV), identifier.identify(gcc, "g++", "none", ENV));
-    assertNotEquals(identifier.identify(gcc, "gcc", "mtime", ENV), identifier.identify(gcc, "g++", "mtime", ENV));
+    assertNotEquals(
+        identifier.identify(gcc, "gcc", "none", ENV), identifier.identify(gcc, "g++", "none", ENV));
+    assertNotEquals(
+        identifier.identify(gcc, "gcc", "mtime", ENV),
+        identifier.identify(gcc, "g++", "mtime", ENV));
   }
 
   @Test
   void identify_command_hashesItsOutput() throws Exception {
     String hi = identifier.identify(gcc, "gcc", "echo hi", ENV);
-    assertEquals("name=gcc;command:" + HexFormat.of().formatHex(Blake3.hash("hi\n".getBytes(UTF_8))), hi);
+    assertEquals(
+        "name=gcc;command:" + HexFormat.of().formatHex(Blake3.hash("hi\n".getBytes(UTF_8))), hi);
     assertNotEquals(hi, identifier.identify(gcc, "gcc", "echo ho", ENV));
   }
 
   @Test
   void identify_command_replacesCompilerPlaceholder() throws Exception {
     String id = identifier.identify(gcc, "gcc", "cat %compiler%", ENV);
-    assertEquals("name=gcc;command:" + HexFormat.of().formatHex(Blake3.hash("compiler v1".getBytes(UTF_8))), id);
+    assertEquals(
+        "name=gcc;command:" + HexFormat.of().formatHex(Blake3.hash("compiler v1".getBytes(UTF_8))),
+        id);
   }
 
   @Test
@@ -124,16 +134,19 @@ class CompilerIdentifierTest {
 
   @Test
   void identify_failingCommand_throwsCheckFailedWithExitCode() {
-    CheckFailedException e = assertThrows(CheckFailedException.class,
-        () -> identifier.identify(gcc, "gcc", "echo oops; exit 3", ENV));
+    CheckFailedException e =
+        assertThrows(
+            CheckFailedException.class,
+            () -> identifier.identify(gcc, "gcc", "echo oops; exit 3", ENV));
     assertTrue(e.getMessage().contains("exit code 3"), e.getMessage());
   }
 
   @Test
   void identify_missingCompiler_throwsCheckFailedNamingIt() {
     Path missing = dir.resolve("nope/gcc");
-    CheckFailedException e = assertThrows(CheckFailedException.class,
-        () -> identifier.identify(missing, "gcc", "mtime", ENV));
+    CheckFailedException e =
+        assertThrows(
+            CheckFailedException.class, () -> identifier.identify(missing, "gcc", "mtime", ENV));
     assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
   }
 

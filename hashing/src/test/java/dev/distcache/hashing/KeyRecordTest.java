@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class KeyRecordTest {
   @Test
   void digest_sameFields_sameDigest() {
-    assertArrayEquals(KeyRecord.create(false).field("a", "b").digest(), KeyRecord.create(true).field("a", "b").digest());
+    assertArrayEquals(
+        KeyRecord.create(false).field("a", "b").digest(),
+        KeyRecord.create(true).field("a", "b").digest());
   }
 
   @Test
@@ -26,27 +28,38 @@ class KeyRecordTest {
 
   @Test
   void digest_nameAndValueAreSeparated() {
-    assertFalse(Arrays.equals(KeyRecord.create(false).field("ab", "c").digest(),
-        KeyRecord.create(false).field("a", "bc").digest()));
+    assertFalse(
+        Arrays.equals(
+            KeyRecord.create(false).field("ab", "c").digest(),
+            KeyRecord.create(false).field("a", "bc").digest()));
   }
 
   @Test
   void digest_emptyValueCounts() {
-    assertFalse(Arrays.equals(KeyRecord.create(false).digest(), KeyRecord.create(false).field("env", "").digest()));
+    assertFalse(
+        Arrays.equals(
+            KeyRecord.create(false).digest(), KeyRecord.create(false).field("env", "").digest()));
   }
 
   @Test
   void field_slice_hashesOnlyTheSlice() {
     byte[] whole = "xxhello!!".getBytes(UTF_8);
-    assertArrayEquals(KeyRecord.create(false).field("t", "hello").digest(),
+    assertArrayEquals(
+        KeyRecord.create(false).field("t", "hello").digest(),
         KeyRecord.create(false).field("t", whole, 2, 5).digest());
   }
 
   @Test
   void transcript_listsVersionAndFieldsWithLengths() {
     String t = KeyRecord.create(true).field("arg", "-O2").transcript();
-    assertEquals("### version (" + KeyRecord.VERSION.length() + " bytes)\n" + KeyRecord.VERSION + "\n"
-        + "### arg (3 bytes)\n-O2\n", t);
+    assertEquals(
+        "### version ("
+            + KeyRecord.VERSION.length()
+            + " bytes)\n"
+            + KeyRecord.VERSION
+            + "\n"
+            + "### arg (3 bytes)\n-O2\n",
+        t);
     assertNull(KeyRecord.create(false).field("arg", "-O2").transcript());
   }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class LineMarkersTest {
   /** Maps /a/ to /z/, the way a prefix map or base_dir rewrite would. */
-  private static final UnaryOperator<String> A_TO_Z = p -> p.startsWith("/a/") ? "/z/" + p.substring(3) : p;
+  private static final UnaryOperator<String> A_TO_Z =
+      p -> p.startsWith("/a/") ? "/z/" + p.substring(3) : p;
 
   @Test
   void rewrite_plainMarker_replacesPath() {
@@ -34,8 +35,9 @@ class LineMarkersTest {
 
   @Test
   void rewrite_leavesEveryOtherLineByteIdentical() {
-    String others = "#pragma once \"/a/p\"\n# define X \"/a/d\"\n#  \"/a/q\"\nchar *s = \"/a/s\";\n"
-        + "  # 1 \"/a/indented\"\n#include \"/a/i\"\n";
+    String others =
+        "#pragma once \"/a/p\"\n# define X \"/a/d\"\n#  \"/a/q\"\nchar *s = \"/a/s\";\n"
+            + "  # 1 \"/a/indented\"\n#include \"/a/i\"\n";
     String text = others + "# 7 \"/a/m.c\" 2\n" + others;
     assertEquals(others + "# 7 \"/z/m.c\" 2\n" + others, rewrite(text, A_TO_Z));
   }
@@ -82,10 +84,13 @@ class LineMarkersTest {
   @Test
   void rewrite_escapedQuoteInPath_endsAtTheClosingQuote() {
     List<String> seen = new ArrayList<>();
-    String out = rewrite("# 1 \"/a/we\\\"ird.c\" 1\n", p -> {
-      seen.add(p);
-      return A_TO_Z.apply(p);
-    });
+    String out =
+        rewrite(
+            "# 1 \"/a/we\\\"ird.c\" 1\n",
+            p -> {
+              seen.add(p);
+              return A_TO_Z.apply(p);
+            });
     assertEquals("# 1 \"/z/we\\\"ird.c\" 1\n", out);
     assertEquals(1, seen.size());
     assertTrue(seen.get(0).endsWith("ird.c"), seen.toString());
@@ -93,8 +98,16 @@ class LineMarkersTest {
 
   @Test
   void rewrite_malformedMarkers_areLeftAlone() {
-    for (String text : List.of("#", "# 1", "# 1 \"/a/open\n", "# x \"/a/x\"\n", "#1 \"/a/x\"\n", "# 1 \"/a/x\\",
-        "# 1  \"/a/x\"\n", "# 1 '/a/x'\n")) {
+    for (String text :
+        List.of(
+            "#",
+            "# 1",
+            "# 1 \"/a/open\n",
+            "# x \"/a/x\"\n",
+            "#1 \"/a/x\"\n",
+            "# 1 \"/a/x\\",
+            "# 1  \"/a/x\"\n",
+            "# 1 '/a/x'\n")) {
       byte[] b = text.getBytes(UTF_8);
       assertSame(b, LineMarkers.rewrite(b, A_TO_Z), text);
     }
@@ -102,8 +115,10 @@ class LineMarkersTest {
 
   @Test
   void rewrite_severalMarkers_rewritesEach() {
-    String text = "# 1 \"/a/x.c\"\n# 1 \"<built-in>\"\n# 1 \"/a/h.h\" 1\nint h;\n# 2 \"/a/x.c\" 2\n";
-    String want = "# 1 \"/z/x.c\"\n# 1 \"<built-in>\"\n# 1 \"/z/h.h\" 1\nint h;\n# 2 \"/z/x.c\" 2\n";
+    String text =
+        "# 1 \"/a/x.c\"\n# 1 \"<built-in>\"\n# 1 \"/a/h.h\" 1\nint h;\n# 2 \"/a/x.c\" 2\n";
+    String want =
+        "# 1 \"/z/x.c\"\n# 1 \"<built-in>\"\n# 1 \"/z/h.h\" 1\nint h;\n# 2 \"/z/x.c\" 2\n";
     assertEquals(want, rewrite(text, A_TO_Z));
   }
 
@@ -145,27 +160,36 @@ class LineMarkersTest {
 
   @Test
   void includedFiles_listsEachMarkedFileOnceInOrder_withoutPseudoFiles() {
-    String text = "# 0 \"a.c\"\n# 1 \"/tmp/w//\"\n# 0 \"<built-in>\"\n# 0 \"<command-line>\"\n"
-        + "# 1 \"/usr/include/stdc-predef.h\" 1 3 4\n# 0 \"<command-line>\" 2\n# 1 \"a.c\"\n"
-        + "# 1 \"inc/x.h\" 1\nint x;\n# 2 \"a.c\" 2\n# 1 \"inc/x.h\" 1\n# 3 \"a.c\" 2\n#line 9 \"gen.y\"\n";
-    assertEquals(List.of(new LineMarkers.MarkedFile("a.c", false),
-        new LineMarkers.MarkedFile("/usr/include/stdc-predef.h", true),
-        new LineMarkers.MarkedFile("inc/x.h", false),
-        new LineMarkers.MarkedFile("gen.y", false)), LineMarkers.includedFiles(text.getBytes(UTF_8)));
+    String text =
+        "# 0 \"a.c\"\n# 1 \"/tmp/w//\"\n# 0 \"<built-in>\"\n# 0 \"<command-line>\"\n"
+            + "# 1 \"/usr/include/stdc-predef.h\" 1 3 4\n# 0 \"<command-line>\" 2\n# 1 \"a.c\"\n"
+            + "# 1 \"inc/x.h\" 1\nint x;\n# 2 \"a.c\" 2\n# 1 \"inc/x.h\" 1\n# 3 \"a.c\" 2\n#line 9 \"gen.y\"\n";
+    assertEquals(
+        List.of(
+            new LineMarkers.MarkedFile("a.c", false),
+            new LineMarkers.MarkedFile("/usr/include/stdc-predef.h", true),
+            new LineMarkers.MarkedFile("inc/x.h", false),
+            new LineMarkers.MarkedFile("gen.y", false)),
+        LineMarkers.includedFiles(text.getBytes(UTF_8)));
   }
 
   @Test
   void includedFiles_unescapesPathsAsGccQuotesThem() {
     String text = "# 1 \"dir\\\\with \\\"quote\\\" and\\nnewline.h\" 1\n";
-    assertEquals(List.of(new LineMarkers.MarkedFile("dir\\with \"quote\" and\nnewline.h", false)),
+    assertEquals(
+        List.of(new LineMarkers.MarkedFile("dir\\with \"quote\" and\nnewline.h", false)),
         LineMarkers.includedFiles(text.getBytes(UTF_8)));
   }
 
   @Test
   void includedFiles_systemFlagOnlyFromAFlagOfItsOwn() {
     String text = "# 13 \"a.h\" 1\n# 3 \"b.h\" 2\n# 1 \"c.h\" 1 3\n";
-    assertEquals(List.of(new LineMarkers.MarkedFile("a.h", false), new LineMarkers.MarkedFile("b.h", false),
-        new LineMarkers.MarkedFile("c.h", true)), LineMarkers.includedFiles(text.getBytes(UTF_8)));
+    assertEquals(
+        List.of(
+            new LineMarkers.MarkedFile("a.h", false),
+            new LineMarkers.MarkedFile("b.h", false),
+            new LineMarkers.MarkedFile("c.h", true)),
+        LineMarkers.includedFiles(text.getBytes(UTF_8)));
   }
 
   @Test

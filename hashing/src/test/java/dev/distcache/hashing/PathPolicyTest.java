@@ -42,7 +42,8 @@ class PathPolicyTest {
   void relativize_outsideBaseDir_isUnchanged() {
     PathPolicy p = policy("/home/u");
     assertEquals("/usr/include", p.relativize("/usr/include"));
-    assertEquals("/home/user2/x", p.relativize("/home/user2/x"), "a sibling sharing a prefix is outside");
+    assertEquals(
+        "/home/user2/x", p.relativize("/home/user2/x"), "a sibling sharing a prefix is outside");
     assertEquals("/home", p.relativize("/home"));
   }
 
@@ -67,10 +68,12 @@ class PathPolicyTest {
 
   @Test
   void map_lastMatchingPrefixMapWins() {
-    PathPolicy specificLast = new PathPolicy("", CWD, List.of(new PrefixMap("/a", "/x"), new PrefixMap("/a/b", "/y")));
+    PathPolicy specificLast =
+        new PathPolicy("", CWD, List.of(new PrefixMap("/a", "/x"), new PrefixMap("/a/b", "/y")));
     assertEquals("/y/c", specificLast.map("/a/b/c"));
     assertEquals("/x/q", specificLast.map("/a/q"));
-    PathPolicy generalLast = new PathPolicy("", CWD, List.of(new PrefixMap("/a/b", "/y"), new PrefixMap("/a", "/x")));
+    PathPolicy generalLast =
+        new PathPolicy("", CWD, List.of(new PrefixMap("/a/b", "/y"), new PrefixMap("/a", "/x")));
     assertEquals("/x/b/c", generalLast.map("/a/b/c"));
   }
 

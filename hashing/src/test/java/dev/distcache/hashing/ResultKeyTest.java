@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ResultKeyTest {
   @Test
   void of_wrongLength_throwsNamingTheLength() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResultKey.of(new byte[31]));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ResultKey.of(new byte[31]));
     assertEquals("key length (31) must be 32", e.getMessage());
   }
 

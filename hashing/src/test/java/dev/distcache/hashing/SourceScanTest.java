@@ -44,10 +44,12 @@ class SourceScanTest {
     assertEquals(SourceScan.CODE_DIRECTIVES, flags("\t.incbin \"data.bin\"\n"));
     assertEquals(SourceScan.CODE_DIRECTIVES, flags("\".incbin\" \" \\\"f\\\"\""));
     assertEquals(SourceScan.CODE_DIRECTIVES, flags("asm(\".include \\\"macros.s\\\"\");"));
-    assertEquals(SourceScan.CODE_DIRECTIVES, flags("asm(\".incbin\\t\\\"d\\\"\")")); // C's \\t escape
+    assertEquals(
+        SourceScan.CODE_DIRECTIVES, flags("asm(\".incbin\\t\\\"d\\\"\")")); // C's \\t escape
     assertEquals(SourceScan.CODE_DIRECTIVES, flags("asm(\".incbin\\x20\\\"d\\\"\")"));
     assertEquals(SourceScan.CODE_DIRECTIVES, flags("asm(\".include\\040\\\"d\\\"\")"));
-    assertEquals(0, flags("#include \"x.h\"\ns.include = 1; s.incbin_size = 2; .incbin x; s.include\\n"));
+    assertEquals(
+        0, flags("#include \"x.h\"\ns.include = 1; s.incbin_size = 2; .incbin x; s.include\\n"));
   }
 
   @Test
@@ -59,7 +61,8 @@ class SourceScanTest {
 
   @Test
   void flags_onlyThoseWanted() {
-    assertEquals(SourceScan.CODE_DIRECTIVES,
+    assertEquals(
+        SourceScan.CODE_DIRECTIVES,
         SourceScan.flags("__TIME__ .incbin \"f\"".getBytes(UTF_8), SourceScan.CODE_DIRECTIVES));
   }
 }

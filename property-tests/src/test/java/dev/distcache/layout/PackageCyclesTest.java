@@ -20,16 +20,24 @@ import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * The main code's packages form no cycle (issue 9): the JDK's jdeps lists which package uses
- * which across every module's main classes, and no package may reach itself again. Maven already
- * keeps the modules acyclic (and the two daemons apart); this keeps the packages inside them so.
+ * The main code's packages form no cycle (issue 9): the JDK's jdeps lists which package uses which
+ * across every module's main classes, and no package may reach itself again. Maven already keeps
+ * the modules acyclic (and the two daemons apart); this keeps the packages inside them so.
  */
 class PackageCyclesTest {
   /** One class of each module's main code: where its classes are. */
-  private static final List<String> MODULES = List.of("dev.distcache.core.process.ProcessRunner",
-      "dev.distcache.hashing.ResultKey", "dev.distcache.cache.StoreOpener", "dev.distcache.distribute.farm.Farm",
-      "dev.distcache.server.LocalServerMain", "dev.distcache.remote.DaemonMain", "dev.distcache.cli.Main");
-  private static final Pattern EDGE = Pattern.compile("^\\s+(dev\\.distcache\\.\\S+)\\s+->\\s+(dev\\.distcache\\.\\S+)\\s");
+  private static final List<String> MODULES =
+      List.of(
+          "dev.distcache.core.process.ProcessRunner",
+          "dev.distcache.hashing.ResultKey",
+          "dev.distcache.cache.StoreOpener",
+          "dev.distcache.distribute.farm.Farm",
+          "dev.distcache.server.LocalServerMain",
+          "dev.distcache.remote.DaemonMain",
+          "dev.distcache.cli.Main");
+
+  private static final Pattern EDGE =
+      Pattern.compile("^\\s+(dev\\.distcache\\.\\S+)\\s+->\\s+(dev\\.distcache\\.\\S+)\\s");
 
   @Test
   void mainPackagesFormNoCycle() throws Exception {
@@ -44,7 +52,9 @@ class PackageCyclesTest {
     for (String anchor : MODULES) {
       locations.add(location(anchor));
     }
-    List<String> args = new ArrayList<>(List.of("-verbose:package", "-cp", String.join(java.io.File.pathSeparator, locations)));
+    List<String> args =
+        new ArrayList<>(
+            List.of("-verbose:package", "-cp", String.join(java.io.File.pathSeparator, locations)));
     args.addAll(locations);
     ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
     StringWriter out = new StringWriter();
@@ -60,8 +70,11 @@ class PackageCyclesTest {
     return uses;
   }
 
-  private static String location(String className) throws ClassNotFoundException, URISyntaxException {
-    return Path.of(Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+  private static String location(String className)
+      throws ClassNotFoundException, URISyntaxException {
+    return Path.of(
+            Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI())
+        .toString();
   }
 
   /** The strongly connected components of more than one package (Tarjan). */
@@ -78,8 +91,13 @@ class PackageCyclesTest {
     return found;
   }
 
-  private static void connect(String p, Map<String, Set<String>> uses, Map<String, Integer> index,
-      Map<String, Integer> low, List<String> stack, List<List<String>> found) {
+  private static void connect(
+      String p,
+      Map<String, Set<String>> uses,
+      Map<String, Integer> index,
+      Map<String, Integer> low,
+      List<String> stack,
+      List<List<String>> found) {
     index.put(p, index.size());
     low.put(p, index.get(p));
     stack.add(p);

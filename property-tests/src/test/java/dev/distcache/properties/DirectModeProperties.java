@@ -46,19 +46,31 @@ import net.jqwik.api.statistics.Statistics;
  * for byte the object gcc compiles from the current files.
  */
 class DirectModeProperties {
-  /** Headers by name: a.h beside the source, b.h and c.h in inc/ (no name in both: no shadowing). */
+  /**
+   * Headers by name: a.h beside the source, b.h and c.h in inc/ (no name in both: no shadowing).
+   */
   private static final List<String> HEADERS = List.of("a.h", "inc/b.h", "inc/c.h");
+
   private static final FileTime LONG_AGO = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
 
-  sealed interface Action permits Edit, EditSameSize, Touch, BackDate, ToggleInclude, SwitchAB, EditSource, Wait,
-      Compile {}
+  sealed interface Action
+      permits Edit,
+          EditSameSize,
+          Touch,
+          BackDate,
+          ToggleInclude,
+          SwitchAB,
+          EditSource,
+          Wait,
+          Compile {}
 
   /** Rewrites a header with a value and a comment of another length (size changes). */
   record Edit(int header, int value, int padding) implements Action {}
 
   /**
    * Rewrites a header with another three-digit value: same size; with {@code keepMtime} its mtime
-   * is set back to what it was, so only the ctime tells (as after a quick second write in one tick).
+   * is set back to what it was, so only the ctime tells (as after a quick second write in one
+   * tick).
    */
   record EditSameSize(int header, int value, boolean keepMtime) implements Action {}
 
@@ -83,7 +95,8 @@ class DirectModeProperties {
   record Compile() implements Action {}
 
   @Property(tries = 40)
-  void servedObjectIsAlwaysGccsObjectForTheCurrentFiles(@ForAll("actions") List<Action> actions) throws Exception {
+  void servedObjectIsAlwaysGccsObjectForTheCurrentFiles(@ForAll("actions") List<Action> actions)
+      throws Exception {
     Path root = Files.createTempDirectory("distcache-direct-property");
     CacheLayout layout = new CacheLayout(root.resolve("cache"));
     LocalServer server = LocalServer.start(layout, Set.of(), 022);
@@ -106,7 +119,8 @@ class DirectModeProperties {
       }
       long hits = stat(layout, "direct_cache_hit");
       Statistics.label("direct hits").collect(hits == 0 ? "none" : hits == 1 ? "one" : "several");
-      Statistics.label("direct misses").collect(stat(layout, "direct_cache_miss") == 0 ? "none" : "some");
+      Statistics.label("direct misses")
+          .collect(stat(layout, "direct_cache_miss") == 0 ? "none" : "some");
     } finally {
       server.close();
       serving.join(30_000);
@@ -118,30 +132,42 @@ class DirectModeProperties {
   Arbitrary<List<Action>> actions() {
     Arbitrary<Integer> header = Arbitraries.integers().between(0, HEADERS.size() - 1);
     Arbitrary<Integer> threeDigits = Arbitraries.integers().between(100, 999);
-    Arbitrary<Action> action = Arbitraries.oneOf(
-        Arbitraries.frequencyOf(
-            Tuple.of(5, Arbitraries.just(new Compile())),
-            Tuple.of(4, Arbitraries.integers().between(25, 60).map(Wait::new)),
-            Tuple.of(3, Combinators.combine(header, threeDigits, Arbitraries.of(true, false)).as(EditSameSize::new)),
-            Tuple.of(1, Combinators.combine(header, threeDigits,
-                Arbitraries.integers().between(0, 20)).as(Edit::new)),
-            Tuple.of(1, header.map(Touch::new)),
-            Tuple.of(1, header.map(BackDate::new)),
-            Tuple.of(1, header.map(ToggleInclude::new)),
-            Tuple.of(1, Arbitraries.just(new SwitchAB())),
-            Tuple.of(1, threeDigits.map(EditSource::new))));
+    Arbitrary<Action> action =
+        Arbitraries.oneOf(
+            Arbitraries.frequencyOf(
+                Tuple.of(5, Arbitraries.just(new Compile())),
+                Tuple.of(4, Arbitraries.integers().between(25, 60).map(Wait::new)),
+                Tuple.of(
+                    3,
+                    Combinators.combine(header, threeDigits, Arbitraries.of(true, false))
+                        .as(EditSameSize::new)),
+                Tuple.of(
+                    1,
+                    Combinators.combine(header, threeDigits, Arbitraries.integers().between(0, 20))
+                        .as(Edit::new)),
+                Tuple.of(1, header.map(Touch::new)),
+                Tuple.of(1, header.map(BackDate::new)),
+                Tuple.of(1, header.map(ToggleInclude::new)),
+                Tuple.of(1, Arbitraries.just(new SwitchAB())),
+                Tuple.of(1, threeDigits.map(EditSource::new))));
     return action.list().ofMinSize(1).ofMaxSize(20);
   }
 
   private static void compileAndCompare(CacheLayout layout, Project p, int n) throws IOException {
     String out = "cached" + n + ".o";
     List<String> argv = List.of("gcc", "-O1", "-Iinc", "-c", "main.c", "-o", out);
-    Reply reply = send(layout, new Request(Request.Mode.COMPILE, p.dir.toString(), 022, 0, "", argv, env()));
-    assertEquals(Reply.Kind.RESULT, reply.kind(), () -> "the server did not compile: " + reply.message());
+    Reply reply =
+        send(layout, new Request(Request.Mode.COMPILE, p.dir.toString(), 022, 0, "", argv, env()));
+    assertEquals(
+        Reply.Kind.RESULT, reply.kind(), () -> "the server did not compile: " + reply.message());
     assertEquals(0, reply.exitCode(), () -> new String(reply.stderr(), StandardCharsets.UTF_8));
     String ref = "gcc" + n + ".o";
-    Process gcc = new ProcessBuilder("gcc", "-O1", "-Iinc", "-c", "main.c", "-o", ref).directory(p.dir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectErrorStream(true).start();
+    Process gcc =
+        new ProcessBuilder("gcc", "-O1", "-Iinc", "-c", "main.c", "-o", ref)
+            .directory(p.dir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectErrorStream(true)
+            .start();
     byte[] gccOutput = gcc.getInputStream().readAllBytes();
     try {
       assertEquals(0, gcc.waitFor(), () -> new String(gccOutput, StandardCharsets.UTF_8));
@@ -149,7 +175,9 @@ class DirectModeProperties {
       Thread.currentThread().interrupt();
       throw new IOException(e);
     }
-    assertArrayEquals(Files.readAllBytes(p.dir.resolve(ref)), Files.readAllBytes(p.dir.resolve(out)),
+    assertArrayEquals(
+        Files.readAllBytes(p.dir.resolve(ref)),
+        Files.readAllBytes(p.dir.resolve(out)),
         "compile " + n + " served another object than gcc compiles from\n" + p.describe());
   }
 
@@ -206,9 +234,13 @@ class DirectModeProperties {
       return dir.resolve(HEADERS.get(h));
     }
 
-    /** {@code int var_h = VVV;} plus a comment of {@code padding} characters; the value is always three digits. */
+    /**
+     * {@code int var_h = VVV;} plus a comment of {@code padding} characters; the value is always
+     * three digits.
+     */
     private void writeHeader(int h, int value, int padding) throws IOException {
-      Files.writeString(header(h), "int var_" + h + " = " + value + ";\n/*" + "x".repeat(padding) + "*/\n");
+      Files.writeString(
+          header(h), "int var_" + h + " = " + value + ";\n/*" + "x".repeat(padding) + "*/\n");
     }
 
     private void writeSource() throws IOException {
@@ -221,10 +253,15 @@ class DirectModeProperties {
     }
 
     String describe() throws IOException {
-      StringBuilder s = new StringBuilder("main.c:\n").append(Files.readString(dir.resolve("main.c")));
+      StringBuilder s =
+          new StringBuilder("main.c:\n").append(Files.readString(dir.resolve("main.c")));
       for (String h : HEADERS) {
         Path f = dir.resolve(h);
-        s.append(h).append(" (mtime ").append(Files.getLastModifiedTime(f)).append("):\n").append(Files.readString(f));
+        s.append(h)
+            .append(" (mtime ")
+            .append(Files.getLastModifiedTime(f))
+            .append("):\n")
+            .append(Files.readString(f));
       }
       return s.toString();
     }
@@ -232,17 +269,19 @@ class DirectModeProperties {
 
   private static Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
-    System.getenv().forEach((k, v) -> {
-      if (!k.startsWith("DISTCACHE_") && !k.startsWith("CCACHE_")) {
-        env.put(k, v);
-      }
-    });
+    System.getenv()
+        .forEach((k, v) -> {
+          if (!k.startsWith("DISTCACHE_") && !k.startsWith("CCACHE_")) {
+            env.put(k, v);
+          }
+        });
     env.put("LC_ALL", "C");
     return env;
   }
 
   private static long stat(CacheLayout layout, String id) throws IOException {
-    Reply r = send(layout, new Request(Request.Mode.ADMIN, "/", 022, 0, "", List.of("stats"), env()));
+    Reply r =
+        send(layout, new Request(Request.Mode.ADMIN, "/", 022, 0, "", List.of("stats"), env()));
     for (String line : new String(r.stdout(), StandardCharsets.UTF_8).split("\n")) {
       String[] kv = line.split("\t");
       if (kv.length == 2 && kv[0].equals(id)) {
@@ -255,9 +294,11 @@ class DirectModeProperties {
   private static Reply send(CacheLayout layout, Request req) throws IOException {
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       ch.connect(UnixDomainSocketAddress.of(layout.socket()));
-      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch)));
+      DataOutputStream out =
+          new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch)));
       req.writeTo(out);
-      return Reply.readFrom(new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch))));
+      return Reply.readFrom(
+          new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch))));
     }
   }
 
@@ -272,13 +313,15 @@ class DirectModeProperties {
 
   private static void deleteTree(Path root) throws IOException {
     try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(f -> {
-        try {
-          Files.delete(f);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(f -> {
+            try {
+              Files.delete(f);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     }
   }
 }

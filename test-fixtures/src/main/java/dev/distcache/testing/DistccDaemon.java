@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 public final class DistccDaemon implements AutoCloseable {
   public final String address;
   public final int port;
+
   /** The stats port, or -1 when started without {@code --stats}. */
   public final int statsPort;
+
   private final Process process;
   private final Path log;
 
@@ -34,25 +36,49 @@ public final class DistccDaemon implements AutoCloseable {
   }
 
   /** Starts distccd on {@code address}, allowing all of 127.0.0.0/8, without a stats port. */
-  public static DistccDaemon start(String address, Path dir) throws IOException, InterruptedException {
+  public static DistccDaemon start(String address, Path dir)
+      throws IOException, InterruptedException {
     return start(address, dir, "127.0.0.0/8", false);
   }
 
-  /** Starts distccd on {@code address}, allowing {@code allow}, with a stats port when {@code stats}. */
+  /**
+   * Starts distccd on {@code address}, allowing {@code allow}, with a stats port when {@code
+   * stats}.
+   */
   public static DistccDaemon start(String address, Path dir, String allow, boolean stats)
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    for (int attempt = 0; attempt < 5; attempt++) { // a free port may be taken before distccd binds it
+    for (int attempt = 0;
+        attempt < 5;
+        attempt++) { // a free port may be taken before distccd binds it
       int port = Loopback.freePort(address);
       int statsPort = stats ? Loopback.freePort(address) : -1;
       Path log = dir.resolve("distccd-" + address + "-" + port + ".log");
-      List<String> cmd = new ArrayList<>(List.of("distccd", "--no-detach", "--daemon", "--log-stderr",
-          "--log-level=info", "--allow", allow, "--listen", address, "--port", Integer.toString(port), "--jobs", "4"));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  "distccd",
+                  "--no-detach",
+                  "--daemon",
+                  "--log-stderr",
+                  "--log-level=info",
+                  "--allow",
+                  allow,
+                  "--listen",
+                  address,
+                  "--port",
+                  Integer.toString(port),
+                  "--jobs",
+                  "4"));
       if (stats) {
         cmd.addAll(List.of("--stats", "--stats-port", Integer.toString(statsPort)));
       }
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
       DistccDaemon d = new DistccDaemon(p, address, port, statsPort, log);
       String ready = stats ? "HTTP server started" : "listening on " + address + ":" + port;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -82,7 +108,10 @@ public final class DistccDaemon implements AutoCloseable {
 
   /** How many jobs ended with {@code result} (COMPILE_OK, COMPILE_ERROR, ...). */
   public long jobs(String result) {
-    return log().lines().filter(l -> l.contains("dcc_job_summary") && l.contains(" " + result + " ")).count();
+    return log()
+        .lines()
+        .filter(l -> l.contains("dcc_job_summary") && l.contains(" " + result + " "))
+        .count();
   }
 
   /** Kills the daemon and the compilers it runs, as a crashed machine would drop them. */

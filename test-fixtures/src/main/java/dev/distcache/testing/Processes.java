@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs real programs for the tests, with a time limit so that a hang fails instead of blocking CI. */
+/**
+ * Runs real programs for the tests, with a time limit so that a hang fails instead of blocking CI.
+ */
 public final class Processes {
   public static final long TIMEOUT_SECONDS = 600;
 
@@ -28,27 +30,38 @@ public final class Processes {
    * Runs {@code cmd} in this JVM's environment with {@code env} added (not replacing it), killing
    * it and everything it started after {@code timeoutSeconds}.
    */
-  public static Run runInherited(Path cwd, Map<String, String> env, List<String> cmd, long timeoutSeconds) {
+  public static Run runInherited(
+      Path cwd, Map<String, String> env, List<String> cmd, long timeoutSeconds) {
     Map<String, String> all = new java.util.HashMap<>(System.getenv());
     all.putAll(env);
     return run(cwd, all, cmd, timeoutSeconds);
   }
 
   /** Runs {@code cmd} with {@code stdin} as its standard input. */
-  public static Run run(Path cwd, Map<String, String> env, List<String> cmd, long timeoutSeconds, Path stdin) {
-    ProcessBuilder pb = new ProcessBuilder(resolve(cmd, env, cwd)).directory(cwd.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
+  public static Run run(
+      Path cwd, Map<String, String> env, List<String> cmd, long timeoutSeconds, Path stdin) {
+    ProcessBuilder pb =
+        new ProcessBuilder(resolve(cmd, env, cwd))
+            .directory(cwd.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
     pb.environment().clear();
     pb.environment().putAll(env);
     try {
       Process p = pb.start();
-      CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-      CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+      CompletableFuture<byte[]> err =
+          CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+      CompletableFuture<byte[]> out =
+          CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
-        throw new AssertionError("timed out after " + timeoutSeconds + " s (a wrapper loop?): " + cmd
-            + " with PATH=" + env.get("PATH"));
+        throw new AssertionError(
+            "timed out after "
+                + timeoutSeconds
+                + " s (a wrapper loop?): "
+                + cmd
+                + " with PATH="
+                + env.get("PATH"));
       }
       return new Run(p.exitValue(), out.get(60, TimeUnit.SECONDS), err.get(60, TimeUnit.SECONDS));
     } catch (IOException e) {
@@ -58,7 +71,9 @@ public final class Processes {
     }
   }
 
-  /** Resolves a bare command name against the child's PATH, as a shell would (Java uses its own). */
+  /**
+   * Resolves a bare command name against the child's PATH, as a shell would (Java uses its own).
+   */
   private static List<String> resolve(List<String> cmd, Map<String, String> env, Path cwd) {
     String name = cmd.get(0);
     if (name.contains("/")) {
@@ -66,7 +81,8 @@ public final class Processes {
     }
     for (String dir : env.getOrDefault("PATH", "").split(":")) {
       Path candidate = cwd.resolve(dir.isEmpty() ? "." : dir).resolve(name);
-      if (java.nio.file.Files.isExecutable(candidate) && !java.nio.file.Files.isDirectory(candidate)) {
+      if (java.nio.file.Files.isExecutable(candidate)
+          && !java.nio.file.Files.isDirectory(candidate)) {
         List<String> out = new java.util.ArrayList<>(cmd);
         out.set(0, candidate.toString());
         return out;

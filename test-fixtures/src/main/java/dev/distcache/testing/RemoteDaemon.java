@@ -31,7 +31,8 @@ public final class RemoteDaemon implements AutoCloseable {
   public final Path logFile;
   public final Process process;
 
-  private RemoteDaemon(String address, int port, int statsPort, Path cacheDir, Path logFile, Process process) {
+  private RemoteDaemon(
+      String address, int port, int statsPort, Path cacheDir, Path logFile, Process process) {
     this.address = address;
     this.port = port;
     this.statsPort = statsPort;
@@ -51,11 +52,12 @@ public final class RemoteDaemon implements AutoCloseable {
     private Builder(String address, Path dir) {
       this.address = address;
       this.dir = dir;
-      System.getenv().forEach((k, v) -> {
-        if (!k.startsWith("DISTCACHE_") && !k.startsWith("DISTCC_")) {
-          env.put(k, v);
-        }
-      });
+      System.getenv()
+          .forEach((k, v) -> {
+            if (!k.startsWith("DISTCACHE_") && !k.startsWith("DISTCC_")) {
+              env.put(k, v);
+            }
+          });
     }
 
     public Builder args(String... more) {
@@ -73,9 +75,12 @@ public final class RemoteDaemon implements AutoCloseable {
       return this;
     }
 
-    /** Allows the compilers distcc sends for gcc and g++ (their names and the target-triple names). */
+    /**
+     * Allows the compilers distcc sends for gcc and g++ (their names and the target-triple names).
+     */
     public Builder allowGccAndGxx() {
-      String triple = Processes.run(Path.of("/"), env, List.of("gcc", "-dumpmachine")).ok().out().strip();
+      String triple =
+          Processes.run(Path.of("/"), env, List.of("gcc", "-dumpmachine")).ok().out().strip();
       return args("--allow-compiler", "gcc,g++,cc,c++," + triple + "-gcc," + triple + "-g++");
     }
 
@@ -88,16 +93,34 @@ public final class RemoteDaemon implements AutoCloseable {
         Path log = dir.resolve("daemon-" + port + ".log");
         Path out = dir.resolve("daemon-" + port + ".out");
         Files.createDirectories(dir.resolve("tmp"));
-        env.putIfAbsent("TMPDIR", dir.resolve("tmp").toString()); // job directories inside the test's
-        List<String> cmd = new ArrayList<>(List.of(Layout.LAUNCHER.toString(), "daemon", "--no-detach", "--daemon",
-            "--listen", address, "--port", Integer.toString(port), "--cache-dir", cache.toString(),
-            "--log-file", log.toString(), "--log-level", "info"));
+        env.putIfAbsent(
+            "TMPDIR", dir.resolve("tmp").toString()); // job directories inside the test's
+        List<String> cmd =
+            new ArrayList<>(
+                List.of(
+                    Layout.LAUNCHER.toString(),
+                    "daemon",
+                    "--no-detach",
+                    "--daemon",
+                    "--listen",
+                    address,
+                    "--port",
+                    Integer.toString(port),
+                    "--cache-dir",
+                    cache.toString(),
+                    "--log-file",
+                    log.toString(),
+                    "--log-level",
+                    "info"));
         if (stats) {
           cmd.addAll(List.of("--stats", "--stats-port", Integer.toString(statsPort)));
         }
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder pb =
+            new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -112,7 +135,8 @@ public final class RemoteDaemon implements AutoCloseable {
         String output = Files.exists(out) ? Files.readString(out) : "";
         d.close();
         if (!output.contains("cannot listen")) {
-          throw new IllegalStateException("distcache daemon did not start on " + address + ":\n" + output + d.log());
+          throw new IllegalStateException(
+              "distcache daemon did not start on " + address + ":\n" + output + d.log());
         }
       }
       throw new IllegalStateException("distcache daemon found no free port on " + address);
@@ -132,8 +156,8 @@ public final class RemoteDaemon implements AutoCloseable {
   }
 
   /**
-   * The log once it contains {@code text}, waiting for it: the daemon logs some events (a connection
-   * it closed) just after the client can already see them.
+   * The log once it contains {@code text}, waiting for it: the daemon logs some events (a
+   * connection it closed) just after the client can already see them.
    */
   public String awaitLog(String text) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
@@ -191,7 +215,10 @@ public final class RemoteDaemon implements AutoCloseable {
     throw new AssertionError("no " + name + " on the stats page");
   }
 
-  /** Connects from {@code source} (a loopback address) and sends {@code request}; returns all it answered. */
+  /**
+   * Connects from {@code source} (a loopback address) and sends {@code request}; returns all it
+   * answered.
+   */
   public byte[] exchange(String source, byte[] request) throws IOException {
     try (Socket s = new Socket()) {
       s.bind(new InetSocketAddress(source, 0));

@@ -23,7 +23,8 @@ public record Run(int exitCode, byte[] stdout, byte[] stderr) {
   /** Fails with {@code what} and the whole output when the process did not exit 0. */
   public Run ok(String what) {
     if (exitCode != 0) {
-      throw new AssertionError(what + " exited " + exitCode + "\nstdout:\n" + out() + "\nstderr:\n" + err());
+      throw new AssertionError(
+          what + " exited " + exitCode + "\nstdout:\n" + out() + "\nstderr:\n" + err());
     }
     return this;
   }

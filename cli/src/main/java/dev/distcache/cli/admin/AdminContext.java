@@ -12,10 +12,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** What every administration command works on: the environment, the cache directory, the installation and the server. */
-record AdminContext(Map<String, String> env, CacheLayout layout, Launcher launcher, AdminChannel channel) {
+/**
+ * What every administration command works on: the environment, the cache directory, the
+ * installation and the server.
+ */
+record AdminContext(
+    Map<String, String> env, CacheLayout layout, Launcher launcher, AdminChannel channel) {
 
-  /** Sends the words (starting the server if needed) and returns the stdout of its successful reply. */
+  /**
+   * Sends the words (starting the server if needed) and returns the stdout of its successful reply.
+   */
   String request(String... words) throws IOException, AdminException {
     List<String> list = List.of(words);
     return answer(list, channel.send(list));
@@ -33,7 +39,9 @@ record AdminContext(Map<String, String> env, CacheLayout layout, Launcher launch
     return Config.load(layout, env);
   }
 
-  /** What masquerade links point at: the native client when it was built, else the launcher script. */
+  /**
+   * What masquerade links point at: the native client when it was built, else the launcher script.
+   */
   Path clientExecutable() throws AdminException {
     Path nativeClient = home().resolve(Installation.NATIVE_CLIENT);
     return Files.isExecutable(nativeClient) ? nativeClient : launcherScript();
@@ -46,7 +54,8 @@ record AdminContext(Map<String, String> env, CacheLayout layout, Launcher launch
 
   private Path home() throws AdminException {
     if (launcher.home() == null) {
-      throw new AdminException("distcache.home is not set; run distcache through its bin/distcache launcher");
+      throw new AdminException(
+          "distcache.home is not set; run distcache through its bin/distcache launcher");
     }
     return launcher.home();
   }
@@ -55,13 +64,18 @@ record AdminContext(Map<String, String> env, CacheLayout layout, Launcher launch
     String request = String.join(" ", words);
     return switch (reply.kind()) {
       case FAILED -> throw new AdminException(reply.message());
-      case RUN_LOCALLY -> throw new AdminException(
-          "the server did not handle \"" + request + "\": " + reply.message());
+      case RUN_LOCALLY ->
+          throw new AdminException(
+              "the server did not handle \"" + request + "\": " + reply.message());
       case RESULT -> {
         if (reply.exitCode() != 0) {
           String detail = new String(reply.stderr(), StandardCharsets.UTF_8).strip();
-          throw new AdminException("the server answered \"" + request + "\" with exit code " + reply.exitCode()
-              + (detail.isEmpty() ? "" : ": " + detail));
+          throw new AdminException(
+              "the server answered \""
+                  + request
+                  + "\" with exit code "
+                  + reply.exitCode()
+                  + (detail.isEmpty() ? "" : ": " + detail));
         }
         yield new String(reply.stdout(), StandardCharsets.UTF_8);
       }

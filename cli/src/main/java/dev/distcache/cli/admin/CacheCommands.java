@@ -4,7 +4,10 @@ import dev.distcache.core.config.Values;
 import java.io.IOException;
 import java.io.PrintWriter;
 
-/** The options that ask the server about its cache or change it: statistics, zeroing, clearing and eviction. */
+/**
+ * The options that ask the server about its cache or change it: statistics, zeroing, clearing and
+ * eviction.
+ */
 final class CacheCommands {
   private final AdminContext context;
   private final PrintWriter out;
@@ -48,7 +51,11 @@ final class CacheCommands {
   private static String removed(String reply) throws AdminException {
     KeyValues removed = KeyValues.parse(reply);
     long files = removed.number("removed_files");
-    return "removed " + files + (files == 1 ? " file" : " files")
-        + " (" + Values.formatSize(removed.number("removed_bytes")) + ")";
+    return "removed "
+        + files
+        + (files == 1 ? " file" : " files")
+        + " ("
+        + Values.formatSize(removed.number("removed_bytes"))
+        + ")";
   }
 }

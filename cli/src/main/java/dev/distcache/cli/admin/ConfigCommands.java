@@ -10,7 +10,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
-/** The options that read or write the configuration: {@code -p}, {@code -k}, {@code -o}, {@code -M} and {@code -F}. */
+/**
+ * The options that read or write the configuration: {@code -p}, {@code -k}, {@code -o}, {@code -M}
+ * and {@code -F}.
+ */
 final class ConfigCommands {
   private final AdminContext context;
   private final PrintWriter out;
@@ -57,7 +60,8 @@ final class ConfigCommands {
   void setConfig(String assignment) throws ConfigException {
     int eq = assignment.indexOf('=');
     if (eq < 0) {
-      throw new ConfigException("missing equal sign in \"" + assignment + "\" (expected KEY=VALUE)");
+      throw new ConfigException(
+          "missing equal sign in \"" + assignment + "\" (expected KEY=VALUE)");
     }
     write(byName(assignment.substring(0, eq).trim()), assignment.substring(eq + 1));
   }
@@ -69,8 +73,11 @@ final class ConfigCommands {
   private static ConfigKey byName(String key) throws ConfigException {
     ConfigKey k = ConfigKey.byKey(key);
     if (k == null) {
-      throw new ConfigException("unknown configuration key \"" + key + "\""
-          + KeyNames.closest(key, keys()).map(c -> " (did you mean " + c + "?)").orElse(""));
+      throw new ConfigException(
+          "unknown configuration key \""
+              + key
+              + "\""
+              + KeyNames.closest(key, keys()).map(c -> " (did you mean " + c + "?)").orElse(""));
     }
     return k;
   }

@@ -15,17 +15,28 @@ import picocli.CommandLine.Spec;
  * before zeroing them, as ccache does), plus the {@code server} and {@code install-masquerade}
  * subcommands.
  */
-@Command(name = "distcache", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    sortOptions = false, usageHelpAutoWidth = true,
-    subcommands = {ServerCommand.class, InstallMasqueradeCommand.class, MonCommand.class, HelpCommand.class},
+@Command(
+    name = "distcache",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    subcommands = {
+      ServerCommand.class,
+      InstallMasqueradeCommand.class,
+      MonCommand.class,
+      HelpCommand.class
+    },
     customSynopsis = {
-        "distcache [OPTION]...",
-        "       distcache COMMAND [ARG]...",
-        "       distcache daemon [OPTION]...   (the remote compile daemon; see distcache daemon --help)",
-        "       distcache COMPILER [COMPILER OPTION]...",
-        "       COMPILER [COMPILER OPTION]...   (through install-masquerade links)"},
+      "distcache [OPTION]...",
+      "       distcache COMMAND [ARG]...",
+      "       distcache daemon [OPTION]...   (the remote compile daemon; see distcache daemon --help)",
+      "       distcache COMPILER [COMPILER OPTION]...",
+      "       COMPILER [COMPILER OPTION]...   (through install-masquerade links)"
+    },
     description = {"", "A caching compiler front end. Options are run in the order given."},
-    optionListHeading = "%nOptions:%n", commandListHeading = "%nCommands:%n")
+    optionListHeading = "%nOptions:%n",
+    commandListHeading = "%nCommands:%n")
 final class DistcacheCommand implements Callable<Integer> {
   /** One requested option, run after the whole command line has parsed. */
   @FunctionalInterface
@@ -33,14 +44,20 @@ final class DistcacheCommand implements Callable<Integer> {
     void run() throws Exception;
   }
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   private final AdminContext context;
-  /** Filled while parsing: each action option is a setter method, which picocli calls in command-line order. */
+
+  /**
+   * Filled while parsing: each action option is a setter method, which picocli calls in
+   * command-line order.
+   */
   private final List<Action> actions = new ArrayList<>();
 
-  @Option(names = {"-v", "--verbose"}, order = 2, description = "With -s: also list every nonzero uncacheable and error counter.")
+  @Option(
+      names = {"-v", "--verbose"},
+      order = 2,
+      description = "With -s: also list every nonzero uncacheable and error counter.")
   private boolean verbose;
 
   DistcacheCommand(AdminContext context) {
@@ -51,60 +68,99 @@ final class DistcacheCommand implements Callable<Integer> {
     return context;
   }
 
-  @Option(names = {"-s", "--show-stats"}, order = 1, description = "Show a summary of the statistics counters.")
+  @Option(
+      names = {"-s", "--show-stats"},
+      order = 1,
+      description = "Show a summary of the statistics counters.")
   void showStats(boolean requested) {
     actions.add(() -> cache().showStats(verbose));
   }
 
-  @Option(names = "--print-stats", order = 3, description = "Print every statistics counter as \"id<TAB>value\", for scripts.")
+  @Option(
+      names = "--print-stats",
+      order = 3,
+      description = "Print every statistics counter as \"id<TAB>value\", for scripts.")
   void printStats(boolean requested) {
     actions.add(() -> cache().printStats());
   }
 
-  @Option(names = {"-z", "--zero-stats"}, order = 4, description = "Zero the statistics counters.")
+  @Option(
+      names = {"-z", "--zero-stats"},
+      order = 4,
+      description = "Zero the statistics counters.")
   void zeroStats(boolean requested) {
     actions.add(() -> cache().zeroStats());
   }
 
-  @Option(names = {"-C", "--clear"}, order = 6, description = "Remove every cached result.")
+  @Option(
+      names = {"-C", "--clear"},
+      order = 6,
+      description = "Remove every cached result.")
   void clear(boolean requested) {
     actions.add(() -> cache().clear());
   }
 
-  @Option(names = {"-c", "--cleanup"}, order = 5, description = "Evict results until the cache is within its size and file limits.")
+  @Option(
+      names = {"-c", "--cleanup"},
+      order = 5,
+      description = "Evict results until the cache is within its size and file limits.")
   void cleanup(boolean requested) {
     actions.add(() -> cache().cleanup());
   }
 
-  @Option(names = "--evict-older-than", order = 7, paramLabel = "AGE", converter = ValueConverters.Age.class,
-      description = "Remove results unused for AGE: a number of days, or of seconds with the suffix s (2d, 3600s).")
+  @Option(
+      names = "--evict-older-than",
+      order = 7,
+      paramLabel = "AGE",
+      converter = ValueConverters.Age.class,
+      description =
+          "Remove results unused for AGE: a number of days, or of seconds with the suffix s (2d, 3600s).")
   void evictOlderThan(long seconds) {
     actions.add(() -> cache().evictOlderThan(seconds));
   }
 
-  @Option(names = {"-M", "--max-size"}, order = 8, paramLabel = "SIZE", converter = ValueConverters.Size.class,
-      description = "Set the cache size limit in the configuration file (10G, 500Mi; 0 means no limit).")
+  @Option(
+      names = {"-M", "--max-size"},
+      order = 8,
+      paramLabel = "SIZE",
+      converter = ValueConverters.Size.class,
+      description =
+          "Set the cache size limit in the configuration file (10G, 500Mi; 0 means no limit).")
   void maxSize(String size) {
     actions.add(() -> config().setMaxSize(size));
   }
 
-  @Option(names = {"-F", "--max-files"}, order = 9, paramLabel = "NUMBER", converter = ValueConverters.FileCount.class,
+  @Option(
+      names = {"-F", "--max-files"},
+      order = 9,
+      paramLabel = "NUMBER",
+      converter = ValueConverters.FileCount.class,
       description = "Set the limit on cached files in the configuration file (0 means no limit).")
   void maxFiles(String files) {
     actions.add(() -> config().setMaxFiles(files));
   }
 
-  @Option(names = {"-p", "--show-config"}, order = 10, description = "Show every setting with where its value comes from.")
+  @Option(
+      names = {"-p", "--show-config"},
+      order = 10,
+      description = "Show every setting with where its value comes from.")
   void showConfig(boolean requested) {
     actions.add(() -> config().showConfig());
   }
 
-  @Option(names = {"-k", "--get-config"}, order = 11, paramLabel = "KEY", description = "Print the value of the setting KEY.")
+  @Option(
+      names = {"-k", "--get-config"},
+      order = 11,
+      paramLabel = "KEY",
+      description = "Print the value of the setting KEY.")
   void getConfig(String key) {
     actions.add(() -> config().getConfig(key));
   }
 
-  @Option(names = {"-o", "--set-config"}, order = 12, paramLabel = "KEY=VALUE",
+  @Option(
+      names = {"-o", "--set-config"},
+      order = 12,
+      paramLabel = "KEY=VALUE",
       description = "Set KEY to VALUE in the configuration file; may be given more than once.")
   void setConfig(String assignment) {
     actions.add(() -> config().setConfig(assignment));

@@ -9,13 +9,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The one place where failures become exit codes and one-line messages; no stack trace reaches
- * the user. An {@link IOException} that gets here came from the server channel: every other
- * command turns its I/O failures into an {@link AdminException} that names the file.
+ * The one place where failures become exit codes and one-line messages; no stack trace reaches the
+ * user. An {@link IOException} that gets here came from the server channel: every other command
+ * turns its I/O failures into an {@link AdminException} that names the file.
  */
 final class ErrorReporter implements IParameterExceptionHandler, IExecutionExceptionHandler {
   static final int FAILURE = 1;
   static final int USAGE = 2;
+
   /** {@code server status} when no server runs, as LSB and systemd status commands do. */
   static final int NOT_RUNNING = 3;
 
@@ -25,7 +26,10 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
   public int handleParseException(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     command.getErr().println(PREFIX + e.getMessage());
-    command.getErr().println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+    command
+        .getErr()
+        .println(
+            "Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
     return USAGE;
   }
 
@@ -35,7 +39,9 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
     if (e instanceof AdminException || e instanceof ConfigException) {
       message = e.getMessage();
     } else if (e instanceof IOException) {
-      message = "cannot reach the distcache server: " + (e.getMessage() != null ? e.getMessage() : e.toString());
+      message =
+          "cannot reach the distcache server: "
+              + (e.getMessage() != null ? e.getMessage() : e.toString());
     } else {
       message = "internal error: " + e + " (please report this)";
     }

@@ -9,30 +9,42 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code distcache install-masquerade DIR}: links every compiler on PATH to distcache, ccache's masquerade setup. */
-@Command(name = "install-masquerade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    description = "Create DIR with a link to distcache for every compiler name found on PATH"
-        + " (gcc, g++, cc, c++, clang, clang++, versioned and cross forms).")
+/**
+ * {@code distcache install-masquerade DIR}: links every compiler on PATH to distcache, ccache's
+ * masquerade setup.
+ */
+@Command(
+    name = "install-masquerade",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description =
+        "Create DIR with a link to distcache for every compiler name found on PATH"
+            + " (gcc, g++, cc, c++, clang, clang++, versioned and cross forms).")
 final class InstallMasqueradeCommand implements Callable<Integer> {
-  @ParentCommand
-  private DistcacheCommand parent;
+  @ParentCommand private DistcacheCommand parent;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Parameters(paramLabel = "DIR", description = "The directory to put the links in; created if needed.")
+  @Parameters(
+      paramLabel = "DIR",
+      description = "The directory to put the links in; created if needed.")
   private Path dir;
 
   @Override
   public Integer call() throws AdminException {
     AdminContext context = parent.context();
     Path absolute = dir.toAbsolutePath().normalize();
-    MasqueradeInstaller installer = new MasqueradeInstaller(context.clientExecutable(), context.launcherScript(),
-        MasqueradeInstaller.splitPath(context.env().get("PATH")));
+    MasqueradeInstaller installer =
+        new MasqueradeInstaller(
+            context.clientExecutable(),
+            context.launcherScript(),
+            MasqueradeInstaller.splitPath(context.env().get("PATH")));
     MasqueradeInstaller.Outcome outcome = installer.install(absolute);
     PrintWriter out = spec.commandLine().getOut();
     outcome.created().forEach(out::println);
-    outcome.warnings().forEach(w -> spec.commandLine().getErr().println("distcache: warning: " + w));
+    outcome
+        .warnings()
+        .forEach(w -> spec.commandLine().getErr().println("distcache: warning: " + w));
     out.println("Put " + absolute + " first in PATH to compile through distcache.");
     return 0;
   }

@@ -19,7 +19,8 @@ record KeyValues(Map<String, String> values) {
       }
       int tab = line.indexOf('\t');
       if (tab <= 0) {
-        throw new AdminException("malformed line in the server's reply: \"" + line + "\" (expected id<TAB>value)");
+        throw new AdminException(
+            "malformed line in the server's reply: \"" + line + "\" (expected id<TAB>value)");
       }
       values.put(line.substring(0, tab), line.substring(tab + 1));
     }
@@ -35,7 +36,12 @@ record KeyValues(Map<String, String> values) {
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw new AdminException("malformed value in the server's reply: " + id + " = \"" + value + "\" (expected a whole number)");
+      throw new AdminException(
+          "malformed value in the server's reply: "
+              + id
+              + " = \""
+              + value
+              + "\" (expected a whole number)");
     }
   }
 

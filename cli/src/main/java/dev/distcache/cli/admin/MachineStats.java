@@ -4,7 +4,10 @@ import dev.distcache.core.stats.Counter;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Formats the counters for {@code --print-stats}: ccache's ids, one {@code id<TAB>value} line each, sorted by id. */
+/**
+ * Formats the counters for {@code --print-stats}: ccache's ids, one {@code id<TAB>value} line each,
+ * sorted by id.
+ */
 final class MachineStats {
   private MachineStats() {}
 

@@ -16,7 +16,9 @@ import java.util.TreeSet;
  * reported.
  */
 final class MasqueradeInstaller {
-  /** What {@link #install} did: the links it created, and the names it left alone with the reason. */
+  /**
+   * What {@link #install} did: the links it created, and the names it left alone with the reason.
+   */
   record Outcome(List<String> created, List<String> warnings) {}
 
   private final Path client;
@@ -35,7 +37,10 @@ final class MasqueradeInstaller {
     this.searchPath = List.copyOf(searchPath);
   }
 
-  /** Splits a PATH value into directories, skipping empty entries (which would mean the working directory). */
+  /**
+   * Splits a PATH value into directories, skipping empty entries (which would mean the working
+   * directory).
+   */
   static List<Path> splitPath(String path) {
     List<Path> out = new ArrayList<>();
     for (String entry : path == null ? new String[0] : path.split(":")) {
@@ -78,7 +83,10 @@ final class MasqueradeInstaller {
     return new Outcome(created, warnings);
   }
 
-  /** The compiler names on the search path, skipping the masquerade directory and anything that is distcache. */
+  /**
+   * The compiler names on the search path, skipping the masquerade directory and anything that is
+   * distcache.
+   */
   private SortedSet<String> compilerNames(Path realDir, Path realLauncher) {
     SortedSet<String> names = new TreeSet<>();
     for (Path entry : searchPath) {
@@ -88,7 +96,9 @@ final class MasqueradeInstaller {
       try (DirectoryStream<Path> files = Files.newDirectoryStream(entry)) {
         for (Path file : files) {
           String name = file.getFileName().toString();
-          if (CompilerNames.isCompiler(name) && Files.isRegularFile(file) && Files.isExecutable(file)
+          if (CompilerNames.isCompiler(name)
+              && Files.isRegularFile(file)
+              && Files.isExecutable(file)
               && !isDistcache(file, realLauncher)) {
             names.add(name);
           }

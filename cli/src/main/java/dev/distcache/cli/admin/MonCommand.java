@@ -14,16 +14,20 @@ import picocli.CommandLine.Spec;
  * as distccmon-text shows them; with DELAY, again every DELAY seconds (after an empty line) until
  * interrupted. Without a running server, or without hosts configured, it shows nothing.
  */
-@Command(name = "mon", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+    name = "mon",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = "Show the running compiles: job, phase (Blocked, Compile), file, host[slot].")
 final class MonCommand implements Callable<Integer> {
-  @ParentCommand
-  private DistcacheCommand parent;
+  @ParentCommand private DistcacheCommand parent;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Parameters(arity = "0..1", paramLabel = "DELAY", description = "Repeat every DELAY seconds (1 to 3600).")
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "DELAY",
+      description = "Repeat every DELAY seconds (1 to 3600).")
   private Integer delay;
 
   @Override

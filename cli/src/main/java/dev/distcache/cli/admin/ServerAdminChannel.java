@@ -17,7 +17,8 @@ public final class ServerAdminChannel implements AdminChannel {
   private final Map<String, String> env;
   private final String cwd;
 
-  public ServerAdminChannel(CacheLayout layout, Launcher launcher, Map<String, String> env, String cwd) {
+  public ServerAdminChannel(
+      CacheLayout layout, Launcher launcher, Map<String, String> env, String cwd) {
     this.layout = layout;
     this.launcher = launcher;
     this.env = env;

@@ -12,20 +12,24 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code distcache server start|stop|status}: the local server of the cache directory. */
-@Command(name = "server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = "Start, stop or query the local distcache server of the cache directory.")
 final class ServerCommand {
   private static final String NONE_RUNNING = "no distcache server is running";
   private static final long STOP_TIMEOUT_SECONDS = 60;
 
-  @ParentCommand
-  private DistcacheCommand parent;
+  @ParentCommand private DistcacheCommand parent;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   /** Starts the server unless one runs (the channel starts it on first use) and reports its pid. */
-  @Command(name = "start", mixinStandardHelpOptions = true, description = "Start the server unless it is running.")
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
+      description = "Start the server unless it is running.")
   int start() throws IOException, AdminException {
     KeyValues status = KeyValues.parse(parent.context().request("status"));
     out().println("distcache server running (pid " + status.text("pid") + ")");
@@ -33,7 +37,10 @@ final class ServerCommand {
   }
 
   /** Stops the server and returns once it has exited, so its store and lock are free. */
-  @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the server if it is running.")
+  @Command(
+      name = "stop",
+      mixinStandardHelpOptions = true,
+      description = "Stop the server if it is running.")
   int stop() throws IOException, AdminException {
     String status = parent.context().requestIfRunning("status");
     String reply = status == null ? null : parent.context().requestIfRunning("shutdown");
@@ -47,8 +54,12 @@ final class ServerCommand {
       try {
         server.get().onExit().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (TimeoutException e) {
-        throw new AdminException("the distcache server (pid " + pid + ") did not stop within "
-            + STOP_TIMEOUT_SECONDS + " s");
+        throw new AdminException(
+            "the distcache server (pid "
+                + pid
+                + ") did not stop within "
+                + STOP_TIMEOUT_SECONDS
+                + " s");
       } catch (InterruptedException | ExecutionException e) {
         Thread.currentThread().interrupt();
         throw new AdminException("interrupted while waiting for the distcache server to stop");
@@ -58,8 +69,11 @@ final class ServerCommand {
     return 0;
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true,
-      description = "Show the server's pid, cache directory, uptime and socket; exit 3 when none runs.")
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description =
+          "Show the server's pid, cache directory, uptime and socket; exit 3 when none runs.")
   int status() throws IOException, AdminException {
     String reply = parent.context().requestIfRunning("status");
     if (reply == null) {

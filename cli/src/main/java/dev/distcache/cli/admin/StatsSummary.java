@@ -45,13 +45,19 @@ final class StatsSummary {
     if (total > 0 && verbose) {
       table.heading("Successful lookups:");
       ratio(table, "  Direct:", directHits, directHits + stats.count(Counter.DIRECT_CACHE_MISS));
-      ratio(table, "  Preprocessed:", preprocessedHits, preprocessedHits + stats.count(Counter.PREPROCESSED_CACHE_MISS));
+      ratio(
+          table,
+          "  Preprocessed:",
+          preprocessedHits,
+          preprocessedHits + stats.count(Counter.PREPROCESSED_CACHE_MISS));
     }
     localStorage(table, stats, verbose);
     return table.render() + configNotes(stats);
   }
 
-  /** The server's configuration problems ({@code config_note_N}), after the table; empty when none. */
+  /**
+   * The server's configuration problems ({@code config_note_N}), after the table; empty when none.
+   */
   private static String configNotes(KeyValues stats) {
     StringBuilder out = new StringBuilder();
     for (int n = 1; stats.values().containsKey("config_note_" + n); n++) {
@@ -63,14 +69,19 @@ final class StatsSummary {
     return out.toString();
   }
 
-  private static void localStorage(TextTable table, KeyValues stats, boolean verbose) throws AdminException {
+  private static void localStorage(TextTable table, KeyValues stats, boolean verbose)
+      throws AdminException {
     table.heading("Local storage:");
     long size = stats.number("cache_size_bytes");
     long maxSize = stats.number("max_size");
     Cell sizeCell = Cell.number(String.format(Locale.ROOT, "%.1f", size / GIB));
     if (maxSize > 0) {
-      table.row(Cell.text("  Cache size (GiB):"), sizeCell, Cell.text("/"),
-          Cell.number(String.format(Locale.ROOT, "%.1f", maxSize / GIB)), Cell.text(percent(size, maxSize)));
+      table.row(
+          Cell.text("  Cache size (GiB):"),
+          sizeCell,
+          Cell.text("/"),
+          Cell.number(String.format(Locale.ROOT, "%.1f", maxSize / GIB)),
+          Cell.text(percent(size, maxSize)));
     } else {
       table.row(Cell.text("  Cache size (GiB):"), sizeCell);
     }
@@ -88,8 +99,11 @@ final class StatsSummary {
       ratio(table, "  Misses:", localMisses, localHits + localMisses);
     }
     if (verbose) {
-      table.row(Cell.text("  Reads:"), Cell.number(
-          stats.count(Counter.LOCAL_STORAGE_READ_HIT) + stats.count(Counter.LOCAL_STORAGE_READ_MISS)));
+      table.row(
+          Cell.text("  Reads:"),
+          Cell.number(
+              stats.count(Counter.LOCAL_STORAGE_READ_HIT)
+                  + stats.count(Counter.LOCAL_STORAGE_READ_MISS)));
       table.row(Cell.text("  Writes:"), Cell.number(stats.count(Counter.LOCAL_STORAGE_WRITE)));
     }
     long writeFailures = stats.count(Counter.LOCAL_STORAGE_WRITE_FAILED);
@@ -97,7 +111,9 @@ final class StatsSummary {
       table.row(Cell.text("  Write failures:"), Cell.number(writeFailures));
     }
     if (stats.count(Counter.STORE_MOVED_ASIDE) > 0) {
-      table.row(Cell.text("  Damaged stores moved aside:"), Cell.number(stats.count(Counter.STORE_MOVED_ASIDE)));
+      table.row(
+          Cell.text("  Damaged stores moved aside:"),
+          Cell.number(stats.count(Counter.STORE_MOVED_ASIDE)));
     }
     String brokenStore = stats.text("store_moved_aside_to");
     if (!brokenStore.equals("?")) {
@@ -106,7 +122,8 @@ final class StatsSummary {
   }
 
   /** One indented row per nonzero counter of the kind, sorted by description. */
-  private static void details(TextTable table, KeyValues stats, Counter.Kind kind, long sum) throws AdminException {
+  private static void details(TextTable table, KeyValues stats, Counter.Kind kind, long sum)
+      throws AdminException {
     List<Counter> nonzero = new ArrayList<>();
     for (Counter c : Counter.values()) {
       if (c.kind() == kind && stats.count(c) > 0) {
@@ -122,7 +139,11 @@ final class StatsSummary {
   /** A row "label n / d (p%)", or just "label n" when d is zero. */
   private static void ratio(TextTable table, String label, long numerator, long denominator) {
     if (denominator > 0) {
-      table.row(Cell.text(label), Cell.number(numerator), Cell.text("/"), Cell.number(denominator),
+      table.row(
+          Cell.text(label),
+          Cell.number(numerator),
+          Cell.text("/"),
+          Cell.number(denominator),
           Cell.text(percent(numerator, denominator)));
     } else {
       table.row(Cell.text(label), Cell.number(numerator));

@@ -5,11 +5,17 @@ import dev.distcache.core.config.Values;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Checks option values while parsing, so a bad value is a usage error (exit 2) like an unknown option. */
+/**
+ * Checks option values while parsing, so a bad value is a usage error (exit 2) like an unknown
+ * option.
+ */
 final class ValueConverters {
   private ValueConverters() {}
 
-  /** An age as ccache spells it: days by default, or seconds with the suffix {@code s}; converts to seconds. */
+  /**
+   * An age as ccache spells it: days by default, or seconds with the suffix {@code s}; converts to
+   * seconds.
+   */
   static final class Age implements ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
@@ -45,7 +51,8 @@ final class ValueConverters {
       } catch (NumberFormatException e) {
         // Reported below.
       }
-      throw new TypeConversionException("\"" + value + "\" is not a whole number of files (0 means no limit)");
+      throw new TypeConversionException(
+          "\"" + value + "\" is not a whole number of files (0 means no limit)");
     }
   }
 }

@@ -9,7 +9,8 @@ final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
     return new String[] {
-        "distcache version " + VERSION,
-        "Running on Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+      "distcache version " + VERSION,
+      "Running on Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
+    };
   }
 }

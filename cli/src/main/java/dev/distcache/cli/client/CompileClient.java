@@ -16,8 +16,8 @@ import java.util.Map;
 /**
  * The per-compile client: forwards argv, cwd and environment to the local server and replays its
  * answer exactly. Whenever the server cannot help (unreachable, cannot start, does not acknowledge
- * the request in time, fails mid-request, or the call is not cacheable) the real compiler runs
- * here with this process's own stdio.
+ * the request in time, fails mid-request, or the call is not cacheable) the real compiler runs here
+ * with this process's own stdio.
  */
 public final class CompileClient {
   private final Launcher launcher;
@@ -31,8 +31,8 @@ public final class CompileClient {
   }
 
   public static CompileClient fromLauncher() {
-    return new CompileClient(Launcher.fromSystemProperties(), System.getenv(),
-        Path.of(System.getProperty("user.dir")));
+    return new CompileClient(
+        Launcher.fromSystemProperties(), System.getenv(), Path.of(System.getProperty("user.dir")));
   }
 
   /**
@@ -46,8 +46,15 @@ public final class CompileClient {
     argv.add(compiler);
     argv.addAll(args);
     String invoked = invokedAs.isEmpty() ? "" : cwd.resolve(invokedAs).toString();
-    Request request = new Request(Request.Mode.COMPILE, cwd.toString(), Installation.umask(),
-        launcher.ttys(), invoked, argv, env);
+    Request request =
+        new Request(
+            Request.Mode.COMPILE,
+            cwd.toString(),
+            Installation.umask(),
+            launcher.ttys(),
+            invoked,
+            argv,
+            env);
     Reply reply;
     try {
       reply = exchange(request);

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 final class LocalCompile {
   private LocalCompile() {}
 
-  static int run(Launcher launcher, Map<String, String> env, Path cwd, List<String> argv, String invokedAs) {
+  static int run(
+      Launcher launcher, Map<String, String> env, Path cwd, List<String> argv, String invokedAs) {
     CompilerLocator.Located located;
     try {
       located = new CompilerLocator(launcher.selves()).locate(argv.get(0), invokedAs, env, cwd);

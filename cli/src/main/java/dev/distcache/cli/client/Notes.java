@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * distcache's own messages on the compile path. A wrapper that runs distcache as its prefix
- * (ccache with {@code CCACHE_PREFIX}) names a descriptor in {@code UNCACHED_ERR_FD} for them, so
- * that it does not take them for the compiler's output and cache them; without one, or when it is
- * not open, they go to stderr. Java cannot write to a descriptor by number, so the note opens
- * {@code /proc/self/fd/N} to append (the same pipe, terminal or file). That is the wrapper's
- * descriptor only because bin/distcache drops the variable when N was not open before the JVM
- * started (the JVM's own files could take a free number).
+ * distcache's own messages on the compile path. A wrapper that runs distcache as its prefix (ccache
+ * with {@code CCACHE_PREFIX}) names a descriptor in {@code UNCACHED_ERR_FD} for them, so that it
+ * does not take them for the compiler's output and cache them; without one, or when it is not open,
+ * they go to stderr. Java cannot write to a descriptor by number, so the note opens {@code
+ * /proc/self/fd/N} to append (the same pipe, terminal or file). That is the wrapper's descriptor
+ * only because bin/distcache drops the variable when N was not open before the JVM started (the
+ * JVM's own files could take a free number).
  */
 final class Notes {
   private Notes() {}

@@ -30,7 +30,9 @@ final class ServerCommandLine {
     return words;
   }
 
-  /** Replaces the placeholders in one pass, so a directory name holding "{cache}" stays as it is. */
+  /**
+   * Replaces the placeholders in one pass, so a directory name holding "{cache}" stays as it is.
+   */
   static String expand(String word, String home, String cache) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < word.length(); ) {

@@ -27,14 +27,18 @@ import jdk.net.ExtendedSocketOptions;
 
 /**
  * Connects to the local server of a cache directory, starting it first when nobody answers.
- * Starting happens under a file lock, so concurrent first uses (make -j32) start exactly one server.
+ * Starting happens under a file lock, so concurrent first uses (make -j32) start exactly one
+ * server.
  */
 public final class ServerConnection {
   private static final long START_TIMEOUT_MILLIS = 20_000;
+
   /** How long after a failed start compiles run without a server rather than start another. */
   static final long FAILED_START_PAUSE_MILLIS = 60_000;
+
   /** The variable that sets how long a client waits for the server to acknowledge its request. */
   public static final String ACK_TIMEOUT_VARIABLE = "DISTCACHE_ACK_TIMEOUT";
+
   private static final long DEFAULT_ACK_SECONDS = 5;
 
   private ServerConnection() {}
@@ -56,31 +60,39 @@ public final class ServerConnection {
   }
 
   /**
-   * Sends the request and reads the reply. Throws when the server does not acknowledge the
-   * request within {@code ackMillis} (the connection is then closed, which stops whatever the
-   * server started for it), or when the connection fails.
+   * Sends the request and reads the reply. Throws when the server does not acknowledge the request
+   * within {@code ackMillis} (the connection is then closed, which stops whatever the server
+   * started for it), or when the connection fails.
    */
-  public static Reply exchange(SocketChannel ch, Request request, long ackMillis) throws IOException {
-    request.writeTo(new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)));
-    DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
+  public static Reply exchange(SocketChannel ch, Request request, long ackMillis)
+      throws IOException {
+    request.writeTo(
+        new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)));
+    DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
     AtomicInteger state = new AtomicInteger(); // 0: waiting, 1: acknowledged, 2: given up
-    Thread guard = Thread.ofPlatform().daemon().name("distcache-ack-guard").start(() -> {
-      try {
-        Thread.sleep(ackMillis);
-        if (state.compareAndSet(0, 2)) {
-          ch.close(); // unblocks the read below
-        }
-      } catch (InterruptedException | IOException e) {
-        // Acknowledged in time, or already closed.
-      }
-    });
+    Thread guard =
+        Thread.ofPlatform()
+            .daemon()
+            .name("distcache-ack-guard")
+            .start(() -> {
+              try {
+                Thread.sleep(ackMillis);
+                if (state.compareAndSet(0, 2)) {
+                  ch.close(); // unblocks the read below
+                }
+              } catch (InterruptedException | IOException e) {
+                // Acknowledged in time, or already closed.
+              }
+            });
     try {
       Reply.readAcknowledgement(in);
     } finally {
       guard.interrupt();
     }
     if (!state.compareAndSet(0, 1)) {
-      throw new IOException("the distcache server did not acknowledge the request within " + ackMillis + " ms");
+      throw new IOException(
+          "the distcache server did not acknowledge the request within " + ackMillis + " ms");
     }
     return Reply.readBody(in);
   }
@@ -88,12 +100,19 @@ public final class ServerConnection {
   /** The server listening at the socket runs as another user: nothing may be sent to it. */
   public static final class ForeignServerException extends IOException {
     ForeignServerException(Path socket, String user) {
-      super("distcache: the server at " + socket + " runs as user " + user
-          + ", not as you; not sending it anything (compiling here instead)");
+      super(
+          "distcache: the server at "
+              + socket
+              + " runs as user "
+              + user
+              + ", not as you; not sending it anything (compiling here instead)");
     }
   }
 
-  /** Where the server listens; throws when there is no private place for its socket (CacheLayout.socket). */
+  /**
+   * Where the server listens; throws when there is no private place for its socket
+   * (CacheLayout.socket).
+   */
   static Path socket(CacheLayout layout) throws IOException {
     Path socket = layout.socket();
     if (socket == null) {
@@ -139,14 +158,15 @@ public final class ServerConnection {
   }
 
   /**
-   * Connects, starting the server if needed. With {@code pauseAfterFailure} (compiles), starts
-   * none while a start failed less than {@link #FAILED_START_PAUSE_MILLIS} ago, so that a server
-   * that cannot start does not cost every compile a JVM start.
+   * Connects, starting the server if needed. With {@code pauseAfterFailure} (compiles), starts none
+   * while a start failed less than {@link #FAILED_START_PAUSE_MILLIS} ago, so that a server that
+   * cannot start does not cost every compile a JVM start.
    *
-   * @throws IOException when there is no server: it failed to start now (server.out says why) or recently
+   * @throws IOException when there is no server: it failed to start now (server.out says why) or
+   *     recently
    */
-  public static SocketChannel connect(CacheLayout layout, Launcher launcher, boolean pauseAfterFailure)
-      throws IOException {
+  public static SocketChannel connect(
+      CacheLayout layout, Launcher launcher, boolean pauseAfterFailure) throws IOException {
     SocketChannel ch = tryConnect(layout);
     if (ch != null) {
       return ch;
@@ -154,7 +174,8 @@ public final class ServerConnection {
     start(layout, launcher, pauseAfterFailure);
     ch = tryConnect(layout);
     if (ch == null) {
-      throw new IOException("the distcache server started but does not accept connections at " + socket(layout));
+      throw new IOException(
+          "the distcache server started but does not accept connections at " + socket(layout));
     }
     return ch;
   }
@@ -168,13 +189,16 @@ public final class ServerConnection {
     start(layout, launcher, false);
   }
 
-  private static void start(CacheLayout layout, Launcher launcher, boolean pauseAfterFailure) throws IOException {
+  private static void start(CacheLayout layout, Launcher launcher, boolean pauseAfterFailure)
+      throws IOException {
     if (launcher.home() == null) {
       throw new IOException("distcache.home is not set; run distcache through bin/distcache");
     }
     Files.createDirectories(layout.cacheDir());
     socket(layout); // a private place for it exists (CacheLayout.socket makes it)
-    try (FileChannel lockFile = FileChannel.open(layout.startLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel lockFile =
+            FileChannel.open(
+                layout.startLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockFile.lock()) {
       SocketChannel existing = tryConnect(layout);
       if (existing != null) {
@@ -189,9 +213,16 @@ public final class ServerConnection {
       } catch (IOException e) {
         try {
           Files.writeString(layout.serverFailed(), System.currentTimeMillis() / 1000 + "\n");
-          Files.writeString(layout.serverOutput(), "distcache: the server did not start; compiles run without the"
-              + " cache for " + FAILED_START_PAUSE_MILLIS / 1000 + " s (until " + layout.serverFailed() + " is older)\n",
-              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+          Files.writeString(
+              layout.serverOutput(),
+              "distcache: the server did not start; compiles run without the"
+                  + " cache for "
+                  + FAILED_START_PAUSE_MILLIS / 1000
+                  + " s (until "
+                  + layout.serverFailed()
+                  + " is older)\n",
+              StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND);
         } catch (IOException ignored) {
           // Then the next compile tries again.
         }
@@ -201,17 +232,22 @@ public final class ServerConnection {
     }
   }
 
-  /** Whether a start failed less than {@link #FAILED_START_PAUSE_MILLIS} ago (not in the future). */
+  /**
+   * Whether a start failed less than {@link #FAILED_START_PAUSE_MILLIS} ago (not in the future).
+   */
   private static boolean failedRecently(CacheLayout layout) {
     try {
-      long age = System.currentTimeMillis() - Files.getLastModifiedTime(layout.serverFailed()).toMillis();
+      long age =
+          System.currentTimeMillis() - Files.getLastModifiedTime(layout.serverFailed()).toMillis();
       return age >= 0 && age < FAILED_START_PAUSE_MILLIS;
     } catch (IOException e) {
       return false; // none
     }
   }
 
-  /** Returns when the spawned server listens; throws when it exits with an error or takes too long. */
+  /**
+   * Returns when the spawned server listens; throws when it exits with an error or takes too long.
+   */
   private static void awaitStart(CacheLayout layout, Process p) throws IOException {
     long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
     while (System.currentTimeMillis() < deadline) {
@@ -221,8 +257,11 @@ public final class ServerConnection {
         return;
       }
       if (!p.isAlive() && p.exitValue() != 0) {
-        throw new IOException("the distcache server exited with code " + p.exitValue()
-            + " during start-up; see " + layout.serverOutput());
+        throw new IOException(
+            "the distcache server exited with code "
+                + p.exitValue()
+                + " during start-up; see "
+                + layout.serverOutput());
       }
       try {
         Thread.sleep(10);
@@ -231,21 +270,29 @@ public final class ServerConnection {
         throw new IOException("interrupted while starting the distcache server");
       }
     }
-    throw new IOException("the distcache server did not start within " + START_TIMEOUT_MILLIS / 1000
-        + " s; see " + layout.serverOutput());
+    throw new IOException(
+        "the distcache server did not start within "
+            + START_TIMEOUT_MILLIS / 1000
+            + " s; see "
+            + layout.serverOutput());
   }
 
   private static Process spawn(CacheLayout layout, Launcher launcher) throws IOException {
     List<String> cmd = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-      cmd.add("/usr/bin/setsid"); // own session: Ctrl-C in the build must not stop the shared server
+      cmd.add(
+          "/usr/bin/setsid"); // own session: Ctrl-C in the build must not stop the shared server
     }
     cmd.addAll(ServerCommandLine.read(launcher.home(), layout.cacheDir()));
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .directory(layout.cacheDir().toFile()) // not the build directory: it may be removed or unmounted
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.serverOutput().toFile()))
-        .redirectError(ProcessBuilder.Redirect.appendTo(layout.serverOutput().toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(
+                layout
+                    .cacheDir()
+                    .toFile()) // not the build directory: it may be removed or unmounted
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.serverOutput().toFile()))
+            .redirectError(ProcessBuilder.Redirect.appendTo(layout.serverOutput().toFile()));
     pb.environment().remove("DISTCACHE_DEPTH");
     return pb.start();
   }

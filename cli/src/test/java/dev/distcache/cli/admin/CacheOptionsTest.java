@@ -10,8 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CacheOptionsTest {
   private static final String REMOVED = "removed_files\t3\nremoved_bytes\t3145728\n";
 
-  @TempDir
-  Path cacheDir;
+  @TempDir Path cacheDir;
 
   @Test
   void evictOlderThan_readsAPlainNumberOrDSuffixAsDays() {
@@ -20,7 +19,9 @@ class CacheOptionsTest {
     AdminRun run = AdminRun.run(channel, cacheDir, "--evict-older-than", "2d");
     AdminRun.run(channel, cacheDir, "--evict-older-than=1");
 
-    assertEquals(List.of(List.of("evict-older-than", "172800"), List.of("evict-older-than", "86400")), channel.sent);
+    assertEquals(
+        List.of(List.of("evict-older-than", "172800"), List.of("evict-older-than", "86400")),
+        channel.sent);
     assertEquals("Evicted results unused for 172800 s: removed 3 files (3.0 MiB)\n", run.out());
   }
 
@@ -35,7 +36,8 @@ class CacheOptionsTest {
 
   @Test
   void cleanup_reportsWhatTheServerRemoved() {
-    FakeChannel channel = new FakeChannel().answering("cleanup", "removed_files\t1\nremoved_bytes\t512\n");
+    FakeChannel channel =
+        new FakeChannel().answering("cleanup", "removed_files\t1\nremoved_bytes\t512\n");
 
     AdminRun run = AdminRun.run(channel, cacheDir, "-c");
 
@@ -61,6 +63,8 @@ class CacheOptionsTest {
     AdminRun.run(channel, cacheDir, "-sz");
     AdminRun.run(channel, cacheDir, "-z", "-s");
 
-    assertEquals(List.of(List.of("stats"), List.of("zero"), List.of("zero"), List.of("stats")), channel.sent);
+    assertEquals(
+        List.of(List.of("stats"), List.of("zero"), List.of("zero"), List.of("stats")),
+        channel.sent);
   }
 }

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigOptionsTest {
-  @TempDir
-  Path cacheDir;
+  @TempDir Path cacheDir;
 
   private Path configFile() {
     return cacheDir.resolve("distcache.conf");
@@ -60,13 +59,19 @@ class ConfigOptionsTest {
 
   @Test
   void showConfig_listsEveryKeySortedWithItsOrigin() {
-    AdminRun run = AdminRun.run(new FakeChannel(),
-        Map.of("DISTCACHE_DIR", cacheDir.toString(), "DISTCACHE_MAXFILES", "7"), "--show-config");
+    AdminRun run =
+        AdminRun.run(
+            new FakeChannel(),
+            Map.of("DISTCACHE_DIR", cacheDir.toString(), "DISTCACHE_MAXFILES", "7"),
+            "--show-config");
 
     List<String> lines = run.out().lines().toList();
     assertEquals("(default) base_dir = ", lines.get(0));
     assertTrue(lines.contains("(environment) max_files = 7"), run.out());
-    assertEquals(lines.stream().sorted((a, b) -> a.substring(a.indexOf(')')).compareTo(b.substring(b.indexOf(')')))).toList(),
+    assertEquals(
+        lines.stream()
+            .sorted((a, b) -> a.substring(a.indexOf(')')).compareTo(b.substring(b.indexOf(')'))))
+            .toList(),
         lines);
   }
 
@@ -84,7 +89,9 @@ class ConfigOptionsTest {
     AdminRun run = run("-o", "max_sise=5G");
 
     assertEquals(1, run.exitCode());
-    assertEquals("distcache: error: unknown configuration key \"max_sise\" (did you mean max_size?)\n", run.err());
+    assertEquals(
+        "distcache: error: unknown configuration key \"max_sise\" (did you mean max_size?)\n",
+        run.err());
     assertFalse(Files.exists(configFile()));
   }
 
@@ -93,7 +100,9 @@ class ConfigOptionsTest {
     AdminRun run = run("-o", "max_size=big");
 
     assertEquals(1, run.exitCode());
-    assertTrue(run.err().startsWith("distcache: error: ") && run.err().contains("invalid size: \"big\""), run.err());
+    assertTrue(
+        run.err().startsWith("distcache: error: ") && run.err().contains("invalid size: \"big\""),
+        run.err());
     assertFalse(Files.exists(configFile()));
   }
 
@@ -102,7 +111,8 @@ class ConfigOptionsTest {
     AdminRun run = run("-o", "max_size");
 
     assertEquals(1, run.exitCode());
-    assertEquals("distcache: error: missing equal sign in \"max_size\" (expected KEY=VALUE)\n", run.err());
+    assertEquals(
+        "distcache: error: missing equal sign in \"max_size\" (expected KEY=VALUE)\n", run.err());
   }
 
   @Test
@@ -121,8 +131,13 @@ class ConfigOptionsTest {
     assertEquals(0, show.exitCode(), show.err());
     assertTrue(show.out().contains("(" + configFile() + ") max_size = 7G\n"), show.out());
     assertTrue(show.out().contains("(default) direct_mode = true\n"), show.out());
-    assertEquals("distcache: note: " + configFile() + ":1: ccache's compression is not implemented by distcache; ignored\n"
-        + "distcache: note: " + configFile() + ":3: unknown key \"direct_mod\", ignored (did you mean direct_mode?)\n",
+    assertEquals(
+        "distcache: note: "
+            + configFile()
+            + ":1: ccache's compression is not implemented by distcache; ignored\n"
+            + "distcache: note: "
+            + configFile()
+            + ":3: unknown key \"direct_mod\", ignored (did you mean direct_mode?)\n",
         show.err());
     assertEquals("7G\n", run("-k", "max_size").out());
   }

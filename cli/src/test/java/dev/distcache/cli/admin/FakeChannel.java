@@ -8,7 +8,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** An {@link AdminChannel} that records the words sent and answers with canned replies keyed by the first word. */
+/**
+ * An {@link AdminChannel} that records the words sent and answers with canned replies keyed by the
+ * first word.
+ */
 final class FakeChannel implements AdminChannel {
   final List<List<String>> sent = new ArrayList<>();
   private final Map<String, Reply> replies = new HashMap<>();

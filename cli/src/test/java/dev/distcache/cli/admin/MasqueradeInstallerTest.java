@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MasqueradeInstallerTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path launcher;
   private Path bin1;
@@ -29,8 +28,18 @@ class MasqueradeInstallerTest {
     bin1 = Files.createDirectories(tmp.resolve("bin1"));
     bin2 = Files.createDirectories(tmp.resolve("bin2"));
     masq = tmp.resolve("masq");
-    for (String name : List.of("gcc", "g++", "cc", "gcc-ar", "gcc-nm-12", "x86_64-linux-gnu-gcc-12",
-        "x86_64-linux-gnu-gcc-nm", "x86_64-linux-gnu-gcc-ranlib", "ld", "clang-format-18")) {
+    for (String name :
+        List.of(
+            "gcc",
+            "g++",
+            "cc",
+            "gcc-ar",
+            "gcc-nm-12",
+            "x86_64-linux-gnu-gcc-12",
+            "x86_64-linux-gnu-gcc-nm",
+            "x86_64-linux-gnu-gcc-ranlib",
+            "ld",
+            "clang-format-18")) {
       executable(bin1.resolve(name));
     }
     Files.writeString(bin1.resolve("clang++"), "not executable");
@@ -56,7 +65,15 @@ class MasqueradeInstallerTest {
     MasqueradeInstaller.Outcome outcome = installer(bin1, bin2).install(masq);
 
     Path target = launcher.toRealPath();
-    List<String> names = List.of("aarch64-linux-gnu-g++", "cc", "clang-18", "g++", "gcc", "gcc-13", "x86_64-linux-gnu-gcc-12");
+    List<String> names =
+        List.of(
+            "aarch64-linux-gnu-g++",
+            "cc",
+            "clang-18",
+            "g++",
+            "gcc",
+            "gcc-13",
+            "x86_64-linux-gnu-gcc-12");
     assertEquals(names.stream().map(n -> n + " -> " + target).toList(), outcome.created());
     assertEquals(List.of(), outcome.warnings());
     try (var links = Files.list(masq)) {
@@ -73,9 +90,12 @@ class MasqueradeInstallerTest {
 
     MasqueradeInstaller.Outcome outcome = installer(masq, bin1).install(masq);
 
-    assertFalse(outcome.created().stream().anyMatch(l -> l.startsWith("clang-19 ")), "found in DIR itself");
-    assertFalse(outcome.created().stream().anyMatch(l -> l.startsWith("c++ ")), "c++ on PATH is distcache");
-    assertFalse(outcome.created().stream().anyMatch(l -> l.startsWith("clang++ ")), "not executable");
+    assertFalse(
+        outcome.created().stream().anyMatch(l -> l.startsWith("clang-19 ")), "found in DIR itself");
+    assertFalse(
+        outcome.created().stream().anyMatch(l -> l.startsWith("c++ ")), "c++ on PATH is distcache");
+    assertFalse(
+        outcome.created().stream().anyMatch(l -> l.startsWith("clang++ ")), "not executable");
   }
 
   @Test
@@ -89,23 +109,28 @@ class MasqueradeInstallerTest {
 
     assertEquals(List.of("x86_64-linux-gnu-gcc-12 -> " + launcher.toRealPath()), outcome.created());
     assertEquals(2, outcome.warnings().size(), outcome.warnings().toString());
-    assertTrue(outcome.warnings().get(0).startsWith("leaving " + masq.resolve("cc") + " alone"), outcome.warnings().get(0));
+    assertTrue(
+        outcome.warnings().get(0).startsWith("leaving " + masq.resolve("cc") + " alone"),
+        outcome.warnings().get(0));
     assertTrue(outcome.warnings().get(1).startsWith("leaving " + masq.resolve("g++") + " alone"));
     assertEquals("mine", Files.readString(masq.resolve("cc")));
     assertEquals(bin1.resolve("g++"), Files.readSymbolicLink(masq.resolve("g++")));
   }
 
   @Test
-  void install_withTheNativeClient_linksToIt_andRepointsLinksToTheLauncherButNothingElse() throws Exception {
+  void install_withTheNativeClient_linksToIt_andRepointsLinksToTheLauncherButNothingElse()
+      throws Exception {
     Path nativeClient = executable(tmp.resolve("home/target/bin/distcache"));
     Files.createDirectories(masq);
     Files.createSymbolicLink(masq.resolve("gcc"), launcher);
     Files.writeString(masq.resolve("cc"), "mine");
 
-    MasqueradeInstaller.Outcome outcome = new MasqueradeInstaller(nativeClient, launcher, List.of(bin1)).install(masq);
+    MasqueradeInstaller.Outcome outcome =
+        new MasqueradeInstaller(nativeClient, launcher, List.of(bin1)).install(masq);
 
     Path target = nativeClient.toRealPath();
-    assertEquals(List.of("g++ -> " + target, "gcc -> " + target, "x86_64-linux-gnu-gcc-12 -> " + target),
+    assertEquals(
+        List.of("g++ -> " + target, "gcc -> " + target, "x86_64-linux-gnu-gcc-12 -> " + target),
         outcome.created());
     assertEquals(target, Files.readSymbolicLink(masq.resolve("gcc")));
     assertEquals("mine", Files.readString(masq.resolve("cc")));
@@ -124,7 +149,9 @@ class MasqueradeInstallerTest {
 
   @Test
   void splitPath_dropsEmptyEntries() {
-    assertEquals(List.of(Path.of("/usr/bin"), Path.of("/bin")), MasqueradeInstaller.splitPath("/usr/bin::/bin:"));
+    assertEquals(
+        List.of(Path.of("/usr/bin"), Path.of("/bin")),
+        MasqueradeInstaller.splitPath("/usr/bin::/bin:"));
   }
 
   @Test
@@ -133,9 +160,12 @@ class MasqueradeInstallerTest {
     String previous = System.getProperty("distcache.home");
     System.setProperty("distcache.home", tmp.resolve("home").toString());
     try {
-      AdminRun run = AdminRun.run(new FakeChannel(),
-          Map.of("DISTCACHE_DIR", tmp.resolve("cache").toString(), "PATH", bin2.toString()),
-          "install-masquerade", masq.toString());
+      AdminRun run =
+          AdminRun.run(
+              new FakeChannel(),
+              Map.of("DISTCACHE_DIR", tmp.resolve("cache").toString(), "PATH", bin2.toString()),
+              "install-masquerade",
+              masq.toString());
 
       assertEquals(0, run.exitCode(), run.err());
       assertEquals(nativeClient.toRealPath(), masq.resolve("clang-18").toRealPath());
@@ -157,14 +187,27 @@ class MasqueradeInstallerTest {
     String previous = System.getProperty("distcache.home");
     System.setProperty("distcache.home", tmp.resolve("home").toString());
     try {
-      AdminRun run = AdminRun.run(new FakeChannel(),
-          Map.of("DISTCACHE_DIR", tmp.resolve("cache").toString(), "PATH", bin2.toString()),
-          "install-masquerade", masq.toString());
+      AdminRun run =
+          AdminRun.run(
+              new FakeChannel(),
+              Map.of("DISTCACHE_DIR", tmp.resolve("cache").toString(), "PATH", bin2.toString()),
+              "install-masquerade",
+              masq.toString());
 
       assertEquals(0, run.exitCode(), run.err());
       Path target = launcher.toRealPath();
-      assertEquals("aarch64-linux-gnu-g++ -> " + target + "\nclang-18 -> " + target + "\ngcc-13 -> " + target + "\n"
-          + "Put " + masq + " first in PATH to compile through distcache.\n", run.out());
+      assertEquals(
+          "aarch64-linux-gnu-g++ -> "
+              + target
+              + "\nclang-18 -> "
+              + target
+              + "\ngcc-13 -> "
+              + target
+              + "\n"
+              + "Put "
+              + masq
+              + " first in PATH to compile through distcache.\n",
+          run.out());
     } finally {
       restore("distcache.home", previous);
     }

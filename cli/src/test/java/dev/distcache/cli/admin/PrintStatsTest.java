@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PrintStatsTest {
-  @TempDir
-  Path cacheDir;
+  @TempDir Path cacheDir;
 
   private List<String> printStats(String stats) {
-    AdminRun run = AdminRun.run(new FakeChannel().answering("stats", stats), cacheDir, "--print-stats");
+    AdminRun run =
+        AdminRun.run(new FakeChannel().answering("stats", stats), cacheDir, "--print-stats");
     assertEquals(0, run.exitCode(), run.err());
     return Arrays.asList(run.out().split("\n"));
   }
@@ -39,7 +39,9 @@ class PrintStatsTest {
 
   @Test
   void printStats_givesSizesInKibibytesAndFileCountsUnderCcachesIds() {
-    List<String> lines = printStats("cache_size_bytes\t10240\nfiles_in_cache\t7\nmax_size\t5368709120\nmax_files\t100\n");
+    List<String> lines =
+        printStats(
+            "cache_size_bytes\t10240\nfiles_in_cache\t7\nmax_size\t5368709120\nmax_files\t100\n");
 
     assertTrue(lines.contains("cache_size_kibibyte\t10"), lines.toString());
     assertTrue(lines.contains("files_in_cache\t7"));
@@ -50,10 +52,13 @@ class PrintStatsTest {
 
   @Test
   void printStats_withAMalformedValueFromTheServer_failsWithExit1() {
-    AdminRun run = AdminRun.run(new FakeChannel().answering("stats", "cache_miss\tmany\n"), cacheDir, "--print-stats");
+    AdminRun run =
+        AdminRun.run(
+            new FakeChannel().answering("stats", "cache_miss\tmany\n"), cacheDir, "--print-stats");
 
     assertEquals(1, run.exitCode());
-    assertEquals("distcache: error: malformed value in the server's reply: cache_miss = \"many\" (expected a whole number)\n",
+    assertEquals(
+        "distcache: error: malformed value in the server's reply: cache_miss = \"many\" (expected a whole number)\n",
         run.err());
   }
 }

@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ServerCommandTest {
-  private static final String STATUS = "pid\t4242\ncache_dir\t/c\nuptime_seconds\t17\nsocket\t/c/server.sock\n";
+  private static final String STATUS =
+      "pid\t4242\ncache_dir\t/c\nuptime_seconds\t17\nsocket\t/c/server.sock\n";
 
-  @TempDir
-  Path cacheDir;
+  @TempDir Path cacheDir;
 
   @Test
   void status_whenNoServerRuns_exits3() {
@@ -23,7 +23,8 @@ class ServerCommandTest {
 
   @Test
   void status_printsTheServersKeyValueLines() {
-    AdminRun run = AdminRun.run(new FakeChannel().answering("status", STATUS), cacheDir, "server", "status");
+    AdminRun run =
+        AdminRun.run(new FakeChannel().answering("status", STATUS), cacheDir, "server", "status");
 
     assertEquals(0, run.exitCode());
     assertEquals(STATUS, run.out());
@@ -41,8 +42,10 @@ class ServerCommandTest {
   void stop_sendsShutdown_andReturnsOnceTheServerHasExited() throws Exception {
     Process exited = new ProcessBuilder("true").start();
     exited.waitFor();
-    FakeChannel channel = new FakeChannel().answering("status", "pid\t" + exited.pid() + "\n")
-        .answering("shutdown", "");
+    FakeChannel channel =
+        new FakeChannel()
+            .answering("status", "pid\t" + exited.pid() + "\n")
+            .answering("shutdown", "");
 
     AdminRun run = AdminRun.run(channel, cacheDir, "server", "stop");
 
@@ -52,7 +55,8 @@ class ServerCommandTest {
 
   @Test
   void start_reportsThePidOfTheRunningServer() {
-    AdminRun run = AdminRun.run(new FakeChannel().answering("status", STATUS), cacheDir, "server", "start");
+    AdminRun run =
+        AdminRun.run(new FakeChannel().answering("status", STATUS), cacheDir, "server", "start");
 
     assertEquals(0, run.exitCode());
     assertEquals("distcache server running (pid 4242)\n", run.out());

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ShowStatsTest {
-  private static final String LOCAL = "cache_size_bytes\t0\nfiles_in_cache\t3\nmax_size\t5368709120\nmax_files\t0\ncache_dir\t/c\n";
+  private static final String LOCAL =
+      "cache_size_bytes\t0\nfiles_in_cache\t3\nmax_size\t5368709120\nmax_files\t0\ncache_dir\t/c\n";
 
-  @TempDir
-  Path cacheDir;
+  @TempDir Path cacheDir;
 
   private AdminRun showStats(String stats, String... args) {
     return AdminRun.run(new FakeChannel().answering("stats", stats), cacheDir, args);
@@ -22,11 +22,16 @@ class ShowStatsTest {
 
   @Test
   void showStats_formatsCountersAsCcacheDoes() {
-    AdminRun run = showStats("direct_cache_hit\t0\npreprocessed_cache_hit\t1\ncache_miss\t1\ncalled_for_link\t1\n"
-        + "local_storage_hit\t1\nlocal_storage_miss\t1\n" + LOCAL, "-s");
+    AdminRun run =
+        showStats(
+            "direct_cache_hit\t0\npreprocessed_cache_hit\t1\ncache_miss\t1\ncalled_for_link\t1\n"
+                + "local_storage_hit\t1\nlocal_storage_miss\t1\n"
+                + LOCAL,
+            "-s");
 
     assertEquals(0, run.exitCode(), run.err());
-    assertEquals("""
+    assertEquals(
+        """
         Cacheable calls:      2 /   3 (66.67%)
           Hits:               1 /   2 (50.00%)
             Direct:           0 /   1 ( 0.00%)
@@ -38,45 +43,59 @@ class ShowStatsTest {
           Files:              3
           Hits:               1 /   2 (50.00%)
           Misses:             1 /   2 (50.00%)
-        """, run.out());
+        """,
+        run.out());
   }
 
   @Test
   void showStats_listsTheServersConfigurationNotesAfterTheTable() {
-    AdminRun run = showStats(LOCAL + "config_note_1\t/c/distcache.conf:3: unknown key \"direct_mod\"\n"
-        + "config_note_2\tDISTCACHE_MAXSIZE: bad\n", "-s");
+    AdminRun run =
+        showStats(
+            LOCAL
+                + "config_note_1\t/c/distcache.conf:3: unknown key \"direct_mod\"\n"
+                + "config_note_2\tDISTCACHE_MAXSIZE: bad\n",
+            "-s");
 
     assertEquals(0, run.exitCode(), run.err());
-    assertEquals("""
+    assertEquals(
+        """
         Local storage:
           Cache size (GiB): 0.0 / 5.0 ( 0.00%)
           Files:              3
         Configuration notes:
           /c/distcache.conf:3: unknown key "direct_mod"
           DISTCACHE_MAXSIZE: bad
-        """, run.out());
+        """,
+        run.out());
   }
 
   @Test
   void showStats_withNoCallsYet_showsOnlyLocalStorage() {
     AdminRun run = showStats(LOCAL, "--show-stats");
 
-    assertEquals("""
+    assertEquals(
+        """
         Local storage:
           Cache size (GiB): 0.0 / 5.0 ( 0.00%)
           Files:              3
-        """, run.out());
+        """,
+        run.out());
   }
 
   @Test
   void showStats_withFileLimitAndNoSizeLimit_showsFilesAgainstLimitAndSizeAlone() {
-    AdminRun run = showStats("cache_size_bytes\t1610612736\nfiles_in_cache\t250\nmax_size\t0\nmax_files\t1000\n", "-s");
+    AdminRun run =
+        showStats(
+            "cache_size_bytes\t1610612736\nfiles_in_cache\t250\nmax_size\t0\nmax_files\t1000\n",
+            "-s");
 
-    assertEquals("""
+    assertEquals(
+        """
         Local storage:
           Cache size (GiB): 1.5
           Files:            250 / 1000 (25.00%)
-        """, run.out());
+        """,
+        run.out());
   }
 
   @Test
@@ -91,13 +110,25 @@ class ShowStatsTest {
 
   @Test
   void showStatsVerbose_listsNonzeroUncacheableAndErrorCountersByDescription() {
-    AdminRun run = showStats("cache_miss\t1\ncalled_for_link\t2\nno_input_file\t1\ndisabled\t1\n"
-        + "autoconf_test\t0\ninternal_error\t1\n" + LOCAL, "-sv");
+    AdminRun run =
+        showStats(
+            "cache_miss\t1\ncalled_for_link\t2\nno_input_file\t1\ndisabled\t1\n"
+                + "autoconf_test\t0\ninternal_error\t1\n"
+                + LOCAL,
+            "-sv");
 
-    List<String> labels = Arrays.stream(run.out().split("\n")).map(l -> l.replaceAll(":.*", ":")).toList();
+    List<String> labels =
+        Arrays.stream(run.out().split("\n")).map(l -> l.replaceAll(":.*", ":")).toList();
     int uncacheable = labels.indexOf("Uncacheable calls:");
-    assertEquals(List.of("Uncacheable calls:", "  Called for linking:", "  No input file:", "  distcache disabled:",
-        "Errors:", "  Internal error:"), labels.subList(uncacheable, uncacheable + 6));
+    assertEquals(
+        List.of(
+            "Uncacheable calls:",
+            "  Called for linking:",
+            "  No input file:",
+            "  distcache disabled:",
+            "Errors:",
+            "  Internal error:"),
+        labels.subList(uncacheable, uncacheable + 6));
     assertFalse(run.out().contains("Autoconf"), "zero counters are not listed");
     assertTrue(run.out().contains("  Called for linking:   2 /   4 (50.00%)\n"), run.out());
   }

@@ -17,19 +17,28 @@ class ServerCommandLineTest {
   @Test
   void read_skipsCommentsAndEmptyLines_andReplacesThePlaceholdersOnce() throws IOException {
     Files.createDirectories(home.resolve("target"));
-    Files.writeString(home.resolve("target/server.args"),
+    Files.writeString(
+        home.resolve("target/server.args"),
         "# a comment\n/jdk/bin/java\n\n-Ddistcache.home={home}\n-cp\n{home}/target/lib/*\nMain\n{cache}\n");
     Path cache = Path.of("/caches/{home}");
 
     List<String> words = ServerCommandLine.read(home, cache);
 
-    assertEquals(List.of("/jdk/bin/java", "-Ddistcache.home=" + home, "-cp", home + "/target/lib/*", "Main",
-        "/caches/{home}"), words);
+    assertEquals(
+        List.of(
+            "/jdk/bin/java",
+            "-Ddistcache.home=" + home,
+            "-cp",
+            home + "/target/lib/*",
+            "Main",
+            "/caches/{home}"),
+        words);
   }
 
   @Test
   void read_withoutTheFile_failsNamingIt() {
-    IOException e = assertThrows(IOException.class, () -> ServerCommandLine.read(home, Path.of("/c")));
+    IOException e =
+        assertThrows(IOException.class, () -> ServerCommandLine.read(home, Path.of("/c")));
     assertTrue(e.getMessage().contains("server.args"), e.getMessage());
   }
 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Decides whether a compiler call can be cached and, if so, what it reads and writes. Anything it
@@ -25,7 +24,8 @@ public final class ArgsClassifier {
    *
    * @param compiler argv[0], used to tell a C++ driver (g++, clang++) from a C one
    */
-  public static Classification classify(String compiler, List<String> args, Path cwd, Map<String, String> env) {
+  public static Classification classify(
+      String compiler, List<String> args, Path cwd, Map<String, String> env) {
     try {
       return new Walk(compiler, args, cwd, env).run();
     } catch (RuntimeException e) {
@@ -33,7 +33,10 @@ public final class ArgsClassifier {
     }
   }
 
-  /** True when gcc takes {@code option}'s value from the next argument ({@code -o FILE}, {@code -I DIR}, ...). */
+  /**
+   * True when gcc takes {@code option}'s value from the next argument ({@code -o FILE}, {@code -I
+   * DIR}, ...).
+   */
   public static boolean takesSeparateValue(String option) {
     return GccOptions.TAKES_VALUE.contains(option);
   }
@@ -138,7 +141,7 @@ public final class ArgsClassifier {
         case "-specs", "-Xclang", "-wrapper", "-aux-info", "-MJ", "-ivfsoverlay" -> {
           return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
         }
-        default -> { }
+        default -> {}
       }
       if (a.equals("-include")) {
         includes.add(value);
@@ -156,7 +159,8 @@ public final class ArgsClassifier {
         return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a + " " + value);
       }
       keyArgs.add(KeyArg.plain(a));
-      keyArgs.add(GccOptions.PATH_OPTIONS.contains(a) ? KeyArg.withPath("", value) : KeyArg.plain(value));
+      keyArgs.add(
+          GccOptions.PATH_OPTIONS.contains(a) ? KeyArg.withPath("", value) : KeyArg.plain(value));
       cppArgs.add(a);
       cppArgs.add(value);
       return null;
@@ -164,12 +168,13 @@ public final class ArgsClassifier {
 
     /** An argument that stands alone (a joined option, a flag, or an input file). */
     private Classification single(String a) {
-      if (a.equals("-") ) {
+      if (a.equals("-")) {
         return new Uncacheable(Counter.NO_INPUT_FILE, "source from standard input");
       }
       if (!a.startsWith("-") || a.length() == 1) {
         inputs.add(a);
-        inputLanguages.add(xLanguage != null ? xLanguage : Language.forFileName(a, isCxxDriver(compiler)));
+        inputLanguages.add(
+            xLanguage != null ? xLanguage : Language.forFileName(a, isCxxDriver(compiler)));
         return null;
       }
       for (String p : GccOptions.UNSUPPORTED_PREFIXES) {
@@ -204,7 +209,7 @@ public final class ArgsClassifier {
         case "-P" -> directModeOff = a;
         case "-frecord-gcc-switches" -> recordsSwitches = true;
         case "-fno-record-gcc-switches" -> recordsSwitches = false;
-        default -> { }
+        default -> {}
       }
       if (a.startsWith("-fmodules") || a.startsWith("-fmodule-")) {
         return new Uncacheable(Counter.COULD_NOT_USE_MODULES, a);
@@ -236,14 +241,17 @@ public final class ArgsClassifier {
       if (a.startsWith("-g")) {
         debugOption(a);
       }
-      if (a.startsWith("-fdiagnostics-color") || a.startsWith("-fno-diagnostics-color")
-          || a.equals("-fcolor-diagnostics") || a.equals("-fno-color-diagnostics")) {
+      if (a.startsWith("-fdiagnostics-color")
+          || a.startsWith("-fno-diagnostics-color")
+          || a.equals("-fcolor-diagnostics")
+          || a.equals("-fno-color-diagnostics")) {
         colorExplicit = true;
       }
       if (a.equals("-march=native") || a.equals("-mtune=native") || a.equals("-mcpu=native")) {
         nativeCpu = true;
       }
-      for (String map : List.of("-fdebug-prefix-map=", "-ffile-prefix-map=", "-fmacro-prefix-map=")) {
+      for (String map :
+          List.of("-fdebug-prefix-map=", "-ffile-prefix-map=", "-fmacro-prefix-map=")) {
         if (a.startsWith(map)) {
           String spec = a.substring(map.length());
           int eq = spec.indexOf('=');
@@ -287,14 +295,17 @@ public final class ArgsClassifier {
       if (!mentionsM) {
         for (String item : items) {
           if (!item.startsWith("-D")) {
-            directModeOff = a; // as in ccache: only -Wp,-D... leaves the include files to the driver
+            directModeOff =
+                a; // as in ccache: only -Wp,-D... leaves the include files to the driver
           }
         }
         keyArgs.add(KeyArg.plain(a));
         cppArgs.add(a);
         return null;
       }
-      if (items.length == 2 && (items[0].equals("-MD") || items[0].equals("-MMD")) && !items[1].isEmpty()) {
+      if (items.length == 2
+          && (items[0].equals("-MD") || items[0].equals("-MMD"))
+          && !items[1].isEmpty()) {
         depMode = items[0];
         depFile = items[1];
         depFromWp = true;
@@ -312,8 +323,14 @@ public final class ArgsClassifier {
         debugInfo = true; // gcc 12: -gsplit-dwarf alone emits debug info
       } else if (a.equals("-gno-split-dwarf")) {
         splitDwarf = false;
-      } else if (a.equals("-g") || a.matches("-g[123]") || a.startsWith("-ggdb") || a.startsWith("-gdwarf")
-          || a.startsWith("-gstabs") || a.startsWith("-gxcoff") || a.startsWith("-gvms") || a.startsWith("-gbtf")
+      } else if (a.equals("-g")
+          || a.matches("-g[123]")
+          || a.startsWith("-ggdb")
+          || a.startsWith("-gdwarf")
+          || a.startsWith("-gstabs")
+          || a.startsWith("-gxcoff")
+          || a.startsWith("-gvms")
+          || a.startsWith("-gbtf")
           || a.startsWith("-gctf")) {
         debugInfo = true;
       }
@@ -326,8 +343,10 @@ public final class ArgsClassifier {
       }
       Language l = Language.forXName(name);
       if (l == null) {
-        Counter reason = name.endsWith("-header") ? Counter.COULD_NOT_USE_PRECOMPILED_HEADER
-            : Counter.UNSUPPORTED_SOURCE_LANGUAGE;
+        Counter reason =
+            name.endsWith("-header")
+                ? Counter.COULD_NOT_USE_PRECOMPILED_HEADER
+                : Counter.UNSUPPORTED_SOURCE_LANGUAGE;
         return new Uncacheable(reason, "-x " + name);
       }
       xLanguage = l;
@@ -338,8 +357,10 @@ public final class ArgsClassifier {
       if (!compile && !assembly) {
         // As ccache: a link of configure's conftest program is the common case worth its own
         // counter; conftest compiles with -c are cached like any other.
-        boolean conftest = !inputs.isEmpty() && OutputNames.baseName(inputs.get(0)).contains("conftest.");
-        return new Uncacheable(conftest ? Counter.AUTOCONF_TEST : Counter.CALLED_FOR_LINK,
+        boolean conftest =
+            !inputs.isEmpty() && OutputNames.baseName(inputs.get(0)).contains("conftest.");
+        return new Uncacheable(
+            conftest ? Counter.AUTOCONF_TEST : Counter.CALLED_FOR_LINK,
             conftest ? inputs.get(0) : "no -c or -S");
       }
       if (inputs.isEmpty()) {
@@ -351,13 +372,16 @@ public final class ArgsClassifier {
       String source = inputs.get(0);
       Language language = inputLanguages.get(0);
       if (language == null) {
-        Counter reason = Language.isHeaderName(source) ? Counter.COULD_NOT_USE_PRECOMPILED_HEADER
-            : Counter.UNSUPPORTED_SOURCE_LANGUAGE;
+        Counter reason =
+            Language.isHeaderName(source)
+                ? Counter.COULD_NOT_USE_PRECOMPILED_HEADER
+                : Counter.UNSUPPORTED_SOURCE_LANGUAGE;
         return new Uncacheable(reason, source);
       }
       String pch = precompiledInclude();
       if (pch != null) {
-        return new Uncacheable(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, "-include " + pch + " has a .gch");
+        return new Uncacheable(
+            Counter.COULD_NOT_USE_PRECOMPILED_HEADER, "-include " + pch + " has a .gch");
       }
       boolean explicitOutput = output != null;
       String out = explicitOutput ? output : OutputNames.defaultOutput(source, assembly);
@@ -366,7 +390,8 @@ public final class ArgsClassifier {
       }
       Optional<String> dep = Optional.empty();
       if (depMode != null) {
-        String named = depFile != null ? depFile : OutputNames.beside(out, explicitOutput, source, ".d");
+        String named =
+            depFile != null ? depFile : OutputNames.beside(out, explicitOutput, source, ".d");
         if (isDevNull(named)) {
           // As in ccache: the compiler still writes it (to nothing); the result has no dependency
           // file, so its key must differ from one that has.
@@ -377,9 +402,10 @@ public final class ArgsClassifier {
       }
       // The assembler writes the .dwo (so -S has none); gcc writes one even with -g0, perhaps
       // empty: the compile path stores it when the compile wrote it.
-      Optional<String> dwo = splitDwarf && !assembly
-          ? Optional.of(OutputNames.beside(out, explicitOutput, source, ".dwo"))
-          : Optional.empty();
+      Optional<String> dwo =
+          splitDwarf && !assembly
+              ? Optional.of(OutputNames.beside(out, explicitOutput, source, ".dwo"))
+              : Optional.empty();
       if (dwo.isPresent()) {
         // The object names its .dwo, so the key must include where it goes.
         keyArgs.add(KeyArg.plain("-gsplit-dwarf:" + dwo.get()));
@@ -391,9 +417,26 @@ public final class ArgsClassifier {
       keyArgs.add(KeyArg.plain(assembly ? "mode:-S" : "mode:-c"));
       List<String> cpp = new ArrayList<>(cppArgs);
       cpp.add(source);
-      return new Cacheable(new Invocation(compiler, args, language, source, assembly, out,
-          explicitOutput, dep, depTargetExplicit || depFromWp, dwo, keyArgs, cpp, debugInfo,
-          prefixMaps, colorExplicit, nativeCpu, recordsSwitches, Optional.ofNullable(directModeOff)));
+      return new Cacheable(
+          new Invocation(
+              compiler,
+              args,
+              language,
+              source,
+              assembly,
+              out,
+              explicitOutput,
+              dep,
+              depTargetExplicit || depFromWp,
+              dwo,
+              keyArgs,
+              cpp,
+              debugInfo,
+              prefixMaps,
+              colorExplicit,
+              nativeCpu,
+              recordsSwitches,
+              Optional.ofNullable(directModeOff)));
     }
 
     /**
@@ -417,7 +460,10 @@ public final class ArgsClassifier {
       return null;
     }
 
-    /** True when the path (relative to the working directory) is /dev/null; false for names no file can have. */
+    /**
+     * True when the path (relative to the working directory) is /dev/null; false for names no file
+     * can have.
+     */
     private boolean isDevNull(String p) {
       try {
         return FileKind.isDevNullPath(cwd.resolve(p));
@@ -426,7 +472,10 @@ public final class ArgsClassifier {
       }
     }
 
-    /** True when the path (relative to the working directory) exists; false for names no file can have. */
+    /**
+     * True when the path (relative to the working directory) exists; false for names no file can
+     * have.
+     */
     private boolean exists(String p) {
       try {
         return Files.exists(cwd.resolve(p));

@@ -6,6 +6,8 @@ import dev.distcache.core.stats.Counter;
 public sealed interface Classification {
   record Cacheable(Invocation invocation) implements Classification {}
 
-  /** @param detail what in the arguments decided it, for the log */
+  /**
+   * @param detail what in the arguments decided it, for the log
+   */
   record Uncacheable(Counter reason, String detail) implements Classification {}
 }

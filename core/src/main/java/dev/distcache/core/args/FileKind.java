@@ -10,11 +10,11 @@ import java.util.Deque;
 import java.util.Map;
 
 /**
- * What a path names as the server sees it, for deciding whether the server may read or write it
- * for the client. The server is another process than the client: a path that goes through
- * {@code /proc} ({@code /dev/stdin}, {@code /dev/fd/N}, {@code /proc/self/...}) names the server's
- * own descriptors there, and a device, FIFO or socket cannot be read twice or replaced by a file.
- * So only regular files (and {@code /dev/null}, which reads empty and swallows writes) are the
+ * What a path names as the server sees it, for deciding whether the server may read or write it for
+ * the client. The server is another process than the client: a path that goes through {@code /proc}
+ * ({@code /dev/stdin}, {@code /dev/fd/N}, {@code /proc/self/...}) names the server's own
+ * descriptors there, and a device, FIFO or socket cannot be read twice or replaced by a file. So
+ * only regular files (and {@code /dev/null}, which reads empty and swallows writes) are the
  * server's to handle; everything else is {@link #OTHER}, for the client's own compiler.
  */
 public enum FileKind {
@@ -26,7 +26,9 @@ public enum FileKind {
   DEV_NULL,
   /** A symbolic link in the last component, when asked not to follow it there. */
   LINK,
-  /** Anything else: a device, FIFO, socket, directory, a path through {@code /proc}, or unreadable. */
+  /**
+   * Anything else: a device, FIFO, socket, directory, a path through {@code /proc}, or unreadable.
+   */
   OTHER;
 
   private static final Path ROOT = Path.of("/");
@@ -43,9 +45,9 @@ public enum FileKind {
    * Resolves {@code path} (absolute) component by component, as the kernel would, following
    * symbolic links, and says what it names.
    *
-   * @param followLast follow a symbolic link in the last component (reading an input); when false
-   *     a link there is {@link #LINK} (an output: whether the compiler writes through it or
-   *     replaces it depends on which program writes it)
+   * @param followLast follow a symbolic link in the last component (reading an input); when false a
+   *     link there is {@link #LINK} (an output: whether the compiler writes through it or replaces
+   *     it depends on which program writes it)
    */
   public static FileKind of(Path path, boolean followLast) {
     Deque<String> todo = new ArrayDeque<>();
@@ -117,20 +119,25 @@ public enum FileKind {
 
   /**
    * {@link #of} for paths that name {@code /proc} or {@code /dev} or hold {@code ..}; one stat for
-   * the others, which costs a warm hit far less. The one stat still ends at the server's file for
-   * a link into {@code /proc}, which then is not regular for an input (the server's own stdin is
+   * the others, which costs a warm hit far less. The one stat still ends at the server's file for a
+   * link into {@code /proc}, which then is not regular for an input (the server's own stdin is
    * {@code /dev/null}, accepted only under that name) and is a link for an output; what it misses
    * is a directory link into {@code /proc} with a regular file of the server's at its end.
    */
   public static FileKind probe(Path path, boolean followLast) {
     String s = path.toString();
-    if (s.startsWith("/proc/") || s.startsWith("/dev/") || s.contains("/..") || !path.isAbsolute()) {
+    if (s.startsWith("/proc/")
+        || s.startsWith("/dev/")
+        || s.contains("/..")
+        || !path.isAbsolute()) {
       return of(path, followLast);
     }
     Map<String, Object> a;
     try {
-      a = followLast ? Files.readAttributes(path, "unix:mode")
-          : Files.readAttributes(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      a =
+          followLast
+              ? Files.readAttributes(path, "unix:mode")
+              : Files.readAttributes(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       return ABSENT;
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
@@ -140,7 +147,10 @@ public enum FileKind {
     return type == S_IFREG ? REGULAR : type == S_IFLNK ? LINK : OTHER;
   }
 
-  /** True when {@code path} is literally {@code /dev/null} once {@code .} and {@code ..} are folded, as ccache decides. */
+  /**
+   * True when {@code path} is literally {@code /dev/null} once {@code .} and {@code ..} are folded,
+   * as ccache decides.
+   */
   public static boolean isDevNullPath(Path path) {
     return path.normalize().equals(DEV_NULL_PATH);
   }

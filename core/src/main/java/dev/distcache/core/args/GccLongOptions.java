@@ -7,10 +7,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * gcc 12's {@code --long} option spellings and the short options they stand for: the aliases of
- * the option table (common.opt, c-family/c.opt, the driver's) and the prefix map of
- * opts-common.cc. Read off the strings of the installed driver and checked with {@code gcc -###}
- * (see GccOptionParserProperties).
+ * gcc 12's {@code --long} option spellings and the short options they stand for: the aliases of the
+ * option table (common.opt, c-family/c.opt, the driver's) and the prefix map of opts-common.cc.
+ * Read off the strings of the installed driver and checked with {@code gcc -###} (see
+ * GccOptionParserProperties).
  */
 final class GccLongOptions {
   /** How a long option takes its value. */
@@ -35,36 +35,82 @@ final class GccLongOptions {
   static final Map<String, Alias> TABLE = new TreeMap<>();
 
   /** Short targets that take their value joined ({@code -Ifoo}); the rest take it separately. */
-  static final List<String> JOINABLE = List.of("-A", "-D", "-U", "-I", "-B", "-L", "-e", "-u", "-x", "-T", "-o",
-      "-d", "-g", "-O", "-imacros", "-include", "-idirafter", "-iprefix", "-iwithprefix", "-iwithprefixbefore");
+  static final List<String> JOINABLE =
+      List.of(
+          "-A",
+          "-D",
+          "-U",
+          "-I",
+          "-B",
+          "-L",
+          "-e",
+          "-u",
+          "-x",
+          "-T",
+          "-o",
+          "-d",
+          "-g",
+          "-O",
+          "-imacros",
+          "-include",
+          "-idirafter",
+          "-iprefix",
+          "-iwithprefix",
+          "-iwithprefixbefore");
 
   /**
-   * opts-common.cc's option_map, tried (longest first) only when the option table has no match:
-   * a spelling that starts with the prefix is the replacement followed by the rest.
+   * opts-common.cc's option_map, tried (longest first) only when the option table has no match: a
+   * spelling that starts with the prefix is the replacement followed by the rest.
    */
-  static final List<String[]> PREFIX_MAP = List.of(
-      new String[] {"--machine=no-", "-mno-"}, new String[] {"--machine-no-", "-mno-"},
-      new String[] {"--machine=", "-m"}, new String[] {"--machine-", "-m"},
-      new String[] {"--warn-no-", "-Wno-"}, new String[] {"--warn-", "-W"},
-      new String[] {"--optimize=", "-O"}, new String[] {"--debug=", "-g"}, new String[] {"--std=", "-std="},
-      new String[] {"--no-", "-fno-"}, new String[] {"--", "-f"});
+  static final List<String[]> PREFIX_MAP =
+      List.of(
+          new String[] {"--machine=no-", "-mno-"},
+          new String[] {"--machine-no-", "-mno-"},
+          new String[] {"--machine=", "-m"},
+          new String[] {"--machine-", "-m"},
+          new String[] {"--warn-no-", "-Wno-"},
+          new String[] {"--warn-", "-W"},
+          new String[] {"--optimize=", "-O"},
+          new String[] {"--debug=", "-g"},
+          new String[] {"--std=", "-std="},
+          new String[] {"--no-", "-fno-"},
+          new String[] {"--", "-f"});
 
   /**
    * The {@code -g} options gcc 12 takes with {@code no-}: {@code --debug=no-X} is {@code -gno-X}
    * for these, and otherwise falls through the prefix map to {@code -fdebug=no-X} (an error).
    */
   static boolean negatableDebugOption(String x) {
-    return x.startsWith("dwarf") || x.startsWith("gdb") || Set.of("as-loc-support", "as-locview-support",
-        "column-info", "describe-dies", "gnu-pubnames", "inline-points", "internal-reset-location-views", "pubnames",
-        "record-gcc-switches", "split-dwarf", "statement-frontiers", "strict-dwarf", "variable-location-views", "z",
-        "toggle").contains(x);
+    return x.startsWith("dwarf")
+        || x.startsWith("gdb")
+        || Set.of(
+                "as-loc-support",
+                "as-locview-support",
+                "column-info",
+                "describe-dies",
+                "gnu-pubnames",
+                "inline-points",
+                "internal-reset-location-views",
+                "pubnames",
+                "record-gcc-switches",
+                "split-dwarf",
+                "statement-frontiers",
+                "strict-dwarf",
+                "variable-location-views",
+                "z",
+                "toggle")
+            .contains(x);
   }
 
   /** Prefixes that map only when something follows them ({@code --warn-} alone is no option). */
   static final List<String> ANOTHER_CHAR_NEEDED = List.of("--machine-", "--warn-", "--");
 
-  /** opts-common.cc's option_map entries that take the next argument: {@code --machine sse4}, {@code --std c99}. */
-  static final Map<String, String> PREFIX_MAP_SEPARATE = Map.of("--machine", "-m", "--std", "-std=");
+  /**
+   * opts-common.cc's option_map entries that take the next argument: {@code --machine sse4}, {@code
+   * --std c99}.
+   */
+  static final Map<String, String> PREFIX_MAP_SEPARATE =
+      Map.of("--machine", "-m", "--std", "-std=");
 
   static {
     flag("all-warnings", "-Wall");

@@ -10,13 +10,13 @@ import java.util.Set;
 
 /**
  * Turns a gcc argv into the canonical short options gcc 12's driver decodes it into, so that the
- * classifier and the daemon's policy see {@code --prefix=./} as {@code -B./},
- * {@code --for-assembler=-al} as {@code -Xassembler -al}, {@code --plugin=x.so} as
- * {@code -fplugin=x.so}, {@code --write-dep} as {@code -MD}. Long options are looked up as
- * opts-common.cc's find_opt does (exact, then an unambiguous abbreviation without {@code =}), then
- * through its prefix map ({@code --no-} to {@code -fno-}, {@code --} to {@code -f}, ...). The
- * items of {@code -Wp,} and of {@code -Xpreprocessor} go to cc1, which reads them with the same
- * table, and are canonicalized too. Values of options that take one are never read as options.
+ * classifier and the daemon's policy see {@code --prefix=./} as {@code -B./}, {@code
+ * --for-assembler=-al} as {@code -Xassembler -al}, {@code --plugin=x.so} as {@code -fplugin=x.so},
+ * {@code --write-dep} as {@code -MD}. Long options are looked up as opts-common.cc's find_opt does
+ * (exact, then an unambiguous abbreviation without {@code =}), then through its prefix map ({@code
+ * --no-} to {@code -fno-}, {@code --} to {@code -f}, ...). The items of {@code -Wp,} and of {@code
+ * -Xpreprocessor} go to cc1, which reads them with the same table, and are canonicalized too.
+ * Values of options that take one are never read as options.
  */
 public final class GccOptionParser {
   /** One argument as the client spelled it (one or two words) and its canonical words. */
@@ -60,7 +60,9 @@ public final class GccOptionParser {
       return new Arg(List.of(a, next), List.of(a, v));
     }
     if (a.startsWith("-Wp,")) {
-      return new Arg(List.of(a), List.of("-Wp," + String.join(",", canonical(List.of(a.substring(4).split(",", -1))))));
+      return new Arg(
+          List.of(a),
+          List.of("-Wp," + String.join(",", canonical(List.of(a.substring(4).split(",", -1))))));
     }
     return new Arg(List.of(a), List.of(a));
   }
@@ -84,7 +86,8 @@ public final class GccOptionParser {
       }
       if (joined != null && joined.kind() != Kind.FLAG && joined.kind() != Kind.SEPARATE) {
         if (eq == body.length() - 1) {
-          return new Arg(List.of(a), List.of(a)); // gcc: "missing after --name=", an error as spelled
+          return new Arg(
+              List.of(a), List.of(a)); // gcc: "missing after --name=", an error as spelled
         }
         return new Arg(List.of(a), withValue(joined.target(), body.substring(eq + 1)));
       }
@@ -95,23 +98,28 @@ public final class GccOptionParser {
       }
       if (alias != null && (alias.kind() == Kind.VALUE || alias.kind() == Kind.SEPARATE)) {
         if (next != null && next.isEmpty() && alias.target().equals("-d")) {
-          return new Arg(List.of(a, next), List.of(a, next)); // -d takes no empty value: no short spelling
+          return new Arg(
+              List.of(a, next), List.of(a, next)); // -d takes no empty value: no short spelling
         }
-        return next == null ? new Arg(List.of(a), List.of(a))
+        return next == null
+            ? new Arg(List.of(a), List.of(a))
             : new Arg(List.of(a, next), withValue(alias.target(), next));
       }
     }
     String separate = GccLongOptions.PREFIX_MAP_SEPARATE.get(a);
     if (separate != null) {
       // gcc takes the next word only when it makes a known option, which "-m-..." never is
-      return next == null || next.startsWith("-") ? new Arg(List.of(a), List.of(a))
+      return next == null || next.startsWith("-")
+          ? new Arg(List.of(a), List.of(a))
           : new Arg(List.of(a, next), List.of(separate + next));
     }
-    if (a.startsWith("--debug=no-") && !GccLongOptions.negatableDebugOption(a.substring("--debug=no-".length()))) {
+    if (a.startsWith("--debug=no-")
+        && !GccLongOptions.negatableDebugOption(a.substring("--debug=no-".length()))) {
       return new Arg(List.of(a), List.of("-f" + a.substring(2)));
     }
     for (String[] m : GccLongOptions.PREFIX_MAP) {
-      if (a.startsWith(m[0]) && (a.length() > m[0].length() || !GccLongOptions.ANOTHER_CHAR_NEEDED.contains(m[0]))) {
+      if (a.startsWith(m[0])
+          && (a.length() > m[0].length() || !GccLongOptions.ANOTHER_CHAR_NEEDED.contains(m[0]))) {
         return new Arg(List.of(a), List.of(m[1] + a.substring(m[0].length())));
       }
     }

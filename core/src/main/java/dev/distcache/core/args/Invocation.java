@@ -14,8 +14,8 @@ import java.util.Optional;
  * @param assembly true for {@code -S}
  * @param output the object (or assembly) path the compiler writes, as the compiler sees it
  * @param outputExplicit true when {@code -o} named the output
- * @param depFile the dependency file the compile writes ({@code -MD}, {@code -MMD},
- *     {@code -Wp,-MD,file}), if any
+ * @param depFile the dependency file the compile writes ({@code -MD}, {@code -MMD}, {@code
+ *     -Wp,-MD,file}), if any
  * @param depTargetExplicit true when {@code -MT} or {@code -MQ} names the targets; otherwise the
  *     dependency file's target is the output path
  * @param dwoFile the split-DWARF file the compile writes, if any
@@ -30,9 +30,9 @@ import java.util.Optional;
  * @param nativeCpu {@code -march=native} or similar: the key must include this machine's CPU
  * @param recordsSwitches {@code -frecord-gcc-switches}: the command line is stored in the object
  * @param directModeOff the argument that keeps direct mode from this compile, if any: one that
- *     passes options to the preprocessor behind the driver's back ({@code -Xpreprocessor},
- *     {@code -Wp,} other than {@code -Wp,-D...} and the dependency forms), or {@code -P}, which
- *     drops the line markers that list the include files
+ *     passes options to the preprocessor behind the driver's back ({@code -Xpreprocessor}, {@code
+ *     -Wp,} other than {@code -Wp,-D...} and the dependency forms), or {@code -P}, which drops the
+ *     line markers that list the include files
  */
 public record Invocation(
     String compiler,

@@ -1,10 +1,10 @@
 package dev.distcache.core.args;
 
 /**
- * One argument as it enters the key. Where the argument names a path that does not itself reach
- * the compiler's outputs (an include directory, the old side of a prefix map), {@code path} holds
- * it so that the key can make it relative under {@code base_dir}; the argument is
- * {@code option + path + tail}.
+ * One argument as it enters the key. Where the argument names a path that does not itself reach the
+ * compiler's outputs (an include directory, the old side of a prefix map), {@code path} holds it so
+ * that the key can make it relative under {@code base_dir}; the argument is {@code option + path +
+ * tail}.
  */
 public record KeyArg(String option, String path, String tail) {
   public static KeyArg plain(String text) {

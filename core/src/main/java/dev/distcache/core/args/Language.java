@@ -69,7 +69,12 @@ public enum Language {
   /** True for names gcc compiles as a header (to a precompiled header). */
   public static boolean isHeaderName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    return lower.endsWith(".h") || lower.endsWith(".hh") || lower.endsWith(".hpp") || lower.endsWith(".hxx")
-        || lower.endsWith(".h++") || lower.endsWith(".tcc") || name.endsWith(".H");
+    return lower.endsWith(".h")
+        || lower.endsWith(".hh")
+        || lower.endsWith(".hpp")
+        || lower.endsWith(".hxx")
+        || lower.endsWith(".h++")
+        || lower.endsWith(".tcc")
+        || name.endsWith(".H");
   }
 }

@@ -4,7 +4,10 @@ package dev.distcache.core.args;
 final class OutputNames {
   private OutputNames() {}
 
-  /** Where {@code -c} or {@code -S} writes without {@code -o}: the source's name in the working directory. */
+  /**
+   * Where {@code -c} or {@code -S} writes without {@code -o}: the source's name in the working
+   * directory.
+   */
   static String defaultOutput(String source, boolean assembly) {
     return stripSuffix(baseName(source)) + (assembly ? ".s" : ".o");
   }
@@ -14,7 +17,9 @@ final class OutputNames {
    * {@code -o} path with its suffix replaced, or named after the source in the working directory.
    */
   static String beside(String output, boolean outputExplicit, String source, String suffix) {
-    return outputExplicit ? stripSuffixInName(output) + suffix : stripSuffix(baseName(source)) + suffix;
+    return outputExplicit
+        ? stripSuffixInName(output) + suffix
+        : stripSuffix(baseName(source)) + suffix;
   }
 
   static String baseName(String path) {

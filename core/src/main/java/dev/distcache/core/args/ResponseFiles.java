@@ -32,12 +32,14 @@ public final class ResponseFiles {
     for (String a : args) {
       if (a.length() > 1 && a.charAt(0) == '@') {
         if (depth >= MAX_DEPTH) {
-          throw new UnreadableException("response files nest more than " + MAX_DEPTH + " deep at " + a);
+          throw new UnreadableException(
+              "response files nest more than " + MAX_DEPTH + " deep at " + a);
         }
         String text;
         try {
           text = Files.readString(cwd.resolve(a.substring(1)), StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) { // RuntimeException: a name no path can have (NUL)
+        } catch (IOException
+            | RuntimeException e) { // RuntimeException: a name no path can have (NUL)
           throw new UnreadableException("cannot read response file " + a.substring(1));
         }
         expandInto(split(text), cwd, out, depth + 1);

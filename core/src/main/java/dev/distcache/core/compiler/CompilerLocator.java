@@ -10,20 +10,23 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Finds the real compiler behind a masquerade name or a prefix-mode name, the way ccache and
- * distcc do: search PATH, skip every entry that resolves to distcache itself, and skip every entry
- * up to and including the masquerade directory distcache was run from. The real compiler then runs
- * with distcache's masquerade directories removed from PATH, so a stack of wrappers in either order
- * ends at the compiler instead of looping.
+ * Finds the real compiler behind a masquerade name or a prefix-mode name, the way ccache and distcc
+ * do: search PATH, skip every entry that resolves to distcache itself, and skip every entry up to
+ * and including the masquerade directory distcache was run from. The real compiler then runs with
+ * distcache's masquerade directories removed from PATH, so a stack of wrappers in either order ends
+ * at the compiler instead of looping.
  */
 public final class CompilerLocator {
   /** Set in the real compiler's environment; counts how many distcache wrappers are active. */
   public static final String DEPTH_VARIABLE = "DISTCACHE_DEPTH";
+
   private static final int MAX_DEPTH = 2;
 
   private final Set<Path> selves;
 
-  /** @param selves the real paths of distcache's own executables (launcher, native client) */
+  /**
+   * @param selves the real paths of distcache's own executables (launcher, native client)
+   */
   public CompilerLocator(Set<Path> selves) {
     this.selves = Set.copyOf(selves);
   }
@@ -47,8 +50,12 @@ public final class CompilerLocator {
       throws NotFoundException {
     int depth = parseDepth(env.get(DEPTH_VARIABLE));
     if (depth >= MAX_DEPTH) {
-      throw new NotFoundException("recursion detected: the compiler \"" + name
-          + "\" leads back to distcache " + depth + " times (check PATH and prefix_command)");
+      throw new NotFoundException(
+          "recursion detected: the compiler \""
+              + name
+              + "\" leads back to distcache "
+              + depth
+              + " times (check PATH and prefix_command)");
     }
     String pathVar = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
     List<String> entries = List.of(pathVar.split(":", -1));
@@ -79,9 +86,13 @@ public final class CompilerLocator {
         return new Located(candidate, cleanPath);
       }
     }
-    throw new NotFoundException("cannot find the real compiler \"" + name
-        + "\" in PATH after skipping distcache itself" + (masqueradeDir == null ? "" : " and " + masqueradeDir)
-        + "; PATH=" + pathVar);
+    throw new NotFoundException(
+        "cannot find the real compiler \""
+            + name
+            + "\" in PATH after skipping distcache itself"
+            + (masqueradeDir == null ? "" : " and " + masqueradeDir)
+            + "; PATH="
+            + pathVar);
   }
 
   /** The environment for the real compiler: PATH without masquerade dirs, the depth counted up. */

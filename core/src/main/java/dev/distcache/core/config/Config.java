@@ -19,9 +19,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The effective configuration: defaults, then {@code $DISTCACHE_DIR/distcache.conf}, then
- * {@code DISTCACHE_*} variables. Immutable; every value was checked when it was read. A key or
- * value that cannot be used never stops distcache: it is ignored and described in {@link #notes()}.
+ * The effective configuration: defaults, then {@code $DISTCACHE_DIR/distcache.conf}, then {@code
+ * DISTCACHE_*} variables. Immutable; every value was checked when it was read. A key or value that
+ * cannot be used never stops distcache: it is ignored and described in {@link #notes()}.
  */
 public final class Config {
   /** Where a value came from, for {@code -p}. */
@@ -106,16 +106,20 @@ public final class Config {
     List<String> known = KeyNames.allVariables();
     List<String> notes = new ArrayList<>();
     for (String name : new TreeSet<>(env.keySet())) {
-      if (!name.startsWith("DISTCACHE_") || known.contains(name) || KeyNames.isNotConfiguration(name)) {
+      if (!name.startsWith("DISTCACHE_")
+          || known.contains(name)
+          || KeyNames.isNotConfiguration(name)) {
         continue;
       }
       Optional<String> ccacheKey = KeyNames.ccacheOnlyKeyOfVariable(name);
       if (ccacheKey.isPresent()) {
-        notes.add(name + ": ccache's " + ccacheKey.get() + " is not implemented by distcache; ignored");
+        notes.add(
+            name + ": ccache's " + ccacheKey.get() + " is not implemented by distcache; ignored");
         continue;
       }
-      KeyNames.closest(name, known).ifPresent(c ->
-          notes.add(name + ": unknown variable, ignored (did you mean " + c + "?)"));
+      KeyNames.closest(name, known)
+          .ifPresent(
+              c -> notes.add(name + ": unknown variable, ignored (did you mean " + c + "?)"));
     }
     return notes;
   }
@@ -133,7 +137,8 @@ public final class Config {
     } catch (NoSuchFileException e) {
       return FileSettings.NONE;
     } catch (IOException e) {
-      return new FileSettings(out, List.of("cannot read " + file + ": " + e.getMessage() + "; using the defaults"));
+      return new FileSettings(
+          out, List.of("cannot read " + file + ": " + e.getMessage() + "; using the defaults"));
     }
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).trim();
@@ -166,8 +171,12 @@ public final class Config {
     if (KeyNames.isCcacheOnly(key)) {
       return "ccache's " + key + " is not implemented by distcache; ignored";
     }
-    return "unknown key \"" + key + "\", ignored"
-        + KeyNames.closest(key, KeyNames.allKeys()).map(c -> " (did you mean " + c + "?)").orElse("");
+    return "unknown key \""
+        + key
+        + "\", ignored"
+        + KeyNames.closest(key, KeyNames.allKeys())
+            .map(c -> " (did you mean " + c + "?)")
+            .orElse("");
   }
 
   /** Checks a value for its key's type, naming {@code where} in the error. */
@@ -203,7 +212,7 @@ public final class Config {
             throw new ConfigException("base_dir must be an absolute path, not \"" + value + "\"");
           }
         }
-        case STRING -> { }
+        case STRING -> {}
       }
     } catch (ConfigException e) {
       throw new ConfigException(where + ": " + k.key() + ": " + e.getMessage());
@@ -298,7 +307,11 @@ public final class Config {
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
       Files.write(tmp, lines, StandardCharsets.UTF_8);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new ConfigException("cannot write " + file + ": " + e.getMessage());
     }

@@ -27,13 +27,34 @@ public enum ConfigKey {
   STATS("stats", "STATS", "true", Type.BOOL);
 
   /** How a value is checked when it is read. */
-  public enum Type { STRING, PATH, BOOL, SIZE, COUNT, DURATION, SLOPPINESS }
+  public enum Type {
+    STRING,
+    PATH,
+    BOOL,
+    SIZE,
+    COUNT,
+    DURATION,
+    SLOPPINESS
+  }
 
   /** ccache's sloppiness words; distcache accepts all of them and acts on those it implements. */
-  public static final List<String> SLOPPINESS_WORDS = List.of(
-      "clang_index_store", "file_macro", "file_stat_matches", "file_stat_matches_ctime",
-      "gcno_cwd", "incbin", "include_file_ctime", "include_file_mtime", "ivfsoverlay", "locale",
-      "modules", "pch_defines", "random_seed", "system_headers", "time_macros");
+  public static final List<String> SLOPPINESS_WORDS =
+      List.of(
+          "clang_index_store",
+          "file_macro",
+          "file_stat_matches",
+          "file_stat_matches_ctime",
+          "gcno_cwd",
+          "incbin",
+          "include_file_ctime",
+          "include_file_mtime",
+          "ivfsoverlay",
+          "locale",
+          "modules",
+          "pch_defines",
+          "random_seed",
+          "system_headers",
+          "time_macros");
 
   private final String key;
   private final String envName;

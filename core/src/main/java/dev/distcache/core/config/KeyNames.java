@@ -20,65 +20,88 @@ public final class KeyNames {
    * ccache 4's keys that distcache does not act on, with their variable spelling (CCACHE_ replaced
    * by DISTCACHE_); booleans also take the NO-prefixed variable, as in ccache.
    */
-  private static final Map<String, String> CCACHE_ONLY = new TreeMap<>(Map.ofEntries(
-      Map.entry("absolute_paths_in_stderr", "ABSSTDERR"),
-      Map.entry("cache_dir", "DIR"),
-      Map.entry("compiler", "COMPILER"),
-      Map.entry("compiler_type", "COMPILERTYPE"),
-      Map.entry("compression", "COMPRESS"),
-      Map.entry("compression_level", "COMPRESSLEVEL"),
-      Map.entry("cpp_extension", "EXTENSION"),
-      Map.entry("debug_dir", "DEBUGDIR"),
-      Map.entry("debug_level", "DEBUGLEVEL"),
-      Map.entry("extra_files_to_hash", "EXTRAFILES"),
-      Map.entry("file_clone", "FILECLONE"),
-      Map.entry("hard_link", "HARDLINK"),
-      Map.entry("ignore_headers_in_manifest", "IGNOREHEADERS"),
-      Map.entry("ignore_options", "IGNOREOPTIONS"),
-      Map.entry("inode_cache", "INODECACHE"),
-      Map.entry("keep_comments_cpp", "COMMENTS"),
-      Map.entry("limit_multiple", "LIMIT_MULTIPLE"),
-      Map.entry("msvc_dep_prefix", "MSVC_DEP_PREFIX"),
-      Map.entry("namespace", "NAMESPACE"),
-      Map.entry("path", "PATH"),
-      Map.entry("pch_external_checksum", "PCH_EXTSUM"),
-      Map.entry("prefix_command_cpp", "PREFIX_CPP"),
-      Map.entry("read_only_direct", "READONLY_DIRECT"),
-      Map.entry("remote_only", "REMOTE_ONLY"),
-      Map.entry("remote_storage", "REMOTE_STORAGE"),
-      Map.entry("reshare", "RESHARE"),
-      Map.entry("response_file_format", "RESPONSE_FILE_FORMAT"),
-      Map.entry("run_second_cpp", "CPP2"),
-      Map.entry("secondary_storage", "SECONDARY_STORAGE"),
-      Map.entry("stats_log", "STATSLOG"),
-      Map.entry("temporary_dir", "TEMPDIR"),
-      Map.entry("umask", "UMASK")));
+  private static final Map<String, String> CCACHE_ONLY =
+      new TreeMap<>(
+          Map.ofEntries(
+              Map.entry("absolute_paths_in_stderr", "ABSSTDERR"),
+              Map.entry("cache_dir", "DIR"),
+              Map.entry("compiler", "COMPILER"),
+              Map.entry("compiler_type", "COMPILERTYPE"),
+              Map.entry("compression", "COMPRESS"),
+              Map.entry("compression_level", "COMPRESSLEVEL"),
+              Map.entry("cpp_extension", "EXTENSION"),
+              Map.entry("debug_dir", "DEBUGDIR"),
+              Map.entry("debug_level", "DEBUGLEVEL"),
+              Map.entry("extra_files_to_hash", "EXTRAFILES"),
+              Map.entry("file_clone", "FILECLONE"),
+              Map.entry("hard_link", "HARDLINK"),
+              Map.entry("ignore_headers_in_manifest", "IGNOREHEADERS"),
+              Map.entry("ignore_options", "IGNOREOPTIONS"),
+              Map.entry("inode_cache", "INODECACHE"),
+              Map.entry("keep_comments_cpp", "COMMENTS"),
+              Map.entry("limit_multiple", "LIMIT_MULTIPLE"),
+              Map.entry("msvc_dep_prefix", "MSVC_DEP_PREFIX"),
+              Map.entry("namespace", "NAMESPACE"),
+              Map.entry("path", "PATH"),
+              Map.entry("pch_external_checksum", "PCH_EXTSUM"),
+              Map.entry("prefix_command_cpp", "PREFIX_CPP"),
+              Map.entry("read_only_direct", "READONLY_DIRECT"),
+              Map.entry("remote_only", "REMOTE_ONLY"),
+              Map.entry("remote_storage", "REMOTE_STORAGE"),
+              Map.entry("reshare", "RESHARE"),
+              Map.entry("response_file_format", "RESPONSE_FILE_FORMAT"),
+              Map.entry("run_second_cpp", "CPP2"),
+              Map.entry("secondary_storage", "SECONDARY_STORAGE"),
+              Map.entry("stats_log", "STATSLOG"),
+              Map.entry("temporary_dir", "TEMPDIR"),
+              Map.entry("umask", "UMASK")));
 
   /** ccache's booleans among {@link #CCACHE_ONLY}: they also have a DISTCACHE_NO... variable. */
-  private static final Set<String> CCACHE_ONLY_BOOLEANS = Set.of("absolute_paths_in_stderr", "compression",
-      "file_clone", "hard_link", "inode_cache", "keep_comments_cpp", "pch_external_checksum", "read_only_direct",
-      "remote_only", "reshare", "run_second_cpp");
+  private static final Set<String> CCACHE_ONLY_BOOLEANS =
+      Set.of(
+          "absolute_paths_in_stderr",
+          "compression",
+          "file_clone",
+          "hard_link",
+          "inode_cache",
+          "keep_comments_cpp",
+          "pch_external_checksum",
+          "read_only_direct",
+          "remote_only",
+          "reshare",
+          "run_second_cpp");
 
   /**
-   * The DISTCACHE_ variables that are not configuration keys: the cache directory, the clients'
-   * and the launcher's own. Never reported as unknown.
+   * The DISTCACHE_ variables that are not configuration keys: the cache directory, the clients' and
+   * the launcher's own. Never reported as unknown.
    */
-  private static final Set<String> NOT_CONFIGURATION = Set.of("DISTCACHE_DIR", "DISTCACHE_JAVA_CLIENT",
-      "DISTCACHE_DEPTH", "DISTCACHE_ARGV0", "DISTCACHE_CLIENT_JAVA_OPTS", "DISTCACHE_DAEMON_JAVA_OPTS",
-      "DISTCACHE_NATIVE_CC", "DISTCACHE_DAEMON_READY_FILE");
+  private static final Set<String> NOT_CONFIGURATION =
+      Set.of(
+          "DISTCACHE_DIR",
+          "DISTCACHE_JAVA_CLIENT",
+          "DISTCACHE_DEPTH",
+          "DISTCACHE_ARGV0",
+          "DISTCACHE_CLIENT_JAVA_OPTS",
+          "DISTCACHE_DAEMON_JAVA_OPTS",
+          "DISTCACHE_NATIVE_CC",
+          "DISTCACHE_DAEMON_READY_FILE");
 
   /** Whether {@code key} is one of ccache's keys that distcache accepts without acting on it. */
   public static boolean isCcacheOnly(String key) {
     return CCACHE_ONLY.containsKey(key);
   }
 
-  /** The ccache-only key a {@code DISTCACHE_*} variable spells (either spelling, or NO-prefixed), if any. */
+  /**
+   * The ccache-only key a {@code DISTCACHE_*} variable spells (either spelling, or NO-prefixed), if
+   * any.
+   */
   static Optional<String> ccacheOnlyKeyOfVariable(String variable) {
     for (Map.Entry<String, String> e : CCACHE_ONLY.entrySet()) {
       String key = e.getKey();
       if (variable.equals("DISTCACHE_" + e.getValue())
           || variable.equals("DISTCACHE_" + key.toUpperCase(Locale.ROOT))
-          || (CCACHE_ONLY_BOOLEANS.contains(key) && variable.equals("DISTCACHE_NO" + e.getValue()))) {
+          || (CCACHE_ONLY_BOOLEANS.contains(key)
+              && variable.equals("DISTCACHE_NO" + e.getValue()))) {
         return key.equals("cache_dir") ? Optional.empty() : Optional.of(key);
       }
     }
@@ -132,7 +155,10 @@ public final class KeyNames {
     return best != null && bestDistance <= limit ? Optional.of(best) : Optional.empty();
   }
 
-  /** Damerau-Levenshtein distance (optimal string alignment: insert, delete, replace, swap two neighbours). */
+  /**
+   * Damerau-Levenshtein distance (optimal string alignment: insert, delete, replace, swap two
+   * neighbours).
+   */
   static int distance(String a, String b) {
     int[][] d = new int[a.length() + 1][b.length() + 1];
     for (int i = 0; i <= a.length(); i++) {
@@ -145,7 +171,10 @@ public final class KeyNames {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         int v = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
           v = Math.min(v, d[i - 2][j - 2] + 1);
         }
         d[i][j] = v;

@@ -2,11 +2,17 @@ package dev.distcache.core.config;
 
 import java.util.Locale;
 
-/** Parsers for configuration values, with ccache's spellings (sizes: k/M/G/T decimal, Ki/Mi/Gi/Ti binary). */
+/**
+ * Parsers for configuration values, with ccache's spellings (sizes: k/M/G/T decimal, Ki/Mi/Gi/Ti
+ * binary).
+ */
 public final class Values {
   private Values() {}
 
-  /** Parses a size such as {@code 5G}, {@code 500Mi}, {@code 1.5GB} or {@code 0} (no limit); no suffix means G. */
+  /**
+   * Parses a size such as {@code 5G}, {@code 500Mi}, {@code 1.5GB} or {@code 0} (no limit); no
+   * suffix means G.
+   */
   public static long parseSize(String text) throws ConfigException {
     String s = text.trim();
     int i = 0;
@@ -14,7 +20,10 @@ public final class Values {
       i++;
     }
     if (i == 0) {
-      throw new ConfigException("invalid size: \"" + text + "\" (expected a number with an optional k, M, G, T, Ki, Mi, Gi or Ti suffix)");
+      throw new ConfigException(
+          "invalid size: \""
+              + text
+              + "\" (expected a number with an optional k, M, G, T, Ki, Mi, Gi or Ti suffix)");
     }
     double number;
     try {
@@ -29,18 +38,23 @@ public final class Values {
     if (suffix.endsWith("B") || suffix.endsWith("b")) {
       suffix = suffix.substring(0, suffix.length() - 1);
     }
-    long unit = switch (suffix) {
-      case "" , "G", "g" -> 1_000_000_000L;
-      case "k", "K" -> 1_000L;
-      case "M", "m" -> 1_000_000L;
-      case "T", "t" -> 1_000_000_000_000L;
-      case "Ki", "ki" -> 1L << 10;
-      case "Mi", "mi" -> 1L << 20;
-      case "Gi", "gi" -> 1L << 30;
-      case "Ti", "ti" -> 1L << 40;
-      default -> throw new ConfigException("invalid size suffix in \"" + text + "\" (use k, M, G, T, Ki, Mi, Gi or Ti)");
-    };
-    if (number == 0 && suffix.isEmpty() && s.substring(0, i).chars().allMatch(c -> c == '0' || c == '.')) {
+    long unit =
+        switch (suffix) {
+          case "", "G", "g" -> 1_000_000_000L;
+          case "k", "K" -> 1_000L;
+          case "M", "m" -> 1_000_000L;
+          case "T", "t" -> 1_000_000_000_000L;
+          case "Ki", "ki" -> 1L << 10;
+          case "Mi", "mi" -> 1L << 20;
+          case "Gi", "gi" -> 1L << 30;
+          case "Ti", "ti" -> 1L << 40;
+          default ->
+              throw new ConfigException(
+                  "invalid size suffix in \"" + text + "\" (use k, M, G, T, Ki, Mi, Gi or Ti)");
+        };
+    if (number == 0
+        && suffix.isEmpty()
+        && s.substring(0, i).chars().allMatch(c -> c == '0' || c == '.')) {
       return 0;
     }
     return (long) (number * unit);
@@ -73,7 +87,10 @@ public final class Values {
     try {
       n = Long.parseLong(digits.trim());
     } catch (NumberFormatException e) {
-      throw new ConfigException("invalid duration: \"" + text + "\" (expected a number with an optional s, m, h or d suffix)");
+      throw new ConfigException(
+          "invalid duration: \""
+              + text
+              + "\" (expected a number with an optional s, m, h or d suffix)");
     }
     if (n < 0) {
       throw new ConfigException("invalid duration: \"" + text + "\" is negative");
@@ -83,13 +100,19 @@ public final class Values {
       case 'm' -> n * 60;
       case 'h' -> n * 3600;
       case 'd' -> n * 86400;
-      default -> throw new ConfigException("invalid duration suffix in \"" + text + "\" (use s, m, h or d)");
+      default ->
+          throw new ConfigException(
+              "invalid duration suffix in \"" + text + "\" (use s, m, h or d)");
     };
   }
 
   /** ccache's reading of a boolean: 0, false, disable and no (any case) are false. */
   public static boolean parseBool(String text) {
     String s = text.trim().toLowerCase(Locale.ROOT);
-    return !(s.equals("0") || s.equals("false") || s.equals("disable") || s.equals("no") || s.equals("off"));
+    return !(s.equals("0")
+        || s.equals("false")
+        || s.equals("disable")
+        || s.equals("no")
+        || s.equals("off"));
   }
 }

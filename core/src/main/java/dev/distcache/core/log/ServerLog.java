@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
-/** Appends lines to the {@code log_file} a request's configuration names; never to the compiler's stderr. */
+/**
+ * Appends lines to the {@code log_file} a request's configuration names; never to the compiler's
+ * stderr.
+ */
 public final class ServerLog {
   private static final Object LOCK = new Object();
 
@@ -21,8 +24,12 @@ public final class ServerLog {
     String line = Instant.now() + " [" + ProcessHandle.current().pid() + "] " + message + "\n";
     synchronized (LOCK) {
       try {
-        Files.writeString(Path.of(logFile), line, StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+            Path.of(logFile),
+            line,
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
       } catch (IOException | RuntimeException e) {
         // Logging must never fail a compile.
       }

@@ -11,11 +11,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Stops the processes one request started once its client has gone away (Ctrl-C in the build).
- * The request's thread runs the compile {@link #within} its cancellation; {@link ProcessRunner}
- * registers every process it starts there; {@link #cancel}, called from the thread that watches
- * the connection, stops each process and everything it started (TERM, then KILL after a grace
- * period), and every run that was cancelled fails with {@link CancelledException}. Thread-safe.
+ * Stops the processes one request started once its client has gone away (Ctrl-C in the build). The
+ * request's thread runs the compile {@link #within} its cancellation; {@link ProcessRunner}
+ * registers every process it starts there; {@link #cancel}, called from the thread that watches the
+ * connection, stops each process and everything it started (TERM, then KILL after a grace period),
+ * and every run that was cancelled fails with {@link CancelledException}. Thread-safe.
  */
 public final class Cancellation {
   private static final long GRACE_MILLIS = 2_000;
@@ -31,7 +31,9 @@ public final class Cancellation {
     }
   }
 
-  /** Runs {@code body} on this thread with this cancellation in force for the processes it starts. */
+  /**
+   * Runs {@code body} on this thread with this cancellation in force for the processes it starts.
+   */
   public <T> T within(Supplier<T> body) {
     Cancellation outer = CURRENT.get();
     CURRENT.set(this);
@@ -73,10 +75,10 @@ public final class Cancellation {
   }
 
   /**
-   * TERM to the process and its descendants (gcc's cc1 and as); once the process has exited (it
-   * may clean up its temporary files first) or the grace period is over, KILL to what is left.
-   * Only the process itself is waited for: the others are not this JVM's children, and one that
-   * has died stays visible until init reaps it.
+   * TERM to the process and its descendants (gcc's cc1 and as); once the process has exited (it may
+   * clean up its temporary files first) or the grace period is over, KILL to what is left. Only the
+   * process itself is waited for: the others are not this JVM's children, and one that has died
+   * stays visible until init reaps it.
    */
   private static void stop(Process p) {
     List<ProcessHandle> tree = new ArrayList<>();

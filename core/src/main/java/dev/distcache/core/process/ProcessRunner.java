@@ -24,11 +24,13 @@ import java.util.concurrent.Executors;
 public final class ProcessRunner {
   /**
    * Reads the pipes of running processes: two platform threads per running process, kept a minute
-   * for the next ones. Unbounded on purpose: a bound would leave the pipes of some processes unread,
-   * and a process whose pipe is full never ends. Running processes are bounded by the requests.
+   * for the next ones. Unbounded on purpose: a bound would leave the pipes of some processes
+   * unread, and a process whose pipe is full never ends. Running processes are bounded by the
+   * requests.
    */
-  private static final ExecutorService PIPES = Executors.newCachedThreadPool(
-      Thread.ofPlatform().daemon().name("distcache-process-io-", 0).factory());
+  private static final ExecutorService PIPES =
+      Executors.newCachedThreadPool(
+          Thread.ofPlatform().daemon().name("distcache-process-io-", 0).factory());
 
   private ProcessRunner() {}
 
@@ -36,13 +38,15 @@ public final class ProcessRunner {
   public record Exec(int exitCode, byte[] stdout, byte[] stderr) {}
 
   /**
-   * Runs {@code cmd} with stdin from /dev/null; both output streams are drained concurrently.
-   * Under a {@link Cancellation} (the request's client may go away) the process is registered
-   * there, and a run it stopped throws {@link Cancellation.CancelledException}.
+   * Runs {@code cmd} with stdin from /dev/null; both output streams are drained concurrently. Under
+   * a {@link Cancellation} (the request's client may go away) the process is registered there, and
+   * a run it stopped throws {@link Cancellation.CancelledException}.
    */
   public static Exec run(List<String> cmd, Map<String, String> env, Path cwd) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(cwd.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().clear();
     pb.environment().putAll(env);
     Process p = pb.start();
@@ -73,17 +77,20 @@ public final class ProcessRunner {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while running " + command);
     } catch (ExecutionException e) {
-      throw new IOException("cannot read the output of " + command + ": " + e.getCause().getMessage());
+      throw new IOException(
+          "cannot read the output of " + command + ": " + e.getCause().getMessage());
     }
   }
 
   private static CompletableFuture<byte[]> drain(InputStream stream) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (InputStream in = stream) {
-        return in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }, PIPES);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (InputStream in = stream) {
+            return in.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        PIPES);
   }
 }

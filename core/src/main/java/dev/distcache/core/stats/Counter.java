@@ -7,19 +7,26 @@ package dev.distcache.core.stats;
 public enum Counter {
   AUTOCONF_TEST("autoconf_test", "Autoconf compile/link", Kind.UNCACHEABLE),
   BAD_COMPILER_ARGUMENTS("bad_compiler_arguments", "Bad compiler arguments", Kind.UNCACHEABLE),
-  /** An include file is not a regular file (the client's stdin, a device, a FIFO): the client compiles. */
+  /**
+   * An include file is not a regular file (the client's stdin, a device, a FIFO): the client
+   * compiles.
+   */
   BAD_INPUT_FILE("bad_input_file", "Could not read or parse input file", Kind.ERROR),
   BAD_OUTPUT_FILE("bad_output_file", "Could not write to output file", Kind.ERROR),
   CACHE_MISS("cache_miss", null, Kind.OTHER),
   CALLED_FOR_LINK("called_for_link", "Called for linking", Kind.UNCACHEABLE),
-  CALLED_FOR_PREPROCESSING("called_for_preprocessing", "Called for preprocessing", Kind.UNCACHEABLE),
+  CALLED_FOR_PREPROCESSING(
+      "called_for_preprocessing", "Called for preprocessing", Kind.UNCACHEABLE),
   CLEANUPS_PERFORMED("cleanups_performed", null, Kind.OTHER),
   COMPILE_FAILED("compile_failed", "Compilation failed", Kind.UNCACHEABLE),
   COMPILER_CHECK_FAILED("compiler_check_failed", "Compiler check failed", Kind.ERROR),
-  COMPILER_PRODUCED_NO_OUTPUT("compiler_produced_no_output", "Compiler output file missing", Kind.UNCACHEABLE),
-  COMPILER_PRODUCED_EMPTY_OUTPUT("compiler_produced_empty_output", "Compiler produced empty output", Kind.UNCACHEABLE),
+  COMPILER_PRODUCED_NO_OUTPUT(
+      "compiler_produced_no_output", "Compiler output file missing", Kind.UNCACHEABLE),
+  COMPILER_PRODUCED_EMPTY_OUTPUT(
+      "compiler_produced_empty_output", "Compiler produced empty output", Kind.UNCACHEABLE),
   COULD_NOT_FIND_COMPILER("could_not_find_compiler", "Could not find compiler", Kind.ERROR),
-  COULD_NOT_USE_PRECOMPILED_HEADER("could_not_use_precompiled_header", "Could not use precompiled header", Kind.UNCACHEABLE),
+  COULD_NOT_USE_PRECOMPILED_HEADER(
+      "could_not_use_precompiled_header", "Could not use precompiled header", Kind.UNCACHEABLE),
   COULD_NOT_USE_MODULES("could_not_use_modules", "Could not use modules", Kind.UNCACHEABLE),
   DIRECT_CACHE_HIT("direct_cache_hit", null, Kind.OTHER),
   DIRECT_CACHE_MISS("direct_cache_miss", null, Kind.OTHER),
@@ -30,7 +37,9 @@ public enum Counter {
   LOCAL_STORAGE_READ_HIT("local_storage_read_hit", null, Kind.OTHER),
   LOCAL_STORAGE_READ_MISS("local_storage_read_miss", null, Kind.OTHER),
   LOCAL_STORAGE_WRITE("local_storage_write", null, Kind.OTHER),
-  /** A result could not be stored (a full disk, say); the compile itself succeeded. Not a ccache id. */
+  /**
+   * A result could not be stored (a full disk, say); the compile itself succeeded. Not a ccache id.
+   */
   LOCAL_STORAGE_WRITE_FAILED("local_storage_write_failed", null, Kind.OTHER),
   /** A stored entry failed its checksum or could not be decoded; it was removed and not served. */
   CORRUPT_CACHE_ENTRY("corrupt_cache_entry", "Corrupt cache entry removed", Kind.ERROR),
@@ -44,23 +53,44 @@ public enum Counter {
   RECACHE("recache", "Forced recache", Kind.UNCACHEABLE),
   /** A cache miss compiled on a remote host (distcc protocol) and used. */
   REMOTE_COMPILE("remote_compile", null, Kind.OTHER),
-  /** A remote host answered a compile error; the compile was retried locally unless DISTCC_SKIP_LOCAL_RETRY. */
+  /**
+   * A remote host answered a compile error; the compile was retried locally unless
+   * DISTCC_SKIP_LOCAL_RETRY.
+   */
   REMOTE_COMPILE_ERROR("remote_compile_error", null, Kind.OTHER),
-  /** A remote host refused or did not accept a connection; it was backed off and the compile went elsewhere. */
+  /**
+   * A remote host refused or did not accept a connection; it was backed off and the compile went
+   * elsewhere.
+   */
   REMOTE_HOST_UNREACHABLE("remote_host_unreachable", null, Kind.OTHER),
-  /** A remote job broke after it was sent (connection lost, timeout, bad answer); retried locally. */
+  /**
+   * A remote job broke after it was sent (connection lost, timeout, bad answer); retried locally.
+   */
   REMOTE_JOB_FAILED("remote_job_failed", null, Kind.OTHER),
-  /** The store would not open (damaged files) and was moved aside for an empty one. Not a ccache id. */
+  /**
+   * The store would not open (damaged files) and was moved aside for an empty one. Not a ccache id.
+   */
   STORE_MOVED_ASIDE("store_moved_aside", null, Kind.OTHER),
   STATS_ZEROED_TIMESTAMP("stats_zeroed_timestamp", null, Kind.OTHER),
-  /** The source makes the assembler read a file ({@code .incbin}, {@code .include}) that no key can follow. */
-  UNSUPPORTED_CODE_DIRECTIVE("unsupported_code_directive", "Unsupported code directive", Kind.UNCACHEABLE),
-  UNSUPPORTED_COMPILER_OPTION("unsupported_compiler_option", "Unsupported compiler option", Kind.UNCACHEABLE),
-  UNSUPPORTED_ENVIRONMENT_VARIABLE("unsupported_environment_variable", "Unsupported environment variable", Kind.UNCACHEABLE),
-  UNSUPPORTED_SOURCE_LANGUAGE("unsupported_source_language", "Unsupported source language", Kind.UNCACHEABLE);
+  /**
+   * The source makes the assembler read a file ({@code .incbin}, {@code .include}) that no key can
+   * follow.
+   */
+  UNSUPPORTED_CODE_DIRECTIVE(
+      "unsupported_code_directive", "Unsupported code directive", Kind.UNCACHEABLE),
+  UNSUPPORTED_COMPILER_OPTION(
+      "unsupported_compiler_option", "Unsupported compiler option", Kind.UNCACHEABLE),
+  UNSUPPORTED_ENVIRONMENT_VARIABLE(
+      "unsupported_environment_variable", "Unsupported environment variable", Kind.UNCACHEABLE),
+  UNSUPPORTED_SOURCE_LANGUAGE(
+      "unsupported_source_language", "Unsupported source language", Kind.UNCACHEABLE);
 
   /** How a counter adds into the summary lines of {@code -s}. */
-  public enum Kind { UNCACHEABLE, ERROR, OTHER }
+  public enum Kind {
+    UNCACHEABLE,
+    ERROR,
+    OTHER
+  }
 
   private final String id;
   private final String description;

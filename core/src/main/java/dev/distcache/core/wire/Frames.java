@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The framing of the client-server protocol (docs/client-protocol.md): a 4-byte ASCII tag, a
- * 32-bit big-endian value, and for tags that carry a body, that many bytes. Every length is checked
+ * The framing of the client-server protocol (docs/client-protocol.md): a 4-byte ASCII tag, a 32-bit
+ * big-endian value, and for tags that carry a body, that many bytes. Every length is checked
  * against a limit before anything is allocated.
  */
 public final class Frames {

@@ -13,13 +13,18 @@ import java.util.Map;
  * administration command (argv is the command's words), with the client's working directory,
  * environment, umask and terminal state, so that the server can act exactly as the client would.
  *
- * @param invokedAs for a masquerade compile, the path distcache was run as (for example
- *     {@code /usr/lib/distcache/bin/gcc}), so the real compiler is searched for after it; empty in
- *     prefix mode and for administration
+ * @param invokedAs for a masquerade compile, the path distcache was run as (for example {@code
+ *     /usr/lib/distcache/bin/gcc}), so the real compiler is searched for after it; empty in prefix
+ *     mode and for administration
  * @param ttys bit 0: the client's stdout is a terminal; bit 1: its stderr is
  */
 public record Request(
-    Mode mode, String cwd, int umask, int ttys, String invokedAs, List<String> argv,
+    Mode mode,
+    String cwd,
+    int umask,
+    int ttys,
+    String invokedAs,
+    List<String> argv,
     Map<String, String> env) {
 
   public static final int VERSION = 1;
@@ -28,10 +33,12 @@ public record Request(
 
   /** Limits a server applies to what it reads; generous for real builds, bounded for bad peers. */
   public static final long MAX_STRING = 1 << 20;
+
   public static final long MAX_COUNT = 1 << 16;
 
   public enum Mode {
-    COMPILE(1), ADMIN(2);
+    COMPILE(1),
+    ADMIN(2);
 
     final int code;
 
@@ -80,7 +87,8 @@ public record Request(
   public static Request readFrom(DataInputStream in) throws IOException {
     long version = Frames.expect(in, "DCS1").value();
     if (version != VERSION) {
-      throw new ProtocolException("client speaks protocol version " + version + ", server " + VERSION);
+      throw new ProtocolException(
+          "client speaks protocol version " + version + ", server " + VERSION);
     }
     Mode mode = Mode.of(Frames.expect(in, "MODE").value());
     String cwd = Frames.readString(in, Frames.expect(in, "CWD "), MAX_STRING);

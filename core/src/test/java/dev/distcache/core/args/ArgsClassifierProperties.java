@@ -6,13 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.distcache.core.args.ArgsClassifier;
-import dev.distcache.core.args.Classification;
 import dev.distcache.core.args.Classification.Cacheable;
 import dev.distcache.core.args.Classification.Uncacheable;
-import dev.distcache.core.args.Invocation;
-import dev.distcache.core.args.KeyArg;
-import dev.distcache.core.args.ResponseFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,18 +31,89 @@ class ArgsClassifierProperties {
   /** A working directory with a response file, a nested one, and a header that has a .gch. */
   private static final Path CWD = workingDirectory();
 
-  private static final List<String> COMPILERS = List.of("gcc", "g++", "cc", "clang++", "/usr/bin/gcc-12", "", "++");
+  private static final List<String> COMPILERS =
+      List.of("gcc", "g++", "cc", "clang++", "/usr/bin/gcc-12", "", "++");
 
   /** Tokens that steer the classifier into each of its branches. */
-  private static final List<String> TOKENS = List.of(
-      "-c", "-S", "-E", "-o", "-o", "out.o", "x.c", "dir/y.cpp", "z.s", "w.i", "h.h", "conftest.c", "-", "@", "",
-      "@nonexistent", "@args.rsp", "@nested.rsp", "@.", "-x", "c", "c++", "none", "c-header", "-xc", "-MD", "-MMD",
-      "-MF", "-MFdeps.d", "-MT", "-MQ", "-MP", "-Wp,-MD,w.d", "-Wp,-MD", "-Wp,-MMD,", "-g", "-g0", "-ggdb3",
-      "-gsplit-dwarf", "-I", "-Iinc", "inc", "-include", "pch.h", "-includepch.h", "-isystem", "--sysroot=/s",
-      "-D", "-DX=1", "-U", "-O2", "-Wall", "-march=native", "-fdebug-prefix-map=/a=/b", "-ffile-prefix-map=x",
-      "-fmacro-prefix-map=/m=/n", "-frecord-gcc-switches", "-fdiagnostics-color", "-save-temps", "--coverage",
-      "-fprofile-generate", "-Xclang", "-fmodules", "-v", "-o-", "-oout2.o", "-Wa,-adhln", "-Xpreprocessor",
-      "-Xassembler", "-MJ", "--param", "-std=c11", "ü.c", "日本.c", "a b.c", "-D\u0000", "x\u0000.c");
+  private static final List<String> TOKENS =
+      List.of(
+          "-c",
+          "-S",
+          "-E",
+          "-o",
+          "-o",
+          "out.o",
+          "x.c",
+          "dir/y.cpp",
+          "z.s",
+          "w.i",
+          "h.h",
+          "conftest.c",
+          "-",
+          "@",
+          "",
+          "@nonexistent",
+          "@args.rsp",
+          "@nested.rsp",
+          "@.",
+          "-x",
+          "c",
+          "c++",
+          "none",
+          "c-header",
+          "-xc",
+          "-MD",
+          "-MMD",
+          "-MF",
+          "-MFdeps.d",
+          "-MT",
+          "-MQ",
+          "-MP",
+          "-Wp,-MD,w.d",
+          "-Wp,-MD",
+          "-Wp,-MMD,",
+          "-g",
+          "-g0",
+          "-ggdb3",
+          "-gsplit-dwarf",
+          "-I",
+          "-Iinc",
+          "inc",
+          "-include",
+          "pch.h",
+          "-includepch.h",
+          "-isystem",
+          "--sysroot=/s",
+          "-D",
+          "-DX=1",
+          "-U",
+          "-O2",
+          "-Wall",
+          "-march=native",
+          "-fdebug-prefix-map=/a=/b",
+          "-ffile-prefix-map=x",
+          "-fmacro-prefix-map=/m=/n",
+          "-frecord-gcc-switches",
+          "-fdiagnostics-color",
+          "-save-temps",
+          "--coverage",
+          "-fprofile-generate",
+          "-Xclang",
+          "-fmodules",
+          "-v",
+          "-o-",
+          "-oout2.o",
+          "-Wa,-adhln",
+          "-Xpreprocessor",
+          "-Xassembler",
+          "-MJ",
+          "--param",
+          "-std=c11",
+          "ü.c",
+          "日本.c",
+          "a b.c",
+          "-D\u0000",
+          "x\u0000.c");
 
   @AfterContainer
   static void removeWorkingDirectory() throws IOException {
@@ -59,14 +125,18 @@ class ArgsClassifierProperties {
   }
 
   @Property(tries = 1000)
-  void classify_neverThrows(@ForAll("compilers") String compiler, @ForAll("argvs") List<String> argv,
+  void classify_neverThrows(
+      @ForAll("compilers") String compiler,
+      @ForAll("argvs") List<String> argv,
       @ForAll("envs") Map<String, String> env) {
     assertNotNull(ArgsClassifier.classify(compiler, argv, CWD, env));
   }
 
   @Property(tries = 1000)
-  void classify_decidesWithoutFallingBackToItsCatchAll(@ForAll("compilers") String compiler,
-      @ForAll("argvs") List<String> argv, @ForAll("envs") Map<String, String> env) {
+  void classify_decidesWithoutFallingBackToItsCatchAll(
+      @ForAll("compilers") String compiler,
+      @ForAll("argvs") List<String> argv,
+      @ForAll("envs") Map<String, String> env) {
     // An exception inside the walk is reported as "cannot classify arguments: <exception>".
     if (ArgsClassifier.classify(compiler, argv, CWD, env) instanceof Uncacheable u) {
       assertFalse(u.detail().startsWith("cannot classify arguments"), u.detail());
@@ -74,10 +144,14 @@ class ArgsClassifierProperties {
   }
 
   @Property(tries = 1000)
-  void classify_cacheable_hasAnOutputAndKeepsSourceAndOutputOutOfKeyArgs(@ForAll("compilers") String compiler,
-      @ForAll("argvs") List<String> argv, @ForAll("envs") Map<String, String> env) throws Exception {
+  void classify_cacheable_hasAnOutputAndKeepsSourceAndOutputOutOfKeyArgs(
+      @ForAll("compilers") String compiler,
+      @ForAll("argvs") List<String> argv,
+      @ForAll("envs") Map<String, String> env)
+      throws Exception {
     Classification result = ArgsClassifier.classify(compiler, argv, CWD, env);
-    Statistics.label("classification").collect(result instanceof Cacheable ? "cacheable" : "uncacheable");
+    Statistics.label("classification")
+        .collect(result instanceof Cacheable ? "cacheable" : "uncacheable");
     if (!(result instanceof Cacheable c)) {
       return;
     }
@@ -87,15 +161,25 @@ class ArgsClassifierProperties {
     assertTrue(expanded.contains(inv.source()), "the source is one of the arguments");
     for (String path : List.of(inv.source(), inv.output())) {
       long inKeys = inv.keyArgs().stream().filter(k -> k.text().equals(path)).count();
-      long otherUses = expanded.stream().filter(path::equals).count() - consumed(expanded, inv, path);
-      assertTrue(inKeys <= otherUses, () -> "\"" + path + "\" is in keyArgs " + inKeys + " times but appears "
-          + otherUses + " times other than as source or -o value; keyArgs " + texts(inv));
+      long otherUses =
+          expanded.stream().filter(path::equals).count() - consumed(expanded, inv, path);
+      assertTrue(
+          inKeys <= otherUses,
+          () ->
+              "\""
+                  + path
+                  + "\" is in keyArgs "
+                  + inKeys
+                  + " times but appears "
+                  + otherUses
+                  + " times other than as source or -o value; keyArgs "
+                  + texts(inv));
     }
   }
 
   @Property(tries = 1000)
-  void classify_realisticCompile_isCacheable(@ForAll("realistic") List<String> argv,
-      @ForAll("objects") String output) {
+  void classify_realisticCompile_isCacheable(
+      @ForAll("realistic") List<String> argv, @ForAll("objects") String output) {
     Invocation inv = cacheable(argv);
     assertEquals("x.c", inv.source());
     assertEquals("x.o", inv.output());
@@ -105,8 +189,11 @@ class ArgsClassifierProperties {
   }
 
   @Property(tries = 1000)
-  void classify_realisticCompile_keyArgsDoNotDependOnOutput(@ForAll("realistic") List<String> argv,
-      @ForAll("objects") String first, @ForAll("objects") String second, @ForAll int position) {
+  void classify_realisticCompile_keyArgsDoNotDependOnOutput(
+      @ForAll("realistic") List<String> argv,
+      @ForAll("objects") String first,
+      @ForAll("objects") String second,
+      @ForAll int position) {
     Invocation none = cacheable(argv);
     Invocation a = cacheable(withOutput(argv, first, position));
     Invocation b = cacheable(withOutput(argv, second, position / 7));
@@ -117,20 +204,27 @@ class ArgsClassifierProperties {
   }
 
   @Property(tries = 500)
-  void responseFile_withEachArgumentQuoted_expandsToTheArguments(@ForAll("words") List<String> args,
-      @ForAll("separators") String separator) throws Exception {
+  void responseFile_withEachArgumentQuoted_expandsToTheArguments(
+      @ForAll("words") List<String> args, @ForAll("separators") String separator) throws Exception {
     StringBuilder text = new StringBuilder();
     for (String a : args) {
-      text.append('\'').append(a.replace("\\", "\\\\").replace("'", "\\'")).append('\'').append(separator);
+      text.append('\'')
+          .append(a.replace("\\", "\\\\").replace("'", "\\'"))
+          .append('\'')
+          .append(separator);
     }
     Files.writeString(CWD.resolve("quoted.rsp"), text);
     List<String> read = ResponseFiles.expand(List.of("@quoted.rsp"), CWD);
-    assertEquals(args, read, () -> "file " + escaped(List.of(text.toString())) + " read as " + escaped(read));
+    assertEquals(
+        args,
+        read,
+        () -> "file " + escaped(List.of(text.toString())) + " read as " + escaped(read));
   }
 
   @Property(tries = 500)
-  void responseFile_unquotedArgumentsWithoutGccWhiteSpace_areKeptWhole(@ForAll("plainWords") List<String> args,
-      @ForAll("separators") String separator) throws Exception {
+  void responseFile_unquotedArgumentsWithoutGccWhiteSpace_areKeptWhole(
+      @ForAll("plainWords") List<String> args, @ForAll("separators") String separator)
+      throws Exception {
     String text = String.join(separator, args);
     Files.writeString(CWD.resolve("plain.rsp"), text);
     List<String> read = ResponseFiles.expand(List.of("@plain.rsp"), CWD);
@@ -144,33 +238,72 @@ class ArgsClassifierProperties {
     return Arbitraries.oneOf(Arbitraries.of(COMPILERS), Arbitraries.strings().ofMaxLength(12));
   }
 
-  /** Half arbitrary token lists, half compile lines ({@code -c} and one source) with arbitrary options. */
+  /**
+   * Half arbitrary token lists, half compile lines ({@code -c} and one source) with arbitrary
+   * options.
+   */
   @Provide
   Arbitrary<List<String>> argvs() {
-    Arbitrary<String> token = Arbitraries.frequencyOf(
-        Tuple.of(6, Arbitraries.of(TOKENS)),
-        Tuple.of(2, Arbitraries.strings().all().ofMaxLength(12)),
-        Tuple.of(1, Arbitraries.strings().withChars("-@.=/,oMcgxD'\"\\ ").ofMaxLength(8)),
-        Tuple.of(1, Arbitraries.strings().all().ofMinLength(1000).ofMaxLength(20_000)));
+    Arbitrary<String> token =
+        Arbitraries.frequencyOf(
+            Tuple.of(6, Arbitraries.of(TOKENS)),
+            Tuple.of(2, Arbitraries.strings().all().ofMaxLength(12)),
+            Tuple.of(1, Arbitraries.strings().withChars("-@.=/,oMcgxD'\"\\ ").ofMaxLength(8)),
+            Tuple.of(1, Arbitraries.strings().all().ofMinLength(1000).ofMaxLength(20_000)));
     return Arbitraries.oneOf(token.list().ofMaxSize(14), compileLines());
   }
 
   private static Arbitrary<List<String>> compileLines() {
-    Arbitrary<String> source = Arbitraries.of("x.c", "dir/y.cpp", "a b.c", "\u00fc.c", "z.S", "w.ii", ".c", "d.x/v.c",
-        "out.o");
-    Arbitrary<String> value = Arbitraries.oneOf(
-        Arbitraries.of("x.c", "x.o", "out.o", "dir/y.cpp", "y.o", "-", "", "a b.o", "d/", "@opts.rsp", "c", "c++"),
-        Arbitraries.strings().all().ofMaxLength(10));
-    Arbitrary<List<String>> option = Arbitraries.oneOf(
-        Arbitraries.of(TOKENS).filter(t -> t.startsWith("-") || t.startsWith("@")).map(List::of),
-        Arbitraries.of("@opts.rsp").map(List::of),
-        Combinators.combine(Arbitraries.of("-o", "-MF", "-MT", "-MQ", "-D", "-I", "-isystem", "-include", "-x", "-U",
-            "--param"), value).as(List::of),
-        Combinators.combine(Arbitraries.of("-o", "-MF", "-MT", "-D", "-I", "-Wp,-MD,", "-x"), value)
-            .as((o, v) -> List.of(o + v)),
-        Arbitraries.strings().all().ofMaxLength(12).map(s -> List.of("-" + s)));
-    return Combinators.combine(option.list().ofMaxSize(8), Arbitraries.of("-c", "-S"), source,
-            Arbitraries.integers().between(0, 8), Arbitraries.integers().between(0, 9))
+    Arbitrary<String> source =
+        Arbitraries.of(
+            "x.c", "dir/y.cpp", "a b.c", "\u00fc.c", "z.S", "w.ii", ".c", "d.x/v.c", "out.o");
+    Arbitrary<String> value =
+        Arbitraries.oneOf(
+            Arbitraries.of(
+                "x.c",
+                "x.o",
+                "out.o",
+                "dir/y.cpp",
+                "y.o",
+                "-",
+                "",
+                "a b.o",
+                "d/",
+                "@opts.rsp",
+                "c",
+                "c++"),
+            Arbitraries.strings().all().ofMaxLength(10));
+    Arbitrary<List<String>> option =
+        Arbitraries.oneOf(
+            Arbitraries.of(TOKENS)
+                .filter(t -> t.startsWith("-") || t.startsWith("@"))
+                .map(List::of),
+            Arbitraries.of("@opts.rsp").map(List::of),
+            Combinators.combine(
+                    Arbitraries.of(
+                        "-o",
+                        "-MF",
+                        "-MT",
+                        "-MQ",
+                        "-D",
+                        "-I",
+                        "-isystem",
+                        "-include",
+                        "-x",
+                        "-U",
+                        "--param"),
+                    value)
+                .as(List::of),
+            Combinators.combine(
+                    Arbitraries.of("-o", "-MF", "-MT", "-D", "-I", "-Wp,-MD,", "-x"), value)
+                .as((o, v) -> List.of(o + v)),
+            Arbitraries.strings().all().ofMaxLength(12).map(s -> List.of("-" + s)));
+    return Combinators.combine(
+            option.list().ofMaxSize(8),
+            Arbitraries.of("-c", "-S"),
+            source,
+            Arbitraries.integers().between(0, 8),
+            Arbitraries.integers().between(0, 9))
         .as((options, mode, src, m, s) -> {
           List<String> argv = new ArrayList<>();
           options.forEach(argv::addAll);
@@ -182,19 +315,30 @@ class ArgsClassifierProperties {
 
   @Provide
   Arbitrary<Map<String, String>> envs() {
-    Arbitrary<String> names = Arbitraries.oneOf(
-        Arbitraries.of("PATH", "HOME", "LANG", "DEPENDENCIES_OUTPUT", "SUNPRO_DEPENDENCIES", "DISTCACHE_DEBUG", ""),
-        Arbitraries.strings().ofMaxLength(8));
+    Arbitrary<String> names =
+        Arbitraries.oneOf(
+            Arbitraries.of(
+                "PATH",
+                "HOME",
+                "LANG",
+                "DEPENDENCIES_OUTPUT",
+                "SUNPRO_DEPENDENCIES",
+                "DISTCACHE_DEBUG",
+                ""),
+            Arbitraries.strings().ofMaxLength(8));
     return Arbitraries.maps(names, Arbitraries.strings().all().ofMaxLength(10)).ofMaxSize(4);
   }
 
   /** gcc -c x.c with realistic options in any order, without -o. */
   @Provide
   Arbitrary<List<String>> realistic() {
-    Arbitrary<String> option = Arbitraries.oneOf(
-        Arbitraries.of("-O0", "-O1", "-O2", "-O3", "-g", "-Wall", "-std=c11", "-Iinc"),
-        Combinators.combine(identifiers(), identifiers()).as((n, v) -> "-D" + n + "=" + v));
-    return Combinators.combine(option.list().ofMaxSize(10), Arbitraries.integers().between(0, 10),
+    Arbitrary<String> option =
+        Arbitraries.oneOf(
+            Arbitraries.of("-O0", "-O1", "-O2", "-O3", "-g", "-Wall", "-std=c11", "-Iinc"),
+            Combinators.combine(identifiers(), identifiers()).as((n, v) -> "-D" + n + "=" + v));
+    return Combinators.combine(
+            option.list().ofMaxSize(10),
+            Arbitraries.integers().between(0, 10),
             Arbitraries.integers().between(0, 11))
         .as((options, c, x) -> {
           List<String> argv = new ArrayList<>(options);
@@ -206,20 +350,34 @@ class ArgsClassifierProperties {
 
   @Provide
   Arbitrary<String> objects() {
-    Arbitrary<String> segment = Arbitraries.strings().withCharRange('a', 'z').withChars('_', '-', '.')
-        .ofMinLength(1).ofMaxLength(8).filter(s -> !s.startsWith("-") && !s.equals(".") && !s.equals(".."));
+    Arbitrary<String> segment =
+        Arbitraries.strings()
+            .withCharRange('a', 'z')
+            .withChars('_', '-', '.')
+            .ofMinLength(1)
+            .ofMaxLength(8)
+            .filter(s -> !s.startsWith("-") && !s.equals(".") && !s.equals(".."));
     return segment.list().ofMinSize(1).ofMaxSize(3).map(s -> String.join("/", s) + ".o");
   }
 
-  /** Any Unicode scalar values but NUL, including empty strings, quotes and white space; no @file. */
+  /**
+   * Any Unicode scalar values but NUL, including empty strings, quotes and white space; no @file.
+   */
   @Provide
   Arbitrary<List<String>> words() {
-    Arbitrary<Integer> codePoints = Arbitraries.frequencyOf(
-        Tuple.of(3, Arbitraries.integers().between(1, 0x7f)),
-        Tuple.of(1, Arbitraries.integers().between(0x80, Character.MIN_SURROGATE - 1)),
-        Tuple.of(1, Arbitraries.integers().between(Character.MAX_SURROGATE + 1, Character.MAX_CODE_POINT)));
+    Arbitrary<Integer> codePoints =
+        Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.integers().between(1, 0x7f)),
+            Tuple.of(1, Arbitraries.integers().between(0x80, Character.MIN_SURROGATE - 1)),
+            Tuple.of(
+                1,
+                Arbitraries.integers()
+                    .between(Character.MAX_SURROGATE + 1, Character.MAX_CODE_POINT)));
     // A word starting with @ would name a nested response file, for gcc as for distcache.
-    return string(codePoints, 0).map(w -> w.length() > 1 && w.startsWith("@") ? "x" + w : w).list().ofMaxSize(6);
+    return string(codePoints, 0)
+        .map(w -> w.length() > 1 && w.startsWith("@") ? "x" + w : w)
+        .list()
+        .ofMaxSize(6);
   }
 
   /**
@@ -228,14 +386,18 @@ class ArgsClassifierProperties {
    */
   @Provide
   Arbitrary<List<String>> plainWords() {
-    Arbitrary<Integer> codePoints = Arbitraries.frequencyOf(
-        Tuple.of(3, Arbitraries.of((int) '!', (int) '#', (int) '(', (int) ']', (int) '~')),
-        Tuple.of(3, Arbitraries.integers().between('(', '?')),
-        Tuple.of(3, Arbitraries.integers().between('A', '[')),
-        Tuple.of(1, Arbitraries.integers().between(0x01, 0x08)),
-        Tuple.of(1, Arbitraries.integers().between(0x0e, 0x1f)),
-        Tuple.of(2, Arbitraries.integers().between(0x80, Character.MIN_SURROGATE - 1)),
-        Tuple.of(1, Arbitraries.integers().between(Character.MAX_SURROGATE + 1, Character.MAX_CODE_POINT)));
+    Arbitrary<Integer> codePoints =
+        Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.of((int) '!', (int) '#', (int) '(', (int) ']', (int) '~')),
+            Tuple.of(3, Arbitraries.integers().between('(', '?')),
+            Tuple.of(3, Arbitraries.integers().between('A', '[')),
+            Tuple.of(1, Arbitraries.integers().between(0x01, 0x08)),
+            Tuple.of(1, Arbitraries.integers().between(0x0e, 0x1f)),
+            Tuple.of(2, Arbitraries.integers().between(0x80, Character.MIN_SURROGATE - 1)),
+            Tuple.of(
+                1,
+                Arbitraries.integers()
+                    .between(Character.MAX_SURROGATE + 1, Character.MAX_CODE_POINT)));
     return string(codePoints, 1).list().ofMaxSize(6);
   }
 
@@ -245,18 +407,30 @@ class ArgsClassifierProperties {
   }
 
   private static Arbitrary<String> string(Arbitrary<Integer> codePoints, int minLength) {
-    return codePoints.list().ofMinSize(minLength).ofMaxSize(10)
-        .map(cps -> cps.stream().collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-            .toString());
+    return codePoints
+        .list()
+        .ofMinSize(minLength)
+        .ofMaxSize(10)
+        .map(cps ->
+            cps.stream()
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString());
   }
 
   private static Arbitrary<String> identifiers() {
-    return Arbitraries.strings().withCharRange('A', 'Z').withChars('_').ofMinLength(1).ofMaxLength(6);
+    return Arbitraries.strings()
+        .withCharRange('A', 'Z')
+        .withChars('_')
+        .ofMinLength(1)
+        .ofMaxLength(6);
   }
 
   // --- helpers ---
 
-  /** How many occurrences of {@code path} in {@code args} are the source itself or the separate -o value. */
+  /**
+   * How many occurrences of {@code path} in {@code args} are the source itself or the separate -o
+   * value.
+   */
   private static long consumed(List<String> args, Invocation inv, String path) {
     long n = path.equals(inv.source()) ? 1 : 0;
     if (path.equals(inv.output()) && inv.outputExplicit()) {
@@ -288,8 +462,14 @@ class ArgsClassifierProperties {
     StringBuilder b = new StringBuilder("[");
     for (String s : strings) {
       b.append(b.length() > 1 ? ", \"" : "\"");
-      s.codePoints().forEach(cp -> b.append(cp > ' ' && cp < 0x7f ? Character.toString(cp)
-          : cp <= 0xffff ? String.format("\\u%04x", cp) : String.format("\\U%06x", cp)));
+      s.codePoints()
+          .forEach(cp ->
+              b.append(
+                  cp > ' ' && cp < 0x7f
+                      ? Character.toString(cp)
+                      : cp <= 0xffff
+                          ? String.format("\\u%04x", cp)
+                          : String.format("\\U%06x", cp)));
       b.append('"');
     }
     return b.append(']').toString();

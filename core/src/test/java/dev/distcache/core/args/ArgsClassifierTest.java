@@ -56,8 +56,9 @@ class ArgsClassifierTest {
     assertEquals(Counter.AUTOCONF_TEST, reason("gcc", "-o", "conftest", "-O2", "conftest.c"));
     assertEquals(Counter.AUTOCONF_TEST, reason("gcc", "-o", "conftest", "sub/conftest.o", "-lm"));
     assertEquals(Counter.CALLED_FOR_LINK, reason("gcc", "-o", "prog", "main.o", "conftest.o"));
-    assertInstanceOf(Classification.Cacheable.class, ArgsClassifier.classify("gcc",
-        List.of("-c", "conftest.c"), Path.of("/w"), Map.of()));
+    assertInstanceOf(
+        Classification.Cacheable.class,
+        ArgsClassifier.classify("gcc", List.of("-c", "conftest.c"), Path.of("/w"), Map.of()));
   }
 
   @Test
@@ -67,15 +68,27 @@ class ArgsClassifierTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"-save-temps", "-save-temps=obj", "--save-temps", "-fprofile-generate", "-fprofile-arcs",
-      "--coverage", "-ftest-coverage", "-fdump-tree-all", "-v", "-fsyntax-only"})
+  @ValueSource(
+      strings = {
+        "-save-temps",
+        "-save-temps=obj",
+        "--save-temps",
+        "-fprofile-generate",
+        "-fprofile-arcs",
+        "--coverage",
+        "-ftest-coverage",
+        "-fdump-tree-all",
+        "-v",
+        "-fsyntax-only"
+      })
   void classify_withOptionWritingExtraFiles_isUncacheableUnsupportedCompilerOption(String option) {
     assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "-c", option, "foo.c"));
   }
 
   @Test
   void classify_withUnknownXLanguage_isUncacheableUnsupportedSourceLanguage() {
-    assertEquals(Counter.UNSUPPORTED_SOURCE_LANGUAGE, reason("gcc", "-x", "fortran", "-c", "foo.f"));
+    assertEquals(
+        Counter.UNSUPPORTED_SOURCE_LANGUAGE, reason("gcc", "-x", "fortran", "-c", "foo.f"));
     assertEquals(Counter.UNSUPPORTED_SOURCE_LANGUAGE, reason("gcc", "-xada", "-c", "foo.adb"));
   }
 
@@ -87,42 +100,55 @@ class ArgsClassifierTest {
   @Test
   void classify_whenCompilingHeader_isUncacheableCouldNotUsePrecompiledHeader() {
     assertEquals(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, reason("gcc", "-c", "foo.h"));
-    assertEquals(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, reason("g++", "-c", "foo.hpp", "-o", "foo.hpp.gch"));
-    assertEquals(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, reason("gcc", "-x", "c-header", "-c", "foo.c"));
+    assertEquals(
+        Counter.COULD_NOT_USE_PRECOMPILED_HEADER,
+        reason("g++", "-c", "foo.hpp", "-o", "foo.hpp.gch"));
+    assertEquals(
+        Counter.COULD_NOT_USE_PRECOMPILED_HEADER, reason("gcc", "-x", "c-header", "-c", "foo.c"));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"DEPENDENCIES_OUTPUT", "SUNPRO_DEPENDENCIES"})
-  void classify_whenDependencyVariableSet_isUncacheableUnsupportedEnvironmentVariable(String variable) {
-    Classification c = ArgsClassifier.classify("gcc", List.of("-c", "foo.c"), cwd, Map.of(variable, "foo.d"));
-    assertEquals(Counter.UNSUPPORTED_ENVIRONMENT_VARIABLE, assertInstanceOf(Uncacheable.class, c).reason());
+  void classify_whenDependencyVariableSet_isUncacheableUnsupportedEnvironmentVariable(
+      String variable) {
+    Classification c =
+        ArgsClassifier.classify("gcc", List.of("-c", "foo.c"), cwd, Map.of(variable, "foo.d"));
+    assertEquals(
+        Counter.UNSUPPORTED_ENVIRONMENT_VARIABLE, assertInstanceOf(Uncacheable.class, c).reason());
   }
 
   @Test
   void classify_withUnreadableResponseFile_isUncacheableBadCompilerArguments() {
-    Uncacheable u = assertInstanceOf(Uncacheable.class, classify("gcc", "-c", "foo.c", "@missing.rsp"));
+    Uncacheable u =
+        assertInstanceOf(Uncacheable.class, classify("gcc", "-c", "foo.c", "@missing.rsp"));
     assertEquals(Counter.BAD_COMPILER_ARGUMENTS, u.reason());
     assertTrue(u.detail().contains("missing.rsp"), u.detail());
   }
 
   @Test
-  void classify_withIncludeOfHeaderThatHasGch_isUncacheableCouldNotUsePrecompiledHeader() throws IOException {
+  void classify_withIncludeOfHeaderThatHasGch_isUncacheableCouldNotUsePrecompiledHeader()
+      throws IOException {
     Files.writeString(cwd.resolve("pch.h"), "");
     Files.writeString(cwd.resolve("pch.h.gch"), "");
-    assertEquals(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, reason("gcc", "-include", "pch.h", "-c", "foo.c"));
-    assertEquals(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, reason("gcc", "-includepch.h", "-c", "foo.c"));
+    assertEquals(
+        Counter.COULD_NOT_USE_PRECOMPILED_HEADER,
+        reason("gcc", "-include", "pch.h", "-c", "foo.c"));
+    assertEquals(
+        Counter.COULD_NOT_USE_PRECOMPILED_HEADER, reason("gcc", "-includepch.h", "-c", "foo.c"));
   }
 
   @Test
-  void classify_withIncludeWhoseGchIsFoundThroughIncludePath_isUncacheableCouldNotUsePrecompiledHeader()
-      throws IOException {
+  void
+      classify_withIncludeWhoseGchIsFoundThroughIncludePath_isUncacheableCouldNotUsePrecompiledHeader()
+          throws IOException {
     // gcc 12 searches -include files along the #include "..." chain and uses inc/pch.h.gch there
     // ("gcc -H" prints "! inc/pch.h.gch"), while "gcc -E" reads inc/pch.h: the key would not see
     // what the compile uses.
     Files.createDirectories(cwd.resolve("inc"));
     Files.writeString(cwd.resolve("inc/pch.h"), "");
     Files.writeString(cwd.resolve("inc/pch.h.gch"), "");
-    assertEquals(Counter.COULD_NOT_USE_PRECOMPILED_HEADER,
+    assertEquals(
+        Counter.COULD_NOT_USE_PRECOMPILED_HEADER,
         reason("gcc", "-Iinc", "-include", "pch.h", "-c", "foo.c"));
   }
 
@@ -170,13 +196,16 @@ class ArgsClassifierTest {
 
   @Test
   void classify_withLaterOutput_usesTheLastOne() {
-    assertEquals("second.o", cacheable("gcc", "-c", "foo.c", "-o", "first.o", "-o", "second.o").output());
+    assertEquals(
+        "second.o", cacheable("gcc", "-c", "foo.c", "-o", "first.o", "-o", "second.o").output());
   }
 
   @Test
   void classify_keepsArgumentsAsGiven() {
     List<String> args = List.of("-c", "foo.c", "-O2", "-o", "foo.o");
-    Invocation inv = assertInstanceOf(Cacheable.class, ArgsClassifier.classify("cc", args, cwd, Map.of())).invocation();
+    Invocation inv =
+        assertInstanceOf(Cacheable.class, ArgsClassifier.classify("cc", args, cwd, Map.of()))
+            .invocation();
     assertEquals("cc", inv.compiler());
     assertEquals(args, inv.args());
   }
@@ -190,14 +219,21 @@ class ArgsClassifierTest {
 
   @Test
   void classify_withMdAndOutput_replacesOutputSuffixWithD() {
-    assertEquals(Optional.of("out/bar.d"), cacheable("gcc", "-c", "-MD", "src/foo.c", "-o", "out/bar.o").depFile());
-    assertEquals(Optional.of("out.x/bar.d"), cacheable("gcc", "-c", "-MMD", "foo.c", "-o", "out.x/bar").depFile());
+    assertEquals(
+        Optional.of("out/bar.d"),
+        cacheable("gcc", "-c", "-MD", "src/foo.c", "-o", "out/bar.o").depFile());
+    assertEquals(
+        Optional.of("out.x/bar.d"),
+        cacheable("gcc", "-c", "-MMD", "foo.c", "-o", "out.x/bar").depFile());
   }
 
   @Test
   void classify_withMf_writesDependenciesThere() {
-    assertEquals(Optional.of("deps/a.d"), cacheable("gcc", "-c", "-MD", "-MF", "deps/a.d", "foo.c").depFile());
-    assertEquals(Optional.of("deps/b.d"), cacheable("gcc", "-c", "-MMD", "-MFdeps/b.d", "foo.c").depFile());
+    assertEquals(
+        Optional.of("deps/a.d"),
+        cacheable("gcc", "-c", "-MD", "-MF", "deps/a.d", "foo.c").depFile());
+    assertEquals(
+        Optional.of("deps/b.d"), cacheable("gcc", "-c", "-MMD", "-MFdeps/b.d", "foo.c").depFile());
   }
 
   @Test
@@ -205,8 +241,10 @@ class ArgsClassifierTest {
     Invocation devNull = cacheable("gcc", "-c", "-MD", "-MF", "/dev/null", "foo.c");
     assertEquals(Optional.empty(), devNull.depFile());
     assertEquals(Optional.empty(), cacheable("gcc", "-c", "-Wp,-MD,/dev/null", "foo.c").depFile());
-    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-MMD", "-MF/dev/../dev/null", "foo.c").depFile());
-    assertFalse(devNull.keyArgs().equals(cacheable("gcc", "-c", "-MD", "-MF", "a.d", "foo.c").keyArgs()));
+    assertEquals(
+        Optional.empty(), cacheable("gcc", "-c", "-MMD", "-MF/dev/../dev/null", "foo.c").depFile());
+    assertFalse(
+        devNull.keyArgs().equals(cacheable("gcc", "-c", "-MD", "-MF", "a.d", "foo.c").keyArgs()));
   }
 
   @Test
@@ -244,24 +282,33 @@ class ArgsClassifierTest {
   @Test
   void classify_withWpMdButNoFile_isUncacheableUnsupportedCompilerOption() {
     assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "-c", "-Wp,-MD", "foo.c"));
-    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "-c", "-Wp,-MD,a.d,-MT,x", "foo.c"));
+    assertEquals(
+        Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "-c", "-Wp,-MD,a.d,-MT,x", "foo.c"));
   }
 
   // --- Direct mode ---
 
   @Test
   void classify_withOptionsPassedBehindTheDriversBack_turnsDirectModeOff() {
-    assertEquals(Optional.of("-Xpreprocessor -DX"), cacheable("gcc", "-c", "-Xpreprocessor", "-DX", "foo.c").directModeOff());
-    assertEquals(Optional.of("-Wp,-I/opt"), cacheable("gcc", "-c", "-Wp,-I/opt", "foo.c").directModeOff());
-    assertEquals(Optional.of("-Wp,-DA,-UB"), cacheable("gcc", "-c", "-Wp,-DA,-UB", "foo.c").directModeOff());
+    assertEquals(
+        Optional.of("-Xpreprocessor -DX"),
+        cacheable("gcc", "-c", "-Xpreprocessor", "-DX", "foo.c").directModeOff());
+    assertEquals(
+        Optional.of("-Wp,-I/opt"), cacheable("gcc", "-c", "-Wp,-I/opt", "foo.c").directModeOff());
+    assertEquals(
+        Optional.of("-Wp,-DA,-UB"), cacheable("gcc", "-c", "-Wp,-DA,-UB", "foo.c").directModeOff());
     assertEquals(Optional.of("-P"), cacheable("gcc", "-c", "-P", "foo.c").directModeOff());
   }
 
   @Test
   void classify_withDefinesAndDependencyFilesThroughWp_keepsDirectMode() {
-    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-Wp,-DA,-DB=2", "foo.c").directModeOff());
-    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-Wp,-MD,foo.d", "foo.c").directModeOff());
-    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-O2", "-Iinc", "-DX", "-include", "x.h", "foo.c").directModeOff());
+    assertEquals(
+        Optional.empty(), cacheable("gcc", "-c", "-Wp,-DA,-DB=2", "foo.c").directModeOff());
+    assertEquals(
+        Optional.empty(), cacheable("gcc", "-c", "-Wp,-MD,foo.d", "foo.c").directModeOff());
+    assertEquals(
+        Optional.empty(),
+        cacheable("gcc", "-c", "-O2", "-Iinc", "-DX", "-include", "x.h", "foo.c").directModeOff());
   }
 
   // --- Split DWARF ---
@@ -275,26 +322,31 @@ class ArgsClassifierTest {
 
   @Test
   void classify_withSplitDwarfAndNoOutput_writesBasenameDotDwo() {
-    assertEquals(Optional.of("foo.dwo"), cacheable("gcc", "-c", "-gsplit-dwarf", "src/foo.c").dwoFile());
+    assertEquals(
+        Optional.of("foo.dwo"), cacheable("gcc", "-c", "-gsplit-dwarf", "src/foo.c").dwoFile());
   }
 
   @Test
   void classify_withoutSplitDwarf_writesNoDwo() {
     assertEquals(Optional.empty(), cacheable("gcc", "-c", "-g", "foo.c").dwoFile());
-    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-g", "-gsplit-dwarf", "-gno-split-dwarf", "foo.c")
-        .dwoFile());
+    assertEquals(
+        Optional.empty(),
+        cacheable("gcc", "-c", "-g", "-gsplit-dwarf", "-gno-split-dwarf", "foo.c").dwoFile());
   }
 
   @Test
   void classify_withSplitDwarfAndS_writesNoDwo() {
-    // gcc 12: "gcc -S -g -gsplit-dwarf foo.c" writes foo.s only; the .dwo is split off when assembling.
-    assertEquals(Optional.empty(), cacheable("gcc", "-S", "-g", "-gsplit-dwarf", "foo.c").dwoFile());
+    // gcc 12: "gcc -S -g -gsplit-dwarf foo.c" writes foo.s only; the .dwo is split off when
+    // assembling.
+    assertEquals(
+        Optional.empty(), cacheable("gcc", "-S", "-g", "-gsplit-dwarf", "foo.c").dwoFile());
   }
 
   @Test
   void classify_withSplitDwarf_keysTheDwoPathBecauseTheObjectNamesIt() {
-    assertFalse(keyTexts(cacheable("gcc", "-c", "-g", "-gsplit-dwarf", "foo.c", "-o", "a.o"))
-        .equals(keyTexts(cacheable("gcc", "-c", "-g", "-gsplit-dwarf", "foo.c", "-o", "b.o"))));
+    assertFalse(
+        keyTexts(cacheable("gcc", "-c", "-g", "-gsplit-dwarf", "foo.c", "-o", "a.o"))
+            .equals(keyTexts(cacheable("gcc", "-c", "-g", "-gsplit-dwarf", "foo.c", "-o", "b.o"))));
   }
 
   // --- Language ---
@@ -357,7 +409,8 @@ class ArgsClassifierTest {
 
   @Test
   void classify_keyArgsLeaveOutSourceOutputAndDependencyPaths() {
-    Invocation inv = cacheable("gcc", "-c", "-O2", "-MD", "-MF", "deps/foo.d", "src/foo.c", "-o", "out/foo.o");
+    Invocation inv =
+        cacheable("gcc", "-c", "-O2", "-MD", "-MF", "deps/foo.d", "src/foo.c", "-o", "out/foo.o");
     List<String> keys = keyTexts(inv);
     for (String path : List.of("src/foo.c", "out/foo.o", "deps/foo.d", "-o", "-MF")) {
       assertFalse(keys.contains(path), path + " in " + keys);
@@ -367,13 +420,27 @@ class ArgsClassifierTest {
 
   @Test
   void classify_keyArgsSayWhetherItIsCOrS() {
-    assertFalse(cacheable("gcc", "-c", "foo.c").keyArgs().equals(cacheable("gcc", "-S", "foo.c").keyArgs()));
+    assertFalse(
+        cacheable("gcc", "-c", "foo.c")
+            .keyArgs()
+            .equals(cacheable("gcc", "-S", "foo.c").keyArgs()));
   }
 
   @Test
   void classify_includePathsBecomeKeyArgPaths() {
-    Invocation inv = cacheable("gcc", "-c", "-I", "/abs/inc", "-Irel/inc", "-isystem", "/sys", "-isystem/sys2",
-        "--sysroot=/root", "-DX=1", "foo.c");
+    Invocation inv =
+        cacheable(
+            "gcc",
+            "-c",
+            "-I",
+            "/abs/inc",
+            "-Irel/inc",
+            "-isystem",
+            "/sys",
+            "-isystem/sys2",
+            "--sysroot=/root",
+            "-DX=1",
+            "foo.c");
     List<KeyArg> k = inv.keyArgs();
     assertTrue(k.contains(KeyArg.withPath("", "/abs/inc")), k.toString());
     assertTrue(k.contains(KeyArg.withPath("-I", "rel/inc")), k.toString());
@@ -386,30 +453,64 @@ class ArgsClassifierTest {
 
   @Test
   void classify_collectsDebugAndFilePrefixMapsInOrder() {
-    Invocation inv = cacheable("gcc", "-c", "-g", "-fdebug-prefix-map=/a=/x", "-fmacro-prefix-map=/m=/n",
-        "-ffile-prefix-map=/b/c=.", "foo.c");
+    Invocation inv =
+        cacheable(
+            "gcc",
+            "-c",
+            "-g",
+            "-fdebug-prefix-map=/a=/x",
+            "-fmacro-prefix-map=/m=/n",
+            "-ffile-prefix-map=/b/c=.",
+            "foo.c");
     assertEquals(List.of(new PrefixMap("/a", "/x"), new PrefixMap("/b/c", ".")), inv.prefixMaps());
-    assertTrue(inv.keyArgs().contains(new KeyArg("-fdebug-prefix-map=", "/a", "=/x")), inv.keyArgs().toString());
-    assertTrue(inv.preprocessorArgs().contains("-fmacro-prefix-map=/m=/n"), inv.preprocessorArgs().toString());
+    assertTrue(
+        inv.keyArgs().contains(new KeyArg("-fdebug-prefix-map=", "/a", "=/x")),
+        inv.keyArgs().toString());
+    assertTrue(
+        inv.preprocessorArgs().contains("-fmacro-prefix-map=/m=/n"),
+        inv.preprocessorArgs().toString());
   }
 
   @Test
   void classify_withPrefixMapWithoutEquals_isUncacheableBadCompilerArguments() {
-    assertEquals(Counter.BAD_COMPILER_ARGUMENTS, reason("gcc", "-c", "-fdebug-prefix-map=/a", "foo.c"));
+    assertEquals(
+        Counter.BAD_COMPILER_ARGUMENTS, reason("gcc", "-c", "-fdebug-prefix-map=/a", "foo.c"));
   }
 
   // --- Preprocessor arguments ---
 
   @Test
   void classify_preprocessorArgsDropCompileOutputAndDependencyOptions() {
-    Invocation inv = cacheable("gcc", "-c", "-O2", "-DX=1", "-D", "Y", "-I", "inc", "-Iinc2", "-MD", "-MF", "foo.d",
-        "-MT", "t.o", "-MP", "-o", "out/foo.o", "src/foo.c");
-    assertEquals(List.of("-O2", "-DX=1", "-D", "Y", "-I", "inc", "-Iinc2", "src/foo.c"), inv.preprocessorArgs());
+    Invocation inv =
+        cacheable(
+            "gcc",
+            "-c",
+            "-O2",
+            "-DX=1",
+            "-D",
+            "Y",
+            "-I",
+            "inc",
+            "-Iinc2",
+            "-MD",
+            "-MF",
+            "foo.d",
+            "-MT",
+            "t.o",
+            "-MP",
+            "-o",
+            "out/foo.o",
+            "src/foo.c");
+    assertEquals(
+        List.of("-O2", "-DX=1", "-D", "Y", "-I", "inc", "-Iinc2", "src/foo.c"),
+        inv.preprocessorArgs());
   }
 
   @Test
   void classify_preprocessorArgsDropS() {
-    assertEquals(List.of("-Wall", "foo.c"), cacheable("gcc", "-S", "-Wall", "foo.c", "-o", "x.s").preprocessorArgs());
+    assertEquals(
+        List.of("-Wall", "foo.c"),
+        cacheable("gcc", "-S", "-Wall", "foo.c", "-o", "x.s").preprocessorArgs());
   }
 
   // --- Debug info ---
@@ -434,18 +535,24 @@ class ArgsClassifierTest {
     assertTrue(cacheable("gcc", "-c", "-fdiagnostics-color=always", "foo.c").colorExplicit());
     assertFalse(cacheable("gcc", "-c", "foo.c").colorExplicit());
     assertTrue(cacheable("gcc", "-c", "-frecord-gcc-switches", "foo.c").recordsSwitches());
-    assertFalse(cacheable("gcc", "-c", "-frecord-gcc-switches", "-fno-record-gcc-switches", "foo.c")
-        .recordsSwitches());
+    assertFalse(
+        cacheable("gcc", "-c", "-frecord-gcc-switches", "-fno-record-gcc-switches", "foo.c")
+            .recordsSwitches());
   }
 
   // --- Response files ---
 
   @Test
   void classify_expandsResponseFileWithGccQuoting() throws IOException {
-    Files.writeString(cwd.resolve("args.rsp"), "-DA='a b' \"-DB=c d\" -DC=e\\ f \"-DD=x\\\"y\" -c\n");
+    Files.writeString(
+        cwd.resolve("args.rsp"), "-DA='a b' \"-DB=c d\" -DC=e\\ f \"-DD=x\\\"y\" -c\n");
     Invocation inv = cacheable("gcc", "@args.rsp", "foo.c");
-    assertEquals(List.of("-DA=a b", "-DB=c d", "-DC=e f", "-DD=x\"y", "foo.c"), inv.preprocessorArgs());
-    assertEquals(List.of("@args.rsp", "foo.c"), inv.args(), "the compile itself runs with the arguments as given");
+    assertEquals(
+        List.of("-DA=a b", "-DB=c d", "-DC=e f", "-DD=x\"y", "foo.c"), inv.preprocessorArgs());
+    assertEquals(
+        List.of("@args.rsp", "foo.c"),
+        inv.args(),
+        "the compile itself runs with the arguments as given");
   }
 
   @Test
@@ -460,7 +567,8 @@ class ArgsClassifierTest {
   }
 
   @Test
-  void classify_responseFileThatIncludesItself_isUncacheableBadCompilerArguments() throws IOException {
+  void classify_responseFileThatIncludesItself_isUncacheableBadCompilerArguments()
+      throws IOException {
     Files.writeString(cwd.resolve("loop.rsp"), "-c foo.c @loop.rsp");
     assertEquals(Counter.BAD_COMPILER_ARGUMENTS, reason("gcc", "@loop.rsp"));
   }
@@ -471,25 +579,41 @@ class ArgsClassifierTest {
 
   @Test
   void classify_longSpellingsOfDependencyOptions_writeTheDependencyFileLikeMd() {
-    for (String md : List.of("--write-dependencies", "--write-user-dependencies", "--write-dep", "--write-u")) {
+    for (String md :
+        List.of("--write-dependencies", "--write-user-dependencies", "--write-dep", "--write-u")) {
       Invocation inv = cacheable("gcc", md, "-c", "foo.c", "-o", "obj/foo.o");
       assertEquals(Optional.of("obj/foo.d"), inv.depFile(), md);
-      assertFalse(inv.preprocessorArgs().contains(md), md + " would make the preprocessor write a stray .d");
+      assertFalse(
+          inv.preprocessorArgs().contains(md),
+          md + " would make the preprocessor write a stray .d");
     }
-    assertEquals(Optional.of("x.d"), cacheable("gcc", "-Wp,--write-dependencies,x.d", "-c", "foo.c").depFile());
+    assertEquals(
+        Optional.of("x.d"),
+        cacheable("gcc", "-Wp,--write-dependencies,x.d", "-c", "foo.c").depFile());
     assertEquals(Counter.CALLED_FOR_PREPROCESSING, reason("gcc", "--dependencies", "-c", "foo.c"));
     assertEquals(Counter.CALLED_FOR_PREPROCESSING, reason("gcc", "--preprocess", "-c", "foo.c"));
   }
 
   @Test
   void classify_assemblerListingsAndFilesThroughAnySpelling_areUncacheable() {
-    for (List<String> a : List.of(List.of("--for-assembler=-adhln=x.lst"), List.of("--for-assembler", "-al"),
-        List.of("--for-as", "-adhln=x.lst"), List.of("-Xassembler", "-adhln=x.lst"), List.of("-Wa,-adhln=x.lst"),
-        List.of("-Wa,--noexecstack,-al"), List.of("-Wa,--M,x.d"), List.of("-Xassembler", "-I"),
-        List.of("-Wa,-o,x.o"), List.of("-Wa,@x"))) {
+    for (List<String> a :
+        List.of(
+            List.of("--for-assembler=-adhln=x.lst"),
+            List.of("--for-assembler", "-al"),
+            List.of("--for-as", "-adhln=x.lst"),
+            List.of("-Xassembler", "-adhln=x.lst"),
+            List.of("-Wa,-adhln=x.lst"),
+            List.of("-Wa,--noexecstack,-al"),
+            List.of("-Wa,--M,x.d"),
+            List.of("-Xassembler", "-I"),
+            List.of("-Wa,-o,x.o"),
+            List.of("-Wa,@x"))) {
       List<String> argv = new java.util.ArrayList<>(a);
       argv.addAll(List.of("-c", "foo.c"));
-      assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", argv.toArray(String[]::new)), a.toString());
+      assertEquals(
+          Counter.UNSUPPORTED_COMPILER_OPTION,
+          reason("gcc", argv.toArray(String[]::new)),
+          a.toString());
     }
     cacheable("gcc", "-Wa,--noexecstack", "--for-assembler=--64", "-c", "foo.c");
   }
@@ -498,8 +622,10 @@ class ArgsClassifierTest {
   void classify_longSpellingsOfOutputAndUnsupportedOptions_areReadAsGccReadsThem() {
     assertEquals("out/x.o", cacheable("gcc", "-c", "foo.c", "--output=out/x.o").output());
     assertEquals("out/y.o", cacheable("gcc", "-c", "foo.c", "--output", "out/y.o").output());
-    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "--plugin=x.so", "-c", "foo.c"));
-    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "--dump-tree-all", "-c", "foo.c"));
+    assertEquals(
+        Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "--plugin=x.so", "-c", "foo.c"));
+    assertEquals(
+        Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "--dump-tree-all", "-c", "foo.c"));
     assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "--save-temps", "-c", "foo.c"));
     assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "--specs=x", "-c", "foo.c"));
     assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "--verbose", "-c", "foo.c"));
@@ -514,12 +640,14 @@ class ArgsClassifierTest {
 
   private Invocation cacheable(String compiler, String... args) {
     Classification c = classify(compiler, args);
-    return assertInstanceOf(Cacheable.class, c, () -> compiler + " " + List.of(args) + ": " + c).invocation();
+    return assertInstanceOf(Cacheable.class, c, () -> compiler + " " + List.of(args) + ": " + c)
+        .invocation();
   }
 
   private Counter reason(String compiler, String... args) {
     Classification c = classify(compiler, args);
-    return assertInstanceOf(Uncacheable.class, c, () -> compiler + " " + List.of(args) + ": " + c).reason();
+    return assertInstanceOf(Uncacheable.class, c, () -> compiler + " " + List.of(args) + ": " + c)
+        .reason();
   }
 
   private static List<String> keyTexts(Invocation inv) {

@@ -18,7 +18,8 @@ class FileKindTest {
   void regularAbsentAndDirectory() throws IOException {
     Files.writeString(dir.resolve("a.c"), "int a;");
     assertEquals(FileKind.REGULAR, FileKind.of(dir.resolve("a.c"), true));
-    assertEquals(FileKind.ABSENT, FileKind.of(dir.resolve("sub/../a.c"), false)); // as the kernel: no sub
+    assertEquals(
+        FileKind.ABSENT, FileKind.of(dir.resolve("sub/../a.c"), false)); // as the kernel: no sub
     Files.createDirectories(dir.resolve("sub"));
     assertEquals(FileKind.REGULAR, FileKind.of(dir.resolve("sub/../a.c"), false));
     assertEquals(FileKind.ABSENT, FileKind.of(dir.resolve("b.o"), false));
@@ -71,11 +72,13 @@ class FileKindTest {
     Files.createSymbolicLink(dir.resolve("in.h"), Path.of("/dev/stdin"));
     Files.createSymbolicLink(dir.resolve("rel.c"), Path.of("a.c"));
     Files.createSymbolicLink(dir.resolve("fds"), Path.of("/proc/self/fd"));
-    for (String name : new String[] {"a.c", "in.h", "rel.c", "none.o", "fds/0", "fds/1", "x/../a.c"}) {
+    for (String name :
+        new String[] {"a.c", "in.h", "rel.c", "none.o", "fds/0", "fds/1", "x/../a.c"}) {
       for (boolean follow : new boolean[] {true, false}) {
         FileKind probed = FileKind.probe(dir.resolve(name), follow);
         if (name.startsWith("fds/") && !follow) {
-          assertTrue(probed == FileKind.LINK || probed == FileKind.OTHER, name); // never one to write
+          assertTrue(
+              probed == FileKind.LINK || probed == FileKind.OTHER, name); // never one to write
         } else {
           assertEquals(FileKind.of(dir.resolve(name), follow), probed, name);
         }

@@ -24,7 +24,8 @@ class LanguageTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"foo", "foo.", "foo.h", "foo.o", "foo.a", "lib.so", "dir.c/foo", "foo.f90", ""})
+  @ValueSource(
+      strings = {"foo", "foo.", "foo.h", "foo.o", "foo.a", "lib.so", "dir.c/foo", "foo.f90", ""})
   void forFileName_unknownHeaderOrLinkerInput_isNull(String name) {
     assertNull(Language.forFileName(name, false), name);
   }

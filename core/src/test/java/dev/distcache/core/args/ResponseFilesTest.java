@@ -22,8 +22,10 @@ class ResponseFilesTest {
 
   @Test
   void split_onlyAsciiWhiteSpaceSeparates() {
-    // libiberty's ISSPACE is space, \t, \n, \v, \f and \r; gcc 12 keeps "-DX=a\u3000b" as one argument.
-    assertEquals(List.of("-DX=a\u3000b", "-DY=c\u001cd", "-DZ=e\u2028f"),
+    // libiberty's ISSPACE is space, \t, \n, \v, \f and \r; gcc 12 keeps "-DX=a\u3000b" as one
+    // argument.
+    assertEquals(
+        List.of("-DX=a\u3000b", "-DY=c\u001cd", "-DZ=e\u2028f"),
         ResponseFiles.split("-DX=a\u3000b -DY=c\u001cd -DZ=e\u2028f"));
     assertEquals(List.of("a", "b", "c"), ResponseFiles.split("a\u000bb\fc"));
   }
@@ -36,17 +38,20 @@ class ResponseFilesTest {
 
   @Test
   void split_singleAndDoubleQuotesGroup() {
-    assertEquals(List.of("a b", "c d", "x'y", "p\"q"), ResponseFiles.split("'a b' \"c d\" \"x'y\" 'p\"q'"));
+    assertEquals(
+        List.of("a b", "c d", "x'y", "p\"q"), ResponseFiles.split("'a b' \"c d\" \"x'y\" 'p\"q'"));
   }
 
   @Test
   void split_quotesJoinWithTheirNeighbours() {
-    assertEquals(List.of("-DA=a b", "pre mid post"), ResponseFiles.split("-DA='a b' pre' 'mid\" \"post"));
+    assertEquals(
+        List.of("-DA=a b", "pre mid post"), ResponseFiles.split("-DA='a b' pre' 'mid\" \"post"));
   }
 
   @Test
   void split_backslashEscapesTheNextCharacterInsideAndOutsideQuotes() {
-    assertEquals(List.of("e f", "x\"y", "'q", "a\\b"), ResponseFiles.split("e\\ f \"x\\\"y\" \\'q a\\\\b"));
+    assertEquals(
+        List.of("e f", "x\"y", "'q", "a\\b"), ResponseFiles.split("e\\ f \"x\\\"y\" \\'q a\\\\b"));
   }
 
   @Test
@@ -62,7 +67,9 @@ class ResponseFilesTest {
   @Test
   void expand_replacesAtFileRelativeToCwdAndKeepsOtherArguments() throws Exception {
     Files.writeString(cwd.resolve("a.rsp"), "-DX 'y z'");
-    assertEquals(List.of("-c", "-DX", "y z", "foo.c"), ResponseFiles.expand(List.of("-c", "@a.rsp", "foo.c"), cwd));
+    assertEquals(
+        List.of("-c", "-DX", "y z", "foo.c"),
+        ResponseFiles.expand(List.of("-c", "@a.rsp", "foo.c"), cwd));
   }
 
   @Test
@@ -79,25 +86,31 @@ class ResponseFilesTest {
 
   @Test
   void expand_missingFile_throwsUnreadableNamingTheFile() {
-    ResponseFiles.UnreadableException e = assertThrows(ResponseFiles.UnreadableException.class,
-        () -> ResponseFiles.expand(List.of("@nope.rsp"), cwd));
+    ResponseFiles.UnreadableException e =
+        assertThrows(
+            ResponseFiles.UnreadableException.class,
+            () -> ResponseFiles.expand(List.of("@nope.rsp"), cwd));
     assertTrue(e.getMessage().contains("nope.rsp"), e.getMessage());
   }
 
   @Test
   void expand_nameNoPathCanHave_throwsUnreadableNotInvalidPath() {
-    assertThrows(ResponseFiles.UnreadableException.class, () -> ResponseFiles.expand(List.of("@a\0b"), cwd));
+    assertThrows(
+        ResponseFiles.UnreadableException.class, () -> ResponseFiles.expand(List.of("@a\0b"), cwd));
   }
 
   @Test
   void expand_directory_throwsUnreadable() throws IOException {
     Files.createDirectory(cwd.resolve("dir"));
-    assertThrows(ResponseFiles.UnreadableException.class, () -> ResponseFiles.expand(List.of("@dir"), cwd));
+    assertThrows(
+        ResponseFiles.UnreadableException.class, () -> ResponseFiles.expand(List.of("@dir"), cwd));
   }
 
   @Test
   void expand_selfReference_throwsUnreadableInsteadOfLooping() throws IOException {
     Files.writeString(cwd.resolve("self.rsp"), "@self.rsp");
-    assertThrows(ResponseFiles.UnreadableException.class, () -> ResponseFiles.expand(List.of("@self.rsp"), cwd));
+    assertThrows(
+        ResponseFiles.UnreadableException.class,
+        () -> ResponseFiles.expand(List.of("@self.rsp"), cwd));
   }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A fake installation: {@code self/distcache} is distcache, {@code masq/gcc} a masquerade link to
- * it, {@code a/gcc} and {@code b/gcc} real compilers, {@code selfbin/gcc} another link to
- * distcache outside the masquerade directory.
+ * it, {@code a/gcc} and {@code b/gcc} real compilers, {@code selfbin/gcc} another link to distcache
+ * outside the masquerade directory.
  */
 class CompilerLocatorTest {
   @TempDir Path root;
@@ -89,35 +89,41 @@ class CompilerLocatorTest {
 
   @Test
   void locate_withPathToSelf_failsSayingItIsDistcache() {
-    NotFoundException e = assertThrows(NotFoundException.class,
-        () -> locator.locate(masq.resolve("gcc").toString(), "", env(path(b)), root));
+    NotFoundException e =
+        assertThrows(
+            NotFoundException.class,
+            () -> locator.locate(masq.resolve("gcc").toString(), "", env(path(b)), root));
     assertTrue(e.getMessage().contains("distcache itself"), e.getMessage());
   }
 
   @Test
   void locate_withPathToMissingFile_failsNamingIt() {
-    NotFoundException e = assertThrows(NotFoundException.class,
-        () -> locator.locate("/no/such/gcc", "", env(path(b)), root));
+    NotFoundException e =
+        assertThrows(
+            NotFoundException.class, () -> locator.locate("/no/such/gcc", "", env(path(b)), root));
     assertTrue(e.getMessage().contains("/no/such/gcc"), e.getMessage());
   }
 
   @Test
   void locate_whenNoRealCompilerInPath_failsNamingCompilerAndPath() {
     String p = path(masq, selfbin, a);
-    NotFoundException e = assertThrows(NotFoundException.class, () -> locator.locate("clang", "", env(p), root));
+    NotFoundException e =
+        assertThrows(NotFoundException.class, () -> locator.locate("clang", "", env(p), root));
     assertTrue(e.getMessage().contains("\"clang\""), e.getMessage());
     assertTrue(e.getMessage().contains("PATH=" + p), e.getMessage());
   }
 
   @Test
   void locate_whenOnlyDistcacheInPath_fails() {
-    assertThrows(NotFoundException.class, () -> locator.locate("gcc", "", env(path(masq, selfbin)), root));
+    assertThrows(
+        NotFoundException.class, () -> locator.locate("gcc", "", env(path(masq, selfbin)), root));
   }
 
   @Test
   void locate_atDepthTwo_failsWithRecursionDetected() {
     Map<String, String> env = Map.of("PATH", path(b), CompilerLocator.DEPTH_VARIABLE, "2");
-    NotFoundException e = assertThrows(NotFoundException.class, () -> locator.locate("gcc", "", env, root));
+    NotFoundException e =
+        assertThrows(NotFoundException.class, () -> locator.locate("gcc", "", env, root));
     assertTrue(e.getMessage().contains("recursion"), e.getMessage());
   }
 
@@ -135,7 +141,8 @@ class CompilerLocatorTest {
 
   @Test
   void locate_cleanedPath_dropsTheMasqueradeDirAndEntriesThatAreDistcache() throws Exception {
-    Located l = locator.locate("gcc", masq.resolve("gcc").toString(), env(path(a, masq, selfbin, b)), root);
+    Located l =
+        locator.locate("gcc", masq.resolve("gcc").toString(), env(path(a, masq, selfbin, b)), root);
     assertEquals(path(a, b), l.path());
   }
 

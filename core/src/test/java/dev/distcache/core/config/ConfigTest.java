@@ -43,8 +43,14 @@ class ConfigTest {
 
   @Test
   void load_readsFileSkippingCommentsAndBlankLines() throws Exception {
-    write("# a comment", "", "   # indented comment", "max_size = 500M", "  sloppiness=locale, time_macros  ",
-        "prefix_command = nice -n 5", "hash_dir = false");
+    write(
+        "# a comment",
+        "",
+        "   # indented comment",
+        "max_size = 500M",
+        "  sloppiness=locale, time_macros  ",
+        "prefix_command = nice -n 5",
+        "hash_dir = false");
     Config c = Config.load(layout, Map.of());
     assertEquals(500_000_000L, c.maxSize());
     assertEquals(Set.of("locale", "time_macros"), c.sloppiness());
@@ -63,27 +69,39 @@ class ConfigTest {
     write("# first", "max_size = 1G", "max_sise = 2G", "direct_mod = false", "compresion = true");
     Config.FileSettings f = Config.readFile(file);
     assertEquals(Map.of(ConfigKey.MAX_SIZE, "1G"), f.settings(), "the valid line still counts");
-    assertEquals(List.of(
-        file + ":3: unknown key \"max_sise\", ignored (did you mean max_size?)",
-        file + ":4: unknown key \"direct_mod\", ignored (did you mean direct_mode?)",
-        file + ":5: unknown key \"compresion\", ignored (did you mean compression?)"), f.notes());
+    assertEquals(
+        List.of(
+            file + ":3: unknown key \"max_sise\", ignored (did you mean max_size?)",
+            file + ":4: unknown key \"direct_mod\", ignored (did you mean direct_mode?)",
+            file + ":5: unknown key \"compresion\", ignored (did you mean compression?)"),
+        f.notes());
   }
 
   @Test
   void readFile_unknownKeyFarFromAnyKnownOne_namesNoSuggestion() throws IOException {
     write("colour = blue");
-    assertEquals(List.of(file + ":1: unknown key \"colour\", ignored"), Config.readFile(file).notes());
+    assertEquals(
+        List.of(file + ":1: unknown key \"colour\", ignored"), Config.readFile(file).notes());
   }
 
   @Test
   void readFile_ccacheKeysDistcacheDoesNotImplement_areAcceptedWithANote() throws IOException {
-    write("compression = true", "compression_level = 6", "max_size = 5G", "hard_link = false", "umask = 002",
-        "remote_storage = redis://localhost", "cache_dir = /var/cache/ccache");
+    write(
+        "compression = true",
+        "compression_level = 6",
+        "max_size = 5G",
+        "hard_link = false",
+        "umask = 002",
+        "remote_storage = redis://localhost",
+        "cache_dir = /var/cache/ccache");
     Config.FileSettings f = Config.readFile(file);
     assertEquals(Map.of(ConfigKey.MAX_SIZE, "5G"), f.settings());
     assertEquals(6, f.notes().size(), f.notes().toString());
-    assertEquals(file + ":1: ccache's compression is not implemented by distcache; ignored", f.notes().get(0));
-    assertTrue(f.notes().get(6 - 1).startsWith(file + ":7: ccache's cache_dir"), f.notes().toString());
+    assertEquals(
+        file + ":1: ccache's compression is not implemented by distcache; ignored",
+        f.notes().get(0));
+    assertTrue(
+        f.notes().get(6 - 1).startsWith(file + ":7: ccache's cache_dir"), f.notes().toString());
   }
 
   @Test
@@ -102,13 +120,23 @@ class ConfigTest {
     assertEquals(Map.of(ConfigKey.HASH_DIR, "false"), f.settings());
     assertEquals(1, f.notes().size());
     String note = f.notes().get(0);
-    assertTrue(note.startsWith(file + ":2: max_size:") && note.contains("lots") && note.endsWith("stays 5Gi"), note);
+    assertTrue(
+        note.startsWith(file + ":2: max_size:")
+            && note.contains("lots")
+            && note.endsWith("stays 5Gi"),
+        note);
   }
 
   @Test
   void readFile_notesBadValuesOfEachType() throws IOException {
-    for (String line : List.of("max_files = -1", "max_files = many", "debug = yes", "idle_timeout = 5w",
-        "sloppiness = locale,bogus", "base_dir = relative/dir")) {
+    for (String line :
+        List.of(
+            "max_files = -1",
+            "max_files = many",
+            "debug = yes",
+            "idle_timeout = 5w",
+            "sloppiness = locale,bogus",
+            "base_dir = relative/dir")) {
       write(line);
       Config.FileSettings f = Config.readFile(file);
       assertEquals(Map.of(), f.settings(), line);
@@ -128,8 +156,22 @@ class ConfigTest {
   @Test
   void load_goodConfiguration_hasNoNotes() throws IOException {
     write("max_size = 1G", "sloppiness = locale");
-    assertEquals(List.of(), Config.load(layout, Map.of("DISTCACHE_DIR", "/x", "DISTCACHE_JAVA_CLIENT", "1",
-        "DISTCACHE_DEPTH", "1", "DISTCACHE_NODIRECT", "1", "DISTCACHE_MAX_FILES", "2")).notes());
+    assertEquals(
+        List.of(),
+        Config.load(
+                layout,
+                Map.of(
+                    "DISTCACHE_DIR",
+                    "/x",
+                    "DISTCACHE_JAVA_CLIENT",
+                    "1",
+                    "DISTCACHE_DEPTH",
+                    "1",
+                    "DISTCACHE_NODIRECT",
+                    "1",
+                    "DISTCACHE_MAX_FILES",
+                    "2"))
+            .notes());
   }
 
   @Test
@@ -144,8 +186,10 @@ class ConfigTest {
   void load_acceptsBothVariableSpellings() throws Exception {
     assertEquals(3_000_000_000L, Config.load(layout, Map.of("DISTCACHE_MAXSIZE", "3G")).maxSize());
     assertEquals(4_000_000_000L, Config.load(layout, Map.of("DISTCACHE_MAX_SIZE", "4G")).maxSize());
-    assertEquals("/src", Config.load(layout, Map.of("DISTCACHE_BASEDIR", "/src")).get(ConfigKey.BASE_DIR));
-    assertEquals("/src", Config.load(layout, Map.of("DISTCACHE_BASE_DIR", "/src")).get(ConfigKey.BASE_DIR));
+    assertEquals(
+        "/src", Config.load(layout, Map.of("DISTCACHE_BASEDIR", "/src")).get(ConfigKey.BASE_DIR));
+    assertEquals(
+        "/src", Config.load(layout, Map.of("DISTCACHE_BASE_DIR", "/src")).get(ConfigKey.BASE_DIR));
   }
 
   @Test
@@ -153,8 +197,9 @@ class ConfigTest {
     write("hash_dir = true");
     assertFalse(Config.load(layout, Map.of("DISTCACHE_NOHASHDIR", "1")).bool(ConfigKey.HASH_DIR));
     assertFalse(Config.load(layout, Map.of("DISTCACHE_NOSTATS", "")).bool(ConfigKey.STATS));
-    assertFalse(Config.load(layout, Map.of("DISTCACHE_HASHDIR", "1", "DISTCACHE_NOHASHDIR", "1"))
-        .bool(ConfigKey.HASH_DIR));
+    assertFalse(
+        Config.load(layout, Map.of("DISTCACHE_HASHDIR", "1", "DISTCACHE_NOHASHDIR", "1"))
+            .bool(ConfigKey.HASH_DIR));
   }
 
   @Test
@@ -181,7 +226,9 @@ class ConfigTest {
     write("max_size = 1G");
     Config c = Config.load(layout, Map.of("DISTCACHE_MAX_SIZE", "huge"));
     assertEquals(1_000_000_000L, c.maxSize());
-    assertTrue(c.notes().get(0).startsWith("DISTCACHE_MAX_SIZE: ") && c.notes().get(0).endsWith("stays 1G"),
+    assertTrue(
+        c.notes().get(0).startsWith("DISTCACHE_MAX_SIZE: ")
+            && c.notes().get(0).endsWith("stays 1G"),
         c.notes().toString());
   }
 
@@ -195,18 +242,30 @@ class ConfigTest {
 
   @Test
   void load_ccacheVariablesDistcacheDoesNotImplement_areNoted() {
-    Config c = Config.load(layout, Map.of("DISTCACHE_COMPRESS", "1", "DISTCACHE_NOCOMPRESS", "1",
-        "DISTCACHE_COMPRESSION_LEVEL", "5"));
-    assertEquals(List.of(
-        "DISTCACHE_COMPRESS: ccache's compression is not implemented by distcache; ignored",
-        "DISTCACHE_COMPRESSION_LEVEL: ccache's compression_level is not implemented by distcache; ignored",
-        "DISTCACHE_NOCOMPRESS: ccache's compression is not implemented by distcache; ignored"), c.notes());
+    Config c =
+        Config.load(
+            layout,
+            Map.of(
+                "DISTCACHE_COMPRESS",
+                "1",
+                "DISTCACHE_NOCOMPRESS",
+                "1",
+                "DISTCACHE_COMPRESSION_LEVEL",
+                "5"));
+    assertEquals(
+        List.of(
+            "DISTCACHE_COMPRESS: ccache's compression is not implemented by distcache; ignored",
+            "DISTCACHE_COMPRESSION_LEVEL: ccache's compression_level is not implemented by distcache; ignored",
+            "DISTCACHE_NOCOMPRESS: ccache's compression is not implemented by distcache; ignored"),
+        c.notes());
   }
 
   @Test
   void load_misspeltVariable_namesTheClosestOne_andOtherVariablesAreLeftAlone() {
-    Config c = Config.load(layout, Map.of("DISTCACHE_MAXSISE", "1G", "DISTCACHE_SOMETHING_ELSE", "x"));
-    assertEquals(List.of("DISTCACHE_MAXSISE: unknown variable, ignored (did you mean DISTCACHE_MAXSIZE?)"),
+    Config c =
+        Config.load(layout, Map.of("DISTCACHE_MAXSISE", "1G", "DISTCACHE_SOMETHING_ELSE", "x"));
+    assertEquals(
+        List.of("DISTCACHE_MAXSISE: unknown variable, ignored (did you mean DISTCACHE_MAXSIZE?)"),
         c.notes());
   }
 
@@ -214,7 +273,8 @@ class ConfigTest {
   void writeSetting_replacesTheKeyAndKeepsEveryOtherLine() throws Exception {
     write("# my settings", "max_size = 1G", "", "  # max_size = 9G", "sloppiness = locale");
     Config.writeSetting(file, ConfigKey.MAX_SIZE, "20G");
-    assertEquals(List.of("# my settings", "max_size = 20G", "", "  # max_size = 9G", "sloppiness = locale"),
+    assertEquals(
+        List.of("# my settings", "max_size = 20G", "", "  # max_size = 9G", "sloppiness = locale"),
         Files.readAllLines(file));
   }
 

@@ -40,11 +40,20 @@ class KeyNamesTest {
 
   @Test
   void ccacheOnlyVariables_inEverySpelling() {
-    assertEquals(Optional.of("compression"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_COMPRESS"));
-    assertEquals(Optional.of("compression"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_NOCOMPRESS"));
-    assertEquals(Optional.of("compression"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_COMPRESSION"));
+    assertEquals(
+        Optional.of("compression"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_COMPRESS"));
+    assertEquals(
+        Optional.of("compression"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_NOCOMPRESS"));
+    assertEquals(
+        Optional.of("compression"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_COMPRESSION"));
     assertEquals(Optional.of("run_second_cpp"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_CPP2"));
-    assertEquals(Optional.empty(), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_DIR"), "the cache directory is ours");
-    assertEquals(Optional.empty(), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_NOUMASK"), "umask is no boolean");
+    assertEquals(
+        Optional.empty(),
+        KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_DIR"),
+        "the cache directory is ours");
+    assertEquals(
+        Optional.empty(),
+        KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_NOUMASK"),
+        "umask is no boolean");
   }
 }

@@ -1,7 +1,6 @@
 package dev.distcache.core.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -15,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CancellationTest {
-  /** A "compiler" that starts a child (as gcc starts cc1) and records both pids, then waits long. */
+  /**
+   * A "compiler" that starts a child (as gcc starts cc1) and records both pids, then waits long.
+   */
   private static final String SLOW = "echo $$ > pids; sleep 600 & echo $! >> pids; wait";
 
   @TempDir Path tmp;
@@ -59,13 +60,16 @@ class CancellationTest {
 
   @Test
   void run_withoutCancellation_returnsTheResult() throws IOException {
-    ProcessRunner.Exec exec = new Cancellation().within(() -> {
-      try {
-        return ProcessRunner.run(List.of("/bin/sh", "-c", "printf out; printf err >&2; exit 3"), Map.of(), tmp);
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    });
+    ProcessRunner.Exec exec =
+        new Cancellation()
+            .within(() -> {
+              try {
+                return ProcessRunner.run(
+                    List.of("/bin/sh", "-c", "printf out; printf err >&2; exit 3"), Map.of(), tmp);
+              } catch (IOException e) {
+                throw new AssertionError(e);
+              }
+            });
     assertEquals(3, exec.exitCode());
     assertEquals("out", new String(exec.stdout()));
     assertEquals("err", new String(exec.stderr()));

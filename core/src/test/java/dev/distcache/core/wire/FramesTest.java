@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 class FramesTest {
   @Test
   void writeThenRead_number_roundTrips() throws IOException {
-    DataInputStream in = roundTrip(out -> {
-      Frames.write(out, "EXIT", 3);
-      Frames.write(out, "UMSK", 0xffffffffL);
-    });
+    DataInputStream in =
+        roundTrip(out -> {
+          Frames.write(out, "EXIT", 3);
+          Frames.write(out, "UMSK", 0xffffffffL);
+        });
     assertEquals(new Frames.Header("EXIT", 3), Frames.readHeader(in));
     assertEquals(new Frames.Header("UMSK", 0xffffffffL), Frames.readHeader(in));
   }
@@ -29,11 +30,12 @@ class FramesTest {
   @Test
   void writeThenRead_body_roundTrips() throws IOException {
     byte[] body = {0, 1, (byte) 0xff, '\n'};
-    DataInputStream in = roundTrip(out -> {
-      Frames.write(out, "SOUT", body);
-      Frames.write(out, "CWD ", "/home/ü/项目");
-      Frames.write(out, "ARGV", "");
-    });
+    DataInputStream in =
+        roundTrip(out -> {
+          Frames.write(out, "SOUT", body);
+          Frames.write(out, "CWD ", "/home/ü/项目");
+          Frames.write(out, "ARGV", "");
+        });
     assertArrayEquals(body, Frames.readBody(in, Frames.expect(in, "SOUT"), 100));
     assertEquals("/home/ü/项目", Frames.readString(in, Frames.expect(in, "CWD "), 100));
     assertEquals("", Frames.readString(in, Frames.expect(in, "ARGV"), 100));
@@ -55,9 +57,15 @@ class FramesTest {
 
   @Test
   void readHeader_nonAsciiTag_throwsProtocolException() {
-    assertThrows(ProtocolException.class, () -> Frames.readHeader(in(new byte[] {'D', 'C', (byte) 0xc3, 'S', 0, 0, 0, 1})));
-    assertThrows(ProtocolException.class, () -> Frames.readHeader(in(new byte[] {'D', 'C', 'S', 0, 0, 0, 0, 1})));
-    assertThrows(ProtocolException.class, () -> Frames.readHeader(in(new byte[] {'D', 'C', 'S', 0x7f, 0, 0, 0, 1})));
+    assertThrows(
+        ProtocolException.class,
+        () -> Frames.readHeader(in(new byte[] {'D', 'C', (byte) 0xc3, 'S', 0, 0, 0, 1})));
+    assertThrows(
+        ProtocolException.class,
+        () -> Frames.readHeader(in(new byte[] {'D', 'C', 'S', 0, 0, 0, 0, 1})));
+    assertThrows(
+        ProtocolException.class,
+        () -> Frames.readHeader(in(new byte[] {'D', 'C', 'S', 0x7f, 0, 0, 0, 1})));
   }
 
   @Test
@@ -77,10 +85,14 @@ class FramesTest {
   void readBody_hugeLengthWithoutBody_throwsPromptlyWithoutAllocating() {
     for (long length : new long[] {0x7fffffffL, 0xffffffffL, 0x80000000L}) {
       byte[] frame = header("ARGV", length);
-      assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
-        DataInputStream in = in(frame);
-        assertThrows(ProtocolException.class, () -> Frames.readBody(in, Frames.readHeader(in), Request.MAX_STRING));
-      });
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(2),
+          () -> {
+            DataInputStream in = in(frame);
+            assertThrows(
+                ProtocolException.class,
+                () -> Frames.readBody(in, Frames.readHeader(in), Request.MAX_STRING));
+          });
     }
   }
 
@@ -89,7 +101,9 @@ class FramesTest {
     byte[] whole = bytes(out -> Frames.write(out, "SOUT", new byte[100]));
     byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 1);
     DataInputStream in = in(cut);
-    ProtocolException e = assertThrows(ProtocolException.class, () -> Frames.readBody(in, Frames.readHeader(in), 1000));
+    ProtocolException e =
+        assertThrows(
+            ProtocolException.class, () -> Frames.readBody(in, Frames.readHeader(in), 1000));
     assertTrue(e.getMessage().contains("SOUT"), e.getMessage());
   }
 
@@ -121,7 +135,15 @@ class FramesTest {
   /** A header with any 32-bit value, written by hand so no writer limit applies. */
   static byte[] header(String tag, long value) {
     byte[] t = tag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    return new byte[] {t[0], t[1], t[2], t[3], (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8),
-        (byte) value};
+    return new byte[] {
+      t[0],
+      t[1],
+      t[2],
+      t[3],
+      (byte) (value >>> 24),
+      (byte) (value >>> 16),
+      (byte) (value >>> 8),
+      (byte) value
+    };
   }
 }

@@ -18,9 +18,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RequestReplyTest {
-  private static final Request COMPILE = new Request(Request.Mode.COMPILE, "/home/u/proj", 022,
-      Request.STDERR_TTY, "/usr/lib/distcache/bin/gcc", List.of("gcc", "-c", "", "fü.c", "-DX=a=b"),
-      Map.of("PATH", "/usr/bin", "EMPTY", "", "EQ", "a=b=c"));
+  private static final Request COMPILE =
+      new Request(
+          Request.Mode.COMPILE,
+          "/home/u/proj",
+          022,
+          Request.STDERR_TTY,
+          "/usr/lib/distcache/bin/gcc",
+          List.of("gcc", "-c", "", "fü.c", "-DX=a=b"),
+          Map.of("PATH", "/usr/bin", "EMPTY", "", "EQ", "a=b=c"));
 
   @Test
   void request_roundTrips() throws IOException {
@@ -49,8 +55,14 @@ class RequestReplyTest {
 
   @Test
   void reply_note_roundTripsWithEveryKind_andIsAbsentByDefault() throws IOException {
-    byte[] note = "distcache: note: x.conf:3: unknown key\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    for (Reply r : List.of(Reply.result(0, new byte[] {1}, new byte[] {2}), Reply.runLocally("r"), Reply.failed("f"))) {
+    byte[] note =
+        "distcache: note: x.conf:3: unknown key\n"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (Reply r :
+        List.of(
+            Reply.result(0, new byte[] {1}, new byte[] {2}),
+            Reply.runLocally("r"),
+            Reply.failed("f"))) {
       assertArrayEquals(new byte[0], Reply.readFrom(in(bytes(r::writeTo))).note());
       Reply back = Reply.readFrom(in(bytes(r.withNote(note)::writeTo)));
       assertArrayEquals(note, back.note());
@@ -62,7 +74,9 @@ class RequestReplyTest {
 
   @Test
   void reply_noteOverTheLimit_isCut() throws IOException {
-    Reply back = Reply.readFrom(in(bytes(Reply.runLocally("r").withNote(new byte[Reply.MAX_NOTE + 10])::writeTo)));
+    Reply back =
+        Reply.readFrom(
+            in(bytes(Reply.runLocally("r").withNote(new byte[Reply.MAX_NOTE + 10])::writeTo)));
     assertEquals(Reply.MAX_NOTE, back.note().length);
   }
 
@@ -92,11 +106,12 @@ class RequestReplyTest {
 
   @Test
   void request_framesOutOfOrder_throwsProtocolException() throws IOException {
-    byte[] b = bytes(out -> {
-      Frames.write(out, "DCS1", Request.VERSION);
-      Frames.write(out, "CWD ", "/");
-      Frames.write(out, "MODE", 1);
-    });
+    byte[] b =
+        bytes(out -> {
+          Frames.write(out, "DCS1", Request.VERSION);
+          Frames.write(out, "CWD ", "/");
+          Frames.write(out, "MODE", 1);
+        });
     assertThrows(ProtocolException.class, () -> Request.readFrom(in(b)));
   }
 
@@ -125,28 +140,31 @@ class RequestReplyTest {
 
   @Test
   void request_stringLengthOverLimit_throwsPromptlyWithoutAllocating() throws IOException {
-    byte[] start = bytes(out -> {
-      Frames.write(out, "DCS1", Request.VERSION);
-      Frames.write(out, "MODE", 1);
-    });
+    byte[] start =
+        bytes(out -> {
+          Frames.write(out, "DCS1", Request.VERSION);
+          Frames.write(out, "MODE", 1);
+        });
     for (long length : new long[] {Request.MAX_STRING + 1, 0x7fffffffL, 0xffffffffL}) {
       byte[] b = concat(start, header("CWD ", length));
-      assertTimeoutPreemptively(Duration.ofSeconds(2),
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(2),
           () -> assertThrows(ProtocolException.class, () -> Request.readFrom(in(b))));
     }
   }
 
   @Test
   void request_countOverLimit_throwsProtocolException() throws IOException {
-    byte[] b = bytes(out -> {
-      Frames.write(out, "DCS1", Request.VERSION);
-      Frames.write(out, "MODE", 1);
-      Frames.write(out, "CWD ", "/");
-      Frames.write(out, "UMSK", 0);
-      Frames.write(out, "TTYS", 0);
-      Frames.write(out, "INVK", "");
-      Frames.write(out, "ARGC", Request.MAX_COUNT + 1);
-    });
+    byte[] b =
+        bytes(out -> {
+          Frames.write(out, "DCS1", Request.VERSION);
+          Frames.write(out, "MODE", 1);
+          Frames.write(out, "CWD ", "/");
+          Frames.write(out, "UMSK", 0);
+          Frames.write(out, "TTYS", 0);
+          Frames.write(out, "INVK", "");
+          Frames.write(out, "ARGC", Request.MAX_COUNT + 1);
+        });
     assertThrows(ProtocolException.class, () -> Request.readFrom(in(b)));
     byte[] huge = concat(Arrays.copyOf(b, b.length - 8), header("ARGC", 0xffffffffL));
     assertThrows(ProtocolException.class, () -> Request.readFrom(in(huge)));
@@ -154,43 +172,50 @@ class RequestReplyTest {
 
   @Test
   void request_missingEnd_throwsProtocolException() throws IOException {
-    byte[] b = bytes(out -> {
-      byte[] all = bytes(COMPILE::writeTo);
-      out.write(all, 0, all.length - 8);
-      Frames.write(out, "ARGV", "x");
-    });
+    byte[] b =
+        bytes(out -> {
+          byte[] all = bytes(COMPILE::writeTo);
+          out.write(all, 0, all.length - 8);
+          Frames.write(out, "ARGV", "x");
+        });
     assertThrows(ProtocolException.class, () -> Request.readFrom(in(b)));
   }
 
   @Test
   void reply_unexpectedFrame_throwsProtocolException() throws IOException {
-    byte[] b = bytes(out -> {
-      Frames.write(out, "DCS1", Request.VERSION);
-      Frames.write(out, "SOUT", "x");
-      Frames.write(out, "END ", 0);
-    });
+    byte[] b =
+        bytes(out -> {
+          Frames.write(out, "DCS1", Request.VERSION);
+          Frames.write(out, "SOUT", "x");
+          Frames.write(out, "END ", 0);
+        });
     assertThrows(ProtocolException.class, () -> Reply.readFrom(in(b)));
   }
 
   @Test
   void reply_outputLengthOverLimit_throwsProtocolException() throws IOException {
-    byte[] b = concat(bytes(out -> {
-      Frames.write(out, "DCS1", Request.VERSION);
-      Frames.write(out, "EXIT", 0);
-    }), header("SOUT", Reply.MAX_OUTPUT + 1));
-    assertTimeoutPreemptively(Duration.ofSeconds(2),
+    byte[] b =
+        concat(
+            bytes(out -> {
+              Frames.write(out, "DCS1", Request.VERSION);
+              Frames.write(out, "EXIT", 0);
+            }),
+            header("SOUT", Reply.MAX_OUTPUT + 1));
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(2),
         () -> assertThrows(ProtocolException.class, () -> Reply.readFrom(in(b))));
   }
 
   @Test
   void reply_stdoutBeforeExit_throwsProtocolException() throws IOException {
-    byte[] b = bytes(out -> {
-      Frames.write(out, "DCS1", Request.VERSION);
-      Frames.write(out, "EXIT", 0);
-      Frames.write(out, "SERR", "e");
-      Frames.write(out, "SOUT", "o");
-      Frames.write(out, "END ", 0);
-    });
+    byte[] b =
+        bytes(out -> {
+          Frames.write(out, "DCS1", Request.VERSION);
+          Frames.write(out, "EXIT", 0);
+          Frames.write(out, "SERR", "e");
+          Frames.write(out, "SOUT", "o");
+          Frames.write(out, "END ", 0);
+        });
     assertThrows(ProtocolException.class, () -> Reply.readFrom(in(b)));
   }
 

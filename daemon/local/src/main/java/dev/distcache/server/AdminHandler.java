@@ -94,11 +94,14 @@ final class AdminHandler {
     return Reply.result(0, out.toString().getBytes(StandardCharsets.UTF_8), new byte[0]);
   }
 
-  /** The newest store a server moved aside because it would not open (StoreOpener), if any is left. */
+  /**
+   * The newest store a server moved aside because it would not open (StoreOpener), if any is left.
+   */
   private Optional<Path> brokenStore() {
     String prefix = layout.storeDir().getFileName() + ".broken-";
     try (Stream<Path> files = Files.list(layout.storeDir().getParent())) {
-      return files.filter(f -> f.getFileName().toString().startsWith(prefix))
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(prefix))
           .max(Comparator.comparing(f -> f.getFileName().toString()));
     } catch (IOException | UncheckedIOException e) {
       return Optional.empty();

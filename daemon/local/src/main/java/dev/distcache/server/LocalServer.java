@@ -24,6 +24,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -31,7 +32,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
@@ -47,20 +47,21 @@ import jdk.net.UnixDomainPrincipal;
  * The local cache server of one cache directory: owns the store, listens on the Unix socket, and
  * serves compiles and administration for its own user only.
  *
- * <p>Concurrency: one platform thread accepts; each connection is served on its own virtual
- * thread, which may wait for the compiler processes it runs (whose pipes platform threads read, see
- * {@link dev.distcache.core.process.ProcessRunner}, so that hanging compilers hold no carrier
- * thread) and for the store's write lock (see RocksResultStore), but not for a silent client: a
- * second virtual thread closes a connection whose request is not complete within ten seconds (a
- * complete one is acknowledged at once, before any work on it), and a third watches a compile's
- * connection and stops the compile's processes when the client hangs up before its reply (see
- * {@link Cancellation}). A watchdog thread shuts the server down after {@code idle_timeout} with
- * no connection in progress. {@link #close} runs once: it stops accepting, waits (bounded) for
- * connections in progress, then closes the store, removes the socket and releases the lock, in
- * that order.
+ * <p>Concurrency: one platform thread accepts; each connection is served on its own virtual thread,
+ * which may wait for the compiler processes it runs (whose pipes platform threads read, see {@link
+ * dev.distcache.core.process.ProcessRunner}, so that hanging compilers hold no carrier thread) and
+ * for the store's write lock (see RocksResultStore), but not for a silent client: a second virtual
+ * thread closes a connection whose request is not complete within ten seconds (a complete one is
+ * acknowledged at once, before any work on it), and a third watches a compile's connection and
+ * stops the compile's processes when the client hangs up before its reply (see {@link
+ * Cancellation}). A watchdog thread shuts the server down after {@code idle_timeout} with no
+ * connection in progress. {@link #close} runs once: it stops accepting, waits (bounded) for
+ * connections in progress, then closes the store, removes the socket and releases the lock, in that
+ * order.
  */
 public final class LocalServer implements AutoCloseable {
   private static final long DRAIN_MILLIS = 30_000;
+
   /** A client has this long to send its whole request (a real client needs milliseconds). */
   private static final long REQUEST_MILLIS = 10_000;
 
@@ -76,10 +77,13 @@ public final class LocalServer implements AutoCloseable {
   private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object done = new Object();
+
   /** What to tell the first compile's client once (a damaged store moved aside), or null. */
   private final AtomicReference<String> notice;
+
   /** Where this server listens (chosen once: see CacheLayout.socket). */
   private final Path socket;
+
   /** The socket file this server bound (device and inode), to tell it from a later server's. */
   private final Object socketFile;
 
@@ -90,8 +94,17 @@ public final class LocalServer implements AutoCloseable {
     }
   }
 
-  private LocalServer(CacheLayout layout, FileChannel lockChannel, FileLock lock, ResultStore store,
-      ServerSocketChannel server, Set<Path> selves, int serverUmask, Path socket, Object socketFile, String notice)
+  private LocalServer(
+      CacheLayout layout,
+      FileChannel lockChannel,
+      FileLock lock,
+      ResultStore store,
+      ServerSocketChannel server,
+      Set<Path> selves,
+      int serverUmask,
+      Path socket,
+      Object socketFile,
+      String notice)
       throws IOException {
     this.layout = layout;
     this.socket = socket;
@@ -102,15 +115,18 @@ public final class LocalServer implements AutoCloseable {
     this.store = store;
     this.server = server;
     ConfigNotes notes = new ConfigNotes();
-    this.pipeline = new CompilePipeline(layout, store, new CompilerLocator(selves), serverUmask, notes);
+    this.pipeline =
+        new CompilePipeline(layout, store, new CompilerLocator(selves), serverUmask, notes);
     this.admin = new AdminHandler(layout, store, notes, this::close);
     this.owner = Files.getOwner(layout.serverLock());
   }
 
   /** Takes the directory's lock, opens the store and starts listening. */
-  public static LocalServer start(CacheLayout layout, Set<Path> selves, int serverUmask) throws IOException {
+  public static LocalServer start(CacheLayout layout, Set<Path> selves, int serverUmask)
+      throws IOException {
     Files.createDirectories(layout.cacheDir());
-    FileChannel lockChannel = FileChannel.open(layout.serverLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel lockChannel =
+        FileChannel.open(layout.serverLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock = lockChannel.tryLock();
     if (lock == null) {
       lockChannel.close();
@@ -126,16 +142,27 @@ public final class LocalServer implements AutoCloseable {
       }
       Path socket = layout.socket();
       if (socket == null) {
-        throw new IOException("no private directory for the socket of " + layout.cacheDir()
-            + " (XDG_RUNTIME_DIR, /tmp/distcache-$USER and ~/.cache/distcache-run are missing, another user's,"
-            + " or open to others); use a shorter cache directory");
+        throw new IOException(
+            "no private directory for the socket of "
+                + layout.cacheDir()
+                + " (XDG_RUNTIME_DIR, /tmp/distcache-$USER and ~/.cache/distcache-run are missing, another user's,"
+                + " or open to others); use a shorter cache directory");
       }
       Files.createDirectories(socket.getParent());
       Files.deleteIfExists(socket); // stale: whoever made it no longer holds the lock
       ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socket));
       Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-      return new LocalServer(layout, lockChannel, lock, store, server, selves, serverUmask, socket, fileKey(socket),
+      return new LocalServer(
+          layout,
+          lockChannel,
+          lock,
+          store,
+          server,
+          selves,
+          serverUmask,
+          socket,
+          fileKey(socket),
           notice);
     } catch (IOException | RuntimeException e) {
       if (store != null) {
@@ -159,14 +186,15 @@ public final class LocalServer implements AutoCloseable {
       }
       active.incrementAndGet();
       lastActivity.set(System.nanoTime());
-      Thread.ofVirtual().start(() -> {
-        try {
-          serveConnection(ch);
-        } finally {
-          lastActivity.set(System.nanoTime());
-          active.decrementAndGet();
-        }
-      });
+      Thread.ofVirtual()
+          .start(() -> {
+            try {
+              serveConnection(ch);
+            } finally {
+              lastActivity.set(System.nanoTime());
+              active.decrementAndGet();
+            }
+          });
     }
     synchronized (done) {
       while (!lockReleased) {
@@ -186,10 +214,12 @@ public final class LocalServer implements AutoCloseable {
     try (ch) {
       UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
       if (!peer.user().getName().equals(owner.getName())) {
-        System.err.println("distcache server: refused a connection from user " + peer.user().getName());
+        System.err.println(
+            "distcache server: refused a connection from user " + peer.user().getName());
         return;
       }
-      DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
+      DataInputStream in =
+          new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
       Thread deadline = Thread.ofVirtual().start(() -> closeAfter(ch, REQUEST_MILLIS));
       Request req;
       try {
@@ -197,8 +227,10 @@ public final class LocalServer implements AutoCloseable {
       } finally {
         deadline.interrupt();
       }
-      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
-      Reply.writeAcknowledgement(out); // at once: the client bounds its wait for it, not for the compile
+      DataOutputStream out =
+          new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
+      Reply.writeAcknowledgement(
+          out); // at once: the client bounds its wait for it, not for the compile
       Reply reply;
       if (req.mode() == Request.Mode.COMPILE) {
         Cancellation cancellation = new Cancellation();
@@ -264,11 +296,15 @@ public final class LocalServer implements AutoCloseable {
     }
   }
 
-  /** Closes a connection whose request is still incomplete after {@code millis}, unblocking its reader. */
+  /**
+   * Closes a connection whose request is still incomplete after {@code millis}, unblocking its
+   * reader.
+   */
   private static void closeAfter(SocketChannel ch, long millis) {
     try {
       Thread.sleep(millis);
-      System.err.println("distcache server: dropped a client that sent no complete request in " + millis + " ms");
+      System.err.println(
+          "distcache server: dropped a client that sent no complete request in " + millis + " ms");
       ch.close();
     } catch (InterruptedException | IOException e) {
       // The request arrived in time (interrupted) or the channel is already closed.
@@ -278,7 +314,8 @@ public final class LocalServer implements AutoCloseable {
   /** The device-and-inode key of a file, or null when it cannot be read. */
   private static Object fileKey(Path file) {
     try {
-      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
     } catch (IOException e) {
       return null;
     }
@@ -297,12 +334,15 @@ public final class LocalServer implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      if (idleTimeoutSeconds > 0 && active.get() == 0 && System.nanoTime() - lastActivity.get() > idleNanos) {
+      if (idleTimeoutSeconds > 0
+          && active.get() == 0
+          && System.nanoTime() - lastActivity.get() > idleNanos) {
         close();
       } else if (active.get() == 0 && !ownsSocketFile()) {
         // The cache directory was removed (rm -rf, -C by hand) and perhaps a new server started in
         // its place: nobody can reach this one any more.
-        System.err.println("distcache server: the socket " + socket + " is gone or not mine; stopping");
+        System.err.println(
+            "distcache server: the socket " + socket + " is gone or not mine; stopping");
         close();
       }
     }
@@ -330,7 +370,8 @@ public final class LocalServer implements AutoCloseable {
     try {
       store.close();
     } catch (RuntimeException e) {
-      // A store that cannot flush (a full disk) has still released its handles; finish shutting down.
+      // A store that cannot flush (a full disk) has still released its handles; finish shutting
+      // down.
       System.err.println("distcache server: closing the store: " + e.getMessage());
     }
     try {

@@ -21,8 +21,11 @@ public final class LocalServerMain {
     LocalServer server;
     try {
       String home = System.getProperty("distcache.home", "");
-      server = LocalServer.start(layout, Installation.selves(home.isEmpty() ? null : Path.of(home)),
-          Installation.umask());
+      server =
+          LocalServer.start(
+              layout,
+              Installation.selves(home.isEmpty() ? null : Path.of(home)),
+              Installation.umask());
     } catch (LocalServer.AlreadyRunningException e) {
       System.exit(0);
       return;
@@ -35,5 +38,4 @@ public final class LocalServerMain {
     server.serve(idle);
     System.exit(0);
   }
-
 }

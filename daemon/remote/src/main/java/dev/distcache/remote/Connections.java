@@ -23,11 +23,11 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
- * What happens to a connection before and around its job: the access check (a client outside
- * {@code --allow} is closed without a word, as distccd does), the cap on connections from one
- * address ({@link ClientLimit}), the deadline for its first bytes, then by those bytes either the
- * {@link NativeHandler} or the {@link JobHandler} (each takes a job slot once a job has arrived,
- * so that clients still sending, or silent, hold none); and the stats port's one-shot answer.
+ * What happens to a connection before and around its job: the access check (a client outside {@code
+ * --allow} is closed without a word, as distccd does), the cap on connections from one address
+ * ({@link ClientLimit}), the deadline for its first bytes, then by those bytes either the {@link
+ * NativeHandler} or the {@link JobHandler} (each takes a job slot once a job has arrived, so that
+ * clients still sending, or silent, hold none); and the stats port's one-shot answer.
  */
 public final class Connections {
   private final AccessList access;
@@ -40,8 +40,15 @@ public final class Connections {
   private final DaemonStats stats;
   private final DaemonLog log;
 
-  Connections(AccessList access, JobHandler jobs, NativeHandler natives, int firstFrameSeconds, int maxPerClient,
-      TcpServer.Slots slots, DaemonStats stats, DaemonLog log) {
+  Connections(
+      AccessList access,
+      JobHandler jobs,
+      NativeHandler natives,
+      int firstFrameSeconds,
+      int maxPerClient,
+      TcpServer.Slots slots,
+      DaemonStats stats,
+      DaemonLog log) {
     this.access = access;
     this.jobs = jobs;
     this.natives = natives;
@@ -64,10 +71,17 @@ public final class Connections {
       String client = TcpChannel.describe(peer);
       socket.setTcpNoDelay(true);
       TcpChannel channel = new TcpChannel(socket);
-      try (ClientLimit.Ticket ticket = perClient.admit(Netmask.canonical(peer.getAddress()), channel)) {
+      try (ClientLimit.Ticket ticket =
+          perClient.admit(Netmask.canonical(peer.getAddress()), channel)) {
         if (ticket == null) {
-          log.log(LogLevel.WARNING, "dcc_check_client", "turned away " + client + ": " + maxPerClient
-              + " connections from that address are already sending or running jobs (--max-client-connections)");
+          log.log(
+              LogLevel.WARNING,
+              "dcc_check_client",
+              "turned away "
+                  + client
+                  + ": "
+                  + maxPerClient
+                  + " connections from that address are already sending or running jobs (--max-client-connections)");
           return;
         }
         Kind kind = firstBytes(channel, ticket, client);
@@ -83,7 +97,11 @@ public final class Connections {
   }
 
   /** What a connection turned out to be by its first bytes. */
-  private enum Kind { NATIVE, DISTCC, SILENT }
+  private enum Kind {
+    NATIVE,
+    DISTCC,
+    SILENT
+  }
 
   /**
    * Whether the connection speaks the native protocol: its first 4 bytes are {@code DCD1} (a distcc
@@ -104,20 +122,34 @@ public final class Connections {
       return Arrays.equals(first, magic) ? Kind.NATIVE : Kind.DISTCC;
     } catch (IOException e) {
       if (d.fired()) {
-        log.log(LogLevel.WARNING, "dcc_r_token", "closed a connection from " + client + " that sent nothing within "
-            + firstFrameMillis / 1000 + " s (--first-frame-timeout)");
+        log.log(
+            LogLevel.WARNING,
+            "dcc_r_token",
+            "closed a connection from "
+                + client
+                + " that sent nothing within "
+                + firstFrameMillis / 1000
+                + " s (--first-frame-timeout)");
         return Kind.SILENT;
       }
       if (ticket.evicted()) {
-        log.log(LogLevel.WARNING, "dcc_check_client", "closed a silent connection from " + client + " to make room: "
-            + maxPerClient + " connections from that address at most (--max-client-connections)");
+        log.log(
+            LogLevel.WARNING,
+            "dcc_check_client",
+            "closed a silent connection from "
+                + client
+                + " to make room: "
+                + maxPerClient
+                + " connections from that address at most (--max-client-connections)");
         return Kind.SILENT;
       }
       return Kind.DISTCC;
     }
   }
 
-  /** Answers a stats request with {@code page}, as distccd does whatever the client sent; closes it. */
+  /**
+   * Answers a stats request with {@code page}, as distccd does whatever the client sent; closes it.
+   */
   void stats(Socket socket, Supplier<String> page) {
     try (socket) {
       if (!allowed(socket)) {
@@ -129,7 +161,8 @@ public final class Connections {
       out.write(page.get().getBytes(StandardCharsets.UTF_8));
       out.flush();
     } catch (IOException e) {
-      log.log(LogLevel.INFO, "dcc_service_stats_request", "stats connection failed: " + e.getMessage());
+      log.log(
+          LogLevel.INFO, "dcc_service_stats_request", "stats connection failed: " + e.getMessage());
     }
   }
 
@@ -137,7 +170,10 @@ public final class Connections {
     InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
     String client = TcpChannel.describe(peer);
     if (!access.allows(peer.getAddress())) {
-      log.log(LogLevel.ERROR, "dcc_check_client", "connection from client '" + client + "' denied by access list");
+      log.log(
+          LogLevel.ERROR,
+          "dcc_check_client",
+          "connection from client '" + client + "' denied by access list");
       return false;
     }
     log.log(LogLevel.INFO, "dcc_check_client", "connection from " + client);

@@ -45,9 +45,11 @@ public final class DaemonMain {
         System.out.print(Usage.version());
         return 0;
       }
-      case RUN -> { }
+      case RUN -> {}
     }
-    boolean inetd = o.mode() == DaemonOptions.Mode.INETD || (o.mode() == DaemonOptions.Mode.GUESS && stdinIsSocket());
+    boolean inetd =
+        o.mode() == DaemonOptions.Mode.INETD
+            || (o.mode() == DaemonOptions.Mode.GUESS && stdinIsSocket());
     if (!inetd && !o.noDetach() && !Detach.isDetachedCopy()) {
       return Detach.spawn(o);
     }
@@ -59,12 +61,21 @@ public final class DaemonMain {
     }
   }
 
-  private static int listen(DaemonOptions o, Map<String, String> env) throws DaemonRuntime.StartException {
+  private static int listen(DaemonOptions o, Map<String, String> env)
+      throws DaemonRuntime.StartException {
     DaemonRuntime runtime = DaemonRuntime.open(o, false, env);
     String where = runtime.listen();
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "distcache-daemon-shutdown"));
-    String started = "distcache daemon: listening on " + where + " (pid " + ProcessHandle.current().pid() + "); log in "
-        + (o.logStderr() ? "stderr" : o.logFile() != null ? o.logFile() : o.cacheDir().resolve("daemon.log")) + "\n";
+    String started =
+        "distcache daemon: listening on "
+            + where
+            + " (pid "
+            + ProcessHandle.current().pid()
+            + "); log in "
+            + (o.logStderr()
+                ? "stderr"
+                : o.logFile() != null ? o.logFile() : o.cacheDir().resolve("daemon.log"))
+            + "\n";
     if (!o.logStderr() && !Detach.isDetachedCopy()) {
       System.err.print(started);
     }
@@ -74,17 +85,28 @@ public final class DaemonMain {
     return 0;
   }
 
-  /** One job on stdin/stdout; nothing else may write to stdout, so System.out is pointed at stderr. */
-  private static int inetd(DaemonOptions o, Map<String, String> env) throws DaemonRuntime.StartException {
+  /**
+   * One job on stdin/stdout; nothing else may write to stdout, so System.out is pointed at stderr.
+   */
+  private static int inetd(DaemonOptions o, Map<String, String> env)
+      throws DaemonRuntime.StartException {
     FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
     System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
     try (DaemonRuntime runtime = DaemonRuntime.open(o, true, env)) {
-      StdioChannel ch = new StdioChannel(new FileInputStream(FileDescriptor.in), stdout, () -> {
-        runtime.log().log(LogLevel.ERROR, "dcc_r_request", "no complete request on stdin within "
-            + o.ioTimeoutSeconds() + " s (--io-timeout); exiting");
-        runtime.close();
-        Runtime.getRuntime().halt(JobSummary.EXIT_IO_ERROR);
-      });
+      StdioChannel ch =
+          new StdioChannel(
+              new FileInputStream(FileDescriptor.in),
+              stdout,
+              () -> {
+                runtime.log().log(
+                    LogLevel.ERROR,
+                    "dcc_r_request",
+                    "no complete request on stdin within "
+                        + o.ioTimeoutSeconds()
+                        + " s (--io-timeout); exiting");
+                runtime.close();
+                Runtime.getRuntime().halt(JobSummary.EXIT_IO_ERROR);
+              });
       JobSummary s = runtime.handler().serve(ch);
       try {
         stdout.flush();

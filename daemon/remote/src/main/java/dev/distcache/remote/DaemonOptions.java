@@ -15,8 +15,10 @@ import java.util.List;
  * @param jobs how many jobs run at once ({@code -j}); more connections wait
  * @param nice the niceness the compilers run at ({@code -N})
  * @param ioTimeoutSeconds how long a client has to send its whole request, and to take the reply
- * @param firstFrameSeconds how long a new connection has to send its first bytes ({@code --first-frame-timeout})
- * @param maxClientConnections the most connections open from one address ({@code --max-client-connections})
+ * @param firstFrameSeconds how long a new connection has to send its first bytes ({@code
+ *     --first-frame-timeout})
+ * @param maxClientConnections the most connections open from one address ({@code
+ *     --max-client-connections})
  * @param jobLifetimeSeconds the longest a compile may run ({@code --job-lifetime}); 0 for no limit
  * @param lifetimeSeconds the daemon exits after this long ({@code --lifetime}); 0 for never
  * @param limits what a request may hold (argc, string lengths, file sizes, total)
@@ -49,10 +51,21 @@ record DaemonOptions(
     List<String> compilers) {
 
   /** What to do. */
-  enum Action { RUN, HELP, VERSION }
+  enum Action {
+    RUN,
+    HELP,
+    VERSION
+  }
 
-  /** How clients reach the daemon: one job on stdin/stdout, a TCP listener, or decided by what stdin is. */
-  enum Mode { INETD, DAEMON, GUESS }
+  /**
+   * How clients reach the daemon: one job on stdin/stdout, a TCP listener, or decided by what stdin
+   * is.
+   */
+  enum Mode {
+    INETD,
+    DAEMON,
+    GUESS
+  }
 
   DaemonOptions {
     masqueradeDirs = List.copyOf(masqueradeDirs);

@@ -23,19 +23,19 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Everything one daemon process holds, built from its options: the log, the cache, the counters
- * and the job handler; for the TCP mode also the listeners. Closed once, in order: listeners
- * (waiting for jobs in progress), the sampler, the cache, the pid file, the log.
+ * Everything one daemon process holds, built from its options: the log, the cache, the counters and
+ * the job handler; for the TCP mode also the listeners. Closed once, in order: listeners (waiting
+ * for jobs in progress), the sampler, the cache, the pid file, the log.
  *
- * <p>CONCURRENCY. Threads: the main thread accepts jobs; a platform thread accepts stats
- * requests; each connection runs on a virtual thread, which blocks on its client (bounded by
- * {@code --io-timeout}), on a job slot, on the compiler process (bounded by
- * {@code --job-lifetime}) and on the store; a running job has a second virtual thread watching
- * for the client to hang up. One timer thread runs the I/O deadlines (it only closes sockets), one
- * samples the number of running jobs each second, and {@code --lifetime} has its own. Shared
- * state: {@link DaemonStats} and {@link DaemonLog} (each its own monitor, never held while
- * calling out), {@link DaemonCache} (the store's locks, see RocksResultStore), and the immutable
- * policies; no thread holds two of these at once.
+ * <p>CONCURRENCY. Threads: the main thread accepts jobs; a platform thread accepts stats requests;
+ * each connection runs on a virtual thread, which blocks on its client (bounded by {@code
+ * --io-timeout}), on a job slot, on the compiler process (bounded by {@code --job-lifetime}) and on
+ * the store; a running job has a second virtual thread watching for the client to hang up. One
+ * timer thread runs the I/O deadlines (it only closes sockets), one samples the number of running
+ * jobs each second, and {@code --lifetime} has its own. Shared state: {@link DaemonStats} and
+ * {@link DaemonLog} (each its own monitor, never held while calling out), {@link DaemonCache} (the
+ * store's locks, see RocksResultStore), and the immutable policies; no thread holds two of these at
+ * once.
  */
 final class DaemonRuntime implements AutoCloseable {
   private final DaemonOptions options;
@@ -58,32 +58,56 @@ final class DaemonRuntime implements AutoCloseable {
     }
   }
 
-  private DaemonRuntime(DaemonOptions options, DaemonLog log, DaemonCache cache, Map<String, String> env) {
+  private DaemonRuntime(
+      DaemonOptions options, DaemonLog log, DaemonCache cache, Map<String, String> env) {
     this.options = options;
     this.log = log;
     this.cache = cache;
     this.stats = new DaemonStats(System::currentTimeMillis);
     Path tmpTop = Path.of(env.getOrDefault("TMPDIR", "/tmp"));
     this.facts = new HostFacts(tmpTop);
-    JobCompile compile = new JobCompile(new JobCompile.Settings(tmpTop, options.nice(), options.jobLifetimeSeconds(),
-        options.limits().maxDecodedLength()), env);
-    CompilerPolicy compilers = new CompilerPolicy(options.masqueradeDirs(), options.compilers(), env.get("PATH"));
+    JobCompile compile =
+        new JobCompile(
+            new JobCompile.Settings(
+                tmpTop,
+                options.nice(),
+                options.jobLifetimeSeconds(),
+                options.limits().maxDecodedLength()),
+            env);
+    CompilerPolicy compilers =
+        new CompilerPolicy(options.masqueradeDirs(), options.compilers(), env.get("PATH"));
     JobPipeline pipeline = new JobPipeline(compilers, cache, compile, compile.environment(), log);
-    this.handler = new JobHandler(pipeline, options.limits(), options.ioTimeoutSeconds(), log, stats);
+    this.handler =
+        new JobHandler(pipeline, options.limits(), options.ioTimeoutSeconds(), log, stats);
     this.slots = new TcpServer.Slots(options.jobs(), options.jobs() * 8 + 64);
-    this.natives = new NativeHandler(compilers, cache, compile, options.limits(), options.ioTimeoutSeconds(), slots,
-        log, stats);
-    this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "distcache-daemon-sampler");
-      t.setDaemon(true);
-      return t;
-    });
+    this.natives =
+        new NativeHandler(
+            compilers,
+            cache,
+            compile,
+            options.limits(),
+            options.ioTimeoutSeconds(),
+            slots,
+            log,
+            stats);
+    this.sampler =
+        Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "distcache-daemon-sampler");
+          t.setDaemon(true);
+          return t;
+        });
     sampler.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
     describeCompilers(compilers);
     int stale = JobWorkspace.removeStale(tmpTop);
     if (stale > 0) {
-      log.log(LogLevel.NOTICE, "main", "removed " + stale + " job directories left in " + tmpTop
-          + " by daemons that no longer run");
+      log.log(
+          LogLevel.NOTICE,
+          "main",
+          "removed "
+              + stale
+              + " job directories left in "
+              + tmpTop
+              + " by daemons that no longer run");
     }
   }
 
@@ -91,7 +115,8 @@ final class DaemonRuntime implements AutoCloseable {
    * Opens the log and the cache. Without a cache (another process holds it), {@code --inetd}
    * compiles without one; a listening daemon refuses to start.
    */
-  static DaemonRuntime open(DaemonOptions o, boolean inetd, Map<String, String> env) throws StartException {
+  static DaemonRuntime open(DaemonOptions o, boolean inetd, Map<String, String> env)
+      throws StartException {
     DaemonLog log = openLog(o);
     DaemonCache cache;
     try {
@@ -130,13 +155,23 @@ final class DaemonRuntime implements AutoCloseable {
 
   /** Binds the job port (and the stats port), writes the pid file; returns where it listens. */
   String listen() throws StartException {
-    Connections connections = new Connections(options.access(), handler, natives, options.firstFrameSeconds(),
-        options.maxClientConnections(), slots, stats, log);
+    Connections connections =
+        new Connections(
+            options.access(),
+            handler,
+            natives,
+            options.firstFrameSeconds(),
+            options.maxClientConnections(),
+            slots,
+            stats,
+            log);
     try {
       jobs = TcpServer.bind(options.listen(), options.port(), connections::job);
       log.log(LogLevel.INFO, "dcc_listen_by_addr", "listening on " + jobs.where());
       if (options.stats()) {
-        statsServer = TcpServer.bind(options.listen(), options.statsPort(), s -> connections.stats(s, this::statsPage));
+        statsServer =
+            TcpServer.bind(
+                options.listen(), options.statsPort(), s -> connections.stats(s, this::statsPage));
         log.log(LogLevel.INFO, "dcc_listen_by_addr", "listening on " + statsServer.where());
         Thread.ofPlatform().daemon().name("distcache-daemon-stats").start(statsServer::serve);
       }
@@ -149,46 +184,81 @@ final class DaemonRuntime implements AutoCloseable {
       throw new StartException(e.getMessage());
     }
     if (!options.access().explicit()) {
-      log.log(LogLevel.NOTICE, "main", "no --allow given: serving loopback clients only (127.0.0.0/8, ::1);"
-          + " give --allow ADDR[/BITS] for each network that may compile here");
+      log.log(
+          LogLevel.NOTICE,
+          "main",
+          "no --allow given: serving loopback clients only (127.0.0.0/8, ::1);"
+              + " give --allow ADDR[/BITS] for each network that may compile here");
     }
     if ("root".equals(System.getProperty("user.name"))) {
-      log.log(LogLevel.WARNING, "main", "running as root: compilers run as root (distccd would switch to the distccd"
-          + " user; distcache daemon cannot, so start it as an unprivileged user)");
+      log.log(
+          LogLevel.WARNING,
+          "main",
+          "running as root: compilers run as root (distccd would switch to the distccd"
+              + " user; distcache daemon cannot, so start it as an unprivileged user)");
     }
-    log.log(LogLevel.NOTICE, "dcc_log_daemon_started", "distcache daemon started (pid " + ProcessHandle.current().pid()
-        + ", " + options.jobs() + " jobs, cache " + (cache.enabled() ? options.cacheDir() : "off") + ")");
+    log.log(
+        LogLevel.NOTICE,
+        "dcc_log_daemon_started",
+        "distcache daemon started (pid "
+            + ProcessHandle.current().pid()
+            + ", "
+            + options.jobs()
+            + " jobs, cache "
+            + (cache.enabled() ? options.cacheDir() : "off")
+            + ")");
     return jobs.where();
   }
 
   /** Accepts jobs until closed (a signal, or {@code --lifetime}). */
   void serve() {
     if (options.lifetimeSeconds() > 0) {
-      Thread.ofPlatform().daemon().start(() -> {
-        try {
-          Thread.sleep(options.lifetimeSeconds() * 1000L);
-          log.log(LogLevel.NOTICE, "main", "--lifetime " + options.lifetimeSeconds() + " s is over; exiting");
-          close();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      Thread.ofPlatform()
+          .daemon()
+          .start(() -> {
+            try {
+              Thread.sleep(options.lifetimeSeconds() * 1000L);
+              log.log(
+                  LogLevel.NOTICE,
+                  "main",
+                  "--lifetime " + options.lifetimeSeconds() + " s is over; exiting");
+              close();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
     }
     jobs.serve();
   }
 
   private String statsPage() {
     long now = System.currentTimeMillis();
-    return StatsPage.render(stats.snapshot(), options.jobs(), HostFacts.loadAverages(), HostFacts.processes(),
-        facts.ioRate(now), facts.freeSpaceMb(), new StatsPage.CacheNumbers(cache.enabled(), cache.hits(),
-            cache.misses(), cache.stores(), cache.sizeBytes(), cache.files()));
+    return StatsPage.render(
+        stats.snapshot(),
+        options.jobs(),
+        HostFacts.loadAverages(),
+        HostFacts.processes(),
+        facts.ioRate(now),
+        facts.freeSpaceMb(),
+        new StatsPage.CacheNumbers(
+            cache.enabled(),
+            cache.hits(),
+            cache.misses(),
+            cache.stores(),
+            cache.sizeBytes(),
+            cache.files()));
   }
 
   private void describeCompilers(CompilerPolicy compilers) {
     for (Path d : options.masqueradeDirs()) {
       if (!Files.isDirectory(d)) {
-        log.log(LogLevel.WARNING, "main", "masquerade directory " + d + " does not exist, so it allows no compiler;"
-            + " install distcc's links there, give --masquerade-dir, or --allow-compiler gcc,g++,...");
+        log.log(
+            LogLevel.WARNING,
+            "main",
+            "masquerade directory "
+                + d
+                + " does not exist, so it allows no compiler;"
+                + " install distcc's links there, give --masquerade-dir, or --allow-compiler gcc,g++,...");
       }
     }
     log.log(LogLevel.INFO, "main", "allowed compilers: " + compilers.describe());

@@ -10,14 +10,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code --daemon} without {@code --no-detach}: Java cannot fork, so the daemon starts itself
- * again in a session of its own and returns once the copy listens (or reports why it could not
- * start). The copy finds the file to create when ready in {@link #READY_VARIABLE}; its output goes
- * to {@code daemon.out} in the cache directory.
+ * {@code --daemon} without {@code --no-detach}: Java cannot fork, so the daemon starts itself again
+ * in a session of its own and returns once the copy listens (or reports why it could not start).
+ * The copy finds the file to create when ready in {@link #READY_VARIABLE}; its output goes to
+ * {@code daemon.out} in the cache directory.
  */
 final class Detach {
   /** Set in the detached copy's environment: the file it creates once it listens. */
   static final String READY_VARIABLE = "DISTCACHE_DAEMON_READY_FILE";
+
   private static final long START_MILLIS = 30_000;
 
   private Detach() {}
@@ -28,8 +29,9 @@ final class Detach {
     Optional<String> command = info.command();
     Optional<String[]> arguments = info.arguments();
     if (command.isEmpty() || arguments.isEmpty()) {
-      System.err.println("distcache daemon: error: cannot find this process's command line to detach; run with"
-          + " --no-detach");
+      System.err.println(
+          "distcache daemon: error: cannot find this process's command line to detach; run with"
+              + " --no-detach");
       return 1;
     }
     try {
@@ -43,10 +45,11 @@ final class Detach {
       }
       cmd.add(command.get());
       cmd.addAll(List.of(arguments.get()));
-      ProcessBuilder pb = new ProcessBuilder(cmd)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-          .redirectError(ProcessBuilder.Redirect.appendTo(output.toFile()));
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+              .redirectError(ProcessBuilder.Redirect.appendTo(output.toFile()));
       pb.environment().put(READY_VARIABLE, ready.toString());
       long before = Files.exists(output) ? Files.size(output) : 0;
       Process p = pb.start();
@@ -63,8 +66,11 @@ final class Detach {
         }
         Thread.sleep(20);
       }
-      System.err.println("distcache daemon: error: the detached daemon did not start within " + START_MILLIS / 1000
-          + " s; see " + output);
+      System.err.println(
+          "distcache daemon: error: the detached daemon did not start within "
+              + START_MILLIS / 1000
+              + " s; see "
+              + output);
       return 1;
     } catch (IOException e) {
       System.err.println("distcache daemon: error: cannot detach: " + e.getMessage());
@@ -75,7 +81,9 @@ final class Detach {
     }
   }
 
-  /** Tells the parent, if there is one waiting, that the daemon listens; it prints {@code message}. */
+  /**
+   * Tells the parent, if there is one waiting, that the daemon listens; it prints {@code message}.
+   */
   static void ready(String message) {
     String file = System.getenv(READY_VARIABLE);
     if (file != null && !file.isEmpty()) {
@@ -84,7 +92,8 @@ final class Detach {
         Files.writeString(tmp, message);
         Files.move(tmp, Path.of(file), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
-        System.err.println("distcache daemon: cannot tell the parent process it started: " + e.getMessage());
+        System.err.println(
+            "distcache daemon: cannot tell the parent process it started: " + e.getMessage());
       }
     }
   }

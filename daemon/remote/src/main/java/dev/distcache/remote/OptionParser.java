@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses {@code distcache daemon}'s options with distccd's spellings: {@code --port 3632},
- * {@code --port=3632}, {@code -p 3632} and {@code -p3632} all work, as under distccd's popt.
- * distccd options that distcache does not implement are refused with the reason, never ignored in
- * silence; the only ones accepted and ignored are {@code --no-fork} and {@code --no-fifo}, which
- * tune distccd's process model, and {@code --enable-tcp-insecure} with {@code --inetd}: distcc's
- * client adds it to every ssh host's command ({@code ssh HOST distccd --inetd --enable-tcp-insecure}),
- * and the daemon still runs only the compilers in its allowed list.
+ * Parses {@code distcache daemon}'s options with distccd's spellings: {@code --port 3632}, {@code
+ * --port=3632}, {@code -p 3632} and {@code -p3632} all work, as under distccd's popt. distccd
+ * options that distcache does not implement are refused with the reason, never ignored in silence;
+ * the only ones accepted and ignored are {@code --no-fork} and {@code --no-fifo}, which tune
+ * distccd's process model, and {@code --enable-tcp-insecure} with {@code --inetd}: distcc's client
+ * adds it to every ssh host's command ({@code ssh HOST distccd --inetd --enable-tcp-insecure}), and
+ * the daemon still runs only the compilers in its allowed list.
  */
 final class OptionParser {
   static final int DEFAULT_PORT = 3632;
@@ -34,24 +34,52 @@ final class OptionParser {
 
   private record Spec(String name, char letter, boolean takesValue) {}
 
-  private static final List<Spec> SPECS = List.of(
-      new Spec("port", 'p', true), new Spec("listen", '\0', true), new Spec("allow", 'a', true),
-      new Spec("allow-private", '\0', false), new Spec("jobs", 'j', true), new Spec("nice", 'N', true),
-      new Spec("log-level", '\0', true), new Spec("log-file", '\0', true), new Spec("log-stderr", '\0', false),
-      new Spec("verbose", '\0', false), new Spec("wizard", 'W', false), new Spec("inetd", '\0', false),
-      new Spec("daemon", '\0', false), new Spec("no-detach", '\0', false), new Spec("pid-file", 'P', true),
-      new Spec("stats", '\0', false), new Spec("stats-port", '\0', true), new Spec("job-lifetime", '\0', true),
-      new Spec("lifetime", '\0', true), new Spec("no-fork", '\0', false), new Spec("no-fifo", '\0', false),
-      new Spec("help", 'h', false), new Spec("version", '\0', false),
-      new Spec("cache-dir", '\0', true), new Spec("max-size", '\0', true), new Spec("io-timeout", '\0', true),
-      new Spec("masquerade-dir", '\0', true), new Spec("allow-compiler", '\0', true),
-      new Spec("max-argc", '\0', true), new Spec("max-arg-length", '\0', true), new Spec("max-file-size", '\0', true),
-      new Spec("max-files", '\0', true), new Spec("max-request-size", '\0', true),
-      new Spec("first-frame-timeout", '\0', true), new Spec("max-client-connections", '\0', true),
-      // distccd's, refused with a reason:
-      new Spec("user", '\0', true), new Spec("zeroconf", '\0', false), new Spec("auth", '\0', false),
-      new Spec("blacklist", '\0', true), new Spec("whitelist", '\0', true), new Spec("show-principal", '\0', false),
-      new Spec("enable-tcp-insecure", '\0', false), new Spec("make-me-a-botnet", '\0', false));
+  private static final List<Spec> SPECS =
+      List.of(
+          new Spec("port", 'p', true),
+          new Spec("listen", '\0', true),
+          new Spec("allow", 'a', true),
+          new Spec("allow-private", '\0', false),
+          new Spec("jobs", 'j', true),
+          new Spec("nice", 'N', true),
+          new Spec("log-level", '\0', true),
+          new Spec("log-file", '\0', true),
+          new Spec("log-stderr", '\0', false),
+          new Spec("verbose", '\0', false),
+          new Spec("wizard", 'W', false),
+          new Spec("inetd", '\0', false),
+          new Spec("daemon", '\0', false),
+          new Spec("no-detach", '\0', false),
+          new Spec("pid-file", 'P', true),
+          new Spec("stats", '\0', false),
+          new Spec("stats-port", '\0', true),
+          new Spec("job-lifetime", '\0', true),
+          new Spec("lifetime", '\0', true),
+          new Spec("no-fork", '\0', false),
+          new Spec("no-fifo", '\0', false),
+          new Spec("help", 'h', false),
+          new Spec("version", '\0', false),
+          new Spec("cache-dir", '\0', true),
+          new Spec("max-size", '\0', true),
+          new Spec("io-timeout", '\0', true),
+          new Spec("masquerade-dir", '\0', true),
+          new Spec("allow-compiler", '\0', true),
+          new Spec("max-argc", '\0', true),
+          new Spec("max-arg-length", '\0', true),
+          new Spec("max-file-size", '\0', true),
+          new Spec("max-files", '\0', true),
+          new Spec("max-request-size", '\0', true),
+          new Spec("first-frame-timeout", '\0', true),
+          new Spec("max-client-connections", '\0', true),
+          // distccd's, refused with a reason:
+          new Spec("user", '\0', true),
+          new Spec("zeroconf", '\0', false),
+          new Spec("auth", '\0', false),
+          new Spec("blacklist", '\0', true),
+          new Spec("whitelist", '\0', true),
+          new Spec("show-principal", '\0', false),
+          new Spec("enable-tcp-insecure", '\0', false),
+          new Spec("make-me-a-botnet", '\0', false));
 
   private DaemonOptions.Action action = DaemonOptions.Action.RUN;
   private DaemonOptions.Mode mode = DaemonOptions.Mode.GUESS;
@@ -93,7 +121,10 @@ final class OptionParser {
     }
   }
 
-  /** Parses {@code args} (what follows {@code distcache daemon}); {@code env} gives HOME and DISTCC_IO_TIMEOUT. */
+  /**
+   * Parses {@code args} (what follows {@code distcache daemon}); {@code env} gives HOME and
+   * DISTCC_IO_TIMEOUT.
+   */
   static DaemonOptions parse(List<String> args, Map<String, String> env) throws UsageException {
     OptionParser p = new OptionParser(env);
     for (int i = 0; i < args.size(); i++) {
@@ -120,8 +151,11 @@ final class OptionParser {
           value = a.substring(2);
         }
       } else {
-        throw new UsageException("unexpected argument \"" + a + "\": distcache daemon takes only options"
-            + " (see distcache daemon --help)");
+        throw new UsageException(
+            "unexpected argument \""
+                + a
+                + "\": distcache daemon takes only options"
+                + " (see distcache daemon --help)");
       }
       if (spec.takesValue() && value == null) {
         if (i + 1 >= args.size()) {
@@ -179,9 +213,11 @@ final class OptionParser {
       case "job-lifetime" -> jobLifetime = number("--job-lifetime", value, 0, Integer.MAX_VALUE);
       case "lifetime" -> lifetime = number("--lifetime", value, 0, Integer.MAX_VALUE);
       case "io-timeout" -> ioTimeout = number("--io-timeout", value, 1, 86_400);
-      case "first-frame-timeout" -> firstFrameTimeout = number("--first-frame-timeout", value, 1, 86_400);
-      case "max-client-connections" -> maxClientConnections = number("--max-client-connections", value, 1, 1_000_000);
-      case "no-fork", "no-fifo" -> { }
+      case "first-frame-timeout" ->
+          firstFrameTimeout = number("--first-frame-timeout", value, 1, 86_400);
+      case "max-client-connections" ->
+          maxClientConnections = number("--max-client-connections", value, 1, 1_000_000);
+      case "no-fork", "no-fifo" -> {}
       case "enable-tcp-insecure" -> tcpInsecure = true;
       case "help" -> action = DaemonOptions.Action.HELP;
       case "version" -> action = DaemonOptions.Action.VERSION;
@@ -190,7 +226,8 @@ final class OptionParser {
       case "masquerade-dir" -> masqueradeDirs.add(Path.of(value));
       case "allow-compiler" -> compilers.addAll(names(value));
       case "max-argc" -> maxArgc = number("--max-argc", value, 1, Integer.MAX_VALUE);
-      case "max-arg-length" -> maxArgLength = (int) size("--max-arg-length", value, Integer.MAX_VALUE);
+      case "max-arg-length" ->
+          maxArgLength = (int) size("--max-arg-length", value, Integer.MAX_VALUE);
       case "max-file-size" -> maxFileSize = (int) size("--max-file-size", value, Integer.MAX_VALUE);
       case "max-files" -> maxFiles = number("--max-files", value, 1, Integer.MAX_VALUE);
       case "max-request-size" -> maxRequestSize = size("--max-request-size", value, Long.MAX_VALUE);
@@ -199,14 +236,18 @@ final class OptionParser {
   }
 
   private static UsageException refused(String name) {
-    String why = switch (name) {
-      case "user" -> "distcache daemon does not change user; start it as the (unprivileged) user that should"
-          + " run the compilers";
-      case "zeroconf" -> "distcache daemon does not register in mDNS; list it in the clients' host lists";
-      case "enable-tcp-insecure", "make-me-a-botnet" -> "distcache daemon runs only the compilers in its allowed list"
-          + " (--masquerade-dir, --allow-compiler)";
-      default -> "GSS-API authentication and access list files are not supported; use --allow";
-    };
+    String why =
+        switch (name) {
+          case "user" ->
+              "distcache daemon does not change user; start it as the (unprivileged) user that should"
+                  + " run the compilers";
+          case "zeroconf" ->
+              "distcache daemon does not register in mDNS; list it in the clients' host lists";
+          case "enable-tcp-insecure", "make-me-a-botnet" ->
+              "distcache daemon runs only the compilers in its allowed list"
+                  + " (--masquerade-dir, --allow-compiler)";
+          default -> "GSS-API authentication and access list files are not supported; use --allow";
+        };
     return new UsageException("option --" + name + " is not supported: " + why);
   }
 
@@ -218,7 +259,8 @@ final class OptionParser {
       throw new UsageException(option + " takes a whole number, not \"" + value + "\"");
     }
     if (n < min || n > max) {
-      throw new UsageException(option + " must be between " + min + " and " + max + " (got " + value + ")");
+      throw new UsageException(
+          option + " must be between " + min + " and " + max + " (got " + value + ")");
     }
     return (int) n;
   }
@@ -249,8 +291,10 @@ final class OptionParser {
   private static LogLevel level(String value) throws UsageException {
     LogLevel l = LogLevel.named(value);
     if (l == null) {
-      throw new UsageException("invalid --log-level \"" + value
-          + "\" (levels: critical, error, warning, notice, info, debug)");
+      throw new UsageException(
+          "invalid --log-level \""
+              + value
+              + "\" (levels: critical, error, warning, notice, info, debug)");
     }
     return l;
   }
@@ -260,8 +304,11 @@ final class OptionParser {
     for (String n : value.split(",")) {
       String name = n.trim();
       if (name.isEmpty() || name.contains("/")) {
-        throw new UsageException("--allow-compiler takes compiler names without a directory (gcc, g++,"
-            + " x86_64-linux-gnu-gcc-12), not \"" + value + "\"");
+        throw new UsageException(
+            "--allow-compiler takes compiler names without a directory (gcc, g++,"
+                + " x86_64-linux-gnu-gcc-12), not \""
+                + value
+                + "\"");
       }
       out.add(name);
     }
@@ -275,16 +322,42 @@ final class OptionParser {
     if (stats && statsPort == port) {
       throw new UsageException("--stats-port " + statsPort + " is the job port; give another one");
     }
-    List<Path> dirs = masqueradeDirs.isEmpty() && compilers.isEmpty() ? List.of(DISTCC_MASQUERADE_DIR) : masqueradeDirs;
+    List<Path> dirs =
+        masqueradeDirs.isEmpty() && compilers.isEmpty()
+            ? List.of(DISTCC_MASQUERADE_DIR)
+            : masqueradeDirs;
     DistccLimits limits;
     try {
-      limits = new DistccLimits(maxArgc, maxArgLength, maxFileSize, maxFileSize, maxFiles, maxRequestSize);
+      limits =
+          new DistccLimits(
+              maxArgc, maxArgLength, maxFileSize, maxFileSize, maxFiles, maxRequestSize);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    return new DaemonOptions(action, mode, noDetach, listen, port, AccessList.of(allow), stats, statsPort, jobs, nice,
-        ioTimeout, firstFrameTimeout, maxClientConnections > 0 ? maxClientConnections : Math.max(16, 4 * jobs),
-        jobLifetime, lifetime, limits, logLevel, logFile, logStderr, pidFile,
-        cacheDir.toAbsolutePath().normalize(), maxSize, dirs, compilers);
+    return new DaemonOptions(
+        action,
+        mode,
+        noDetach,
+        listen,
+        port,
+        AccessList.of(allow),
+        stats,
+        statsPort,
+        jobs,
+        nice,
+        ioTimeout,
+        firstFrameTimeout,
+        maxClientConnections > 0 ? maxClientConnections : Math.max(16, 4 * jobs),
+        jobLifetime,
+        lifetime,
+        limits,
+        logLevel,
+        logFile,
+        logStderr,
+        pidFile,
+        cacheDir.toAbsolutePath().normalize(),
+        maxSize,
+        dirs,
+        compilers);
   }
 }

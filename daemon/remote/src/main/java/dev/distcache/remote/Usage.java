@@ -7,12 +7,16 @@ final class Usage {
   private Usage() {}
 
   static String version() {
-    return "distcache daemon " + VERSION + " (distcc protocols 1, 2 and 3) (default port " + OptionParser.DEFAULT_PORT
+    return "distcache daemon "
+        + VERSION
+        + " (distcc protocols 1, 2 and 3) (default port "
+        + OptionParser.DEFAULT_PORT
         + ")\n";
   }
 
   static String help() {
-    return version() + """
+    return version()
+        + """
 
         Usage:
            distcache daemon [OPTIONS]

@@ -47,8 +47,12 @@ class OptionParserTest {
 
   @Test
   void valueOptions_acceptEverySpellingPoptDoes() throws Exception {
-    for (String[] spelling : List.of(new String[] {"--port", "4000"}, new String[] {"--port=4000"},
-        new String[] {"-p", "4000"}, new String[] {"-p4000"})) {
+    for (String[] spelling :
+        List.of(
+            new String[] {"--port", "4000"},
+            new String[] {"--port=4000"},
+            new String[] {"-p", "4000"},
+            new String[] {"-p4000"})) {
       assertEquals(4000, parse(spelling).port(), String.join(" ", spelling));
     }
     assertEquals(3, parse("-j3").jobs());
@@ -60,7 +64,8 @@ class OptionParserTest {
 
   @Test
   void allow_isRepeatable_forIpv4AndIpv6() throws Exception {
-    DaemonOptions o = parse("--allow", "10.1.0.0/16", "-a", "192.168.7.9", "--allow=fd00::/8", "-a2001:db8::1");
+    DaemonOptions o =
+        parse("--allow", "10.1.0.0/16", "-a", "192.168.7.9", "--allow=fd00::/8", "-a2001:db8::1");
     assertTrue(o.access().explicit());
     assertEquals(4, o.access().networks().size());
     assertTrue(o.access().allows(InetAddress.getByName("10.1.200.3")));
@@ -69,14 +74,37 @@ class OptionParserTest {
     assertFalse(o.access().allows(InetAddress.getByName("192.168.7.10")));
     assertTrue(o.access().allows(InetAddress.getByName("fd12::5")));
     assertTrue(o.access().allows(InetAddress.getByName("2001:db8::1")));
-    assertFalse(o.access().allows(InetAddress.getByName("127.0.0.1")), "--allow replaces the loopback default");
+    assertFalse(
+        o.access().allows(InetAddress.getByName("127.0.0.1")),
+        "--allow replaces the loopback default");
   }
 
   @Test
   void modesLoggingStatsAndOurOptions() throws Exception {
-    DaemonOptions o = parse("--daemon", "--no-detach", "--log-level=debug", "--log-file", "/tmp/l", "--stats",
-        "--stats-port", "4001", "--job-lifetime", "30", "--cache-dir", "/c", "--max-size", "1Gi",
-        "--allow-compiler", "gcc,g++", "--allow-compiler", "cc", "--io-timeout", "7", "--listen", "127.0.0.2");
+    DaemonOptions o =
+        parse(
+            "--daemon",
+            "--no-detach",
+            "--log-level=debug",
+            "--log-file",
+            "/tmp/l",
+            "--stats",
+            "--stats-port",
+            "4001",
+            "--job-lifetime",
+            "30",
+            "--cache-dir",
+            "/c",
+            "--max-size",
+            "1Gi",
+            "--allow-compiler",
+            "gcc,g++",
+            "--allow-compiler",
+            "cc",
+            "--io-timeout",
+            "7",
+            "--listen",
+            "127.0.0.2");
     assertEquals(DaemonOptions.Mode.DAEMON, o.mode());
     assertTrue(o.noDetach());
     assertEquals(LogLevel.DEBUG, o.logLevel());
@@ -87,7 +115,8 @@ class OptionParserTest {
     assertEquals(Path.of("/c"), o.cacheDir());
     assertEquals(1L << 30, o.maxSize());
     assertEquals(List.of("gcc", "g++", "cc"), o.compilers());
-    assertEquals(List.of(), o.masqueradeDirs(), "a configured list replaces distccd's masquerade directory");
+    assertEquals(
+        List.of(), o.masqueradeDirs(), "a configured list replaces distccd's masquerade directory");
     assertEquals(7, o.ioTimeoutSeconds());
     assertEquals("127.0.0.2", o.listen());
     assertEquals(DaemonOptions.Mode.INETD, parse("--inetd").mode());
@@ -96,8 +125,18 @@ class OptionParserTest {
 
   @Test
   void limits_areConfigurable() throws Exception {
-    DaemonOptions o = parse("--max-argc", "64", "--max-arg-length", "1Ki", "--max-file-size", "1Mi",
-        "--max-files", "9", "--max-request-size", "4Mi");
+    DaemonOptions o =
+        parse(
+            "--max-argc",
+            "64",
+            "--max-arg-length",
+            "1Ki",
+            "--max-file-size",
+            "1Mi",
+            "--max-files",
+            "9",
+            "--max-request-size",
+            "4Mi");
     assertEquals(64, o.limits().maxArgc());
     assertEquals(1024, o.limits().maxStringLength());
     assertEquals(1 << 20, o.limits().maxBodyLength());
@@ -121,7 +160,10 @@ class OptionParserTest {
 
   @Test
   void ioTimeout_defaultsToDistccsVariable() throws Exception {
-    assertEquals(12, OptionParser.parse(List.of(), Map.of("HOME", "/h", "DISTCC_IO_TIMEOUT", "12")).ioTimeoutSeconds());
+    assertEquals(
+        12,
+        OptionParser.parse(List.of(), Map.of("HOME", "/h", "DISTCC_IO_TIMEOUT", "12"))
+            .ioTimeoutSeconds());
   }
 
   @Test
@@ -135,7 +177,8 @@ class OptionParserTest {
     assertTrue(error("--allow", "127.0.0.1/33").contains("invalid mask \"33\""));
     assertTrue(error("--allow", "300.0.0.1").contains("300 is over 255"));
     assertTrue(error("--allow", "example.com").contains("numeric"));
-    assertTrue(error("--log-level", "loud").contains("critical, error, warning, notice, info, debug"));
+    assertTrue(
+        error("--log-level", "loud").contains("critical, error, warning, notice, info, debug"));
     assertEquals("option --inetd takes no value (got \"--inetd=yes\")", error("--inetd=yes"));
     assertTrue(error("gcc").startsWith("unexpected argument \"gcc\""));
     assertTrue(error("--user", "nobody").contains("does not change user"));
@@ -146,9 +189,13 @@ class OptionParserTest {
   }
 
   @Test
-  void enableTcpInsecure_isAcceptedWithInetd_becauseDistccsSshClientAlwaysSendsIt() throws Exception {
-    DaemonOptions o = OptionParser.parse(List.of("--inetd", "--enable-tcp-insecure"), Map.of("HOME", "/h"));
+  void enableTcpInsecure_isAcceptedWithInetd_becauseDistccsSshClientAlwaysSendsIt()
+      throws Exception {
+    DaemonOptions o =
+        OptionParser.parse(List.of("--inetd", "--enable-tcp-insecure"), Map.of("HOME", "/h"));
     assertEquals(DaemonOptions.Mode.INETD, o.mode());
-    assertTrue(error("--daemon", "--enable-tcp-insecure").contains("only the compilers in its allowed list"));
+    assertTrue(
+        error("--daemon", "--enable-tcp-insecure")
+            .contains("only the compilers in its allowed list"));
   }
 }

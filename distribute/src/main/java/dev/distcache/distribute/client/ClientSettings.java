@@ -17,8 +17,11 @@ public record ClientSettings(Duration connectTimeout, Duration ioTimeout, Distcc
       new ClientSettings(Duration.ofSeconds(4), Duration.ofSeconds(300), DistccLimits.DEFAULTS);
 
   public ClientSettings {
-    if (connectTimeout.isNegative() || connectTimeout.isZero() || connectTimeout.toMillis() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("connectTimeout (" + connectTimeout + ") must be positive");
+    if (connectTimeout.isNegative()
+        || connectTimeout.isZero()
+        || connectTimeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "connectTimeout (" + connectTimeout + ") must be positive");
     }
     if (ioTimeout.isNegative() || ioTimeout.isZero() || ioTimeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("ioTimeout (" + ioTimeout + ") must be positive");

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Bounds reads from a pipe, which Java cannot time out as it does a socket: each read arms a timer
  * that closes the connection (ends the ssh process) when no data came for the timeout. The caller
- * sees the end of the stream or an exception and asks {@link #expired()} whether the timer caused it.
+ * sees the end of the stream or an exception and asks {@link #expired()} whether the timer caused
+ * it.
  *
  * <p>Threads: the timers run on {@link DeadlineOutputStream}'s shared daemon thread.
  */
@@ -38,7 +39,8 @@ final class DeadlineInputStream extends InputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
-    ScheduledFuture<?> timer = DeadlineOutputStream.TIMERS.schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> timer =
+        DeadlineOutputStream.TIMERS.schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
     try {
       return in.read(b, off, len);
     } finally {

@@ -17,11 +17,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DeadlineOutputStream extends OutputStream {
   private static final int CHUNK = 64 << 10;
-  static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "distcc-write-deadline");
-    t.setDaemon(true);
-    return t;
-  });
+  static final ScheduledExecutorService TIMERS =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "distcc-write-deadline");
+        t.setDaemon(true);
+        return t;
+      });
 
   private final OutputStream out;
   private final Closeable connection;
@@ -48,7 +49,8 @@ public final class DeadlineOutputStream extends OutputStream {
   public void write(byte[] b, int off, int len) throws IOException {
     for (int done = 0; done < len; ) {
       int n = Math.min(CHUNK, len - done);
-      ScheduledFuture<?> timer = TIMERS.schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+      ScheduledFuture<?> timer =
+          TIMERS.schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
       try {
         out.write(b, off + done, n);
       } finally {

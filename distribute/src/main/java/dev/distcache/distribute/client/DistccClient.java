@@ -27,10 +27,11 @@ import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
 
 /**
- * Sends one compile to a stock distccd over TCP, or over ssh to one started in {@code --inetd} mode,
- * in protocol 1 or 2 and returns its answer: one connection per job, as distcc does. A compile error is an answer ({@link DistccReply} with a
- * non-zero status); anything that keeps the answer from arriving is a {@link RemoteFailure}:
- * {@link HostUnreachableException} before anything was sent, {@link RemoteJobException} after.
+ * Sends one compile to a stock distccd over TCP, or over ssh to one started in {@code --inetd}
+ * mode, in protocol 1 or 2 and returns its answer: one connection per job, as distcc does. A
+ * compile error is an answer ({@link DistccReply} with a non-zero status); anything that keeps the
+ * answer from arriving is a {@link RemoteFailure}: {@link HostUnreachableException} before anything
+ * was sent, {@link RemoteJobException} after.
  *
  * <p>Thread-safe: it holds only settings; each call owns its socket or ssh process.
  */
@@ -49,43 +50,66 @@ public final class DistccClient {
    *     (its extension tells the daemon the language), {@code -o} and the object name
    * @param preprocessed the preprocessor's output
    */
-  public DistccReply compile(HostSpec.Tcp host, List<String> argv, byte[] preprocessed) throws RemoteFailure {
+  public DistccReply compile(HostSpec.Tcp host, List<String> argv, byte[] preprocessed)
+      throws RemoteFailure {
     if (host.options().distcache()) {
-      throw new IllegalArgumentException(host + " is a distcache daemon; it speaks the native protocol");
+      throw new IllegalArgumentException(
+          host + " is a distcache daemon; it speaks the native protocol");
     }
     if (host.options().cpp()) {
-      throw new IllegalArgumentException(host + " is a pump-mode host; this client preprocesses locally (use ,lzo)");
+      throw new IllegalArgumentException(
+          host + " is a pump-mode host; this client preprocesses locally (use ,lzo)");
     }
     return compile(host.host(), host.port(), host.options().distccProtocol(), argv, preprocessed);
   }
 
   /** Compiles on {@code name:port} in protocol {@code version} (1 or 2). */
-  public DistccReply compile(String name, int port, ProtocolVersion version, List<String> argv, byte[] preprocessed)
+  public DistccReply compile(
+      String name, int port, ProtocolVersion version, List<String> argv, byte[] preprocessed)
       throws RemoteFailure {
     String where = (name.indexOf(':') >= 0 ? "[" + name + "]" : name) + ":" + port;
     try (Socket socket = connect(name, port, where)) {
-      DeadlineOutputStream deadline = new DeadlineOutputStream(socket.getOutputStream(), socket,
-          settings.ioTimeout().toMillis());
-      return exchange(socket.getInputStream(), deadline, deadline::expired, () -> false, where, version, argv, preprocessed);
+      DeadlineOutputStream deadline =
+          new DeadlineOutputStream(
+              socket.getOutputStream(), socket, settings.ioTimeout().toMillis());
+      return exchange(
+          socket.getInputStream(),
+          deadline,
+          deadline::expired,
+          () -> false,
+          where,
+          version,
+          argv,
+          preprocessed);
     } catch (IOException e) {
       if (e instanceof RemoteFailure f) {
         throw f;
       }
-      throw job(where, RemoteJobException.Reason.CONNECTION_LOST, "lost the connection: " + e.getMessage(), e);
+      throw job(
+          where,
+          RemoteJobException.Reason.CONNECTION_LOST,
+          "lost the connection: " + e.getMessage(),
+          e);
     }
   }
 
   /**
    * Compiles on an ssh host as distcc does: runs {@code $DISTCC_SSH [-l USER] HOST COMMAND --inetd
    * --enable-tcp-insecure} ({@code distccSsh}: DISTCC_SSH, split at spaces; null or blank for
-   * {@code ssh}) and speaks protocol {@code version} (1 or 2) over its stdin and stdout, each read and
-   * write bounded by the I/O timeout. ssh that cannot be run or that fails (exit 255, or the
+   * {@code ssh}) and speaks protocol {@code version} (1 or 2) over its stdin and stdout, each read
+   * and write bounded by the I/O timeout. ssh that cannot be run or that fails (exit 255, or the
    * shell's 126 or 127 for a command it cannot run) is an unreachable host.
    */
-  public DistccReply compile(HostSpec.Ssh host, ProtocolVersion version, String distccSsh, List<String> argv,
-      byte[] preprocessed) throws RemoteFailure {
+  public DistccReply compile(
+      HostSpec.Ssh host,
+      ProtocolVersion version,
+      String distccSsh,
+      List<String> argv,
+      byte[] preprocessed)
+      throws RemoteFailure {
     if (host.options().distcache() || version == ProtocolVersion.V3) {
-      throw new IllegalArgumentException(host + ": over ssh this client speaks distcc protocol 1 or 2 only");
+      throw new IllegalArgumentException(
+          host + ": over ssh this client speaks distcc protocol 1 or 2 only");
     }
     String where = (host.user().isEmpty() ? "" : host.user() + "@") + host.host();
     List<String> command = SshTunnel.command(distccSsh, host);
@@ -93,8 +117,14 @@ public final class DistccClient {
     try {
       tunnel = SshTunnel.start(command);
     } catch (IOException e) {
-      throw unreachable(where, HostUnreachableException.Reason.UNREACHABLE, "cannot be reached: cannot run "
-          + command.getFirst() + " (set DISTCC_SSH to the ssh program): " + e.getMessage(), e);
+      throw unreachable(
+          where,
+          HostUnreachableException.Reason.UNREACHABLE,
+          "cannot be reached: cannot run "
+              + command.getFirst()
+              + " (set DISTCC_SSH to the ssh program): "
+              + e.getMessage(),
+          e);
     }
     // Closed last: the exit code and stderr of a failed ssh decide what the failure was.
     try {
@@ -103,16 +133,24 @@ public final class DistccClient {
       DeadlineInputStream in = new DeadlineInputStream(tunnel.fromHost(), tunnel, timeout);
       return exchange(in, out, out::expired, in::expired, where, version, argv, preprocessed);
     } catch (RemoteJobException e) {
-      if (e.reason() != RemoteJobException.Reason.NO_ANSWER && e.reason() != RemoteJobException.Reason.CONNECTION_LOST) {
+      if (e.reason() != RemoteJobException.Reason.NO_ANSWER
+          && e.reason() != RemoteJobException.Reason.CONNECTION_LOST) {
         throw e;
       }
       OptionalInt exit = tunnel.exitCode(settings.connectTimeout().toMillis());
       String said = tunnel.stderr();
-      String detail = (exit.isPresent() ? "exit " + exit.getAsInt() : "still running") + (said.isEmpty() ? "" : ": " + said);
-      if (exit.isPresent() && (exit.getAsInt() == SshTunnel.SSH_FAILED || exit.getAsInt() == 126
-          || exit.getAsInt() == 127)) {
-        throw unreachable(where, HostUnreachableException.Reason.UNREACHABLE, "cannot be reached: "
-            + String.join(" ", command) + " failed (" + detail + ")", e);
+      String detail =
+          (exit.isPresent() ? "exit " + exit.getAsInt() : "still running")
+              + (said.isEmpty() ? "" : ": " + said);
+      if (exit.isPresent()
+          && (exit.getAsInt() == SshTunnel.SSH_FAILED
+              || exit.getAsInt() == 126
+              || exit.getAsInt() == 127)) {
+        throw unreachable(
+            where,
+            HostUnreachableException.Reason.UNREACHABLE,
+            "cannot be reached: " + String.join(" ", command) + " failed (" + detail + ")",
+            e);
       }
       throw job(where, e.reason(), "over ssh: " + e.getMessage() + " (ssh " + detail + ")", e);
     } finally {
@@ -124,33 +162,61 @@ public final class DistccClient {
    * Sends the job on {@code out} and reads the answer from {@code in}, both owned by the caller;
    * every failure here comes after the connection was made.
    */
-  private DistccReply exchange(InputStream in, OutputStream out, BooleanSupplier writeExpired,
-      BooleanSupplier readExpired, String where,
-      ProtocolVersion version, List<String> argv, byte[] preprocessed) throws RemoteJobException {
+  private DistccReply exchange(
+      InputStream in,
+      OutputStream out,
+      BooleanSupplier writeExpired,
+      BooleanSupplier readExpired,
+      String where,
+      ProtocolVersion version,
+      List<String> argv,
+      byte[] preprocessed)
+      throws RemoteJobException {
     DistccRequest request = new DistccRequest.Preprocessed(version, argv, preprocessed);
     try {
       PacketWriter writer = new PacketWriter(new BufferedOutputStream(out, 64 << 10));
       RequestCodec.write(writer, request);
       writer.flush();
-      PacketReader reader = new PacketReader(new BufferedInputStream(in, 64 << 10), settings.limits());
+      PacketReader reader =
+          new PacketReader(new BufferedInputStream(in, 64 << 10), settings.limits());
       return ReplyCodec.read(reader, version);
     } catch (IOException e) {
       if (e instanceof SocketTimeoutException || readExpired.getAsBoolean()) {
-        throw job(where, RemoteJobException.Reason.TIMED_OUT, "sent nothing for " + seconds() + " (the I/O timeout)", e);
+        throw job(
+            where,
+            RemoteJobException.Reason.TIMED_OUT,
+            "sent nothing for " + seconds() + " (the I/O timeout)",
+            e);
       }
       if (writeExpired.getAsBoolean()) {
-        throw job(where, RemoteJobException.Reason.TIMED_OUT, "took no data for " + seconds() + " (the I/O timeout)", e);
+        throw job(
+            where,
+            RemoteJobException.Reason.TIMED_OUT,
+            "took no data for " + seconds() + " (the I/O timeout)",
+            e);
       }
       if (e instanceof EOFException) {
-        throw job(where, RemoteJobException.Reason.NO_ANSWER, "closed the connection without an answer (distccd does"
-            + " that when it does not allow this client, does not have the compiler " + argv.getFirst()
-            + " in its masquerade directory, or refuses an option)", e);
+        throw job(
+            where,
+            RemoteJobException.Reason.NO_ANSWER,
+            "closed the connection without an answer (distccd does"
+                + " that when it does not allow this client, does not have the compiler "
+                + argv.getFirst()
+                + " in its masquerade directory, or refuses an option)",
+            e);
       }
       if (e instanceof ProtocolException) {
-        throw job(where, RemoteJobException.Reason.PROTOCOL_ERROR, "sent something that is not a distcc answer: "
-            + e.getMessage(), e);
+        throw job(
+            where,
+            RemoteJobException.Reason.PROTOCOL_ERROR,
+            "sent something that is not a distcc answer: " + e.getMessage(),
+            e);
       }
-      throw job(where, RemoteJobException.Reason.CONNECTION_LOST, "lost the connection: " + e.getMessage(), e);
+      throw job(
+          where,
+          RemoteJobException.Reason.CONNECTION_LOST,
+          "lost the connection: " + e.getMessage(),
+          e);
     }
   }
 
@@ -159,7 +225,8 @@ public final class DistccClient {
     try {
       address = new InetSocketAddress(InetAddress.getByName(name), port);
     } catch (UnknownHostException e) {
-      throw unreachable(where, HostUnreachableException.Reason.UNKNOWN_HOST, "has no address (unknown host)", e);
+      throw unreachable(
+          where, HostUnreachableException.Reason.UNKNOWN_HOST, "has no address (unknown host)", e);
     }
     Socket socket = new Socket();
     try {
@@ -174,17 +241,31 @@ public final class DistccClient {
         e.addSuppressed(suppressed);
       }
       if (e instanceof SocketTimeoutException) {
-        throw unreachable(where, HostUnreachableException.Reason.TIMED_OUT,
-            "did not accept a connection within " + settings.connectTimeout().toMillis() + " ms", e);
+        throw unreachable(
+            where,
+            HostUnreachableException.Reason.TIMED_OUT,
+            "did not accept a connection within " + settings.connectTimeout().toMillis() + " ms",
+            e);
       }
       if (e instanceof ConnectException) {
-        throw unreachable(where, HostUnreachableException.Reason.REFUSED,
-            "refused the connection (is distccd running and listening on that address and port?)", e);
+        throw unreachable(
+            where,
+            HostUnreachableException.Reason.REFUSED,
+            "refused the connection (is distccd running and listening on that address and port?)",
+            e);
       }
       if (e instanceof NoRouteToHostException) {
-        throw unreachable(where, HostUnreachableException.Reason.UNREACHABLE, "cannot be reached: " + e.getMessage(), e);
+        throw unreachable(
+            where,
+            HostUnreachableException.Reason.UNREACHABLE,
+            "cannot be reached: " + e.getMessage(),
+            e);
       }
-      throw unreachable(where, HostUnreachableException.Reason.UNREACHABLE, "cannot be connected to: " + e.getMessage(), e);
+      throw unreachable(
+          where,
+          HostUnreachableException.Reason.UNREACHABLE,
+          "cannot be connected to: " + e.getMessage(),
+          e);
     }
   }
 
@@ -192,12 +273,13 @@ public final class DistccClient {
     return settings.ioTimeout().toMillis() / 1000.0 + " s";
   }
 
-  private static HostUnreachableException unreachable(String where, HostUnreachableException.Reason reason, String what,
-      IOException cause) {
+  private static HostUnreachableException unreachable(
+      String where, HostUnreachableException.Reason reason, String what, IOException cause) {
     return new HostUnreachableException(where, reason, "distcc host " + where + " " + what, cause);
   }
 
-  private static RemoteJobException job(String where, RemoteJobException.Reason reason, String what, IOException cause) {
+  private static RemoteJobException job(
+      String where, RemoteJobException.Reason reason, String what, IOException cause) {
     return new RemoteJobException(where, reason, "distcc host " + where + " " + what, cause);
   }
 }

@@ -3,7 +3,12 @@ package dev.distcache.distribute.client;
 /** No connection could be made: nothing was sent, so the job can go to another host as it is. */
 public final class HostUnreachableException extends RemoteFailure {
   /** Why the connection failed. */
-  public enum Reason { UNKNOWN_HOST, REFUSED, TIMED_OUT, UNREACHABLE }
+  public enum Reason {
+    UNKNOWN_HOST,
+    REFUSED,
+    TIMED_OUT,
+    UNREACHABLE
+  }
 
   private final Reason reason;
 

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 final class SshTunnel implements Closeable {
   /** ssh's own exit code for a failure to connect or authenticate. */
   static final int SSH_FAILED = 255;
+
   private static final int STDERR_KEPT = 4096;
 
   private final Process process;
@@ -80,7 +81,9 @@ final class SshTunnel implements Closeable {
   /** ssh's exit code when it ends within {@code millis}; empty while it still runs. */
   OptionalInt exitCode(long millis) {
     try {
-      return process.waitFor(millis, TimeUnit.MILLISECONDS) ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+      return process.waitFor(millis, TimeUnit.MILLISECONDS)
+          ? OptionalInt.of(process.exitValue())
+          : OptionalInt.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return OptionalInt.empty();

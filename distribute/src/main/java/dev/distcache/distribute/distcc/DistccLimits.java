@@ -13,13 +13,17 @@ package dev.distcache.distribute.distcc;
  * @param maxTotalLength the most bytes of strings and decoded bodies in one request or reply
  */
 public record DistccLimits(
-    int maxArgc, int maxStringLength, int maxBodyLength, int maxDecodedLength, int maxFiles,
+    int maxArgc,
+    int maxStringLength,
+    int maxBodyLength,
+    int maxDecodedLength,
+    int maxFiles,
     long maxTotalLength) {
 
   /**
    * Generous for real builds: Linux's own limits are 128 KiB per argument and 2 MiB for all of
-   * them; a preprocessed C++ unit is rarely above 50 MiB, an object with debug info rarely above
-   * a few hundred.
+   * them; a preprocessed C++ unit is rarely above 50 MiB, an object with debug info rarely above a
+   * few hundred.
    */
   public static final DistccLimits DEFAULTS =
       new DistccLimits(1 << 15, 128 << 10, 512 << 20, 1 << 30, 1 << 16, 2L << 30);

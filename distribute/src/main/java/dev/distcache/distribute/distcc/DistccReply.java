@@ -11,7 +11,12 @@ import java.util.Arrays;
  * @param dependencies the dependency file (protocol 3, success only; empty otherwise)
  */
 public record DistccReply(
-    ProtocolVersion version, int status, byte[] stderr, byte[] stdout, byte[] object, byte[] dependencies) {
+    ProtocolVersion version,
+    int status,
+    byte[] stderr,
+    byte[] stdout,
+    byte[] object,
+    byte[] dependencies) {
 
   public DistccReply {
     stderr = stderr.clone();
@@ -19,10 +24,12 @@ public record DistccReply(
     object = object.clone();
     dependencies = dependencies.clone();
     if (status != 0 && object.length > 0) {
-      throw new IllegalArgumentException("a failed compile (status " + status + ") carries no object");
+      throw new IllegalArgumentException(
+          "a failed compile (status " + status + ") carries no object");
     }
     if ((status != 0 || !version.serverPreprocesses()) && dependencies.length > 0) {
-      throw new IllegalArgumentException("only a successful protocol 3 reply carries a dependency file");
+      throw new IllegalArgumentException(
+          "only a successful protocol 3 reply carries a dependency file");
     }
   }
 
@@ -59,9 +66,13 @@ public record DistccReply(
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DistccReply r && r.version == version && r.status == status
-        && Arrays.equals(r.stderr, stderr) && Arrays.equals(r.stdout, stdout)
-        && Arrays.equals(r.object, object) && Arrays.equals(r.dependencies, dependencies);
+    return o instanceof DistccReply r
+        && r.version == version
+        && r.status == status
+        && Arrays.equals(r.stderr, stderr)
+        && Arrays.equals(r.stdout, stdout)
+        && Arrays.equals(r.object, object)
+        && Arrays.equals(r.dependencies, dependencies);
   }
 
   @Override
@@ -75,7 +86,18 @@ public record DistccReply(
 
   @Override
   public String toString() {
-    return "DistccReply[" + version + ", status=" + status + ", stderr=" + stderr.length + ", stdout="
-        + stdout.length + ", object=" + object.length + ", dependencies=" + dependencies.length + " bytes]";
+    return "DistccReply["
+        + version
+        + ", status="
+        + status
+        + ", stderr="
+        + stderr.length
+        + ", stdout="
+        + stdout.length
+        + ", object="
+        + object.length
+        + ", dependencies="
+        + dependencies.length
+        + " bytes]";
   }
 }

@@ -4,10 +4,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One compile job as a distcc client sends it. Protocols 1 and 2 carry preprocessed source
- * ({@link Preprocessed}); protocol 3 carries the client's cwd and source files ({@link Pump}).
- * {@code argv} is the compiler command as the client sends it (argv[0] the compiler name); the
- * server substitutes its own input and output paths.
+ * One compile job as a distcc client sends it. Protocols 1 and 2 carry preprocessed source ({@link
+ * Preprocessed}); protocol 3 carries the client's cwd and source files ({@link Pump}). {@code argv}
+ * is the compiler command as the client sends it (argv[0] the compiler name); the server
+ * substitutes its own input and output paths.
  */
 public sealed interface DistccRequest {
   ProtocolVersion version();
@@ -15,10 +15,12 @@ public sealed interface DistccRequest {
   List<String> argv();
 
   /** Protocol 1 or 2: {@code DIST ARGC ARGV... DOTI}. */
-  record Preprocessed(ProtocolVersion version, List<String> argv, byte[] source) implements DistccRequest {
+  record Preprocessed(ProtocolVersion version, List<String> argv, byte[] source)
+      implements DistccRequest {
     public Preprocessed {
       if (version.serverPreprocesses()) {
-        throw new IllegalArgumentException("preprocessed source is sent in protocol 1 or 2, not " + version);
+        throw new IllegalArgumentException(
+            "preprocessed source is sent in protocol 1 or 2, not " + version);
       }
       argv = checkedArgv(argv);
       source = source.clone();
@@ -31,7 +33,9 @@ public sealed interface DistccRequest {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Preprocessed p && p.version == version && p.argv.equals(argv)
+      return o instanceof Preprocessed p
+          && p.version == version
+          && p.argv.equals(argv)
           && Arrays.equals(p.source, source);
     }
 

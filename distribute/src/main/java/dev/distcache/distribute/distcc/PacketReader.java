@@ -17,9 +17,9 @@ import java.util.Arrays;
  * of strings and decoded bodies is checked against {@code maxTotalLength}.
  *
  * <p>Failures: {@link EOFException} when the stream ends cleanly where a packet should start (the
- * peer hung up); {@link ProtocolException} for anything malformed or truncated; other
- * IOExceptions (timeouts, resets) pass through. Not thread-safe; the caller owns the stream.
- * Other packages only construct one and hand it to {@link RequestCodec} or {@link ReplyCodec}.
+ * peer hung up); {@link ProtocolException} for anything malformed or truncated; other IOExceptions
+ * (timeouts, resets) pass through. Not thread-safe; the caller owns the stream. Other packages only
+ * construct one and hand it to {@link RequestCodec} or {@link ReplyCodec}.
  */
 public final class PacketReader {
   private static final int HEADER = 12;
@@ -66,7 +66,11 @@ public final class PacketReader {
     }
     if (n < HEADER) {
       throw new ProtocolException(
-          "stream ended after " + n + " of the 12 bytes of a packet header where " + expected + " was expected");
+          "stream ended after "
+              + n
+              + " of the 12 bytes of a packet header where "
+              + expected
+              + " was expected");
     }
     return h;
   }
@@ -76,15 +80,23 @@ public final class PacketReader {
     for (int i = 4; i < HEADER; i++) {
       int digit = Character.digit(h[i], 16);
       if (digit < 0) {
-        throw new ProtocolException("the value of packet " + printable(h, 0, 4) + " is not 8 hex digits: \""
-            + printable(h, 4, 8) + "\" (where " + expected + " was expected)");
+        throw new ProtocolException(
+            "the value of packet "
+                + printable(h, 0, 4)
+                + " is not 8 hex digits: \""
+                + printable(h, 4, 8)
+                + "\" (where "
+                + expected
+                + " was expected)");
       }
       value = value << 4 | digit;
     }
     return value;
   }
 
-  /** Reads the body of a packet whose header said {@code length}, refusing lengths over {@code max}. */
+  /**
+   * Reads the body of a packet whose header said {@code length}, refusing lengths over {@code max}.
+   */
   public byte[] body(String token, long length, long max) throws IOException {
     limit(token, length, max);
     byte[] buf = new byte[(int) Math.min(length, FIRST_CHUNK)];
@@ -95,14 +107,18 @@ public final class PacketReader {
       }
       int n = in.read(buf, have, buf.length - have);
       if (n < 0) {
-        throw new ProtocolException("stream ended after " + have + " of the " + length + " bytes of " + token);
+        throw new ProtocolException(
+            "stream ended after " + have + " of the " + length + " bytes of " + token);
       }
       have += n;
     }
     return buf;
   }
 
-  /** Reads a string packet ({@code ARGV}, {@code CDIR}, {@code NAME}, {@code LINK}) after its header. */
+  /**
+   * Reads a string packet ({@code ARGV}, {@code CDIR}, {@code NAME}, {@code LINK}) after its
+   * header.
+   */
   public String string(String token, long length) throws IOException {
     limit(token, length, limits.maxStringLength());
     charge(token, length);
@@ -113,7 +129,8 @@ public final class PacketReader {
       }
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(b))
@@ -129,8 +146,8 @@ public final class PacketReader {
   }
 
   /**
-   * Reads a file body after its header: as it is, or for a compressed protocol an LZO1X stream
-   * (an empty body is empty, not compressed).
+   * Reads a file body after its header: as it is, or for a compressed protocol an LZO1X stream (an
+   * empty body is empty, not compressed).
    */
   public byte[] file(String token, long length, boolean compressed) throws IOException {
     if (!compressed || length == 0) {
@@ -152,14 +169,20 @@ public final class PacketReader {
 
   private static void limit(String token, long length, long max) throws ProtocolException {
     if (length > max) {
-      throw new ProtocolException(token + " is " + length + " bytes, more than the limit of " + max);
+      throw new ProtocolException(
+          token + " is " + length + " bytes, more than the limit of " + max);
     }
   }
 
   public void charge(String token, long length) throws ProtocolException {
     if (length > budget) {
-      throw new ProtocolException(token + " of " + length + " bytes takes the message over its limit of "
-          + limits.maxTotalLength() + " bytes");
+      throw new ProtocolException(
+          token
+              + " of "
+              + length
+              + " bytes takes the message over its limit of "
+              + limits.maxTotalLength()
+              + " bytes");
     }
     budget -= length;
   }

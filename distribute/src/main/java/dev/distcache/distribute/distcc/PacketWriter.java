@@ -21,7 +21,8 @@ public final class PacketWriter {
   /** A packet without a body: the value is a number (version, count, status). */
   public void token(String token, long value) throws IOException {
     if (value < 0 || value > 0xffffffffL) {
-      throw new IllegalArgumentException("value of " + token + " (" + value + ") does not fit 32 bits");
+      throw new IllegalArgumentException(
+          "value of " + token + " (" + value + ") does not fit 32 bits");
     }
     byte[] t = token.getBytes(StandardCharsets.US_ASCII);
     if (t.length != 4 || token.length() != 4) {

@@ -11,7 +11,10 @@ public enum ProtocolVersion {
   V1(1, false, false),
   /** Preprocessed on the client; bodies LZO1X-compressed ({@code ,lzo}). */
   V2(2, true, false),
-  /** Pump mode ({@code ,cpp,lzo}): the client sends its cwd and source files; the server preprocesses. */
+  /**
+   * Pump mode ({@code ,cpp,lzo}): the client sends its cwd and source files; the server
+   * preprocesses.
+   */
   V3(3, true, true);
 
   private final int code;
@@ -46,6 +49,7 @@ public enum ProtocolVersion {
         return v;
       }
     }
-    throw new ProtocolException("unsupported distcc protocol version " + code + " (this end speaks 1, 2 and 3)");
+    throw new ProtocolException(
+        "unsupported distcc protocol version " + code + " (this end speaks 1, 2 and 3)");
   }
 }

@@ -3,9 +3,9 @@ package dev.distcache.distribute.distcc;
 import java.util.Arrays;
 
 /**
- * One entry of a pump-mode request: a file the server recreates under its temporary root, named
- * by the client's absolute path. The codec does not judge the names; the server must refuse names
- * and link targets that would leave its root.
+ * One entry of a pump-mode request: a file the server recreates under its temporary root, named by
+ * the client's absolute path. The codec does not judge the names; the server must refuse names and
+ * link targets that would leave its root.
  */
 public sealed interface PumpFile {
   /** The client's path of the file, as sent in NAME. */

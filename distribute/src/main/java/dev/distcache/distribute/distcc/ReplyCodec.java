@@ -36,8 +36,11 @@ public final class ReplyCodec {
   public static DistccReply read(PacketReader in, ProtocolVersion version) throws IOException {
     long done = in.expect("DONE");
     if (done != version.code()) {
-      throw new ProtocolException("the server answered in protocol version " + done + " to a request in version "
-          + version.code());
+      throw new ProtocolException(
+          "the server answered in protocol version "
+              + done
+              + " to a request in version "
+              + version.code());
     }
     try {
       int status = (int) in.expect("STAT");
@@ -45,7 +48,12 @@ public final class ReplyCodec {
       byte[] stdout = in.file("SOUT", in.expect("SOUT"), version.compressed());
       long objectLength = in.expect("DOTO");
       if (status != 0 && objectLength != 0) {
-        throw new ProtocolException("the compile failed (status " + status + ") but DOTO carries " + objectLength + " bytes");
+        throw new ProtocolException(
+            "the compile failed (status "
+                + status
+                + ") but DOTO carries "
+                + objectLength
+                + " bytes");
       }
       byte[] object = in.file("DOTO", objectLength, version.compressed());
       byte[] deps = NONE;

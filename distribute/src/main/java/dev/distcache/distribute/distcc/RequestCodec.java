@@ -59,11 +59,13 @@ public final class RequestCodec {
     String cwd = v.serverPreprocesses() ? in.expectString("CDIR") : null;
     List<String> argv = argv(in);
     if (!v.serverPreprocesses()) {
-      return new DistccRequest.Preprocessed(v, argv, in.file("DOTI", in.expect("DOTI"), v.compressed()));
+      return new DistccRequest.Preprocessed(
+          v, argv, in.file("DOTI", in.expect("DOTI"), v.compressed()));
     }
     long n = in.expect("NFIL");
     if (n > in.limits().maxFiles()) {
-      throw new ProtocolException("NFIL announces " + n + " files, more than the limit of " + in.limits().maxFiles());
+      throw new ProtocolException(
+          "NFIL announces " + n + " files, more than the limit of " + in.limits().maxFiles());
     }
     List<PumpFile> files = new ArrayList<>();
     for (long i = 0; i < n; i++) {
@@ -72,7 +74,9 @@ public final class RequestCodec {
       switch (h.token()) {
         case "FILE" -> files.add(new PumpFile.Regular(name, in.file("FILE", h.value(), true)));
         case "LINK" -> files.add(new PumpFile.Link(name, in.string("LINK", h.value())));
-        default -> throw new ProtocolException("expected FILE or LINK after NAME " + name + " but got \"" + h.token() + "\"");
+        default ->
+            throw new ProtocolException(
+                "expected FILE or LINK after NAME " + name + " but got \"" + h.token() + "\"");
       }
     }
     return new DistccRequest.Pump(cwd, argv, files);
@@ -84,7 +88,8 @@ public final class RequestCodec {
       throw new ProtocolException("ARGC is 0: a request needs at least the compiler");
     }
     if (argc > in.limits().maxArgc()) {
-      throw new ProtocolException("ARGC is " + argc + ", more than the limit of " + in.limits().maxArgc());
+      throw new ProtocolException(
+          "ARGC is " + argc + ", more than the limit of " + in.limits().maxArgc());
     }
     List<String> argv = new ArrayList<>();
     for (long i = 0; i < argc; i++) {

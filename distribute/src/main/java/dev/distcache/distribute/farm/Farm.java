@@ -35,11 +35,11 @@ import java.util.function.Consumer;
 
 /**
  * Runs the compile of a cache miss on a distcc host (or a distcache daemon, {@code ,distcache}, in
- * the native protocol) when the request's host list names one
- * ({@code $DISTCACHE_HOSTS}, the {@code hosts} setting, else distcc's places), locally otherwise or
- * when every host fails. The object comes back from the host; the dependency file is written here
- * by the preprocessor, as distcc does. The caller then reads the outputs from disk as after a local
- * compile. With no host list the local compile runs exactly as without this class.
+ * the native protocol) when the request's host list names one ({@code $DISTCACHE_HOSTS}, the {@code
+ * hosts} setting, else distcc's places), locally otherwise or when every host fails. The object
+ * comes back from the host; the dependency file is written here by the preprocessor, as distcc
+ * does. The caller then reads the outputs from disk as after a local compile. With no host list the
+ * local compile runs exactly as without this class.
  *
  * <p>Thread-safe: one instance per server; its {@link Scheduler} is shared by every compile.
  */
@@ -60,8 +60,16 @@ public final class Farm {
    * @param stats counts a {@link Counter}
    * @param log the server log file ({@code log_file}), empty for none
    */
-  public record Job(Invocation inv, Path compiler, Map<String, String> env, Path cwd, List<String> extra,
-      byte[] preprocessed, Config config, Consumer<Counter> stats, String log) {}
+  public record Job(
+      Invocation inv,
+      Path compiler,
+      Map<String, String> env,
+      Path cwd,
+      List<String> extra,
+      byte[] preprocessed,
+      Config config,
+      Consumer<Counter> stats,
+      String log) {}
 
   private static final RunningJobs RUNNING = new RunningJobs();
   private static final NativeIdentity IDENTITIES = new NativeIdentity();
@@ -73,16 +81,19 @@ public final class Farm {
   private final Consumer<String> hostListProblems;
 
   public Farm() {
-    this(problem -> { });
+    this(problem -> {});
   }
 
-  /** {@code hostListProblems} hears of each host list that cannot be used (the compile then stays local). */
+  /**
+   * {@code hostListProblems} hears of each host list that cannot be used (the compile then stays
+   * local).
+   */
   public Farm(Consumer<String> hostListProblems) {
     this(ClientSettings.DEFAULTS, Path.of("/etc"), hostListProblems);
   }
 
   Farm(ClientSettings settings, Path sysconfDir) {
-    this(settings, sysconfDir, problem -> { });
+    this(settings, sysconfDir, problem -> {});
   }
 
   Farm(ClientSettings settings, Path sysconfDir, Consumer<String> hostListProblems) {
@@ -108,7 +119,8 @@ public final class Farm {
     }
     Optional<String> keepLocal = RemoteArgs.keepLocal(job.inv());
     if (keepLocal.isPresent()) {
-      ServerLog.log(job.log(), "local " + job.inv().source() + ": " + keepLocal.get() + " stays local");
+      ServerLog.log(
+          job.log(), "local " + job.inv().source() + ": " + keepLocal.get() + " stays local");
     }
     try {
       return schedule(job, hosts.get(), keepLocal.isEmpty(), local);
@@ -119,17 +131,27 @@ public final class Farm {
   }
 
   /**
-   * The usable hosts of the request's list, shuffled for this compile when it says
-   * {@code --randomize}; empty when it names no remote host this client can use.
+   * The usable hosts of the request's list, shuffled for this compile when it says {@code
+   * --randomize}; empty when it names no remote host this client can use.
    */
   static Optional<HostList> usable(HostList list, String log) {
-    List<HostSpec> kept = new ArrayList<>(list.hosts().stream().filter(h -> switch (h) {
-      case HostSpec.Local l -> true;
-      case HostSpec.Tcp t -> !t.options().down() && !t.options().auth();
-      case HostSpec.Ssh s -> !s.options().down() && !s.options().auth() && !s.options().distcache();
-    }).toList());
+    List<HostSpec> kept =
+        new ArrayList<>(
+            list.hosts().stream()
+                .filter(h ->
+                    switch (h) {
+                      case HostSpec.Local l -> true;
+                      case HostSpec.Tcp t -> !t.options().down() && !t.options().auth();
+                      case HostSpec.Ssh s ->
+                          !s.options().down() && !s.options().auth() && !s.options().distcache();
+                    })
+                .toList());
     if (kept.size() < list.hosts().size()) {
-      ServerLog.log(log, "hosts from " + list.source() + ": auth and down entries, and distcache over ssh, are not used");
+      ServerLog.log(
+          log,
+          "hosts from "
+              + list.source()
+              + ": auth and down entries, and distcache over ssh, are not used");
     }
     if (kept.stream().allMatch(h -> h instanceof HostSpec.Local)) {
       return Optional.empty();
@@ -137,15 +159,25 @@ public final class Farm {
     if (list.randomize()) {
       Collections.shuffle(kept);
     }
-    return Optional.of(new HostList(kept, list.randomize(), list.localSlots(), list.localSlotsCpp(), list.zeroconf(),
-        list.source()));
+    return Optional.of(
+        new HostList(
+            kept,
+            list.randomize(),
+            list.localSlots(),
+            list.localSlotsCpp(),
+            list.zeroconf(),
+            list.source()));
   }
 
   private Optional<HostList> hosts(Job job) {
     String configured = job.config().get(ConfigKey.HOSTS);
     try {
-      HostList list = new HostsSource(job.env(), configured == null || configured.isEmpty() ? null : configured,
-          sysconfDir).load();
+      HostList list =
+          new HostsSource(
+                  job.env(),
+                  configured == null || configured.isEmpty() ? null : configured,
+                  sysconfDir)
+              .load();
       return usable(list, job.log());
     } catch (HostsException e) {
       ServerLog.log(job.log(), "host list not used, compiling locally: " + e.getMessage());
@@ -160,7 +192,8 @@ public final class Farm {
     try (RunningJobs.Entry monitor = RUNNING.start(job.inv().source())) {
       while (true) {
         monitor.blocked();
-        Scheduler.Slot slot = scheduler.acquire(hosts, tried, remote, backoffSeconds(job.env()) > 0);
+        Scheduler.Slot slot =
+            scheduler.acquire(hosts, tried, remote, backoffSeconds(job.env()) > 0);
         monitor.running(slot.host().map(Scheduler::key).orElse(Scheduler.LOCAL), slot.index());
         try {
           if (slot.host().isEmpty()) {
@@ -171,7 +204,8 @@ public final class Farm {
             return a.exec().get();
           }
           tried.add(slot.key());
-          // A host that did not connect: the next one. A broken job or a compile error: here, as distcc.
+          // A host that did not connect: the next one. A broken job or a compile error: here, as
+          // distcc.
           remote = a.nextHost();
         } finally {
           scheduler.release(slot);
@@ -180,7 +214,10 @@ public final class Farm {
     }
   }
 
-  /** A remote attempt's end: its result, or none and whether to try the next host (else compile locally). */
+  /**
+   * A remote attempt's end: its result, or none and whether to try the next host (else compile
+   * locally).
+   */
   private record Attempt(Optional<ProcessRunner.Exec> exec, boolean nextHost) {
     static Attempt done(ProcessRunner.Exec e) {
       return new Attempt(Optional.of(e), false);
@@ -193,10 +230,16 @@ public final class Farm {
   /** The remote attempt: the result, or empty to go on (next host or local). */
   private Attempt remote(Job job, HostSpec host) throws IOException {
     Invocation inv = job.inv();
-    Optional<List<String>> resolved = RemoteArgs.argv(inv, job.compiler(), job.extra(),
-        option -> NativeFlags.resolve(job.compiler(), option, job.env()));
+    Optional<List<String>> resolved =
+        RemoteArgs.argv(
+            inv,
+            job.compiler(),
+            job.extra(),
+            option -> NativeFlags.resolve(job.compiler(), option, job.env()));
     if (resolved.isEmpty()) {
-      ServerLog.log(job.log(), "local " + inv.source() + ": cannot resolve -march/-mtune=native for " + job.compiler());
+      ServerLog.log(
+          job.log(),
+          "local " + inv.source() + ": cannot resolve -march/-mtune=native for " + job.compiler());
       return Attempt.LOCAL;
     }
     List<String> argv = resolved.get();
@@ -215,49 +258,88 @@ public final class Farm {
       job.stats().accept(Counter.REMOTE_HOST_UNREACHABLE);
       long backoff = backoffSeconds(job.env());
       scheduler.backOff(host, backoff);
-      ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": unreachable, backed off " + backoff
-          + " s: " + e.getMessage());
+      ServerLog.log(
+          job.log(),
+          "remote "
+              + host
+              + " "
+              + inv.source()
+              + ": unreachable, backed off "
+              + backoff
+              + " s: "
+              + e.getMessage());
       return Attempt.NEXT_HOST;
     } catch (RemoteJobException e) {
       job.stats().accept(Counter.REMOTE_JOB_FAILED);
-      ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": job failed, compiling locally: "
-          + e.getMessage());
+      ServerLog.log(
+          job.log(),
+          "remote "
+              + host
+              + " "
+              + inv.source()
+              + ": job failed, compiling locally: "
+              + e.getMessage());
       return Attempt.LOCAL;
     }
     if (!reply.succeeded()) {
       job.stats().accept(Counter.REMOTE_COMPILE_ERROR);
       boolean skipRetry = flag(job.env().get("DISTCC_SKIP_LOCAL_RETRY"));
-      ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": compile error, exit " + reply.exitCode()
-          + (skipRetry ? "" : ", retrying locally"));
-      return skipRetry ? Attempt.done(new ProcessRunner.Exec(reply.exitCode(), reply.stdout(), reply.stderr()))
+      ServerLog.log(
+          job.log(),
+          "remote "
+              + host
+              + " "
+              + inv.source()
+              + ": compile error, exit "
+              + reply.exitCode()
+              + (skipRetry ? "" : ", retrying locally"));
+      return skipRetry
+          ? Attempt.done(new ProcessRunner.Exec(reply.exitCode(), reply.stdout(), reply.stderr()))
           : Attempt.LOCAL;
     }
     if (reply.stderr().length > 0 || reply.stdout().length > 0) {
       // A remote compiler's diagnostics are not the local one's: it cannot show source lines (the
-      // source is not there) and speaks its own locale. Output must be what the local compile gives.
-      ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": diagnostics, compiling locally for exact output");
+      // source is not there) and speaks its own locale. Output must be what the local compile
+      // gives.
+      ServerLog.log(
+          job.log(),
+          "remote "
+              + host
+              + " "
+              + inv.source()
+              + ": diagnostics, compiling locally for exact output");
       return Attempt.LOCAL;
     }
     RemoteOutputs.writeObject(job.cwd().resolve(inv.output()), reply.object());
     if (inv.depFile().isPresent()) {
       ProcessRunner.Exec deps = RemoteOutputs.writeDepFile(job);
       if (deps.exitCode() != 0) {
-        ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": dependency file failed, compiling locally");
+        ServerLog.log(
+            job.log(),
+            "remote " + host + " " + inv.source() + ": dependency file failed, compiling locally");
         return Attempt.LOCAL;
       }
     }
     job.stats().accept(Counter.REMOTE_COMPILE);
-    ServerLog.log(job.log(), "remote " + host + " " + inv.source() + ": ok, " + reply.object().length + " bytes");
+    ServerLog.log(
+        job.log(),
+        "remote " + host + " " + inv.source() + ": ok, " + reply.object().length + " bytes");
     return Attempt.done(new ProcessRunner.Exec(0, reply.stdout(), reply.stderr()));
   }
 
-  /** Sends the job to a distcc host, over TCP or through ssh ({@code $DISTCC_SSH} from the client's environment). */
+  /**
+   * Sends the job to a distcc host, over TCP or through ssh ({@code $DISTCC_SSH} from the client's
+   * environment).
+   */
   private DistccReply send(Job job, HostSpec host, List<String> argv) throws RemoteFailure {
     return switch (host) {
-      case HostSpec.Tcp t -> client.compile(t.host(), t.port(), version(t.options().lzo()), argv, job.preprocessed());
-      case HostSpec.Ssh s -> client.compile(s, version(s.options().lzo()), job.env().get("DISTCC_SSH"), argv,
-          job.preprocessed());
-      case HostSpec.Local l -> throw new IllegalArgumentException("localhost is compiled by the local slot, not sent");
+      case HostSpec.Tcp t ->
+          client.compile(t.host(), t.port(), version(t.options().lzo()), argv, job.preprocessed());
+      case HostSpec.Ssh s ->
+          client.compile(
+              s, version(s.options().lzo()), job.env().get("DISTCC_SSH"), argv, job.preprocessed());
+      case HostSpec.Local l ->
+          throw new IllegalArgumentException("localhost is compiled by the local slot, not sent");
     };
   }
 
@@ -267,34 +349,57 @@ public final class Farm {
   }
 
   /**
-   * The job on a distcache daemon ({@code ,distcache}) in the native protocol: the compiler identity
-   * resolved here and the job key first, the source only when the daemon lacks the result. Empty
-   * when the daemon refuses the compiler (another version: the host is unusable for it) or the job;
-   * the caller then tries the next host or compiles here.
+   * The job on a distcache daemon ({@code ,distcache}) in the native protocol: the compiler
+   * identity resolved here and the job key first, the source only when the daemon lacks the result.
+   * Empty when the daemon refuses the compiler (another version: the host is unusable for it) or
+   * the job; the caller then tries the next host or compiles here.
    */
-  private Optional<DistccReply> nativeCompile(Job job, HostSpec.Tcp host, List<String> argv) throws RemoteFailure {
+  private Optional<DistccReply> nativeCompile(Job job, HostSpec.Tcp host, List<String> argv)
+      throws RemoteFailure {
     String source = job.inv().source();
     String identity;
     try {
       identity = IDENTITIES.of(job.compiler(), job.env());
     } catch (CompilerIdentifier.CheckFailedException e) {
-      ServerLog.log(job.log(), "remote " + host + " " + source + ": cannot identify the compiler: " + e.getMessage());
+      ServerLog.log(
+          job.log(),
+          "remote " + host + " " + source + ": cannot identify the compiler: " + e.getMessage());
       return Optional.empty();
     }
-    NativeClient.Outcome o = natives.compile(host, identity, argv, NativeKey.job(argv, job.preprocessed()),
-        job.preprocessed());
+    NativeClient.Outcome o =
+        natives.compile(
+            host, identity, argv, NativeKey.job(argv, job.preprocessed()), job.preprocessed());
     return switch (o) {
       case NativeClient.Outcome.Refused r -> {
-        ServerLog.log(job.log(), "remote " + host + " " + source + ": " + (r.compiler() ? "refuses the compiler"
-            : "refuses the job") + ", trying elsewhere: " + r.reason());
+        ServerLog.log(
+            job.log(),
+            "remote "
+                + host
+                + " "
+                + source
+                + ": "
+                + (r.compiler() ? "refuses the compiler" : "refuses the job")
+                + ", trying elsewhere: "
+                + r.reason());
         yield Optional.empty();
       }
       case NativeClient.Outcome.Done d -> {
-        ServerLog.log(job.log(), "remote " + host + " " + source + ": native " + (d.hit() ? "daemon hit" : "compiled")
-            + ", uploaded " + d.uploaded() + " bytes" + (d.reused() ? ", reused connection" : ""));
+        ServerLog.log(
+            job.log(),
+            "remote "
+                + host
+                + " "
+                + source
+                + ": native "
+                + (d.hit() ? "daemon hit" : "compiled")
+                + ", uploaded "
+                + d.uploaded()
+                + " bytes"
+                + (d.reused() ? ", reused connection" : ""));
         NativeCodec.Result r = d.result();
-        yield Optional.of(new DistccReply(ProtocolVersion.V1, r.status(), r.stderr(), r.stdout(), r.object(),
-            new byte[0]));
+        yield Optional.of(
+            new DistccReply(
+                ProtocolVersion.V1, r.status(), r.stderr(), r.stdout(), r.object(), new byte[0]));
       }
     };
   }

@@ -21,16 +21,31 @@ final class NativeFlags {
 
   private NativeFlags() {}
 
-  /** The options {@code option} stands for with {@code compiler}; empty when they cannot be read. */
+  /**
+   * The options {@code option} stands for with {@code compiler}; empty when they cannot be read.
+   */
   static Optional<List<String>> resolve(Path compiler, String option, Map<String, String> env) {
     return CACHE.computeIfAbsent(compiler + "\0" + option, k -> query(compiler, option, env));
   }
 
-  private static Optional<List<String>> query(Path compiler, String option, Map<String, String> env) {
+  private static Optional<List<String>> query(
+      Path compiler, String option, Map<String, String> env) {
     ProcessRunner.Exec exec;
     try {
-      exec = ProcessRunner.run(List.of(compiler.toString(), "-###", option, "-c", "-x", "c", "/dev/null", "-o",
-          "/dev/null"), env, Path.of("/"));
+      exec =
+          ProcessRunner.run(
+              List.of(
+                  compiler.toString(),
+                  "-###",
+                  option,
+                  "-c",
+                  "-x",
+                  "c",
+                  "/dev/null",
+                  "-o",
+                  "/dev/null"),
+              env,
+              Path.of("/"));
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -46,7 +61,10 @@ final class NativeFlags {
     return Optional.empty();
   }
 
-  /** The words after the input ({@code /dev/null}) up to the next {@code -quiet}: what the option became. */
+  /**
+   * The words after the input ({@code /dev/null}) up to the next {@code -quiet}: what the option
+   * became.
+   */
   static Optional<List<String>> flags(List<String> cc1) {
     int from = cc1.indexOf("/dev/null");
     if (from < 0) {
@@ -59,8 +77,9 @@ final class NativeFlags {
       }
       out.add(w);
     }
-    boolean plausible = out.stream().anyMatch(w -> w.startsWith("-march=") || w.startsWith("-mtune="))
-        && out.stream().noneMatch(w -> w.endsWith("=native"));
+    boolean plausible =
+        out.stream().anyMatch(w -> w.startsWith("-march=") || w.startsWith("-mtune="))
+            && out.stream().noneMatch(w -> w.endsWith("=native"));
     return plausible ? Optional.of(List.copyOf(out)) : Optional.empty();
   }
 

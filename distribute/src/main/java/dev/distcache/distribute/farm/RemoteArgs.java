@@ -18,15 +18,41 @@ import java.util.function.Function;
  */
 final class RemoteArgs {
   /** Preprocessor options followed by a separate value (distcc's dcc_strip_local_args). */
-  private static final Set<String> WITH_VALUE = Set.of("-D", "-I", "-U", "-L", "-include", "-imacros", "-iprefix",
-      "-iwithprefix", "-isystem", "-iwithprefixbefore", "-idirafter", "-iquote", "-MF", "-MT", "-MQ",
-      "-Xpreprocessor");
+  private static final Set<String> WITH_VALUE =
+      Set.of(
+          "-D",
+          "-I",
+          "-U",
+          "-L",
+          "-include",
+          "-imacros",
+          "-iprefix",
+          "-iwithprefix",
+          "-isystem",
+          "-iwithprefixbefore",
+          "-idirafter",
+          "-iquote",
+          "-MF",
+          "-MT",
+          "-MQ",
+          "-Xpreprocessor");
+
   /** Preprocessor options with their value joined. */
-  private static final List<String> JOINED = List.of("-D", "-I", "-U", "-L", "-Wp,", "-MF", "-MT", "-MQ");
-  private static final Set<String> ALONE = Set.of("-undef", "-nostdinc", "-nostdinc++", "-MD", "-MMD", "-MG", "-MP");
-  private static final Set<Language> LANGUAGES = Set.of(Language.C, Language.CXX, Language.OBJC, Language.OBJCXX,
-      Language.C_PREPROCESSED, Language.CXX_PREPROCESSED, Language.OBJC_PREPROCESSED,
-      Language.OBJCXX_PREPROCESSED);
+  private static final List<String> JOINED =
+      List.of("-D", "-I", "-U", "-L", "-Wp,", "-MF", "-MT", "-MQ");
+
+  private static final Set<String> ALONE =
+      Set.of("-undef", "-nostdinc", "-nostdinc++", "-MD", "-MMD", "-MG", "-MP");
+  private static final Set<Language> LANGUAGES =
+      Set.of(
+          Language.C,
+          Language.CXX,
+          Language.OBJC,
+          Language.OBJCXX,
+          Language.C_PREPROCESSED,
+          Language.CXX_PREPROCESSED,
+          Language.OBJC_PREPROCESSED,
+          Language.OBJCXX_PREPROCESSED);
 
   private RemoteArgs() {}
 
@@ -58,16 +84,38 @@ final class RemoteArgs {
   }
 
   private static Optional<String> localOption(String a) {
-    boolean local = a.startsWith("@") || a.equals("-E") || a.equals("-x") || a.startsWith("-x")
-        || (a.startsWith("-M") && !ALONE.contains(a) && !a.startsWith("-MF") && !a.startsWith("-MT")
-            && !a.startsWith("-MQ"))
-        || a.startsWith("-fprofile-") || a.equals("--coverage") || a.equals("-ftest-coverage")
-        || a.equals("-fprofile-arcs") || a.equals("-p") || a.equals("-pg") || a.equals("-frepo")
-        || a.startsWith("-fplugin") || a.startsWith("-specs") || a.startsWith("-B") || a.startsWith("-save-temps")
-        || a.startsWith("-fdump-") || a.equals("-fstack-usage") || a.startsWith("-fcallgraph-info")
-        || a.equals("-aux-info") || a.startsWith("-Wp,") || a.startsWith("-Wa,") || a.startsWith("-Xassembler")
-        || a.startsWith("-fauto-profile") || a.startsWith("-fcreate-profile") || a.startsWith("--sysroot")
-        || a.equals("-mcpu=native");
+    boolean local =
+        a.startsWith("@")
+            || a.equals("-E")
+            || a.equals("-x")
+            || a.startsWith("-x")
+            || (a.startsWith("-M")
+                && !ALONE.contains(a)
+                && !a.startsWith("-MF")
+                && !a.startsWith("-MT")
+                && !a.startsWith("-MQ"))
+            || a.startsWith("-fprofile-")
+            || a.equals("--coverage")
+            || a.equals("-ftest-coverage")
+            || a.equals("-fprofile-arcs")
+            || a.equals("-p")
+            || a.equals("-pg")
+            || a.equals("-frepo")
+            || a.startsWith("-fplugin")
+            || a.startsWith("-specs")
+            || a.startsWith("-B")
+            || a.startsWith("-save-temps")
+            || a.startsWith("-fdump-")
+            || a.equals("-fstack-usage")
+            || a.startsWith("-fcallgraph-info")
+            || a.equals("-aux-info")
+            || a.startsWith("-Wp,")
+            || a.startsWith("-Wa,")
+            || a.startsWith("-Xassembler")
+            || a.startsWith("-fauto-profile")
+            || a.startsWith("-fcreate-profile")
+            || a.startsWith("--sysroot")
+            || a.equals("-mcpu=native");
     return local ? Optional.of("option " + a) : Optional.empty();
   }
 
@@ -76,11 +124,15 @@ final class RemoteArgs {
    * directory), the arguments without preprocessor-only options, {@code -o} added when implicit;
    * empty when {@code natives} cannot resolve a {@code -march=native} or {@code -mtune=native}.
    */
-  static Optional<List<String>> argv(Invocation inv, Path compiler, List<String> extra,
+  static Optional<List<String>> argv(
+      Invocation inv,
+      Path compiler,
+      List<String> extra,
       Function<String, Optional<List<String>>> natives) {
     List<String> out = new ArrayList<>();
     out.add(compiler.getFileName().toString());
-    List<String> args = GccOptionParser.canonical(inv.args()); // --output=x is -ox, --define-macro X is -DX
+    List<String> args =
+        GccOptionParser.canonical(inv.args()); // --output=x is -ox, --define-macro X is -DX
 
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
@@ -88,8 +140,12 @@ final class RemoteArgs {
         i++;
         continue;
       }
-      if (ALONE.contains(a) || JOINED.stream().anyMatch(a::startsWith) || a.startsWith("-include")
-          || a.startsWith("-isystem") || a.startsWith("-iquote") || a.startsWith("-idirafter")) {
+      if (ALONE.contains(a)
+          || JOINED.stream().anyMatch(a::startsWith)
+          || a.startsWith("-include")
+          || a.startsWith("-isystem")
+          || a.startsWith("-iquote")
+          || a.startsWith("-idirafter")) {
         continue;
       }
       if (a.equals("-march=native") || a.equals("-mtune=native")) {

@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Writes what a remote compile leaves on this machine: the object it returned, and the dependency file. */
+/**
+ * Writes what a remote compile leaves on this machine: the object it returned, and the dependency
+ * file.
+ */
 final class RemoteOutputs {
   private RemoteOutputs() {}
 
@@ -26,11 +29,17 @@ final class RemoteOutputs {
       case DEV_NULL -> {
         return; // nothing to keep, and the device stays
       }
-      case OTHER -> throw new IOException(out + " is not a regular file"); // the pipeline hands these to the client
-      default -> { }
+      case OTHER ->
+          throw new IOException(
+              out + " is not a regular file"); // the pipeline hands these to the client
+      default -> {}
     }
-    Path tmp = out.resolveSibling(out.getFileName() + ".distcache-" + Long.toHexString(
-        ThreadLocalRandom.current().nextLong()) + ".tmp");
+    Path tmp =
+        out.resolveSibling(
+            out.getFileName()
+                + ".distcache-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".tmp");
     try {
       Files.write(tmp, object);
       Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

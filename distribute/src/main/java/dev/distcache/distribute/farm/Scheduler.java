@@ -21,8 +21,8 @@ final class Scheduler {
   static final String LOCAL = "localhost";
 
   /**
-   * A slot taken: on {@code host} (a TCP or ssh host) or local when {@code host} is empty; {@code index}
-   * numbers the host's slots from 0 (-1: a local compile over the limit). Release it once.
+   * A slot taken: on {@code host} (a TCP or ssh host) or local when {@code host} is empty; {@code
+   * index} numbers the host's slots from 0 (-1: a local compile over the limit). Release it once.
    */
   record Slot(Optional<HostSpec> host, String key, int index) {}
 
@@ -44,10 +44,11 @@ final class Scheduler {
 
   /**
    * Takes the first free slot in {@code hosts}' order, skipping backed-off hosts and those in
-   * {@code skip} (already tried by this compile), every remote one unless {@code remote}, and backoffs
-   * unless {@code honourBackoff} (a request with DISTCC_BACKOFF_PERIOD=0 ignores them); local slots come after every remote one unless
-   * {@code localhost} is listed earlier. Waits while all are busy; returns a local slot (not counted
-   * against the limit) when the wait is over or nothing is usable.
+   * {@code skip} (already tried by this compile), every remote one unless {@code remote}, and
+   * backoffs unless {@code honourBackoff} (a request with DISTCC_BACKOFF_PERIOD=0 ignores them);
+   * local slots come after every remote one unless {@code localhost} is listed earlier. Waits while
+   * all are busy; returns a local slot (not counted against the limit) when the wait is over or
+   * nothing is usable.
    */
   synchronized Slot acquire(HostList hosts, Set<String> skip, boolean remote, boolean honourBackoff)
       throws InterruptedException {
@@ -128,7 +129,9 @@ final class Scheduler {
     return i;
   }
 
-  /** A remote host's name for slots and backoff: {@code HOST:PORT}, or {@code [USER]@HOST} over ssh. */
+  /**
+   * A remote host's name for slots and backoff: {@code HOST:PORT}, or {@code [USER]@HOST} over ssh.
+   */
   static String key(HostSpec h) {
     return switch (h) {
       case HostSpec.Tcp t -> t.host() + ":" + t.port();

@@ -12,7 +12,12 @@ import java.util.List;
  * @param source where the list came from, for messages (e.g. {@code $DISTCC_HOSTS})
  */
 public record HostList(
-    List<HostSpec> hosts, boolean randomize, int localSlots, int localSlotsCpp, boolean zeroconf, String source) {
+    List<HostSpec> hosts,
+    boolean randomize,
+    int localSlots,
+    int localSlotsCpp,
+    boolean zeroconf,
+    String source) {
   public static final int DEFAULT_LOCAL_SLOTS = 4;
   public static final int DEFAULT_LOCAL_SLOTS_CPP = 8;
 

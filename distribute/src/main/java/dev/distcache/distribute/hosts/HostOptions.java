@@ -8,18 +8,22 @@ import dev.distcache.distribute.distcc.ProtocolVersion;
  * @param lzo compress bodies (distcc protocol 2)
  * @param cpp preprocess on the server (pump mode, protocol 3; needs {@code lzo})
  * @param down the host is listed but not used
- * @param auth GSS-API mutual authentication; {@code authName} is the principal, empty for the default
+ * @param auth GSS-API mutual authentication; {@code authName} is the principal, empty for the
+ *     default
  * @param distcache the host runs {@code distcache daemon}: use the native protocol, not distcc's
  */
-public record HostOptions(boolean lzo, boolean cpp, boolean down, boolean auth, String authName, boolean distcache) {
+public record HostOptions(
+    boolean lzo, boolean cpp, boolean down, boolean auth, String authName, boolean distcache) {
   public static final HostOptions NONE = new HostOptions(false, false, false, false, "", false);
 
   public HostOptions {
     if (cpp && !lzo) {
-      throw new IllegalArgumentException("pump mode (cpp) requires compression (lzo), as in distcc");
+      throw new IllegalArgumentException(
+          "pump mode (cpp) requires compression (lzo), as in distcc");
     }
     if (distcache && (lzo || cpp)) {
-      throw new IllegalArgumentException("distcache selects the native protocol; lzo and cpp are distcc's");
+      throw new IllegalArgumentException(
+          "distcache selects the native protocol; lzo and cpp are distcc's");
     }
     if (!auth && !authName.isEmpty()) {
       throw new IllegalArgumentException("authName (" + authName + ") needs auth");

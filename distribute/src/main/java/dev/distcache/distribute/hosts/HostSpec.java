@@ -1,8 +1,8 @@
 package dev.distcache.distribute.hosts;
 
 /**
- * One entry of a host list, in distcc's grammar. {@link #toString()} writes it back in that
- * grammar (canonical form: {@code HOST:PORT/LIMIT,OPTIONS}).
+ * One entry of a host list, in distcc's grammar. {@link #toString()} writes it back in that grammar
+ * (canonical form: {@code HOST:PORT/LIMIT,OPTIONS}).
  */
 public sealed interface HostSpec {
   int DEFAULT_PORT = 3632;
@@ -24,7 +24,10 @@ public sealed interface HostSpec {
     }
   }
 
-  /** {@code HOST[:PORT][/LIMIT][,OPTIONS]}: a daemon reached over TCP; IPv6 literals without brackets. */
+  /**
+   * {@code HOST[:PORT][/LIMIT][,OPTIONS]}: a daemon reached over TCP; IPv6 literals without
+   * brackets.
+   */
   record Tcp(String host, int port, int limit, HostOptions options) implements HostSpec {
     public Tcp {
       positive(limit);
@@ -35,23 +38,35 @@ public sealed interface HostSpec {
 
     @Override
     public String toString() {
-      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + "/" + limit + options.suffix();
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+          + ":"
+          + port
+          + "/"
+          + limit
+          + options.suffix();
     }
   }
 
   /**
    * {@code [USER]@HOST[/LIMIT][:COMMAND][,OPTIONS]}: a daemon started over ssh ({@code DISTCC_SSH},
-   * default {@code ssh}) as {@code COMMAND --inetd}; empty user and command mean ssh's and
-   * {@code distccd}.
+   * default {@code ssh}) as {@code COMMAND --inetd}; empty user and command mean ssh's and {@code
+   * distccd}.
    */
-  record Ssh(String user, String host, int limit, String command, HostOptions options) implements HostSpec {
+  record Ssh(String user, String host, int limit, String command, HostOptions options)
+      implements HostSpec {
     public Ssh {
       positive(limit);
     }
 
     @Override
     public String toString() {
-      return user + "@" + host + "/" + limit + (command.isEmpty() ? "" : ":" + command) + options.suffix();
+      return user
+          + "@"
+          + host
+          + "/"
+          + limit
+          + (command.isEmpty() ? "" : ":" + command)
+          + options.suffix();
     }
   }
 

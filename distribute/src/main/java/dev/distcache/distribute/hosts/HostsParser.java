@@ -17,12 +17,13 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * <p>Stricter than distcc where distcc silently ignores text: it ignores what follows a known
- * option name ({@code ,lzofoo}), a limit's trailing characters ({@code /4x}) and a second limit;
- * it takes {@code host:} as port 0. Here each of those is an error that names the entry.
+ * option name ({@code ,lzofoo}), a limit's trailing characters ({@code /4x}) and a second limit; it
+ * takes {@code host:} as port 0. Here each of those is an error that names the entry.
  */
 public final class HostsParser {
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
-  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9._-]+)?");
+  private static final Pattern IPV6 =
+      Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9._-]+)?");
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._-]*");
 
   private final String source;
@@ -61,7 +62,8 @@ public final class HostsParser {
       } else if (word.equals("+zeroconf")) {
         zeroconf = true;
       } else if (word.startsWith("-") || word.startsWith("+")) {
-        throw bad("unknown global option (distcc knows --randomize, --localslots=N, --localslots_cpp=N, +zeroconf)");
+        throw bad(
+            "unknown global option (distcc knows --randomize, --localslots=N, --localslots_cpp=N, +zeroconf)");
       } else {
         hosts.add(host());
       }
@@ -69,7 +71,9 @@ public final class HostsParser {
     return new HostList(hosts, randomize, localSlots, localSlotsCpp, zeroconf, source);
   }
 
-  /** Whitespace-separated words; {@code #} ends a word and starts a comment to the end of the line. */
+  /**
+   * Whitespace-separated words; {@code #} ends a word and starts a comment to the end of the line.
+   */
   private static List<String> words(String text) {
     List<String> words = new ArrayList<>();
     int i = 0;
@@ -83,7 +87,9 @@ public final class HostsParser {
         i++;
       } else {
         int start = i;
-        while (i < text.length() && !Character.isWhitespace(text.charAt(i)) && text.charAt(i) != '#') {
+        while (i < text.length()
+            && !Character.isWhitespace(text.charAt(i))
+            && text.charAt(i) != '#') {
           i++;
         }
         words.add(text.substring(start, i));
@@ -165,7 +171,8 @@ public final class HostsParser {
       }
       limit = limitOr(0);
     }
-    return new HostSpec.Tcp(host, port, limit == 0 ? HostSpec.DEFAULT_REMOTE_LIMIT : limit, options());
+    return new HostSpec.Tcp(
+        host, port, limit == 0 ? HostSpec.DEFAULT_REMOTE_LIMIT : limit, options());
   }
 
   private String hostName(String name) throws HostsException {
@@ -208,7 +215,10 @@ public final class HostsParser {
             auth = true;
             authName = option.substring(5);
           } else {
-            throw bad("unknown option \"" + option + "\" (known: lzo, cpp, down, auth[=NAME], distcache)");
+            throw bad(
+                "unknown option \""
+                    + option
+                    + "\" (known: lzo, cpp, down, auth[=NAME], distcache)");
           }
         }
       }

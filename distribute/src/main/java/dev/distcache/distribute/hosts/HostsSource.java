@@ -13,8 +13,8 @@ import java.util.Optional;
  * distcc's places in distcc's order: {@code $DISTCC_HOSTS}, {@code $DISTCC_DIR/hosts} (where
  * DISTCC_DIR defaults to {@code ~/.distcc}), {@code /etc/distcc/hosts}. The first place that is set
  * or exists wins even if it lists no host, as in distcc; a missing file is skipped, an unreadable
- * one is an error. The environment and the system configuration directory are arguments, so
- * tests give their own.
+ * one is an error. The environment and the system configuration directory are arguments, so tests
+ * give their own.
  */
 public final class HostsSource {
   /** The text of a host list and where it came from. */
@@ -36,7 +36,10 @@ public final class HostsSource {
 
   /** The places looked at, in order, for messages such as "no hosts in any of ...". */
   public List<String> places() {
-    return List.of("$DISTCACHE_HOSTS", "hosts in distcache.conf", "$DISTCC_HOSTS",
+    return List.of(
+        "$DISTCACHE_HOSTS",
+        "hosts in distcache.conf",
+        "$DISTCC_HOSTS",
         distccDir().map(d -> d.resolve("hosts").toString()).orElse("$DISTCC_DIR/hosts"),
         sysconfDir.resolve("distcc/hosts").toString());
   }
@@ -66,7 +69,12 @@ public final class HostsSource {
   public HostList load() throws HostsException {
     Optional<Found> f = find();
     if (f.isEmpty()) {
-      return new HostList(List.of(), false, HostList.DEFAULT_LOCAL_SLOTS, HostList.DEFAULT_LOCAL_SLOTS_CPP, false,
+      return new HostList(
+          List.of(),
+          false,
+          HostList.DEFAULT_LOCAL_SLOTS,
+          HostList.DEFAULT_LOCAL_SLOTS_CPP,
+          false,
           "no host list");
     }
     return HostsParser.parse(f.get().text(), f.get().source());
@@ -78,7 +86,9 @@ public final class HostsSource {
       return Optional.of(Path.of(dir));
     }
     String home = env.get("HOME");
-    return home == null || home.isEmpty() ? Optional.empty() : Optional.of(Path.of(home, ".distcc"));
+    return home == null || home.isEmpty()
+        ? Optional.empty()
+        : Optional.of(Path.of(home, ".distcc"));
   }
 
   private static Optional<Found> read(Path file) throws HostsException {
@@ -86,7 +96,8 @@ public final class HostsSource {
       return Optional.empty();
     }
     try {
-      return Optional.of(new Found(Files.readString(file, StandardCharsets.UTF_8), file.toString()));
+      return Optional.of(
+          new Found(Files.readString(file, StandardCharsets.UTF_8), file.toString()));
     } catch (IOException e) {
       throw new HostsException("cannot read the host list " + file + ": " + e.getMessage());
     }

@@ -11,8 +11,8 @@ import dev.distcache.core.wire.ProtocolException;
  * match at distance 1..1024; after a literal run, {@code t < 16} is a 3-byte match at distance
  * 2049..3072; otherwise {@code t < 16} starts a literal run. {@code t >= 64}: match of 3..8 bytes
  * at distance up to 2048; {@code 32..63}: any length, distance up to 16384; {@code 16..31}:
- * distance 16385..49151, or the end of the stream when the distance field is 0. The low two bits
- * of the byte two before a match's end give 0..3 literals that follow it.
+ * distance 16385..49151, or the end of the stream when the distance field is 0. The low two bits of
+ * the byte two before a match's end give 0..3 literals that follow it.
  */
 final class Lzo1xDecoder {
   private static final int LITERAL_RUN = 0; // expecting a literal run or a match
@@ -150,6 +150,7 @@ final class Lzo1xDecoder {
   }
 
   private ProtocolException corrupt(String what) {
-    return new ProtocolException("LZO stream is corrupt at byte " + ip + " of " + in.length + ": " + what);
+    return new ProtocolException(
+        "LZO stream is corrupt at byte " + ip + " of " + in.length + ": " + what);
   }
 }

@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * A greedy LZO1X compressor in the manner of {@code lzo1x_1}: a 16K-entry hash table of 4-byte
- * sequences finds one candidate per position; matches are at least 4 bytes long and at most
- * 49151 bytes back. It emits only the instruction forms every LZO1X decoder accepts (see
- * {@link Lzo1xDecoder}); its output need not equal miniLZO's byte for byte, only decode the same.
+ * sequences finds one candidate per position; matches are at least 4 bytes long and at most 49151
+ * bytes back. It emits only the instruction forms every LZO1X decoder accepts (see {@link
+ * Lzo1xDecoder}); its output need not equal miniLZO's byte for byte, only decode the same.
  */
 final class Lzo1xEncoder {
   private static final int HASH_BITS = 14;
@@ -125,6 +125,9 @@ final class Lzo1xEncoder {
   }
 
   private int int4(int p) {
-    return (src[p] & 0xff) | (src[p + 1] & 0xff) << 8 | (src[p + 2] & 0xff) << 16 | (src[p + 3] & 0xff) << 24;
+    return (src[p] & 0xff)
+        | (src[p + 1] & 0xff) << 8
+        | (src[p + 2] & 0xff) << 16
+        | (src[p + 3] & 0xff) << 24;
   }
 }

@@ -6,7 +6,6 @@ import dev.distcache.distribute.client.DeadlineOutputStream;
 import dev.distcache.distribute.client.DistccClient;
 import dev.distcache.distribute.client.RemoteFailure;
 import dev.distcache.distribute.client.RemoteJobException;
-import dev.distcache.distribute.distcc.DistccLimits;
 import dev.distcache.distribute.distcc.PacketReader;
 import dev.distcache.distribute.distcc.PacketWriter;
 import dev.distcache.distribute.hosts.HostSpec;
@@ -26,19 +25,26 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sends compiles to {@code distcache daemon} hosts ({@code ,distcache}) in the native protocol
- * (docs/daemon-protocol.md): one handshake per connection for one compiler identity, then jobs
- * one after another, the key first and the source only when the daemon asks for it. Connections
- * are kept for the next job of the same host and compiler while they are younger than {@link
+ * (docs/daemon-protocol.md): one handshake per connection for one compiler identity, then jobs one
+ * after another, the key first and the source only when the daemon asks for it. Connections are
+ * kept for the next job of the same host and compiler while they are younger than {@link
  * #IDLE_MILLIS} since their last job. A daemon that refuses the compiler is remembered for {@link
  * #REFUSAL_MILLIS}, so later jobs for it go elsewhere at once.
  *
- * <p>Thread-safe: the pool is locked only to take or return a connection; a job owns its connection.
+ * <p>Thread-safe: the pool is locked only to take or return a connection; a job owns its
+ * connection.
  */
 public final class NativeClient {
-  /** How long an idle connection is kept; well below the daemon's own idle limit (its I/O timeout). */
+  /**
+   * How long an idle connection is kept; well below the daemon's own idle limit (its I/O timeout).
+   */
   static final long IDLE_MILLIS = 10_000;
+
   private static final int MAX_IDLE_PER_KEY = 16;
-  /** How long a refused compiler is not offered to that daemon again (it may be upgraded meanwhile). */
+
+  /**
+   * How long a refused compiler is not offered to that daemon again (it may be upgraded meanwhile).
+   */
   static final long REFUSAL_MILLIS = 60_000;
 
   /** How a job ended on the daemon. */
@@ -50,9 +56,13 @@ public final class NativeClient {
      * @param uploaded bytes of preprocessed source sent (uncompressed size), 0 for a hit
      * @param reused the job ran on a connection an earlier job had opened
      */
-    record Done(NativeCodec.Result result, boolean hit, long uploaded, boolean reused) implements Outcome {}
+    record Done(NativeCodec.Result result, boolean hit, long uploaded, boolean reused)
+        implements Outcome {}
 
-    /** The daemon will not run it: the compiler (identity mismatch, unknown) or this job's arguments. */
+    /**
+     * The daemon will not run it: the compiler (identity mismatch, unknown) or this job's
+     * arguments.
+     */
     record Refused(String reason, boolean compiler) implements Outcome {}
   }
 
@@ -76,9 +86,11 @@ public final class NativeClient {
    * @param key the job key (see docs/daemon-protocol.md)
    * @param source the preprocessed source, sent only on the daemon's request
    */
-  public Outcome compile(HostSpec.Tcp host, String identity, List<String> argv, byte[] key, byte[] source)
+  public Outcome compile(
+      HostSpec.Tcp host, String identity, List<String> argv, byte[] key, byte[] source)
       throws RemoteFailure {
-    String where = (host.host().indexOf(':') >= 0 ? "[" + host.host() + "]" : host.host()) + ":" + host.port();
+    String where =
+        (host.host().indexOf(':') >= 0 ? "[" + host.host() + "]" : host.host()) + ":" + host.port();
     String poolKey = where + "\0" + argv.getFirst() + "\0" + identity;
     Refusal refused = refusedCompilers.get(poolKey);
     if (refused != null && System.nanoTime() - refused.untilNanos() < 0) {
@@ -99,14 +111,22 @@ public final class NativeClient {
     }
     c = open(host, where, argv.getFirst(), identity);
     if (c.refusal != null) {
-      refusedCompilers.put(poolKey, new Refusal(c.refusal, System.nanoTime() + REFUSAL_MILLIS * 1_000_000));
+      refusedCompilers.put(
+          poolKey, new Refusal(c.refusal, System.nanoTime() + REFUSAL_MILLIS * 1_000_000));
       return new Outcome.Refused(c.refusal, true);
     }
     return run(c, poolKey, where, argv, key, source, false);
   }
 
-  private Outcome run(Connection c, String poolKey, String where, List<String> argv, byte[] key, byte[] source,
-      boolean reused) throws RemoteJobException {
+  private Outcome run(
+      Connection c,
+      String poolKey,
+      String where,
+      List<String> argv,
+      byte[] key,
+      byte[] source,
+      boolean reused)
+      throws RemoteJobException {
     boolean ok = false;
     try {
       c.answered = false;
@@ -121,25 +141,44 @@ public final class NativeClient {
         uploaded = source.length;
         a = NativeCodec.readAnswer(c.reader());
       }
-      Outcome o = switch (a) {
-        case NativeCodec.Answer.Done d -> new Outcome.Done(d.result(), d.hit(), uploaded, reused);
-        case NativeCodec.Answer.Refused r -> new Outcome.Refused(r.reason(), false);
-        case NativeCodec.Answer.Send s -> throw new ProtocolException("asked for the source twice");
-      };
+      Outcome o =
+          switch (a) {
+            case NativeCodec.Answer.Done d ->
+                new Outcome.Done(d.result(), d.hit(), uploaded, reused);
+            case NativeCodec.Answer.Refused r -> new Outcome.Refused(r.reason(), false);
+            case NativeCodec.Answer.Send s ->
+                throw new ProtocolException("asked for the source twice");
+          };
       ok = true;
       return o;
     } catch (EOFException e) {
-      throw job(where, RemoteJobException.Reason.NO_ANSWER, "closed the connection without an answer", e);
+      throw job(
+          where, RemoteJobException.Reason.NO_ANSWER, "closed the connection without an answer", e);
     } catch (ProtocolException e) {
-      throw job(where, RemoteJobException.Reason.PROTOCOL_ERROR, "sent something that is not a native answer: "
-          + e.getMessage(), e);
+      throw job(
+          where,
+          RemoteJobException.Reason.PROTOCOL_ERROR,
+          "sent something that is not a native answer: " + e.getMessage(),
+          e);
     } catch (SocketTimeoutException e) {
-      throw job(where, RemoteJobException.Reason.TIMED_OUT, "sent nothing for " + seconds() + " (the I/O timeout)", e);
+      throw job(
+          where,
+          RemoteJobException.Reason.TIMED_OUT,
+          "sent nothing for " + seconds() + " (the I/O timeout)",
+          e);
     } catch (IOException e) {
       if (c.deadline.expired()) {
-        throw job(where, RemoteJobException.Reason.TIMED_OUT, "took no data for " + seconds() + " (the I/O timeout)", e);
+        throw job(
+            where,
+            RemoteJobException.Reason.TIMED_OUT,
+            "took no data for " + seconds() + " (the I/O timeout)",
+            e);
       }
-      throw job(where, RemoteJobException.Reason.CONNECTION_LOST, "lost the connection: " + e.getMessage(), e);
+      throw job(
+          where,
+          RemoteJobException.Reason.CONNECTION_LOST,
+          "lost the connection: " + e.getMessage(),
+          e);
     } finally {
       if (ok) {
         give(poolKey, c);
@@ -149,7 +188,8 @@ public final class NativeClient {
     }
   }
 
-  private Connection open(HostSpec.Tcp host, String where, String compiler, String identity) throws RemoteFailure {
+  private Connection open(HostSpec.Tcp host, String where, String compiler, String identity)
+      throws RemoteFailure {
     Socket socket = connector.connect(host.host(), host.port(), where);
     Connection c = null;
     try {
@@ -168,15 +208,27 @@ public final class NativeClient {
         closeQuietly(socket);
       }
       if (e instanceof EOFException) {
-        throw job(where, RemoteJobException.Reason.NO_ANSWER, "closed the connection during the handshake (is it a"
-            + " distcache daemon, and does its --allow admit this client?)", e);
+        throw job(
+            where,
+            RemoteJobException.Reason.NO_ANSWER,
+            "closed the connection during the handshake (is it a"
+                + " distcache daemon, and does its --allow admit this client?)",
+            e);
       }
       if (e instanceof ProtocolException) {
-        throw job(where, RemoteJobException.Reason.PROTOCOL_ERROR, "answered the handshake with something that is not"
-            + " the native protocol (is it a distcache daemon?): " + e.getMessage(), e);
+        throw job(
+            where,
+            RemoteJobException.Reason.PROTOCOL_ERROR,
+            "answered the handshake with something that is not"
+                + " the native protocol (is it a distcache daemon?): "
+                + e.getMessage(),
+            e);
       }
-      throw job(where, RemoteJobException.Reason.CONNECTION_LOST, "lost the connection during the handshake: "
-          + e.getMessage(), e);
+      throw job(
+          where,
+          RemoteJobException.Reason.CONNECTION_LOST,
+          "lost the connection during the handshake: " + e.getMessage(),
+          e);
     }
   }
 
@@ -210,7 +262,8 @@ public final class NativeClient {
     return settings.ioTimeout().toMillis() / 1000.0 + " s";
   }
 
-  private static RemoteJobException job(String where, RemoteJobException.Reason reason, String what, IOException cause) {
+  private static RemoteJobException job(
+      String where, RemoteJobException.Reason reason, String what, IOException cause) {
     return new RemoteJobException(where, reason, "distcache daemon " + where + " " + what, cause);
   }
 
@@ -237,7 +290,9 @@ public final class NativeClient {
       this.socket = socket;
       this.settings = settings;
       this.in = new BufferedInputStream(socket.getInputStream(), 64 << 10);
-      this.deadline = new DeadlineOutputStream(socket.getOutputStream(), socket, settings.ioTimeout().toMillis());
+      this.deadline =
+          new DeadlineOutputStream(
+              socket.getOutputStream(), socket, settings.ioTimeout().toMillis());
       this.out = new PacketWriter(new BufferedOutputStream(deadline, 64 << 10));
     }
 

@@ -23,17 +23,24 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
 public final class NativeCodec {
   /** The first token of a native connection; its value is the protocol revision. */
   public static final String MAGIC = "DCD1";
+
   /** The revision this code speaks. */
   public static final int REVISION = 1;
+
   /** The job key's length: a BLAKE3 digest. */
   public static final int KEY_LENGTH = 32;
+
   /** An LZ4 block never decodes to more than 255 times its size. */
   private static final long LZ4_MAX_RATIO = 255;
+
   private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
 
   private NativeCodec() {}
 
-  /** The client's handshake: the compiler it means (argv[0] of its jobs) and that compiler's identity. */
+  /**
+   * The client's handshake: the compiler it means (argv[0] of its jobs) and that compiler's
+   * identity.
+   */
   public record Hello(String compiler, String identity) {}
 
   /** One job's header: the argv (argv[0] the handshake's compiler) and the client's job key. */
@@ -44,7 +51,9 @@ public final class NativeCodec {
     }
   }
 
-  /** A job's result: the compiler's wait status, what it printed, and the object (empty on failure). */
+  /**
+   * A job's result: the compiler's wait status, what it printed, and the object (empty on failure).
+   */
   public record Result(int status, byte[] stdout, byte[] stderr, byte[] object) {}
 
   /** What the daemon answers to a job header or an upload. */
@@ -52,7 +61,10 @@ public final class NativeCodec {
     /** A miss: upload the source. */
     record Send() implements Answer {}
 
-    /** The job (or, in answer to the handshake, the compiler) may not run there; the reason is for the log. */
+    /**
+     * The job (or, in answer to the handshake, the compiler) may not run there; the reason is for
+     * the log.
+     */
     record Refused(String reason) implements Answer {}
 
     /** The result; {@code hit} when it came from the daemon's cache without an upload. */
@@ -69,8 +81,12 @@ public final class NativeCodec {
   public static Hello readHello(PacketReader in) throws IOException {
     long revision = in.expect(MAGIC);
     if (revision != REVISION) {
-      throw new ProtocolException("native protocol revision " + revision + " is not supported (this daemon speaks "
-          + REVISION + ")");
+      throw new ProtocolException(
+          "native protocol revision "
+              + revision
+              + " is not supported (this daemon speaks "
+              + REVISION
+              + ")");
     }
     return new Hello(in.expectString("CNAM"), in.expectString("CIDN"));
   }
@@ -102,11 +118,15 @@ public final class NativeCodec {
     out.body("JKEY", job.key());
   }
 
-  /** Reads a job header; {@link java.io.EOFException} when the client closed the connection between jobs. */
+  /**
+   * Reads a job header; {@link java.io.EOFException} when the client closed the connection between
+   * jobs.
+   */
   public static Job readJob(PacketReader in) throws IOException {
     long argc = in.expect("JOB_");
     if (argc < 1 || argc > in.limits().maxArgc()) {
-      throw new ProtocolException("JOB_ announces " + argc + " arguments (1 to " + in.limits().maxArgc() + ")");
+      throw new ProtocolException(
+          "JOB_ announces " + argc + " arguments (1 to " + in.limits().maxArgc() + ")");
     }
     List<String> argv = new ArrayList<>((int) argc);
     for (long i = 0; i < argc; i++) {
@@ -136,7 +156,10 @@ public final class NativeCodec {
     return readLz4(in, "SRC4");
   }
 
-  /** A result: {@code RSLT} (value 1 for a cache hit), {@code STAT}, {@code SOUT}, {@code SERR}, {@code OBJ4}. */
+  /**
+   * A result: {@code RSLT} (value 1 for a cache hit), {@code STAT}, {@code SOUT}, {@code SERR},
+   * {@code OBJ4}.
+   */
   public static void writeResult(PacketWriter out, Result r, boolean hit) throws IOException {
     out.token("RSLT", hit ? 1 : 0);
     out.token("STAT", r.status() & 0xffffffffL);
@@ -145,7 +168,10 @@ public final class NativeCodec {
     writeLz4(out, "OBJ4", r.object());
   }
 
-  /** Reads the daemon's answer to a job header ({@code SEND}, {@code RFSD} or a result) or to an upload. */
+  /**
+   * Reads the daemon's answer to a job header ({@code SEND}, {@code RFSD} or a result) or to an
+   * upload.
+   */
   public static Answer readAnswer(PacketReader in) throws IOException {
     PacketReader.Header h = in.header("SEND, RFSD or RSLT");
     return switch (h.token()) {
@@ -155,13 +181,18 @@ public final class NativeCodec {
         int status = (int) in.expect("STAT");
         byte[] stdout = in.file("SOUT", in.expect("SOUT"), false);
         byte[] stderr = in.file("SERR", in.expect("SERR"), false);
-        yield new Answer.Done(new Result(status, stdout, stderr, readLz4(in, "OBJ4")), h.value() == 1);
+        yield new Answer.Done(
+            new Result(status, stdout, stderr, readLz4(in, "OBJ4")), h.value() == 1);
       }
-      default -> throw new ProtocolException("expected SEND, RFSD or RSLT but got \"" + h.token() + "\"");
+      default ->
+          throw new ProtocolException("expected SEND, RFSD or RSLT but got \"" + h.token() + "\"");
     };
   }
 
-  /** {@code token} with the body's uncompressed length as its value, then {@code BLK4} and the LZ4 block. */
+  /**
+   * {@code token} with the body's uncompressed length as its value, then {@code BLK4} and the LZ4
+   * block.
+   */
   private static void writeLz4(PacketWriter out, String token, byte[] content) throws IOException {
     out.token(token, content.length);
     out.body("BLK4", content.length == 0 ? content : LZ4.fastCompressor().compress(content));
@@ -171,8 +202,12 @@ public final class NativeCodec {
     long plain = in.expect(token);
     DistccLimits limits = in.limits();
     if (plain > limits.maxDecodedLength()) {
-      throw new ProtocolException(token + " announces " + plain + " bytes, more than the limit of "
-          + limits.maxDecodedLength());
+      throw new ProtocolException(
+          token
+              + " announces "
+              + plain
+              + " bytes, more than the limit of "
+              + limits.maxDecodedLength());
     }
     long length = in.expect("BLK4");
     if (plain == 0) {
@@ -182,17 +217,25 @@ public final class NativeCodec {
       return new byte[0];
     }
     if (length == 0 || plain > LZ4_MAX_RATIO * length) {
-      throw new ProtocolException(token + " announces " + plain + " bytes, which a " + length
-          + "-byte LZ4 block cannot hold");
+      throw new ProtocolException(
+          token
+              + " announces "
+              + plain
+              + " bytes, which a "
+              + length
+              + "-byte LZ4 block cannot hold");
     }
     byte[] block = in.body("BLK4", length, limits.maxBodyLength());
     in.charge(token, plain);
     byte[] out = new byte[(int) plain];
     LZ4SafeDecompressor d = LZ4.safeDecompressor();
     try {
-      int n = d.decompress(ByteBuffer.wrap(block), 0, block.length, ByteBuffer.wrap(out), 0, out.length);
+      int n =
+          d.decompress(
+              ByteBuffer.wrap(block), 0, block.length, ByteBuffer.wrap(out), 0, out.length);
       if (n != plain) {
-        throw new ProtocolException(token + " decodes to " + n + " bytes, not the " + plain + " announced");
+        throw new ProtocolException(
+            token + " decodes to " + n + " bytes, not the " + plain + " announced");
       }
     } catch (LZ4Exception e) {
       throw new ProtocolException(token + " is not a valid LZ4 block: " + e.getMessage());

@@ -15,7 +15,9 @@ import java.util.Map;
 public final class NativeIdentity {
   /** Bump when what the identity covers changes. */
   static final String VERSION = "native-identity-1";
-  private static final String VERSION_COMMAND = "%compiler% -dumpfullversion; %compiler% -dumpmachine";
+
+  private static final String VERSION_COMMAND =
+      "%compiler% -dumpfullversion; %compiler% -dumpmachine";
 
   private final CompilerIdentifier identifier = new CompilerIdentifier();
 
@@ -24,9 +26,15 @@ public final class NativeIdentity {
    *
    * @throws CompilerIdentifier.CheckFailedException if it cannot be read or does not answer
    */
-  public String of(Path compiler, Map<String, String> env) throws CompilerIdentifier.CheckFailedException {
+  public String of(Path compiler, Map<String, String> env)
+      throws CompilerIdentifier.CheckFailedException {
     String name = compiler.getFileName().toString();
-    return VERSION + ";" + identifier.identify(compiler, name, "content", env) + ";version-"
-        + identifier.identify(compiler, name, VERSION_COMMAND, env).substring(("name=" + name + ";").length());
+    return VERSION
+        + ";"
+        + identifier.identify(compiler, name, "content", env)
+        + ";version-"
+        + identifier
+            .identify(compiler, name, VERSION_COMMAND, env)
+            .substring(("name=" + name + ";").length());
   }
 }

@@ -14,15 +14,27 @@ class SshTunnelTest {
 
   @Test
   void command_isDistccs_userHostCommandInetdAndEnableTcpInsecure() throws Exception {
-    assertEquals(List.of("ssh", "-l", "me", "box", "distccd", "--inetd", "--enable-tcp-insecure"),
+    assertEquals(
+        List.of("ssh", "-l", "me", "box", "distccd", "--inetd", "--enable-tcp-insecure"),
         SshTunnel.command(null, host("me@box")));
-    assertEquals(List.of("ssh", "box", "/opt/bin/distccd", "--inetd", "--enable-tcp-insecure"),
+    assertEquals(
+        List.of("ssh", "box", "/opt/bin/distccd", "--inetd", "--enable-tcp-insecure"),
         SshTunnel.command("  ", host("@box/2:/opt/bin/distccd,lzo")));
   }
 
   @Test
   void distccSsh_isSplitAtSpaces_likeDistccDoes() throws Exception {
-    assertEquals(List.of("/usr/bin/ssh", "-p", "2222", "-o", "BatchMode=yes", "box", "distccd", "--inetd",
-        "--enable-tcp-insecure"), SshTunnel.command("/usr/bin/ssh -p  2222 -o BatchMode=yes", host("@box")));
+    assertEquals(
+        List.of(
+            "/usr/bin/ssh",
+            "-p",
+            "2222",
+            "-o",
+            "BatchMode=yes",
+            "box",
+            "distccd",
+            "--inetd",
+            "--enable-tcp-insecure"),
+        SshTunnel.command("/usr/bin/ssh -p  2222 -o BatchMode=yes", host("@box")));
   }
 }

@@ -30,12 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real distcc client (Debian's distcc 3.4) sends a job to a listener of ours on 127.0.0.2: our
- * reader must parse it, and the reply our writer sends must be one distcc accepts and acts on.
- * This is the daemon's side of the protocol without the daemon.
+ * reader must parse it, and the reply our writer sends must be one distcc accepts and acts on. This
+ * is the daemon's side of the protocol without the daemon.
  */
 class DistccClientCaptureTest {
-  private static final byte[] NOTE = "note: answered by the test listener\n".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] OUT = "stdout from the test listener\n".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] NOTE =
+      "note: answered by the test listener\n".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] OUT =
+      "stdout from the test listener\n".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
 
@@ -52,18 +54,26 @@ class DistccClientCaptureTest {
   @Test
   void failedCompileReply_makesDistccFailWithOurStderr() throws Exception {
     Hello.write(dir);
-    byte[] error = "broken.c:1:25: error: from the test listener\n".getBytes(StandardCharsets.UTF_8);
-    Capture capture = capture(",lzo", List.of("-c", "-O2", "broken.c", "-o", "broken.o"), Map.of(),
-        request -> new DistccReply(request.version(), 1 << 8, error, new byte[0], new byte[0], new byte[0]));
+    byte[] error =
+        "broken.c:1:25: error: from the test listener\n".getBytes(StandardCharsets.UTF_8);
+    Capture capture =
+        capture(
+            ",lzo",
+            List.of("-c", "-O2", "broken.c", "-o", "broken.o"),
+            Map.of(),
+            request ->
+                new DistccReply(
+                    request.version(), 1 << 8, error, new byte[0], new byte[0], new byte[0]));
     assertEquals(1, capture.distcc().exitCode(), capture.distcc().err());
-    assertTrue(capture.distcc().err().contains("error: from the test listener"), capture.distcc().err());
+    assertTrue(
+        capture.distcc().err().contains("error: from the test listener"), capture.distcc().err());
     assertFalse(Files.exists(dir.resolve("broken.o")));
   }
 
   /**
    * Pump mode. Debian's include server fails on Python 3.11 (distcc issue #454) and distcc then
-   * falls back to protocol 2, so the test uses distcc's own stub instead: INCLUDE_SERVER_STUB
-   * lists the include server's LZO-compressed copies, in a mirror tree three levels deep.
+   * falls back to protocol 2, so the test uses distcc's own stub instead: INCLUDE_SERVER_STUB lists
+   * the include server's LZO-compressed copies, in a mirror tree three levels deep.
    */
   @Test
   void protocol3_pumpRequestParses_andOurReplyWritesObjectAndDependencies() throws Exception {
@@ -78,21 +88,36 @@ class DistccClientCaptureTest {
       byte[] deps = "hello.o: hello.c\n".getBytes(StandardCharsets.UTF_8);
       List<String> flags = new ArrayList<>(Hello.USER_FLAGS);
       flags.addAll(List.of("hello.c", "-o", "hello.o", "-MD"));
-      Capture capture = capture(",cpp,lzo", flags, Map.of("INCLUDE_SERVER_STUB", copy.toString()), request -> {
-        byte[] object = compile(request.argv(), ((DistccRequest.Pump) request).files().getFirst() instanceof PumpFile.Regular r
-            ? r.content() : null, ".c");
-        return new DistccReply(ProtocolVersion.V3, 0, NOTE, OUT, object, deps);
-      });
+      Capture capture =
+          capture(
+              ",cpp,lzo",
+              flags,
+              Map.of("INCLUDE_SERVER_STUB", copy.toString()),
+              request -> {
+                byte[] object =
+                    compile(
+                        request.argv(),
+                        ((DistccRequest.Pump) request).files().getFirst()
+                                instanceof PumpFile.Regular r
+                            ? r.content()
+                            : null,
+                        ".c");
+                return new DistccReply(ProtocolVersion.V3, 0, NOTE, OUT, object, deps);
+              });
       DistccRequest.Pump pump = assertInstanceOf(DistccRequest.Pump.class, capture.request());
       assertEquals(dir.toString(), pump.cwd());
       List<String> argv = new ArrayList<>(List.of(Hello.compilerName(dir)));
       argv.addAll(flags);
       argv.addAll(List.of("-MT", "hello.o")); // distcc names the dependency target for the server
       assertEquals(argv, pump.argv(), "in pump mode -D and -I stay: the server preprocesses");
-      assertEquals(List.of(new PumpFile.Regular(dir.resolve("hello.c").toString(), source)), pump.files());
+      assertEquals(
+          List.of(new PumpFile.Regular(dir.resolve("hello.c").toString(), source)), pump.files());
       assertEquals(0, capture.distcc().exitCode(), capture.distcc().err());
-      assertArrayEquals(Hello.compileLocally(dir, "hello.c", "local.o"), Files.readAllBytes(dir.resolve("hello.o")));
-      assertArrayEquals(deps, Files.readAllBytes(dir.resolve("hello.d")), "distcc writes DOTD as the -MD file");
+      assertArrayEquals(
+          Hello.compileLocally(dir, "hello.c", "local.o"),
+          Files.readAllBytes(dir.resolve("hello.o")));
+      assertArrayEquals(
+          deps, Files.readAllBytes(dir.resolve("hello.d")), "distcc writes DOTD as the -MD file");
     } finally {
       Hello.run(dir, Map.of(), List.of("rm", "-rf", top.toString())).ok("rm");
     }
@@ -102,44 +127,69 @@ class DistccClientCaptureTest {
     Hello.write(dir);
     List<String> flags = new ArrayList<>(Hello.USER_FLAGS);
     flags.addAll(List.of("hello.c", "-o", "hello.o"));
-    Capture capture = capture(options, flags, Map.of(), request -> new DistccReply(request.version(), 0, NOTE, OUT,
-        compile(request.argv(), ((DistccRequest.Preprocessed) request).source(), ".i"), new byte[0]));
+    Capture capture =
+        capture(
+            options,
+            flags,
+            Map.of(),
+            request ->
+                new DistccReply(
+                    request.version(),
+                    0,
+                    NOTE,
+                    OUT,
+                    compile(request.argv(), ((DistccRequest.Preprocessed) request).source(), ".i"),
+                    new byte[0]));
 
-    DistccRequest.Preprocessed request = assertInstanceOf(DistccRequest.Preprocessed.class, capture.request());
+    DistccRequest.Preprocessed request =
+        assertInstanceOf(DistccRequest.Preprocessed.class, capture.request());
     assertEquals(version, request.version());
     assertEquals(Hello.distccArgv(dir, "hello.c", "hello.o"), request.argv());
-    assertArrayEquals(Hello.preprocess(dir, "hello.c"), request.source(), "DOTI is exactly what gcc -E gives");
+    assertArrayEquals(
+        Hello.preprocess(dir, "hello.c"), request.source(), "DOTI is exactly what gcc -E gives");
 
     assertEquals(0, capture.distcc().exitCode(), capture.distcc().err());
-    assertArrayEquals(Hello.compileLocally(dir, "hello.c", "local.o"), Files.readAllBytes(dir.resolve("hello.o")));
-    assertTrue(capture.distcc().err().contains(new String(NOTE, StandardCharsets.UTF_8)), capture.distcc().err());
+    assertArrayEquals(
+        Hello.compileLocally(dir, "hello.c", "local.o"),
+        Files.readAllBytes(dir.resolve("hello.o")));
+    assertTrue(
+        capture.distcc().err().contains(new String(NOTE, StandardCharsets.UTF_8)),
+        capture.distcc().err());
     assertArrayEquals(OUT, capture.distcc().stdout());
   }
 
   private record Capture(DistccRequest request, Run distcc) {}
 
   /** Runs {@code distcc gcc FLAGS} against a one-job listener that answers with {@code answer}. */
-  private Capture capture(String options, List<String> flags, Map<String, String> extraEnv,
-      Function<DistccRequest, DistccReply> answer) throws Exception {
+  private Capture capture(
+      String options,
+      List<String> flags,
+      Map<String, String> extraEnv,
+      Function<DistccRequest, DistccReply> answer)
+      throws Exception {
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
-      CompletableFuture<DistccRequest> received = CompletableFuture.supplyAsync(() -> {
-        try (Socket s = listener.accept()) {
-          s.setSoTimeout(30_000);
-          DistccRequest request = RequestCodec.read(
-              new PacketReader(new BufferedInputStream(s.getInputStream()), DistccLimits.DEFAULTS));
-          PacketWriter out = new PacketWriter(new BufferedOutputStream(s.getOutputStream()));
-          ReplyCodec.write(out, answer.apply(request));
-          out.flush();
-          return request;
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<DistccRequest> received =
+          CompletableFuture.supplyAsync(() -> {
+            try (Socket s = listener.accept()) {
+              s.setSoTimeout(30_000);
+              DistccRequest request =
+                  RequestCodec.read(
+                      new PacketReader(
+                          new BufferedInputStream(s.getInputStream()), DistccLimits.DEFAULTS));
+              PacketWriter out = new PacketWriter(new BufferedOutputStream(s.getOutputStream()));
+              ReplyCodec.write(out, answer.apply(request));
+              out.flush();
+              return request;
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
       Map<String, String> env = new HashMap<>(extraEnv);
       env.put("DISTCC_HOSTS", "127.0.0.2:" + listener.getLocalPort() + options);
       env.put("DISTCC_DIR", Files.createDirectories(dir.resolve("distcc-dir")).toString());
       env.put("DISTCC_IO_TIMEOUT", "30");
-      env.put("DISTCC_FALLBACK", "0"); // a reply distcc rejects must fail the run, not compile locally
+      env.put(
+          "DISTCC_FALLBACK", "0"); // a reply distcc rejects must fail the run, not compile locally
       env.put("DISTCC_SKIP_LOCAL_RETRY", "1");
       List<String> command = new ArrayList<>(List.of("distcc", "gcc"));
       command.addAll(flags);
@@ -163,7 +213,8 @@ class DistccClientCaptureTest {
           command.addAll(List.of("-o", out.toString()));
           i++;
         } else if (a.equals("-MD")) {
-          continue; // distccd adds its own -MMD -MF and cleans the result; the test sends a fixed DOTD
+          continue; // distccd adds its own -MMD -MF and cleans the result; the test sends a fixed
+          // DOTD
         } else if (a.equals("-MT")) {
           i++;
         } else if (a.endsWith(".c")) {

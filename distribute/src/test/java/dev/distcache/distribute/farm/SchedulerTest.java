@@ -58,13 +58,14 @@ class SchedulerTest {
     Scheduler.Slot remote = scheduler.acquire(list, Set.of(), true, true);
     Scheduler.Slot local = scheduler.acquire(list, Set.of(), true, true);
     assertEquals("local", where(local));
-    CompletableFuture<Scheduler.Slot> waiting = CompletableFuture.supplyAsync(() -> {
-      try {
-        return scheduler.acquire(list, Set.of(), true, true);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Scheduler.Slot> waiting =
+        CompletableFuture.supplyAsync(() -> {
+          try {
+            return scheduler.acquire(list, Set.of(), true, true);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
     scheduler.release(remote);
     assertEquals("127.0.0.2:1000", where(waiting.get(60, TimeUnit.SECONDS)));
     scheduler.release(local);
@@ -95,7 +96,8 @@ class SchedulerTest {
   @Test
   void triedHostsAndLocalOnlyCompiles_getLocalSlots() throws Exception {
     HostList list = hosts("127.0.0.2:1000/4");
-    assertEquals(Optional.empty(), scheduler.acquire(list, Set.of("127.0.0.2:1000"), true, true).host());
+    assertEquals(
+        Optional.empty(), scheduler.acquire(list, Set.of("127.0.0.2:1000"), true, true).host());
     assertEquals(Optional.empty(), scheduler.acquire(list, Set.of(), false, true).host());
   }
 
@@ -108,6 +110,7 @@ class SchedulerTest {
     assertEquals("127.0.0.2:1000", where(scheduler.acquire(list, Set.of(), true, true)));
     scheduler.backOff(ssh.host().orElseThrow(), 60);
     scheduler.release(ssh);
-    assertEquals("local", where(scheduler.acquire(list, Set.of(), true, true)), "me@box is backed off");
+    assertEquals(
+        "local", where(scheduler.acquire(list, Set.of(), true, true)), "me@box is backed off");
   }
 }

@@ -12,22 +12,61 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Our parser against the real {@code distcc --show-hosts} (distcc 3.4), which fails with "Failed
- * to get host list" when it rejects a list. Each entry follows a valid one, so a list is never
+ * Our parser against the real {@code distcc --show-hosts} (distcc 3.4), which fails with "Failed to
+ * get host list" when it rejects a list. Each entry follows a valid one, so a list is never
  * rejected only for being empty.
  */
 class HostsParserVsDistccTest {
-  private static final List<String> BOTH_ACCEPT = List.of("localhost", "localhost/3", "localhost:3632", "buildbox",
-      "buildbox/8", "buildbox:4000/8", "buildbox/8:4000,lzo", "192.168.0.7,lzo,cpp", "[::1]",
-      "[fe80::1%eth0]:3633/2,lzo", "[2001:db8::7]/6", "host,down", "host,auth", "host,auth=distccd", "@buildbox",
-      "joe@buildbox/5:/opt/distccd,lzo", "@buildbox,lzo,cpp", "--randomize", "--localslots=3",
-      "--localslots_cpp=12");
-  private static final List<String> BOTH_REJECT = List.of("host,lzo,bogus", "host,cpp", "host:abc", "host/0", "[::1",
-      ":3632", "joe@", "host,lzo,distcache");
+  private static final List<String> BOTH_ACCEPT =
+      List.of(
+          "localhost",
+          "localhost/3",
+          "localhost:3632",
+          "buildbox",
+          "buildbox/8",
+          "buildbox:4000/8",
+          "buildbox/8:4000,lzo",
+          "192.168.0.7,lzo,cpp",
+          "[::1]",
+          "[fe80::1%eth0]:3633/2,lzo",
+          "[2001:db8::7]/6",
+          "host,down",
+          "host,auth",
+          "host,auth=distccd",
+          "@buildbox",
+          "joe@buildbox/5:/opt/distccd,lzo",
+          "@buildbox,lzo,cpp",
+          "--randomize",
+          "--localslots=3",
+          "--localslots_cpp=12");
+  private static final List<String> BOTH_REJECT =
+      List.of(
+          "host,lzo,bogus",
+          "host,cpp",
+          "host:abc",
+          "host/0",
+          "[::1",
+          ":3632",
+          "joe@",
+          "host,lzo,distcache");
+
   /** distcc ignores the trailing text, takes a port of 0, or takes the word for a host name. */
-  private static final List<String> ONLY_WE_REJECT = List.of("host,lzofoo", "host:", "host:0", "host:70000",
-      "host/4x", "host/2:3632/4", "host,lzo:3632", "host=3", "joe@box:", "j!o@box", "localhost/2,lzo",
-      "--localslots", "--localslots=0", "--randomise");
+  private static final List<String> ONLY_WE_REJECT =
+      List.of(
+          "host,lzofoo",
+          "host:",
+          "host:0",
+          "host:70000",
+          "host/4x",
+          "host/2:3632/4",
+          "host,lzo:3632",
+          "host=3",
+          "joe@box:",
+          "j!o@box",
+          "localhost/2,lzo",
+          "--localslots",
+          "--localslots=0",
+          "--randomise");
 
   @TempDir Path distccDir;
 

@@ -24,28 +24,38 @@ class HostsSourceTest {
     write(home.resolve(".distcc/hosts"), "home-host");
     write(etc.resolve("distcc/hosts"), "etc-host");
     Map<String, String> env = new HashMap<>(Map.of("HOME", home.toString()));
-    assertEquals(Optional.of("etc-host"), sourceText(Map.of(), null, etc), "without HOME: the system file");
+    assertEquals(
+        Optional.of("etc-host"), sourceText(Map.of(), null, etc), "without HOME: the system file");
 
-    assertEquals(Optional.of(new HostsSource.Found("home-host", home.resolve(".distcc/hosts").toString())),
+    assertEquals(
+        Optional.of(new HostsSource.Found("home-host", home.resolve(".distcc/hosts").toString())),
         new HostsSource(env, null, etc).find());
     Path distccDir = tmp.resolve("dd");
     write(distccDir.resolve("hosts"), "dir-host");
     env.put("DISTCC_DIR", distccDir.toString());
-    assertEquals("dir-host", new HostsSource(env, null, etc).find().orElseThrow().text(),
+    assertEquals(
+        "dir-host",
+        new HostsSource(env, null, etc).find().orElseThrow().text(),
         "$DISTCC_DIR replaces ~/.distcc");
     env.put("DISTCC_HOSTS", "env-host");
-    assertEquals(new HostsSource.Found("env-host", "$DISTCC_HOSTS"), new HostsSource(env, null, etc).find().orElseThrow());
-    assertEquals(new HostsSource.Found("conf-host", "hosts in distcache.conf"),
+    assertEquals(
+        new HostsSource.Found("env-host", "$DISTCC_HOSTS"),
+        new HostsSource(env, null, etc).find().orElseThrow());
+    assertEquals(
+        new HostsSource.Found("conf-host", "hosts in distcache.conf"),
         new HostsSource(env, "conf-host", etc).find().orElseThrow());
     env.put("DISTCACHE_HOSTS", "ours");
-    assertEquals(new HostsSource.Found("ours", "$DISTCACHE_HOSTS"), new HostsSource(env, "conf-host", etc).find().orElseThrow());
+    assertEquals(
+        new HostsSource.Found("ours", "$DISTCACHE_HOSTS"),
+        new HostsSource(env, "conf-host", etc).find().orElseThrow());
   }
 
   @Test
   void find_withOnlyTheSystemFile_readsIt() throws Exception {
     Path etc = tmp.resolve("etc");
     write(etc.resolve("distcc/hosts"), "a b/2\n");
-    HostList list = new HostsSource(Map.of("HOME", tmp.resolve("nohome").toString()), null, etc).load();
+    HostList list =
+        new HostsSource(Map.of("HOME", tmp.resolve("nohome").toString()), null, etc).load();
     assertEquals(etc.resolve("distcc/hosts").toString(), list.source());
     assertEquals(2, list.hosts().size());
   }
@@ -68,8 +78,11 @@ class HostsSourceTest {
   void load_badEntryInAFile_namesTheFile() throws Exception {
     Path etc = tmp.resolve("etc");
     write(etc.resolve("distcc/hosts"), "good\nbad:port\n");
-    HostsException e = assertThrows(HostsException.class, () -> new HostsSource(Map.of(), null, etc).load());
-    assertEquals(etc.resolve("distcc/hosts") + ": bad host entry \"bad:port\": the port must be a number from 1 up",
+    HostsException e =
+        assertThrows(HostsException.class, () -> new HostsSource(Map.of(), null, etc).load());
+    assertEquals(
+        etc.resolve("distcc/hosts")
+            + ": bad host entry \"bad:port\": the port must be a number from 1 up",
         e.getMessage());
   }
 
@@ -77,12 +90,17 @@ class HostsSourceTest {
   void find_hostsFileThatCannotBeRead_isAnError() throws Exception {
     Path dir = tmp.resolve("dd");
     Files.createDirectories(dir.resolve("hosts")); // a directory where the file should be
-    HostsException e = assertThrows(HostsException.class,
-        () -> new HostsSource(Map.of("DISTCC_DIR", dir.toString()), null, tmp).find());
-    assertTrue(e.getMessage().startsWith("cannot read the host list " + dir.resolve("hosts")), e.getMessage());
+    HostsException e =
+        assertThrows(
+            HostsException.class,
+            () -> new HostsSource(Map.of("DISTCC_DIR", dir.toString()), null, tmp).find());
+    assertTrue(
+        e.getMessage().startsWith("cannot read the host list " + dir.resolve("hosts")),
+        e.getMessage());
   }
 
-  private static Optional<String> sourceText(Map<String, String> env, String conf, Path etc) throws HostsException {
+  private static Optional<String> sourceText(Map<String, String> env, String conf, Path etc)
+      throws HostsException {
     return new HostsSource(env, conf, etc).find().map(HostsSource.Found::text);
   }
 

@@ -22,8 +22,8 @@ class Lzo1xProperties {
   }
 
   @Property(tries = 2000)
-  void anyBytes_decodeWithinTheLimit_orAreAProtocolError(@ForAll("data") byte[] stream,
-      @ForAll @IntRange(max = 5000) int max) {
+  void anyBytes_decodeWithinTheLimit_orAreAProtocolError(
+      @ForAll("data") byte[] stream, @ForAll @IntRange(max = 5000) int max) {
     try {
       assertTrue(Lzo1x.decompress(stream, max).length <= max);
     } catch (ProtocolException expected) {
@@ -32,8 +32,10 @@ class Lzo1xProperties {
   }
 
   @Property(tries = 1000)
-  void corruptedStream_decodesWithinTheLimit_orIsAProtocolError(@ForAll("data") byte[] data,
-      @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int position, @ForAll @IntRange(min = 1, max = 255) int xor) {
+  void corruptedStream_decodesWithinTheLimit_orIsAProtocolError(
+      @ForAll("data") byte[] data,
+      @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int position,
+      @ForAll @IntRange(min = 1, max = 255) int xor) {
     byte[] packed = Lzo1x.compress(data);
     packed[position % packed.length] ^= (byte) xor;
     try {

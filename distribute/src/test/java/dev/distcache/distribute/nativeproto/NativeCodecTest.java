@@ -20,7 +20,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The native protocol's frames: what is written is read back, and a lying peer is stopped by the limits. */
+/**
+ * The native protocol's frames: what is written is read back, and a lying peer is stopped by the
+ * limits.
+ */
 class NativeCodecTest {
   private static final DistccLimits LIMITS = new DistccLimits(8, 64, 10_000, 100_000, 2, 200_000);
 
@@ -42,20 +45,23 @@ class NativeCodecTest {
     NativeCodec.writeHello(w, new NativeCodec.Hello("gcc", "id-1"));
     NativeCodec.writeJob(w, new NativeCodec.Job(List.of("gcc", "-c", "a.c", "-o", "a.o"), key));
     NativeCodec.writeSource(w, source);
-    NativeCodec.writeResult(w, new NativeCodec.Result(0, new byte[0], "warn".getBytes(), source), true);
+    NativeCodec.writeResult(
+        w, new NativeCodec.Result(0, new byte[0], "warn".getBytes(), source), true);
     w.flush();
     byte[] all = bytes.toByteArray();
     assertTrue(new String(all, 0, 12, StandardCharsets.US_ASCII).equals("DCD100000001"));
     assertTrue(all.length < 2 * source.length, "LZ4 shrinks repetitive text: " + all.length);
 
     ByteArrayInputStream in = new ByteArrayInputStream(all);
-    assertEquals(new NativeCodec.Hello("gcc", "id-1"), NativeCodec.readHello(new PacketReader(in, LIMITS)));
+    assertEquals(
+        new NativeCodec.Hello("gcc", "id-1"), NativeCodec.readHello(new PacketReader(in, LIMITS)));
     NativeCodec.Job job = NativeCodec.readJob(new PacketReader(in, LIMITS));
     assertEquals(List.of("gcc", "-c", "a.c", "-o", "a.o"), job.argv());
     assertArrayEquals(key, job.key());
     assertArrayEquals(source, NativeCodec.readSource(new PacketReader(in, LIMITS)));
-    NativeCodec.Answer.Done done = assertInstanceOf(NativeCodec.Answer.Done.class,
-        NativeCodec.readAnswer(new PacketReader(in, LIMITS)));
+    NativeCodec.Answer.Done done =
+        assertInstanceOf(
+            NativeCodec.Answer.Done.class, NativeCodec.readAnswer(new PacketReader(in, LIMITS)));
     assertTrue(done.hit());
     assertArrayEquals(source, done.result().object());
     assertArrayEquals("warn".getBytes(), done.result().stderr());
@@ -65,7 +71,8 @@ class NativeCodecTest {
   @Test
   void answers_sendRefusedAndHelloAnswers() throws IOException {
     assertInstanceOf(NativeCodec.Answer.Send.class, NativeCodec.readAnswer(reader("SEND00000000")));
-    assertEquals(new NativeCodec.Answer.Refused("no"), NativeCodec.readAnswer(reader("RFSD00000002no")));
+    assertEquals(
+        new NativeCodec.Answer.Refused("no"), NativeCodec.readAnswer(reader("RFSD00000002no")));
     assertNull(NativeCodec.readHelloAnswer(reader("OKAY00000000")));
     assertEquals("other gcc", NativeCodec.readHelloAnswer(reader("RFSD00000009other gcc")));
     assertThrows(ProtocolException.class, () -> NativeCodec.readAnswer(reader("DONE00000001")));
@@ -73,21 +80,37 @@ class NativeCodecTest {
 
   @Test
   void malformedOrOversizedFrames_areRefusedBeforeAllocation() {
-    assertThrows(ProtocolException.class, () -> NativeCodec.readHello(reader("DCD100000002CNAM00000003gcc")),
+    assertThrows(
+        ProtocolException.class,
+        () -> NativeCodec.readHello(reader("DCD100000002CNAM00000003gcc")),
         "another revision");
-    assertThrows(ProtocolException.class, () -> NativeCodec.readHello(reader("DCD100000001CNAM7fffffff")),
+    assertThrows(
+        ProtocolException.class,
+        () -> NativeCodec.readHello(reader("DCD100000001CNAM7fffffff")),
         "a 2 GiB name");
-    assertThrows(ProtocolException.class, () -> NativeCodec.readJob(reader("JOB_00000000")), "no argv");
-    assertThrows(ProtocolException.class, () -> NativeCodec.readJob(reader("JOB_00000009")), "over maxArgc");
-    assertThrows(ProtocolException.class,
-        () -> NativeCodec.readJob(reader("JOB_00000001ARGV00000003gccJKEY00000004abcd")), "a short key");
-    assertThrows(ProtocolException.class, () -> NativeCodec.readSource(reader("SRC4ffffffffBLK400000001x")),
+    assertThrows(
+        ProtocolException.class, () -> NativeCodec.readJob(reader("JOB_00000000")), "no argv");
+    assertThrows(
+        ProtocolException.class, () -> NativeCodec.readJob(reader("JOB_00000009")), "over maxArgc");
+    assertThrows(
+        ProtocolException.class,
+        () -> NativeCodec.readJob(reader("JOB_00000001ARGV00000003gccJKEY00000004abcd")),
+        "a short key");
+    assertThrows(
+        ProtocolException.class,
+        () -> NativeCodec.readSource(reader("SRC4ffffffffBLK400000001x")),
         "more than maxDecodedLength");
-    assertThrows(ProtocolException.class, () -> NativeCodec.readSource(reader("SRC400010000BLK400000001x")),
+    assertThrows(
+        ProtocolException.class,
+        () -> NativeCodec.readSource(reader("SRC400010000BLK400000001x")),
         "more than an LZ4 block of 1 byte can hold");
-    assertThrows(ProtocolException.class, () -> NativeCodec.readSource(reader("SRC400000010BLK400000004\u00ff\u00ff\u00ff\u00ff")),
+    assertThrows(
+        ProtocolException.class,
+        () -> NativeCodec.readSource(reader("SRC400000010BLK400000004\u00ff\u00ff\u00ff\u00ff")),
         "not LZ4");
-    assertThrows(ProtocolException.class, () -> NativeCodec.readSource(reader("SRC400000000BLK400000001x")),
+    assertThrows(
+        ProtocolException.class,
+        () -> NativeCodec.readSource(reader("SRC400000000BLK400000001x")),
         "an empty body with a block");
   }
 

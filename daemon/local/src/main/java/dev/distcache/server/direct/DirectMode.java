@@ -14,7 +14,6 @@ import dev.distcache.hashing.LineMarkers;
 import dev.distcache.hashing.ResultKey;
 import dev.distcache.hashing.SourceScan;
 import dev.distcache.server.outputs.DepFiles;
-import dev.distcache.server.outputs.HitWriter;
 import dev.distcache.server.request.Stats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,12 +28,12 @@ import java.util.Set;
 
 /**
  * ccache's direct mode, and its depend mode. A compile's inputs before preprocessing (arguments,
- * compiler, environment, the source's path and content) name a manifest; each entry of it lists
- * the files an earlier compile read, with their sizes and content hashes, and the result they led
- * to. When every file of an entry still matches, that result is the answer and the preprocessor
- * does not run. After a preprocessed-mode hit or a miss, the files the preprocessor's line markers
- * name become a new entry; in depend mode a miss runs no preprocessor and the compiler's
- * dependency file names them instead.
+ * compiler, environment, the source's path and content) name a manifest; each entry of it lists the
+ * files an earlier compile read, with their sizes and content hashes, and the result they led to.
+ * When every file of an entry still matches, that result is the answer and the preprocessor does
+ * not run. After a preprocessed-mode hit or a miss, the files the preprocessor's line markers name
+ * become a new entry; in depend mode a miss runs no preprocessor and the compiler's dependency file
+ * names them instead.
  *
  * <p>Thread-safe: one instance serves every request and holds the memory of file hashes.
  */
@@ -49,11 +48,17 @@ public final class DirectMode {
   /**
    * One compile's direct-mode lookup.
    *
-   * @param startNanos when the request arrived, in epoch nanoseconds: files changed after it
-   *     are not trusted
+   * @param startNanos when the request arrived, in epoch nanoseconds: files changed after it are
+   *     not trusted
    * @param depend a miss takes the include files from the dependency file (depend mode)
    */
-  public record Plan(DirectKeys.Keys keys, Invocation inv, Path cwd, long startNanos, Set<String> sloppiness, boolean depend) {}
+  public record Plan(
+      DirectKeys.Keys keys,
+      Invocation inv,
+      Path cwd,
+      long startNanos,
+      Set<String> sloppiness,
+      boolean depend) {}
 
   /** A matching entry's result, and the exact hash to serve it with (see HitWriter). */
   public record Found(ResultKey result, String exact) {}
@@ -62,12 +67,20 @@ public final class DirectMode {
   public record Depended(ResultKey key, List<Manifest.IncludedFile> files) {}
 
   /**
-   * The plan for a compile, or empty (with the reason logged) when direct mode does not apply:
-   * it is off, the source is already preprocessed, an argument defeats it, the source cannot be
-   * read, or the source names a time macro and {@code time_macros} sloppiness is not set.
+   * The plan for a compile, or empty (with the reason logged) when direct mode does not apply: it
+   * is off, the source is already preprocessed, an argument defeats it, the source cannot be read,
+   * or the source names a time macro and {@code time_macros} sloppiness is not set.
    */
-  public Optional<Plan> plan(Invocation inv, Config config, String identity, List<String> extraFlags, Path cwd,
-      Map<String, String> env, String cpu, long startNanos, String log) {
+  public Optional<Plan> plan(
+      Invocation inv,
+      Config config,
+      String identity,
+      List<String> extraFlags,
+      Path cwd,
+      Map<String, String> env,
+      String cpu,
+      long startNanos,
+      String log) {
     if (!config.bool(ConfigKey.DIRECT_MODE) || inv.language().preprocessed()) {
       return Optional.empty();
     }
@@ -84,16 +97,31 @@ public final class DirectMode {
     }
     if ((source.flags() & (SourceScan.CODE_DIRECTIVES | SourceScan.EMBED)) != 0) {
       // As ccache: the file they read is in no line marker (preprocessor mode then decides).
-      ServerLog.log(log, "direct mode off for " + inv.source() + ": it has .incbin, .include or #embed");
+      ServerLog.log(
+          log, "direct mode off for " + inv.source() + ": it has .incbin, .include or #embed");
       return Optional.empty();
     }
     if ((source.flags() & SourceScan.TIME_MACROS) != 0 && !sloppiness.contains("time_macros")) {
-      ServerLog.log(log, "direct mode off for " + inv.source() + ": it names __TIME__, __DATE__ or __TIMESTAMP__");
+      ServerLog.log(
+          log,
+          "direct mode off for " + inv.source() + ": it names __TIME__, __DATE__ or __TIMESTAMP__");
       return Optional.empty();
     }
     boolean debug = config.bool(ConfigKey.DEBUG);
-    DirectKeys.Keys keys = DirectKeys.compute(new DirectKeys.Inputs(identity, inv, cwd, env, source.hash(),
-        config.get(ConfigKey.BASE_DIR), config.bool(ConfigKey.HASH_DIR), sloppiness, extraFlags, cpu), debug);
+    DirectKeys.Keys keys =
+        DirectKeys.compute(
+            new DirectKeys.Inputs(
+                identity,
+                inv,
+                cwd,
+                env,
+                source.hash(),
+                config.get(ConfigKey.BASE_DIR),
+                config.bool(ConfigKey.HASH_DIR),
+                sloppiness,
+                extraFlags,
+                cpu),
+            debug);
     if (debug) {
       writeDebugInputs(inv, cwd, keys);
     }
@@ -118,16 +146,36 @@ public final class DirectMode {
     stats.count(Counter.LOCAL_STORAGE_READ_HIT);
     return new EntryMatcher(hashes, plan.cwd(), plan.startNanos())
         .find(manifest.get(), plan.keys().origin())
-        .map(e -> new Found(e.result(), e.origin().equals(plan.keys().origin()) ? e.exact()
-            : "another origin than " + plan.keys().origin().hex()));
+        .map(e ->
+            new Found(
+                e.result(),
+                e.origin().equals(plan.keys().origin())
+                    ? e.exact()
+                    : "another origin than " + plan.keys().origin().hex()));
   }
 
-  /** Adds an entry for a compile answered in preprocessor mode: the line markers of {@code text} name its files. */
-  public void recordPreprocessed(Plan plan, byte[] text, ResultKey result, String exact, Config config, Stats stats, String log) {
+  /**
+   * Adds an entry for a compile answered in preprocessor mode: the line markers of {@code text}
+   * name its files.
+   */
+  public void recordPreprocessed(
+      Plan plan,
+      byte[] text,
+      ResultKey result,
+      String exact,
+      Config config,
+      Stats stats,
+      String log) {
     EntryRecorder.Recorded r;
     try {
-      r = EntryRecorder.record(LineMarkers.includedFiles(text), plan.inv().source(), plan.cwd(), plan.startNanos(),
-          plan.sloppiness(), hashes);
+      r =
+          EntryRecorder.record(
+              LineMarkers.includedFiles(text),
+              plan.inv().source(),
+              plan.cwd(),
+              plan.startNanos(),
+              plan.sloppiness(),
+              hashes);
     } catch (EntryRecorder.NotRecordableException e) {
       ServerLog.log(log, "no manifest entry for " + plan.inv().source() + ": " + e.getMessage());
       return;
@@ -135,16 +183,28 @@ public final class DirectMode {
     // Another checkout may use the entry only where its own preprocessed text would key the same
     // result: nothing expands a file name, and the result key made the line markers relative.
     Invocation inv = plan.inv();
-    boolean relocatable = plan.keys().mayRelativize() && !inv.debugInfo() && !r.fileMacros()
-        && !r.skippedSystemHeaders() && !argsNameFileMacros(inv) && !LineMarkers.usesBuiltinFile(text);
+    boolean relocatable =
+        plan.keys().mayRelativize()
+            && !inv.debugInfo()
+            && !r.fileMacros()
+            && !r.skippedSystemHeaders()
+            && !argsNameFileMacros(inv)
+            && !LineMarkers.usesBuiltinFile(text);
     List<Manifest.IncludedFile> files = r.files();
     if (relocatable) {
       files = new ArrayList<>(files.size());
       for (Manifest.IncludedFile f : r.files()) {
-        files.add(new Manifest.IncludedFile(plan.keys().policy().relativize(f.path()), f.size(), f.hash()));
+        files.add(
+            new Manifest.IncludedFile(
+                plan.keys().policy().relativize(f.path()), f.size(), f.hash()));
       }
     }
-    write(plan, new Manifest.Entry(files, result, plan.keys().origin(), exact, relocatable), config, stats, log);
+    write(
+        plan,
+        new Manifest.Entry(files, result, plan.keys().origin(), exact, relocatable),
+        config,
+        stats,
+        log);
   }
 
   /**
@@ -154,46 +214,72 @@ public final class DirectMode {
   public Optional<Depended> dependResult(Plan plan, byte[] depFile, String log) {
     List<String> listed = DepFiles.prerequisites(depFile);
     if (listed == null) {
-      ServerLog.log(log, "no manifest entry for " + plan.inv().source() + ": the dependency file has no rule");
+      ServerLog.log(
+          log,
+          "no manifest entry for " + plan.inv().source() + ": the dependency file has no rule");
       return Optional.empty();
     }
     List<LineMarkers.MarkedFile> read = new ArrayList<>(listed.size());
     listed.forEach(p -> read.add(new LineMarkers.MarkedFile(p, false)));
     EntryRecorder.Recorded r;
     try {
-      r = EntryRecorder.record(read, plan.inv().source(), plan.cwd(), plan.startNanos(), plan.sloppiness(), hashes);
+      r =
+          EntryRecorder.record(
+              read, plan.inv().source(), plan.cwd(), plan.startNanos(), plan.sloppiness(), hashes);
     } catch (EntryRecorder.NotRecordableException e) {
-      ServerLog.log(log, "not storing " + plan.inv().source() + " in depend mode: " + e.getMessage());
+      ServerLog.log(
+          log, "not storing " + plan.inv().source() + " in depend mode: " + e.getMessage());
       return Optional.empty();
     }
     List<DirectKeys.DependFile> keyed = new ArrayList<>(r.files().size());
     r.files().forEach(f -> keyed.add(new DirectKeys.DependFile(f.path(), f.hash())));
-    return Optional.of(new Depended(DirectKeys.dependResult(plan.keys().origin(), keyed), r.files()));
+    return Optional.of(
+        new Depended(DirectKeys.dependResult(plan.keys().origin(), keyed), r.files()));
   }
 
-  /** Adds the entry of a depend-mode compile (bound to its origin: its key holds paths as given). */
+  /**
+   * Adds the entry of a depend-mode compile (bound to its origin: its key holds paths as given).
+   */
   public void recordDepended(Plan plan, Depended d, Config config, Stats stats, String log) {
-    write(plan, new Manifest.Entry(d.files(), d.key(), plan.keys().origin(), d.key().hex(), false), config, stats, log);
+    write(
+        plan,
+        new Manifest.Entry(d.files(), d.key(), plan.keys().origin(), d.key().hex(), false),
+        config,
+        stats,
+        log);
   }
 
   private void write(Plan plan, Manifest.Entry entry, Config config, Stats stats, String log) {
     try {
       store.setLimits(config.maxSize(), config.maxFiles());
       if (store.updateManifest(plan.keys().manifest(), m -> m.with(entry))) {
-        ServerLog.log(log, "manifest " + plan.keys().manifest() + " += " + entry.result() + " (" + entry.files().size()
-            + " files) " + plan.inv().source());
+        ServerLog.log(
+            log,
+            "manifest "
+                + plan.keys().manifest()
+                + " += "
+                + entry.result()
+                + " ("
+                + entry.files().size()
+                + " files) "
+                + plan.inv().source());
       }
     } catch (StoreException e) {
       stats.count(Counter.INTERNAL_ERROR);
-      ServerLog.log(log, "cannot update the manifest of " + plan.inv().source() + ": " + e.getMessage());
+      ServerLog.log(
+          log, "cannot update the manifest of " + plan.inv().source() + ": " + e.getMessage());
     }
   }
 
-  /** Writes the manifest record beside the output, as the preprocessor-mode key's is (debug mode). */
+  /**
+   * Writes the manifest record beside the output, as the preprocessor-mode key's is (debug mode).
+   */
   private static void writeDebugInputs(Invocation inv, Path cwd, DirectKeys.Keys keys) {
     try {
-      Files.writeString(cwd.resolve(inv.output() + ".distcache-input-direct"), "manifest " + keys.manifest()
-          + "\norigin " + keys.origin() + "\n" + keys.transcript(), StandardCharsets.UTF_8);
+      Files.writeString(
+          cwd.resolve(inv.output() + ".distcache-input-direct"),
+          "manifest " + keys.manifest() + "\norigin " + keys.origin() + "\n" + keys.transcript(),
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       // Debug output is best effort.
     }
@@ -202,7 +288,8 @@ public final class DirectMode {
   /** True when an argument (a -D value, say) may expand to a file name. */
   private static boolean argsNameFileMacros(Invocation inv) {
     for (KeyArg a : inv.keyArgs()) {
-      if ((SourceScan.flags(a.text().getBytes(StandardCharsets.UTF_8)) & SourceScan.FILE_MACROS) != 0) {
+      if ((SourceScan.flags(a.text().getBytes(StandardCharsets.UTF_8)) & SourceScan.FILE_MACROS)
+          != 0) {
         return true;
       }
     }

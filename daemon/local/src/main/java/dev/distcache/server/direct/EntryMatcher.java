@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds the manifest entry whose include files all still have the recorded size and content.
- * Each file is statted once per lookup however many entries name it; its content is hashed only
- * when its size matches and no remembered hash covers its current stat.
+ * Finds the manifest entry whose include files all still have the recorded size and content. Each
+ * file is statted once per lookup however many entries name it; its content is hashed only when its
+ * size matches and no remembered hash covers its current stat.
  */
 final class EntryMatcher {
   private final FileHashes hashes;

@@ -13,12 +13,12 @@ import java.util.Set;
 /**
  * Turns the files a finished compile read into a manifest entry's file list, or says why the
  * compile must not be recorded (as ccache): a file is gone, not a regular file, changed while it
- * was hashed, has an mtime or ctime not older than the compile's start (unless
- * {@code include_file_mtime} / {@code include_file_ctime} sloppiness), or names a time macro
- * (unless {@code time_macros}), or has an assembler {@code .incbin} or {@code .include} or a
- * {@code #embed}, which read files the list cannot name; or the list does not name the source.
- * Every file read after the compile started is suspect: the compiler may have seen other bytes
- * than the ones hashed now.
+ * was hashed, has an mtime or ctime not older than the compile's start (unless {@code
+ * include_file_mtime} / {@code include_file_ctime} sloppiness), or names a time macro (unless
+ * {@code time_macros}), or has an assembler {@code .incbin} or {@code .include} or a {@code
+ * #embed}, which read files the list cannot name; or the list does not name the source. Every file
+ * read after the compile started is suspect: the compiler may have seen other bytes than the ones
+ * hashed now.
  */
 final class EntryRecorder {
   private EntryRecorder() {}
@@ -29,7 +29,8 @@ final class EntryRecorder {
    * @param fileMacros some file names {@code __FILE__} or a relative of it
    * @param skippedSystemHeaders system headers were left out ({@code system_headers} sloppiness)
    */
-  record Recorded(List<Manifest.IncludedFile> files, boolean fileMacros, boolean skippedSystemHeaders) {}
+  record Recorded(
+      List<Manifest.IncludedFile> files, boolean fileMacros, boolean skippedSystemHeaders) {}
 
   /** Why a compile is not recorded; the message is for the log. */
   static final class NotRecordableException extends Exception {
@@ -38,8 +39,14 @@ final class EntryRecorder {
     }
   }
 
-  static Recorded record(List<LineMarkers.MarkedFile> read, String source, Path cwd, long startNanos,
-      Set<String> sloppiness, FileHashes hashes) throws NotRecordableException {
+  static Recorded record(
+      List<LineMarkers.MarkedFile> read,
+      String source,
+      Path cwd,
+      long startNanos,
+      Set<String> sloppiness,
+      FileHashes hashes)
+      throws NotRecordableException {
     boolean skipSystem = sloppiness.contains("system_headers");
     boolean checkMtime = !sloppiness.contains("include_file_mtime");
     boolean checkCtime = !sloppiness.contains("include_file_ctime");
@@ -74,7 +81,8 @@ final class EntryRecorder {
         throw new NotRecordableException(m.path() + " names __TIME__, __DATE__ or __TIMESTAMP__");
       }
       if ((h.flags() & (SourceScan.CODE_DIRECTIVES | SourceScan.EMBED)) != 0) {
-        throw new NotRecordableException(m.path() + " has .incbin, .include or #embed, which read a file no entry lists");
+        throw new NotRecordableException(
+            m.path() + " has .incbin, .include or #embed, which read a file no entry lists");
       }
       fileMacros |= (h.flags() & SourceScan.FILE_MACROS) != 0;
       files.add(new Manifest.IncludedFile(m.path(), h.stat().size(), h.hash()));

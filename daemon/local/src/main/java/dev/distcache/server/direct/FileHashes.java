@@ -2,7 +2,6 @@ package dev.distcache.server.direct;
 
 import dev.distcache.hashing.ContentHash;
 import dev.distcache.hashing.SourceScan;
-import dev.distcache.server.request.Stats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,19 +12,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * Content hashes of source and include files, remembered in memory by path together with the stat
  * they were read under, so that a warm server stats a file instead of reading it.
  *
- * <p>A remembered hash is trusted only while the file's stat (size, mtime, ctime, inode, device)
- * is unchanged, and is remembered only when the file did not change while it was read and its
- * mtime and ctime are older than the request's start by {@link #TIMESTAMP_SLACK_NANOS}. File times
- * come from a clock that advances in ticks (a jiffy, up to 10 ms) and may lag the real time by one:
- * two writes within one tick can leave every stat field equal, but any write after a file has been
- * that old moves its ctime past the remembered one. Files younger than that are hashed on every
- * request.
+ * <p>A remembered hash is trusted only while the file's stat (size, mtime, ctime, inode, device) is
+ * unchanged, and is remembered only when the file did not change while it was read and its mtime
+ * and ctime are older than the request's start by {@link #TIMESTAMP_SLACK_NANOS}. File times come
+ * from a clock that advances in ticks (a jiffy, up to 10 ms) and may lag the real time by one: two
+ * writes within one tick can leave every stat field equal, but any write after a file has been that
+ * old moves its ctime past the remembered one. Files younger than that are hashed on every request.
  *
  * <p>Thread-safe. Bounded: past {@link #MAX_FILES} paths the memory is dropped and refilled.
  */
 public final class FileHashes {
   /** Twice the longest tick of a Linux file clock (HZ=100). */
   public static final long TIMESTAMP_SLACK_NANOS = 20_000_000L;
+
   static final int MAX_FILES = 50_000;
 
   /**
@@ -33,8 +32,8 @@ public final class FileHashes {
    *
    * @param stat the stat taken before reading
    * @param flags {@link SourceScan} flags of the text
-   * @param stable the stat after reading equalled {@code stat}: the bytes hashed are the bytes
-   *     that stat describes
+   * @param stable the stat after reading equalled {@code stat}: the bytes hashed are the bytes that
+   *     stat describes
    */
   record Hashed(FileStat stat, ContentHash hash, int flags, boolean stable) {}
 

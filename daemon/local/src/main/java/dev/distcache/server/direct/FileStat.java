@@ -1,6 +1,5 @@
 package dev.distcache.server.direct;
 
-import dev.distcache.server.request.Stats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,11 +8,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What one stat of a file says about it: enough to tell that its content cannot have changed
- * since an earlier stat (a rewrite moves ctime, a replacement changes the inode, even when size
- * and mtime are kept), and whether it is old enough to trust.
+ * What one stat of a file says about it: enough to tell that its content cannot have changed since
+ * an earlier stat (a rewrite moves ctime, a replacement changes the inode, even when size and mtime
+ * are kept), and whether it is old enough to trust.
  */
-public record FileStat(long size, long mtimeNanos, long ctimeNanos, long inode, long device, boolean regular) {
+public record FileStat(
+    long size, long mtimeNanos, long ctimeNanos, long inode, long device, boolean regular) {
   private static final String ATTRIBUTES = "unix:size,lastModifiedTime,ctime,ino,dev,isRegularFile";
 
   /** Stats {@code file}, following symbolic links as the compiler's open does. */
@@ -24,8 +24,13 @@ public record FileStat(long size, long mtimeNanos, long ctimeNanos, long inode, 
     } catch (UnsupportedOperationException e) {
       throw new IOException("cannot read the unix attributes of " + file, e);
     }
-    return new FileStat((Long) a.get("size"), nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
-        (Long) a.get("ino"), (Long) a.get("dev"), (Boolean) a.get("isRegularFile"));
+    return new FileStat(
+        (Long) a.get("size"),
+        nanos(a.get("lastModifiedTime")),
+        nanos(a.get("ctime")),
+        (Long) a.get("ino"),
+        (Long) a.get("dev"),
+        (Boolean) a.get("isRegularFile"));
   }
 
   /** True when both mtime and ctime are earlier than {@code epochNanos}. */

@@ -13,7 +13,10 @@ import java.util.List;
 public final class DepFiles {
   private DepFiles() {}
 
-  /** Quotes a target the way gcc does for -MQ and the default target: {@code $} to {@code $$}, blanks and {@code #} escaped. */
+  /**
+   * Quotes a target the way gcc does for -MQ and the default target: {@code $} to {@code $$},
+   * blanks and {@code #} escaped.
+   */
   static String quote(String target) {
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < target.length(); i++) {
@@ -39,7 +42,8 @@ public final class DepFiles {
    */
   static byte[] retarget(byte[] dep, String from, String to) {
     byte[] prefix = (from + ":").getBytes(StandardCharsets.UTF_8);
-    if (dep.length < prefix.length || !Arrays.equals(dep, 0, prefix.length, prefix, 0, prefix.length)) {
+    if (dep.length < prefix.length
+        || !Arrays.equals(dep, 0, prefix.length, prefix, 0, prefix.length)) {
       return null;
     }
     byte[] head = (to + ":").getBytes(StandardCharsets.UTF_8);

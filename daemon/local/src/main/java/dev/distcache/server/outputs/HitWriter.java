@@ -31,7 +31,8 @@ public final class HitWriter {
   }
 
   /** The files to write for {@code inv}, or why the result cannot be used for it. */
-  public static Map<Path, byte[]> filesFor(CachedResult r, Invocation inv, Path cwd, String exact, String baseDir)
+  public static Map<Path, byte[]> filesFor(
+      CachedResult r, Invocation inv, Path cwd, String exact, String baseDir)
       throws NotServableException {
     boolean sameOrigin = exact.equals(r.meta().get(META_EXACT));
     if (!sameOrigin && (r.stdout().length > 0 || r.stderr().length > 0)) {
@@ -40,7 +41,8 @@ public final class HitWriter {
     Map<Path, byte[]> files = new HashMap<>();
     byte[] object = r.file(inv.assembly() ? OutputKind.ASSEMBLY : OutputKind.OBJECT);
     if (object == null) {
-      throw new NotServableException("stored result has no " + (inv.assembly() ? "assembly" : "object"));
+      throw new NotServableException(
+          "stored result has no " + (inv.assembly() ? "assembly" : "object"));
     }
     files.put(cwd.resolve(inv.output()), object);
     if (inv.depFile().isPresent()) {
@@ -48,7 +50,9 @@ public final class HitWriter {
       if (dep == null) {
         throw new NotServableException("stored result has no dependency file");
       }
-      if (!sameOrigin && !baseDir.isEmpty() && new String(dep, StandardCharsets.UTF_8).contains(baseDir)) {
+      if (!sameOrigin
+          && !baseDir.isEmpty()
+          && new String(dep, StandardCharsets.UTF_8).contains(baseDir)) {
         throw new NotServableException("stored dependency file names paths of another checkout");
       }
       if (!inv.depTargetExplicit()) {
@@ -71,15 +75,17 @@ public final class HitWriter {
   }
 
   /** Writes the files with the client's {@code umask}; {@code processUmask} is the server's own. */
-  public static void write(Map<Path, byte[]> files, int umask, int processUmask) throws IOException {
+  public static void write(Map<Path, byte[]> files, int umask, int processUmask)
+      throws IOException {
     for (Map.Entry<Path, byte[]> f : files.entrySet()) {
       OutputFiles.write(f.getKey(), f.getValue(), umask, processUmask);
     }
   }
 
   /** Reads what a successful compile wrote; empty when an expected output is missing or empty. */
-  public static Optional<CachedResult> capture(Invocation inv, Path cwd, ProcessRunner.Exec exec, String exact,
-      long startedMillis) throws IOException {
+  public static Optional<CachedResult> capture(
+      Invocation inv, Path cwd, ProcessRunner.Exec exec, String exact, long startedMillis)
+      throws IOException {
     Map<OutputKind, byte[]> files = new HashMap<>();
     Path out = cwd.resolve(inv.output());
     if (!Files.isRegularFile(out) || Files.size(out) == 0) {

@@ -14,19 +14,23 @@ import java.util.Optional;
 /**
  * Which of a compile's files the server may read and write for the client. The server is another
  * process: it cannot read the client's standard input ({@code /dev/stdin}, {@code /dev/fd/0}), a
- * FIFO can be read only once, and replacing a device, FIFO or symbolic link with a regular file
- * is not what the compiler does (it opens and writes through; only the assembler replaces a link
- * to a regular file). Such compiles are the client's to run.
- * {@code /dev/null} is the exception, as in ccache: it reads empty, and a hit writes nothing there.
+ * FIFO can be read only once, and replacing a device, FIFO or symbolic link with a regular file is
+ * not what the compiler does (it opens and writes through; only the assembler replaces a link to a
+ * regular file). Such compiles are the client's to run. {@code /dev/null} is the exception, as in
+ * ccache: it reads empty, and a hit writes nothing there.
  */
 public final class LocalFiles {
   private LocalFiles() {}
 
-  /** Why the client must compile {@code inv} itself, or empty when its source and outputs are the server's to handle. */
+  /**
+   * Why the client must compile {@code inv} itself, or empty when its source and outputs are the
+   * server's to handle.
+   */
   public static Optional<Classification.Uncacheable> check(Invocation inv, Path cwd) {
     if (kind(cwd, inv.source(), true) == FileKind.OTHER) {
-      return Optional.of(new Classification.Uncacheable(Counter.NO_INPUT_FILE,
-          "the source " + inv.source() + " is not a regular file"));
+      return Optional.of(
+          new Classification.Uncacheable(
+              Counter.NO_INPUT_FILE, "the source " + inv.source() + " is not a regular file"));
     }
     List<String> outputs = new ArrayList<>();
     outputs.add(inv.output());
@@ -40,8 +44,9 @@ public final class LocalFiles {
         k = kind(cwd, out, true) == FileKind.REGULAR ? FileKind.REGULAR : FileKind.OTHER;
       }
       if (k == FileKind.LINK || k == FileKind.OTHER) {
-        return Optional.of(new Classification.Uncacheable(Counter.BAD_OUTPUT_FILE,
-            "the output " + out + " is not a regular file"));
+        return Optional.of(
+            new Classification.Uncacheable(
+                Counter.BAD_OUTPUT_FILE, "the output " + out + " is not a regular file"));
       }
     }
     return Optional.empty();

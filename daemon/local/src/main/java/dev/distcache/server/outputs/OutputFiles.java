@@ -23,7 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * temporary name, then are renamed into place. Only a regular file is ever replaced.
  */
 public final class OutputFiles {
-  private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  private static final Set<OpenOption> CREATE =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
   private OutputFiles() {}
 
@@ -37,11 +38,15 @@ public final class OutputFiles {
       return; // /dev/null: the compiler's write there changes nothing either
     }
     Set<PosixFilePermission> mode = permissions(umask);
-    Path tmp = target.resolveSibling(target.getFileName() + ".distcache-tmp-"
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    Path tmp =
+        target.resolveSibling(
+            target.getFileName()
+                + ".distcache-tmp-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     boolean moved = false;
     try {
-      try (SeekableByteChannel ch = Files.newByteChannel(tmp, CREATE, PosixFilePermissions.asFileAttribute(mode))) {
+      try (SeekableByteChannel ch =
+          Files.newByteChannel(tmp, CREATE, PosixFilePermissions.asFileAttribute(mode))) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         while (b.hasRemaining()) {
           ch.write(b);
@@ -63,8 +68,8 @@ public final class OutputFiles {
   /**
    * True when {@code target} is absent, a regular file or a link to one (which the assembler
    * replaces too), which a rename may replace; false for {@code /dev/null}. Anything else (a
-   * device, a FIFO, a directory) throws: the compiler would open and write it, never replace it,
-   * so the client must compile.
+   * device, a FIFO, a directory) throws: the compiler would open and write it, never replace it, so
+   * the client must compile.
    */
   private static boolean replaceable(Path target) throws IOException {
     BasicFileAttributes a;
@@ -86,11 +91,13 @@ public final class OutputFiles {
    * Removes the file that {@code target}'s new version replaces. A rename over it would do in one
    * step, but ext4 then starts writing the new file to disk at once (auto_da_alloc), which costs a
    * hit several hundred microseconds; a rename to a free name does not. In between, a reader finds
-   * no file, never a partial one. Only a regular file or a link is removed (see {@link #replaceable}).
+   * no file, never a partial one. Only a regular file or a link is removed (see {@link
+   * #replaceable}).
    */
   private static void removeReplaced(Path target) throws IOException {
     try {
-      BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      BasicFileAttributes a =
+          Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (a.isRegularFile() || a.isSymbolicLink()) {
         Files.delete(target);
       }
@@ -114,9 +121,13 @@ public final class OutputFiles {
     int mode = 0666 & ~umask;
     Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
     PosixFilePermission[] order = {
-      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_READ
+    };
     for (int bit = 0; bit < 9; bit++) {
       if ((mode & (1 << bit)) != 0) {
         p.add(order[bit]);

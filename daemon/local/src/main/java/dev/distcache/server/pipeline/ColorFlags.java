@@ -24,6 +24,8 @@ final class ColorFlags {
     if (gccColors != null && gccColors.isEmpty()) {
       return List.of();
     }
-    return compilerName.contains("clang") ? List.of("-fcolor-diagnostics") : List.of("-fdiagnostics-color=always");
+    return compilerName.contains("clang")
+        ? List.of("-fcolor-diagnostics")
+        : List.of("-fdiagnostics-color=always");
   }
 }

@@ -39,9 +39,9 @@ import java.util.Optional;
 /**
  * One compile through the local cache, in stages: classify the arguments, find the compiler,
  * identify it, look up in direct mode (a manifest of the inputs before preprocessing), else
- * preprocess, key and look up in preprocessor mode; a hit writes the outputs and replays stdout
- * and stderr; a miss compiles, then stores the result and the manifest entry. Whatever it cannot
- * do exactly as the compiler would, it hands back to the client to run the real compiler itself.
+ * preprocess, key and look up in preprocessor mode; a hit writes the outputs and replays stdout and
+ * stderr; a miss compiles, then stores the result and the manifest entry. Whatever it cannot do
+ * exactly as the compiler would, it hands back to the client to run the real compiler itself.
  * Thread-safe: one instance serves every connection.
  */
 public final class CompilePipeline {
@@ -55,12 +55,17 @@ public final class CompilePipeline {
   private final ConfigNotes notes;
   private final int serverUmask;
 
-  public CompilePipeline(CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask) {
+  public CompilePipeline(
+      CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask) {
     this(layout, store, locator, serverUmask, new ConfigNotes());
   }
 
   /** {@code notes} collects the configuration problems the compiles meet, for {@code -s}. */
-  public CompilePipeline(CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask,
+  public CompilePipeline(
+      CacheLayout layout,
+      ResultStore store,
+      CompilerLocator locator,
+      int serverUmask,
       ConfigNotes notes) {
     this.layout = layout;
     this.store = store;
@@ -74,7 +79,8 @@ public final class CompilePipeline {
   public Reply handle(Request req) {
     long startNanos = epochNanos();
     Timing timing = new Timing();
-    Config config = Config.load(layout, req.env(), configFile.settings(layout.configFile(), startNanos));
+    Config config =
+        Config.load(layout, req.env(), configFile.settings(layout.configFile(), startNanos));
     notes.record(config.notes());
     timing.mark("config");
     Stats stats = new Stats(store, config.bool(ConfigKey.STATS));
@@ -98,7 +104,8 @@ public final class CompilePipeline {
     }
   }
 
-  private Reply compile(Request req, Config config, Stats stats, String log, long startNanos, Timing timing)
+  private Reply compile(
+      Request req, Config config, Stats stats, String log, long startNanos, Timing timing)
       throws IOException {
     if (config.bool(ConfigKey.DISABLE)) {
       return Reply.runLocally("disabled");
@@ -128,14 +135,17 @@ public final class CompilePipeline {
     Optional<Classification.Uncacheable> notHere = LocalFiles.check(inv, cwd);
     if (notHere.isPresent()) {
       stats.count(notHere.get().reason());
-      ServerLog.log(log, "uncacheable (" + notHere.get().reason().id() + "): " + notHere.get().detail());
+      ServerLog.log(
+          log, "uncacheable (" + notHere.get().reason().id() + "): " + notHere.get().detail());
       return Reply.runLocally(notHere.get().reason().id());
     }
     timing.mark("classify");
     Map<String, String> env = CompilerLocator.compilerEnvironment(req.env(), located);
     String identity;
     try {
-      identity = identifier.identify(located.compiler(), compilerName, config.get(ConfigKey.COMPILER_CHECK), env);
+      identity =
+          identifier.identify(
+              located.compiler(), compilerName, config.get(ConfigKey.COMPILER_CHECK), env);
     } catch (CompilerIdentifier.CheckFailedException e) {
       stats.count(Counter.COMPILER_CHECK_FAILED);
       ServerLog.log(log, e.getMessage());
@@ -145,7 +155,8 @@ public final class CompilePipeline {
     List<String> extra = ColorFlags.forCompile(inv, compilerName, req);
     boolean recache = config.bool(ConfigKey.RECACHE);
     Optional<DirectMode.Plan> plan =
-        direct.plan(inv, config, identity, extra, cwd, req.env(), CpuSignature.get(), startNanos, log);
+        direct.plan(
+            inv, config, identity, extra, cwd, req.env(), CpuSignature.get(), startNanos, log);
     timing.mark("direct-key");
     if (plan.isPresent() && !recache) {
       Optional<Reply> hit = directHit(plan.get(), config, req.umask(), stats, log, timing);
@@ -154,7 +165,8 @@ public final class CompilePipeline {
       }
       stats.count(Counter.DIRECT_CACHE_MISS);
     }
-    Misses.Compile compile = new Misses.Compile(inv, located, env, cwd, extra, config, req.umask(), stats, log);
+    Misses.Compile compile =
+        new Misses.Compile(inv, located, env, cwd, extra, config, req.umask(), stats, log);
     if (plan.isPresent() && plan.get().depend()) {
       stats.count(Counter.CACHE_MISS, Counter.LOCAL_STORAGE_MISS);
       return misses.dependMode(compile, plan.get());
@@ -170,20 +182,43 @@ public final class CompilePipeline {
       return unusable.get();
     }
     boolean debug = config.bool(ConfigKey.DEBUG);
-    CompileKeys.Keys keys = CompileKeys.compute(new CompileKeys.Inputs(identity, inv, cwd, req.env(),
-        text.get(), config.get(ConfigKey.BASE_DIR), config.bool(ConfigKey.HASH_DIR), config.sloppiness(),
-        extra, CpuSignature.get()), debug);
+    CompileKeys.Keys keys =
+        CompileKeys.compute(
+            new CompileKeys.Inputs(
+                identity,
+                inv,
+                cwd,
+                req.env(),
+                text.get(),
+                config.get(ConfigKey.BASE_DIR),
+                config.bool(ConfigKey.HASH_DIR),
+                config.sloppiness(),
+                extra,
+                CpuSignature.get()),
+            debug);
     timing.mark("key");
     if (debug) {
       writeDebugInputs(inv, cwd, keys);
     }
     if (!recache) {
-      Optional<Reply> hit = serve(keys.key(), keys.exact(), Counter.PREPROCESSED_CACHE_HIT, inv, cwd, config,
-          req.umask(), stats, log);
+      Optional<Reply> hit =
+          serve(
+              keys.key(),
+              keys.exact(),
+              Counter.PREPROCESSED_CACHE_HIT,
+              inv,
+              cwd,
+              config,
+              req.umask(),
+              stats,
+              log);
       timing.mark("serve");
       if (hit.isPresent()) {
-        if (hit.get().kind() == Reply.Kind.RESULT && plan.isPresent() && !config.bool(ConfigKey.READ_ONLY)) {
-          direct.recordPreprocessed(plan.get(), text.get(), keys.key(), keys.exact(), config, stats, log);
+        if (hit.get().kind() == Reply.Kind.RESULT
+            && plan.isPresent()
+            && !config.bool(ConfigKey.READ_ONLY)) {
+          direct.recordPreprocessed(
+              plan.get(), text.get(), keys.key(), keys.exact(), config, stats, log);
         }
         return hit.get();
       }
@@ -192,8 +227,11 @@ public final class CompilePipeline {
     return misses.preprocessed(compile, keys, plan, text.get());
   }
 
-  /** The preprocessed text (or the source, for languages not preprocessed); empty when that failed. */
-  private Optional<byte[]> keyText(Invocation inv, CompilerLocator.Located located, Map<String, String> env, Path cwd)
+  /**
+   * The preprocessed text (or the source, for languages not preprocessed); empty when that failed.
+   */
+  private Optional<byte[]> keyText(
+      Invocation inv, CompilerLocator.Located located, Map<String, String> env, Path cwd)
       throws IOException {
     if (inv.language().preprocessed()) {
       try {
@@ -211,39 +249,61 @@ public final class CompilePipeline {
   }
 
   /**
-   * Hands the compile back to the client when its text shows that the preprocessor read a file
-   * that is not the server's to read (the client's stdin, a FIFO, a device: the server's preprocessor
-   * read its own), or that the assembler will read a file no key follows ({@code .incbin},
-   * {@code .include}), as ccache does.
+   * Hands the compile back to the client when its text shows that the preprocessor read a file that
+   * is not the server's to read (the client's stdin, a FIFO, a device: the server's preprocessor
+   * read its own), or that the assembler will read a file no key follows ({@code .incbin}, {@code
+   * .include}), as ccache does.
    */
-  private static Optional<Reply> unusableText(Invocation inv, Path cwd, byte[] text, Stats stats, String log) {
+  private static Optional<Reply> unusableText(
+      Invocation inv, Path cwd, byte[] text, Stats stats, String log) {
     if (!inv.language().preprocessed()) {
       Optional<String> irregular = LocalFiles.irregular(LineMarkers.includedFiles(text), cwd);
       if (irregular.isPresent()) {
         stats.count(Counter.BAD_INPUT_FILE);
-        ServerLog.log(log, "uncacheable (" + Counter.BAD_INPUT_FILE.id() + "): " + inv.source() + " reads "
-            + irregular.get() + ", which is not a regular file");
+        ServerLog.log(
+            log,
+            "uncacheable ("
+                + Counter.BAD_INPUT_FILE.id()
+                + "): "
+                + inv.source()
+                + " reads "
+                + irregular.get()
+                + ", which is not a regular file");
         return Optional.of(Reply.runLocally(Counter.BAD_INPUT_FILE.id()));
       }
     }
     if (SourceScan.flags(text, SourceScan.CODE_DIRECTIVES) != 0) {
       stats.count(Counter.UNSUPPORTED_CODE_DIRECTIVE);
-      ServerLog.log(log, "uncacheable (" + Counter.UNSUPPORTED_CODE_DIRECTIVE.id() + "): " + inv.source()
-          + " has an assembler .incbin or .include");
+      ServerLog.log(
+          log,
+          "uncacheable ("
+              + Counter.UNSUPPORTED_CODE_DIRECTIVE.id()
+              + "): "
+              + inv.source()
+              + " has an assembler .incbin or .include");
       return Optional.of(Reply.runLocally(Counter.UNSUPPORTED_CODE_DIRECTIVE.id()));
     }
     return Optional.empty();
   }
 
-  private Optional<Reply> directHit(DirectMode.Plan plan, Config config, int umask, Stats stats, String log,
-      Timing timing) {
+  private Optional<Reply> directHit(
+      DirectMode.Plan plan, Config config, int umask, Stats stats, String log, Timing timing) {
     Optional<DirectMode.Found> found = direct.lookup(plan, stats, log);
     timing.mark("manifest");
     if (found.isEmpty()) {
       return Optional.empty();
     }
-    Optional<Reply> hit = serve(found.get().result(), found.get().exact(), Counter.DIRECT_CACHE_HIT, plan.inv(),
-        plan.cwd(), config, umask, stats, log);
+    Optional<Reply> hit =
+        serve(
+            found.get().result(),
+            found.get().exact(),
+            Counter.DIRECT_CACHE_HIT,
+            plan.inv(),
+            plan.cwd(),
+            config,
+            umask,
+            stats,
+            log);
     timing.mark("serve");
     return hit;
   }
@@ -252,8 +312,16 @@ public final class CompilePipeline {
    * Writes the result stored under {@code key} and counts {@code hitCounter}; empty when there is
    * none, or it cannot be served to this compile (the caller goes on as on a miss).
    */
-  private Optional<Reply> serve(ResultKey key, String exact, Counter hitCounter, Invocation inv, Path cwd,
-      Config config, int umask, Stats stats, String log) {
+  private Optional<Reply> serve(
+      ResultKey key,
+      String exact,
+      Counter hitCounter,
+      Invocation inv,
+      Path cwd,
+      Config config,
+      int umask,
+      Stats stats,
+      String log) {
     Optional<CachedResult> stored;
     try {
       stored = store.get(key);
@@ -283,14 +351,21 @@ public final class CompilePipeline {
       return Optional.of(Reply.runLocally(Counter.BAD_OUTPUT_FILE.id()));
     }
     stats.count(hitCounter, Counter.LOCAL_STORAGE_HIT);
-    ServerLog.log(log, (hitCounter == Counter.DIRECT_CACHE_HIT ? "direct hit " : "hit ") + key + " " + inv.source());
+    ServerLog.log(
+        log,
+        (hitCounter == Counter.DIRECT_CACHE_HIT ? "direct hit " : "hit ")
+            + key
+            + " "
+            + inv.source());
     return Optional.of(Reply.result(0, r.stdout(), r.stderr()));
   }
 
   private static void writeDebugInputs(Invocation inv, Path cwd, CompileKeys.Keys keys) {
     try {
-      Files.writeString(cwd.resolve(inv.output() + ".distcache-input-text"),
-          "key " + keys.key() + "\nexact " + keys.exact() + "\n" + keys.transcript(), StandardCharsets.UTF_8);
+      Files.writeString(
+          cwd.resolve(inv.output() + ".distcache-input-text"),
+          "key " + keys.key() + "\nexact " + keys.exact() + "\n" + keys.transcript(),
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       // Debug output is best effort.
     }

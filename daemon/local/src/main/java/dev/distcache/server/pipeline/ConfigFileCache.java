@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The cache directory's configuration file, parsed once per version of it: a request stats the
- * file and reuses the settings parsed under the same stat. The same caution as {@link FileHashes}
+ * The cache directory's configuration file, parsed once per version of it: a request stats the file
+ * and reuses the settings parsed under the same stat. The same caution as {@link FileHashes}
  * applies: a version is remembered only when it is older than the request by the timestamp slack
  * and did not change while it was read. Thread-safe.
  */

@@ -40,8 +40,8 @@ public final class ConfigNotes {
   }
 
   /**
-   * The problems no client has been told yet, as the lines a client writes ({@code distcache:
-   * note: ...}), now counted as told; empty when there are none.
+   * The problems no client has been told yet, as the lines a client writes ({@code distcache: note:
+   * ...}), now counted as told; empty when there are none.
    */
   public synchronized byte[] untold() {
     StringBuilder out = new StringBuilder();

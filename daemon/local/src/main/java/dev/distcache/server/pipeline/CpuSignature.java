@@ -26,8 +26,11 @@ final class CpuSignature {
         if (line.isEmpty() && s.length() > 0) {
           break; // the first processor is enough: they match on the machines compilers tune for
         }
-        if (line.startsWith("vendor_id") || line.startsWith("model name") || line.startsWith("flags")
-            || line.startsWith("cpu family") || line.startsWith("model\t")) {
+        if (line.startsWith("vendor_id")
+            || line.startsWith("model name")
+            || line.startsWith("flags")
+            || line.startsWith("cpu family")
+            || line.startsWith("model\t")) {
           s.append(line).append('\n');
         }
       }

@@ -48,26 +48,36 @@ final class Misses {
   }
 
   /** What a miss needs to run the real compile and store its result. */
-  record Compile(Invocation inv, CompilerLocator.Located located, Map<String, String> env, Path cwd,
-      List<String> extra, Config config, int umask, Stats stats, String log) {}
+  record Compile(
+      Invocation inv,
+      CompilerLocator.Located located,
+      Map<String, String> env,
+      Path cwd,
+      List<String> extra,
+      Config config,
+      int umask,
+      Stats stats,
+      String log) {}
 
   /** A finished compile: the reply for the client, and what ran. */
   private record Compiled(Reply reply, ProcessRunner.Exec exec, long startedMillis) {}
 
   /** A preprocessor-mode miss: compiles, stores under the preprocessed key, records the entry. */
-  Reply preprocessed(Compile c, CompileKeys.Keys keys, Optional<DirectMode.Plan> plan, byte[] text) throws IOException {
+  Reply preprocessed(Compile c, CompileKeys.Keys keys, Optional<DirectMode.Plan> plan, byte[] text)
+      throws IOException {
     Compiled done = run(c, text);
     Optional<CachedResult> result = capture(c, done, keys.exact());
     if (result.isPresent() && put(c, keys.key(), result.get()) && plan.isPresent()) {
-      direct.recordPreprocessed(plan.get(), text, keys.key(), keys.exact(), c.config(), c.stats(), c.log());
+      direct.recordPreprocessed(
+          plan.get(), text, keys.key(), keys.exact(), c.config(), c.stats(), c.log());
     }
     return done.reply();
   }
 
   /**
-   * Depend mode's miss: no preprocessor runs; the dependency file the compile wrote names the
-   * files it read, and their contents complete the result key. When they cannot be trusted
-   * (changed during the compile, say), the result is not stored.
+   * Depend mode's miss: no preprocessor runs; the dependency file the compile wrote names the files
+   * it read, and their contents complete the result key. When they cannot be trusted (changed
+   * during the compile, say), the result is not stored.
    */
   Reply dependMode(Compile c, DirectMode.Plan plan) throws IOException {
     Compiled done = run(c, null); // no preprocessed text to send: depend mode compiles here
@@ -81,10 +91,18 @@ final class Misses {
     // gcc 12 leaves the dependency file of a failed compile too: a failure may come from the file.
     Optional<String> irregular = dep == null ? Optional.empty() : irregularInput(dep, c.cwd());
     if (irregular.isPresent()) {
-      // The compile here read the server's file (its stdin, say), not the client's: the client compiles.
+      // The compile here read the server's file (its stdin, say), not the client's: the client
+      // compiles.
       c.stats().count(Counter.BAD_INPUT_FILE);
-      ServerLog.log(c.log(), "uncacheable (" + Counter.BAD_INPUT_FILE.id() + "): " + c.inv().source()
-          + " reads " + irregular.get() + ", which is not a regular file");
+      ServerLog.log(
+          c.log(),
+          "uncacheable ("
+              + Counter.BAD_INPUT_FILE.id()
+              + "): "
+              + c.inv().source()
+              + " reads "
+              + irregular.get()
+              + ", which is not a regular file");
       return Reply.runLocally(Counter.BAD_INPUT_FILE.id());
     }
     if (done.exec().exitCode() == 0 && dep != null) {
@@ -97,7 +115,10 @@ final class Misses {
     return done.reply();
   }
 
-  /** The first file a dependency file lists that is not the server's to read (see LocalFiles), or empty. */
+  /**
+   * The first file a dependency file lists that is not the server's to read (see LocalFiles), or
+   * empty.
+   */
   private static Optional<String> irregularInput(byte[] dep, Path cwd) {
     List<String> listed = DepFiles.prerequisites(dep);
     if (listed == null) {
@@ -118,10 +139,21 @@ final class Misses {
     cmd.addAll(c.inv().args());
     cmd.addAll(c.extra());
     long started = System.currentTimeMillis();
-    ProcessRunner.Exec exec = preprocessed == null
-        ? ProcessRunner.run(cmd, c.env(), c.cwd())
-        : farm.compile(new Farm.Job(c.inv(), c.located().compiler(), c.env(), c.cwd(), c.extra(), preprocessed,
-            c.config(), c.stats()::count, c.log()), () -> ProcessRunner.run(cmd, c.env(), c.cwd()));
+    ProcessRunner.Exec exec =
+        preprocessed == null
+            ? ProcessRunner.run(cmd, c.env(), c.cwd())
+            : farm.compile(
+                new Farm.Job(
+                    c.inv(),
+                    c.located().compiler(),
+                    c.env(),
+                    c.cwd(),
+                    c.extra(),
+                    preprocessed,
+                    c.config(),
+                    c.stats()::count,
+                    c.log()),
+                () -> ProcessRunner.run(cmd, c.env(), c.cwd()));
     return new Compiled(Reply.result(exec.exitCode(), exec.stdout(), exec.stderr()), exec, started);
   }
 
@@ -129,12 +161,14 @@ final class Misses {
    * What a successful compile wrote, to be stored with {@code exact}, its files given the client's
    * umask; empty (and counted) when the compile failed or wrote no output.
    */
-  private Optional<CachedResult> capture(Compile c, Compiled done, String exact) throws IOException {
+  private Optional<CachedResult> capture(Compile c, Compiled done, String exact)
+      throws IOException {
     if (done.exec().exitCode() != 0) {
       c.stats().count(Counter.COMPILE_FAILED);
       return Optional.empty();
     }
-    Optional<CachedResult> result = HitWriter.capture(c.inv(), c.cwd(), done.exec(), exact, done.startedMillis());
+    Optional<CachedResult> result =
+        HitWriter.capture(c.inv(), c.cwd(), done.exec(), exact, done.startedMillis());
     if (result.isEmpty()) {
       c.stats().count(Counter.COMPILER_PRODUCED_NO_OUTPUT);
       return result;
@@ -165,7 +199,8 @@ final class Misses {
     } catch (StoreException e) {
       // The compile succeeded and its outputs are in place; only caching it failed (a full disk).
       c.stats().count(Counter.LOCAL_STORAGE_WRITE_FAILED);
-      ServerLog.log(c.log(), "cannot store the result of " + c.inv().source() + ": " + e.getMessage());
+      ServerLog.log(
+          c.log(), "cannot store the result of " + c.inv().source() + ": " + e.getMessage());
       return false;
     }
   }

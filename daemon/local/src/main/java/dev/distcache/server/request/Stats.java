@@ -6,9 +6,9 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * One request's counts, written to the store's counters in one write by {@link #flush} (before
- * the reply goes out), unless the request's configuration says {@code stats = false}. Not
- * thread-safe: one per request.
+ * One request's counts, written to the store's counters in one write by {@link #flush} (before the
+ * reply goes out), unless the request's configuration says {@code stats = false}. Not thread-safe:
+ * one per request.
  */
 public final class Stats {
   private final ResultStore store;

@@ -2,8 +2,8 @@ package dev.distcache.server.request;
 
 /**
  * Where one request's time went, stage by stage, for the log ({@code log_file}): the measure of a
- * warm hit's cost on the server. Marking a stage is two stores; text is made only when logged.
- * Not thread-safe: one per request.
+ * warm hit's cost on the server. Marking a stage is two stores; text is made only when logged. Not
+ * thread-safe: one per request.
  */
 public final class Timing {
   private static final int MAX_STAGES = 24;

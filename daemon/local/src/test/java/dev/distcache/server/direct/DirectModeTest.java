@@ -38,9 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DirectModeTest {
   private static final ResultKey KEY = ResultKey.fromHex("ab".repeat(32));
+
   /** What gcc -E writes for a.c including h.h, shortened. */
-  private static final byte[] TEXT = ("# 0 \"a.c\"\n# 0 \"<built-in>\"\n# 1 \"a.c\"\n# 1 \"h.h\" 1\nint h;\n"
-      + "# 2 \"a.c\" 2\nint a;\n").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TEXT =
+      ("# 0 \"a.c\"\n# 0 \"<built-in>\"\n# 1 \"a.c\"\n# 1 \"h.h\" 1\nint h;\n"
+              + "# 2 \"a.c\" 2\nint a;\n")
+          .getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
   Path cwd;
@@ -74,7 +77,10 @@ class DirectModeTest {
   }
 
   private Config config(Map<ConfigKey, String> settings) {
-    return Config.load(new CacheLayout(dir.resolve("cache")), Map.of(), new Config.FileSettings(settings, List.of()));
+    return Config.load(
+        new CacheLayout(dir.resolve("cache")),
+        Map.of(),
+        new Config.FileSettings(settings, List.of()));
   }
 
   private Invocation inv(String... args) {
@@ -83,7 +89,8 @@ class DirectModeTest {
   }
 
   private Optional<DirectMode.Plan> plan(Invocation inv, Config config, long startNanos) {
-    return direct.plan(inv, config, "gcc 12", List.of(), cwd, Map.of(), "cpu", startNanos, log.toString());
+    return direct.plan(
+        inv, config, "gcc 12", List.of(), cwd, Map.of(), "cpu", startNanos, log.toString());
   }
 
   private DirectMode.Plan plan(long startNanos) {
@@ -95,7 +102,8 @@ class DirectModeTest {
   }
 
   private void recordPreprocessed(DirectMode.Plan plan, Config config) {
-    direct.recordPreprocessed(plan, TEXT, KEY, "exact-a", config, new Stats(store, false), log.toString());
+    direct.recordPreprocessed(
+        plan, TEXT, KEY, "exact-a", config, new Stats(store, false), log.toString());
   }
 
   private String log() throws IOException {
@@ -111,7 +119,9 @@ class DirectModeTest {
 
     DirectMode.Plan second = plan(later());
     assertEquals(first.keys().manifest(), second.keys().manifest());
-    assertEquals(Optional.of(new DirectMode.Found(KEY, "exact-a")), direct.lookup(second, stats, log.toString()));
+    assertEquals(
+        Optional.of(new DirectMode.Found(KEY, "exact-a")),
+        direct.lookup(second, stats, log.toString()));
     stats.flush();
     assertEquals(1L, store.counters().get(Counter.LOCAL_STORAGE_READ_MISS));
     assertEquals(1L, store.counters().get(Counter.LOCAL_STORAGE_READ_HIT));
@@ -145,13 +155,17 @@ class DirectModeTest {
   }
 
   @Test
-  void recordPreprocessed_anIncludeModifiedAfterTheRequestStarted_isNotRecorded() throws IOException {
+  void recordPreprocessed_anIncludeModifiedAfterTheRequestStarted_isNotRecorded()
+      throws IOException {
     long start = later();
-    Files.setLastModifiedTime(cwd.resolve("h.h"), FileTime.from(Instant.now().plus(Duration.ofHours(1))));
+    Files.setLastModifiedTime(
+        cwd.resolve("h.h"), FileTime.from(Instant.now().plus(Duration.ofHours(1))));
     DirectMode.Plan plan = plan(start);
     recordPreprocessed(plan, config(Map.of()));
     assertEquals(Optional.empty(), store.getManifest(plan.keys().manifest()));
-    assertTrue(log().contains("no manifest entry for a.c: h.h was modified after the compile started"), log());
+    assertTrue(
+        log().contains("no manifest entry for a.c: h.h was modified after the compile started"),
+        log());
     assertEquals(Optional.empty(), lookup(plan(later())));
 
     // include_file_mtime sloppiness trusts it.
@@ -162,7 +176,8 @@ class DirectModeTest {
   }
 
   @Test
-  void recordPreprocessed_recordsOnlyFilesChangedMoreThanTheSlackBeforeTheRequestStarted() throws IOException {
+  void recordPreprocessed_recordsOnlyFilesChangedMoreThanTheSlackBeforeTheRequestStarted()
+      throws IOException {
     long changed = 0;
     for (String f : List.of("a.c", "h.h")) {
       FileStat s = FileStat.of(cwd.resolve(f));
@@ -182,7 +197,9 @@ class DirectModeTest {
   void plan_isEmptyWhenDirectModeDoesNotApply() throws IOException {
     Config on = config(Map.of());
     assertTrue(plan(inv("-c", "a.c"), on, later()).isPresent());
-    assertEquals(Optional.empty(), plan(inv("-c", "a.c"), config(Map.of(ConfigKey.DIRECT_MODE, "false")), later()));
+    assertEquals(
+        Optional.empty(),
+        plan(inv("-c", "a.c"), config(Map.of(ConfigKey.DIRECT_MODE, "false")), later()));
     assertEquals(Optional.empty(), plan(inv("-c", "a.c", "-P"), on, later()));
     assertTrue(log().contains("direct mode off for a.c: -P"), log());
     assertEquals(Optional.empty(), plan(inv("-c", "missing.c"), on, later()));
@@ -191,7 +208,9 @@ class DirectModeTest {
     Files.writeString(cwd.resolve("t.c"), "const char *t = __TIME__;\n");
     assertEquals(Optional.empty(), plan(inv("-c", "t.c"), on, later()));
     assertTrue(log().contains("direct mode off for t.c: it names __TIME__"), log());
-    assertTrue(plan(inv("-c", "t.c"), config(Map.of(ConfigKey.SLOPPINESS, "time_macros")), later()).isPresent());
+    assertTrue(
+        plan(inv("-c", "t.c"), config(Map.of(ConfigKey.SLOPPINESS, "time_macros")), later())
+            .isPresent());
   }
 
   @Test
@@ -203,7 +222,8 @@ class DirectModeTest {
   }
 
   @Test
-  void dependMode_recordsTheFilesOfTheDependencyFile_andItsKeyFollowsTheirContent() throws IOException {
+  void dependMode_recordsTheFilesOfTheDependencyFile_andItsKeyFollowsTheirContent()
+      throws IOException {
     Config depend = config(Map.of(ConfigKey.DEPEND_MODE, "true"));
     Invocation inv = inv("-c", "a.c", "-MD");
     byte[] dep = "a.o: a.c h.h\n".getBytes(StandardCharsets.UTF_8);
@@ -211,7 +231,8 @@ class DirectModeTest {
     DirectMode.Depended d = direct.dependResult(plan, dep, log.toString()).orElseThrow();
     assertEquals(List.of("a.c", "h.h"), d.files().stream().map(f -> f.path()).toList());
     direct.recordDepended(plan, d, depend, new Stats(store, false), log.toString());
-    assertEquals(Optional.of(new DirectMode.Found(d.key(), d.key().hex())),
+    assertEquals(
+        Optional.of(new DirectMode.Found(d.key(), d.key().hex())),
         lookup(plan(inv, depend, later()).orElseThrow()));
 
     Files.writeString(cwd.resolve("h.h"), "long h;\n");
@@ -225,10 +246,20 @@ class DirectModeTest {
     Config depend = config(Map.of(ConfigKey.DEPEND_MODE, "true"));
     Invocation inv = inv("-c", "a.c", "-MD");
     byte[] dep = "a.o: a.c h.h\n".getBytes(StandardCharsets.UTF_8);
-    assertEquals(Optional.empty(), direct.dependResult(plan(inv, depend, later()).orElseThrow(),
-        "no rule here".getBytes(StandardCharsets.UTF_8), log.toString()));
-    Files.setLastModifiedTime(cwd.resolve("h.h"), FileTime.from(Instant.now().plus(Duration.ofHours(1))));
-    assertEquals(Optional.empty(), direct.dependResult(plan(inv, depend, later()).orElseThrow(), dep, log.toString()));
-    assertTrue(log().contains("not storing a.c in depend mode: h.h was modified after the compile started"), log());
+    assertEquals(
+        Optional.empty(),
+        direct.dependResult(
+            plan(inv, depend, later()).orElseThrow(),
+            "no rule here".getBytes(StandardCharsets.UTF_8),
+            log.toString()));
+    Files.setLastModifiedTime(
+        cwd.resolve("h.h"), FileTime.from(Instant.now().plus(Duration.ofHours(1))));
+    assertEquals(
+        Optional.empty(),
+        direct.dependResult(plan(inv, depend, later()).orElseThrow(), dep, log.toString()));
+    assertTrue(
+        log()
+            .contains("not storing a.c in depend mode: h.h was modified after the compile started"),
+        log());
   }
 }

@@ -37,42 +37,49 @@ class EntryMatcherTest {
     return new Manifest.IncludedFile(path, b.length, ContentHash.ofContent(b));
   }
 
-  private static Manifest.Entry entry(int n, ManifestKey origin, boolean relocatable, Manifest.IncludedFile... files) {
+  private static Manifest.Entry entry(
+      int n, ManifestKey origin, boolean relocatable, Manifest.IncludedFile... files) {
     return new Manifest.Entry(List.of(files), result(n), origin, "exact-" + n, relocatable);
   }
 
   private Optional<ResultKey> find(Manifest m) {
-    return new EntryMatcher(new FileHashes(), cwd, later()).find(m, MINE).map(Manifest.Entry::result);
+    return new EntryMatcher(new FileHashes(), cwd, later())
+        .find(m, MINE)
+        .map(Manifest.Entry::result);
   }
 
   @Test
   void find_takesTheNewestEntryWhoseFilesAllMatch() throws IOException {
     Files.writeString(cwd.resolve("a.c"), "int a;\n");
     Files.writeString(cwd.resolve("h.h"), "int h;\n");
-    Manifest m = Manifest.empty()
-        .with(entry(1, MINE, false, file("a.c", "int a;\n"), file("h.h", "int h;\n")))
-        .with(entry(2, MINE, false, file("a.c", "int a;\n"), file("h.h", "int H;\n")))
-        .with(entry(3, MINE, false, file("a.c", "int a;\n"), file("gone.h", "int g;\n")));
+    Manifest m =
+        Manifest.empty()
+            .with(entry(1, MINE, false, file("a.c", "int a;\n"), file("h.h", "int h;\n")))
+            .with(entry(2, MINE, false, file("a.c", "int a;\n"), file("h.h", "int H;\n")))
+            .with(entry(3, MINE, false, file("a.c", "int a;\n"), file("gone.h", "int g;\n")));
     assertEquals(Optional.of(result(1)), find(m));
     Files.writeString(cwd.resolve("h.h"), "int H;\n");
     assertEquals(Optional.of(result(2)), find(m));
     Files.writeString(cwd.resolve("h.h"), "long h;\n");
     assertEquals(Optional.empty(), find(m));
-    Manifest both = Manifest.empty()
-        .with(entry(5, MINE, false, file("a.c", "int a;\n")))
-        .with(entry(6, MINE, false, file("a.c", "int a;\n"), file("h.h", "long h;\n")));
+    Manifest both =
+        Manifest.empty()
+            .with(entry(5, MINE, false, file("a.c", "int a;\n")))
+            .with(entry(6, MINE, false, file("a.c", "int a;\n"), file("h.h", "long h;\n")));
     assertEquals(Optional.of(result(6)), find(both), "both match: the newer");
   }
 
   @Test
-  void find_prefersThisOrigin_takesARelocatableEntryOfAnother_andNeverOneThatIsNot() throws IOException {
+  void find_prefersThisOrigin_takesARelocatableEntryOfAnother_andNeverOneThatIsNot()
+      throws IOException {
     Files.writeString(cwd.resolve("a.c"), "int a;\n");
     Manifest.IncludedFile a = file("a.c", "int a;\n");
     Manifest notRelocatable = Manifest.empty().with(entry(1, THEIRS, false, a));
     assertEquals(Optional.empty(), find(notRelocatable));
     Manifest relocatable = notRelocatable.with(entry(2, THEIRS, true, a));
     assertEquals(Optional.of(result(2)), find(relocatable));
-    Manifest mineToo = Manifest.empty().with(entry(3, MINE, false, a)).with(entry(4, THEIRS, true, a));
+    Manifest mineToo =
+        Manifest.empty().with(entry(3, MINE, false, a)).with(entry(4, THEIRS, true, a));
     assertEquals(Optional.of(result(3)), find(mineToo), "this origin's entry though it is older");
   }
 }

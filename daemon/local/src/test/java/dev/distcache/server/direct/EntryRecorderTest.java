@@ -37,7 +37,9 @@ class EntryRecorderTest {
   }
 
   private static List<LineMarkers.MarkedFile> read(String... paths) {
-    return Arrays.stream(paths).map(p -> new LineMarkers.MarkedFile(p, p.startsWith("sys"))).toList();
+    return Arrays.stream(paths)
+        .map(p -> new LineMarkers.MarkedFile(p, p.startsWith("sys")))
+        .toList();
   }
 
   private EntryRecorder.Recorded record(List<LineMarkers.MarkedFile> read, Set<String> sloppiness)
@@ -46,15 +48,21 @@ class EntryRecorderTest {
   }
 
   private String refused(List<LineMarkers.MarkedFile> read, Set<String> sloppiness) {
-    return assertThrows(EntryRecorder.NotRecordableException.class, () -> record(read, sloppiness)).getMessage();
+    return assertThrows(EntryRecorder.NotRecordableException.class, () -> record(read, sloppiness))
+        .getMessage();
   }
 
   @Test
   void record_listsEveryFileWithItsSizeAndContentHash_inTheOrderRead() throws Exception {
     EntryRecorder.Recorded r = record(read("a.c", "h.h"), Set.of());
-    assertEquals(List.of(
-        new Manifest.IncludedFile("a.c", 15, ContentHash.ofContent("#include \"h.h\"\n".getBytes(StandardCharsets.UTF_8))),
-        new Manifest.IncludedFile("h.h", 7, ContentHash.ofContent("int h;\n".getBytes(StandardCharsets.UTF_8)))),
+    assertEquals(
+        List.of(
+            new Manifest.IncludedFile(
+                "a.c",
+                15,
+                ContentHash.ofContent("#include \"h.h\"\n".getBytes(StandardCharsets.UTF_8))),
+            new Manifest.IncludedFile(
+                "h.h", 7, ContentHash.ofContent("int h;\n".getBytes(StandardCharsets.UTF_8)))),
         r.files());
     assertFalse(r.fileMacros());
     assertFalse(r.skippedSystemHeaders());
@@ -67,7 +75,9 @@ class EntryRecorderTest {
     Files.writeString(cwd.resolve("t.h"), "const char *t = __DATE__;\n");
     assertTrue(refused(read("a.c", "t.h"), Set.of()).contains("t.h names __TIME__"));
     Files.writeString(cwd.resolve("e.h"), "const char d[] = {\n#embed \"data.bin\"\n};\n");
-    assertTrue(refused(read("a.c", "e.h"), Set.of("time_macros")).contains("e.h has .incbin, .include or #embed"));
+    assertTrue(
+        refused(read("a.c", "e.h"), Set.of("time_macros"))
+            .contains("e.h has .incbin, .include or #embed"));
   }
 
   @Test
@@ -77,7 +87,8 @@ class EntryRecorderTest {
     Files.writeString(cwd.resolve("sys.h"), "int s;\n");
     assertEquals(3, record(read("a.c", "h.h", "sys.h"), Set.of()).files().size());
     EntryRecorder.Recorded r = record(read("a.c", "h.h", "sys.h"), Set.of("system_headers"));
-    assertEquals(List.of("a.c", "h.h"), r.files().stream().map(Manifest.IncludedFile::path).toList());
+    assertEquals(
+        List.of("a.c", "h.h"), r.files().stream().map(Manifest.IncludedFile::path).toList());
     assertTrue(r.skippedSystemHeaders());
   }
 

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * here as gcc would write them; no compiler runs.
  */
 class HitWriterTest {
-  private static final ProcessRunner.Exec CLEAN = new ProcessRunner.Exec(0, new byte[0], new byte[0]);
+  private static final ProcessRunner.Exec CLEAN =
+      new ProcessRunner.Exec(0, new byte[0], new byte[0]);
   private static final String EXACT = "exact-1";
 
   @TempDir Path cwd;
@@ -59,11 +60,14 @@ class HitWriterTest {
   }
 
   @Test
-  void capture_readsTheObjectAndDependencyFile_andFilesFor_writesThemBackAsTheCompileDid() throws Exception {
+  void capture_readsTheObjectAndDependencyFile_andFilesFor_writesThemBackAsTheCompileDid()
+      throws Exception {
     compiledWithDepFile();
     Invocation inv = inv("-c", "a.c", "-MD");
-    CachedResult r = HitWriter.capture(inv, cwd, new ProcessRunner.Exec(0, bytes("out"), bytes("warn")), EXACT, 0)
-        .orElseThrow();
+    CachedResult r =
+        HitWriter.capture(
+                inv, cwd, new ProcessRunner.Exec(0, bytes("out"), bytes("warn")), EXACT, 0)
+            .orElseThrow();
     assertArrayEquals(Files.readAllBytes(cwd.resolve("a.o")), r.file(OutputKind.OBJECT));
     assertEquals("a.o: a.c h.h\n", text(r.file(OutputKind.DEPENDENCY)));
     assertEquals("out", text(r.stdout()));
@@ -95,53 +99,75 @@ class HitWriterTest {
     Invocation inv = inv("-c", "a.c", "-MD", "-MT", "mine");
     CachedResult r = HitWriter.capture(inv, cwd, CLEAN, EXACT, 0).orElseThrow();
     Invocation other = inv("-c", "a.c", "-MD", "-MT", "mine", "-o", "b.o");
-    assertEquals("mine: a.c\n", text(HitWriter.filesFor(r, other, cwd, EXACT, "").get(cwd.resolve("b.d"))));
+    assertEquals(
+        "mine: a.c\n", text(HitWriter.filesFor(r, other, cwd, EXACT, "").get(cwd.resolve("b.d"))));
   }
 
   @Test
   void filesFor_aDependencyFileThatDoesNotStartWithItsTarget_isNotServable() {
-    CachedResult r = new CachedResult(Map.of(OutputKind.OBJECT, new byte[] {1}, OutputKind.DEPENDENCY,
-        bytes("other.o: a.c\n")), new byte[0], new byte[0], Map.of(HitWriter.META_EXACT, EXACT,
-        HitWriter.META_DEP_TARGET, "a.o"));
-    assertThrows(HitWriter.NotServableException.class,
+    CachedResult r =
+        new CachedResult(
+            Map.of(
+                OutputKind.OBJECT, new byte[] {1}, OutputKind.DEPENDENCY, bytes("other.o: a.c\n")),
+            new byte[0],
+            new byte[0],
+            Map.of(HitWriter.META_EXACT, EXACT, HitWriter.META_DEP_TARGET, "a.o"));
+    assertThrows(
+        HitWriter.NotServableException.class,
         () -> HitWriter.filesFor(r, inv("-c", "a.c", "-MD", "-o", "b.o"), cwd, EXACT, ""));
   }
 
   @Test
-  void filesFor_anotherOrigin_servesNoStoredMessagesAndNoDependencyFileNamingItsBaseDir() throws Exception {
+  void filesFor_anotherOrigin_servesNoStoredMessagesAndNoDependencyFileNamingItsBaseDir()
+      throws Exception {
     compiledWithDepFile();
     Invocation inv = inv("-c", "a.c", "-MD");
     CachedResult quiet = HitWriter.capture(inv, cwd, CLEAN, EXACT, 0).orElseThrow();
     assertEquals(2, HitWriter.filesFor(quiet, inv, cwd, "exact-2", "/elsewhere").size());
-    CachedResult warned = HitWriter.capture(inv, cwd, new ProcessRunner.Exec(0, new byte[0], bytes("w")), EXACT, 0)
-        .orElseThrow();
-    assertThrows(HitWriter.NotServableException.class, () -> HitWriter.filesFor(warned, inv, cwd, "exact-2", ""));
+    CachedResult warned =
+        HitWriter.capture(inv, cwd, new ProcessRunner.Exec(0, new byte[0], bytes("w")), EXACT, 0)
+            .orElseThrow();
+    assertThrows(
+        HitWriter.NotServableException.class,
+        () -> HitWriter.filesFor(warned, inv, cwd, "exact-2", ""));
     Files.writeString(cwd.resolve("a.d"), "a.o: a.c /home/one/src/h.h\n");
     CachedResult pathed = HitWriter.capture(inv, cwd, CLEAN, EXACT, 0).orElseThrow();
-    assertThrows(HitWriter.NotServableException.class,
+    assertThrows(
+        HitWriter.NotServableException.class,
         () -> HitWriter.filesFor(pathed, inv, cwd, "exact-2", "/home/one"));
-    assertEquals(2, HitWriter.filesFor(pathed, inv, cwd, EXACT, "/home/one").size(), "its own origin is served");
+    assertEquals(
+        2,
+        HitWriter.filesFor(pathed, inv, cwd, EXACT, "/home/one").size(),
+        "its own origin is served");
   }
 
   @Test
   void filesFor_aResultWithoutTheOutputsAsked_isNotServable() {
-    CachedResult objectOnly = new CachedResult(Map.of(OutputKind.OBJECT, new byte[] {1}), new byte[0], new byte[0],
-        Map.of(HitWriter.META_EXACT, EXACT));
-    assertThrows(HitWriter.NotServableException.class,
+    CachedResult objectOnly =
+        new CachedResult(
+            Map.of(OutputKind.OBJECT, new byte[] {1}),
+            new byte[0],
+            new byte[0],
+            Map.of(HitWriter.META_EXACT, EXACT));
+    assertThrows(
+        HitWriter.NotServableException.class,
         () -> HitWriter.filesFor(objectOnly, inv("-c", "a.c", "-MD"), cwd, EXACT, ""));
-    assertThrows(HitWriter.NotServableException.class,
+    assertThrows(
+        HitWriter.NotServableException.class,
         () -> HitWriter.filesFor(objectOnly, inv("-S", "a.c"), cwd, EXACT, ""));
   }
 
   @Test
-  void capture_withoutAnOutput_orWithAnEmptyOne_orWithoutItsDependencyFile_isEmpty() throws Exception {
+  void capture_withoutAnOutput_orWithAnEmptyOne_orWithoutItsDependencyFile_isEmpty()
+      throws Exception {
     Files.writeString(cwd.resolve("a.c"), "int a;\n");
     assertEquals(Optional.empty(), HitWriter.capture(inv("-c", "a.c"), cwd, CLEAN, EXACT, 0));
     Files.write(cwd.resolve("a.o"), new byte[0]);
     assertEquals(Optional.empty(), HitWriter.capture(inv("-c", "a.c"), cwd, CLEAN, EXACT, 0));
     Files.write(cwd.resolve("a.o"), new byte[] {1});
     assertTrue(HitWriter.capture(inv("-c", "a.c"), cwd, CLEAN, EXACT, 0).isPresent());
-    assertEquals(Optional.empty(), HitWriter.capture(inv("-c", "a.c", "-MD"), cwd, CLEAN, EXACT, 0));
+    assertEquals(
+        Optional.empty(), HitWriter.capture(inv("-c", "a.c", "-MD"), cwd, CLEAN, EXACT, 0));
   }
 
   @Test
@@ -153,7 +179,8 @@ class HitWriterTest {
     Invocation inv = inv("-c", "a.c", "-gsplit-dwarf");
     assertEquals(Optional.of("a.dwo"), inv.dwoFile());
 
-    CachedResult fresh = HitWriter.capture(inv, cwd, CLEAN, EXACT, written.toEpochMilli()).orElseThrow();
+    CachedResult fresh =
+        HitWriter.capture(inv, cwd, CLEAN, EXACT, written.toEpochMilli()).orElseThrow();
     assertArrayEquals(new byte[] {2}, fresh.file(OutputKind.SPLIT_DWARF));
     assertArrayEquals(new byte[] {2}, HitWriter.filesFor(fresh, inv, cwd, EXACT, "").get(dwo));
 
@@ -165,8 +192,11 @@ class HitWriterTest {
 
     // Within the slack of the kernel's file clock it still counts as this compile's.
     Files.setLastModifiedTime(dwo, FileTime.from(written.minusMillis(10)));
-    assertArrayEquals(new byte[] {2},
-        HitWriter.capture(inv, cwd, CLEAN, EXACT, written.toEpochMilli()).orElseThrow().file(OutputKind.SPLIT_DWARF));
+    assertArrayEquals(
+        new byte[] {2},
+        HitWriter.capture(inv, cwd, CLEAN, EXACT, written.toEpochMilli())
+            .orElseThrow()
+            .file(OutputKind.SPLIT_DWARF));
   }
 
   @Test
@@ -179,7 +209,9 @@ class HitWriterTest {
     assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(obj)));
     assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(dep)));
     HitWriter.write(Map.of(obj, new byte[] {3}), 0, 077);
-    assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(obj)),
+    assertEquals(
+        "rw-rw-rw-",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(obj)),
         "the client's umask, not the server's");
     try (Stream<Path> s = Files.list(cwd)) {
       assertEquals(2, s.count(), "no temporary file is left");

@@ -39,14 +39,18 @@ class LocalFilesTest {
     mkfifo("out.fifo");
     assertEquals(Optional.empty(), check("-c", "t.c", "-o", "new.o"));
     assertEquals(Optional.empty(), check("-c", "t.c", "-o", "/dev/null"));
-    assertEquals(Optional.empty(), check("-c", "t.c", "-o", "link.o")); // the assembler replaces it too
+    assertEquals(
+        Optional.empty(), check("-c", "t.c", "-o", "link.o")); // the assembler replaces it too
     assertEquals(Optional.empty(), check("-c", "-x", "c", "/dev/null", "-o", "x.o"));
     assertEquals(Optional.of(Counter.NO_INPUT_FILE), check("-c", "s.c", "-o", "x.o"));
-    assertEquals(Optional.of(Counter.NO_INPUT_FILE), check("-c", "-x", "c", "/dev/stdin", "-o", "x.o"));
+    assertEquals(
+        Optional.of(Counter.NO_INPUT_FILE), check("-c", "-x", "c", "/dev/stdin", "-o", "x.o"));
     assertEquals(Optional.of(Counter.BAD_OUTPUT_FILE), check("-c", "t.c", "-o", "out.fifo"));
     assertEquals(Optional.of(Counter.BAD_OUTPUT_FILE), check("-c", "t.c", "-o", "/dev/zero"));
     assertEquals(Optional.of(Counter.BAD_OUTPUT_FILE), check("-c", "t.c", "-o", "/dev/stdout"));
-    assertEquals(Optional.of(Counter.BAD_OUTPUT_FILE), check("-S", "t.c", "-o", "link.o")); // cc1 writes through
+    assertEquals(
+        Optional.of(Counter.BAD_OUTPUT_FILE),
+        check("-S", "t.c", "-o", "link.o")); // cc1 writes through
     assertEquals(Optional.of(Counter.BAD_OUTPUT_FILE), check("-c", "-MD", "-MF", "link.d", "t.c"));
     assertEquals(Optional.of(Counter.BAD_OUTPUT_FILE), check("-c", "t.c", "-o", "."));
   }
@@ -56,7 +60,9 @@ class LocalFilesTest {
     Files.writeString(cwd.resolve("a.h"), "int a;");
     mkfifo("f.h");
     Files.createSymbolicLink(cwd.resolve("in.h"), Path.of("/dev/stdin"));
-    assertEquals(Optional.empty(), irregular("a.h", "/dev/null", "gen/parser.y")); // #line names what need not exist
+    assertEquals(
+        Optional.empty(),
+        irregular("a.h", "/dev/null", "gen/parser.y")); // #line names what need not exist
     assertEquals(Optional.of("/dev/stdin"), irregular("a.h", "/dev/stdin"));
     assertEquals(Optional.of("in.h"), irregular("in.h"));
     assertEquals(Optional.of("f.h"), irregular("a.h", "f.h"));
@@ -64,7 +70,8 @@ class LocalFilesTest {
   }
 
   private Optional<String> irregular(String... paths) {
-    return LocalFiles.irregular(java.util.Arrays.stream(paths).map(p -> new LineMarkers.MarkedFile(p, false)).toList(),
+    return LocalFiles.irregular(
+        java.util.Arrays.stream(paths).map(p -> new LineMarkers.MarkedFile(p, false)).toList(),
         cwd);
   }
 }

@@ -30,7 +30,8 @@ class OutputFilesTest {
   }
 
   @Test
-  void write_whenTheProcessUmaskIsStricterThanTheClients_stillGivesTheClientsMode() throws IOException {
+  void write_whenTheProcessUmaskIsStricterThanTheClients_stillGivesTheClientsMode()
+      throws IOException {
     Path target = dir.resolve("a.o");
     OutputFiles.write(target, new byte[] {1}, 0, Installation.umask());
     assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
@@ -58,7 +59,9 @@ class OutputFilesTest {
 
   @Test
   void write_intoAMissingDirectory_failsAndLeavesNothing() {
-    assertThrows(IOException.class, () -> OutputFiles.write(dir.resolve("no/such/a.o"), new byte[] {1}, 022, 022));
+    assertThrows(
+        IOException.class,
+        () -> OutputFiles.write(dir.resolve("no/such/a.o"), new byte[] {1}, 022, 022));
   }
 
   @Test
@@ -73,7 +76,8 @@ class OutputFilesTest {
     Path fifo = dir.resolve("out.fifo");
     assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
     assertThrows(IOException.class, () -> OutputFiles.write(fifo, new byte[] {1}, 022, 022));
-    assertTrue(Files.readAttributes(fifo, java.nio.file.attribute.BasicFileAttributes.class).isOther());
+    assertTrue(
+        Files.readAttributes(fifo, java.nio.file.attribute.BasicFileAttributes.class).isOther());
     Path link = Files.createSymbolicLink(dir.resolve("link.o"), fifo);
     assertThrows(IOException.class, () -> OutputFiles.write(link, new byte[] {1}, 022, 022));
     assertTrue(Files.isSymbolicLink(link));

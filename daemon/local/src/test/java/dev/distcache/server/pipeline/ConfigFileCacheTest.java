@@ -39,7 +39,8 @@ class ConfigFileCacheTest {
 
   @Test
   void settings_ofABadFile_keepTheGoodLinesAndTheNotes_whenRemembered() throws IOException {
-    Path file = Files.writeString(dir.resolve("distcache.conf"), "no_such_key = 1\nmax_files = 5\n");
+    Path file =
+        Files.writeString(dir.resolve("distcache.conf"), "no_such_key = 1\nmax_files = 5\n");
     Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
     for (int i = 0; i < 2; i++) {
       Config.FileSettings s = cache.settings(file, LATER);

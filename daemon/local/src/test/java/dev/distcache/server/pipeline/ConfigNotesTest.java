@@ -21,8 +21,10 @@ class ConfigNotesTest {
     notes.record(List.of("a.conf:1: x", "a.conf:2: y"));
     assertEquals("", untold(), "met again by the next compile: not told again");
     notes.record("$DISTCACHE_HOSTS: bad host entry");
-    assertEquals("distcache: note: $DISTCACHE_HOSTS: bad host entry\n", untold(), "a new problem is");
-    assertEquals(List.of("a.conf:1: x", "a.conf:2: y", "$DISTCACHE_HOSTS: bad host entry"), notes.all());
+    assertEquals(
+        "distcache: note: $DISTCACHE_HOSTS: bad host entry\n", untold(), "a new problem is");
+    assertEquals(
+        List.of("a.conf:1: x", "a.conf:2: y", "$DISTCACHE_HOSTS: bad host entry"), notes.all());
   }
 
   @Test

@@ -13,16 +13,17 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one compiler process for a job, as distccd does: stdin from /dev/null, stdout and stderr
- * into files of the job's directory (so a chatty compiler costs disk, not memory, until the
- * daemon reads them back within its limit), at the daemon's niceness, killed with everything it
- * started when the job's lifetime ends or the job is cancelled (the client went away).
+ * into files of the job's directory (so a chatty compiler costs disk, not memory, until the daemon
+ * reads them back within its limit), at the daemon's niceness, killed with everything it started
+ * when the job's lifetime ends or the job is cancelled (the client went away).
  *
- * <p>Threads: {@link #run} blocks the job's thread; {@link #cancel} may be called from any
- * other thread, before, during or after the run.
+ * <p>Threads: {@link #run} blocks the job's thread; {@link #cancel} may be called from any other
+ * thread, before, during or after the run.
  */
 final class CompilerRun {
   /** distcc's exit code for a job that outlived {@code --job-lifetime}. */
   static final int EXIT_TIMEOUT = 118;
+
   private static final Path NICE = Path.of("/usr/bin/nice");
 
   /**
@@ -41,16 +42,26 @@ final class CompilerRun {
    *
    * @param lifetimeSeconds the most it may run; 0 for no limit
    */
-  Result run(List<String> command, Path cwd, Map<String, String> env, int nice, Path stdout, Path stderr,
-      int lifetimeSeconds) throws IOException {
+  Result run(
+      List<String> command,
+      Path cwd,
+      Map<String, String> env,
+      int nice,
+      Path stdout,
+      Path stderr,
+      int lifetimeSeconds)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     if (nice != 0 && Files.isExecutable(NICE)) {
       cmd.addAll(List.of(NICE.toString(), "-n", Integer.toString(nice)));
     }
     cmd.addAll(command);
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(cwd.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile());
     pb.environment().clear();
     pb.environment().putAll(env);
     Process p;
@@ -82,7 +93,9 @@ final class CompilerRun {
     return new Result(code > 128 ? code - 128 : code << 8, false, false);
   }
 
-  /** Kills the process (and whatever it started) if it runs; a later {@link #run} does not start. */
+  /**
+   * Kills the process (and whatever it started) if it runs; a later {@link #run} does not start.
+   */
   void cancel() {
     Process p;
     synchronized (lock) {
@@ -95,11 +108,13 @@ final class CompilerRun {
   }
 
   /**
-   * Waits up to the timeout (0: no limit) for the process to exit. Not {@code Process.waitFor}: the job runs on a
-   * virtual thread, and before JDK 24 waitFor's Object.wait holds the thread's carrier, so that a
-   * few long compiles could stop every other connection; a future's wait releases it.
+   * Waits up to the timeout (0: no limit) for the process to exit. Not {@code Process.waitFor}: the
+   * job runs on a virtual thread, and before JDK 24 waitFor's Object.wait holds the thread's
+   * carrier, so that a few long compiles could stop every other connection; a future's wait
+   * releases it.
    */
-  private static boolean exited(Process p, long timeout, TimeUnit unit) throws InterruptedException {
+  private static boolean exited(Process p, long timeout, TimeUnit unit)
+      throws InterruptedException {
     try {
       if (timeout > 0) {
         p.onExit().get(timeout, unit);

@@ -2,8 +2,8 @@ package dev.distcache.remote.job;
 
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.ResultStore;
-import dev.distcache.cache.StoreOpener;
 import dev.distcache.cache.StoreException;
+import dev.distcache.cache.StoreOpener;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.hashing.ResultKey;
@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The daemon's own result store (a RocksDB store like the local one, in its own directory) and its
- * hit, miss and store counts since start. A store that fails is reported and treated as a miss:
- * the job still compiles. Without a store (another process holds it, in {@code --inetd} mode)
- * every job is compiled. Thread-safe.
+ * hit, miss and store counts since start. A store that fails is reported and treated as a miss: the
+ * job still compiles. Without a store (another process holds it, in {@code --inetd} mode) every job
+ * is compiled. Thread-safe.
  */
 public final class DaemonCache implements AutoCloseable {
   private final ResultStore store;
@@ -38,7 +38,8 @@ public final class DaemonCache implements AutoCloseable {
    * @throws StoreException if it cannot be opened (locked by another process, unwritable)
    */
   public static DaemonCache open(Path cacheDir, long maxSize, DaemonLog log) {
-    StoreOpener.Opened opened = StoreOpener.open(new CacheLayout(cacheDir).storeDir(), InstantSource.system());
+    StoreOpener.Opened opened =
+        StoreOpener.open(new CacheLayout(cacheDir).storeDir(), InstantSource.system());
     opened.notice().ifPresent(n -> log.log(LogLevel.WARNING, "cache", n));
     ResultStore store = opened.store();
     store.setLimits(maxSize, 0);
@@ -64,7 +65,10 @@ public final class DaemonCache implements AutoCloseable {
       (r.isPresent() ? hits : misses).incrementAndGet();
       return r;
     } catch (StoreException e) {
-      log.log(LogLevel.ERROR, "cache", "reading the cache failed, compiling instead: " + e.getMessage());
+      log.log(
+          LogLevel.ERROR,
+          "cache",
+          "reading the cache failed, compiling instead: " + e.getMessage());
       misses.incrementAndGet();
       return Optional.empty();
     }

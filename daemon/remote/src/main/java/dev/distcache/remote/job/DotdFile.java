@@ -5,12 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The dependency file pump mode returns (DOTD), cleaned as distccd's dcc_cleanup_dotd does: on
- * each line the first occurrence of the daemon's output path becomes the client's target, and
- * every occurrence of the job's root is removed, so the paths are the client's. Then, unlike
- * distccd, the rule is wrapped again as gcc wraps it (at 72 columns, counted on the names gcc
- * saw), since the longer root-prefixed names broke the lines elsewhere: the file is then byte for
- * byte what a local compile writes. A rule that does not parse is left as distccd leaves it.
+ * The dependency file pump mode returns (DOTD), cleaned as distccd's dcc_cleanup_dotd does: on each
+ * line the first occurrence of the daemon's output path becomes the client's target, and every
+ * occurrence of the job's root is removed, so the paths are the client's. Then, unlike distccd, the
+ * rule is wrapped again as gcc wraps it (at 72 columns, counted on the names gcc saw), since the
+ * longer root-prefixed names broke the lines elsewhere: the file is then byte for byte what a local
+ * compile writes. A rule that does not parse is left as distccd leaves it.
  */
 final class DotdFile {
   /** gcc's deps_write column limit. */
@@ -35,7 +35,10 @@ final class DotdFile {
     return rewrap(out.toString()).getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** The first rule of {@code text} wrapped as gcc's mkdeps wraps it; the rest (-MP's phony rules) unchanged. */
+  /**
+   * The first rule of {@code text} wrapped as gcc's mkdeps wraps it; the rest (-MP's phony rules)
+   * unchanged.
+   */
   static String rewrap(String text) {
     int end = 0;
     while (true) {

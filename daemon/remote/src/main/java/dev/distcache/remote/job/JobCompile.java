@@ -2,8 +2,8 @@ package dev.distcache.remote.job;
 
 import dev.distcache.distribute.distcc.DistccReply;
 import dev.distcache.distribute.distcc.DistccRequest;
-import dev.distcache.distribute.distcc.PumpFile;
 import dev.distcache.distribute.distcc.ProtocolVersion;
+import dev.distcache.distribute.distcc.PumpFile;
 import dev.distcache.remote.policy.JobPlan;
 import dev.distcache.remote.policy.JobRefused;
 import dev.distcache.remote.report.JobResult;
@@ -22,9 +22,9 @@ import java.util.Map;
 /**
  * The compile stage: a private directory per job, the input written under the daemon's own names
  * (protocols 1 and 2: {@code input.i}; pump mode: the client's tree under {@code root}), the
- * compiler run with the daemon's output paths, the answer read back within the size limit, and
- * the directory removed. In pump mode the compiler gets {@code -ffile-prefix-map=ROOT=} first (so
- * any map of the client's takes precedence), which makes debug info and {@code __FILE__} name the
+ * compiler run with the daemon's output paths, the answer read back within the size limit, and the
+ * directory removed. In pump mode the compiler gets {@code -ffile-prefix-map=ROOT=} first (so any
+ * map of the client's takes precedence), which makes debug info and {@code __FILE__} name the
  * client's paths exactly as a local compile does; distccd instead patches the object afterwards.
  * The root is also removed from the dependency file (as distccd does) and from stdout and stderr.
  */
@@ -32,12 +32,15 @@ public final class JobCompile {
   private static final byte[] NONE = new byte[0];
   private static final List<String> DATE_MACROS = List.of("__DATE__", "__TIME__", "__TIMESTAMP__");
 
-  /** Where job directories go, the niceness, the job lifetime and the most bytes read back per file. */
+  /**
+   * Where job directories go, the niceness, the job lifetime and the most bytes read back per file.
+   */
   public record Settings(Path tmpTop, int nice, int jobLifetimeSeconds, int maxOutputBytes) {}
 
   /**
    * The answer, how the job ended, and whether the answer may be stored: the job could not have
-   * come out differently (no path of the job's directory in it, no date macro in pump-mode sources).
+   * come out differently (no path of the job's directory in it, no date macro in pump-mode
+   * sources).
    */
   record Compiled(DistccReply reply, JobResult result, boolean storable) {}
 
@@ -89,8 +92,15 @@ public final class JobCompile {
           cmd.addAll(List.of("-MF", deps.toString()));
         }
       }
-      CompilerRun.Result r = run.run(cmd, cwd, env, settings.nice(), ws.file("stdout"), ws.file("stderr"),
-          settings.jobLifetimeSeconds());
+      CompilerRun.Result r =
+          run.run(
+              cmd,
+              cwd,
+              env,
+              settings.nice(),
+              ws.file("stdout"),
+              ws.file("stderr"),
+              settings.jobLifetimeSeconds());
       if (r.cancelled()) {
         return new Compiled(null, JobResult.CLI_DISCONN, false);
       }
@@ -98,31 +108,55 @@ public final class JobCompile {
       byte[] stderr = strip(read(ws.file("stderr")), root);
       ProtocolVersion v = request.version();
       if (r.timedOut()) {
-        byte[] note = ("distcache daemon: the compile ran longer than --job-lifetime " + settings.jobLifetimeSeconds()
-            + " s and was killed\n").getBytes(StandardCharsets.UTF_8);
-        return new Compiled(new DistccReply(v, r.status(), concat(stderr, note), stdout, NONE, NONE),
-            JobResult.COMPILE_TIMEOUT, false);
+        byte[] note =
+            ("distcache daemon: the compile ran longer than --job-lifetime "
+                    + settings.jobLifetimeSeconds()
+                    + " s and was killed\n")
+                .getBytes(StandardCharsets.UTF_8);
+        return new Compiled(
+            new DistccReply(v, r.status(), concat(stderr, note), stdout, NONE, NONE),
+            JobResult.COMPILE_TIMEOUT,
+            false);
       }
       if (r.status() != 0) {
-        return new Compiled(new DistccReply(v, r.status(), stderr, stdout, NONE, NONE), JobResult.COMPILE_ERROR, false);
+        return new Compiled(
+            new DistccReply(v, r.status(), stderr, stdout, NONE, NONE),
+            JobResult.COMPILE_ERROR,
+            false);
       }
-      if (!Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS) || Files.size(out) == 0
+      if (!Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)
+          || Files.size(out) == 0
           || (root != null && !Files.isRegularFile(deps, LinkOption.NOFOLLOW_LINKS))) {
-        String why = "distcache daemon: the compiler succeeded but wrote no " + (root != null && Files.exists(out)
-            ? "dependency file" : "output") + "\n";
-        return new Compiled(JobPipeline.failure(v, JobSummary.EXIT_DISTCC_FAILED, why), JobResult.COMPILE_ERROR, false);
+        String why =
+            "distcache daemon: the compiler succeeded but wrote no "
+                + (root != null && Files.exists(out) ? "dependency file" : "output")
+                + "\n";
+        return new Compiled(
+            JobPipeline.failure(v, JobSummary.EXIT_DISTCC_FAILED, why),
+            JobResult.COMPILE_ERROR,
+            false);
       }
       long biggest = Math.max(Files.size(out), root == null ? 0 : Files.size(deps));
       if (biggest > settings.maxOutputBytes()) {
-        String why = "distcache daemon: the compiler's output is " + biggest + " bytes, over the daemon's limit of "
-            + settings.maxOutputBytes() + " (--max-file-size)\n";
-        return new Compiled(JobPipeline.failure(v, JobSummary.EXIT_DISTCC_FAILED, why), JobResult.COMPILE_ERROR, false);
+        String why =
+            "distcache daemon: the compiler's output is "
+                + biggest
+                + " bytes, over the daemon's limit of "
+                + settings.maxOutputBytes()
+                + " (--max-file-size)\n";
+        return new Compiled(
+            JobPipeline.failure(v, JobSummary.EXIT_DISTCC_FAILED, why),
+            JobResult.COMPILE_ERROR,
+            false);
       }
       byte[] object = Files.readAllBytes(out);
-      byte[] dotd = root == null ? NONE
-          : DotdFile.clean(Files.readAllBytes(deps), out.toString(), plan.dotdTarget(), root);
+      byte[] dotd =
+          root == null
+              ? NONE
+              : DotdFile.clean(Files.readAllBytes(deps), out.toString(), plan.dotdTarget(), root);
       DistccReply reply = new DistccReply(v, 0, stderr, stdout, object, dotd);
-      return new Compiled(reply, JobResult.COMPILE_OK, plan.storable() && deterministic(reply, ws.dir(), request));
+      return new Compiled(
+          reply, JobResult.COMPILE_OK, plan.storable() && deterministic(reply, ws.dir(), request));
     }
   }
 
@@ -133,10 +167,17 @@ public final class JobCompile {
     }
     long size = Files.size(file);
     if (size > settings.maxOutputBytes()) {
-      String note = "[distcache daemon: " + file.getFileName() + " was " + size + " bytes, over the limit of "
-          + settings.maxOutputBytes() + "; cut]\n";
+      String note =
+          "[distcache daemon: "
+              + file.getFileName()
+              + " was "
+              + size
+              + " bytes, over the limit of "
+              + settings.maxOutputBytes()
+              + "; cut]\n";
       try (InputStream in = Files.newInputStream(file)) {
-        return concat(in.readNBytes(settings.maxOutputBytes() / 2), note.getBytes(StandardCharsets.UTF_8));
+        return concat(
+            in.readNBytes(settings.maxOutputBytes() / 2), note.getBytes(StandardCharsets.UTF_8));
       }
     }
     return Files.readAllBytes(file);
@@ -144,9 +185,11 @@ public final class JobCompile {
 
   private static boolean deterministic(DistccReply reply, Path jobDir, DistccRequest request) {
     byte[] dir = jobDir.toString().getBytes(StandardCharsets.UTF_8);
-    for (byte[] part : List.of(reply.object(), reply.stdout(), reply.stderr(), reply.dependencies())) {
+    for (byte[] part :
+        List.of(reply.object(), reply.stdout(), reply.stderr(), reply.dependencies())) {
       if (Bytes.indexOf(part, dir) >= 0) {
-        return false; // the compile embedded a path of this job (no working-directory line marker, say)
+        return false; // the compile embedded a path of this job (no working-directory line marker,
+        // say)
       }
     }
     if (request instanceof DistccRequest.Pump p) {

@@ -21,9 +21,9 @@ import java.io.IOException;
 
 /**
  * Serves one job on a connection that has passed the access check: read the request within the
- * limits and the I/O timeout, run the {@link JobPipeline}, answer in the protocol version asked
- * (or close without an answer when the job is refused or malformed, as distccd does), then log
- * one summary line and count it. Never throws: whatever goes wrong ends as a summary.
+ * limits and the I/O timeout, run the {@link JobPipeline}, answer in the protocol version asked (or
+ * close without an answer when the job is refused or malformed, as distccd does), then log one
+ * summary line and count it. Never throws: whatever goes wrong ends as a summary.
  */
 public final class JobHandler {
   private final JobPipeline pipeline;
@@ -32,7 +32,12 @@ public final class JobHandler {
   private final DaemonLog log;
   private final DaemonStats stats;
 
-  public JobHandler(JobPipeline pipeline, DistccLimits limits, int ioTimeoutSeconds, DaemonLog log, DaemonStats stats) {
+  public JobHandler(
+      JobPipeline pipeline,
+      DistccLimits limits,
+      int ioTimeoutSeconds,
+      DaemonLog log,
+      DaemonStats stats) {
     this.pipeline = pipeline;
     this.limits = limits;
     this.ioTimeoutMillis = ioTimeoutSeconds * 1000L;
@@ -58,7 +63,9 @@ public final class JobHandler {
     } catch (RuntimeException | OutOfMemoryError e) {
       // Out of memory: this job's request and result are garbage now; the daemon serves the others.
       log.log(LogLevel.ERROR, "dcc_run_job", "internal error: " + e);
-      s = JobSummary.early(ch.client(), JobResult.OTHER, JobSummary.EXIT_DISTCC_FAILED, millis(start));
+      s =
+          JobSummary.early(
+              ch.client(), JobResult.OTHER, JobSummary.EXIT_DISTCC_FAILED, millis(start));
     } finally {
       stats.jobFinished();
     }
@@ -74,15 +81,28 @@ public final class JobHandler {
         request = RequestCodec.read(new PacketReader(ch.in(), limits));
       } catch (EOFException e) {
         log.log(LogLevel.INFO, "dcc_r_request_header", "client hung up without sending a request");
-        return JobSummary.early(ch.client(), JobResult.CLI_DISCONN, JobSummary.EXIT_IO_ERROR, millis(start));
+        return JobSummary.early(
+            ch.client(), JobResult.CLI_DISCONN, JobSummary.EXIT_IO_ERROR, millis(start));
       } catch (ProtocolException e) {
-        log.log(LogLevel.ERROR, "dcc_r_request", "bad request from " + ch.client() + ": " + e.getMessage());
-        return JobSummary.early(ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, millis(start));
+        log.log(
+            LogLevel.ERROR,
+            "dcc_r_request",
+            "bad request from " + ch.client() + ": " + e.getMessage());
+        return JobSummary.early(
+            ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, millis(start));
       } catch (IOException e) {
-        log.log(LogLevel.ERROR, "dcc_r_request", d.fired()
-            ? "no complete request from " + ch.client() + " within " + ioTimeoutMillis / 1000 + " s (--io-timeout)"
-            : "reading the request from " + ch.client() + " failed: " + e.getMessage());
-        return JobSummary.early(ch.client(), JobResult.CLI_DISCONN, JobSummary.EXIT_IO_ERROR, millis(start));
+        log.log(
+            LogLevel.ERROR,
+            "dcc_r_request",
+            d.fired()
+                ? "no complete request from "
+                    + ch.client()
+                    + " within "
+                    + ioTimeoutMillis / 1000
+                    + " s (--io-timeout)"
+                : "reading the request from " + ch.client() + " failed: " + e.getMessage());
+        return JobSummary.early(
+            ch.client(), JobResult.CLI_DISCONN, JobSummary.EXIT_IO_ERROR, millis(start));
       }
     }
     if (slots == null) {
@@ -90,12 +110,17 @@ public final class JobHandler {
     }
     try {
       if (!slots.acquire()) {
-        log.log(LogLevel.WARNING, "dcc_check_job", "too many jobs wait for a slot; refused the one from " + ch.client());
-        return JobSummary.early(ch.client(), JobResult.REJ_OVERLOAD, JobSummary.EXIT_BUSY, millis(start));
+        log.log(
+            LogLevel.WARNING,
+            "dcc_check_job",
+            "too many jobs wait for a slot; refused the one from " + ch.client());
+        return JobSummary.early(
+            ch.client(), JobResult.REJ_OVERLOAD, JobSummary.EXIT_BUSY, millis(start));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return JobSummary.early(ch.client(), JobResult.OTHER, JobSummary.EXIT_DISTCC_FAILED, millis(start));
+      return JobSummary.early(
+          ch.client(), JobResult.OTHER, JobSummary.EXIT_DISTCC_FAILED, millis(start));
     }
     try {
       return run(ch, request, start);
@@ -107,19 +132,28 @@ public final class JobHandler {
   private JobSummary run(JobChannel ch, DistccRequest request, long start) {
     JobOutcome outcome;
     CompilerRun run = new CompilerRun();
-    try (AutoCloseable w = ch.watch(() -> {
-      log.log(LogLevel.ERROR, "dcc_collect_child", "client " + ch.client() + " disconnected, killing the job");
-      run.cancel();
-    })) {
+    try (AutoCloseable w =
+        ch.watch(() -> {
+          log.log(
+              LogLevel.ERROR,
+              "dcc_collect_child",
+              "client " + ch.client() + " disconnected, killing the job");
+          run.cancel();
+        })) {
       outcome = pipeline.run(request, run);
     } catch (Exception e) {
       log.log(LogLevel.ERROR, "dcc_run_job", "job from " + ch.client() + " failed: " + e);
-      return JobSummary.early(ch.client(), JobResult.OTHER, JobSummary.EXIT_DISTCC_FAILED, millis(start));
+      return JobSummary.early(
+          ch.client(), JobResult.OTHER, JobSummary.EXIT_DISTCC_FAILED, millis(start));
     }
     return switch (outcome) {
       case JobOutcome.Refused r -> {
-        log.log(LogLevel.WARNING, "dcc_check_job", "refused a job from " + ch.client() + ": " + r.reason());
-        yield JobSummary.early(ch.client(), JobResult.OTHER, JobSummary.EXIT_BAD_ARGUMENTS, millis(start));
+        log.log(
+            LogLevel.WARNING,
+            "dcc_check_job",
+            "refused a job from " + ch.client() + ": " + r.reason());
+        yield JobSummary.early(
+            ch.client(), JobResult.OTHER, JobSummary.EXIT_BAD_ARGUMENTS, millis(start));
       }
       case JobOutcome.Answered a -> answer(ch, a, start);
     };
@@ -136,13 +170,17 @@ public final class JobHandler {
         ReplyCodec.write(out, a.reply());
         out.flush();
       } catch (IOException e) {
-        log.log(LogLevel.ERROR, "dcc_x_result", "sending the answer to " + ch.client() + " failed: " + e.getMessage());
+        log.log(
+            LogLevel.ERROR,
+            "dcc_x_result",
+            "sending the answer to " + ch.client() + " failed: " + e.getMessage());
         result = JobResult.CLI_DISCONN;
         ret = JobSummary.EXIT_IO_ERROR;
       }
     }
     int status = a.reply() == null ? 0 : a.reply().status();
-    return new JobSummary(ch.client(), result, status, ret, millis(start), a.compiler(), a.input(), a.cache());
+    return new JobSummary(
+        ch.client(), result, status, ret, millis(start), a.compiler(), a.input(), a.cache());
   }
 
   private static long millis(long start) {

@@ -15,6 +15,7 @@ sealed interface JobOutcome {
    * @param reply what to send; null when the client is gone
    * @param input the input file as the client named it
    */
-  record Answered(DistccReply reply, JobResult result, CacheUse cache, String compiler, String input)
+  record Answered(
+      DistccReply reply, JobResult result, CacheUse cache, String compiler, String input)
       implements JobOutcome {}
 }

@@ -39,7 +39,12 @@ public final class JobPipeline {
   private final Map<String, String> env;
   private final DaemonLog log;
 
-  public JobPipeline(CompilerPolicy compilers, DaemonCache cache, JobCompile compile, Map<String, String> env, DaemonLog log) {
+  public JobPipeline(
+      CompilerPolicy compilers,
+      DaemonCache cache,
+      JobCompile compile,
+      Map<String, String> env,
+      DaemonLog log) {
     this.compilers = compilers;
     this.cache = cache;
     this.compile = compile;
@@ -47,7 +52,10 @@ public final class JobPipeline {
     this.log = log;
   }
 
-  /** Runs {@code request}; {@code run} is the handle through which the job's compiler can be cancelled. */
+  /**
+   * Runs {@code request}; {@code run} is the handle through which the job's compiler can be
+   * cancelled.
+   */
   JobOutcome run(DistccRequest request, CompilerRun run) throws IOException {
     JobPlan plan;
     try {
@@ -61,15 +69,22 @@ public final class JobPipeline {
     }
     Optional<Path> compiler = compilers.resolve(plan.compilerName());
     if (compiler.isEmpty()) {
-      String why = "distcache daemon: " + plan.compilerName() + " is an allowed compiler but the daemon's PATH has"
-          + " no such program\n";
+      String why =
+          "distcache daemon: "
+              + plan.compilerName()
+              + " is an allowed compiler but the daemon's PATH has"
+              + " no such program\n";
       log.log(LogLevel.ERROR, "compiler", why.strip());
-      return answered(plan, failure(request.version(), JobSummary.EXIT_COMPILER_MISSING, why),
-          JobResult.COMPILE_ERROR, CacheUse.NONE);
+      return answered(
+          plan,
+          failure(request.version(), JobSummary.EXIT_COMPILER_MISSING, why),
+          JobResult.COMPILE_ERROR,
+          CacheUse.NONE);
     }
     Optional<ResultKey> key = key(plan, compiler.get(), request);
     if (key.isPresent()) {
-      Optional<DistccReply> hit = cache.get(key.get()).flatMap(r -> fromCache(r, plan, request.version()));
+      Optional<DistccReply> hit =
+          cache.get(key.get()).flatMap(r -> fromCache(r, plan, request.version()));
       if (hit.isPresent()) {
         return answered(plan, hit.get(), JobResult.COMPILE_OK, CacheUse.HIT);
       }
@@ -82,7 +97,8 @@ public final class JobPipeline {
       return new JobOutcome.Refused(e.getMessage());
     }
     if (c.result() == JobResult.CLI_DISCONN) {
-      return new JobOutcome.Answered(null, JobResult.CLI_DISCONN, use, plan.compilerName(), plan.source());
+      return new JobOutcome.Answered(
+          null, JobResult.CLI_DISCONN, use, plan.compilerName(), plan.source());
     }
     if (c.reply().succeeded() && key.isPresent() && c.storable()) {
       cache.put(key.get(), toCache(c.reply(), plan));
@@ -103,13 +119,15 @@ public final class JobPipeline {
     }
   }
 
-  private static JobOutcome.Answered answered(JobPlan plan, DistccReply reply, JobResult result, CacheUse use) {
+  private static JobOutcome.Answered answered(
+      JobPlan plan, DistccReply reply, JobResult result, CacheUse use) {
     return new JobOutcome.Answered(reply, result, use, plan.compilerName(), plan.source());
   }
 
   /** A failed answer carrying {@code message} as stderr, with distcc's exit code {@code code}. */
   static DistccReply failure(ProtocolVersion version, int code, String message) {
-    return new DistccReply(version, code << 8, message.getBytes(StandardCharsets.UTF_8), NONE, NONE, NONE);
+    return new DistccReply(
+        version, code << 8, message.getBytes(StandardCharsets.UTF_8), NONE, NONE, NONE);
   }
 
   static CachedResult toCache(DistccReply reply, JobPlan plan) {
@@ -118,10 +136,13 @@ public final class JobPipeline {
     if (plan.pump()) {
       files.put(OutputKind.DEPENDENCY, reply.dependencies());
     }
-    return new CachedResult(files, reply.stdout(), reply.stderr(), Map.of("origin", "distcc-daemon"));
+    return new CachedResult(
+        files, reply.stdout(), reply.stderr(), Map.of("origin", "distcc-daemon"));
   }
 
-  /** The stored result as an answer in {@code version}; empty when it lacks what this job returns. */
+  /**
+   * The stored result as an answer in {@code version}; empty when it lacks what this job returns.
+   */
   static Optional<DistccReply> fromCache(CachedResult r, JobPlan plan, ProtocolVersion version) {
     byte[] object = r.file(plan.assembly() ? OutputKind.ASSEMBLY : OutputKind.OBJECT);
     byte[] deps = plan.pump() ? r.file(OutputKind.DEPENDENCY) : NONE;

@@ -31,8 +31,12 @@ public final class JobWorkspace implements AutoCloseable {
 
   static JobWorkspace create(Path tmpTop) throws IOException {
     Files.createDirectories(tmpTop);
-    return new JobWorkspace(Files.createTempDirectory(tmpTop, PREFIX + ProcessHandle.current().pid() + "-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))).toRealPath());
+    return new JobWorkspace(
+        Files.createTempDirectory(
+                tmpTop,
+                PREFIX + ProcessHandle.current().pid() + "-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+            .toRealPath());
   }
 
   /** Removes the job directories of daemons that no longer run; returns how many. */
@@ -41,7 +45,9 @@ public final class JobWorkspace implements AutoCloseable {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmpTop, PREFIX + "*")) {
       for (Path p : entries) {
         Matcher m = NAME.matcher(p.getFileName().toString());
-        if (m.matches() && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && Files.isWritable(p)
+        if (m.matches()
+            && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+            && Files.isWritable(p)
             && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
           try {
             new JobWorkspace(p).close();
@@ -72,25 +78,28 @@ public final class JobWorkspace implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-        d.toFile().setWritable(true, true); // a compile may have left a read-only directory
-        d.toFile().setExecutable(true, true);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
+              throws IOException {
+            d.toFile().setWritable(true, true); // a compile may have left a read-only directory
+            d.toFile().setExecutable(true, true);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-        Files.delete(f);
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+            Files.delete(f);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

@@ -12,7 +12,6 @@ import dev.distcache.distribute.nativeproto.NativeIdentity;
 import dev.distcache.distribute.nativeproto.NativeKey;
 import dev.distcache.hashing.CompilerIdentifier;
 import dev.distcache.hashing.ResultKey;
-import dev.distcache.remote.Connections;
 import dev.distcache.remote.net.Deadline;
 import dev.distcache.remote.net.JobChannel;
 import dev.distcache.remote.net.TcpServer;
@@ -41,18 +40,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * the handshake (the client's compiler identity must be the one the daemon resolves for that name,
  * else {@code RFSD} and close), then jobs until the client hangs up. Each job is checked as a
  * distcc job is ({@link ArgvPolicy}, the same limits and I/O timeout), takes a job slot, is
- * answered from the cache by its key when it can be ({@code RSLT} without an upload), else asks
- * for the source ({@code SEND}), compiles ({@link JobCompile}), stores and answers. One summary
- * line per job, marked {@code proto:native} with the bytes uploaded. A malformed frame closes the
+ * answered from the cache by its key when it can be ({@code RSLT} without an upload), else asks for
+ * the source ({@code SEND}), compiles ({@link JobCompile}), stores and answers. One summary line
+ * per job, marked {@code proto:native} with the bytes uploaded. A malformed frame closes the
  * connection; the daemon serves the others.
  *
  * <p>Threads: runs on the connection's virtual thread; blocks on the client, a job slot and the
- * compiler. Unlike the distcc path it does not watch for a hang-up during the compile (the
- * client's next bytes would be the next job); the job's lifetime bounds it. {@link #stop} may be
- * called from any thread.
+ * compiler. Unlike the distcc path it does not watch for a hang-up during the compile (the client's
+ * next bytes would be the next job); the job's lifetime bounds it. {@link #stop} may be called from
+ * any thread.
  */
 public final class NativeHandler {
-  private static final ProtocolVersion AS = ProtocolVersion.V1; // the distcc stages see a protocol-1 job
+  private static final ProtocolVersion AS =
+      ProtocolVersion.V1; // the distcc stages see a protocol-1 job
 
   private final CompilerPolicy compilers;
   private final NativeIdentity identities = new NativeIdentity();
@@ -64,12 +64,21 @@ public final class NativeHandler {
   private final TcpServer.Slots slots;
   private final DaemonLog log;
   private final DaemonStats stats;
+
   /** Connections waiting for their next job, closed when the daemon stops. */
   private final Set<JobChannel> idle = ConcurrentHashMap.newKeySet();
+
   private volatile boolean stopping;
 
-  public NativeHandler(CompilerPolicy compilers, DaemonCache cache, JobCompile compile, DistccLimits limits,
-      int ioTimeoutSeconds, TcpServer.Slots slots, DaemonLog log, DaemonStats stats) {
+  public NativeHandler(
+      CompilerPolicy compilers,
+      DaemonCache cache,
+      JobCompile compile,
+      DistccLimits limits,
+      int ioTimeoutSeconds,
+      TcpServer.Slots slots,
+      DaemonLog log,
+      DaemonStats stats) {
     this.compilers = compilers;
     this.cache = cache;
     this.compile = compile;
@@ -96,9 +105,15 @@ public final class NativeHandler {
       while (job(ch, out, accepted.get())) {
         jobs++;
       }
-      log.log(LogLevel.INFO, "native", "connection from " + ch.client() + " ended after " + jobs + " job(s)");
+      log.log(
+          LogLevel.INFO,
+          "native",
+          "connection from " + ch.client() + " ended after " + jobs + " job(s)");
     } catch (IOException e) {
-      log.log(LogLevel.ERROR, "native", "connection from " + ch.client() + " failed: " + e.getMessage());
+      log.log(
+          LogLevel.ERROR,
+          "native",
+          "connection from " + ch.client() + " failed: " + e.getMessage());
     } catch (RuntimeException | OutOfMemoryError e) {
       log.log(LogLevel.ERROR, "native", "internal error serving " + ch.client() + ": " + e);
     }
@@ -109,7 +124,8 @@ public final class NativeHandler {
     try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
       hello = NativeCodec.readHello(new PacketReader(ch.in(), limits));
     } catch (ProtocolException e) {
-      log.log(LogLevel.ERROR, "native", "bad handshake from " + ch.client() + ": " + e.getMessage());
+      log.log(
+          LogLevel.ERROR, "native", "bad handshake from " + ch.client() + ": " + e.getMessage());
       return Optional.empty();
     }
     String refusal = null;
@@ -122,8 +138,16 @@ public final class NativeHandler {
       } else {
         String mine = identities.of(binary.get(), env);
         if (!mine.equals(hello.identity())) {
-          refusal = "compiler identity mismatch for " + name + ": the client has " + hello.identity()
-              + ", this daemon has " + mine + " (" + binary.get() + ")";
+          refusal =
+              "compiler identity mismatch for "
+                  + name
+                  + ": the client has "
+                  + hello.identity()
+                  + ", this daemon has "
+                  + mine
+                  + " ("
+                  + binary.get()
+                  + ")";
         } else {
           accepted = new Accepted(name, binary.get(), mine);
         }
@@ -141,7 +165,10 @@ public final class NativeHandler {
       log.log(LogLevel.WARNING, "native", "refused " + ch.client() + ": " + refusal);
       return Optional.empty();
     }
-    log.log(LogLevel.INFO, "native", "connection from " + ch.client() + " for " + accepted.name() + " accepted");
+    log.log(
+        LogLevel.INFO,
+        "native",
+        "connection from " + ch.client() + " for " + accepted.name() + " accepted");
     return Optional.of(accepted);
   }
 
@@ -156,7 +183,10 @@ public final class NativeHandler {
     }
   }
 
-  /** Serves one job; false when the connection is over (hung up, malformed, broken, daemon stopping). */
+  /**
+   * Serves one job; false when the connection is over (hung up, malformed, broken, daemon
+   * stopping).
+   */
   private boolean job(JobChannel ch, PacketWriter out, Accepted compiler) throws IOException {
     PacketReader in = new PacketReader(ch.in(), limits);
     NativeCodec.Job job;
@@ -170,10 +200,13 @@ public final class NativeHandler {
       return false;
     } catch (ProtocolException e) {
       log.log(LogLevel.ERROR, "native", "bad job from " + ch.client() + ": " + e.getMessage());
-      summary(JobSummary.early(ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, 0), 0);
+      summary(
+          JobSummary.early(ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, 0),
+          0);
       return false;
     } catch (IOException e) {
-      return false; // idle too long (the I/O timeout), reset, or the daemon stopping: the client opens another
+      return false; // idle too long (the I/O timeout), reset, or the daemon stopping: the client
+      // opens another
     } finally {
       idle.remove(ch);
     }
@@ -186,19 +219,37 @@ public final class NativeHandler {
     }
   }
 
-  private boolean run(JobChannel ch, PacketReader in, PacketWriter out, Accepted compiler, NativeCodec.Job job,
-      long start) throws IOException {
+  private boolean run(
+      JobChannel ch,
+      PacketReader in,
+      PacketWriter out,
+      Accepted compiler,
+      NativeCodec.Job job,
+      long start)
+      throws IOException {
     JobPlan plan;
     try {
-      if (!job.argv().getFirst().equals(compiler.name()) && !job.argv().getFirst().endsWith("/" + compiler.name())) {
-        throw new JobRefused("the job's compiler " + job.argv().getFirst() + " is not the connection's ("
-            + compiler.name() + ")");
+      if (!job.argv().getFirst().equals(compiler.name())
+          && !job.argv().getFirst().endsWith("/" + compiler.name())) {
+        throw new JobRefused(
+            "the job's compiler "
+                + job.argv().getFirst()
+                + " is not the connection's ("
+                + compiler.name()
+                + ")");
       }
-      plan = ArgvPolicy.check(new DistccRequest.Preprocessed(AS, job.argv(), new byte[0]), compilers);
+      plan =
+          ArgvPolicy.check(new DistccRequest.Preprocessed(AS, job.argv(), new byte[0]), compilers);
     } catch (JobRefused e) {
-      log.log(LogLevel.WARNING, "dcc_check_job", "refused a job from " + ch.client() + ": " + e.getMessage());
+      log.log(
+          LogLevel.WARNING,
+          "dcc_check_job",
+          "refused a job from " + ch.client() + ": " + e.getMessage());
       answerRefused(ch, out, e.getMessage());
-      summary(JobSummary.early(ch.client(), JobResult.OTHER, JobSummary.EXIT_BAD_ARGUMENTS, millis(start)), 0);
+      summary(
+          JobSummary.early(
+              ch.client(), JobResult.OTHER, JobSummary.EXIT_BAD_ARGUMENTS, millis(start)),
+          0);
       return true;
     }
     boolean slot;
@@ -210,7 +261,10 @@ public final class NativeHandler {
     }
     if (!slot) {
       answerRefused(ch, out, "the daemon is busy");
-      summary(JobSummary.early(ch.client(), JobResult.REJ_OVERLOAD, JobSummary.EXIT_BUSY, millis(start)), 0);
+      summary(
+          JobSummary.early(
+              ch.client(), JobResult.REJ_OVERLOAD, JobSummary.EXIT_BUSY, millis(start)),
+          0);
       return true;
     }
     try {
@@ -220,8 +274,15 @@ public final class NativeHandler {
     }
   }
 
-  private boolean compile(JobChannel ch, PacketReader in, PacketWriter out, Accepted compiler, NativeCodec.Job job,
-      JobPlan plan, long start) throws IOException {
+  private boolean compile(
+      JobChannel ch,
+      PacketReader in,
+      PacketWriter out,
+      Accepted compiler,
+      NativeCodec.Job job,
+      JobPlan plan,
+      long start)
+      throws IOException {
     ResultKey key = cache.enabled() ? NativeKey.cache(compiler.identity(), env, job.key()) : null;
     if (key != null) {
       Optional<DistccReply> hit = cache.get(key).flatMap(r -> JobPipeline.fromCache(r, plan, AS));
@@ -238,13 +299,23 @@ public final class NativeHandler {
       source = NativeCodec.readSource(in);
     } catch (ProtocolException e) {
       log.log(LogLevel.ERROR, "native", "bad upload from " + ch.client() + ": " + e.getMessage());
-      summary(JobSummary.early(ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, millis(start)), 0);
+      summary(
+          JobSummary.early(
+              ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, millis(start)),
+          0);
       return false;
     }
     if (!MessageDigest.isEqual(NativeKey.job(job.argv(), source), job.key())) {
-      log.log(LogLevel.ERROR, "native", "job key from " + ch.client() + " does not match its argv and source;"
-          + " closing the connection");
-      summary(JobSummary.early(ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, millis(start)),
+      log.log(
+          LogLevel.ERROR,
+          "native",
+          "job key from "
+              + ch.client()
+              + " does not match its argv and source;"
+              + " closing the connection");
+      summary(
+          JobSummary.early(
+              ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, millis(start)),
           source.length);
       return false;
     }
@@ -254,7 +325,9 @@ public final class NativeHandler {
       c = compile.compile(request, plan, compiler.binary(), new CompilerRun());
     } catch (JobRefused e) {
       answerRefused(ch, out, e.getMessage());
-      summary(JobSummary.early(ch.client(), JobResult.OTHER, JobSummary.EXIT_BAD_ARGUMENTS, millis(start)),
+      summary(
+          JobSummary.early(
+              ch.client(), JobResult.OTHER, JobSummary.EXIT_BAD_ARGUMENTS, millis(start)),
           source.length);
       return true;
     }
@@ -262,13 +335,17 @@ public final class NativeHandler {
       cache.put(key, JobPipeline.toCache(c.reply(), plan));
     }
     answer(ch, out, c.reply(), false);
-    summary(done(ch, c.reply(), c.result(), plan, key == null ? CacheUse.OFF : CacheUse.MISS, start), source.length);
+    summary(
+        done(ch, c.reply(), c.result(), plan, key == null ? CacheUse.OFF : CacheUse.MISS, start),
+        source.length);
     return true;
   }
 
-  private void answer(JobChannel ch, PacketWriter out, DistccReply r, boolean hit) throws IOException {
+  private void answer(JobChannel ch, PacketWriter out, DistccReply r, boolean hit)
+      throws IOException {
     try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
-      NativeCodec.writeResult(out, new NativeCodec.Result(r.status(), r.stdout(), r.stderr(), r.object()), hit);
+      NativeCodec.writeResult(
+          out, new NativeCodec.Result(r.status(), r.stdout(), r.stderr(), r.object()), hit);
       out.flush();
     }
   }
@@ -280,8 +357,10 @@ public final class NativeHandler {
     }
   }
 
-  private JobSummary done(JobChannel ch, DistccReply r, JobResult result, JobPlan plan, CacheUse use, long start) {
-    return new JobSummary(ch.client(), result, r.status(), 0, millis(start), plan.compilerName(), plan.source(), use);
+  private JobSummary done(
+      JobChannel ch, DistccReply r, JobResult result, JobPlan plan, CacheUse use, long start) {
+    return new JobSummary(
+        ch.client(), result, r.status(), 0, millis(start), plan.compilerName(), plan.source(), use);
   }
 
   private void summary(JobSummary s, long uploaded) {

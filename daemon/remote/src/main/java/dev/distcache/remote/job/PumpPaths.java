@@ -10,18 +10,32 @@ import java.util.List;
 
 /**
  * Pump mode's view of paths in the arguments: the daemon recreates the client's files under a
- * temporary root, so, as distccd does, absolute include directories, included files, the input
- * and the old side of prefix maps get the root in front. Every path an include option or the
- * input names must stay inside the root once resolved from the client's working directory;
- * symbolic links under the root only ever point downwards (see {@link PumpTree}), so a lexical
- * check is enough.
+ * temporary root, so, as distccd does, absolute include directories, included files, the input and
+ * the old side of prefix maps get the root in front. Every path an include option or the input
+ * names must stay inside the root once resolved from the client's working directory; symbolic links
+ * under the root only ever point downwards (see {@link PumpTree}), so a lexical check is enough.
  */
 final class PumpPaths {
-  private static final List<String> INCLUDE_OPTIONS = List.of("-I", "-include", "-imacros", "-idirafter", "-iprefix",
-      "-iwithprefix", "-iwithprefixbefore", "-isystem", "-iquote").stream()
-      .sorted(Comparator.comparingInt(String::length).reversed()).toList();
-  private static final List<String> PREFIX_MAPS = List.of("-ffile-prefix-map=", "-fmacro-prefix-map=",
-      "-fdebug-prefix-map=", "-fprofile-prefix-map=");
+  private static final List<String> INCLUDE_OPTIONS =
+      List.of(
+              "-I",
+              "-include",
+              "-imacros",
+              "-idirafter",
+              "-iprefix",
+              "-iwithprefix",
+              "-iwithprefixbefore",
+              "-isystem",
+              "-iquote")
+          .stream()
+          .sorted(Comparator.comparingInt(String::length).reversed())
+          .toList();
+  private static final List<String> PREFIX_MAPS =
+      List.of(
+          "-ffile-prefix-map=",
+          "-fmacro-prefix-map=",
+          "-fdebug-prefix-map=",
+          "-fprofile-prefix-map=");
 
   private PumpPaths() {}
 
@@ -30,7 +44,8 @@ final class PumpPaths {
    *
    * @param cwd the client's working directory (absolute, checked by {@link PumpTree#checkCwd})
    */
-  static List<String> rewrite(List<String> args, int sourceIndex, String root, String cwd) throws JobRefused {
+  static List<String> rewrite(List<String> args, int sourceIndex, String root, String cwd)
+      throws JobRefused {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
@@ -96,7 +111,11 @@ final class PumpPaths {
     } catch (InvalidPathException e) {
       throw new JobRefused(what + " names an invalid path \"" + p + "\"");
     }
-    throw new JobRefused(what + " \"" + p + "\" leads out of the client's files (pump mode keeps every path inside"
-        + " the job's directory)");
+    throw new JobRefused(
+        what
+            + " \""
+            + p
+            + "\" leads out of the client's files (pump mode keeps every path inside"
+            + " the job's directory)");
   }
 }

@@ -12,13 +12,13 @@ import java.util.List;
 
 /**
  * Recreates a pump-mode client's files under the job's root. The client names every file by its
- * absolute path and never chooses where the daemon writes: a NAME or CDIR must be absolute
- * without {@code .} or {@code ..} components; nothing is written through a symbolic link; a LINK
- * target must be relative and without {@code ..}, so every link points downwards, inside the
- * root. The one exception is the include server's own link from a system include directory to
- * the same directory on the server ({@code /usr/include -> ../../../usr/include}, more
- * {@code ..} than the name has components): it is skipped rather than created, since the daemon's
- * compiler finds its system headers at their real paths anyway.
+ * absolute path and never chooses where the daemon writes: a NAME or CDIR must be absolute without
+ * {@code .} or {@code ..} components; nothing is written through a symbolic link; a LINK target
+ * must be relative and without {@code ..}, so every link points downwards, inside the root. The one
+ * exception is the include server's own link from a system include directory to the same directory
+ * on the server ({@code /usr/include -> ../../../usr/include}, more {@code ..} than the name has
+ * components): it is skipped rather than created, since the daemon's compiler finds its system
+ * headers at their real paths anyway.
  */
 final class PumpTree {
   private PumpTree() {}
@@ -34,8 +34,12 @@ final class PumpTree {
     }
   }
 
-  /** Creates the client's working directory and files under {@code root} (an existing, empty directory). */
-  static void materialize(Path root, String cwd, List<PumpFile> files) throws JobRefused, IOException {
+  /**
+   * Creates the client's working directory and files under {@code root} (an existing, empty
+   * directory).
+   */
+  static void materialize(Path root, String cwd, List<PumpFile> files)
+      throws JobRefused, IOException {
     check(cwd, files);
     directories(root, cwd);
     for (PumpFile f : files) {
@@ -45,8 +49,13 @@ final class PumpTree {
       Path target = parent.resolve(name.substring(slash + 1));
       try {
         switch (f) {
-          case PumpFile.Regular r -> Files.write(target, r.content(), StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+          case PumpFile.Regular r ->
+              Files.write(
+                  target,
+                  r.content(),
+                  StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE,
+                  LinkOption.NOFOLLOW_LINKS);
           case PumpFile.Link l -> {
             String link = linkTarget(l);
             if (link != null) {
@@ -55,7 +64,8 @@ final class PumpTree {
           }
         }
       } catch (FileAlreadyExistsException e) {
-        throw new JobRefused("NAME " + name + " is sent twice, or names one of its own directories");
+        throw new JobRefused(
+            "NAME " + name + " is sent twice, or names one of its own directories");
       }
     }
   }
@@ -63,21 +73,27 @@ final class PumpTree {
   /** The client's working directory must be an absolute, normalized path. */
   static void checkCwd(String cwd) throws JobRefused {
     if (!cwd.startsWith("/") || hasDots(cwd)) {
-      throw new JobRefused("CDIR \"" + cwd + "\" must be an absolute path without . or .. components");
+      throw new JobRefused(
+          "CDIR \"" + cwd + "\" must be an absolute path without . or .. components");
     }
   }
 
   private static void checkName(String name) throws JobRefused {
     if (!name.startsWith("/") || name.endsWith("/") || hasDots(name)) {
-      throw new JobRefused("NAME \"" + name + "\" must be an absolute file path without . or .. components");
+      throw new JobRefused(
+          "NAME \"" + name + "\" must be an absolute file path without . or .. components");
     }
   }
 
-  /** The target to create, null for the include server's system-directory link, or why it is refused. */
+  /**
+   * The target to create, null for the include server's system-directory link, or why it is
+   * refused.
+   */
   private static String linkTarget(PumpFile.Link l) throws JobRefused {
     String t = l.target();
     if (t.isEmpty() || t.startsWith("/")) {
-      throw new JobRefused("LINK " + l.name() + " -> \"" + t + "\" is refused: a link target must be relative");
+      throw new JobRefused(
+          "LINK " + l.name() + " -> \"" + t + "\" is refused: a link target must be relative");
     }
     if (!hasDots(t)) {
       return t;
@@ -92,7 +108,8 @@ final class PumpTree {
     if (ups > depth && ("/" + rest).equals(l.name()) && !hasDots(rest)) {
       return null;
     }
-    throw new JobRefused("LINK " + l.name() + " -> \"" + t + "\" is refused: a link target may not contain ..");
+    throw new JobRefused(
+        "LINK " + l.name() + " -> \"" + t + "\" is refused: a link target may not contain ..");
   }
 
   private static boolean hasDots(String path) {
@@ -104,7 +121,10 @@ final class PumpTree {
     return false;
   }
 
-  /** Creates {@code root + path} one directory at a time, refusing to pass through anything but a real directory. */
+  /**
+   * Creates {@code root + path} one directory at a time, refusing to pass through anything but a
+   * real directory.
+   */
   private static Path directories(Path root, String path) throws JobRefused, IOException {
     Path dir = root;
     for (String part : path.split("/")) {
@@ -113,7 +133,8 @@ final class PumpTree {
       }
       dir = dir.resolve(part);
       if (Files.isSymbolicLink(dir)) {
-        throw new JobRefused("the client's path " + path + " passes through a symbolic link it sent");
+        throw new JobRefused(
+            "the client's path " + path + " passes through a symbolic link it sent");
       }
       if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectory(dir);

@@ -9,11 +9,19 @@ import java.util.List;
  * machine itself until told to.
  */
 public record AccessList(List<Netmask> networks, boolean explicit) {
-  static final List<Netmask> LOOPBACK = List.of(Netmask.parse("127.0.0.0/8"), Netmask.parse("::1/128"));
+  static final List<Netmask> LOOPBACK =
+      List.of(Netmask.parse("127.0.0.0/8"), Netmask.parse("::1/128"));
+
   /** distccd's {@code --allow-private} networks. */
-  public static final List<Netmask> PRIVATE = List.of(Netmask.parse("192.168.0.0/16"), Netmask.parse("10.0.0.0/8"),
-      Netmask.parse("172.16.0.0/12"), Netmask.parse("127.0.0.0/8"), Netmask.parse("fe80::/10"),
-      Netmask.parse("fc00::/7"), Netmask.parse("::1/128"));
+  public static final List<Netmask> PRIVATE =
+      List.of(
+          Netmask.parse("192.168.0.0/16"),
+          Netmask.parse("10.0.0.0/8"),
+          Netmask.parse("172.16.0.0/12"),
+          Netmask.parse("127.0.0.0/8"),
+          Netmask.parse("fe80::/10"),
+          Netmask.parse("fc00::/7"),
+          Netmask.parse("::1/128"));
 
   public AccessList {
     networks = List.copyOf(networks);

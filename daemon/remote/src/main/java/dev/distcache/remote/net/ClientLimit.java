@@ -7,10 +7,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * At most {@code max} open connections from one address ({@code --max-client-connections}), so
- * that one client cannot take all the daemon's connections. A connection over the cap makes room
- * by closing that address's oldest connection that has not yet sent its first bytes (a silent one
- * is no job yet); when every one of them is sending or running a job, the new one is turned away.
+ * At most {@code max} open connections from one address ({@code --max-client-connections}), so that
+ * one client cannot take all the daemon's connections. A connection over the cap makes room by
+ * closing that address's oldest connection that has not yet sent its first bytes (a silent one is
+ * no job yet); when every one of them is sending or running a job, the new one is turned away.
  */
 public final class ClientLimit {
   private final int max;

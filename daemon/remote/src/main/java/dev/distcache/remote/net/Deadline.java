@@ -7,24 +7,29 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs an action (closing a connection) unless cancelled first: Java cannot time out a read that
- * trickles in, nor a socket write at all, so a job's reading and answering phases each get one.
- * One shared daemon thread runs every deadline; actions must be quick.
+ * trickles in, nor a socket write at all, so a job's reading and answering phases each get one. One
+ * shared daemon thread runs every deadline; actions must be quick.
  */
 public final class Deadline implements AutoCloseable {
-  private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "distcache-daemon-deadlines");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ScheduledExecutorService TIMERS =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "distcache-daemon-deadlines");
+        t.setDaemon(true);
+        return t;
+      });
 
   private final ScheduledFuture<?> future;
   private volatile boolean fired;
 
   private Deadline(Runnable action, long millis) {
-    this.future = TIMERS.schedule(() -> {
-      fired = true;
-      action.run();
-    }, millis, TimeUnit.MILLISECONDS);
+    this.future =
+        TIMERS.schedule(
+            () -> {
+              fired = true;
+              action.run();
+            },
+            millis,
+            TimeUnit.MILLISECONDS);
   }
 
   public static Deadline after(long millis, Runnable action) {

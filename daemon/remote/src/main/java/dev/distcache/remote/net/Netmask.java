@@ -8,8 +8,8 @@ import java.util.Arrays;
 /**
  * One {@code --allow ADDR[/BITS]} entry: an IPv4 or IPv6 network. Written as distccd reads it: a
  * numeric address (no host names), an optional prefix length (32 or 128 when absent); bits below
- * the prefix in the address are ignored. An IPv4 client reaching an IPv6 socket as
- * {@code ::ffff:a.b.c.d} matches IPv4 networks.
+ * the prefix in the address are ignored. An IPv4 client reaching an IPv6 socket as {@code
+ * ::ffff:a.b.c.d} matches IPv4 networks.
  */
 public record Netmask(byte[] network, int bits) {
 
@@ -27,12 +27,21 @@ public record Netmask(byte[] network, int bits) {
     if (slash >= 0) {
       String b = text.substring(slash + 1);
       if (b.isEmpty() || !b.chars().allMatch(Character::isDigit) || b.length() > 3) {
-        throw new IllegalArgumentException("invalid mask \"" + b + "\" in \"" + text + "\" (expected 0 to " + max + ")");
+        throw new IllegalArgumentException(
+            "invalid mask \"" + b + "\" in \"" + text + "\" (expected 0 to " + max + ")");
       }
       bits = Integer.parseInt(b);
       if (bits > max) {
-        throw new IllegalArgumentException("invalid mask \"" + b + "\" in \"" + text + "\" (at most " + max + " for "
-            + (max == 32 ? "IPv4" : "IPv6") + ")");
+        throw new IllegalArgumentException(
+            "invalid mask \""
+                + b
+                + "\" in \""
+                + text
+                + "\" (at most "
+                + max
+                + " for "
+                + (max == 32 ? "IPv4" : "IPv6")
+                + ")");
       }
     }
     return new Netmask(masked(bytes, bits), bits);
@@ -67,13 +76,18 @@ public record Netmask(byte[] network, int bits) {
     boolean v4 = addr.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     boolean v6 = !v4 && addr.contains(":") && addr.matches("[0-9A-Fa-f:.]+");
     if (!v4 && !v6) {
-      throw new IllegalArgumentException("can't parse internet address \"" + addr + "\" in \"" + text
-          + "\" (give a numeric IPv4 or IPv6 address, optionally with /BITS)");
+      throw new IllegalArgumentException(
+          "can't parse internet address \""
+              + addr
+              + "\" in \""
+              + text
+              + "\" (give a numeric IPv4 or IPv6 address, optionally with /BITS)");
     }
     if (v4) {
       for (String part : addr.split("\\.")) {
         if (Integer.parseInt(part) > 255) {
-          throw new IllegalArgumentException("can't parse internet address \"" + addr + "\": " + part + " is over 255");
+          throw new IllegalArgumentException(
+              "can't parse internet address \"" + addr + "\": " + part + " is over 255");
         }
       }
     }
@@ -81,7 +95,8 @@ public record Netmask(byte[] network, int bits) {
       // Numeric only (checked above), so no name lookup; ::ffff:a.b.c.d comes back as IPv4.
       return InetAddress.getByName(addr).getAddress();
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("can't parse internet address \"" + addr + "\" in \"" + text + "\"");
+      throw new IllegalArgumentException(
+          "can't parse internet address \"" + addr + "\" in \"" + text + "\"");
     }
   }
 

@@ -6,8 +6,8 @@ import java.io.OutputStream;
 
 /**
  * {@code --inetd}: one job on stdin and stdout (an ssh host: {@code ssh HOST distcache daemon
- * --inetd}). There is no socket to close, so giving up means ending the process. The client is
- * not checked against {@code --allow}: ssh has already let it in, as with distccd.
+ * --inetd}). There is no socket to close, so giving up means ending the process. The client is not
+ * checked against {@code --allow}: ssh has already let it in, as with distccd.
  */
 public final class StdioChannel implements JobChannel {
   private final InputStream in;
@@ -42,6 +42,6 @@ public final class StdioChannel implements JobChannel {
 
   @Override
   public AutoCloseable watch(Runnable onGone) {
-    return () -> { };
+    return () -> {};
   }
 }

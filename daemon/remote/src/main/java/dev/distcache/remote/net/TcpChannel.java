@@ -24,7 +24,9 @@ public final class TcpChannel implements JobChannel {
 
   public static String describe(InetSocketAddress a) {
     String host = Netmask.canonical(a.getAddress()).getHostAddress();
-    return (Netmask.canonical(a.getAddress()) instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
+    return (Netmask.canonical(a.getAddress()) instanceof Inet6Address ? "[" + host + "]" : host)
+        + ":"
+        + a.getPort();
   }
 
   @Override
@@ -60,18 +62,20 @@ public final class TcpChannel implements JobChannel {
     // Not interrupted when the job ends: interrupting a virtual thread in a socket read closes the
     // socket, and the reply is still to be written. It ends when the socket closes.
     AtomicBoolean stopped = new AtomicBoolean();
-    Thread.ofVirtual().name("distcache-daemon-watch").start(() -> {
-      try {
-        if (in.read() >= 0) {
-          return; // a client that sends more than its request is not gone; stop watching
-        }
-      } catch (IOException e) {
-        // reset or closed: gone, unless the job has finished and closed the socket itself
-      }
-      if (!stopped.get()) {
-        onGone.run();
-      }
-    });
+    Thread.ofVirtual()
+        .name("distcache-daemon-watch")
+        .start(() -> {
+          try {
+            if (in.read() >= 0) {
+              return; // a client that sends more than its request is not gone; stop watching
+            }
+          } catch (IOException e) {
+            // reset or closed: gone, unless the job has finished and closed the socket itself
+          }
+          if (!stopped.get()) {
+            onGone.run();
+          }
+        });
     return () -> stopped.set(true);
   }
 }

@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A TCP listener that hands each accepted connection to a virtual thread. Used for the job port
- * and the stats port.
+ * A TCP listener that hands each accepted connection to a virtual thread. Used for the job port and
+ * the stats port.
  *
- * <p>Threads: the caller of {@link #serve} accepts; each connection runs on its own virtual
- * thread, which may block on the client, on a job slot (the job port's handler takes one of
- * {@code -j}), and on the compiler. {@link #close} stops accepting and waits (bounded) for the
- * connections in progress.
+ * <p>Threads: the caller of {@link #serve} accepts; each connection runs on its own virtual thread,
+ * which may block on the client, on a job slot (the job port's handler takes one of {@code -j}),
+ * and on the compiler. {@link #close} stops accepting and waits (bounded) for the connections in
+ * progress.
  */
 public final class TcpServer implements AutoCloseable {
   private static final long DRAIN_MILLIS = 30_000;
@@ -33,8 +33,12 @@ public final class TcpServer implements AutoCloseable {
     this.handler = handler;
   }
 
-  /** Listens on {@code listen} (null: every address) and {@code port}; the handler owns and closes each socket. */
-  public static TcpServer bind(String listen, int port, Consumer<Socket> handler) throws IOException {
+  /**
+   * Listens on {@code listen} (null: every address) and {@code port}; the handler owns and closes
+   * each socket.
+   */
+  public static TcpServer bind(String listen, int port, Consumer<Socket> handler)
+      throws IOException {
     ServerSocket s = new ServerSocket();
     try {
       s.setReuseAddress(true);
@@ -43,9 +47,16 @@ public final class TcpServer implements AutoCloseable {
       return new TcpServer(s, handler);
     } catch (IOException e) {
       s.close();
-      throw new IOException("cannot listen on " + (listen == null ? "port " : listen + ":") + port + ": "
-          + e.getMessage() + (e.getMessage() != null && e.getMessage().contains("in use")
-          ? " (another daemon, or distccd, is probably listening there; give --port)" : ""), e);
+      throw new IOException(
+          "cannot listen on "
+              + (listen == null ? "port " : listen + ":")
+              + port
+              + ": "
+              + e.getMessage()
+              + (e.getMessage() != null && e.getMessage().contains("in use")
+                  ? " (another daemon, or distccd, is probably listening there; give --port)"
+                  : ""),
+          e);
     }
   }
 
@@ -71,13 +82,15 @@ public final class TcpServer implements AutoCloseable {
         continue; // a connection that failed while being accepted; keep serving the others
       }
       active.incrementAndGet();
-      Thread.ofVirtual().name("distcache-daemon-connection").start(() -> {
-        try {
-          handler.accept(s);
-        } finally {
-          active.decrementAndGet();
-        }
-      });
+      Thread.ofVirtual()
+          .name("distcache-daemon-connection")
+          .start(() -> {
+            try {
+              handler.accept(s);
+            } finally {
+              active.decrementAndGet();
+            }
+          });
     }
   }
 
@@ -102,7 +115,10 @@ public final class TcpServer implements AutoCloseable {
     }
   }
 
-  /** Job slots: at most {@code jobs} run at once; beyond {@code jobs + waiting} connections are turned away. */
+  /**
+   * Job slots: at most {@code jobs} run at once; beyond {@code jobs + waiting} connections are
+   * turned away.
+   */
   public static final class Slots {
     private final Semaphore running;
     private final int maxWaiting;
@@ -113,7 +129,9 @@ public final class TcpServer implements AutoCloseable {
       this.maxWaiting = maxWaiting;
     }
 
-    /** Takes a slot, waiting for one; false (nothing taken) when too many connections already wait. */
+    /**
+     * Takes a slot, waiting for one; false (nothing taken) when too many connections already wait.
+     */
     public boolean acquire() throws InterruptedException {
       if (running.tryAcquire()) {
         return true;

@@ -18,8 +18,8 @@ import java.util.Map;
  * compiler is run with the canonical words, so that what runs is what was checked. Refused too: a
  * compiler outside the allowed list, {@code @file}, {@code -x} and {@code -gsplit-dwarf}, whose
  * results distcc cannot carry back, {@code -MF} outside pump mode, and whatever {@link
- * ArgsClassifier} cannot reproduce exactly. A refusal names the option as the client spelled it
- * and as gcc reads it. The client's output name is never used as a path: the daemon names its own
+ * ArgsClassifier} cannot reproduce exactly. A refusal names the option as the client spelled it and
+ * as gcc reads it. The client's output name is never used as a path: the daemon names its own
  * files.
  */
 public final class ArgvPolicy {
@@ -40,8 +40,10 @@ public final class ArgvPolicy {
       List<String> c = arg.canonical();
       String a = c.get(0);
       if (a.startsWith("@") || arg.spelled().get(0).startsWith("@")) {
-        throw new JobRefused(arg.spelling() + " is refused: a response file would make the daemon read one of its"
-            + " own files");
+        throw new JobRefused(
+            arg.spelling()
+                + " is refused: a response file would make the daemon read one of its"
+                + " own files");
       }
       if (c.size() == 1 && ArgsClassifier.takesSeparateValue(a)) {
         throw new JobRefused(a + " is missing its value");
@@ -81,46 +83,68 @@ public final class ArgvPolicy {
     }
     Invocation inv = classify(compiler, args);
     if (!inv.source().equals(args.get(source))) {
-      throw new JobRefused("cannot tell the input file (" + inv.source() + " or " + args.get(source) + ")");
+      throw new JobRefused(
+          "cannot tell the input file (" + inv.source() + " or " + args.get(source) + ")");
     }
     String src = args.get(source);
     String clientOutput = output != null ? output : stem(src) + (inv.assembly() ? ".s" : ".o");
     String extension = pump ? "" : preprocessedExtension(src);
-    return new JobPlan(compiler, pump, args, source, inv.assembly(), extension,
-        pump ? (mt != null ? mt : clientOutput) : null, !inv.recordsSwitches());
+    return new JobPlan(
+        compiler,
+        pump,
+        args,
+        source,
+        inv.assembly(),
+        extension,
+        pump ? (mt != null ? mt : clientOutput) : null,
+        !inv.recordsSwitches());
   }
 
   /** The option as the client spelled it, and as gcc reads it when that differs. */
   static String describe(GccOptionParser.Arg arg) {
     String canonical = String.join(" ", arg.canonical());
-    return canonical.equals(arg.spelling()) ? arg.spelling() : arg.spelling() + " (gcc reads " + canonical + ")";
+    return canonical.equals(arg.spelling())
+        ? arg.spelling()
+        : arg.spelling() + " (gcc reads " + canonical + ")";
   }
 
   /** Options whose rules depend on the protocol: -include and -imacros, the sysroot options, -x. */
   private static boolean protocolDependent(String a) {
-    return a.startsWith("-include") || a.startsWith("-imacros") || a.startsWith("--sysroot=")
-        || a.equals("-isysroot") || a.startsWith("-isysroot");
+    return a.startsWith("-include")
+        || a.startsWith("-imacros")
+        || a.startsWith("--sysroot=")
+        || a.equals("-isysroot")
+        || a.startsWith("-isysroot");
   }
 
-  private static void protocolRules(GccOptionParser.Arg arg, String a, boolean pump) throws JobRefused {
+  private static void protocolRules(GccOptionParser.Arg arg, String a, boolean pump)
+      throws JobRefused {
     if (a.startsWith("-x")) {
-      throw new JobRefused(describe(arg) + " is refused: the daemon takes the language from the input's name, as"
-          + " distccd does");
+      throw new JobRefused(
+          describe(arg)
+              + " is refused: the daemon takes the language from the input's name, as"
+              + " distccd does");
     }
     if (pump && (a.startsWith("--sysroot") || a.startsWith("-isysroot"))) {
-      throw new JobRefused(describe(arg) + " is refused in pump mode: the daemon's preprocessor would read headers"
-          + " from a directory of the daemon's that the client chose");
+      throw new JobRefused(
+          describe(arg)
+              + " is refused in pump mode: the daemon's preprocessor would read headers"
+              + " from a directory of the daemon's that the client chose");
     }
     if (!pump && (a.startsWith("-include") || a.startsWith("-imacros"))) {
-      throw new JobRefused(describe(arg) + " is refused: in protocols 1 and 2 the client preprocesses, and the"
-          + " option names a file of the daemon's");
+      throw new JobRefused(
+          describe(arg)
+              + " is refused: in protocols 1 and 2 the client preprocesses, and the"
+              + " option names a file of the daemon's");
     }
   }
 
   private static void dependencyFile(boolean pump, String given) throws JobRefused {
     if (!pump) {
-      throw new JobRefused(given + " is refused: the daemon does not write files the client names (distcc keeps"
-          + " dependency options on the client in protocols 1 and 2)");
+      throw new JobRefused(
+          given
+              + " is refused: the daemon does not write files the client names (distcc keeps"
+              + " dependency options on the client in protocols 1 and 2)");
     }
     // Pump mode: dropped; the daemon writes its own and returns it as DOTD, as distccd does.
   }
@@ -141,7 +165,8 @@ public final class ArgvPolicy {
     check.add("output");
     Classification c = ArgsClassifier.classify(compiler, check, NOWHERE, Map.of());
     if (c instanceof Classification.Uncacheable u) {
-      throw new JobRefused("cannot be compiled remotely: " + u.detail() + " (" + u.reason().id() + ")");
+      throw new JobRefused(
+          "cannot be compiled remotely: " + u.detail() + " (" + u.reason().id() + ")");
     }
     return ((Classification.Cacheable) c).invocation();
   }
@@ -157,7 +182,9 @@ public final class ArgvPolicy {
       case "m", "mi" -> ".mi";
       case "mm", "M", "mii" -> ".mii";
       case "s", "S", "sx" -> ".s";
-      default -> throw new JobRefused("the input " + source + " has no extension of a language the daemon compiles");
+      default ->
+          throw new JobRefused(
+              "the input " + source + " has no extension of a language the daemon compiles");
     };
   }
 

@@ -10,12 +10,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which compilers the daemon runs, and where it finds them. As distccd does, a leading
- * {@code /usr/bin/} or {@code /bin/} is stripped from argv[0]; any other path is refused; the
- * name must be in a masquerade directory (distccd's {@code /usr/lib/distcc} by default: any
- * executable entry, usually a link to distcc) or in the {@code --allow-compiler} list. The binary
- * run is the first of that name on the daemon's PATH that is neither in a masquerade directory
- * nor itself distcc or distcache. Thread-safe (immutable).
+ * Which compilers the daemon runs, and where it finds them. As distccd does, a leading {@code
+ * /usr/bin/} or {@code /bin/} is stripped from argv[0]; any other path is refused; the name must be
+ * in a masquerade directory (distccd's {@code /usr/lib/distcc} by default: any executable entry,
+ * usually a link to distcc) or in the {@code --allow-compiler} list. The binary run is the first of
+ * that name on the daemon's PATH that is neither in a masquerade directory nor itself distcc or
+ * distcache. Thread-safe (immutable).
  */
 public final class CompilerPolicy {
   private static final List<String> STRIPPED = List.of("/usr/bin/", "/bin/");
@@ -29,7 +29,8 @@ public final class CompilerPolicy {
     this.masqueradeDirs = List.copyOf(masqueradeDirs);
     this.names = Set.copyOf(names);
     List<Path> dirs = new ArrayList<>();
-    for (String entry : (pathVariable == null ? "/usr/local/bin:/usr/bin:/bin" : pathVariable).split(":")) {
+    for (String entry :
+        (pathVariable == null ? "/usr/local/bin:/usr/bin:/bin" : pathVariable).split(":")) {
       if (!entry.isEmpty() && entry.startsWith("/") && !isMasquerade(Path.of(entry))) {
         dirs.add(Path.of(entry));
       }
@@ -47,8 +48,11 @@ public final class CompilerPolicy {
       }
     }
     if (name.contains("/")) {
-      throw new JobRefused("compiler name <" + argv0 + "> cannot be a path (only a leading /usr/bin/ or /bin/ is"
-          + " stripped)");
+      throw new JobRefused(
+          "compiler name <"
+              + argv0
+              + "> cannot be a path (only a leading /usr/bin/ or /bin/ is"
+              + " stripped)");
     }
     if (!name.matches("[A-Za-z0-9+_][A-Za-z0-9+_.-]*")) {
       throw new JobRefused("compiler name <" + argv0 + "> is not a file name");
@@ -70,7 +74,8 @@ public final class CompilerPolicy {
     for (Path dir : searchPath) {
       Path candidate = dir.resolve(name);
       try {
-        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)
+        if (Files.isRegularFile(candidate)
+            && Files.isExecutable(candidate)
             && !WRAPPERS.contains(candidate.toRealPath().getFileName().toString())) {
           return Optional.of(candidate);
         }

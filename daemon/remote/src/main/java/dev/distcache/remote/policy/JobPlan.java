@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A validated job: the compiler name, and the client's arguments without the output name (and,
- * in pump mode, without the client's {@code -MF} and first {@code -MT}), which the daemon replaces
+ * A validated job: the compiler name, and the client's arguments without the output name (and, in
+ * pump mode, without the client's {@code -MF} and first {@code -MT}), which the daemon replaces
  * with its own. {@link #keyArgs} is what the cache key hashes; the server's command line is built
  * from the same list with the daemon's paths.
  *
@@ -13,15 +13,22 @@ import java.util.List;
  * @param args the client's arguments, normalized as above
  * @param sourceIndex where in {@code args} the input file is
  * @param assembly {@code -S}: the output is assembly, not an object
- * @param inputExtension protocols 1 and 2: the extension of the preprocessed input
- *     ({@code .i}, {@code .ii}, ...), as distccd names it; empty in pump mode
+ * @param inputExtension protocols 1 and 2: the extension of the preprocessed input ({@code .i},
+ *     {@code .ii}, ...), as distccd names it; empty in pump mode
  * @param dotdTarget pump mode: the dependency target the client wants (its {@code -MT}, else its
  *     output name); null otherwise
- * @param storable false when the output records the daemon's own command line
- *     ({@code -frecord-gcc-switches}), so it could not be served to another job
+ * @param storable false when the output records the daemon's own command line ({@code
+ *     -frecord-gcc-switches}), so it could not be served to another job
  */
-public record JobPlan(String compilerName, boolean pump, List<String> args, int sourceIndex, boolean assembly,
-    String inputExtension, String dotdTarget, boolean storable) {
+public record JobPlan(
+    String compilerName,
+    boolean pump,
+    List<String> args,
+    int sourceIndex,
+    boolean assembly,
+    String inputExtension,
+    String dotdTarget,
+    boolean storable) {
 
   public JobPlan {
     args = List.copyOf(args);

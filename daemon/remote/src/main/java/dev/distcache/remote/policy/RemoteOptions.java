@@ -8,10 +8,10 @@ import java.util.regex.Pattern;
 /**
  * The allow-list of canonical gcc options (as {@link dev.distcache.core.args.GccOptionParser}
  * decodes them) a remote compile may carry. Everything else is refused, whatever its spelling: the
- * options that run programs or load code ({@code -B}, {@code -specs=}, {@code -wrapper},
- * {@code -fplugin=}), that read or write files the client chose, that pass options on unchecked,
- * and any option this list does not know. {@code -o}, {@code -MF}, {@code -MT}, inputs, {@code -x},
- * {@code -include} and the sysroot options are decided by {@link ArgvPolicy}.
+ * options that run programs or load code ({@code -B}, {@code -specs=}, {@code -wrapper}, {@code
+ * -fplugin=}), that read or write files the client chose, that pass options on unchecked, and any
+ * option this list does not know. {@code -o}, {@code -MF}, {@code -MT}, inputs, {@code -x}, {@code
+ * -include} and the sysroot options are decided by {@link ArgvPolicy}.
  *
  * <p>{@code -f}, {@code -m} and {@code -W} are families of hundreds of code generation, target and
  * warning switches that affect only the object and the diagnostics: they are allowed as a family
@@ -21,74 +21,117 @@ import java.util.regex.Pattern;
  */
 final class RemoteOptions {
   /** Options without a value, allowed as they are. */
-  private static final Set<String> FLAGS = Set.of(
-      "-c", "-S", "-ansi", "-pedantic", "-pedantic-errors", "-Wpedantic", "-w", "-pipe", "-pthread", "-P", "-C",
-      "-CC", "-H", "-p", "-pg", "-trigraphs", "-nostdinc", "-nostdinc++", "-undef", "-I-", "-MD", "-MMD", "-MP", "-MG",
-      "-pie", "-no-pie", "-fPIC", "-static", "-shared", "-rdynamic");
+  private static final Set<String> FLAGS =
+      Set.of(
+          "-c",
+          "-S",
+          "-ansi",
+          "-pedantic",
+          "-pedantic-errors",
+          "-Wpedantic",
+          "-w",
+          "-pipe",
+          "-pthread",
+          "-P",
+          "-C",
+          "-CC",
+          "-H",
+          "-p",
+          "-pg",
+          "-trigraphs",
+          "-nostdinc",
+          "-nostdinc++",
+          "-undef",
+          "-I-",
+          "-MD",
+          "-MMD",
+          "-MP",
+          "-MG",
+          "-pie",
+          "-no-pie",
+          "-fPIC",
+          "-static",
+          "-shared",
+          "-rdynamic");
 
   /** Options whose value (joined or the next argument) is data, never a file the compile opens. */
   private static final List<String> WITH_VALUE = List.of("-D", "-U", "-MT", "-MQ");
 
-  /** Include directories: harmless in protocols 1 and 2 (the source is preprocessed); pump mode checks their paths. */
-  private static final List<String> INCLUDE_DIRS = List.of(
-      "-I", "-isystem", "-iquote", "-idirafter", "-iprefix", "-iwithprefixbefore", "-iwithprefix");
+  /**
+   * Include directories: harmless in protocols 1 and 2 (the source is preprocessed); pump mode
+   * checks their paths.
+   */
+  private static final List<String> INCLUDE_DIRS =
+      List.of(
+          "-I",
+          "-isystem",
+          "-iquote",
+          "-idirafter",
+          "-iprefix",
+          "-iwithprefixbefore",
+          "-iwithprefix");
 
   /**
-   * {@code -f} options refused (with or without {@code no-}), by name prefix: each reads or writes a
-   * file, runs or loads something, or re-runs the compiler.
+   * {@code -f} options refused (with or without {@code no-}), by name prefix: each reads or writes
+   * a file, runs or loads something, or re-runs the compiler.
    */
-  static final List<String[]> F_REFUSED = List.of(
-      new String[] {"plugin", "would load a compiler plugin"},
-      new String[] {"dump", "would write dump files"},
-      new String[] {"profile", "would read or write profile files"},
-      new String[] {"auto-profile", "would read a profile file"},
-      new String[] {"branch-probabilities", "would read a profile file"},
-      new String[] {"create-profile", "would write a profile file"},
-      new String[] {"test-coverage", "would write a coverage notes file"},
-      new String[] {"coverage", "would write coverage files"},
-      new String[] {"condition-coverage", "would write coverage files"},
-      new String[] {"self-test", "would read files the client chose"},
-      new String[] {"compare-debug", "would run the compiler again with options the client chose"},
-      new String[] {"callgraph-info", "would write a file beside the output"},
-      new String[] {"stack-usage", "would write a file beside the output"},
-      new String[] {"opt-info", "may write a file the client chose"},
-      new String[] {"save-optimization-record", "would write a file"},
-      new String[] {"optimization-record-file", "would write a file the client chose"},
-      new String[] {"diagnostics-format=sarif", "would write a diagnostics file"},
-      new String[] {"diagnostics-add-output", "would write a diagnostics file"},
-      new String[] {"diagnostics-set-output", "would write a diagnostics file"},
-      new String[] {"sanitize-blacklist", "would read a file the client chose"},
-      new String[] {"sanitize-ignorelist", "would read a file the client chose"},
-      new String[] {"sanitize-coverage-allowlist", "would read a file the client chose"},
-      new String[] {"sanitize-coverage-ignorelist", "would read a file the client chose"},
-      new String[] {"module", "would read or write module files, or run a module mapper"},
-      new String[] {"deps", "would write a dependency file"},
-      new String[] {"ltrans", "would read or write LTO files"},
-      new String[] {"wpa", "would read or write LTO files"},
-      new String[] {"resolution", "would read a linker resolution file"},
-      new String[] {"report-bug", "would write a report file"},
-      new String[] {"go-", "would write a file"},
-      new String[] {"time-trace", "would write a file"},
-      new String[] {"record-gcc-switches-file", "would write a file"},
-      new String[] {"pch-", "precompiled headers read files of the daemon's"},
-      new String[] {"syntax-only", "produces no object"},
-      new String[] {"debug-types-section", "the result cannot be reproduced exactly"});
+  static final List<String[]> F_REFUSED =
+      List.of(
+          new String[] {"plugin", "would load a compiler plugin"},
+          new String[] {"dump", "would write dump files"},
+          new String[] {"profile", "would read or write profile files"},
+          new String[] {"auto-profile", "would read a profile file"},
+          new String[] {"branch-probabilities", "would read a profile file"},
+          new String[] {"create-profile", "would write a profile file"},
+          new String[] {"test-coverage", "would write a coverage notes file"},
+          new String[] {"coverage", "would write coverage files"},
+          new String[] {"condition-coverage", "would write coverage files"},
+          new String[] {"self-test", "would read files the client chose"},
+          new String[] {
+            "compare-debug", "would run the compiler again with options the client chose"
+          },
+          new String[] {"callgraph-info", "would write a file beside the output"},
+          new String[] {"stack-usage", "would write a file beside the output"},
+          new String[] {"opt-info", "may write a file the client chose"},
+          new String[] {"save-optimization-record", "would write a file"},
+          new String[] {"optimization-record-file", "would write a file the client chose"},
+          new String[] {"diagnostics-format=sarif", "would write a diagnostics file"},
+          new String[] {"diagnostics-add-output", "would write a diagnostics file"},
+          new String[] {"diagnostics-set-output", "would write a diagnostics file"},
+          new String[] {"sanitize-blacklist", "would read a file the client chose"},
+          new String[] {"sanitize-ignorelist", "would read a file the client chose"},
+          new String[] {"sanitize-coverage-allowlist", "would read a file the client chose"},
+          new String[] {"sanitize-coverage-ignorelist", "would read a file the client chose"},
+          new String[] {"module", "would read or write module files, or run a module mapper"},
+          new String[] {"deps", "would write a dependency file"},
+          new String[] {"ltrans", "would read or write LTO files"},
+          new String[] {"wpa", "would read or write LTO files"},
+          new String[] {"resolution", "would read a linker resolution file"},
+          new String[] {"report-bug", "would write a report file"},
+          new String[] {"go-", "would write a file"},
+          new String[] {"time-trace", "would write a file"},
+          new String[] {"record-gcc-switches-file", "would write a file"},
+          new String[] {"pch-", "precompiled headers read files of the daemon's"},
+          new String[] {"syntax-only", "produces no object"},
+          new String[] {"debug-types-section", "the result cannot be reproduced exactly"});
 
   /** Why some well-known options are not on the list (for the log only: the list decides). */
-  private static final List<String[]> WHY_NOT = List.of(
-      new String[] {"-B", "would run compiler programs from a directory the client chose"},
-      new String[] {"-specs", "would read a specs file, which can run any program"},
-      new String[] {"-wrapper", "would run a program the client chose"},
-      new String[] {"-iplugindir", "would load a compiler plugin"},
-      new String[] {"-Xpreprocessor", "would pass options to the preprocessor unchecked"},
-      new String[] {"-Xlinker", "would pass options to the linker unchecked"},
-      new String[] {"-Wl,", "would pass options to the linker unchecked"},
-      new String[] {"-save-temps", "would write temporary files"},
-      new String[] {"-dump", "would choose where dump files go"},
-      new String[] {"-aux-info", "would write a file the client chose"},
-      new String[] {"--coverage", "would write coverage files"},
-      new String[] {"-d", "would write dump files"},
-      new String[] {"-print-", "would print the daemon's installation instead of compiling"});
+  private static final List<String[]> WHY_NOT =
+      List.of(
+          new String[] {"-B", "would run compiler programs from a directory the client chose"},
+          new String[] {"-specs", "would read a specs file, which can run any program"},
+          new String[] {"-wrapper", "would run a program the client chose"},
+          new String[] {"-iplugindir", "would load a compiler plugin"},
+          new String[] {"-Xpreprocessor", "would pass options to the preprocessor unchecked"},
+          new String[] {"-Xlinker", "would pass options to the linker unchecked"},
+          new String[] {"-Wl,", "would pass options to the linker unchecked"},
+          new String[] {"-save-temps", "would write temporary files"},
+          new String[] {"-dump", "would choose where dump files go"},
+          new String[] {"-aux-info", "would write a file the client chose"},
+          new String[] {"--coverage", "would write coverage files"},
+          new String[] {"-d", "would write dump files"},
+          new String[] {"-print-", "would print the daemon's installation instead of compiling"});
+
   private static final String NOT_LISTED = "it is not an option a remote compile may carry";
 
   private static final Pattern PARAM = Pattern.compile("--param=[a-z0-9-]+=[A-Za-z0-9_|-]+");
@@ -107,12 +150,18 @@ final class RemoteOptions {
         return null;
       }
       if (o.equals("-Xassembler")) {
-        return AssemblerOptions.allowed(canonical.get(1)) ? null : "the assembler option " + canonical.get(1)
-            + " is not one the daemon passes on (it may read or write files)";
+        return AssemblerOptions.allowed(canonical.get(1))
+            ? null
+            : "the assembler option "
+                + canonical.get(1)
+                + " is not one the daemon passes on (it may read or write files)";
       }
       return notListed(o);
     }
-    if (FLAGS.contains(o) || OPTIMIZE.matcher(o).matches() || PARAM.matcher(o).matches() || o.startsWith("-std=")) {
+    if (FLAGS.contains(o)
+        || OPTIMIZE.matcher(o).matches()
+        || PARAM.matcher(o).matches()
+        || o.startsWith("-std=")) {
       return null;
     }
     for (String p : WITH_VALUE) {
@@ -126,7 +175,9 @@ final class RemoteOptions {
       }
     }
     if (o.startsWith("-g")) {
-      return o.equals("-gsplit-dwarf") ? "it writes a .dwo file, which the distcc protocol cannot return" : null;
+      return o.equals("-gsplit-dwarf")
+          ? "it writes a .dwo file, which the distcc protocol cannot return"
+          : null;
     }
     if (o.startsWith("-f") && o.length() > 2) {
       return fOption(o.substring(2));
@@ -136,8 +187,11 @@ final class RemoteOptions {
     }
     if (o.startsWith("-Wa,")) {
       String item = AssemblerOptions.firstRefusedItem(o);
-      return item == null ? null
-          : "the assembler option " + item + " is not one the daemon passes on (it may read or write files)";
+      return item == null
+          ? null
+          : "the assembler option "
+              + item
+              + " is not one the daemon passes on (it may read or write files)";
     }
     if (o.startsWith("-Wp,")) {
       for (String item : o.substring(4).split(",", -1)) {
@@ -147,7 +201,9 @@ final class RemoteOptions {
       }
       return null;
     }
-    if (o.startsWith("-W") && o.length() > 2 && Character.isLetter(o.charAt(2))
+    if (o.startsWith("-W")
+        && o.length() > 2
+        && Character.isLetter(o.charAt(2))
         && !(o.length() > 3 && o.charAt(3) == ',')) {
       return null;
     }

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 
 /**
  * The daemon's log, in distccd's line format: {@code distcache-daemon[PID] (where) message}, with
- * distccd's level prefixes ({@code ERROR: }, {@code Warning: }, {@code CRITICAL! }). Lines go to
- * a file or to stderr, never to stdout (which carries the protocol in {@code --inetd} mode).
+ * distccd's level prefixes ({@code ERROR: }, {@code Warning: }, {@code CRITICAL! }). Lines go to a
+ * file or to stderr, never to stdout (which carries the protocol in {@code --inetd} mode).
  * Thread-safe; a line is written and flushed whole. Failures to write are ignored: logging never
  * fails a job.
  */
@@ -46,12 +46,17 @@ public final class DaemonLog implements AutoCloseable {
     return level.ordinal() <= threshold.ordinal();
   }
 
-  /** Writes {@code message} when {@code level} is at or above the threshold; {@code where} names the stage. */
+  /**
+   * Writes {@code message} when {@code level} is at or above the threshold; {@code where} names the
+   * stage.
+   */
   public void log(LogLevel level, String where, String message) {
     if (!enabled(level)) {
       return;
     }
-    byte[] line = (tag + "(" + where + ") " + level.prefix() + message + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] line =
+        (tag + "(" + where + ") " + level.prefix() + message + "\n")
+            .getBytes(StandardCharsets.UTF_8);
     synchronized (this) {
       try {
         out.write(line);

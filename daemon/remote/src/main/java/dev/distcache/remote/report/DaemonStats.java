@@ -9,18 +9,24 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
 /**
- * What distccd's stats page counts, since the daemon started: connections accepted, jobs by
- * result, the longest compile, how many jobs run now, the average of that over 1, 5 and 15
- * minutes (sampled each second), and the compiles that finished in the last 1, 5 and 15 minutes
- * (as distccd: every result that ran the compiler). Thread-safe.
+ * What distccd's stats page counts, since the daemon started: connections accepted, jobs by result,
+ * the longest compile, how many jobs run now, the average of that over 1, 5 and 15 minutes (sampled
+ * each second), and the compiles that finished in the last 1, 5 and 15 minutes (as distccd: every
+ * result that ran the compiler). Thread-safe.
  */
 public final class DaemonStats {
   private static final int WINDOW_SECONDS = 900;
   private static final int MAX_KEPT_COMPLETIONS = 1 << 20;
 
   /** The numbers of one stats page. */
-  record Snapshot(Map<JobResult, Long> counts, String longestJob, String longestCompiler, long longestMillis,
-      int running, int[] averageRunning, int[] compilesFinished) {}
+  record Snapshot(
+      Map<JobResult, Long> counts,
+      String longestJob,
+      String longestCompiler,
+      long longestMillis,
+      int running,
+      int[] averageRunning,
+      int[] compilesFinished) {}
 
   private final LongSupplier clockMillis;
   private final AtomicLongArray counts = new AtomicLongArray(JobResult.values().length);
@@ -51,7 +57,9 @@ public final class DaemonStats {
 
   public void record(JobSummary s) {
     counts.incrementAndGet(s.result().ordinal());
-    if (s.result() == JobResult.REJ_BAD_REQ || s.result() == JobResult.REJ_OVERLOAD || s.result() == JobResult.OTHER) {
+    if (s.result() == JobResult.REJ_BAD_REQ
+        || s.result() == JobResult.REJ_OVERLOAD
+        || s.result() == JobResult.OTHER) {
       return;
     }
     synchronized (this) {
@@ -100,6 +108,7 @@ public final class DaemonStats {
       }
       average[i] = n == 0 ? 0 : (int) (sum / n);
     }
-    return new Snapshot(c, longestJob, longestCompiler, longestMillis, running.get(), average, finished);
+    return new Snapshot(
+        c, longestJob, longestCompiler, longestMillis, running.get(), average, finished);
   }
 }

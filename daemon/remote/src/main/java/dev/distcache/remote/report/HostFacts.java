@@ -18,7 +18,9 @@ public final class HostFacts {
   private static final Path PROC = Path.of("/proc");
   private static final long PAGE_KB = 4;
 
-  /** Processes in state D, and the largest resident set in KiB with its process name as "(comm)". */
+  /**
+   * Processes in state D, and the largest resident set in KiB with its process name as "(comm)".
+   */
   record Processes(int uninterruptible, long maxRssKb, String maxRssName) {}
 
   private final Path tmpTop;
@@ -33,7 +35,9 @@ public final class HostFacts {
   public static double[] loadAverages() {
     try {
       String[] f = Files.readString(PROC.resolve("loadavg")).trim().split("\\s+");
-      return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+      return new double[] {
+        Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])
+      };
     } catch (IOException | RuntimeException e) {
       return new double[] {0, 0, 0};
     }
@@ -43,7 +47,8 @@ public final class HostFacts {
     int d = 0;
     long max = 0;
     String name = "none";
-    try (DirectoryStream<Path> pids = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("[0-9]+"))) {
+    try (DirectoryStream<Path> pids =
+        Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("[0-9]+"))) {
       for (Path pid : pids) {
         String stat;
         try {
@@ -72,7 +77,9 @@ public final class HostFacts {
     return new Processes(d, max, name);
   }
 
-  /** Completed disk reads and writes per second, updated at most every 50 s; -1 before two readings. */
+  /**
+   * Completed disk reads and writes per second, updated at most every 50 s; -1 before two readings.
+   */
   public synchronized int ioRate(long nowMillis) {
     if (ioLastTotal >= 0 && nowMillis - ioLastMillis < 50_000) {
       return ioRate;
@@ -89,7 +96,8 @@ public final class HostFacts {
   /** Free space where jobs run, in MB as distccd prints it (MiB). */
   public long freeSpaceMb() {
     try {
-      return Files.getFileStore(Files.exists(tmpTop) ? tmpTop : Path.of("/tmp")).getUsableSpace() >> 20;
+      return Files.getFileStore(Files.exists(tmpTop) ? tmpTop : Path.of("/tmp")).getUsableSpace()
+          >> 20;
     } catch (IOException e) {
       return -1;
     }
@@ -101,8 +109,10 @@ public final class HostFacts {
       List<String> lines = Files.readAllLines(PROC.resolve("diskstats"));
       for (String line : lines) {
         String[] f = line.trim().split("\\s+");
-        if (f.length < 8 || Files.exists(Path.of("/sys/class/block", f[2], "partition"))
-            || f[2].toLowerCase(Locale.ROOT).startsWith("loop") || f[2].startsWith("ram")) {
+        if (f.length < 8
+            || Files.exists(Path.of("/sys/class/block", f[2], "partition"))
+            || f[2].toLowerCase(Locale.ROOT).startsWith("loop")
+            || f[2].startsWith("ram")) {
           continue;
         }
         sum += Long.parseLong(f[3]) + Long.parseLong(f[7]);

@@ -22,7 +22,10 @@ public enum JobResult {
     return statsName;
   }
 
-  /** Whether the compiler ran (or a cached result stood in for it), so the line names compiler and file. */
+  /**
+   * Whether the compiler ran (or a cached result stood in for it), so the line names compiler and
+   * file.
+   */
   public boolean compiled() {
     return this == COMPILE_OK || this == COMPILE_ERROR;
   }

@@ -12,10 +12,17 @@ public final class StatsPage {
   private StatsPage() {}
 
   /** The cache's part of the page. */
-  public record CacheNumbers(boolean enabled, long hits, long misses, long stores, long sizeBytes, long files) {}
+  public record CacheNumbers(
+      boolean enabled, long hits, long misses, long stores, long sizeBytes, long files) {}
 
-  public static String render(DaemonStats.Snapshot s, int maxJobs, double[] load, HostFacts.Processes procs, int ioRate,
-      long freeMb, CacheNumbers cache) {
+  public static String render(
+      DaemonStats.Snapshot s,
+      int maxJobs,
+      double[] load,
+      HostFacts.Processes procs,
+      int ioRate,
+      long freeMb,
+      CacheNumbers cache) {
     StringBuilder b = new StringBuilder();
     b.append("HTTP/1.0 200 OK\nContent-Type: text/plain\nConnection: close\n\n");
     b.append("argv /distccd\n<distccstats>\n");

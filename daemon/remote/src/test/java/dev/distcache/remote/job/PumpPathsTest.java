@@ -13,11 +13,35 @@ class PumpPathsTest {
 
   @Test
   void absolutePaths_moveUnderTheRoot_asDistccdDoes() throws Exception {
-    List<String> args = List.of("-c", "-I/usr/local/include", "-isystem", "/opt/x/include", "-include", "/p/cfg.h",
-        "-iquote", "inc", "-DV=/not/a/path", "-fdebug-prefix-map=/p=.", "/p/m.c", "-Iinc2");
-    assertEquals(List.of("-c", "-I" + ROOT + "/usr/local/include", "-isystem", ROOT + "/opt/x/include", "-include",
-        ROOT + "/p/cfg.h", "-iquote", "inc", "-DV=/not/a/path", "-fdebug-prefix-map=" + ROOT + "/p=.", ROOT + "/p/m.c",
-        "-Iinc2"), PumpPaths.rewrite(args, 10, ROOT, "/p"));
+    List<String> args =
+        List.of(
+            "-c",
+            "-I/usr/local/include",
+            "-isystem",
+            "/opt/x/include",
+            "-include",
+            "/p/cfg.h",
+            "-iquote",
+            "inc",
+            "-DV=/not/a/path",
+            "-fdebug-prefix-map=/p=.",
+            "/p/m.c",
+            "-Iinc2");
+    assertEquals(
+        List.of(
+            "-c",
+            "-I" + ROOT + "/usr/local/include",
+            "-isystem",
+            ROOT + "/opt/x/include",
+            "-include",
+            ROOT + "/p/cfg.h",
+            "-iquote",
+            "inc",
+            "-DV=/not/a/path",
+            "-fdebug-prefix-map=" + ROOT + "/p=.",
+            ROOT + "/p/m.c",
+            "-Iinc2"),
+        PumpPaths.rewrite(args, 10, ROOT, "/p"));
   }
 
   @Test
@@ -28,9 +52,14 @@ class PumpPathsTest {
 
   @Test
   void pathsLeavingTheRoot_areRefused() {
-    for (List<String> args : List.of(List.of("-I../../..", "m.c"), List.of("-I", "/../../etc", "m.c"),
-        List.of("-include", "../../../../etc/passwd", "m.c"), List.of("-iwithprefixbefore/../..", "m.c"))) {
-      String m = assertThrows(JobRefused.class, () -> PumpPaths.check(args, 1, "/home/u")).getMessage();
+    for (List<String> args :
+        List.of(
+            List.of("-I../../..", "m.c"),
+            List.of("-I", "/../../etc", "m.c"),
+            List.of("-include", "../../../../etc/passwd", "m.c"),
+            List.of("-iwithprefixbefore/../..", "m.c"))) {
+      String m =
+          assertThrows(JobRefused.class, () -> PumpPaths.check(args, 1, "/home/u")).getMessage();
       assertTrue(m.contains("leads out of the client's files"), args + ": " + m);
     }
     assertThrows(JobRefused.class, () -> PumpPaths.check(List.of("-c", "../../../x.c"), 1, "/a"));

@@ -26,7 +26,10 @@ class NetmaskTest {
   @Test
   void ipv4NetworksMatchIpv4MappedClients_andNotIpv6Ones() throws Exception {
     Netmask m = Netmask.parse("10.0.0.0/8");
-    assertTrue(m.contains(InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 10, 1, 2, 3})));
+    assertTrue(
+        m.contains(
+            InetAddress.getByAddress(
+                new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 10, 1, 2, 3})));
     assertFalse(m.contains(InetAddress.getByName("::1")));
     assertFalse(Netmask.parse("::1").contains(InetAddress.getByName("127.0.0.1")));
   }

@@ -18,9 +18,10 @@ class ArgvPolicyTest {
       new CompilerPolicy(List.of(), List.of("x86_64-linux-gnu-gcc", "gcc", "g++"), "/usr/bin:/bin");
 
   private static JobPlan plan(ProtocolVersion v, String... argv) throws JobRefused {
-    DistccRequest r = v.serverPreprocesses()
-        ? new DistccRequest.Pump("/home/u/p", List.of(argv), List.of())
-        : new DistccRequest.Preprocessed(v, List.of(argv), new byte[0]);
+    DistccRequest r =
+        v.serverPreprocesses()
+            ? new DistccRequest.Pump("/home/u/p", List.of(argv), List.of())
+            : new DistccRequest.Preprocessed(v, List.of(argv), new byte[0]);
     return ArgvPolicy.check(r, COMPILERS);
   }
 
@@ -37,35 +38,49 @@ class ArgvPolicyTest {
 
   @Test
   void whatDistccSends_isAccepted_withTheOutputNameLeftOutOfTheKey() throws Exception {
-    JobPlan p = plan(ProtocolVersion.V1, "x86_64-linux-gnu-gcc", "-c", "-O2", "hello.c", "-o", "hello.o");
+    JobPlan p =
+        plan(ProtocolVersion.V1, "x86_64-linux-gnu-gcc", "-c", "-O2", "hello.c", "-o", "hello.o");
     assertEquals("x86_64-linux-gnu-gcc", p.compilerName());
     assertEquals(List.of("-c", "-O2", "hello.c"), p.args());
     assertEquals("hello.c", p.source());
     assertEquals(".i", p.inputExtension());
     assertEquals(List.of("-c", "-O2", "<input>.i", "-o", "<output>"), p.keyArgs());
-    assertEquals(p.keyArgs(), plan(ProtocolVersion.V2, "x86_64-linux-gnu-gcc", "-c", "-O2", "other.c", "-oother.o")
-        .keyArgs(), "neither the client's file names nor the protocol version reach the key");
+    assertEquals(
+        p.keyArgs(),
+        plan(ProtocolVersion.V2, "x86_64-linux-gnu-gcc", "-c", "-O2", "other.c", "-oother.o")
+            .keyArgs(),
+        "neither the client's file names nor the protocol version reach the key");
     assertFalse(p.assembly());
     assertTrue(p.storable());
   }
 
   @Test
   void leadingUsrBinOrBin_isStripped_asDistccdDoes() throws Exception {
-    assertEquals("gcc", plan(ProtocolVersion.V1, "/usr/bin/gcc", "-c", "a.c", "-o", "a.o").compilerName());
-    assertEquals("gcc", plan(ProtocolVersion.V1, "/bin/gcc", "-c", "a.c", "-o", "a.o").compilerName());
+    assertEquals(
+        "gcc", plan(ProtocolVersion.V1, "/usr/bin/gcc", "-c", "a.c", "-o", "a.o").compilerName());
+    assertEquals(
+        "gcc", plan(ProtocolVersion.V1, "/bin/gcc", "-c", "a.c", "-o", "a.o").compilerName());
   }
 
   @Test
   void compilersOutsideTheList_orWithAPath_areRefused() {
-    assertTrue(refused(ProtocolVersion.V1, "sh", "-c", "a.c", "-o", "a.o").contains("sh is not in the daemon's allowed"));
-    assertTrue(refused(ProtocolVersion.V1, "/usr/local/bin/gcc", "-c", "a.c", "-o", "a.o").contains("cannot be a path"));
-    assertTrue(refused(ProtocolVersion.V1, "/usr/bin/../../tmp/gcc", "-c", "a.c").contains("cannot be a path"));
+    assertTrue(
+        refused(ProtocolVersion.V1, "sh", "-c", "a.c", "-o", "a.o")
+            .contains("sh is not in the daemon's allowed"));
+    assertTrue(
+        refused(ProtocolVersion.V1, "/usr/local/bin/gcc", "-c", "a.c", "-o", "a.o")
+            .contains("cannot be a path"));
+    assertTrue(
+        refused(ProtocolVersion.V1, "/usr/bin/../../tmp/gcc", "-c", "a.c")
+            .contains("cannot be a path"));
     assertTrue(refused(ProtocolVersion.V1, "..", "-c", "a.c").contains("not a file name"));
   }
 
   @Test
   void optionsThatRunOrReadOrWriteClientChosenFiles_areRefused() {
-    assertTrue(refused1("-fplugin=/tmp/evil.so").contains("-fplugin=/tmp/evil.so is refused: it would load a compiler plugin"));
+    assertTrue(
+        refused1("-fplugin=/tmp/evil.so")
+            .contains("-fplugin=/tmp/evil.so is refused: it would load a compiler plugin"));
     assertTrue(refused1("-fplugin-arg-x-y=z").contains("plugin"));
     assertTrue(refused1("-specs=/tmp/evil").contains("specs"));
     assertTrue(refused1("--specs=/tmp/evil").contains("specs"));
@@ -78,7 +93,8 @@ class ArgvPolicyTest {
     assertTrue(refused1("-fprofile-use=/etc/shadow").contains("profile"));
     assertTrue(refused1("-Xpreprocessor", "-MF").contains("unchecked"));
     assertTrue(refused1("-Wp,-MD,/tmp/x.d").contains("only -D and -U"));
-    assertTrue(refused1("-Wa,-adhln=/tmp/listing").contains("assembler option -adhln=/tmp/listing"));
+    assertTrue(
+        refused1("-Wa,-adhln=/tmp/listing").contains("assembler option -adhln=/tmp/listing"));
     assertTrue(refused1("-MF", "/tmp/x.d").contains("does not write files the client names"));
     assertTrue(refused1("-MF/tmp/x.d").contains("does not write files the client names"));
     assertTrue(refused1("-include", "/etc/passwd").contains("client preprocesses"));
@@ -86,24 +102,38 @@ class ArgvPolicyTest {
 
   @Test
   void harmlessWpAndWaItems_pass() throws Exception {
-    JobPlan p = plan(ProtocolVersion.V1, "gcc", "-c", "-Wp,-D_FORTIFY_SOURCE=2", "-Wa,--noexecstack", "a.c", "-o", "a.o");
+    JobPlan p =
+        plan(
+            ProtocolVersion.V1,
+            "gcc",
+            "-c",
+            "-Wp,-D_FORTIFY_SOURCE=2",
+            "-Wa,--noexecstack",
+            "a.c",
+            "-o",
+            "a.o");
     assertEquals(List.of("-c", "-Wp,-D_FORTIFY_SOURCE=2", "-Wa,--noexecstack", "a.c"), p.args());
   }
 
   @Test
   void outputs_areTheDaemons() {
     assertEquals("more than one -o", refused1("-o", "y.o"));
-    assertTrue(refused(ProtocolVersion.V1, "gcc", "-c", "a.c", "-o", "-").contains("must be a file"));
+    assertTrue(
+        refused(ProtocolVersion.V1, "gcc", "-c", "a.c", "-o", "-").contains("must be a file"));
     assertTrue(refused1("-gsplit-dwarf").contains(".dwo"));
   }
 
   @Test
   void whatCannotBeReproduced_isRefused_withTheClassifiersReason() {
     assertTrue(refused(ProtocolVersion.V1, "gcc", "a.c", "-o", "a").contains("called_for_link"));
-    assertTrue(refused(ProtocolVersion.V1, "gcc", "-c", "a.c", "b.c").contains("more than one input file"));
+    assertTrue(
+        refused(ProtocolVersion.V1, "gcc", "-c", "a.c", "b.c")
+            .contains("more than one input file"));
     assertTrue(refused(ProtocolVersion.V1, "gcc", "-c", "-o", "a.o").contains("no input file"));
     assertTrue(refused(ProtocolVersion.V1, "gcc", "-E", "a.c").contains("-E is refused"));
-    assertTrue(refused(ProtocolVersion.V1, "gcc", "-c", "-x", "c", "a.txt").contains("language from the input's name"));
+    assertTrue(
+        refused(ProtocolVersion.V1, "gcc", "-c", "-x", "c", "a.txt")
+            .contains("language from the input's name"));
     assertTrue(refused(ProtocolVersion.V1, "gcc", "-c", "a.f90", "-o", "a.o").contains("a.f90"));
   }
 
@@ -115,46 +145,85 @@ class ArgvPolicyTest {
     assertEquals(".mi", ArgvPolicy.preprocessedExtension("a.m"));
     assertEquals(".mii", ArgvPolicy.preprocessedExtension("a.mm"));
     assertEquals(".s", ArgvPolicy.preprocessedExtension("a.S"));
-    assertEquals(".ii", plan(ProtocolVersion.V1, "g++", "-c", "a.cc", "-o", "a.o").inputExtension());
+    assertEquals(
+        ".ii", plan(ProtocolVersion.V1, "g++", "-c", "a.cc", "-o", "a.o").inputExtension());
   }
 
   @Test
   void pumpMode_keepsPaths_dropsTheClientsMf_andTakesTheFirstMtAsTheTarget() throws Exception {
-    JobPlan p = plan(ProtocolVersion.V3, "gcc", "-c", "-Iinc", "-DX", "m.c", "-o", "obj/m.o", "-MD", "-MF", "m.d",
-        "-MT", "obj/m.o", "-MT", "extra");
+    JobPlan p =
+        plan(
+            ProtocolVersion.V3,
+            "gcc",
+            "-c",
+            "-Iinc",
+            "-DX",
+            "m.c",
+            "-o",
+            "obj/m.o",
+            "-MD",
+            "-MF",
+            "m.d",
+            "-MT",
+            "obj/m.o",
+            "-MT",
+            "extra");
     assertTrue(p.pump());
     assertEquals(List.of("-c", "-Iinc", "-DX", "m.c", "-MD", "-MT", "extra"), p.args());
     assertEquals("obj/m.o", p.dotdTarget());
     assertEquals("", p.inputExtension());
-    assertEquals(List.of("-c", "-Iinc", "-DX", "m.c", "-MD", "-MT", "extra", "-o", "<output>"), p.keyArgs());
-    assertEquals("m.o", plan(ProtocolVersion.V3, "gcc", "-c", "m.c", "-o", "m.o").dotdTarget(), "without -MT, the output");
+    assertEquals(
+        List.of("-c", "-Iinc", "-DX", "m.c", "-MD", "-MT", "extra", "-o", "<output>"), p.keyArgs());
+    assertEquals(
+        "m.o",
+        plan(ProtocolVersion.V3, "gcc", "-c", "m.c", "-o", "m.o").dotdTarget(),
+        "without -MT, the output");
     assertNull(plan(ProtocolVersion.V1, "gcc", "-c", "m.c", "-o", "m.o").dotdTarget());
-    assertTrue(refused(ProtocolVersion.V3, "gcc", "-c", "m.c", "--sysroot=/opt/x").contains("pump mode"));
+    assertTrue(
+        refused(ProtocolVersion.V3, "gcc", "-c", "m.c", "--sysroot=/opt/x").contains("pump mode"));
   }
 
   @Test
   void recordedSwitches_areCompiledButNotStored() throws Exception {
-    assertFalse(plan(ProtocolVersion.V1, "gcc", "-c", "-frecord-gcc-switches", "a.c", "-o", "a.o").storable());
+    assertFalse(
+        plan(ProtocolVersion.V1, "gcc", "-c", "-frecord-gcc-switches", "a.c", "-o", "a.o")
+            .storable());
   }
 
   @Test
   void gccsLongSpellingsOfRefusedOptions_areRefused_namingTheSpellingAndWhatGccReads() {
-    assertTrue(refused1("--prefix=./").contains("--prefix=./ (gcc reads -B./) is refused: it is not an option a"
-        + " remote compile may carry: it would run compiler programs"), refused1("--prefix=./"));
+    assertTrue(
+        refused1("--prefix=./")
+            .contains(
+                "--prefix=./ (gcc reads -B./) is refused: it is not an option a"
+                    + " remote compile may carry: it would run compiler programs"),
+        refused1("--prefix=./"));
     assertTrue(refused1("--prefix", "./").contains("--prefix ./ (gcc reads -B./) is refused"));
-    assertTrue(refused1("--pref", "./").contains("--pref ./ (gcc reads -B./) is refused"), "an abbreviation");
+    assertTrue(
+        refused1("--pref", "./").contains("--pref ./ (gcc reads -B./) is refused"),
+        "an abbreviation");
     assertTrue(refused1("--specs=x").contains("--specs=x (gcc reads -specs=x) is refused"));
     assertTrue(refused1("--spec", "x").contains("(gcc reads -specs=x) is refused"));
-    assertTrue(refused1("--for-assembler=-adhln=/tmp/l").contains("--for-assembler=-adhln=/tmp/l (gcc reads"
-        + " -Xassembler -adhln=/tmp/l) is refused: the assembler option -adhln=/tmp/l"));
+    assertTrue(
+        refused1("--for-assembler=-adhln=/tmp/l")
+            .contains(
+                "--for-assembler=-adhln=/tmp/l (gcc reads"
+                    + " -Xassembler -adhln=/tmp/l) is refused: the assembler option -adhln=/tmp/l"));
     assertTrue(refused1("--for-as", "--MD").contains("(gcc reads -Xassembler --MD) is refused"));
     assertTrue(refused1("-Xassembler", "-al=/tmp/l").contains("assembler option -al=/tmp/l"));
-    assertTrue(refused1("-Wa,--M,/tmp/d").contains("assembler option --M "), "gas takes --M for --MD");
-    assertTrue(refused1("--plugin=/tmp/p.so").contains("--plugin=/tmp/p.so (gcc reads -fplugin=/tmp/p.so) is refused:"
-        + " it would load a compiler plugin"));
+    assertTrue(
+        refused1("-Wa,--M,/tmp/d").contains("assembler option --M "), "gas takes --M for --MD");
+    assertTrue(
+        refused1("--plugin=/tmp/p.so")
+            .contains(
+                "--plugin=/tmp/p.so (gcc reads -fplugin=/tmp/p.so) is refused:"
+                    + " it would load a compiler plugin"));
     assertTrue(refused1("--dump-tree-all").contains("(gcc reads -fdump-tree-all) is refused"));
-    assertTrue(refused1("--no-dump-tree-all").contains("(gcc reads -fno-dump-tree-all) is refused"));
-    assertTrue(refused1("--profile-use=/etc/shadow").contains("(gcc reads -fprofile-use=/etc/shadow) is refused"));
+    assertTrue(
+        refused1("--no-dump-tree-all").contains("(gcc reads -fno-dump-tree-all) is refused"));
+    assertTrue(
+        refused1("--profile-use=/etc/shadow")
+            .contains("(gcc reads -fprofile-use=/etc/shadow) is refused"));
     assertTrue(refused1("--save-temps").contains("(gcc reads -save-temps) is refused"));
     assertTrue(plan1ok("--write-dependencies"), "-MD is allowed, as before");
     assertTrue(refused1("--output=/tmp/x.o").contains("more than one -o"));
@@ -184,13 +253,48 @@ class ArgvPolicyTest {
 
   @Test
   void allowedLongSpellings_runAsTheShortOptionsGccReads() throws Exception {
-    JobPlan p = plan(ProtocolVersion.V1, "gcc", "--compile", "--optimize=2", "--define-macro", "X=1", "--no-common",
-        "--machine=sse4", "--warn-all", "--std", "c99", "--debug=3", "--param", "max-inline-insns-auto=5",
-        "-Wa,--noexecstack", "--for-assembler=--64", "a.c", "--output", "a.o");
-    assertEquals(List.of("-c", "-O2", "-DX=1", "-fno-common", "-msse4", "-Wall", "-std=c99", "-g3",
-        "--param=max-inline-insns-auto=5", "-Wa,--noexecstack", "-Xassembler", "--64", "a.c"), p.args());
+    JobPlan p =
+        plan(
+            ProtocolVersion.V1,
+            "gcc",
+            "--compile",
+            "--optimize=2",
+            "--define-macro",
+            "X=1",
+            "--no-common",
+            "--machine=sse4",
+            "--warn-all",
+            "--std",
+            "c99",
+            "--debug=3",
+            "--param",
+            "max-inline-insns-auto=5",
+            "-Wa,--noexecstack",
+            "--for-assembler=--64",
+            "a.c",
+            "--output",
+            "a.o");
+    assertEquals(
+        List.of(
+            "-c",
+            "-O2",
+            "-DX=1",
+            "-fno-common",
+            "-msse4",
+            "-Wall",
+            "-std=c99",
+            "-g3",
+            "--param=max-inline-insns-auto=5",
+            "-Wa,--noexecstack",
+            "-Xassembler",
+            "--64",
+            "a.c"),
+        p.args());
     assertEquals("a.o", plan(ProtocolVersion.V3, "gcc", "-c", "m.c", "--output=a.o").dotdTarget());
-    assertEquals(List.of("-c", "m.c", "-I../../etc"), plan(ProtocolVersion.V3, "gcc", "-c", "m.c",
-        "--include-directory=../../etc", "-o", "m.o").args(), "pump mode checks the -I path that runs");
+    assertEquals(
+        List.of("-c", "m.c", "-I../../etc"),
+        plan(ProtocolVersion.V3, "gcc", "-c", "m.c", "--include-directory=../../etc", "-o", "m.o")
+            .args(),
+        "pump mode checks the -I path that runs");
   }
 }

@@ -28,10 +28,14 @@ class CompilerPolicyTest {
     Path distcc = executable(tmp.resolve("bin/distcc"));
     Files.createSymbolicLink(masq.resolve("cc9"), distcc);
     Path real = executable(tmp.resolve("real/cc9"));
-    CompilerPolicy p = new CompilerPolicy(List.of(masq), List.of(), masq + ":" + tmp.resolve("real"));
+    CompilerPolicy p =
+        new CompilerPolicy(List.of(masq), List.of(), masq + ":" + tmp.resolve("real"));
     assertEquals("cc9", p.allowedName("cc9"));
     assertEquals(Optional.of(real), p.resolve("cc9"));
-    assertTrue(assertThrows(JobRefused.class, () -> p.allowedName("cc8")).getMessage().contains("links in " + masq));
+    assertTrue(
+        assertThrows(JobRefused.class, () -> p.allowedName("cc8"))
+            .getMessage()
+            .contains("links in " + masq));
   }
 
   @Test
@@ -39,7 +43,8 @@ class CompilerPolicyTest {
     Path distcc = executable(tmp.resolve("w/distcc"));
     Files.createSymbolicLink(tmp.resolve("w/cc9"), distcc);
     Path real = executable(tmp.resolve("real/cc9"));
-    CompilerPolicy p = new CompilerPolicy(List.of(), List.of("cc9"), tmp.resolve("w") + ":" + tmp.resolve("real"));
+    CompilerPolicy p =
+        new CompilerPolicy(List.of(), List.of("cc9"), tmp.resolve("w") + ":" + tmp.resolve("real"));
     assertEquals(Optional.of(real), p.resolve("cc9"));
     assertEquals(Optional.empty(), p.resolve("cc7"));
   }

@@ -9,12 +9,35 @@ import org.junit.jupiter.api.Test;
 
 class StatsPageTest {
   /** The keys of distccd 3.4's page, in its order (from its stats.c and a page it served). */
-  private static final List<String> DISTCCD_KEYS = List.of("dcc_tcp_accept", "dcc_rej_bad_req", "dcc_rej_overload",
-      "dcc_compile_ok", "dcc_compile_error", "dcc_compile_timeout", "dcc_cli_disconnect", "dcc_other",
-      "dcc_longest_job", "dcc_longest_job_compiler", "dcc_longest_job_time_msecs", "dcc_max_kids", "dcc_avg_kids1",
-      "dcc_avg_kids2", "dcc_avg_kids3", "dcc_current_load", "dcc_load1", "dcc_load2", "dcc_load3",
-      "dcc_num_compiles1", "dcc_num_compiles2", "dcc_num_compiles3", "dcc_num_procstate_D", "dcc_max_RSS",
-      "dcc_max_RSS_name", "dcc_io_rate", "dcc_free_space");
+  private static final List<String> DISTCCD_KEYS =
+      List.of(
+          "dcc_tcp_accept",
+          "dcc_rej_bad_req",
+          "dcc_rej_overload",
+          "dcc_compile_ok",
+          "dcc_compile_error",
+          "dcc_compile_timeout",
+          "dcc_cli_disconnect",
+          "dcc_other",
+          "dcc_longest_job",
+          "dcc_longest_job_compiler",
+          "dcc_longest_job_time_msecs",
+          "dcc_max_kids",
+          "dcc_avg_kids1",
+          "dcc_avg_kids2",
+          "dcc_avg_kids3",
+          "dcc_current_load",
+          "dcc_load1",
+          "dcc_load2",
+          "dcc_load3",
+          "dcc_num_compiles1",
+          "dcc_num_compiles2",
+          "dcc_num_compiles3",
+          "dcc_num_procstate_D",
+          "dcc_max_RSS",
+          "dcc_max_RSS_name",
+          "dcc_io_rate",
+          "dcc_free_space");
 
   @Test
   void page_isDistccdsThenTheCacheCounters() {
@@ -24,23 +47,44 @@ class StatsPageTest {
     stats.record(new JobSummary("c", JobResult.COMPILE_OK, 0, 0, 40, "gcc", "a.c", CacheUse.MISS));
     stats.record(new JobSummary("c", JobResult.COMPILE_OK, 0, 0, 90, "g++", "b.cc", CacheUse.MISS));
     stats.record(JobSummary.early("c", JobResult.REJ_BAD_REQ, 109, 0));
-    String page = StatsPage.render(stats.snapshot(), 4, new double[] {0.5, 1, 2},
-        new HostFacts.Processes(0, 1234, "(java)"), -1, 77, new StatsPage.CacheNumbers(true, 3, 2, 2, 4096, 2));
+    String page =
+        StatsPage.render(
+            stats.snapshot(),
+            4,
+            new double[] {0.5, 1, 2},
+            new HostFacts.Processes(0, 1234, "(java)"),
+            -1,
+            77,
+            new StatsPage.CacheNumbers(true, 3, 2, 2, 4096, 2));
 
-    assertTrue(page.startsWith("HTTP/1.0 200 OK\nContent-Type: text/plain\nConnection: close\n\nargv /distccd\n"
-        + "<distccstats>\n"), page);
+    assertTrue(
+        page.startsWith(
+            "HTTP/1.0 200 OK\nContent-Type: text/plain\nConnection: close\n\nargv /distccd\n"
+                + "<distccstats>\n"),
+        page);
     assertTrue(page.endsWith("</distccstats>\n"), page);
     List<String> keys = new ArrayList<>();
-    for (String line : page.substring(page.indexOf("<distccstats>\n") + 14, page.indexOf("</distccstats>")).split("\n")) {
+    for (String line :
+        page.substring(page.indexOf("<distccstats>\n") + 14, page.indexOf("</distccstats>"))
+            .split("\n")) {
       keys.add(line.substring(0, line.indexOf(' ')));
     }
     assertEquals(DISTCCD_KEYS, keys.subList(0, DISTCCD_KEYS.size()));
-    assertEquals(List.of("dcc_cache_enabled", "dcc_cache_hits", "dcc_cache_misses", "dcc_cache_stores",
-        "dcc_cache_size_bytes", "dcc_cache_files"), keys.subList(DISTCCD_KEYS.size(), keys.size()));
+    assertEquals(
+        List.of(
+            "dcc_cache_enabled",
+            "dcc_cache_hits",
+            "dcc_cache_misses",
+            "dcc_cache_stores",
+            "dcc_cache_size_bytes",
+            "dcc_cache_files"),
+        keys.subList(DISTCCD_KEYS.size(), keys.size()));
     assertTrue(page.contains("\ndcc_tcp_accept 1\n"));
     assertTrue(page.contains("\ndcc_compile_ok 2\n"));
     assertTrue(page.contains("\ndcc_rej_bad_req 1\n"));
-    assertTrue(page.contains("\ndcc_longest_job b.cc\ndcc_longest_job_compiler g++\ndcc_longest_job_time_msecs 90\n"));
+    assertTrue(
+        page.contains(
+            "\ndcc_longest_job b.cc\ndcc_longest_job_compiler g++\ndcc_longest_job_time_msecs 90\n"));
     assertTrue(page.contains("\ndcc_num_compiles1 2\n"), "rejected requests are not compiles");
     assertTrue(page.contains("\ndcc_load1 0.50\n"));
     assertTrue(page.contains("\ndcc_free_space 77 MB\n"));
@@ -51,7 +95,8 @@ class StatsPageTest {
   void recentCompiles_fallOutOfTheirWindows() {
     long[] now = {0};
     DaemonStats stats = new DaemonStats(() -> now[0]);
-    stats.record(new JobSummary("c", JobResult.COMPILE_ERROR, 256, 0, 5, "gcc", "a.c", CacheUse.MISS));
+    stats.record(
+        new JobSummary("c", JobResult.COMPILE_ERROR, 256, 0, 5, "gcc", "a.c", CacheUse.MISS));
     now[0] = 120_000;
     DaemonStats.Snapshot s = stats.snapshot();
     assertEquals(0, s.compilesFinished()[0]);
