@@ -82,6 +82,27 @@ class KeyPinTest {
   }
 
   @Test
+  void keyEnvironment_isTheLocaleThenTheCompilerVariables() {
+    assertEquals(fullEnv().keySet().size() - 2, KeyEnvironment.ALL.size());
+    assertEquals(
+        List.of(
+            "LANG",
+            "LC_ALL",
+            "LC_CTYPE",
+            "LC_MESSAGES",
+            "GCC_COMPARE_DEBUG",
+            "COMPILER_PATH",
+            "GCC_EXEC_PREFIX",
+            "SOURCE_DATE_EPOCH",
+            "CPATH",
+            "C_INCLUDE_PATH",
+            "CPLUS_INCLUDE_PATH",
+            "OBJC_INCLUDE_PATH",
+            "GCC_COLORS"),
+        KeyEnvironment.ALL);
+  }
+
+  @Test
   void compileKey_withEveryKeyVariable_isPinned() {
     assertEquals(
         "4549910e5eafd03d99877a4d45e86e588108b900b4797eca8e230cbe38826a8a", compileKey(Set.of()));
