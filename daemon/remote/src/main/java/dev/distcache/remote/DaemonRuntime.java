@@ -1,6 +1,7 @@
 package dev.distcache.remote;
 
 import dev.distcache.cache.StoreException;
+import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.remote.job.DaemonCache;
 import dev.distcache.remote.job.JobCompile;
 import dev.distcache.remote.job.JobHandler;
@@ -59,7 +60,11 @@ final class DaemonRuntime implements AutoCloseable {
   }
 
   private DaemonRuntime(
-      DaemonOptions options, DaemonLog log, DaemonCache cache, Map<String, String> env) {
+      DaemonOptions options,
+      DaemonLog log,
+      DaemonCache cache,
+      Map<String, String> env,
+      ProcessRunner runner) {
     this.options = options;
     this.log = log;
     this.cache = cache;
@@ -73,7 +78,8 @@ final class DaemonRuntime implements AutoCloseable {
                 options.nice(),
                 options.jobLifetimeSeconds(),
                 options.limits().maxDecodedLength()),
-            env);
+            env,
+            runner);
     CompilerPolicy compilers =
         new CompilerPolicy(options.masqueradeDirs(), options.compilers(), env.get("PATH"));
     JobPipeline pipeline = new JobPipeline(compilers, cache, compile, compile.environment(), log);
@@ -117,6 +123,13 @@ final class DaemonRuntime implements AutoCloseable {
    */
   static DaemonRuntime open(DaemonOptions o, boolean inetd, Map<String, String> env)
       throws StartException {
+    return open(o, inetd, env, ProcessRunner.system());
+  }
+
+  /** The same, with the jobs' compilers run by {@code runner}. */
+  static DaemonRuntime open(
+      DaemonOptions o, boolean inetd, Map<String, String> env, ProcessRunner runner)
+      throws StartException {
     DaemonLog log = openLog(o);
     DaemonCache cache;
     try {
@@ -130,7 +143,7 @@ final class DaemonRuntime implements AutoCloseable {
       log.log(LogLevel.WARNING, "cache", why + "; compiling without the cache");
       cache = DaemonCache.none(log);
     }
-    return new DaemonRuntime(o, log, cache, env);
+    return new DaemonRuntime(o, log, cache, env, runner);
   }
 
   private static DaemonLog openLog(DaemonOptions o) throws StartException {

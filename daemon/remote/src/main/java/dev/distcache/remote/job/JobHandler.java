@@ -1,5 +1,6 @@
 package dev.distcache.remote.job;
 
+import dev.distcache.core.process.Cancellation;
 import dev.distcache.core.wire.ProtocolException;
 import dev.distcache.distribute.distcc.DistccLimits;
 import dev.distcache.distribute.distcc.DistccRequest;
@@ -131,16 +132,16 @@ public final class JobHandler {
 
   private JobSummary run(JobChannel ch, DistccRequest request, long start) {
     JobOutcome outcome;
-    CompilerRun run = new CompilerRun();
+    Cancellation cancellation = new Cancellation();
     try (AutoCloseable w =
         ch.watch(() -> {
           log.log(
               LogLevel.ERROR,
               "dcc_collect_child",
               "client " + ch.client() + " disconnected, killing the job");
-          run.cancel();
+          cancellation.cancel();
         })) {
-      outcome = pipeline.run(request, run);
+      outcome = pipeline.run(request, cancellation);
     } catch (Exception e) {
       log.log(LogLevel.ERROR, "dcc_run_job", "job from " + ch.client() + " failed: " + e);
       return JobSummary.early(

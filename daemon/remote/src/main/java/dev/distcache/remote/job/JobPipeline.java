@@ -2,6 +2,7 @@ package dev.distcache.remote.job;
 
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.OutputKind;
+import dev.distcache.core.process.Cancellation;
 import dev.distcache.distribute.distcc.DistccReply;
 import dev.distcache.distribute.distcc.DistccRequest;
 import dev.distcache.distribute.distcc.ProtocolVersion;
@@ -52,11 +53,8 @@ public final class JobPipeline {
     this.log = log;
   }
 
-  /**
-   * Runs {@code request}; {@code run} is the handle through which the job's compiler can be
-   * cancelled.
-   */
-  JobOutcome run(DistccRequest request, CompilerRun run) throws IOException {
+  /** Runs {@code request}; {@code cancellation} stops the job's compiler (the client went away). */
+  JobOutcome run(DistccRequest request, Cancellation cancellation) throws IOException {
     JobPlan plan;
     try {
       plan = ArgvPolicy.check(request, compilers);
@@ -92,7 +90,7 @@ public final class JobPipeline {
     CacheUse use = key.isPresent() ? CacheUse.MISS : CacheUse.OFF;
     JobCompile.Compiled c;
     try {
-      c = compile.compile(request, plan, compiler.get(), run);
+      c = compile.compile(request, plan, compiler.get(), cancellation);
     } catch (JobRefused e) {
       return new JobOutcome.Refused(e.getMessage());
     }

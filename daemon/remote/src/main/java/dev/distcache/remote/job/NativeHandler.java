@@ -322,7 +322,7 @@ public final class NativeHandler {
     DistccRequest request = new DistccRequest.Preprocessed(AS, job.argv(), source);
     JobCompile.Compiled c;
     try {
-      c = compile.compile(request, plan, compiler.binary(), new CompilerRun());
+      c = compile.compile(request, plan, compiler.binary(), null);
     } catch (JobRefused e) {
       answerRefused(ch, out, e.getMessage());
       summary(
