@@ -1,6 +1,8 @@
 package dev.distcache.remote;
 
 import dev.distcache.cache.StoreException;
+import dev.distcache.core.log.LogLevel;
+import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.remote.job.DaemonCache;
 import dev.distcache.remote.job.JobCompile;
@@ -10,10 +12,8 @@ import dev.distcache.remote.job.JobWorkspace;
 import dev.distcache.remote.job.NativeHandler;
 import dev.distcache.remote.net.TcpServer;
 import dev.distcache.remote.policy.CompilerPolicy;
-import dev.distcache.remote.report.DaemonLog;
 import dev.distcache.remote.report.DaemonStats;
 import dev.distcache.remote.report.HostFacts;
-import dev.distcache.remote.report.LogLevel;
 import dev.distcache.remote.report.StatsPage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,13 +34,13 @@ import java.util.concurrent.TimeUnit;
  * the store; a running job has a second virtual thread watching for the client to hang up. One
  * timer thread runs the I/O deadlines (it only closes sockets), one samples the number of running
  * jobs each second, and {@code --lifetime} has its own. Shared state: {@link DaemonStats} and
- * {@link DaemonLog} (each its own monitor, never held while calling out), {@link DaemonCache} (the
+ * {@link ServerLog} (each its own monitor, never held while calling out), {@link DaemonCache} (the
  * store's locks, see RocksResultStore), and the immutable policies; no thread holds two of these at
  * once.
  */
 final class DaemonRuntime implements AutoCloseable {
   private final DaemonOptions options;
-  private final DaemonLog log;
+  private final ServerLog log;
   private final DaemonCache cache;
   private final DaemonStats stats;
   private final JobHandler handler;
@@ -61,7 +61,7 @@ final class DaemonRuntime implements AutoCloseable {
 
   private DaemonRuntime(
       DaemonOptions options,
-      DaemonLog log,
+      ServerLog log,
       DaemonCache cache,
       Map<String, String> env,
       ProcessRunner runner) {
@@ -130,7 +130,7 @@ final class DaemonRuntime implements AutoCloseable {
   static DaemonRuntime open(
       DaemonOptions o, boolean inetd, Map<String, String> env, ProcessRunner runner)
       throws StartException {
-    DaemonLog log = openLog(o);
+    ServerLog log = openLog(o);
     DaemonCache cache;
     try {
       cache = DaemonCache.open(o.cacheDir(), o.maxSize(), log);
@@ -146,19 +146,19 @@ final class DaemonRuntime implements AutoCloseable {
     return new DaemonRuntime(o, log, cache, env, runner);
   }
 
-  private static DaemonLog openLog(DaemonOptions o) throws StartException {
+  private static ServerLog openLog(DaemonOptions o) throws StartException {
     if (o.logStderr()) {
-      return DaemonLog.to(o.logLevel(), System.err);
+      return ServerLog.to(ServerLog.Format.DISTCCD, o.logLevel(), System.err);
     }
     Path file = o.logFile() != null ? o.logFile() : o.cacheDir().resolve("daemon.log");
     try {
-      return DaemonLog.toFile(o.logLevel(), file);
+      return ServerLog.toFile(ServerLog.Format.DISTCCD, o.logLevel(), file);
     } catch (IOException e) {
       throw new StartException("cannot open the log file " + file + ": " + e.getMessage());
     }
   }
 
-  DaemonLog log() {
+  ServerLog log() {
     return log;
   }
 

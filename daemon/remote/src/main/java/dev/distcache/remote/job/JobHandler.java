@@ -1,5 +1,7 @@
 package dev.distcache.remote.job;
 
+import dev.distcache.core.log.LogLevel;
+import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.process.Cancellation;
 import dev.distcache.core.wire.ProtocolException;
 import dev.distcache.distribute.distcc.DistccLimits;
@@ -11,11 +13,9 @@ import dev.distcache.distribute.distcc.RequestCodec;
 import dev.distcache.remote.net.Deadline;
 import dev.distcache.remote.net.JobChannel;
 import dev.distcache.remote.net.TcpServer;
-import dev.distcache.remote.report.DaemonLog;
 import dev.distcache.remote.report.DaemonStats;
 import dev.distcache.remote.report.JobResult;
 import dev.distcache.remote.report.JobSummary;
-import dev.distcache.remote.report.LogLevel;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -30,14 +30,14 @@ public final class JobHandler {
   private final JobPipeline pipeline;
   private final DistccLimits limits;
   private final long ioTimeoutMillis;
-  private final DaemonLog log;
+  private final ServerLog log;
   private final DaemonStats stats;
 
   public JobHandler(
       JobPipeline pipeline,
       DistccLimits limits,
       int ioTimeoutSeconds,
-      DaemonLog log,
+      ServerLog log,
       DaemonStats stats) {
     this.pipeline = pipeline;
     this.limits = limits;

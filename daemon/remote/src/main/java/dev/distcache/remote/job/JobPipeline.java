@@ -2,6 +2,8 @@ package dev.distcache.remote.job;
 
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.OutputKind;
+import dev.distcache.core.log.LogLevel;
+import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.process.Cancellation;
 import dev.distcache.distribute.distcc.DistccReply;
 import dev.distcache.distribute.distcc.DistccRequest;
@@ -13,10 +15,8 @@ import dev.distcache.remote.policy.CompilerPolicy;
 import dev.distcache.remote.policy.JobPlan;
 import dev.distcache.remote.policy.JobRefused;
 import dev.distcache.remote.report.CacheUse;
-import dev.distcache.remote.report.DaemonLog;
 import dev.distcache.remote.report.JobResult;
 import dev.distcache.remote.report.JobSummary;
-import dev.distcache.remote.report.LogLevel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,14 +38,14 @@ public final class JobPipeline {
   private final CompilerIdentifier identifier = new CompilerIdentifier();
   private final JobCompile compile;
   private final Map<String, String> env;
-  private final DaemonLog log;
+  private final ServerLog log;
 
   public JobPipeline(
       CompilerPolicy compilers,
       DaemonCache cache,
       JobCompile compile,
       Map<String, String> env,
-      DaemonLog log) {
+      ServerLog log) {
     this.compilers = compilers;
     this.cache = cache;
     this.compile = compile;
