@@ -21,7 +21,7 @@ public final class Cancellation {
 
   /** A process run stopped because its client went away; nothing of it may be used or stored. */
   public static final class CancelledException extends IOException {
-    CancelledException(String command) {
+    public CancelledException(String command) {
       super("stopped " + command + ": the client went away");
     }
   }
