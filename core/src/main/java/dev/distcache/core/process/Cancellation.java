@@ -1,24 +1,19 @@
 package dev.distcache.core.process;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
  * Stops the processes one request started once its client has gone away (Ctrl-C in the build). The
- * request's thread runs the compile {@link #within} its cancellation; {@link ProcessRunner}
- * registers every process it starts there; {@link #cancel}, called from the thread that watches the
- * connection, stops each process and everything it started (TERM, then KILL after a grace period),
- * and every run that was cancelled fails with {@link CancelledException}. Thread-safe.
+ * request's thread runs the compile {@link #within} its cancellation (or gives it to each {@link
+ * Command}); the {@link ProcessRunner} registers every process it starts there; {@link #cancel},
+ * called from the thread that watches the connection, stops each process and everything it started
+ * (the runner's one way: TERM, then KILL after a grace period), no process starts after it, and
+ * every run that was cancelled fails with {@link CancelledException}. Thread-safe.
  */
 public final class Cancellation {
-  private static final long GRACE_MILLIS = 2_000;
   private static final ThreadLocal<Cancellation> CURRENT = new ThreadLocal<>();
 
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
@@ -26,7 +21,7 @@ public final class Cancellation {
 
   /** A process run stopped because its client went away; nothing of it may be used or stored. */
   public static final class CancelledException extends IOException {
-    CancelledException(String command) {
+    public CancelledException(String command) {
       super("stopped " + command + ": the client went away");
     }
   }
@@ -48,7 +43,7 @@ public final class Cancellation {
   public void cancel() {
     cancelled = true;
     for (Process p : running) {
-      stop(p);
+      SystemProcessRunner.stop(p);
     }
   }
 
@@ -65,37 +60,12 @@ public final class Cancellation {
   void register(Process p, String command) throws CancelledException {
     running.add(p);
     if (cancelled) {
-      stop(p);
+      SystemProcessRunner.stop(p);
       throw new CancelledException(command);
     }
   }
 
   void unregister(Process p) {
     running.remove(p);
-  }
-
-  /**
-   * TERM to the process and its descendants (gcc's cc1 and as); once the process has exited (it may
-   * clean up its temporary files first) or the grace period is over, KILL to what is left. Only the
-   * process itself is waited for: the others are not this JVM's children, and one that has died
-   * stays visible until init reaps it.
-   */
-  private static void stop(Process p) {
-    List<ProcessHandle> tree = new ArrayList<>();
-    tree.add(p.toHandle());
-    p.descendants().forEach(tree::add);
-    tree.forEach(ProcessHandle::destroy);
-    try {
-      // Not waitFor: before JDK 24 its Object.wait holds a virtual thread's carrier.
-      p.onExit().get(GRACE_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      // Still running after the grace period: killed below.
-    }
-    for (ProcessHandle h : tree) {
-      h.descendants().forEach(ProcessHandle::destroyForcibly);
-      h.destroyForcibly();
-    }
   }
 }

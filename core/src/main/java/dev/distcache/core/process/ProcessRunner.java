@@ -1,96 +1,56 @@
 package dev.distcache.core.process;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * Runs a command to completion with a given environment and directory, capturing its output.
+ * Runs a command to completion and returns how it ended. Every process distcache runs for a compile
+ * (the local server's preprocessor and compiler, the farm's helpers, the daemon's compiler) goes
+ * through one of these, so they all stop the same way: on a time limit or a {@link Cancellation},
+ * TERM to the process and its descendants, up to {@value SystemProcessRunner#GRACE_MILLIS} ms for
+ * it to exit, then KILL to what is left.
  *
- * <p>Threads: the caller is usually a request's virtual thread. A read of a process's pipe blocks
- * the thread that makes it in the kernel, and a virtual thread blocked there holds its carrier; a
- * few compilers that hang would then hold every carrier and stop every other request, hits and
- * administration included. So the pipes are read on platform threads of their own, and the caller
- * only waits for futures (and the JDK's process reaper), which releases its carrier.
+ * <p>Injected through constructors so that a unit test can give a fake; the real one is {@link
+ * #system()}. Implementations are thread-safe.
  */
-public final class ProcessRunner {
+public interface ProcessRunner {
   /**
-   * Reads the pipes of running processes: two platform threads per running process, kept a minute
-   * for the next ones. Unbounded on purpose: a bound would leave the pipes of some processes
-   * unread, and a process whose pipe is full never ends. Running processes are bounded by the
-   * requests.
+   * Runs {@code command}.
+   *
+   * @throws Cancellation.CancelledException when its cancellation stopped it (or was already in
+   *     force: then it does not start)
+   * @throws IOException when it cannot be started (a missing program: one line saying so) or its
+   *     output cannot be read
    */
-  private static final ExecutorService PIPES =
-      Executors.newCachedThreadPool(
-          Thread.ofPlatform().daemon().name("distcache-process-io-", 0).factory());
-
-  private ProcessRunner() {}
-
-  /** Exit code (128 + signal when killed), stdout and stderr of a finished process. */
-  public record Exec(int exitCode, byte[] stdout, byte[] stderr) {}
+  Exec run(Command command) throws IOException;
 
   /**
-   * Runs {@code cmd} with stdin from /dev/null; both output streams are drained concurrently. Under
-   * a {@link Cancellation} (the request's client may go away) the process is registered there, and
-   * a run it stopped throws {@link Cancellation.CancelledException}.
+   * Runs {@code argv} with stdin from /dev/null, no time limit, under the cancellation in force on
+   * this thread.
    */
-  public static Exec run(List<String> cmd, Map<String, String> env, Path cwd) throws IOException {
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .directory(cwd.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    Cancellation cancellation = Cancellation.current();
-    if (cancellation == null) {
-      return collect(p, cmd.get(0));
-    }
-    try {
-      cancellation.register(p, cmd.get(0));
-      Exec exec = collect(p, cmd.get(0));
-      if (cancellation.isCancelled()) {
-        throw new Cancellation.CancelledException(cmd.get(0));
-      }
-      return exec;
-    } finally {
-      cancellation.unregister(p);
-    }
+  default Exec run(List<String> argv, Map<String, String> env, Path cwd) throws IOException {
+    return run(Command.of(argv, env, cwd));
   }
 
-  private static Exec collect(Process p, String command) throws IOException {
-    CompletableFuture<byte[]> out = drain(p.getInputStream());
-    CompletableFuture<byte[]> err = drain(p.getErrorStream());
-    try {
-      int code = p.onExit().get().exitValue();
-      return new Exec(code, out.get(), err.get());
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while running " + command);
-    } catch (ExecutionException e) {
-      throw new IOException(
-          "cannot read the output of " + command + ": " + e.getCause().getMessage());
-    }
+  /** The runner that starts real processes. */
+  static ProcessRunner system() {
+    return SystemProcessRunner.INSTANCE;
   }
 
-  private static CompletableFuture<byte[]> drain(InputStream stream) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (InputStream in = stream) {
-            return in.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        },
-        PIPES);
+  /**
+   * How a process ended.
+   *
+   * @param exitCode its exit code, 128 + the signal when a signal ended it
+   * @param stdout what it wrote to stdout (empty when that went to a file)
+   * @param stderr what it wrote to stderr (empty when that went to a file)
+   * @param timedOut it outlived its time limit and was stopped
+   */
+  record Exec(int exitCode, byte[] stdout, byte[] stderr, boolean timedOut) {
+    /** A process that ended by itself. */
+    public Exec(int exitCode, byte[] stdout, byte[] stderr) {
+      this(exitCode, stdout, stderr, false);
+    }
   }
 }

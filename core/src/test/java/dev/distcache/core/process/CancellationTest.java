@@ -64,8 +64,11 @@ class CancellationTest {
         new Cancellation()
             .within(() -> {
               try {
-                return ProcessRunner.run(
-                    List.of("/bin/sh", "-c", "printf out; printf err >&2; exit 3"), Map.of(), tmp);
+                return ProcessRunner.system()
+                    .run(
+                        List.of("/bin/sh", "-c", "printf out; printf err >&2; exit 3"),
+                        Map.of(),
+                        tmp);
               } catch (IOException e) {
                 throw new AssertionError(e);
               }
@@ -78,7 +81,8 @@ class CancellationTest {
   /** Runs the slow compiler and returns what it threw (null when it returned). */
   private Throwable runSlow() {
     try {
-      ProcessRunner.run(List.of("/bin/sh", "-c", SLOW), Map.of("PATH", "/usr/bin:/bin"), tmp);
+      ProcessRunner.system()
+          .run(List.of("/bin/sh", "-c", SLOW), Map.of("PATH", "/usr/bin:/bin"), tmp);
       return null;
     } catch (IOException e) {
       return e;

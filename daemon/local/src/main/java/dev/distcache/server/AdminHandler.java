@@ -7,7 +7,7 @@ import dev.distcache.core.config.Config;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
-import dev.distcache.distribute.farm.Farm;
+import dev.distcache.distribute.farm.RunningJobs;
 import dev.distcache.server.pipeline.ConfigNotes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,12 +29,20 @@ final class AdminHandler {
   private final ResultStore store;
   private final ConfigNotes notes;
   private final long startedMillis = System.currentTimeMillis();
+  private final RunningJobs jobs;
   private final Runnable shutdown;
 
-  AdminHandler(CacheLayout layout, ResultStore store, ConfigNotes notes, Runnable shutdown) {
+  /** {@code jobs} are the server's farm's, listed by {@code jobs}. */
+  AdminHandler(
+      CacheLayout layout,
+      ResultStore store,
+      ConfigNotes notes,
+      RunningJobs jobs,
+      Runnable shutdown) {
     this.layout = layout;
     this.store = store;
     this.notes = notes;
+    this.jobs = jobs;
     this.shutdown = shutdown;
   }
 
@@ -85,7 +93,7 @@ final class AdminHandler {
         line(out, "socket", layout.socket());
         line(out, "uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000);
       }
-      case "jobs" -> Farm.running().lines().forEach(l -> out.append(l).append('\n'));
+      case "jobs" -> jobs.lines().forEach(l -> out.append(l).append('\n'));
       case "shutdown" -> Thread.ofPlatform().start(shutdown);
       default -> {
         return Reply.failed("unknown administration request \"" + words.get(0) + "\"");

@@ -5,9 +5,11 @@ import dev.distcache.cache.StoreOpener;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.compiler.CompilerLocator;
 import dev.distcache.core.process.Cancellation;
+import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.core.wire.ProtocolException;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
+import dev.distcache.distribute.farm.Farm;
 import dev.distcache.server.pipeline.CompilePipeline;
 import dev.distcache.server.pipeline.ConfigNotes;
 import java.io.BufferedInputStream;
@@ -104,7 +106,8 @@ public final class LocalServer implements AutoCloseable {
       int serverUmask,
       Path socket,
       Object socketFile,
-      String notice)
+      String notice,
+      ProcessRunner runner)
       throws IOException {
     this.layout = layout;
     this.socket = socket;
@@ -115,14 +118,23 @@ public final class LocalServer implements AutoCloseable {
     this.store = store;
     this.server = server;
     ConfigNotes notes = new ConfigNotes();
+    Farm farm = new Farm(runner, notes::record);
     this.pipeline =
-        new CompilePipeline(layout, store, new CompilerLocator(selves), serverUmask, notes);
-    this.admin = new AdminHandler(layout, store, notes, this::close);
+        new CompilePipeline(
+            layout, store, new CompilerLocator(selves), serverUmask, notes, runner, farm);
+    this.admin = new AdminHandler(layout, store, notes, farm.running(), this::close);
     this.owner = Files.getOwner(layout.serverLock());
   }
 
   /** Takes the directory's lock, opens the store and starts listening. */
   public static LocalServer start(CacheLayout layout, Set<Path> selves, int serverUmask)
+      throws IOException {
+    return start(layout, selves, serverUmask, ProcessRunner.system());
+  }
+
+  /** The same, with the compiles' processes run by {@code runner}. */
+  public static LocalServer start(
+      CacheLayout layout, Set<Path> selves, int serverUmask, ProcessRunner runner)
       throws IOException {
     Files.createDirectories(layout.cacheDir());
     FileChannel lockChannel =
@@ -163,7 +175,8 @@ public final class LocalServer implements AutoCloseable {
           serverUmask,
           socket,
           fileKey(socket),
-          notice);
+          notice,
+          runner);
     } catch (IOException | RuntimeException e) {
       if (store != null) {
         store.close();

@@ -1,5 +1,7 @@
 package dev.distcache.remote;
 
+import dev.distcache.core.log.LogLevel;
+import dev.distcache.core.log.ServerLog;
 import dev.distcache.distribute.nativeproto.NativeCodec;
 import dev.distcache.remote.job.JobHandler;
 import dev.distcache.remote.job.NativeHandler;
@@ -9,9 +11,7 @@ import dev.distcache.remote.net.Deadline;
 import dev.distcache.remote.net.Netmask;
 import dev.distcache.remote.net.TcpChannel;
 import dev.distcache.remote.net.TcpServer;
-import dev.distcache.remote.report.DaemonLog;
 import dev.distcache.remote.report.DaemonStats;
-import dev.distcache.remote.report.LogLevel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,7 +38,7 @@ public final class Connections {
   private final ClientLimit perClient;
   private final TcpServer.Slots slots;
   private final DaemonStats stats;
-  private final DaemonLog log;
+  private final ServerLog log;
 
   Connections(
       AccessList access,
@@ -48,7 +48,7 @@ public final class Connections {
       int maxPerClient,
       TcpServer.Slots slots,
       DaemonStats stats,
-      DaemonLog log) {
+      ServerLog log) {
     this.access = access;
     this.jobs = jobs;
     this.natives = natives;

@@ -1,8 +1,8 @@
 package dev.distcache.remote;
 
+import dev.distcache.core.log.LogLevel;
 import dev.distcache.remote.net.StdioChannel;
 import dev.distcache.remote.report.JobSummary;
-import dev.distcache.remote.report.LogLevel;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;

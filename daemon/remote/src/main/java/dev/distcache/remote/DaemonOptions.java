@@ -1,8 +1,8 @@
 package dev.distcache.remote;
 
+import dev.distcache.core.log.LogLevel;
 import dev.distcache.distribute.distcc.DistccLimits;
 import dev.distcache.remote.net.AccessList;
-import dev.distcache.remote.report.LogLevel;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,6 +1,9 @@
 package dev.distcache.remote;
 
 import dev.distcache.cache.StoreException;
+import dev.distcache.core.log.LogLevel;
+import dev.distcache.core.log.ServerLog;
+import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.remote.job.DaemonCache;
 import dev.distcache.remote.job.JobCompile;
 import dev.distcache.remote.job.JobHandler;
@@ -9,10 +12,8 @@ import dev.distcache.remote.job.JobWorkspace;
 import dev.distcache.remote.job.NativeHandler;
 import dev.distcache.remote.net.TcpServer;
 import dev.distcache.remote.policy.CompilerPolicy;
-import dev.distcache.remote.report.DaemonLog;
 import dev.distcache.remote.report.DaemonStats;
 import dev.distcache.remote.report.HostFacts;
-import dev.distcache.remote.report.LogLevel;
 import dev.distcache.remote.report.StatsPage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,13 +34,13 @@ import java.util.concurrent.TimeUnit;
  * the store; a running job has a second virtual thread watching for the client to hang up. One
  * timer thread runs the I/O deadlines (it only closes sockets), one samples the number of running
  * jobs each second, and {@code --lifetime} has its own. Shared state: {@link DaemonStats} and
- * {@link DaemonLog} (each its own monitor, never held while calling out), {@link DaemonCache} (the
+ * {@link ServerLog} (each its own monitor, never held while calling out), {@link DaemonCache} (the
  * store's locks, see RocksResultStore), and the immutable policies; no thread holds two of these at
  * once.
  */
 final class DaemonRuntime implements AutoCloseable {
   private final DaemonOptions options;
-  private final DaemonLog log;
+  private final ServerLog log;
   private final DaemonCache cache;
   private final DaemonStats stats;
   private final JobHandler handler;
@@ -59,7 +60,11 @@ final class DaemonRuntime implements AutoCloseable {
   }
 
   private DaemonRuntime(
-      DaemonOptions options, DaemonLog log, DaemonCache cache, Map<String, String> env) {
+      DaemonOptions options,
+      ServerLog log,
+      DaemonCache cache,
+      Map<String, String> env,
+      ProcessRunner runner) {
     this.options = options;
     this.log = log;
     this.cache = cache;
@@ -73,7 +78,8 @@ final class DaemonRuntime implements AutoCloseable {
                 options.nice(),
                 options.jobLifetimeSeconds(),
                 options.limits().maxDecodedLength()),
-            env);
+            env,
+            runner);
     CompilerPolicy compilers =
         new CompilerPolicy(options.masqueradeDirs(), options.compilers(), env.get("PATH"));
     JobPipeline pipeline = new JobPipeline(compilers, cache, compile, compile.environment(), log);
@@ -117,7 +123,14 @@ final class DaemonRuntime implements AutoCloseable {
    */
   static DaemonRuntime open(DaemonOptions o, boolean inetd, Map<String, String> env)
       throws StartException {
-    DaemonLog log = openLog(o);
+    return open(o, inetd, env, ProcessRunner.system());
+  }
+
+  /** The same, with the jobs' compilers run by {@code runner}. */
+  static DaemonRuntime open(
+      DaemonOptions o, boolean inetd, Map<String, String> env, ProcessRunner runner)
+      throws StartException {
+    ServerLog log = openLog(o);
     DaemonCache cache;
     try {
       cache = DaemonCache.open(o.cacheDir(), o.maxSize(), log);
@@ -130,22 +143,22 @@ final class DaemonRuntime implements AutoCloseable {
       log.log(LogLevel.WARNING, "cache", why + "; compiling without the cache");
       cache = DaemonCache.none(log);
     }
-    return new DaemonRuntime(o, log, cache, env);
+    return new DaemonRuntime(o, log, cache, env, runner);
   }
 
-  private static DaemonLog openLog(DaemonOptions o) throws StartException {
+  private static ServerLog openLog(DaemonOptions o) throws StartException {
     if (o.logStderr()) {
-      return DaemonLog.to(o.logLevel(), System.err);
+      return ServerLog.to(ServerLog.Format.DISTCCD, o.logLevel(), System.err);
     }
     Path file = o.logFile() != null ? o.logFile() : o.cacheDir().resolve("daemon.log");
     try {
-      return DaemonLog.toFile(o.logLevel(), file);
+      return ServerLog.toFile(ServerLog.Format.DISTCCD, o.logLevel(), file);
     } catch (IOException e) {
       throw new StartException("cannot open the log file " + file + ": " + e.getMessage());
     }
   }
 
-  DaemonLog log() {
+  ServerLog log() {
     return log;
   }
 

@@ -2,10 +2,10 @@ package dev.distcache.remote;
 
 import dev.distcache.core.config.ConfigException;
 import dev.distcache.core.config.Values;
+import dev.distcache.core.log.LogLevel;
 import dev.distcache.distribute.distcc.DistccLimits;
 import dev.distcache.remote.net.AccessList;
 import dev.distcache.remote.net.Netmask;
-import dev.distcache.remote.report.LogLevel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

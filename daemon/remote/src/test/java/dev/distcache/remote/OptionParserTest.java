@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.distcache.remote.report.LogLevel;
+import dev.distcache.core.log.LogLevel;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;

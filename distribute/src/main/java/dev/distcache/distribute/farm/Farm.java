@@ -71,10 +71,11 @@ public final class Farm {
       Consumer<Counter> stats,
       String log) {}
 
-  private static final RunningJobs RUNNING = new RunningJobs();
   private static final NativeIdentity IDENTITIES = new NativeIdentity();
 
   private final Scheduler scheduler = new Scheduler();
+  private final RunningJobs running = new RunningJobs();
+  private final ProcessRunner runner;
   private final DistccClient client;
   private final NativeClient natives;
   private final Path sysconfDir;
@@ -89,7 +90,12 @@ public final class Farm {
    * local).
    */
   public Farm(Consumer<String> hostListProblems) {
-    this(ClientSettings.DEFAULTS, Path.of("/etc"), hostListProblems);
+    this(ProcessRunner.system(), hostListProblems);
+  }
+
+  /** A farm whose local processes (dependency files, {@code -march=native}) {@code runner} runs. */
+  public Farm(ProcessRunner runner, Consumer<String> hostListProblems) {
+    this(runner, ClientSettings.DEFAULTS, Path.of("/etc"), hostListProblems);
   }
 
   Farm(ClientSettings settings, Path sysconfDir) {
@@ -97,18 +103,24 @@ public final class Farm {
   }
 
   Farm(ClientSettings settings, Path sysconfDir, Consumer<String> hostListProblems) {
+    this(ProcessRunner.system(), settings, sysconfDir, hostListProblems);
+  }
+
+  Farm(
+      ProcessRunner runner,
+      ClientSettings settings,
+      Path sysconfDir,
+      Consumer<String> hostListProblems) {
+    this.runner = runner;
     this.client = new DistccClient(settings);
     this.natives = new NativeClient(settings);
     this.sysconfDir = sysconfDir;
     this.hostListProblems = hostListProblems;
   }
 
-  /**
-   * The jobs every farm of this process is running (one per server), for {@code distcache mon}.
-   * Static because the administration handler and the pipeline do not share objects.
-   */
-  public static RunningJobs running() {
-    return RUNNING;
+  /** The jobs this farm is running, for {@code distcache mon}. */
+  public RunningJobs running() {
+    return running;
   }
 
   /** Compiles {@code job} remotely or with {@code local}; the outputs are on disk afterwards. */
@@ -189,7 +201,7 @@ public final class Farm {
   private ProcessRunner.Exec schedule(Job job, HostList hosts, boolean remote, LocalCompile local)
       throws IOException, InterruptedException {
     Set<String> tried = new HashSet<>();
-    try (RunningJobs.Entry monitor = RUNNING.start(job.inv().source())) {
+    try (RunningJobs.Entry monitor = running.start(job.inv().source())) {
       while (true) {
         monitor.blocked();
         Scheduler.Slot slot =
@@ -235,7 +247,7 @@ public final class Farm {
             inv,
             job.compiler(),
             job.extra(),
-            option -> NativeFlags.resolve(job.compiler(), option, job.env()));
+            option -> NativeFlags.resolve(runner, job.compiler(), option, job.env()));
     if (resolved.isEmpty()) {
       ServerLog.log(
           job.log(),
@@ -312,7 +324,7 @@ public final class Farm {
     }
     RemoteOutputs.writeObject(job.cwd().resolve(inv.output()), reply.object());
     if (inv.depFile().isPresent()) {
-      ProcessRunner.Exec deps = RemoteOutputs.writeDepFile(job);
+      ProcessRunner.Exec deps = RemoteOutputs.writeDepFile(runner, job);
       if (deps.exitCode() != 0) {
         ServerLog.log(
             job.log(),

@@ -24,16 +24,18 @@ final class NativeFlags {
   /**
    * The options {@code option} stands for with {@code compiler}; empty when they cannot be read.
    */
-  static Optional<List<String>> resolve(Path compiler, String option, Map<String, String> env) {
-    return CACHE.computeIfAbsent(compiler + "\0" + option, k -> query(compiler, option, env));
+  static Optional<List<String>> resolve(
+      ProcessRunner runner, Path compiler, String option, Map<String, String> env) {
+    return CACHE.computeIfAbsent(
+        compiler + "\0" + option, k -> query(runner, compiler, option, env));
   }
 
   private static Optional<List<String>> query(
-      Path compiler, String option, Map<String, String> env) {
+      ProcessRunner runner, Path compiler, String option, Map<String, String> env) {
     ProcessRunner.Exec exec;
     try {
       exec =
-          ProcessRunner.run(
+          runner.run(
               List.of(
                   compiler.toString(),
                   "-###",

@@ -54,7 +54,7 @@ final class RemoteOutputs {
    * preprocessed text goes to /dev/null, and the file and target that gcc's driver derives from
    * {@code -o} under {@code -c} are given explicitly ({@code -MF}, {@code -MQ}).
    */
-  static ProcessRunner.Exec writeDepFile(Farm.Job job) throws IOException {
+  static ProcessRunner.Exec writeDepFile(ProcessRunner runner, Farm.Job job) throws IOException {
     Invocation inv = job.inv();
     List<String> cmd = new ArrayList<>();
     cmd.add(job.compiler().toString());
@@ -76,6 +76,6 @@ final class RemoteOutputs {
       cmd.add("-MQ");
       cmd.add(inv.output());
     }
-    return ProcessRunner.run(cmd, job.env(), job.cwd());
+    return runner.run(cmd, job.env(), job.cwd());
   }
 }

@@ -1,5 +1,6 @@
 package dev.distcache.distribute.nativeproto;
 
+import dev.distcache.hashing.KeyEnvironment;
 import dev.distcache.hashing.KeyRecord;
 import dev.distcache.hashing.ResultKey;
 import java.util.List;
@@ -9,34 +10,15 @@ import java.util.Map;
  * The keys of the native protocol. The client computes the <em>job key</em> (BLAKE3 over the remote
  * argv exactly as sent and the preprocessed source) and sends it before the source; the daemon
  * looks up the <em>cache key</em>, which it derives from its own resolved compiler identity, the
- * environment it compiles with ({@link #COMPILER_VARIABLES}) and the job key. After an upload the
- * daemon recomputes the job key from what it received and refuses a mismatch, so a client can only
- * ever store results under the key of what it actually sent.
+ * environment it compiles with ({@link KeyEnvironment}) and the job key. After an upload the daemon
+ * recomputes the job key from what it received and refuses a mismatch, so a client can only ever
+ * store results under the key of what it actually sent.
  */
 public final class NativeKey {
   /** Bump when the meaning of a field changes. */
   static final String JOB_VERSION = "distcache-native-job-1";
 
   static final String CACHE_VERSION = "distcache-daemon-native-1";
-
-  /**
-   * Variables that change what the compiler writes; the daemon compiles with its own environment.
-   */
-  public static final List<String> COMPILER_VARIABLES =
-      List.of(
-          "LANG",
-          "LC_ALL",
-          "LC_CTYPE",
-          "LC_MESSAGES",
-          "GCC_COMPARE_DEBUG",
-          "COMPILER_PATH",
-          "GCC_EXEC_PREFIX",
-          "SOURCE_DATE_EPOCH",
-          "CPATH",
-          "C_INCLUDE_PATH",
-          "CPLUS_INCLUDE_PATH",
-          "OBJC_INCLUDE_PATH",
-          "GCC_COLORS");
 
   private NativeKey() {}
 
@@ -53,12 +35,7 @@ public final class NativeKey {
   public static ResultKey cache(String identity, Map<String, String> env, byte[] jobKey) {
     KeyRecord r = KeyRecord.create(CACHE_VERSION, false);
     r.field("compiler", identity);
-    for (String v : COMPILER_VARIABLES) {
-      String value = env.get(v);
-      if (value != null) {
-        r.field("env", v + "=" + value);
-      }
-    }
+    KeyEnvironment.write(r, env);
     return ResultKey.of(r.field("job", jobKey).digest());
   }
 }

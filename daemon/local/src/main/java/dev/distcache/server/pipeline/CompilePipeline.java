@@ -16,6 +16,7 @@ import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
+import dev.distcache.distribute.farm.Farm;
 import dev.distcache.hashing.CompileKeys;
 import dev.distcache.hashing.CompilerIdentifier;
 import dev.distcache.hashing.LineMarkers;
@@ -54,6 +55,7 @@ public final class CompilePipeline {
   private final ConfigFileCache configFile = new ConfigFileCache();
   private final ConfigNotes notes;
   private final int serverUmask;
+  private final ProcessRunner runner;
 
   public CompilePipeline(
       CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask) {
@@ -67,12 +69,35 @@ public final class CompilePipeline {
       CompilerLocator locator,
       int serverUmask,
       ConfigNotes notes) {
+    this(
+        layout,
+        store,
+        locator,
+        serverUmask,
+        notes,
+        ProcessRunner.system(),
+        new Farm(ProcessRunner.system(), notes::record));
+  }
+
+  /**
+   * {@code runner} runs the preprocessor and the local compiles; {@code farm} (whose owner reports
+   * its running jobs) takes the misses that may go to other hosts.
+   */
+  public CompilePipeline(
+      CacheLayout layout,
+      ResultStore store,
+      CompilerLocator locator,
+      int serverUmask,
+      ConfigNotes notes,
+      ProcessRunner runner,
+      Farm farm) {
     this.layout = layout;
     this.store = store;
     this.locator = locator;
     this.notes = notes;
+    this.runner = runner;
     this.direct = new DirectMode(store);
-    this.misses = new Misses(store, direct, serverUmask, notes);
+    this.misses = new Misses(store, direct, serverUmask, runner, farm);
     this.serverUmask = serverUmask;
   }
 
@@ -244,7 +269,7 @@ public final class CompilePipeline {
     cmd.add(located.compiler().toString());
     cmd.addAll(inv.preprocessorArgs());
     cmd.add("-E");
-    ProcessRunner.Exec cpp = ProcessRunner.run(cmd, env, cwd);
+    ProcessRunner.Exec cpp = runner.run(cmd, env, cwd);
     return cpp.exitCode() == 0 ? Optional.of(cpp.stdout()) : Optional.empty();
   }
 

@@ -38,13 +38,19 @@ final class Misses {
   private final ResultStore store;
   private final DirectMode direct;
   private final int serverUmask;
+  private final ProcessRunner runner;
   private final Farm farm;
 
-  Misses(ResultStore store, DirectMode direct, int serverUmask, ConfigNotes notes) {
+  /**
+   * {@code runner} runs the local compiles; {@code farm} sends the ones it can to other hosts (and
+   * runs the others through its local compile).
+   */
+  Misses(ResultStore store, DirectMode direct, int serverUmask, ProcessRunner runner, Farm farm) {
     this.store = store;
     this.direct = direct;
     this.serverUmask = serverUmask;
-    this.farm = new Farm(notes::record);
+    this.runner = runner;
+    this.farm = farm;
   }
 
   /** What a miss needs to run the real compile and store its result. */
@@ -141,7 +147,7 @@ final class Misses {
     long started = System.currentTimeMillis();
     ProcessRunner.Exec exec =
         preprocessed == null
-            ? ProcessRunner.run(cmd, c.env(), c.cwd())
+            ? runner.run(cmd, c.env(), c.cwd())
             : farm.compile(
                 new Farm.Job(
                     c.inv(),
@@ -153,7 +159,7 @@ final class Misses {
                     c.config(),
                     c.stats()::count,
                     c.log()),
-                () -> ProcessRunner.run(cmd, c.env(), c.cwd()));
+                () -> runner.run(cmd, c.env(), c.cwd()));
     return new Compiled(Reply.result(exec.exitCode(), exec.stdout(), exec.stderr()), exec, started);
   }
 

@@ -5,10 +5,10 @@ import dev.distcache.cache.ResultStore;
 import dev.distcache.cache.StoreException;
 import dev.distcache.cache.StoreOpener;
 import dev.distcache.core.CacheLayout;
+import dev.distcache.core.log.LogLevel;
+import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.hashing.ResultKey;
-import dev.distcache.remote.report.DaemonLog;
-import dev.distcache.remote.report.LogLevel;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -22,12 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DaemonCache implements AutoCloseable {
   private final ResultStore store;
-  private final DaemonLog log;
+  private final ServerLog log;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
   private final AtomicLong stores = new AtomicLong();
 
-  private DaemonCache(ResultStore store, DaemonLog log) {
+  private DaemonCache(ResultStore store, ServerLog log) {
     this.store = store;
     this.log = log;
   }
@@ -37,7 +37,7 @@ public final class DaemonCache implements AutoCloseable {
    *
    * @throws StoreException if it cannot be opened (locked by another process, unwritable)
    */
-  public static DaemonCache open(Path cacheDir, long maxSize, DaemonLog log) {
+  public static DaemonCache open(Path cacheDir, long maxSize, ServerLog log) {
     StoreOpener.Opened opened =
         StoreOpener.open(new CacheLayout(cacheDir).storeDir(), InstantSource.system());
     opened.notice().ifPresent(n -> log.log(LogLevel.WARNING, "cache", n));
@@ -47,7 +47,7 @@ public final class DaemonCache implements AutoCloseable {
   }
 
   /** A cache that stores nothing (every lookup misses). */
-  public static DaemonCache none(DaemonLog log) {
+  public static DaemonCache none(ServerLog log) {
     return new DaemonCache(null, log);
   }
 

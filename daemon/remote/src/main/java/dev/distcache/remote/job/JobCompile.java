@@ -1,5 +1,8 @@
 package dev.distcache.remote.job;
 
+import dev.distcache.core.process.Cancellation;
+import dev.distcache.core.process.Command;
+import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.distribute.distcc.DistccReply;
 import dev.distcache.distribute.distcc.DistccRequest;
 import dev.distcache.distribute.distcc.ProtocolVersion;
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +33,11 @@ import java.util.Map;
  * The root is also removed from the dependency file (as distccd does) and from stdout and stderr.
  */
 public final class JobCompile {
+  /** distcc's exit code for a job that outlived {@code --job-lifetime}. */
+  static final int EXIT_TIMEOUT = 118;
+
   private static final byte[] NONE = new byte[0];
+  private static final Path NICE = Path.of("/usr/bin/nice");
   private static final List<String> DATE_MACROS = List.of("__DATE__", "__TIME__", "__TIMESTAMP__");
 
   /**
@@ -46,9 +54,16 @@ public final class JobCompile {
 
   private final Settings settings;
   private final Map<String, String> env;
+  private final ProcessRunner runner;
 
   public JobCompile(Settings settings, Map<String, String> daemonEnv) {
+    this(settings, daemonEnv, ProcessRunner.system());
+  }
+
+  /** {@code runner} runs the compilers. */
+  public JobCompile(Settings settings, Map<String, String> daemonEnv, ProcessRunner runner) {
     this.settings = settings;
+    this.runner = runner;
     Map<String, String> e = new HashMap<>(daemonEnv);
     e.remove("DEPENDENCIES_OUTPUT"); // gcc would write dependency files where they say
     e.remove("SUNPRO_DEPENDENCIES");
@@ -60,7 +75,13 @@ public final class JobCompile {
     return env;
   }
 
-  Compiled compile(DistccRequest request, JobPlan plan, Path compiler, CompilerRun run)
+  /**
+   * Compiles the job. The compiler runs as distccd runs it: stdin from /dev/null, stdout and stderr
+   * into files of the job's directory (so a chatty compiler costs disk, not memory, until they are
+   * read back within the limit), at the daemon's niceness, stopped with everything it started when
+   * the job's lifetime ends or {@code cancellation} (null for none) is cancelled.
+   */
+  Compiled compile(DistccRequest request, JobPlan plan, Path compiler, Cancellation cancellation)
       throws IOException, JobRefused {
     try (JobWorkspace ws = JobWorkspace.create(settings.tmpTop())) {
       Path out = ws.file(plan.outputName());
@@ -92,18 +113,13 @@ public final class JobCompile {
           cmd.addAll(List.of("-MF", deps.toString()));
         }
       }
-      CompilerRun.Result r =
-          run.run(
-              cmd,
-              cwd,
-              env,
-              settings.nice(),
-              ws.file("stdout"),
-              ws.file("stderr"),
-              settings.jobLifetimeSeconds());
-      if (r.cancelled()) {
+      ProcessRunner.Exec r;
+      try {
+        r = runner.run(command(cmd, cwd, ws).withCancellation(cancellation));
+      } catch (Cancellation.CancelledException e) {
         return new Compiled(null, JobResult.CLI_DISCONN, false);
       }
+      int status = r.timedOut() ? EXIT_TIMEOUT << 8 : waitStatus(r.exitCode());
       byte[] stdout = strip(read(ws.file("stdout")), root);
       byte[] stderr = strip(read(ws.file("stderr")), root);
       ProtocolVersion v = request.version();
@@ -114,15 +130,13 @@ public final class JobCompile {
                     + " s and was killed\n")
                 .getBytes(StandardCharsets.UTF_8);
         return new Compiled(
-            new DistccReply(v, r.status(), concat(stderr, note), stdout, NONE, NONE),
+            new DistccReply(v, status, concat(stderr, note), stdout, NONE, NONE),
             JobResult.COMPILE_TIMEOUT,
             false);
       }
-      if (r.status() != 0) {
+      if (status != 0) {
         return new Compiled(
-            new DistccReply(v, r.status(), stderr, stdout, NONE, NONE),
-            JobResult.COMPILE_ERROR,
-            false);
+            new DistccReply(v, status, stderr, stdout, NONE, NONE), JobResult.COMPILE_ERROR, false);
       }
       if (!Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)
           || Files.size(out) == 0
@@ -158,6 +172,27 @@ public final class JobCompile {
       return new Compiled(
           reply, JobResult.COMPILE_OK, plan.storable() && deterministic(reply, ws.dir(), request));
     }
+  }
+
+  /** The compiler's command at the daemon's niceness, output to the job's files, time-limited. */
+  private Command command(List<String> compilerCmd, Path cwd, JobWorkspace ws) {
+    List<String> argv = new ArrayList<>();
+    if (settings.nice() != 0 && Files.isExecutable(NICE)) {
+      argv.addAll(List.of(NICE.toString(), "-n", Integer.toString(settings.nice())));
+    }
+    argv.addAll(compilerCmd);
+    int lifetime = settings.jobLifetimeSeconds();
+    return Command.of(argv, env, cwd)
+        .withOutputTo(ws.file("stdout"), ws.file("stderr"))
+        .withTimeLimit(lifetime > 0 ? Duration.ofSeconds(lifetime) : null);
+  }
+
+  /**
+   * The wait status distcc sends: the exit code {@code << 8}, or the signal number. Java reports
+   * death by a signal as 128 + the signal; gcc itself never exits above 128.
+   */
+  private static int waitStatus(int exitCode) {
+    return exitCode > 128 ? exitCode - 128 : exitCode << 8;
   }
 
   /** Reads what the compiler printed; beyond the size limit, its first half and a note. */

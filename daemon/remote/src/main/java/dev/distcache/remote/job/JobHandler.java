@@ -1,5 +1,8 @@
 package dev.distcache.remote.job;
 
+import dev.distcache.core.log.LogLevel;
+import dev.distcache.core.log.ServerLog;
+import dev.distcache.core.process.Cancellation;
 import dev.distcache.core.wire.ProtocolException;
 import dev.distcache.distribute.distcc.DistccLimits;
 import dev.distcache.distribute.distcc.DistccRequest;
@@ -10,11 +13,9 @@ import dev.distcache.distribute.distcc.RequestCodec;
 import dev.distcache.remote.net.Deadline;
 import dev.distcache.remote.net.JobChannel;
 import dev.distcache.remote.net.TcpServer;
-import dev.distcache.remote.report.DaemonLog;
 import dev.distcache.remote.report.DaemonStats;
 import dev.distcache.remote.report.JobResult;
 import dev.distcache.remote.report.JobSummary;
-import dev.distcache.remote.report.LogLevel;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -29,14 +30,14 @@ public final class JobHandler {
   private final JobPipeline pipeline;
   private final DistccLimits limits;
   private final long ioTimeoutMillis;
-  private final DaemonLog log;
+  private final ServerLog log;
   private final DaemonStats stats;
 
   public JobHandler(
       JobPipeline pipeline,
       DistccLimits limits,
       int ioTimeoutSeconds,
-      DaemonLog log,
+      ServerLog log,
       DaemonStats stats) {
     this.pipeline = pipeline;
     this.limits = limits;
@@ -131,16 +132,16 @@ public final class JobHandler {
 
   private JobSummary run(JobChannel ch, DistccRequest request, long start) {
     JobOutcome outcome;
-    CompilerRun run = new CompilerRun();
+    Cancellation cancellation = new Cancellation();
     try (AutoCloseable w =
         ch.watch(() -> {
           log.log(
               LogLevel.ERROR,
               "dcc_collect_child",
               "client " + ch.client() + " disconnected, killing the job");
-          run.cancel();
+          cancellation.cancel();
         })) {
-      outcome = pipeline.run(request, run);
+      outcome = pipeline.run(request, cancellation);
     } catch (Exception e) {
       log.log(LogLevel.ERROR, "dcc_run_job", "job from " + ch.client() + " failed: " + e);
       return JobSummary.early(

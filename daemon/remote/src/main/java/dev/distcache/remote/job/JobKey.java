@@ -2,30 +2,25 @@ package dev.distcache.remote.job;
 
 import dev.distcache.distribute.distcc.DistccRequest;
 import dev.distcache.distribute.distcc.PumpFile;
-import dev.distcache.distribute.nativeproto.NativeKey;
+import dev.distcache.hashing.KeyEnvironment;
 import dev.distcache.hashing.KeyRecord;
 import dev.distcache.hashing.ResultKey;
 import dev.distcache.remote.policy.JobPlan;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 
 /**
  * The daemon's cache key for a distcc job: the compiler identity resolved on the daemon, the
  * normalized arguments ({@link JobPlan#keyArgs}: the daemon's own file names left out), the
- * environment that changes what the compiler writes, and the input: the preprocessed source in
- * protocols 1 and 2; in pump mode the client's working directory, the dependency target, and every
- * file's name and content (or link target), in name order. The protocol version is not in it:
- * protocols 1 and 2 give the same outputs.
+ * environment that changes what the compiler writes ({@link KeyEnvironment}: the daemon compiles
+ * with its own), and the input: the preprocessed source in protocols 1 and 2; in pump mode the
+ * client's working directory, the dependency target, and every file's name and content (or link
+ * target), in name order. The protocol version is not in it: protocols 1 and 2 give the same
+ * outputs.
  */
 final class JobKey {
   /** Bump when the meaning of a field changes. */
   static final String VERSION = "distcache-daemon-distcc-1";
-
-  /**
-   * Variables that change what the compiler writes; the daemon compiles with its own environment.
-   */
-  static final List<String> COMPILER_VARIABLES = NativeKey.COMPILER_VARIABLES;
 
   private JobKey() {}
 
@@ -37,12 +32,7 @@ final class JobKey {
     for (String a : plan.keyArgs()) {
       r.field("arg", a);
     }
-    for (String v : COMPILER_VARIABLES) {
-      String value = env.get(v);
-      if (value != null) {
-        r.field("env", v + "=" + value);
-      }
-    }
+    KeyEnvironment.write(r, env);
     switch (request) {
       case DistccRequest.Preprocessed p -> r.field("input", p.source());
       case DistccRequest.Pump p -> {

@@ -2,6 +2,9 @@ package dev.distcache.remote.job;
 
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.OutputKind;
+import dev.distcache.core.log.LogLevel;
+import dev.distcache.core.log.ServerLog;
+import dev.distcache.core.process.Cancellation;
 import dev.distcache.distribute.distcc.DistccReply;
 import dev.distcache.distribute.distcc.DistccRequest;
 import dev.distcache.distribute.distcc.ProtocolVersion;
@@ -12,10 +15,8 @@ import dev.distcache.remote.policy.CompilerPolicy;
 import dev.distcache.remote.policy.JobPlan;
 import dev.distcache.remote.policy.JobRefused;
 import dev.distcache.remote.report.CacheUse;
-import dev.distcache.remote.report.DaemonLog;
 import dev.distcache.remote.report.JobResult;
 import dev.distcache.remote.report.JobSummary;
-import dev.distcache.remote.report.LogLevel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,14 +38,14 @@ public final class JobPipeline {
   private final CompilerIdentifier identifier = new CompilerIdentifier();
   private final JobCompile compile;
   private final Map<String, String> env;
-  private final DaemonLog log;
+  private final ServerLog log;
 
   public JobPipeline(
       CompilerPolicy compilers,
       DaemonCache cache,
       JobCompile compile,
       Map<String, String> env,
-      DaemonLog log) {
+      ServerLog log) {
     this.compilers = compilers;
     this.cache = cache;
     this.compile = compile;
@@ -52,11 +53,8 @@ public final class JobPipeline {
     this.log = log;
   }
 
-  /**
-   * Runs {@code request}; {@code run} is the handle through which the job's compiler can be
-   * cancelled.
-   */
-  JobOutcome run(DistccRequest request, CompilerRun run) throws IOException {
+  /** Runs {@code request}; {@code cancellation} stops the job's compiler (the client went away). */
+  JobOutcome run(DistccRequest request, Cancellation cancellation) throws IOException {
     JobPlan plan;
     try {
       plan = ArgvPolicy.check(request, compilers);
@@ -92,7 +90,7 @@ public final class JobPipeline {
     CacheUse use = key.isPresent() ? CacheUse.MISS : CacheUse.OFF;
     JobCompile.Compiled c;
     try {
-      c = compile.compile(request, plan, compiler.get(), run);
+      c = compile.compile(request, plan, compiler.get(), cancellation);
     } catch (JobRefused e) {
       return new JobOutcome.Refused(e.getMessage());
     }

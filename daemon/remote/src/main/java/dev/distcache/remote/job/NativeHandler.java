@@ -1,5 +1,7 @@
 package dev.distcache.remote.job;
 
+import dev.distcache.core.log.LogLevel;
+import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.wire.ProtocolException;
 import dev.distcache.distribute.distcc.DistccLimits;
 import dev.distcache.distribute.distcc.DistccReply;
@@ -20,11 +22,9 @@ import dev.distcache.remote.policy.CompilerPolicy;
 import dev.distcache.remote.policy.JobPlan;
 import dev.distcache.remote.policy.JobRefused;
 import dev.distcache.remote.report.CacheUse;
-import dev.distcache.remote.report.DaemonLog;
 import dev.distcache.remote.report.DaemonStats;
 import dev.distcache.remote.report.JobResult;
 import dev.distcache.remote.report.JobSummary;
-import dev.distcache.remote.report.LogLevel;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -62,7 +62,7 @@ public final class NativeHandler {
   private final DistccLimits limits;
   private final long ioTimeoutMillis;
   private final TcpServer.Slots slots;
-  private final DaemonLog log;
+  private final ServerLog log;
   private final DaemonStats stats;
 
   /** Connections waiting for their next job, closed when the daemon stops. */
@@ -77,7 +77,7 @@ public final class NativeHandler {
       DistccLimits limits,
       int ioTimeoutSeconds,
       TcpServer.Slots slots,
-      DaemonLog log,
+      ServerLog log,
       DaemonStats stats) {
     this.compilers = compilers;
     this.cache = cache;
@@ -322,7 +322,7 @@ public final class NativeHandler {
     DistccRequest request = new DistccRequest.Preprocessed(AS, job.argv(), source);
     JobCompile.Compiled c;
     try {
-      c = compile.compile(request, plan, compiler.binary(), new CompilerRun());
+      c = compile.compile(request, plan, compiler.binary(), null);
     } catch (JobRefused e) {
       answerRefused(ch, out, e.getMessage());
       summary(

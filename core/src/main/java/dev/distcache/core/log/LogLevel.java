@@ -1,4 +1,4 @@
-package dev.distcache.remote.report;
+package dev.distcache.core.log;
 
 import java.util.Locale;
 

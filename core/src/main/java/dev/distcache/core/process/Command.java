@@ -1,0 +1,69 @@
+package dev.distcache.core.process;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One process to run: its argv (argv[0] the program), directory and whole environment, what it
+ * reads on stdin, how long it may run, who may cancel it, and where its output goes.
+ *
+ * @param stdin the bytes it reads, or null for /dev/null
+ * @param timeLimit the most it may run, or null for no limit
+ * @param cancellation what may stop it, or null for the {@link Cancellation} in force on the
+ *     running thread (if any)
+ * @param stdoutFile where stdout goes instead of the result (so a chatty program costs disk, not
+ *     memory), or null to capture it
+ * @param stderrFile the same for stderr
+ */
+public record Command(
+    List<String> argv,
+    Path cwd,
+    Map<String, String> env,
+    byte[] stdin,
+    Duration timeLimit,
+    Cancellation cancellation,
+    Path stdoutFile,
+    Path stderrFile) {
+
+  public Command {
+    argv = List.copyOf(argv);
+    if (argv.isEmpty()) {
+      throw new IllegalArgumentException("a command needs a program, argv is empty");
+    }
+    env = Map.copyOf(env);
+    if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
+      throw new IllegalArgumentException("timeLimit (" + timeLimit + ") must be positive");
+    }
+  }
+
+  /** {@code argv} with stdin from /dev/null, no time limit, output captured. */
+  public static Command of(List<String> argv, Map<String, String> env, Path cwd) {
+    return new Command(argv, cwd, env, null, null, null, null, null);
+  }
+
+  public Command withStdin(byte[] bytes) {
+    return new Command(
+        argv, cwd, env, bytes.clone(), timeLimit, cancellation, stdoutFile, stderrFile);
+  }
+
+  /** This command stopped after {@code limit}; null for no limit. */
+  public Command withTimeLimit(Duration limit) {
+    return new Command(argv, cwd, env, stdin, limit, cancellation, stdoutFile, stderrFile);
+  }
+
+  public Command withCancellation(Cancellation c) {
+    return new Command(argv, cwd, env, stdin, timeLimit, c, stdoutFile, stderrFile);
+  }
+
+  /** This command with stdout and stderr written to files rather than captured. */
+  public Command withOutputTo(Path stdout, Path stderr) {
+    return new Command(argv, cwd, env, stdin, timeLimit, cancellation, stdout, stderr);
+  }
+
+  /** The program, for messages. */
+  String program() {
+    return argv.getFirst();
+  }
+}

@@ -1,0 +1,203 @@
+package dev.distcache.server.pipeline;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distcache.cache.RocksResultStore;
+import dev.distcache.core.CacheLayout;
+import dev.distcache.core.compiler.CompilerLocator;
+import dev.distcache.core.process.Cancellation;
+import dev.distcache.core.process.Command;
+import dev.distcache.core.process.ProcessRunner.Exec;
+import dev.distcache.core.wire.Reply;
+import dev.distcache.core.wire.Request;
+import dev.distcache.distribute.farm.Farm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline with a fake process runner and a real store: which processes a request runs and what
+ * its reply carries. {@code gcc -c a.c -o a.o}; no host list, so misses compile here.
+ */
+class CompilePipelineTest {
+  private static final byte[] OUT = "out\n".getBytes(UTF_8);
+  private static final byte[] ERR = "a.c:1: warning: w\n".getBytes(UTF_8);
+
+  @TempDir Path tmp;
+  Path cwd;
+  Path gcc;
+  RocksResultStore store;
+  FakeProcessRunner runner = new FakeProcessRunner();
+  CompilePipeline pipeline;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    cwd = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(cwd.resolve("a.c"), "int a;\n");
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    gcc = bin.resolve("gcc");
+    Files.writeString(gcc, "#!/bin/sh\nexit 99\n"); // located and identified, never run
+    Files.setPosixFilePermissions(gcc, PosixFilePermissions.fromString("rwxr-xr-x"));
+    store = RocksResultStore.open(tmp.resolve("store"), InstantSource.system());
+    setUpPipeline();
+  }
+
+  @AfterEach
+  void tearDown() {
+    store.close();
+  }
+
+  private Reply compile(Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", gcc.getParent().toString());
+    env.put("DISTCACHE_HOSTS", "localhost"); // not the machine's /etc/distcc/hosts
+    env.put("CLIENT_ONLY", "yes");
+    env.putAll(extraEnv);
+    return pipeline.handle(
+        new Request(
+            Request.Mode.COMPILE,
+            cwd.toString(),
+            022,
+            0,
+            "",
+            List.of("gcc", "-c", "a.c", "-o", "a.o"),
+            env));
+  }
+
+  private Reply compile() {
+    return compile(Map.of());
+  }
+
+  @Test
+  void miss_runsTheCompilerOnce_inTheClientsDirectoryAndEnvironment_andRepliesItsOutput()
+      throws IOException {
+    runner.compile = new Exec(0, OUT, ERR);
+
+    Reply r = compile();
+
+    assertEquals(Reply.Kind.RESULT, r.kind(), r.message());
+    assertEquals(0, r.exitCode());
+    assertArrayEquals(OUT, r.stdout());
+    assertArrayEquals(ERR, r.stderr());
+    assertEquals(1, runner.compiles().size(), runner.commands.toString());
+    Command c = runner.compiles().getFirst();
+    assertEquals(List.of(gcc.toString(), "-c", "a.c", "-o", "a.o"), c.argv().subList(0, 5));
+    assertEquals(cwd, c.cwd());
+    assertEquals("yes", c.env().get("CLIENT_ONLY"));
+    assertEquals("1", c.env().get(CompilerLocator.DEPTH_VARIABLE), "one distcache level down");
+    assertArrayEquals(FakeProcessRunner.OBJECT, Files.readAllBytes(cwd.resolve("a.o")));
+  }
+
+  @Test
+  void secondIdenticalRequest_isAHit_andDoesNotRunTheCompiler() throws IOException {
+    runner.compile = new Exec(0, OUT, ERR);
+    compile();
+    Files.delete(cwd.resolve("a.o"));
+
+    Reply r = compile();
+
+    assertEquals(1, runner.compiles().size(), runner.commands.toString());
+    assertEquals(0, r.exitCode());
+    assertArrayEquals(OUT, r.stdout());
+    assertArrayEquals(ERR, r.stderr());
+    assertArrayEquals(FakeProcessRunner.OBJECT, Files.readAllBytes(cwd.resolve("a.o")));
+  }
+
+  @Test
+  void failingCompile_repliesItsExactOutcome_andIsNotStored() {
+    runner.compile = new Exec(1, new byte[0], "a.c:1: error: e\n".getBytes(UTF_8));
+
+    Reply first = compile();
+    Reply second = compile();
+
+    assertEquals(1, first.exitCode());
+    assertArrayEquals("a.c:1: error: e\n".getBytes(UTF_8), first.stderr());
+    assertEquals(1, second.exitCode());
+    assertEquals(2, runner.compiles().size(), "nothing stored: the second request compiles too");
+  }
+
+  @Test
+  void readOnly_storesNothing() {
+    Reply first = compile(Map.of("DISTCACHE_READONLY", "true"));
+    Reply second = compile(Map.of("DISTCACHE_READONLY", "true"));
+
+    assertEquals(0, first.exitCode());
+    assertEquals(0, second.exitCode());
+    assertEquals(2, runner.compiles().size());
+    assertEquals(0, store.fileCount());
+  }
+
+  @Test
+  void compilerStoppedByItsTimeLimit_isAFailedCompileWithItsExitCode_notStored() {
+    runner.compile = new Exec(128 + 15, new byte[0], new byte[0], true);
+
+    Reply r = compile();
+
+    assertEquals(Reply.Kind.RESULT, r.kind());
+    assertEquals(128 + 15, r.exitCode());
+    compile();
+    assertEquals(2, runner.compiles().size());
+  }
+
+  @Test
+  void cancelledCompile_failsTheRequestAsCancelled_andStoresNothing() {
+    runner.failure = new Cancellation.CancelledException("gcc");
+
+    Reply r = compile();
+
+    assertEquals(Reply.Kind.FAILED, r.kind());
+    assertTrue(r.message().startsWith("cancelled: "), r.message());
+    assertEquals(0, store.fileCount());
+  }
+
+  @Test
+  void preprocessorFailure_handsTheCompileBack_withoutCompiling() {
+    FakeProcessRunner failingCpp =
+        new FakeProcessRunner() {
+          @Override
+          public Exec run(Command c) throws IOException {
+            if (!c.argv().contains("-E")) {
+              return super.run(c);
+            }
+            commands.add(c);
+            return new Exec(1, new byte[0], "cpp: error\n".getBytes(UTF_8));
+          }
+        };
+    runner = failingCpp;
+    setUpPipeline();
+
+    Reply r = compile();
+
+    assertEquals(Reply.Kind.RUN_LOCALLY, r.kind());
+    assertEquals("preprocessor_error", r.message());
+    assertFalse(failingCpp.commands.isEmpty(), "the preprocessor ran");
+    assertTrue(failingCpp.compiles().isEmpty());
+  }
+
+  private void setUpPipeline() {
+    ConfigNotes notes = new ConfigNotes();
+    pipeline =
+        new CompilePipeline(
+            new CacheLayout(tmp.resolve("cache")),
+            store,
+            new CompilerLocator(Set.of()),
+            022,
+            notes,
+            runner,
+            new Farm(runner, notes::record));
+  }
+}

@@ -1,0 +1,130 @@
+package dev.distcache.hashing;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins the exact keys of one fixed compile, with every environment variable that enters a key set
+ * (and one that does not). A refactor that changes any of these hex strings would invalidate every
+ * cache: change them only together with a version bump.
+ */
+class KeyPinTest {
+  private static final String IDENTITY = "name=gcc;mtime:/usr/bin/gcc-12:1000:1";
+  private static final Path CWD = Path.of("/home/u/a/proj/build");
+  private static final byte[] TEXT =
+      "# 1 \"../src/foo.c\"\nint foo(void) { return 1; }\n".getBytes(UTF_8);
+
+  static Map<String, String> fullEnv() {
+    Map<String, String> env = new HashMap<>();
+    for (String n :
+        List.of(
+            "LANG",
+            "LC_ALL",
+            "LC_CTYPE",
+            "LC_MESSAGES",
+            "GCC_COMPARE_DEBUG",
+            "COMPILER_PATH",
+            "GCC_EXEC_PREFIX",
+            "SOURCE_DATE_EPOCH",
+            "CPATH",
+            "C_INCLUDE_PATH",
+            "CPLUS_INCLUDE_PATH",
+            "OBJC_INCLUDE_PATH",
+            "GCC_COLORS",
+            "TERM",
+            "HOME")) {
+      env.put(n, n.toLowerCase() + "-value");
+    }
+    return env;
+  }
+
+  private static String compileKey(Set<String> sloppiness) {
+    return CompileKeys.compute(
+            new CompileKeys.Inputs(
+                IDENTITY,
+                CompileKeysTest.inv("gcc", "-c", "-O2", "../src/foo.c"),
+                CWD,
+                fullEnv(),
+                TEXT,
+                "",
+                true,
+                sloppiness,
+                List.of("-fdiagnostics-color"),
+                ""),
+            false)
+        .key()
+        .hex();
+  }
+
+  private static String manifestKey(Set<String> sloppiness) {
+    return DirectKeys.compute(
+            new DirectKeys.Inputs(
+                IDENTITY,
+                CompileKeysTest.inv("gcc", "-c", "-O2", "../src/foo.c"),
+                CWD,
+                fullEnv(),
+                ContentHash.ofContent(TEXT),
+                "",
+                true,
+                sloppiness,
+                List.of("-fdiagnostics-color"),
+                ""),
+            false)
+        .manifest()
+        .hex();
+  }
+
+  @Test
+  void keyEnvironment_isTheLocaleThenTheCompilerVariables() {
+    assertEquals(fullEnv().keySet().size() - 2, KeyEnvironment.ALL.size());
+    assertEquals(
+        List.of(
+            "LANG",
+            "LC_ALL",
+            "LC_CTYPE",
+            "LC_MESSAGES",
+            "GCC_COMPARE_DEBUG",
+            "COMPILER_PATH",
+            "GCC_EXEC_PREFIX",
+            "SOURCE_DATE_EPOCH",
+            "CPATH",
+            "C_INCLUDE_PATH",
+            "CPLUS_INCLUDE_PATH",
+            "OBJC_INCLUDE_PATH",
+            "GCC_COLORS"),
+        KeyEnvironment.ALL);
+  }
+
+  @Test
+  void compileKey_withEveryKeyVariable_isPinned() {
+    assertEquals(
+        "4549910e5eafd03d99877a4d45e86e588108b900b4797eca8e230cbe38826a8a", compileKey(Set.of()));
+  }
+
+  @Test
+  void compileKey_withLocaleSloppiness_isPinned() {
+    assertEquals(
+        "9df4ae9c167ce273b1b2c00c217f11164337fa774ae934af5ef638ea175317c9",
+        compileKey(Set.of("locale")));
+  }
+
+  @Test
+  void manifestKey_withEveryKeyVariable_isPinned() {
+    assertEquals(
+        "3cae745ef0963b76c44b50671e271d8fda8b791e669c08673ea3b03e078ad80e", manifestKey(Set.of()));
+  }
+
+  @Test
+  void manifestKey_withLocaleSloppiness_isPinned() {
+    assertEquals(
+        "769eb61941d95d3322534d9e0aa9a27e8d4ba7e1c7c673f51ab8734e1a150596",
+        manifestKey(Set.of("locale")));
+  }
+}
