@@ -2,7 +2,8 @@ package dev.distcache.server.pipeline;
 
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.ResultStore;
-import dev.distcache.cache.StoreException;
+import dev.distcache.cache.stage.LocalTier;
+import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.args.ArgsClassifier;
 import dev.distcache.core.args.Classification;
@@ -48,6 +49,7 @@ import java.util.Optional;
 public final class CompilePipeline {
   private final CacheLayout layout;
   private final ResultStore store;
+  private final LocalTier local;
   private final CompilerLocator locator;
   private final CompilerIdentifier identifier = new CompilerIdentifier();
   private final DirectMode direct;
@@ -93,11 +95,12 @@ public final class CompilePipeline {
       Farm farm) {
     this.layout = layout;
     this.store = store;
+    this.local = new LocalTier(store);
     this.locator = locator;
     this.notes = notes;
     this.runner = runner;
     this.direct = new DirectMode(store);
-    this.misses = new Misses(store, direct, serverUmask, runner, farm);
+    this.misses = new Misses(direct, serverUmask, runner, farm);
     this.serverUmask = serverUmask;
   }
 
@@ -177,6 +180,7 @@ public final class CompilePipeline {
       return Reply.runLocally(Counter.COMPILER_CHECK_FAILED.id());
     }
     timing.mark("identify");
+    ResultCache results = CacheLog.stage(local, config, stats, log, inv.source());
     List<String> extra = ColorFlags.forCompile(inv, compilerName, req);
     boolean recache = config.bool(ConfigKey.RECACHE);
     Optional<DirectMode.Plan> plan =
@@ -184,16 +188,17 @@ public final class CompilePipeline {
             inv, config, identity, extra, cwd, req.env(), CpuSignature.get(), startNanos, log);
     timing.mark("direct-key");
     if (plan.isPresent() && !recache) {
-      Optional<Reply> hit = directHit(plan.get(), config, req.umask(), stats, log, timing);
+      Optional<Reply> hit = directHit(plan.get(), results, config, req.umask(), stats, log, timing);
       if (hit.isPresent()) {
         return hit.get();
       }
       stats.count(Counter.DIRECT_CACHE_MISS);
     }
     Misses.Compile compile =
-        new Misses.Compile(inv, located, env, cwd, extra, config, req.umask(), stats, log);
+        new Misses.Compile(inv, located, env, cwd, extra, config, req.umask(), stats, log, results);
     if (plan.isPresent() && plan.get().depend()) {
-      stats.count(Counter.CACHE_MISS, Counter.LOCAL_STORAGE_MISS);
+      stats.count(Counter.CACHE_MISS);
+      results.missed();
       return misses.dependMode(compile, plan.get());
     }
     Optional<byte[]> text = keyText(inv, located, env, cwd);
@@ -228,6 +233,7 @@ public final class CompilePipeline {
     if (!recache) {
       Optional<Reply> hit =
           serve(
+              results,
               keys.key(),
               keys.exact(),
               Counter.PREPROCESSED_CACHE_HIT,
@@ -248,7 +254,8 @@ public final class CompilePipeline {
         return hit.get();
       }
     }
-    stats.count(Counter.CACHE_MISS, Counter.PREPROCESSED_CACHE_MISS, Counter.LOCAL_STORAGE_MISS);
+    stats.count(Counter.CACHE_MISS, Counter.PREPROCESSED_CACHE_MISS);
+    results.missed();
     return misses.preprocessed(compile, keys, plan, text.get());
   }
 
@@ -312,7 +319,13 @@ public final class CompilePipeline {
   }
 
   private Optional<Reply> directHit(
-      DirectMode.Plan plan, Config config, int umask, Stats stats, String log, Timing timing) {
+      DirectMode.Plan plan,
+      ResultCache results,
+      Config config,
+      int umask,
+      Stats stats,
+      String log,
+      Timing timing) {
     Optional<DirectMode.Found> found = direct.lookup(plan, stats, log);
     timing.mark("manifest");
     if (found.isEmpty()) {
@@ -320,6 +333,7 @@ public final class CompilePipeline {
     }
     Optional<Reply> hit =
         serve(
+            results,
             found.get().result(),
             found.get().exact(),
             Counter.DIRECT_CACHE_HIT,
@@ -334,10 +348,11 @@ public final class CompilePipeline {
   }
 
   /**
-   * Writes the result stored under {@code key} and counts {@code hitCounter}; empty when there is
-   * none, or it cannot be served to this compile (the caller goes on as on a miss).
+   * Writes the result the cache stage finds under {@code key} and counts {@code hitCounter}; empty
+   * when there is none, or it cannot be served to this compile (the caller goes on as on a miss).
    */
   private Optional<Reply> serve(
+      ResultCache results,
       ResultKey key,
       String exact,
       Counter hitCounter,
@@ -347,20 +362,11 @@ public final class CompilePipeline {
       int umask,
       Stats stats,
       String log) {
-    Optional<CachedResult> stored;
-    try {
-      stored = store.get(key);
-    } catch (StoreException e) {
-      stats.count(Counter.INTERNAL_ERROR);
-      ServerLog.log(log, "store read failed, treating as a miss: " + e.getMessage());
+    Optional<ResultCache.Hit> hit = results.lookup(key);
+    if (hit.isEmpty()) {
       return Optional.empty();
     }
-    if (stored.isEmpty()) {
-      stats.count(Counter.LOCAL_STORAGE_READ_MISS);
-      return Optional.empty();
-    }
-    stats.count(Counter.LOCAL_STORAGE_READ_HIT);
-    CachedResult r = stored.get();
+    CachedResult r = hit.get().result();
     Map<Path, byte[]> files;
     try {
       files = HitWriter.filesFor(r, inv, cwd, exact, config.get(ConfigKey.BASE_DIR));
@@ -375,7 +381,8 @@ public final class CompilePipeline {
       ServerLog.log(log, "cannot write outputs for " + inv.source() + ": " + e);
       return Optional.of(Reply.runLocally(Counter.BAD_OUTPUT_FILE.id()));
     }
-    stats.count(hitCounter, Counter.LOCAL_STORAGE_HIT);
+    stats.count(hitCounter);
+    results.served(hit.get());
     ServerLog.log(
         log,
         (hitCounter == Counter.DIRECT_CACHE_HIT ? "direct hit " : "hit ")

@@ -1,12 +1,10 @@
 package dev.distcache.server.pipeline;
 
 import dev.distcache.cache.CachedResult;
-import dev.distcache.cache.ResultStore;
-import dev.distcache.cache.StoreException;
+import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.compiler.CompilerLocator;
 import dev.distcache.core.config.Config;
-import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.core.stats.Counter;
@@ -14,7 +12,6 @@ import dev.distcache.core.wire.Reply;
 import dev.distcache.distribute.farm.Farm;
 import dev.distcache.hashing.CompileKeys;
 import dev.distcache.hashing.LineMarkers;
-import dev.distcache.hashing.ResultKey;
 import dev.distcache.server.direct.DirectMode;
 import dev.distcache.server.outputs.DepFiles;
 import dev.distcache.server.outputs.HitWriter;
@@ -31,11 +28,11 @@ import java.util.Optional;
 
 /**
  * The miss stage: runs the real compile in the client's directory and environment, stores what it
- * wrote unless read_only, and records the manifest entry that lets direct mode find it next time.
- * Thread-safe: one instance serves every request.
+ * wrote through the request's cache stage ({@link ResultCache}: read_only, limits, a failed store),
+ * and records the manifest entry that lets direct mode find it next time. Thread-safe: one instance
+ * serves every request.
  */
 final class Misses {
-  private final ResultStore store;
   private final DirectMode direct;
   private final int serverUmask;
   private final ProcessRunner runner;
@@ -45,15 +42,14 @@ final class Misses {
    * {@code runner} runs the local compiles; {@code farm} sends the ones it can to other hosts (and
    * runs the others through its local compile).
    */
-  Misses(ResultStore store, DirectMode direct, int serverUmask, ProcessRunner runner, Farm farm) {
-    this.store = store;
+  Misses(DirectMode direct, int serverUmask, ProcessRunner runner, Farm farm) {
     this.direct = direct;
     this.serverUmask = serverUmask;
     this.runner = runner;
     this.farm = farm;
   }
 
-  /** What a miss needs to run the real compile and store its result. */
+  /** What a miss needs to run the real compile and store its result through {@code results}. */
   record Compile(
       Invocation inv,
       CompilerLocator.Located located,
@@ -63,7 +59,8 @@ final class Misses {
       Config config,
       int umask,
       Stats stats,
-      String log) {}
+      String log,
+      ResultCache results) {}
 
   /** A finished compile: the reply for the client, and what ran. */
   private record Compiled(Reply reply, ProcessRunner.Exec exec, long startedMillis) {}
@@ -73,7 +70,7 @@ final class Misses {
       throws IOException {
     Compiled done = run(c, text);
     Optional<CachedResult> result = capture(c, done, keys.exact());
-    if (result.isPresent() && put(c, keys.key(), result.get()) && plan.isPresent()) {
+    if (result.isPresent() && c.results().put(keys.key(), result.get()) && plan.isPresent()) {
       direct.recordPreprocessed(
           plan.get(), text, keys.key(), keys.exact(), c.config(), c.stats(), c.log());
     }
@@ -115,7 +112,9 @@ final class Misses {
       depended = direct.dependResult(plan, dep, c.log());
     }
     Optional<CachedResult> result = capture(c, done, depended.map(d -> d.key().hex()).orElse(""));
-    if (result.isPresent() && depended.isPresent() && put(c, depended.get().key(), result.get())) {
+    if (result.isPresent()
+        && depended.isPresent()
+        && c.results().put(depended.get().key(), result.get())) {
       direct.recordDepended(plan, depended.get(), c.config(), c.stats(), c.log());
     }
     return done.reply();
@@ -183,32 +182,6 @@ final class Misses {
       fixPermissions(c.inv(), c.cwd(), c.umask());
     }
     return result;
-  }
-
-  /** Stores a result unless read_only; true when it was stored. */
-  private boolean put(Compile c, ResultKey key, CachedResult result) {
-    Config config = c.config();
-    if (config.bool(ConfigKey.READ_ONLY)) {
-      return false;
-    }
-    try {
-      store.setLimits(config.maxSize(), config.maxFiles());
-      if (!store.put(key, result)) {
-        return false;
-      }
-      c.stats().count(Counter.LOCAL_STORAGE_WRITE);
-      if (config.bool(ConfigKey.RECACHE)) {
-        c.stats().count(Counter.RECACHE);
-      }
-      ServerLog.log(c.log(), "stored " + key + " " + c.inv().source());
-      return true;
-    } catch (StoreException e) {
-      // The compile succeeded and its outputs are in place; only caching it failed (a full disk).
-      c.stats().count(Counter.LOCAL_STORAGE_WRITE_FAILED);
-      ServerLog.log(
-          c.log(), "cannot store the result of " + c.inv().source() + ": " + e.getMessage());
-      return false;
-    }
   }
 
   private static void fixPermissions(Invocation inv, Path cwd, int umask) throws IOException {

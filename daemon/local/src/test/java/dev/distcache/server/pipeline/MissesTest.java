@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.OutputKind;
 import dev.distcache.cache.RocksResultStore;
+import dev.distcache.cache.stage.LocalTier;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.args.ArgsClassifier;
 import dev.distcache.core.args.Classification;
@@ -60,7 +61,6 @@ class MissesTest {
     store = RocksResultStore.open(tmp.resolve("store"), InstantSource.system());
     misses =
         new Misses(
-            store,
             new DirectMode(store),
             022,
             runner,
@@ -84,6 +84,7 @@ class MissesTest {
     Classification c = ArgsClassifier.classify("gcc", List.of("-c", "a.c", "-o", "a.o"), cwd, env);
     Invocation inv = assertInstanceOf(Classification.Cacheable.class, c).invocation();
     Config config = Config.load(new CacheLayout(tmp.resolve("cache")), env);
+    Stats stats = new Stats(store, false);
     return new Misses.Compile(
         inv,
         new CompilerLocator.Located(gcc, "/usr/bin"),
@@ -92,8 +93,9 @@ class MissesTest {
         List.of("-fdiagnostics-color=never"),
         config,
         022,
-        new Stats(store, false),
-        "");
+        stats,
+        "",
+        CacheLog.stage(new LocalTier(store), config, stats, "", inv.source()));
   }
 
   private static CompileKeys.Keys keys(Misses.Compile c) {
@@ -181,7 +183,7 @@ class MissesTest {
             return new Exec(0, new byte[0], new byte[0]);
           }
         };
-    misses = new Misses(store, new DirectMode(store), 022, silent, new Farm(silent, p -> {}));
+    misses = new Misses(new DirectMode(store), 022, silent, new Farm(silent, p -> {}));
     Misses.Compile c = compile(Map.of());
 
     Reply r = preprocessed(c);

@@ -1,35 +1,40 @@
 package dev.distcache.remote.job;
 
-import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.ResultStore;
 import dev.distcache.cache.StoreException;
 import dev.distcache.cache.StoreOpener;
+import dev.distcache.cache.stage.LocalTier;
+import dev.distcache.cache.stage.ResultCache;
+import dev.distcache.cache.stage.Tier;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.log.LogLevel;
 import dev.distcache.core.log.ServerLog;
-import dev.distcache.core.stats.Counter;
-import dev.distcache.hashing.ResultKey;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.List;
 
 /**
- * The daemon's own result store (a RocksDB store like the local one, in its own directory) and its
- * hit, miss and store counts since start. A store that fails is reported and treated as a miss: the
- * job still compiles. Without a store (another process holds it, in {@code --inetd} mode) every job
- * is compiled. Thread-safe.
+ * The daemon's own result store (a RocksDB store like the local one, in its own directory), the
+ * cache stage over it ({@link ResultCache}) and its hit, miss and store counts since start ({@link
+ * DaemonCacheReport}). A store that fails is reported and treated as a miss: the job still
+ * compiles. Without a store (another process holds it, in {@code --inetd} mode) every job is
+ * compiled. Thread-safe.
  */
 public final class DaemonCache implements AutoCloseable {
   private final ResultStore store;
   private final ServerLog log;
-  private final AtomicLong hits = new AtomicLong();
-  private final AtomicLong misses = new AtomicLong();
-  private final AtomicLong stores = new AtomicLong();
+  private final DaemonCacheReport report;
+  private final ResultCache stage;
 
-  private DaemonCache(ResultStore store, ServerLog log) {
+  private DaemonCache(ResultStore store, long maxSize, ServerLog log) {
     this.store = store;
     this.log = log;
+    this.report = new DaemonCacheReport(store, log);
+    this.stage =
+        new ResultCache(
+            store == null ? List.of() : List.of(new LocalTier(store)),
+            report,
+            ResultCache.Policy.storing(new Tier.Limits(maxSize, 0)));
   }
 
   /**
@@ -43,62 +48,39 @@ public final class DaemonCache implements AutoCloseable {
     opened.notice().ifPresent(n -> log.log(LogLevel.WARNING, "cache", n));
     ResultStore store = opened.store();
     store.setLimits(maxSize, 0);
-    return new DaemonCache(store, log);
+    return new DaemonCache(store, maxSize, log);
   }
 
   /** A cache that stores nothing (every lookup misses). */
   public static DaemonCache none(ServerLog log) {
-    return new DaemonCache(null, log);
+    return new DaemonCache(null, 0, log);
   }
 
   public boolean enabled() {
     return store != null;
   }
 
-  Optional<CachedResult> get(ResultKey key) {
-    if (store == null) {
-      return Optional.empty();
-    }
-    try {
-      Optional<CachedResult> r = store.get(key);
-      count(r.isPresent() ? Counter.LOCAL_STORAGE_HIT : Counter.LOCAL_STORAGE_MISS);
-      (r.isPresent() ? hits : misses).incrementAndGet();
-      return r;
-    } catch (StoreException e) {
-      log.log(
-          LogLevel.ERROR,
-          "cache",
-          "reading the cache failed, compiling instead: " + e.getMessage());
-      misses.incrementAndGet();
-      return Optional.empty();
-    }
+  /**
+   * Looks up, compiles on a miss and stores: the store as its one tier, within {@code maxSize}; no
+   * tier (every lookup misses, nothing is stored) without a store.
+   */
+  ResultCache stage() {
+    return stage;
   }
 
-  void put(ResultKey key, CachedResult result) {
-    if (store == null) {
-      return;
-    }
-    try {
-      if (store.put(key, result)) {
-        stores.incrementAndGet();
-        count(Counter.LOCAL_STORAGE_WRITE);
-      }
-    } catch (StoreException | IllegalArgumentException e) {
-      log.log(LogLevel.ERROR, "cache", "cannot store a result: " + e.getMessage());
-      count(Counter.LOCAL_STORAGE_WRITE_FAILED);
-    }
-  }
-
+  /** The jobs served from the cache since start. */
   public long hits() {
-    return hits.get();
+    return report.hits();
   }
 
+  /** The jobs compiled without a stored result since start (the cache was asked). */
   public long misses() {
-    return misses.get();
+    return report.misses();
   }
 
+  /** The results stored since start. */
   public long stores() {
-    return stores.get();
+    return report.stores();
   }
 
   public long sizeBytes() {
@@ -107,14 +89,6 @@ public final class DaemonCache implements AutoCloseable {
 
   public long files() {
     return store == null ? 0 : guard(store::fileCount);
-  }
-
-  private void count(Counter c) {
-    try {
-      store.increment(c);
-    } catch (RuntimeException e) {
-      // Counters never fail a job.
-    }
   }
 
   private static long guard(java.util.function.LongSupplier s) {

@@ -2,6 +2,7 @@ package dev.distcache.remote.job;
 
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.OutputKind;
+import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.core.log.LogLevel;
 import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.process.Cancellation;
@@ -26,9 +27,10 @@ import java.util.Optional;
 
 /**
  * One distcc job after it has been read, in stages: validate the argv ({@link ArgvPolicy}, and for
- * pump mode {@link PumpTree} and {@link PumpPaths}), find the compiler, key, look up, and on a miss
- * compile in a private directory ({@link JobCompile}), store, answer. Thread-safe: one instance
- * serves every job; a job's state lives in its own objects.
+ * pump mode {@link PumpTree} and {@link PumpPaths}), find the compiler, key, then look up, compile
+ * on a miss in a private directory ({@link JobCompile}) and store through the daemon's cache stage
+ * ({@link DaemonCache#stage}), answer. Thread-safe: one instance serves every job; a job's state
+ * lives in its own objects.
  */
 public final class JobPipeline {
   private static final byte[] NONE = new byte[0];
@@ -80,28 +82,41 @@ public final class JobPipeline {
           CacheUse.NONE);
     }
     Optional<ResultKey> key = key(plan, compiler.get(), request);
-    if (key.isPresent()) {
-      Optional<DistccReply> hit =
-          cache.get(key.get()).flatMap(r -> fromCache(r, plan, request.version()));
-      if (hit.isPresent()) {
-        return answered(plan, hit.get(), JobResult.COMPILE_OK, CacheUse.HIT);
-      }
+    if (key.isEmpty()) {
+      return compileJob(request, plan, compiler.get(), cancellation, CacheUse.OFF).answer();
     }
-    CacheUse use = key.isPresent() ? CacheUse.MISS : CacheUse.OFF;
+    return cache
+        .stage()
+        .through(
+            key.get(),
+            r ->
+                fromCache(r, plan, request.version())
+                    .map(hit -> answered(plan, hit, JobResult.COMPILE_OK, CacheUse.HIT)),
+            () -> compileJob(request, plan, compiler.get(), cancellation, CacheUse.MISS));
+  }
+
+  /**
+   * Compiles the job; what to store with the answer when it succeeded and its result may be cached
+   * (the cache stage stores it under the job's key, {@code use} says whether there is one).
+   */
+  private ResultCache.Compiled<JobOutcome> compileJob(
+      DistccRequest request, JobPlan plan, Path compiler, Cancellation cancellation, CacheUse use)
+      throws IOException {
     JobCompile.Compiled c;
     try {
-      c = compile.compile(request, plan, compiler.get(), cancellation);
+      c = compile.compile(request, plan, compiler, cancellation);
     } catch (JobRefused e) {
-      return new JobOutcome.Refused(e.getMessage());
+      return ResultCache.Compiled.uncached(new JobOutcome.Refused(e.getMessage()));
     }
     if (c.result() == JobResult.CLI_DISCONN) {
-      return new JobOutcome.Answered(
-          null, JobResult.CLI_DISCONN, use, plan.compilerName(), plan.source());
+      return ResultCache.Compiled.uncached(
+          new JobOutcome.Answered(
+              null, JobResult.CLI_DISCONN, use, plan.compilerName(), plan.source()));
     }
-    if (c.reply().succeeded() && key.isPresent() && c.storable()) {
-      cache.put(key.get(), toCache(c.reply(), plan));
-    }
-    return answered(plan, c.reply(), c.result(), use);
+    JobOutcome answer = answered(plan, c.reply(), c.result(), use);
+    return c.reply().succeeded() && c.storable()
+        ? ResultCache.Compiled.storing(answer, toCache(c.reply(), plan))
+        : ResultCache.Compiled.uncached(answer);
   }
 
   private Optional<ResultKey> key(JobPlan plan, Path compiler, DistccRequest request) {

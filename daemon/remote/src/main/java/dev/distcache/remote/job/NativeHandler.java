@@ -1,5 +1,6 @@
 package dev.distcache.remote.job;
 
+import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.core.log.LogLevel;
 import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.wire.ProtocolException;
@@ -41,9 +42,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * else {@code RFSD} and close), then jobs until the client hangs up. Each job is checked as a
  * distcc job is ({@link ArgvPolicy}, the same limits and I/O timeout), takes a job slot, is
  * answered from the cache by its key when it can be ({@code RSLT} without an upload), else asks for
- * the source ({@code SEND}), compiles ({@link JobCompile}), stores and answers. One summary line
- * per job, marked {@code proto:native} with the bytes uploaded. A malformed frame closes the
- * connection; the daemon serves the others.
+ * the source ({@code SEND}), compiles ({@link JobCompile}), stores and answers; the cache stage
+ * ({@link DaemonCache#stage}) does the looking up and storing. One summary line per job, marked
+ * {@code proto:native} with the bytes uploaded. A malformed frame closes the connection; the daemon
+ * serves the others.
  *
  * <p>Threads: runs on the connection's virtual thread; blocks on the client, a job slot and the
  * compiler. Unlike the distcc path it does not watch for a hang-up during the compile (the client's
@@ -53,6 +55,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class NativeHandler {
   private static final ProtocolVersion AS =
       ProtocolVersion.V1; // the distcc stages see a protocol-1 job
+
+  /** The connection is over: what there was to write and log is done. */
+  private static final Answer END = () -> false;
+
+  /** The refusal is written and logged; the connection serves the next job. */
+  private static final Answer NEXT = () -> true;
 
   private final CompilerPolicy compilers;
   private final NativeIdentity identities = new NativeIdentity();
@@ -283,15 +291,54 @@ public final class NativeHandler {
       JobPlan plan,
       long start)
       throws IOException {
-    ResultKey key = cache.enabled() ? NativeKey.cache(compiler.identity(), env, job.key()) : null;
-    if (key != null) {
-      Optional<DistccReply> hit = cache.get(key).flatMap(r -> JobPipeline.fromCache(r, plan, AS));
-      if (hit.isPresent()) {
-        answer(ch, out, hit.get(), true);
-        summary(done(ch, hit.get(), JobResult.COMPILE_OK, plan, CacheUse.HIT, start), 0);
-        return true;
-      }
+    if (!cache.enabled()) {
+      return uploadAndCompile(ch, in, out, compiler, job, plan, start, CacheUse.OFF)
+          .answer()
+          .send();
     }
+    ResultKey key = NativeKey.cache(compiler.identity(), env, job.key());
+    return cache
+        .stage()
+        .through(
+            key,
+            r ->
+                JobPipeline.fromCache(r, plan, AS).map(hit -> hitAnswer(ch, out, hit, plan, start)),
+            () -> uploadAndCompile(ch, in, out, compiler, job, plan, start, CacheUse.MISS))
+        .send();
+  }
+
+  /**
+   * What ends a job once the cache stage is done with it: the answer and the summary line, if not
+   * already written; false when the connection is over.
+   */
+  @FunctionalInterface
+  private interface Answer {
+    boolean send() throws IOException;
+  }
+
+  private Answer hitAnswer(
+      JobChannel ch, PacketWriter out, DistccReply hit, JobPlan plan, long start) {
+    return () -> {
+      answer(ch, out, hit, true);
+      summary(done(ch, hit, JobResult.COMPILE_OK, plan, CacheUse.HIT, start), 0);
+      return true;
+    };
+  }
+
+  /**
+   * A job the cache did not answer: asks for its source, checks it against the job's key, compiles;
+   * the answer, and the result to store when the compile succeeded and may be cached.
+   */
+  private ResultCache.Compiled<Answer> uploadAndCompile(
+      JobChannel ch,
+      PacketReader in,
+      PacketWriter out,
+      Accepted compiler,
+      NativeCodec.Job job,
+      JobPlan plan,
+      long start,
+      CacheUse use)
+      throws IOException {
     byte[] source;
     try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
       NativeCodec.writeSend(out);
@@ -303,7 +350,7 @@ public final class NativeHandler {
           JobSummary.early(
               ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, millis(start)),
           0);
-      return false;
+      return ResultCache.Compiled.uncached(END);
     }
     if (!MessageDigest.isEqual(NativeKey.job(job.argv(), source), job.key())) {
       log.log(
@@ -317,7 +364,7 @@ public final class NativeHandler {
           JobSummary.early(
               ch.client(), JobResult.REJ_BAD_REQ, JobSummary.EXIT_PROTOCOL_ERROR, millis(start)),
           source.length);
-      return false;
+      return ResultCache.Compiled.uncached(END);
     }
     DistccRequest request = new DistccRequest.Preprocessed(AS, job.argv(), source);
     JobCompile.Compiled c;
@@ -329,16 +376,18 @@ public final class NativeHandler {
           JobSummary.early(
               ch.client(), JobResult.OTHER, JobSummary.EXIT_BAD_ARGUMENTS, millis(start)),
           source.length);
-      return true;
+      return ResultCache.Compiled.uncached(NEXT);
     }
-    if (c.reply().succeeded() && key != null && c.storable()) {
-      cache.put(key, JobPipeline.toCache(c.reply(), plan));
-    }
-    answer(ch, out, c.reply(), false);
-    summary(
-        done(ch, c.reply(), c.result(), plan, key == null ? CacheUse.OFF : CacheUse.MISS, start),
-        source.length);
-    return true;
+    int uploaded = source.length;
+    Answer answer =
+        () -> {
+          answer(ch, out, c.reply(), false);
+          summary(done(ch, c.reply(), c.result(), plan, use, start), uploaded);
+          return true;
+        };
+    return c.reply().succeeded() && c.storable()
+        ? ResultCache.Compiled.storing(answer, JobPipeline.toCache(c.reply(), plan))
+        : ResultCache.Compiled.uncached(answer);
   }
 
   private void answer(JobChannel ch, PacketWriter out, DistccReply r, boolean hit)

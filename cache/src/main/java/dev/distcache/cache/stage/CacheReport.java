@@ -1,0 +1,24 @@
+package dev.distcache.cache.stage;
+
+import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.ResultKey;
+
+/**
+ * Where {@link ResultCache} counts and writes its log lines: each program has its own counters and
+ * its own log (the local server's per-request statistics and log file, the daemon's store counters
+ * and distccd-style log), and words its lines as it did before the stage existed. Implementations
+ * must not throw.
+ */
+public interface CacheReport {
+  /** Adds one to {@code counter}. */
+  void count(Counter counter);
+
+  /** Reading {@code tier} failed; the lookup goes on as a miss. */
+  void readFailed(Tier tier, ResultKey key, RuntimeException e);
+
+  /** A result was stored in {@code tier}. */
+  void stored(Tier tier, ResultKey key);
+
+  /** Storing in {@code tier} failed; the compile's answer stands. */
+  void storeFailed(Tier tier, ResultKey key, RuntimeException e);
+}

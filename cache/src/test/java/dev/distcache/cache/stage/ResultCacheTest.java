@@ -1,0 +1,297 @@
+package dev.distcache.cache.stage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distcache.cache.CachedResult;
+import dev.distcache.cache.ResultStore;
+import dev.distcache.cache.RocksResultStore;
+import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.ResultKey;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultCacheTest {
+  private static final ResultKey KEY = Results.key("k");
+  private static final CachedResult RESULT = Results.result(7, 200);
+  private static final ResultCache.Policy STORING = ResultCache.Policy.storing(Tier.Limits.NONE);
+
+  @TempDir Path dir;
+  private ResultStore store;
+  private LocalTier local;
+  private final Report report = new Report();
+  private final List<String> asked = new ArrayList<>();
+
+  @BeforeEach
+  void open() {
+    store = RocksResultStore.open(dir.resolve("store"), InstantSource.system());
+    local = new LocalTier(store);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void lookup_whenATierThrows_countsAndReportsTheFailure_andReadsAsAMiss() {
+    ResultCache cache = new ResultCache(List.of(new FakeTier("remote", true)), report, STORING);
+
+    assertEquals(Optional.empty(), cache.lookup(KEY));
+    assertEquals(1, report.counted(Counter.INTERNAL_ERROR));
+    assertEquals(List.of("read failed remote: remote is down"), report.lines);
+  }
+
+  @Test
+  void lookup_goesOnToTheNextTier_whenATierThrows() {
+    store.put(KEY, RESULT);
+    ResultCache cache =
+        new ResultCache(List.of(new FakeTier("remote", true), local), report, STORING);
+
+    Optional<ResultCache.Hit> hit = cache.lookup(KEY);
+
+    assertEquals(Optional.of(RESULT), hit.map(ResultCache.Hit::result));
+    assertEquals(local, hit.get().tier());
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_READ_HIT));
+  }
+
+  @Test
+  void lookup_asksTheTiersInOrder_andReturnsTheSecondTiersHit() {
+    FakeTier first = new FakeTier("first", false);
+    FakeTier second = new FakeTier("second", false);
+    second.results.put(KEY, RESULT);
+    ResultCache cache = new ResultCache(List.of(first, second), report, STORING);
+
+    Optional<ResultCache.Hit> hit = cache.lookup(KEY);
+
+    assertEquals(List.of("get first", "get second"), asked);
+    assertEquals(second, hit.get().tier());
+    assertEquals(RESULT, hit.get().result());
+  }
+
+  @Test
+  void lookup_countsAReadMissOfTheLocalStore() {
+    ResultCache cache = new ResultCache(List.of(local), report, STORING);
+
+    assertEquals(Optional.empty(), cache.lookup(KEY));
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_READ_MISS));
+    assertEquals(Map.of(Counter.LOCAL_STORAGE_READ_MISS, 1L), report.counts);
+  }
+
+  @Test
+  void served_countsAHitOfItsTier_andAMissOfTheTiersAskedBefore() {
+    FakeTier first = new FakeTier("first", false);
+    ResultCache cache = new ResultCache(List.of(first, local), report, STORING);
+
+    cache.served(new ResultCache.Hit(RESULT, local));
+
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_HIT));
+    assertEquals(1, report.counted(Counter.REMOTE_COMPILE), "the fake tier's miss counter");
+  }
+
+  @Test
+  void put_whenReadOnly_storesNothing() {
+    ResultCache cache =
+        new ResultCache(
+            List.of(local), report, new ResultCache.Policy(true, Tier.Limits.NONE, false));
+
+    assertFalse(cache.put(KEY, RESULT));
+    assertEquals(0, store.fileCount());
+    assertEquals(Map.of(), report.counts);
+  }
+
+  @Test
+  void put_overTheSizeLimit_storesNothing_andCountsNoWrite() {
+    ResultCache cache =
+        new ResultCache(
+            List.of(local), report, ResultCache.Policy.storing(new Tier.Limits(100, 0)));
+
+    assertFalse(cache.put(KEY, Results.result(1, 10_000)));
+    assertEquals(0, store.fileCount());
+    assertEquals(0, report.counted(Counter.LOCAL_STORAGE_WRITE));
+  }
+
+  @Test
+  void put_storesInEveryTier_countsTheWrite_andReportsIt() {
+    FakeTier second = new FakeTier("second", false);
+    ResultCache cache = new ResultCache(List.of(local, second), report, STORING);
+
+    assertTrue(cache.put(KEY, RESULT));
+
+    assertEquals(Optional.of(RESULT), store.get(KEY));
+    assertEquals(RESULT, second.results.get(KEY));
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_WRITE));
+    assertEquals(List.of("stored local", "stored second"), report.lines);
+  }
+
+  @Test
+  void put_byARecache_countsRecache_onlyWhenStored() {
+    ResultCache recache =
+        new ResultCache(
+            List.of(local), report, new ResultCache.Policy(false, Tier.Limits.NONE, true));
+
+    recache.put(KEY, RESULT);
+
+    assertEquals(1, report.counted(Counter.RECACHE));
+  }
+
+  @Test
+  void put_whenATierFails_countsTheFailure_andStillStoresInTheOthers() {
+    ResultCache cache =
+        new ResultCache(List.of(new FakeTier("remote", true), local), report, STORING);
+
+    assertTrue(cache.put(KEY, RESULT));
+
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_WRITE_FAILED));
+    assertEquals(Optional.of(RESULT), store.get(KEY));
+    assertEquals(List.of("store failed remote: remote is down", "stored local"), report.lines);
+  }
+
+  @Test
+  void through_whenTheStoreFails_returnsTheCompilersAnswer() {
+    ResultCache cache = new ResultCache(List.of(new FakeTier("remote", true)), report, STORING);
+
+    String answer =
+        cache.through(
+            KEY, r -> Optional.of("hit"), () -> ResultCache.Compiled.storing("compiled", RESULT));
+
+    assertEquals("compiled", answer);
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_WRITE_FAILED));
+  }
+
+  @Test
+  void through_onAMiss_compilesOnce_andStores_thenAHitDoesNotCompile() {
+    ResultCache cache = new ResultCache(List.of(local), report, STORING);
+    AtomicInteger compiles = new AtomicInteger();
+    ResultCache.Compile<String, RuntimeException> compile =
+        () -> {
+          compiles.incrementAndGet();
+          return ResultCache.Compiled.storing("compiled", RESULT);
+        };
+
+    String first = cache.through(KEY, r -> Optional.of("hit"), compile);
+    String second = cache.through(KEY, r -> Optional.of("hit"), compile);
+
+    assertEquals("compiled", first);
+    assertEquals("hit", second);
+    assertEquals(1, compiles.get());
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_MISS));
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_HIT));
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_WRITE));
+  }
+
+  @Test
+  void through_whenServeCannotUseTheHit_compiles_andCountsAMiss() {
+    store.put(KEY, RESULT);
+    ResultCache cache = new ResultCache(List.of(local), report, STORING);
+
+    String answer =
+        cache.through(KEY, r -> Optional.empty(), () -> ResultCache.Compiled.uncached("compiled"));
+
+    assertEquals("compiled", answer);
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_READ_HIT));
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_MISS));
+    assertEquals(0, report.counted(Counter.LOCAL_STORAGE_HIT));
+  }
+
+  @Test
+  void through_storesNothing_forAnUncachedAnswer() {
+    ResultCache cache = new ResultCache(List.of(local), report, STORING);
+
+    cache.through(KEY, r -> Optional.of("hit"), () -> ResultCache.Compiled.uncached("failed"));
+
+    assertEquals(0, store.fileCount());
+  }
+
+  /** A tier held in a map, or one that always throws; records the order it is asked in. */
+  private final class FakeTier implements Tier {
+    private static final Counters COUNTERS =
+        new Counters(
+            Counter.REMOTE_HOST_UNREACHABLE,
+            Counter.REMOTE_JOB_FAILED,
+            Counter.REMOTE_COMPILE_ERROR,
+            Counter.REMOTE_COMPILE,
+            Counter.CLEANUPS_PERFORMED,
+            Counter.INTERNAL_ERROR,
+            Counter.LOCAL_STORAGE_WRITE_FAILED);
+
+    final Map<ResultKey, CachedResult> results = new HashMap<>();
+    private final String name;
+    private final boolean failing;
+
+    FakeTier(String name, boolean failing) {
+      this.name = name;
+      this.failing = failing;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public Counters counters() {
+      return COUNTERS;
+    }
+
+    @Override
+    public Optional<CachedResult> get(ResultKey key) {
+      asked.add("get " + name);
+      if (failing) {
+        throw new IllegalStateException(name + " is down");
+      }
+      return Optional.ofNullable(results.get(key));
+    }
+
+    @Override
+    public boolean put(ResultKey key, CachedResult result, Limits limits) {
+      if (failing) {
+        throw new IllegalStateException(name + " is down");
+      }
+      results.put(key, result);
+      return true;
+    }
+  }
+
+  /** Counts and lines, as a program's report would keep them. */
+  private static final class Report implements CacheReport {
+    final Map<Counter, Long> counts = new EnumMap<>(Counter.class);
+    final List<String> lines = new ArrayList<>();
+
+    long counted(Counter c) {
+      return counts.getOrDefault(c, 0L);
+    }
+
+    @Override
+    public void count(Counter counter) {
+      counts.merge(counter, 1L, Long::sum);
+    }
+
+    @Override
+    public void readFailed(Tier tier, ResultKey key, RuntimeException e) {
+      lines.add("read failed " + tier.name() + ": " + e.getMessage());
+    }
+
+    @Override
+    public void stored(Tier tier, ResultKey key) {
+      lines.add("stored " + tier.name());
+    }
+
+    @Override
+    public void storeFailed(Tier tier, ResultKey key, RuntimeException e) {
+      lines.add("store failed " + tier.name() + ": " + e.getMessage());
+    }
+  }
+}
