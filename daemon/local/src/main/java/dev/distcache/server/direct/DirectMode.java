@@ -14,6 +14,7 @@ import dev.distcache.hashing.LineMarkers;
 import dev.distcache.hashing.ResultKey;
 import dev.distcache.hashing.SourceScan;
 import dev.distcache.server.outputs.DepFiles;
+import dev.distcache.server.request.CompileContext;
 import dev.distcache.server.request.Stats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -71,16 +71,12 @@ public final class DirectMode {
    * is off, the source is already preprocessed, an argument defeats it, the source cannot be read,
    * or the source names a time macro and {@code time_macros} sloppiness is not set.
    */
-  public Optional<Plan> plan(
-      Invocation inv,
-      Config config,
-      String identity,
-      List<String> extraFlags,
-      Path cwd,
-      Map<String, String> env,
-      String cpu,
-      long startNanos,
-      String log) {
+  public Optional<Plan> plan(CompileContext c) {
+    Invocation inv = c.inv();
+    Config config = c.config();
+    Path cwd = c.cwd();
+    long startNanos = c.startNanos();
+    String log = c.log();
     if (!config.bool(ConfigKey.DIRECT_MODE) || inv.language().preprocessed()) {
       return Optional.empty();
     }
@@ -111,16 +107,16 @@ public final class DirectMode {
     DirectKeys.Keys keys =
         DirectKeys.compute(
             new DirectKeys.Inputs(
-                identity,
+                c.identity(),
                 inv,
                 cwd,
-                env,
+                c.clientEnv(),
                 source.hash(),
                 config.get(ConfigKey.BASE_DIR),
                 config.bool(ConfigKey.HASH_DIR),
                 sloppiness,
-                extraFlags,
-                cpu),
+                c.extra(),
+                c.cpu()),
             debug);
     if (debug) {
       writeDebugInputs(inv, cwd, keys);

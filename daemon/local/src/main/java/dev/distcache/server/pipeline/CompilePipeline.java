@@ -26,6 +26,7 @@ import dev.distcache.hashing.SourceScan;
 import dev.distcache.server.direct.DirectMode;
 import dev.distcache.server.outputs.HitWriter;
 import dev.distcache.server.outputs.LocalFiles;
+import dev.distcache.server.request.CompileContext;
 import dev.distcache.server.request.Stats;
 import dev.distcache.server.request.Timing;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,7 @@ import java.util.Optional;
  * Thread-safe: one instance serves every connection.
  */
 public final class CompilePipeline {
+  private final InstantSource clock;
   private final CacheLayout layout;
   private final ResultStore store;
   private final LocalTier local;
@@ -93,6 +96,23 @@ public final class CompilePipeline {
       ConfigNotes notes,
       ProcessRunner runner,
       Farm farm) {
+    this(layout, store, locator, serverUmask, notes, runner, farm, InstantSource.system());
+  }
+
+  /**
+   * {@code clock} says when a request arrived: files the compile reads that changed after it are
+   * not trusted by direct mode.
+   */
+  public CompilePipeline(
+      CacheLayout layout,
+      ResultStore store,
+      CompilerLocator locator,
+      int serverUmask,
+      ConfigNotes notes,
+      ProcessRunner runner,
+      Farm farm,
+      InstantSource clock) {
+    this.clock = clock;
     this.layout = layout;
     this.store = store;
     this.local = new LocalTier(store);
@@ -105,7 +125,7 @@ public final class CompilePipeline {
   }
 
   public Reply handle(Request req) {
-    long startNanos = epochNanos();
+    long startNanos = epochNanos(clock.instant());
     Timing timing = new Timing();
     Config config =
         Config.load(layout, req.env(), configFile.settings(layout.configFile(), startNanos));
@@ -181,25 +201,36 @@ public final class CompilePipeline {
     }
     timing.mark("identify");
     ResultCache results = CacheLog.stage(local, config, stats, log, inv.source());
-    List<String> extra = ColorFlags.forCompile(inv, compilerName, req);
+    CompileContext ctx =
+        new CompileContext(
+            inv,
+            located,
+            identity,
+            cwd,
+            req.env(),
+            env,
+            ColorFlags.forCompile(inv, compilerName, req),
+            CpuSignature.get(),
+            config,
+            req.umask(),
+            startNanos,
+            stats,
+            log,
+            results);
     boolean recache = config.bool(ConfigKey.RECACHE);
-    Optional<DirectMode.Plan> plan =
-        direct.plan(
-            inv, config, identity, extra, cwd, req.env(), CpuSignature.get(), startNanos, log);
+    Optional<DirectMode.Plan> plan = direct.plan(ctx);
     timing.mark("direct-key");
     if (plan.isPresent() && !recache) {
-      Optional<Reply> hit = directHit(plan.get(), results, config, req.umask(), stats, log, timing);
+      Optional<Reply> hit = directHit(plan.get(), ctx, timing);
       if (hit.isPresent()) {
         return hit.get();
       }
       stats.count(Counter.DIRECT_CACHE_MISS);
     }
-    Misses.Compile compile =
-        new Misses.Compile(inv, located, env, cwd, extra, config, req.umask(), stats, log, results);
     if (plan.isPresent() && plan.get().depend()) {
       stats.count(Counter.CACHE_MISS);
       results.missed();
-      return misses.dependMode(compile, plan.get());
+      return misses.dependMode(ctx, plan.get());
     }
     Optional<byte[]> text = keyText(inv, located, env, cwd);
     timing.mark("preprocess");
@@ -223,26 +254,15 @@ public final class CompilePipeline {
                 config.get(ConfigKey.BASE_DIR),
                 config.bool(ConfigKey.HASH_DIR),
                 config.sloppiness(),
-                extra,
-                CpuSignature.get()),
+                ctx.extra(),
+                ctx.cpu()),
             debug);
     timing.mark("key");
     if (debug) {
       writeDebugInputs(inv, cwd, keys);
     }
     if (!recache) {
-      Optional<Reply> hit =
-          serve(
-              results,
-              keys.key(),
-              keys.exact(),
-              Counter.PREPROCESSED_CACHE_HIT,
-              inv,
-              cwd,
-              config,
-              req.umask(),
-              stats,
-              log);
+      Optional<Reply> hit = serve(ctx, keys.key(), keys.exact(), Counter.PREPROCESSED_CACHE_HIT);
       timing.mark("serve");
       if (hit.isPresent()) {
         if (hit.get().kind() == Reply.Kind.RESULT
@@ -256,7 +276,7 @@ public final class CompilePipeline {
     }
     stats.count(Counter.CACHE_MISS, Counter.PREPROCESSED_CACHE_MISS);
     results.missed();
-    return misses.preprocessed(compile, keys, plan, text.get());
+    return misses.preprocessed(ctx, keys, plan, text.get());
   }
 
   /**
@@ -318,31 +338,14 @@ public final class CompilePipeline {
     return Optional.empty();
   }
 
-  private Optional<Reply> directHit(
-      DirectMode.Plan plan,
-      ResultCache results,
-      Config config,
-      int umask,
-      Stats stats,
-      String log,
-      Timing timing) {
-    Optional<DirectMode.Found> found = direct.lookup(plan, stats, log);
+  private Optional<Reply> directHit(DirectMode.Plan plan, CompileContext ctx, Timing timing) {
+    Optional<DirectMode.Found> found = direct.lookup(plan, ctx.stats(), ctx.log());
     timing.mark("manifest");
     if (found.isEmpty()) {
       return Optional.empty();
     }
     Optional<Reply> hit =
-        serve(
-            results,
-            found.get().result(),
-            found.get().exact(),
-            Counter.DIRECT_CACHE_HIT,
-            plan.inv(),
-            plan.cwd(),
-            config,
-            umask,
-            stats,
-            log);
+        serve(ctx, found.get().result(), found.get().exact(), Counter.DIRECT_CACHE_HIT);
     timing.mark("serve");
     return hit;
   }
@@ -352,37 +355,31 @@ public final class CompilePipeline {
    * when there is none, or it cannot be served to this compile (the caller goes on as on a miss).
    */
   private Optional<Reply> serve(
-      ResultCache results,
-      ResultKey key,
-      String exact,
-      Counter hitCounter,
-      Invocation inv,
-      Path cwd,
-      Config config,
-      int umask,
-      Stats stats,
-      String log) {
-    Optional<ResultCache.Hit> hit = results.lookup(key);
+      CompileContext ctx, ResultKey key, String exact, Counter hitCounter) {
+    Invocation inv = ctx.inv();
+    Stats stats = ctx.stats();
+    String log = ctx.log();
+    Optional<ResultCache.Hit> hit = ctx.results().lookup(key);
     if (hit.isEmpty()) {
       return Optional.empty();
     }
     CachedResult r = hit.get().result();
     Map<Path, byte[]> files;
     try {
-      files = HitWriter.filesFor(r, inv, cwd, exact, config.get(ConfigKey.BASE_DIR));
+      files = HitWriter.filesFor(r, inv, ctx.cwd(), exact, ctx.config().get(ConfigKey.BASE_DIR));
     } catch (HitWriter.NotServableException e) {
       ServerLog.log(log, "stored result for " + key + " not used: " + e.getMessage());
       return Optional.empty();
     }
     try {
-      HitWriter.write(files, umask, serverUmask);
+      HitWriter.write(files, ctx.umask(), serverUmask);
     } catch (IOException e) {
       stats.count(Counter.BAD_OUTPUT_FILE);
       ServerLog.log(log, "cannot write outputs for " + inv.source() + ": " + e);
       return Optional.of(Reply.runLocally(Counter.BAD_OUTPUT_FILE.id()));
     }
     stats.count(hitCounter);
-    results.served(hit.get());
+    ctx.results().served(hit.get());
     ServerLog.log(
         log,
         (hitCounter == Counter.DIRECT_CACHE_HIT ? "direct hit " : "hit ")
@@ -403,8 +400,7 @@ public final class CompilePipeline {
     }
   }
 
-  private static long epochNanos() {
-    Instant now = Instant.now();
+  private static long epochNanos(Instant now) {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 }

@@ -3,8 +3,6 @@ package dev.distcache.server.pipeline;
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.core.args.Invocation;
-import dev.distcache.core.compiler.CompilerLocator;
-import dev.distcache.core.config.Config;
 import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.core.stats.Counter;
@@ -17,13 +15,12 @@ import dev.distcache.server.outputs.DepFiles;
 import dev.distcache.server.outputs.HitWriter;
 import dev.distcache.server.outputs.LocalFiles;
 import dev.distcache.server.outputs.OutputFiles;
-import dev.distcache.server.request.Stats;
+import dev.distcache.server.request.CompileContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,24 +46,12 @@ final class Misses {
     this.farm = farm;
   }
 
-  /** What a miss needs to run the real compile and store its result through {@code results}. */
-  record Compile(
-      Invocation inv,
-      CompilerLocator.Located located,
-      Map<String, String> env,
-      Path cwd,
-      List<String> extra,
-      Config config,
-      int umask,
-      Stats stats,
-      String log,
-      ResultCache results) {}
-
   /** A finished compile: the reply for the client, and what ran. */
   private record Compiled(Reply reply, ProcessRunner.Exec exec, long startedMillis) {}
 
   /** A preprocessor-mode miss: compiles, stores under the preprocessed key, records the entry. */
-  Reply preprocessed(Compile c, CompileKeys.Keys keys, Optional<DirectMode.Plan> plan, byte[] text)
+  Reply preprocessed(
+      CompileContext c, CompileKeys.Keys keys, Optional<DirectMode.Plan> plan, byte[] text)
       throws IOException {
     Compiled done = run(c, text);
     Optional<CachedResult> result = capture(c, done, keys.exact());
@@ -82,7 +67,7 @@ final class Misses {
    * it read, and their contents complete the result key. When they cannot be trusted (changed
    * during the compile, say), the result is not stored.
    */
-  Reply dependMode(Compile c, DirectMode.Plan plan) throws IOException {
+  Reply dependMode(CompileContext c, DirectMode.Plan plan) throws IOException {
     Compiled done = run(c, null); // no preprocessed text to send: depend mode compiles here
     Optional<DirectMode.Depended> depended = Optional.empty();
     byte[] dep = null;
@@ -138,7 +123,7 @@ final class Misses {
    * Runs the real compile: on a remote host of the farm when {@code preprocessed} is given and the
    * hosts allow it, else in the client's directory and environment.
    */
-  private Compiled run(Compile c, byte[] preprocessed) throws IOException {
+  private Compiled run(CompileContext c, byte[] preprocessed) throws IOException {
     List<String> cmd = new ArrayList<>(c.config().prefixCommand());
     cmd.add(c.located().compiler().toString());
     cmd.addAll(c.inv().args());
@@ -166,7 +151,7 @@ final class Misses {
    * What a successful compile wrote, to be stored with {@code exact}, its files given the client's
    * umask; empty (and counted) when the compile failed or wrote no output.
    */
-  private Optional<CachedResult> capture(Compile c, Compiled done, String exact)
+  private Optional<CachedResult> capture(CompileContext c, Compiled done, String exact)
       throws IOException {
     if (done.exec().exitCode() != 0) {
       c.stats().count(Counter.COMPILE_FAILED);

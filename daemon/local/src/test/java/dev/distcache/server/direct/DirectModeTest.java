@@ -10,10 +10,12 @@ import dev.distcache.core.CacheLayout;
 import dev.distcache.core.args.ArgsClassifier;
 import dev.distcache.core.args.Classification;
 import dev.distcache.core.args.Invocation;
+import dev.distcache.core.compiler.CompilerLocator;
 import dev.distcache.core.config.Config;
 import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.hashing.ResultKey;
+import dev.distcache.server.request.CompileContext;
 import dev.distcache.server.request.Stats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -89,8 +91,23 @@ class DirectModeTest {
   }
 
   private Optional<DirectMode.Plan> plan(Invocation inv, Config config, long startNanos) {
+    Stats stats = new Stats(store, false);
     return direct.plan(
-        inv, config, "gcc 12", List.of(), cwd, Map.of(), "cpu", startNanos, log.toString());
+        new CompileContext(
+            inv,
+            new CompilerLocator.Located(Path.of("/usr/bin/gcc"), "/usr/bin"),
+            "gcc 12",
+            cwd,
+            Map.of(),
+            Map.of(),
+            List.of(),
+            "cpu",
+            config,
+            022,
+            startNanos,
+            stats,
+            log.toString(),
+            null)); // direct mode reads and writes manifests only, never the result stage
   }
 
   private DirectMode.Plan plan(long startNanos) {

@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
@@ -189,6 +191,10 @@ class CompilePipelineTest {
   }
 
   private void setUpPipeline() {
+    setUpPipeline(InstantSource.system());
+  }
+
+  private void setUpPipeline(InstantSource clock) {
     ConfigNotes notes = new ConfigNotes();
     pipeline =
         new CompilePipeline(
@@ -198,6 +204,35 @@ class CompilePipelineTest {
             022,
             notes,
             runner,
-            new Farm(runner, notes::record));
+            new Farm(runner, notes::record),
+            clock);
+  }
+
+  private long preprocessorRuns() {
+    return runner.commands.stream().filter(c -> c.argv().contains("-E")).count();
+  }
+
+  @Test
+  void directHit_whenTheSourceIsOlderThanTheRequest_runsNoPreprocessor() {
+    setUpPipeline(InstantSource.fixed(Instant.now().plus(Duration.ofMinutes(1))));
+    compile();
+
+    Reply r = compile();
+
+    assertEquals(0, r.exitCode(), r.message());
+    assertEquals(1, preprocessorRuns(), "the second request is a direct hit");
+    assertEquals(1, runner.compiles().size());
+  }
+
+  @Test
+  void sourceChangedAfterTheRequestArrived_isNotTrustedByDirectMode() {
+    setUpPipeline(InstantSource.fixed(Instant.now().minus(Duration.ofMinutes(1))));
+    compile();
+
+    Reply r = compile();
+
+    assertEquals(0, r.exitCode(), r.message());
+    assertEquals(2, preprocessorRuns(), "no direct-mode entry was recorded for a.c");
+    assertEquals(1, runner.compiles().size(), "the second request is a preprocessed hit");
   }
 }

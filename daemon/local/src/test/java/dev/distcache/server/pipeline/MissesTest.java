@@ -24,6 +24,7 @@ import dev.distcache.core.wire.Reply;
 import dev.distcache.distribute.farm.Farm;
 import dev.distcache.hashing.CompileKeys;
 import dev.distcache.server.direct.DirectMode;
+import dev.distcache.server.request.CompileContext;
 import dev.distcache.server.request.Stats;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ class MissesTest {
     store.close();
   }
 
-  private Misses.Compile compile(Map<String, String> extraEnv) {
+  private CompileContext compile(Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>();
     env.put("DISTCACHE_HOSTS", "localhost"); // not the machine's /etc/distcc/hosts
     env.put("CLIENT_ONLY", "yes");
@@ -85,34 +86,38 @@ class MissesTest {
     Invocation inv = assertInstanceOf(Classification.Cacheable.class, c).invocation();
     Config config = Config.load(new CacheLayout(tmp.resolve("cache")), env);
     Stats stats = new Stats(store, false);
-    return new Misses.Compile(
+    return new CompileContext(
         inv,
         new CompilerLocator.Located(gcc, "/usr/bin"),
-        env,
+        "gcc 12",
         cwd,
+        env,
+        env,
         List.of("-fdiagnostics-color=never"),
+        "cpu",
         config,
         022,
+        System.currentTimeMillis() * 1_000_000L,
         stats,
         "",
         CacheLog.stage(new LocalTier(store), config, stats, "", inv.source()));
   }
 
-  private static CompileKeys.Keys keys(Misses.Compile c) {
+  private static CompileKeys.Keys keys(CompileContext c) {
     return CompileKeys.compute(
         new CompileKeys.Inputs(
             "identity", c.inv(), c.cwd(), c.env(), TEXT, "", true, Set.of(), c.extra(), ""),
         false);
   }
 
-  private Reply preprocessed(Misses.Compile c) throws IOException {
+  private Reply preprocessed(CompileContext c) throws IOException {
     return misses.preprocessed(c, keys(c), Optional.empty(), TEXT);
   }
 
   @Test
   void preprocessedMiss_runsTheCompilerOnce_withTheClientsDirectoryEnvironmentAndArguments()
       throws IOException {
-    Misses.Compile c = compile(Map.of());
+    CompileContext c = compile(Map.of());
 
     preprocessed(c);
 
@@ -136,7 +141,7 @@ class MissesTest {
   @Test
   void successfulMiss_repliesTheExactOutput_andStoresItUnderTheKey() throws IOException {
     runner.compile = new Exec(0, "o".getBytes(UTF_8), "w\n".getBytes(UTF_8));
-    Misses.Compile c = compile(Map.of());
+    CompileContext c = compile(Map.of());
 
     Reply r = preprocessed(c);
 
@@ -153,7 +158,7 @@ class MissesTest {
   @Test
   void failedCompile_repliesItsExitCode_andStoresNothing() throws IOException {
     runner.compile = new Exec(1, new byte[0], "error\n".getBytes(UTF_8));
-    Misses.Compile c = compile(Map.of());
+    CompileContext c = compile(Map.of());
 
     Reply r = preprocessed(c);
 
@@ -165,7 +170,7 @@ class MissesTest {
   @Test
   void timedOutCompile_repliesItsExitCode_andStoresNothing() throws IOException {
     runner.compile = new Exec(128 + 9, new byte[0], new byte[0], true);
-    Misses.Compile c = compile(Map.of());
+    CompileContext c = compile(Map.of());
 
     Reply r = preprocessed(c);
 
@@ -184,7 +189,7 @@ class MissesTest {
           }
         };
     misses = new Misses(new DirectMode(store), 022, silent, new Farm(silent, p -> {}));
-    Misses.Compile c = compile(Map.of());
+    CompileContext c = compile(Map.of());
 
     Reply r = preprocessed(c);
 
@@ -194,7 +199,7 @@ class MissesTest {
 
   @Test
   void readOnly_storesNothing() throws IOException {
-    Misses.Compile c = compile(Map.of("DISTCACHE_READONLY", "true"));
+    CompileContext c = compile(Map.of("DISTCACHE_READONLY", "true"));
 
     Reply r = preprocessed(c);
 
@@ -206,7 +211,7 @@ class MissesTest {
   @Test
   void cancelledCompile_propagates_andStoresNothing() {
     runner.failure = new Cancellation.CancelledException("gcc");
-    Misses.Compile c = compile(Map.of());
+    CompileContext c = compile(Map.of());
 
     assertThrows(Cancellation.CancelledException.class, () -> preprocessed(c));
     assertEquals(0, store.fileCount());
