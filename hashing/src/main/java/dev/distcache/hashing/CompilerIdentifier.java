@@ -1,18 +1,18 @@
 package dev.distcache.hashing;
 
+import dev.distcache.core.process.Command;
+import dev.distcache.core.process.ProcessRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Computes a compiler's identity for the key, per {@code compiler_check}: {@code mtime} (path, size
@@ -22,8 +22,18 @@ import java.util.concurrent.TimeoutException;
  * server stats the compiler instead of re-reading or re-running anything. Thread-safe.
  */
 public final class CompilerIdentifier {
-  private static final long COMMAND_TIMEOUT_SECONDS = 60;
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
   private final Map<String, String> cache = new ConcurrentHashMap<>();
+  private final ProcessRunner runner;
+
+  public CompilerIdentifier() {
+    this(ProcessRunner.system());
+  }
+
+  /** {@code runner} runs {@code compiler_check} commands. */
+  public CompilerIdentifier(ProcessRunner runner) {
+    this.runner = runner;
+  }
 
   /** The compiler check failed (the command failed, or the binary cannot be read). */
   public static final class CheckFailedException extends Exception {
@@ -94,51 +104,29 @@ public final class CompilerIdentifier {
     return HexFormat.of().formatHex(h.digest());
   }
 
-  private static String runCheck(String command, Path compiler, Map<String, String> env)
+  private String runCheck(String command, Path compiler, Map<String, String> env)
       throws CheckFailedException {
     String cmd = command.replace("%compiler%", compiler.toString());
-    ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", "-c", cmd)).redirectErrorStream(true);
-    pb.environment().clear();
-    pb.environment().putAll(env);
+    // stderr joins stdout in one stream, as ccache hashes the command's whole output. The runner
+    // reads the pipes on platform threads (a request's virtual thread never blocks its carrier)
+    // and stops a check that outlives its limit as it stops any compile.
+    Command check =
+        Command.of(List.of("/bin/sh", "-c", "exec 2>&1\n" + cmd), env, Path.of("").toAbsolutePath())
+            .withTimeLimit(COMMAND_TIMEOUT);
+    ProcessRunner.Exec done;
     try {
-      Process p = pb.start();
-      p.getOutputStream().close();
-      // The output is read on a platform thread of its own and waited for with a bound: a request's
-      // virtual thread blocked in a pipe read would hold its carrier, and a check that hangs (or
-      // leaves a child holding the pipe) would never reach a timeout after the read.
-      CompletableFuture<byte[]> output = new CompletableFuture<>();
-      Thread.ofPlatform()
-          .daemon()
-          .name("distcache-compiler-check")
-          .start(() -> {
-            try (InputStream in = p.getInputStream()) {
-              output.complete(in.readAllBytes());
-            } catch (IOException e) {
-              output.completeExceptionally(e);
-            }
-          });
-      byte[] out;
-      try {
-        out = output.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        p.onExit().get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (TimeoutException e) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        throw new CheckFailedException("compiler_check command timed out: " + cmd);
-      } catch (ExecutionException e) {
-        throw new IOException(e.getCause().getMessage(), e.getCause());
-      }
-      if (p.exitValue() != 0) {
-        throw new CheckFailedException(
-            "compiler_check command failed with exit code " + p.exitValue() + ": " + cmd);
-      }
-      return HexFormat.of().formatHex(Blake3.hash(out));
+      done = runner.run(check);
     } catch (IOException e) {
       throw new CheckFailedException(
           "cannot run compiler_check command " + cmd + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CheckFailedException("interrupted while running compiler_check command " + cmd);
     }
+    if (done.timedOut()) {
+      throw new CheckFailedException("compiler_check command timed out: " + cmd);
+    }
+    if (done.exitCode() != 0) {
+      throw new CheckFailedException(
+          "compiler_check command failed with exit code " + done.exitCode() + ": " + cmd);
+    }
+    return HexFormat.of().formatHex(Blake3.hash(done.stdout()));
   }
 }

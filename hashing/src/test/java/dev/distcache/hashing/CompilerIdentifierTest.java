@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.core.process.Command;
+import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.hashing.CompilerIdentifier.CheckFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,6 +114,40 @@ class CompilerIdentifierTest {
     assertEquals(
         "name=gcc;command:" + HexFormat.of().formatHex(Blake3.hash("hi\n".getBytes(UTF_8))), hi);
     assertNotEquals(hi, identifier.identify(gcc, "gcc", "echo ho", ENV));
+  }
+
+  @Test
+  void identify_command_hashesStderrInlineWithStdout_asItWasWritten() throws Exception {
+    String id = identifier.identify(gcc, "gcc", "echo a; echo b >&2; echo c", ENV);
+    assertEquals(
+        "name=gcc;command:" + HexFormat.of().formatHex(Blake3.hash("a\nb\nc\n".getBytes(UTF_8))),
+        id);
+  }
+
+  @Test
+  void identify_command_goesThroughTheGivenProcessRunner() throws Exception {
+    List<Command> ran = new ArrayList<>();
+    CompilerIdentifier viaFake =
+        new CompilerIdentifier(c -> {
+          ran.add(c);
+          return new ProcessRunner.Exec(0, "v9\n".getBytes(UTF_8), new byte[0], false);
+        });
+    String id = viaFake.identify(gcc, "gcc", "cat %compiler%", ENV);
+    assertEquals(1, ran.size());
+    assertEquals("/bin/sh", ran.getFirst().argv().getFirst());
+    assertTrue(ran.getFirst().argv().getLast().endsWith("cat " + gcc), ran.toString());
+    assertEquals(ENV, ran.getFirst().env());
+    assertEquals(
+        "name=gcc;command:" + HexFormat.of().formatHex(Blake3.hash("v9\n".getBytes(UTF_8))), id);
+  }
+
+  @Test
+  void identify_commandThatTimesOut_throwsCheckFailed() {
+    CompilerIdentifier slow =
+        new CompilerIdentifier(c -> new ProcessRunner.Exec(-1, new byte[0], new byte[0], true));
+    CheckFailedException e =
+        assertThrows(CheckFailedException.class, () -> slow.identify(gcc, "gcc", "sleep 1", ENV));
+    assertTrue(e.getMessage().contains("timed out"), e.getMessage());
   }
 
   @Test

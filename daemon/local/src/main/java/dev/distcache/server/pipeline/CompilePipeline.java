@@ -54,7 +54,7 @@ public final class CompilePipeline {
   private final ResultStore store;
   private final LocalTier local;
   private final CompilerLocator locator;
-  private final CompilerIdentifier identifier = new CompilerIdentifier();
+  private final CompilerIdentifier identifier;
   private final DirectMode direct;
   private final Misses misses;
   private final ConfigFileCache configFile = new ConfigFileCache();
@@ -119,6 +119,7 @@ public final class CompilePipeline {
     this.locator = locator;
     this.notes = notes;
     this.runner = runner;
+    this.identifier = new CompilerIdentifier(runner);
     this.direct = new DirectMode(store);
     this.misses = new Misses(direct, serverUmask, runner, farm);
     this.serverUmask = serverUmask;
