@@ -10,11 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** Keys and results for tests; the same seed always gives the same bytes. */
-final class Samples {
+/**
+ * Keys and results for the cache module's tests (this package and {@code stage}); the same seed
+ * always gives the same bytes.
+ */
+public final class Samples {
   private Samples() {}
 
-  static ResultKey key(String name) {
+  public static ResultKey key(String name) {
     return ResultKey.of(Blake3.hash(name.getBytes(StandardCharsets.UTF_8)));
   }
 
@@ -22,7 +25,7 @@ final class Samples {
    * A result whose object file is {@code size} incompressible bytes, so its encoded size tracks
    * size.
    */
-  static CachedResult result(long seed, int size) {
+  public static CachedResult result(long seed, int size) {
     byte[] object = new byte[size];
     new Random(seed).nextBytes(object);
     return new CachedResult(

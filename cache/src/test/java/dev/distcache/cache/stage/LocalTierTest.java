@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.cache.ResultStore;
 import dev.distcache.cache.RocksResultStore;
+import dev.distcache.cache.Samples;
 import dev.distcache.core.stats.Counter;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -34,27 +35,27 @@ class LocalTierTest {
 
   @Test
   void get_returnsWhatPutStored_andEmptyForAnotherKey() {
-    assertTrue(tier.put(Results.key("a"), Results.result(1, 100), Tier.Limits.NONE));
+    assertTrue(tier.put(Samples.key("a"), Samples.result(1, 100), Tier.Limits.NONE));
 
-    assertEquals(Optional.of(Results.result(1, 100)), tier.get(Results.key("a")));
-    assertEquals(Optional.empty(), tier.get(Results.key("b")));
+    assertEquals(Optional.of(Samples.result(1, 100)), tier.get(Samples.key("a")));
+    assertEquals(Optional.empty(), tier.get(Samples.key("b")));
   }
 
   @Test
   void put_setsTheStoresLimitsFirst_soAResultOverTheSizeLimitIsNotStored() {
-    assertFalse(tier.put(Results.key("big"), Results.result(1, 10_000), new Tier.Limits(1000, 0)));
+    assertFalse(tier.put(Samples.key("big"), Samples.result(1, 10_000), new Tier.Limits(1000, 0)));
 
-    assertEquals(Optional.empty(), tier.get(Results.key("big")));
+    assertEquals(Optional.empty(), tier.get(Samples.key("big")));
     assertEquals(0, store.fileCount());
   }
 
   @Test
   void put_evictsDownToTheFileLimit() {
-    tier.put(Results.key("a"), Results.result(1, 100), Tier.Limits.NONE);
-    tier.put(Results.key("b"), Results.result(2, 100), new Tier.Limits(0, 1));
+    tier.put(Samples.key("a"), Samples.result(1, 100), Tier.Limits.NONE);
+    tier.put(Samples.key("b"), Samples.result(2, 100), new Tier.Limits(0, 1));
 
     assertEquals(1, store.fileCount());
-    assertEquals(Optional.empty(), tier.get(Results.key("a")), "the older result was evicted");
+    assertEquals(Optional.empty(), tier.get(Samples.key("a")), "the older result was evicted");
   }
 
   @Test
@@ -68,9 +69,9 @@ class LocalTierTest {
   void aClosedStore_throwsThroughTheTier_forTheStageToCount() {
     store.close();
 
-    assertThrows(IllegalStateException.class, () -> tier.get(Results.key("a")));
+    assertThrows(IllegalStateException.class, () -> tier.get(Samples.key("a")));
     assertThrows(
         IllegalStateException.class,
-        () -> tier.put(Results.key("a"), Results.result(1, 10), Tier.Limits.NONE));
+        () -> tier.put(Samples.key("a"), Samples.result(1, 10), Tier.Limits.NONE));
   }
 }

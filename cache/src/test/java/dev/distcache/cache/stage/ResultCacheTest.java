@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.ResultStore;
 import dev.distcache.cache.RocksResultStore;
+import dev.distcache.cache.Samples;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.hashing.ResultKey;
 import java.nio.file.Path;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ResultCacheTest {
-  private static final ResultKey KEY = Results.key("k");
-  private static final CachedResult RESULT = Results.result(7, 200);
+  private static final ResultKey KEY = Samples.key("k");
+  private static final CachedResult RESULT = Samples.result(7, 200);
   private static final ResultCache.Policy STORING = ResultCache.Policy.storing(Tier.Limits.NONE);
 
   @TempDir Path dir;
@@ -118,7 +119,7 @@ class ResultCacheTest {
         new ResultCache(
             List.of(local), report, ResultCache.Policy.storing(new Tier.Limits(100, 0)));
 
-    assertFalse(cache.put(KEY, Results.result(1, 10_000)));
+    assertFalse(cache.put(KEY, Samples.result(1, 10_000)));
     assertEquals(0, store.fileCount());
     assertEquals(0, report.counted(Counter.LOCAL_STORAGE_WRITE));
   }
