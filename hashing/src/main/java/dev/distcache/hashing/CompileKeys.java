@@ -28,6 +28,7 @@ public final class CompileKeys {
    * @param baseDir the base_dir setting, empty for none
    * @param extraFlags arguments distcache adds to the compile (for example a colour flag)
    * @param cpuSignature this machine's CPU, hashed when the arguments ask for -march=native
+   * @param settings namespace, extra files and ignored options
    */
   public record Inputs(
       String compilerIdentity,
@@ -39,7 +40,34 @@ public final class CompileKeys {
       boolean hashDir,
       Set<String> sloppiness,
       List<String> extraFlags,
-      String cpuSignature) {}
+      String cpuSignature,
+      KeySettings settings) {
+    /** Inputs without namespace, extra files or ignored options. */
+    public Inputs(
+        String compilerIdentity,
+        Invocation invocation,
+        Path cwd,
+        Map<String, String> env,
+        byte[] text,
+        String baseDir,
+        boolean hashDir,
+        Set<String> sloppiness,
+        List<String> extraFlags,
+        String cpuSignature) {
+      this(
+          compilerIdentity,
+          invocation,
+          cwd,
+          env,
+          text,
+          baseDir,
+          hashDir,
+          sloppiness,
+          extraFlags,
+          cpuSignature,
+          KeySettings.NONE);
+    }
+  }
 
   /** The key, the exact hash (hex), and the record as text when a transcript was asked for. */
   public record Keys(ResultKey key, String exact, String transcript) {}
@@ -73,6 +101,7 @@ public final class CompileKeys {
           in.sloppiness(),
           in.extraFlags(),
           in.cpuSignature(),
+          in.settings(),
           this::relativize);
       String source = inv.source();
       if (inv.debugInfo()) {

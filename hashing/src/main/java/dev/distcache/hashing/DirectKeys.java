@@ -41,6 +41,7 @@ public final class DirectKeys {
    * @param baseDir the base_dir setting, empty for none
    * @param extraFlags arguments distcache adds to the compile (for example a colour flag)
    * @param cpuSignature this machine's CPU, hashed when the arguments ask for -march=native
+   * @param settings namespace, extra files and ignored options
    */
   public record Inputs(
       String compilerIdentity,
@@ -52,7 +53,34 @@ public final class DirectKeys {
       boolean hashDir,
       Set<String> sloppiness,
       List<String> extraFlags,
-      String cpuSignature) {}
+      String cpuSignature,
+      KeySettings settings) {
+    /** Inputs without namespace, extra files or ignored options. */
+    public Inputs(
+        String compilerIdentity,
+        Invocation invocation,
+        Path cwd,
+        Map<String, String> env,
+        ContentHash source,
+        String baseDir,
+        boolean hashDir,
+        Set<String> sloppiness,
+        List<String> extraFlags,
+        String cpuSignature) {
+      this(
+          compilerIdentity,
+          invocation,
+          cwd,
+          env,
+          source,
+          baseDir,
+          hashDir,
+          sloppiness,
+          extraFlags,
+          cpuSignature,
+          KeySettings.NONE);
+    }
+  }
 
   /**
    * @param manifest the key of the manifest to look up and update
@@ -121,6 +149,7 @@ public final class DirectKeys {
         in.sloppiness(),
         in.extraFlags(),
         in.cpuSignature(),
+        in.settings(),
         relativize);
     if (inv.debugInfo()) {
       // Debug info names the source as given and the working directory, after the prefix maps.

@@ -48,6 +48,19 @@ public final class CompilerLocator {
    */
   public Located locate(String name, String invokedAs, Map<String, String> env, Path cwd)
       throws NotFoundException {
+    return locate(name, invokedAs, env, cwd, "");
+  }
+
+  /**
+   * Locates {@code name}, searching {@code searchPath} (ccache's {@code path} setting, a
+   * colon-separated list) instead of PATH when it is not empty. The compiler still runs with PATH
+   * (without distcache's masquerade directories), as in ccache.
+   *
+   * @param invokedAs the masquerade path distcache was run as, or empty in prefix mode
+   */
+  public Located locate(
+      String name, String invokedAs, Map<String, String> env, Path cwd, String searchPath)
+      throws NotFoundException {
     int depth = parseDepth(env.get(DEPTH_VARIABLE));
     if (depth >= MAX_DEPTH) {
       throw new NotFoundException(
@@ -71,11 +84,12 @@ public final class CompilerLocator {
       }
       return new Located(p, cleanPath);
     }
-    List<String> searched = entries;
+    List<String> searchList = searchPath.isEmpty() ? entries : List.of(searchPath.split(":", -1));
+    List<String> searched = searchList;
     if (masqueradeDir != null) {
-      for (int i = 0; i < entries.size(); i++) {
-        if (masqueradeDir.equals(realDir(dirOf(entries.get(i), cwd)))) {
-          searched = entries.subList(i + 1, entries.size());
+      for (int i = 0; i < searchList.size(); i++) {
+        if (masqueradeDir.equals(realDir(dirOf(searchList.get(i), cwd)))) {
+          searched = searchList.subList(i + 1, searchList.size());
           break;
         }
       }
@@ -89,10 +103,11 @@ public final class CompilerLocator {
     throw new NotFoundException(
         "cannot find the real compiler \""
             + name
-            + "\" in PATH after skipping distcache itself"
+            + "\" in "
+            + (searchPath.isEmpty() ? "PATH" : "path")
+            + " after skipping distcache itself"
             + (masqueradeDir == null ? "" : " and " + masqueradeDir)
-            + "; PATH="
-            + pathVar);
+            + (searchPath.isEmpty() ? "; PATH=" + pathVar : "; path (setting)=" + searchPath));
   }
 
   /** The environment for the real compiler: PATH without masquerade dirs, the depth counted up. */

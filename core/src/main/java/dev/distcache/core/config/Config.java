@@ -1,6 +1,7 @@
 package dev.distcache.core.config;
 
 import dev.distcache.core.CacheLayout;
+import dev.distcache.core.compiler.CompilerType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -212,6 +213,14 @@ public final class Config {
             throw new ConfigException("base_dir must be an absolute path, not \"" + value + "\"");
           }
         }
+        case COMPILER_TYPE -> {
+          if (!CompilerType.isValidSetting(value)) {
+            throw new ConfigException(
+                "unknown compiler type \""
+                    + value
+                    + "\" (use auto, clang, clang-cl, gcc, icl, msvc, nvcc or other)");
+          }
+        }
         case STRING -> {}
       }
     } catch (ConfigException e) {
@@ -282,6 +291,25 @@ public final class Config {
   public List<String> prefixCommand() {
     String p = get(ConfigKey.PREFIX_COMMAND);
     return p.isBlank() ? List.of() : Arrays.asList(p.trim().split("\\s+"));
+  }
+
+  /**
+   * A colon-separated setting ({@code extra_files_to_hash}, {@code path}) as its non-empty parts.
+   */
+  public List<String> pathList(ConfigKey k) {
+    List<String> out = new ArrayList<>();
+    for (String p : get(k).split(":")) {
+      if (!p.isEmpty()) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** A space-separated setting ({@code ignore_options}) as its words. */
+  public List<String> words(ConfigKey k) {
+    String v = get(k);
+    return v.isBlank() ? List.of() : Arrays.asList(v.trim().split("\\s+"));
   }
 
   /** Sets {@code key = value} in a configuration file, keeping every other line as it is. */

@@ -7,20 +7,38 @@ import java.util.List;
  * place of CCACHE_) wherever the meaning is the same.
  */
 public enum ConfigKey {
+  /** Relative paths in diagnostics made absolute on output. */
+  ABSOLUTE_PATHS_IN_STDERR("absolute_paths_in_stderr", "ABSSTDERR", "false", Type.BOOL),
   BASE_DIR("base_dir", "BASEDIR", "", Type.PATH),
   COMPILER_CHECK("compiler_check", "COMPILERCHECK", "mtime", Type.STRING),
+  /** auto (guessed from the compiler's name), clang, clang-cl, gcc, icl, msvc, nvcc or other. */
+  COMPILER_TYPE("compiler_type", "COMPILERTYPE", "auto", Type.COMPILER_TYPE),
   DEBUG("debug", "DEBUG", "false", Type.BOOL),
+  /** Where debug files go (under the object's absolute path); empty: next to the object. */
+  DEBUG_DIR("debug_dir", "DEBUGDIR", "", Type.PATH),
   DEPEND_MODE("depend_mode", "DEPEND", "false", Type.BOOL),
   DIRECT_MODE("direct_mode", "DIRECT", "true", Type.BOOL),
   DISABLE("disable", "DISABLE", "false", Type.BOOL),
+  /** Colon-separated files whose contents enter every key. */
+  EXTRA_FILES_TO_HASH("extra_files_to_hash", "EXTRAFILES", "", Type.STRING),
   HASH_DIR("hash_dir", "HASHDIR", "true", Type.BOOL),
   /** Remote compile hosts in distcc's grammar; unset means distcc's places ($DISTCC_HOSTS, ...). */
   HOSTS("hosts", "HOSTS", "", Type.STRING),
   IDLE_TIMEOUT("idle_timeout", "IDLETIMEOUT", "600", Type.DURATION),
+  /** Space-separated options left out of the key; a trailing {@code *} matches a prefix. */
+  IGNORE_OPTIONS("ignore_options", "IGNOREOPTIONS", "", Type.STRING),
+  /** The preprocessor keeps comments ({@code -C}) in the text that is hashed. */
+  KEEP_COMMENTS_CPP("keep_comments_cpp", "COMMENTS", "false", Type.BOOL),
   LOG_FILE("log_file", "LOGFILE", "", Type.PATH),
   MAX_FILES("max_files", "MAXFILES", "0", Type.COUNT),
   MAX_SIZE("max_size", "MAXSIZE", "5Gi", Type.SIZE),
+  /** Part of every key: entries of different namespaces never share. */
+  NAMESPACE("namespace", "NAMESPACE", "", Type.STRING),
+  /** Colon-separated directories searched for the real compiler instead of PATH. */
+  PATH("path", "PATH", "", Type.STRING),
   PREFIX_COMMAND("prefix_command", "PREFIX", "", Type.STRING),
+  /** A command put in front of the preprocessor run. */
+  PREFIX_COMMAND_CPP("prefix_command_cpp", "PREFIX_CPP", "", Type.STRING),
   READ_ONLY("read_only", "READONLY", "false", Type.BOOL),
   RECACHE("recache", "RECACHE", "false", Type.BOOL),
   SLOPPINESS("sloppiness", "SLOPPINESS", "", Type.SLOPPINESS),
@@ -34,7 +52,8 @@ public enum ConfigKey {
     SIZE,
     COUNT,
     DURATION,
-    SLOPPINESS
+    SLOPPINESS,
+    COMPILER_TYPE
   }
 
   /** ccache's sloppiness words; distcache accepts all of them and acts on those it implements. */

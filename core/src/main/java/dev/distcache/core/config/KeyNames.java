@@ -23,28 +23,19 @@ public final class KeyNames {
   private static final Map<String, String> CCACHE_ONLY =
       new TreeMap<>(
           Map.ofEntries(
-              Map.entry("absolute_paths_in_stderr", "ABSSTDERR"),
               Map.entry("cache_dir", "DIR"),
               Map.entry("compiler", "COMPILER"),
-              Map.entry("compiler_type", "COMPILERTYPE"),
               Map.entry("compression", "COMPRESS"),
               Map.entry("compression_level", "COMPRESSLEVEL"),
               Map.entry("cpp_extension", "EXTENSION"),
-              Map.entry("debug_dir", "DEBUGDIR"),
               Map.entry("debug_level", "DEBUGLEVEL"),
-              Map.entry("extra_files_to_hash", "EXTRAFILES"),
               Map.entry("file_clone", "FILECLONE"),
               Map.entry("hard_link", "HARDLINK"),
               Map.entry("ignore_headers_in_manifest", "IGNOREHEADERS"),
-              Map.entry("ignore_options", "IGNOREOPTIONS"),
               Map.entry("inode_cache", "INODECACHE"),
-              Map.entry("keep_comments_cpp", "COMMENTS"),
               Map.entry("limit_multiple", "LIMIT_MULTIPLE"),
               Map.entry("msvc_dep_prefix", "MSVC_DEP_PREFIX"),
-              Map.entry("namespace", "NAMESPACE"),
-              Map.entry("path", "PATH"),
               Map.entry("pch_external_checksum", "PCH_EXTSUM"),
-              Map.entry("prefix_command_cpp", "PREFIX_CPP"),
               Map.entry("read_only_direct", "READONLY_DIRECT"),
               Map.entry("remote_only", "REMOTE_ONLY"),
               Map.entry("remote_storage", "REMOTE_STORAGE"),
@@ -59,12 +50,10 @@ public final class KeyNames {
   /** ccache's booleans among {@link #CCACHE_ONLY}: they also have a DISTCACHE_NO... variable. */
   private static final Set<String> CCACHE_ONLY_BOOLEANS =
       Set.of(
-          "absolute_paths_in_stderr",
           "compression",
           "file_clone",
           "hard_link",
           "inode_cache",
-          "keep_comments_cpp",
           "pch_external_checksum",
           "read_only_direct",
           "remote_only",

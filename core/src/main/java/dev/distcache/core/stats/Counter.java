@@ -31,6 +31,8 @@ public enum Counter {
   DIRECT_CACHE_HIT("direct_cache_hit", null, Kind.OTHER),
   DIRECT_CACHE_MISS("direct_cache_miss", null, Kind.OTHER),
   DISABLED("disabled", "distcache disabled", Kind.UNCACHEABLE),
+  /** A file of extra_files_to_hash could not be read: the compile runs without the cache. */
+  ERROR_HASHING_EXTRA_FILE("error_hashing_extra_file", "Error hashing extra file", Kind.ERROR),
   INTERNAL_ERROR("internal_error", "Internal error", Kind.ERROR),
   LOCAL_STORAGE_HIT("local_storage_hit", null, Kind.OTHER),
   LOCAL_STORAGE_MISS("local_storage_miss", null, Kind.OTHER),

@@ -158,6 +158,23 @@ class CompilerLocatorTest {
     assertEquals("2", deeper.get(CompilerLocator.DEPTH_VARIABLE));
   }
 
+  @Test
+  void locate_withThePathSetting_searchesItInsteadOfPath_andKeepsPathForTheCompiler()
+      throws Exception {
+    Located l = locator.locate("gcc", "", env(path(a)), root, path(selfbin, b));
+    assertEquals(b.resolve("gcc"), l.compiler());
+    assertEquals(path(a), l.path());
+  }
+
+  @Test
+  void locate_withThePathSetting_doesNotFallBackToPath() {
+    NotFoundException e =
+        assertThrows(
+            NotFoundException.class,
+            () -> locator.locate("gcc", "", env(path(a)), root, root.resolve("none").toString()));
+    assertTrue(e.getMessage().contains("path (setting)="), e.getMessage());
+  }
+
   private static Path executable(Path file) throws IOException {
     Files.createDirectories(file.getParent());
     Files.writeString(file, "#!/bin/sh\nexit 0\n");

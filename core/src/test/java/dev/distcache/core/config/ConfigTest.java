@@ -105,6 +105,39 @@ class ConfigTest {
   }
 
   @Test
+  void load_readsTheKeySettings_inCcachesSpellings() throws IOException {
+    write(
+        "extra_files_to_hash = a.txt::/abs/b.txt",
+        "ignore_options = -fmessage-length=*  -DX",
+        "compiler_type = clang");
+    Config c =
+        Config.load(
+            layout,
+            Map.of(
+                "DISTCACHE_NAMESPACE", "proj",
+                "DISTCACHE_PATH", "/opt/bin:/usr/bin",
+                "DISTCACHE_COMMENTS", "1",
+                "DISTCACHE_PREFIX_CPP", "wrap",
+                "DISTCACHE_ABSSTDERR", "1",
+                "DISTCACHE_DEBUGDIR", "/tmp/dbg"));
+    assertEquals(List.of(), c.notes());
+    assertEquals(List.of("a.txt", "/abs/b.txt"), c.pathList(ConfigKey.EXTRA_FILES_TO_HASH));
+    assertEquals(List.of("-fmessage-length=*", "-DX"), c.words(ConfigKey.IGNORE_OPTIONS));
+    assertEquals("clang", c.get(ConfigKey.COMPILER_TYPE));
+    assertEquals("proj", c.get(ConfigKey.NAMESPACE));
+    assertEquals(List.of("/opt/bin", "/usr/bin"), c.pathList(ConfigKey.PATH));
+    assertTrue(c.bool(ConfigKey.KEEP_COMMENTS_CPP));
+    assertEquals(List.of("wrap"), c.words(ConfigKey.PREFIX_COMMAND_CPP));
+    assertTrue(c.bool(ConfigKey.ABSOLUTE_PATHS_IN_STDERR));
+    assertEquals("/tmp/dbg", c.get(ConfigKey.DEBUG_DIR));
+    Config off = Config.load(layout, Map.of("DISTCACHE_NOCOMMENTS", "1"));
+    assertFalse(off.bool(ConfigKey.KEEP_COMMENTS_CPP));
+    assertEquals(
+        "auto",
+        Config.load(layout, Map.of(), Config.FileSettings.NONE).get(ConfigKey.COMPILER_TYPE));
+  }
+
+  @Test
   void readFile_lineWithoutEquals_isIgnoredWithANoteNamingFileAndLine() throws IOException {
     write("max_size 2G", "max_files = 3");
     Config.FileSettings f = Config.readFile(file);
@@ -136,7 +169,8 @@ class ConfigTest {
             "debug = yes",
             "idle_timeout = 5w",
             "sloppiness = locale,bogus",
-            "base_dir = relative/dir")) {
+            "base_dir = relative/dir",
+            "compiler_type = gnu")) {
       write(line);
       Config.FileSettings f = Config.readFile(file);
       assertEquals(Map.of(), f.settings(), line);
