@@ -13,12 +13,12 @@ import dev.distcache.hashing.DirectKeys;
 import dev.distcache.hashing.LineMarkers;
 import dev.distcache.hashing.ResultKey;
 import dev.distcache.hashing.SourceScan;
+import dev.distcache.server.outputs.DebugFiles;
 import dev.distcache.server.outputs.DepFiles;
 import dev.distcache.server.request.CompileContext;
 import dev.distcache.server.request.Stats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,10 +116,16 @@ public final class DirectMode {
                 config.bool(ConfigKey.HASH_DIR),
                 sloppiness,
                 c.extra(),
-                c.cpu()),
+                c.cpu(),
+                c.keySettings()),
             debug);
     if (debug) {
-      writeDebugInputs(inv, cwd, keys);
+      DebugFiles.write(
+          config.get(ConfigKey.DEBUG_DIR),
+          cwd,
+          inv.output(),
+          "distcache-input-direct",
+          "manifest " + keys.manifest() + "\norigin " + keys.origin() + "\n" + keys.transcript());
     }
     boolean depend = config.bool(ConfigKey.DEPEND_MODE) && inv.depFile().isPresent();
     return Optional.of(new Plan(keys, inv, cwd, startNanos, sloppiness, depend));
@@ -270,17 +276,6 @@ public final class DirectMode {
   /**
    * Writes the manifest record beside the output, as the preprocessor-mode key's is (debug mode).
    */
-  private static void writeDebugInputs(Invocation inv, Path cwd, DirectKeys.Keys keys) {
-    try {
-      Files.writeString(
-          cwd.resolve(inv.output() + ".distcache-input-direct"),
-          "manifest " + keys.manifest() + "\norigin " + keys.origin() + "\n" + keys.transcript(),
-          StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      // Debug output is best effort.
-    }
-  }
-
   /** True when an argument (a -D value, say) may expand to a file name. */
   private static boolean argsNameFileMacros(Invocation inv) {
     for (KeyArg a : inv.keyArgs()) {

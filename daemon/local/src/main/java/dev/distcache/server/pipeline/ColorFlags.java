@@ -1,6 +1,7 @@
 package dev.distcache.server.pipeline;
 
 import dev.distcache.core.args.Invocation;
+import dev.distcache.core.compiler.CompilerType;
 import dev.distcache.core.wire.Request;
 import java.util.List;
 
@@ -12,7 +13,11 @@ import java.util.List;
 final class ColorFlags {
   private ColorFlags() {}
 
-  static List<String> forCompile(Invocation inv, String compilerName, Request req) {
+  /**
+   * The flag asking {@code type} for colour: clang's spelling for clang, gcc's for gcc, none for
+   * other compilers (as ccache: they are not expected to colour their output).
+   */
+  static List<String> forCompile(Invocation inv, CompilerType type, Request req) {
     if (inv.colorExplicit() || !req.stderrIsTty()) {
       return List.of();
     }
@@ -24,8 +29,9 @@ final class ColorFlags {
     if (gccColors != null && gccColors.isEmpty()) {
       return List.of();
     }
-    return compilerName.contains("clang")
-        ? List.of("-fcolor-diagnostics")
-        : List.of("-fdiagnostics-color=always");
+    if (type.clangFamily()) {
+      return List.of("-fcolor-diagnostics");
+    }
+    return type == CompilerType.GCC ? List.of("-fdiagnostics-color=always") : List.of();
   }
 }

@@ -9,6 +9,7 @@ import dev.distcache.core.args.ArgsClassifier;
 import dev.distcache.core.args.Classification;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.compiler.CompilerLocator;
+import dev.distcache.core.compiler.CompilerType;
 import dev.distcache.core.config.Config;
 import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.log.ServerLog;
@@ -20,17 +21,19 @@ import dev.distcache.core.wire.Request;
 import dev.distcache.distribute.farm.Farm;
 import dev.distcache.hashing.CompileKeys;
 import dev.distcache.hashing.CompilerIdentifier;
+import dev.distcache.hashing.KeySettings;
 import dev.distcache.hashing.LineMarkers;
 import dev.distcache.hashing.ResultKey;
 import dev.distcache.hashing.SourceScan;
 import dev.distcache.server.direct.DirectMode;
+import dev.distcache.server.outputs.AbsolutePaths;
+import dev.distcache.server.outputs.DebugFiles;
 import dev.distcache.server.outputs.HitWriter;
 import dev.distcache.server.outputs.LocalFiles;
 import dev.distcache.server.request.CompileContext;
 import dev.distcache.server.request.Stats;
 import dev.distcache.server.request.Timing;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -135,7 +138,16 @@ public final class CompilePipeline {
     Stats stats = new Stats(store, config.bool(ConfigKey.STATS));
     String log = config.get(ConfigKey.LOG_FILE);
     try {
-      return compile(req, config, stats, log, startNanos, timing).withNote(notes.untold());
+      Reply reply = compile(req, config, stats, log, startNanos, timing);
+      if (reply.kind() == Reply.Kind.RESULT && config.bool(ConfigKey.ABSOLUTE_PATHS_IN_STDERR)) {
+        Path cwd = Path.of(req.cwd());
+        reply =
+            Reply.result(
+                reply.exitCode(),
+                AbsolutePaths.rewrite(reply.stdout(), cwd),
+                AbsolutePaths.rewrite(reply.stderr(), cwd));
+      }
+      return reply.withNote(notes.untold());
     } catch (Cancellation.CancelledException e) {
       // The client hung up (Ctrl-C); nobody reads the reply, and nothing went wrong in the cache.
       ServerLog.log(log, "cancelled: " + e.getMessage());
@@ -168,7 +180,8 @@ public final class CompilePipeline {
     List<String> args = argv.subList(1, argv.size());
     CompilerLocator.Located located;
     try {
-      located = locator.locate(compilerName, req.invokedAs(), req.env(), cwd);
+      located =
+          locator.locate(compilerName, req.invokedAs(), req.env(), cwd, config.get(ConfigKey.PATH));
     } catch (CompilerLocator.NotFoundException e) {
       stats.count(Counter.COULD_NOT_FIND_COMPILER);
       return Reply.failed(e.getMessage());
@@ -201,17 +214,28 @@ public final class CompilePipeline {
       return Reply.runLocally(Counter.COMPILER_CHECK_FAILED.id());
     }
     timing.mark("identify");
+    KeySettings keySettings;
+    try {
+      keySettings = KeySettingsReader.read(config, cwd);
+    } catch (KeySettingsReader.UnreadableExtraFile e) {
+      stats.count(Counter.ERROR_HASHING_EXTRA_FILE);
+      ServerLog.log(log, e.getMessage());
+      return Reply.runLocally(Counter.ERROR_HASHING_EXTRA_FILE.id());
+    }
+    CompilerType type = CompilerType.of(config.get(ConfigKey.COMPILER_TYPE), located.compiler());
     ResultCache results = CacheLog.stage(local, config, stats, log, inv.source());
     CompileContext ctx =
         new CompileContext(
             inv,
             located,
             identity,
+            type,
             cwd,
             req.env(),
             env,
-            ColorFlags.forCompile(inv, compilerName, req),
+            ColorFlags.forCompile(inv, type, req),
             CpuSignature.get(),
+            keySettings,
             config,
             req.umask(),
             startNanos,
@@ -233,7 +257,7 @@ public final class CompilePipeline {
       results.missed();
       return misses.dependMode(ctx, plan.get());
     }
-    Optional<byte[]> text = keyText(inv, located, env, cwd);
+    Optional<byte[]> text = keyText(inv, located, env, cwd, config);
     timing.mark("preprocess");
     if (text.isEmpty()) {
       stats.count(Counter.PREPROCESSOR_ERROR);
@@ -256,11 +280,17 @@ public final class CompilePipeline {
                 config.bool(ConfigKey.HASH_DIR),
                 config.sloppiness(),
                 ctx.extra(),
-                ctx.cpu()),
+                ctx.cpu(),
+                keySettings),
             debug);
     timing.mark("key");
     if (debug) {
-      writeDebugInputs(inv, cwd, keys);
+      DebugFiles.write(
+          config.get(ConfigKey.DEBUG_DIR),
+          cwd,
+          inv.output(),
+          "distcache-input-text",
+          "key " + keys.key() + "\nexact " + keys.exact() + "\n" + keys.transcript());
     }
     if (!recache) {
       Optional<Reply> hit = serve(ctx, keys.key(), keys.exact(), Counter.PREPROCESSED_CACHE_HIT);
@@ -282,9 +312,15 @@ public final class CompilePipeline {
 
   /**
    * The preprocessed text (or the source, for languages not preprocessed); empty when that failed.
+   * The preprocessor runs behind {@code prefix_command_cpp} and keeps comments with {@code
+   * keep_comments_cpp}, as in ccache.
    */
   private Optional<byte[]> keyText(
-      Invocation inv, CompilerLocator.Located located, Map<String, String> env, Path cwd)
+      Invocation inv,
+      CompilerLocator.Located located,
+      Map<String, String> env,
+      Path cwd,
+      Config config)
       throws IOException {
     if (inv.language().preprocessed()) {
       try {
@@ -293,9 +329,12 @@ public final class CompilePipeline {
         return Optional.empty();
       }
     }
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(config.words(ConfigKey.PREFIX_COMMAND_CPP));
     cmd.add(located.compiler().toString());
     cmd.addAll(inv.preprocessorArgs());
+    if (config.bool(ConfigKey.KEEP_COMMENTS_CPP)) {
+      cmd.add("-C");
+    }
     cmd.add("-E");
     ProcessRunner.Exec cpp = runner.run(cmd, env, cwd);
     return cpp.exitCode() == 0 ? Optional.of(cpp.stdout()) : Optional.empty();
@@ -388,17 +427,6 @@ public final class CompilePipeline {
             + " "
             + inv.source());
     return Optional.of(Reply.result(0, r.stdout(), r.stderr()));
-  }
-
-  private static void writeDebugInputs(Invocation inv, Path cwd, CompileKeys.Keys keys) {
-    try {
-      Files.writeString(
-          cwd.resolve(inv.output() + ".distcache-input-text"),
-          "key " + keys.key() + "\nexact " + keys.exact() + "\n" + keys.transcript(),
-          StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      // Debug output is best effort.
-    }
   }
 
   private static long epochNanos(Instant now) {

@@ -3,7 +3,9 @@ package dev.distcache.server.request;
 import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.compiler.CompilerLocator;
+import dev.distcache.core.compiler.CompilerType;
 import dev.distcache.core.config.Config;
+import dev.distcache.hashing.KeySettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +18,13 @@ import java.util.Map;
  * @param inv the classified arguments
  * @param located the real compiler and the PATH it was found on
  * @param identity the compiler's identity under {@code compiler_check}
+ * @param type the compiler's type ({@code compiler_type}, or guessed from its name)
  * @param cwd the client's working directory
  * @param clientEnv the client's environment (what the keys read)
  * @param env the environment the compiler runs with
  * @param extra flags the server adds to every run (colour), part of the key
  * @param cpu what {@code -march=native} would resolve to on this machine, part of the key
+ * @param keySettings namespace, extra files and ignored options, part of both keys
  * @param config the configuration for this request
  * @param umask the client's umask, for the files a hit writes
  * @param startNanos when the request arrived (epoch nanoseconds): files changed after it are not
@@ -33,11 +37,13 @@ public record CompileContext(
     Invocation inv,
     CompilerLocator.Located located,
     String identity,
+    CompilerType type,
     Path cwd,
     Map<String, String> clientEnv,
     Map<String, String> env,
     List<String> extra,
     String cpu,
+    KeySettings keySettings,
     Config config,
     int umask,
     long startNanos,

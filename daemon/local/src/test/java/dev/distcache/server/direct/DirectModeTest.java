@@ -11,9 +11,11 @@ import dev.distcache.core.args.ArgsClassifier;
 import dev.distcache.core.args.Classification;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.compiler.CompilerLocator;
+import dev.distcache.core.compiler.CompilerType;
 import dev.distcache.core.config.Config;
 import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.KeySettings;
 import dev.distcache.hashing.ResultKey;
 import dev.distcache.server.request.CompileContext;
 import dev.distcache.server.request.Stats;
@@ -97,11 +99,13 @@ class DirectModeTest {
             inv,
             new CompilerLocator.Located(Path.of("/usr/bin/gcc"), "/usr/bin"),
             "gcc 12",
+            CompilerType.GCC,
             cwd,
             Map.of(),
             Map.of(),
             List.of(),
             "cpu",
+            KeySettings.NONE,
             config,
             022,
             startNanos,

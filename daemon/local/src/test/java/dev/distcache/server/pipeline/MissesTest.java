@@ -16,6 +16,7 @@ import dev.distcache.core.args.ArgsClassifier;
 import dev.distcache.core.args.Classification;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.compiler.CompilerLocator;
+import dev.distcache.core.compiler.CompilerType;
 import dev.distcache.core.config.Config;
 import dev.distcache.core.process.Cancellation;
 import dev.distcache.core.process.Command;
@@ -23,6 +24,7 @@ import dev.distcache.core.process.ProcessRunner.Exec;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.distribute.farm.Farm;
 import dev.distcache.hashing.CompileKeys;
+import dev.distcache.hashing.KeySettings;
 import dev.distcache.server.direct.DirectMode;
 import dev.distcache.server.request.CompileContext;
 import dev.distcache.server.request.Stats;
@@ -90,11 +92,13 @@ class MissesTest {
         inv,
         new CompilerLocator.Located(gcc, "/usr/bin"),
         "gcc 12",
+        CompilerType.GCC,
         cwd,
         env,
         env,
         List.of("-fdiagnostics-color=never"),
         "cpu",
+        KeySettings.NONE,
         config,
         022,
         System.currentTimeMillis() * 1_000_000L,
