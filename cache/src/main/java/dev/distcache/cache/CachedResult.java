@@ -10,6 +10,12 @@ import java.util.Objects;
  * needs to write a hit correctly (for example the object path a dependency file names).
  */
 public final class CachedResult {
+  /**
+   * The meta key holding the {@code namespace} the result was stored under (absent for none), so
+   * that a result's namespace can be told from the stored entry alone.
+   */
+  public static final String META_NAMESPACE = "namespace";
+
   private final Map<OutputKind, byte[]> files;
   private final byte[] stdout;
   private final byte[] stderr;

@@ -20,7 +20,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -166,7 +168,17 @@ final class Misses {
     if (c.umask() != serverUmask) {
       fixPermissions(c.inv(), c.cwd(), c.umask());
     }
-    return result;
+    return result.map(r -> inNamespace(r, c.keySettings().namespace()));
+  }
+
+  /** {@code r} with the namespace it is stored under in its meta (as ccache's entry headers). */
+  private static CachedResult inNamespace(CachedResult r, String namespace) {
+    if (namespace.isEmpty()) {
+      return r;
+    }
+    Map<String, String> meta = new HashMap<>(r.meta());
+    meta.put(CachedResult.META_NAMESPACE, namespace);
+    return new CachedResult(r.files(), r.stdout(), r.stderr(), meta);
   }
 
   private static void fixPermissions(Invocation inv, Path cwd, int umask) throws IOException {

@@ -12,6 +12,7 @@ import dev.distcache.core.compiler.CompilerLocator;
 import dev.distcache.core.process.Cancellation;
 import dev.distcache.core.process.Command;
 import dev.distcache.core.process.ProcessRunner.Exec;
+import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
 import dev.distcache.distribute.farm.Farm;
@@ -188,6 +189,53 @@ class CompilePipelineTest {
     assertEquals("preprocessor_error", r.message());
     assertFalse(failingCpp.commands.isEmpty(), "the preprocessor ran");
     assertTrue(failingCpp.compiles().isEmpty());
+  }
+
+  @Test
+  void keepCommentsAndPrefixCommandCpp_shapeThePreprocessorRunOnly() {
+    Reply r = compile(Map.of("DISTCACHE_COMMENTS", "1", "DISTCACHE_PREFIX_CPP", "nice -n 3"));
+
+    assertEquals(0, r.exitCode(), r.message());
+    Command cpp =
+        runner.commands.stream().filter(c -> c.argv().contains("-E")).findFirst().orElseThrow();
+    assertEquals(List.of("nice", "-n", "3", gcc.toString()), cpp.argv().subList(0, 4));
+    assertEquals(List.of("-C", "-E"), cpp.argv().subList(cpp.argv().size() - 2, cpp.argv().size()));
+    Command compile = runner.compiles().getFirst();
+    assertEquals(gcc.toString(), compile.argv().getFirst());
+    assertFalse(compile.argv().contains("-C"));
+  }
+
+  @Test
+  void unreadableExtraFile_handsTheCompileBack_countingErrorHashingExtraFile() {
+    Reply r = compile(Map.of("DISTCACHE_EXTRAFILES", "missing.txt"));
+
+    assertEquals(Reply.Kind.RUN_LOCALLY, r.kind());
+    assertEquals("error_hashing_extra_file", r.message());
+    assertEquals(1L, store.counters().get(Counter.ERROR_HASHING_EXTRA_FILE));
+  }
+
+  @Test
+  void namespaces_keepResultsApart() throws IOException {
+    compile(Map.of("DISTCACHE_NAMESPACE", "a"));
+    compile(Map.of("DISTCACHE_NAMESPACE", "b"));
+    compile(Map.of("DISTCACHE_NAMESPACE", "a"));
+
+    assertEquals(2, runner.compiles().size());
+  }
+
+  @Test
+  void absolutePathsInStderr_rewritesTheReplyOnMissAndHit() throws IOException {
+    runner.compile = new Exec(0, OUT, ERR);
+    String expected = cwd.toRealPath().resolve("a.c") + ":1: warning: w\n";
+
+    Reply miss = compile(Map.of("DISTCACHE_ABSSTDERR", "1"));
+    Reply hit = compile(Map.of("DISTCACHE_ABSSTDERR", "1"));
+    Reply plain = compile();
+
+    assertEquals(expected, new String(miss.stderr(), UTF_8));
+    assertEquals(expected, new String(hit.stderr(), UTF_8));
+    assertArrayEquals(ERR, plain.stderr());
+    assertEquals(1, runner.compiles().size());
   }
 
   private void setUpPipeline() {

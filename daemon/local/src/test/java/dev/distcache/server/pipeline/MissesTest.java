@@ -3,6 +3,7 @@ package dev.distcache.server.pipeline;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,10 @@ class MissesTest {
   }
 
   private CompileContext compile(Map<String, String> extraEnv) {
+    return compile(extraEnv, KeySettings.NONE);
+  }
+
+  private CompileContext compile(Map<String, String> extraEnv, KeySettings keySettings) {
     Map<String, String> env = new HashMap<>();
     env.put("DISTCACHE_HOSTS", "localhost"); // not the machine's /etc/distcc/hosts
     env.put("CLIENT_ONLY", "yes");
@@ -98,7 +103,7 @@ class MissesTest {
         env,
         List.of("-fdiagnostics-color=never"),
         "cpu",
-        KeySettings.NONE,
+        keySettings,
         config,
         022,
         System.currentTimeMillis() * 1_000_000L,
@@ -157,6 +162,19 @@ class MissesTest {
     assertArrayEquals(FakeProcessRunner.OBJECT, stored.files().get(OutputKind.OBJECT));
     assertArrayEquals("o".getBytes(UTF_8), stored.stdout());
     assertArrayEquals("w\n".getBytes(UTF_8), stored.stderr());
+  }
+
+  @Test
+  void resultOfANamespace_recordsItInTheStoredEntry() throws IOException {
+    CompileContext plain = compile(Map.of());
+    preprocessed(plain);
+    assertFalse(
+        store.get(keys(plain).key()).orElseThrow().meta().containsKey(CachedResult.META_NAMESPACE));
+    store.clear();
+    CompileContext named = compile(Map.of(), new KeySettings("proj", List.of(), List.of()));
+    preprocessed(named);
+    assertEquals(
+        "proj", store.get(keys(named).key()).orElseThrow().meta().get(CachedResult.META_NAMESPACE));
   }
 
   @Test
