@@ -86,6 +86,8 @@ static int is_dir(const char *dir, const char *real) {
  * Finds the compiler to run into compiler and returns the PATH to run it with ("PATH=...", kept
  * entries as they were spelled); prints CompilerLocator's message and exits when there is none.
  */
+static char *search_path(const struct call *c);
+
 static char *locate(const struct call *c, char *compiler, size_t cap) {
   const char *name = c->argv[0];
   int d = depth();
@@ -143,8 +145,26 @@ static char *locate(const struct call *c, char *compiler, size_t cap) {
     }
     return clean;
   }
+  const char *search = search_path(c);
+  if (search && *search) {
+    /* The path setting is searched instead of PATH, after the masquerade directory if it is there. */
+    search_from = 0;
+    entry = 0;
+    for (const char *p = search;; entry++) {
+      const char *end = strchrnul(p, ':');
+      if (dir_of(c, p, (size_t) (end - p), dir, sizeof dir) == 0 && is_dir(dir, masq) && search_from == 0) {
+        search_from = entry + 1;
+      }
+      if (!*end) {
+        break;
+      }
+      p = end + 1;
+    }
+  } else {
+    search = path;
+  }
   entry = 0;
-  for (const char *p = path;; entry++) {
+  for (const char *p = search;; entry++) {
     const char *end = strchrnul(p, ':');
     struct stat st;
     if (entry >= search_from && dir_of(c, p, (size_t) (end - p), dir, sizeof dir) == 0
@@ -157,8 +177,9 @@ static char *locate(const struct call *c, char *compiler, size_t cap) {
     }
     p = end + 1;
   }
-  fail("cannot find the real compiler \"%s\" in PATH after skipping distcache itself%s%s; PATH=%s", name,
-      masq ? " and " : "", masq ? masq : "", path);
+  fail("cannot find the real compiler \"%s\" in %s after skipping distcache itself%s%s; %s=%s", name,
+      search == path ? "PATH" : "path", masq ? " and " : "", masq ? masq : "",
+      search == path ? "PATH" : "path (setting)", search);
 }
 
 /* Java's String.trim: drops every character up to ' ' from both ends, in place. */
@@ -174,15 +195,16 @@ static char *trim(char *s) {
 }
 
 /*
- * prefix_command as the Java client finds it: DISTCACHE_PREFIX_COMMAND, DISTCACHE_PREFIX, else the
- * last prefix_command line of distcache.conf. (Unlike the Java client, other keys' values are not
- * checked: a configuration the server rejects does not drop the prefix here.)
+ * A setting as the Java client finds it: the first of vars that is set, else the last "key = value"
+ * line of distcache.conf; NULL when neither has it. (Unlike the Java client, other keys' values are
+ * not checked: a configuration the server rejects does not drop the setting here.)
  */
-static char *prefix_command(const struct call *c) {
-  const char *v = getenv("DISTCACHE_PREFIX_COMMAND");
-  v = v ? v : getenv("DISTCACHE_PREFIX");
-  if (v) {
-    return strdup(v);
+static char *setting(const struct call *c, const char *const *vars, const char *key) {
+  for (; *vars; vars++) {
+    const char *v = getenv(*vars);
+    if (v) {
+      return strdup(v);
+    }
   }
   char file[PATH_MAX];
   struct stat st;
@@ -193,12 +215,13 @@ static char *prefix_command(const struct call *c) {
   char *found = NULL;
   if (n >= 0) {
     text[n] = '\0';
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
       char *eq = strchr(line, '=');
       char *l = trim(line);
       if (eq && *l != '#') {
         *eq = '\0';
-        if (strcmp(trim(l), "prefix_command") == 0) {
+        if (strcmp(trim(l), key) == 0) {
           found = trim(eq + 1);
         }
       }
@@ -208,6 +231,18 @@ static char *prefix_command(const struct call *c) {
     close(fd);
   }
   return found;
+}
+
+/* prefix_command: DISTCACHE_PREFIX_COMMAND, DISTCACHE_PREFIX, else distcache.conf's. */
+static char *prefix_command(const struct call *c) {
+  static const char *const vars[] = {"DISTCACHE_PREFIX_COMMAND", "DISTCACHE_PREFIX", NULL};
+  return setting(c, vars, "prefix_command");
+}
+
+/* ccache's path setting: where the compiler is searched instead of PATH; NULL or "" for PATH. */
+static char *search_path(const struct call *c) {
+  static const char *const vars[] = {"DISTCACHE_PATH", NULL};
+  return setting(c, vars, "path");
 }
 
 _Noreturn void run_locally(const struct call *c) {

@@ -138,8 +138,21 @@ class KeySettingsTest {
     script("bin/gcc", "#!/bin/sh\necho \"$*\" >> '" + log + "'\nexec " + gccPath() + " \"$@\"\n");
     dc.with("DISTCACHE_PATH", tmp.resolve("nothing") + ":" + bin);
     compileAndCheck("a.o");
-    assertTrue(Files.readString(log).contains("a.c"), Files.readString(log));
+    assertTrue(Files.readString(log).contains("-c a.c -o a.o"), Files.readString(log));
     assertEquals(1, dc.stat("cache_miss"));
+    Distcache.write(
+        src.resolve("main.c"), "int answer(void);\nint main(void) { return answer(); }\n");
+    dc.run(src, "gcc", "main.c", "a.o", "-o", "prog").ok();
+    assertTrue(
+        Files.readString(log).contains("main.c a.o -o prog"),
+        "a link, which the client runs itself, uses path too: " + Files.readString(log));
+    dc.env.remove("DISTCACHE_PATH");
+    Distcache.write(dc.cacheDir.resolve("distcache.conf"), "path = " + bin + "\n");
+    dc.run(src, "gcc", "main.c", "a.o", "-o", "prog2").ok();
+    dc.run(src, "gcc", "-c", "main.c", "-o", "main.o").ok();
+    String logged = Files.readString(log);
+    assertTrue(logged.contains("-o prog2") && logged.contains("-o main.o"), logged);
+    assertEquals(42, dc.exec(src, src.resolve("prog2").toString()).exitCode());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.distcache.cli.client;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.compiler.CompilerLocator;
 import dev.distcache.core.config.Config;
+import dev.distcache.core.config.ConfigKey;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,14 +17,17 @@ final class LocalCompile {
 
   static int run(
       Launcher launcher, Map<String, String> env, Path cwd, List<String> argv, String invokedAs) {
+    Config config = Config.load(CacheLayout.fromEnvironment(env), env);
     CompilerLocator.Located located;
     try {
-      located = new CompilerLocator(launcher.selves()).locate(argv.get(0), invokedAs, env, cwd);
+      located =
+          new CompilerLocator(launcher.selves())
+              .locate(argv.get(0), invokedAs, env, cwd, config.get(ConfigKey.PATH));
     } catch (CompilerLocator.NotFoundException e) {
       return error(env, e.getMessage());
     }
     List<String> cmd = new ArrayList<>();
-    cmd.addAll(Config.load(CacheLayout.fromEnvironment(env), env).prefixCommand());
+    cmd.addAll(config.prefixCommand());
     cmd.add(located.compiler().toString());
     cmd.addAll(argv.subList(1, argv.size()));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).inheritIO();
