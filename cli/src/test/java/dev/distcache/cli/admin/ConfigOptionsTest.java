@@ -66,7 +66,8 @@ class ConfigOptionsTest {
             "--show-config");
 
     List<String> lines = run.out().lines().toList();
-    assertEquals("(default) base_dir = ", lines.get(0));
+    assertEquals("(default) absolute_paths_in_stderr = false", lines.get(0));
+    assertTrue(lines.contains("(default) base_dir = "), run.out());
     assertTrue(lines.contains("(environment) max_files = 7"), run.out());
     assertEquals(
         lines.stream()
