@@ -74,6 +74,13 @@ public final class ArgsClassifier {
     private boolean nativeCpu;
     private boolean recordsSwitches;
     private String directModeOff;
+    private boolean syntaxOnly;
+    private boolean stackUsage;
+    private boolean auxNamesChosen;
+    private String diagnosticsFile;
+    private boolean listingSeen;
+    private String listingFile;
+    private final List<String> keyFiles = new ArrayList<>();
 
     Walk(String compiler, List<String> args, Path cwd, Map<String, String> env) {
       this.compiler = compiler;
@@ -141,6 +148,14 @@ public final class ArgsClassifier {
         case "-specs", "-Xclang", "-wrapper", "-aux-info", "-MJ", "-ivfsoverlay" -> {
           return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
         }
+        case "--serialize-diagnostics" -> {
+          // As in ccache: the file is an output, its name not in the key; the preprocessor never
+          // sees the option.
+          diagnosticsFile = value;
+          keyArgs.add(KeyArg.plain(a));
+          return null;
+        }
+        case "-dumpbase", "-dumpdir", "-dumpbase-ext" -> auxNamesChosen = true;
         default -> {}
       }
       if (a.equals("-include")) {
@@ -207,6 +222,14 @@ public final class ArgsClassifier {
           return new Uncacheable(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, a);
         }
         case "-P" -> directModeOff = a;
+        case "-fsyntax-only" -> {
+          // As in ccache: no object; what the compiler says and returns is the result. The
+          // preprocessor never sees the option.
+          syntaxOnly = true;
+          keyArgs.add(KeyArg.plain(a));
+          return null;
+        }
+        case "-fstack-usage" -> stackUsage = true;
         case "-frecord-gcc-switches" -> recordsSwitches = true;
         case "-fno-record-gcc-switches" -> recordsSwitches = false;
         default -> {}
@@ -235,8 +258,17 @@ public final class ArgsClassifier {
       if (a.startsWith("-Wp,")) {
         return wp(a);
       }
-      if (a.startsWith("-Wa,") && AssemblerOptions.firstRefusedItem(a) != null) {
-        return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
+      if (a.startsWith("-Wa,")) {
+        return wa(a);
+      }
+      for (String p : GccOptions.KEY_FILE_OPTIONS) {
+        String option = p.substring(0, p.length() - 1);
+        if (a.startsWith(option)) {
+          if (!a.startsWith(p) || a.length() == p.length()) {
+            return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, a + " names no file");
+          }
+          keyFiles.add(a.substring(p.length()));
+        }
       }
       if (a.startsWith("-g")) {
         debugOption(a);
@@ -286,33 +318,68 @@ public final class ArgsClassifier {
       return null;
     }
 
+    /**
+     * {@code -Wp,items}: the items go to the preprocessor as separate arguments. {@code -MD FILE}
+     * and {@code -MMD FILE} among them name the dependency file; other dependency options are too
+     * hard. Any item but a macro definition keeps direct mode off, as in ccache.
+     */
     private Classification wp(String a) {
       String[] items = a.substring(4).split(",", -1);
-      boolean mentionsM = false;
-      for (String item : items) {
-        mentionsM |= item.startsWith("-M");
-      }
-      if (!mentionsM) {
-        for (String item : items) {
-          if (!item.startsWith("-D")) {
-            directModeOff =
-                a; // as in ccache: only -Wp,-D... leaves the include files to the driver
-          }
+      List<String> rest = new ArrayList<>();
+      for (int k = 0; k < items.length; k++) {
+        String item = items[k];
+        if ((item.equals("-MD") || item.equals("-MMD"))
+            && k + 1 < items.length
+            && !items[k + 1].isEmpty()
+            && !depFromWp) {
+          depMode = item;
+          depFile = items[++k];
+          depFromWp = true;
+          keyArgs.add(KeyArg.plain("-Wp," + item));
+          continue;
         }
-        keyArgs.add(KeyArg.plain(a));
-        cppArgs.add(a);
-        return null;
+        if (item.startsWith("-M")) {
+          return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
+        }
+        if (!item.startsWith("-D")) {
+          directModeOff = a; // as in ccache: only -Wp,-D... leaves the include files to the driver
+        }
+        rest.add(item);
       }
-      if (items.length == 2
-          && (items[0].equals("-MD") || items[0].equals("-MMD"))
-          && !items[1].isEmpty()) {
-        depMode = items[0];
-        depFile = items[1];
-        depFromWp = true;
-        keyArgs.add(KeyArg.plain("-Wp," + items[0]));
-        return null;
+      if (!rest.isEmpty()) {
+        String others = "-Wp," + String.join(",", rest);
+        keyArgs.add(KeyArg.plain(others));
+        cppArgs.add(others);
       }
-      return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
+      return null;
+    }
+
+    /**
+     * {@code -Wa,...}: assembler options from the allow-list, and at most one listing option
+     * ({@code -a[cdghlmns]}, as ccache), whose {@code =FILE} is an output kept out of the key.
+     */
+    private Classification wa(String a) {
+      List<String> keyed = new ArrayList<>();
+      for (String item : a.substring(4).split(",", -1)) {
+        if (AssemblerOptions.isListing(item)) {
+          if (listingSeen) {
+            return new Uncacheable(
+                Counter.UNSUPPORTED_COMPILER_OPTION, "more than one assembler listing: " + a);
+          }
+          listingSeen = true;
+          int eq = item.indexOf('=');
+          if (eq >= 0 && eq < item.length() - 1) {
+            listingFile = item.substring(eq + 1);
+            item = item.substring(0, eq + 1) + "file";
+          }
+        } else if (!AssemblerOptions.allowed(item)) {
+          return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
+        }
+        keyed.add(item);
+      }
+      keyArgs.add(KeyArg.plain("-Wa," + String.join(",", keyed)));
+      cppArgs.add(a);
+      return null;
     }
 
     private void debugOption(String a) {
@@ -354,7 +421,7 @@ public final class ArgsClassifier {
     }
 
     private Classification finish() {
-      if (!compile && !assembly) {
+      if (!compile && !assembly && !syntaxOnly) {
         // As ccache: a link of configure's conftest program is the common case worth its own
         // counter; conftest compiles with -c are cached like any other.
         boolean conftest =
@@ -414,6 +481,28 @@ public final class ArgsClassifier {
         // The preprocessor, not the driver, names the target: after the source, not -o.
         keyArgs.add(KeyArg.plain("-Wp-target:" + OutputNames.defaultOutput(source, false)));
       }
+      List<SideOutput> sideOutputs = new ArrayList<>();
+      if (stackUsage) {
+        if (auxNamesChosen) {
+          // gcc names the .su after -dumpbase/-dumpdir then, where ccache would look beside the
+          // output
+          return new Uncacheable(
+              Counter.UNSUPPORTED_COMPILER_OPTION, "-fstack-usage with -dumpbase or -dumpdir");
+        }
+        // gcc 12 writes it beside the output with .su for its suffix (after the source for -o
+        // /dev/null), even with -fsyntax-only (then empty)
+        boolean named = explicitOutput && !isDevNull(out);
+        sideOutputs.add(
+            new SideOutput(
+                SideOutput.Kind.STACK_USAGE, OutputNames.beside(out, named, source, ".su")));
+      }
+      if (diagnosticsFile != null) {
+        sideOutputs.add(new SideOutput(SideOutput.Kind.DIAGNOSTICS, diagnosticsFile));
+      }
+      if (listingFile != null && !assembly && !syntaxOnly) {
+        // -S runs no assembler, so no listing
+        sideOutputs.add(new SideOutput(SideOutput.Kind.ASSEMBLER_LISTING, listingFile));
+      }
       keyArgs.add(KeyArg.plain(assembly ? "mode:-S" : "mode:-c"));
       List<String> cpp = new ArrayList<>(cppArgs);
       cpp.add(source);
@@ -436,7 +525,10 @@ public final class ArgsClassifier {
               colorExplicit,
               nativeCpu,
               recordsSwitches,
-              Optional.ofNullable(directModeOff)));
+              Optional.ofNullable(directModeOff),
+              !syntaxOnly,
+              sideOutputs,
+              keyFiles));
     }
 
     /**
