@@ -180,6 +180,34 @@ class CcacheCachedCompilesTest {
     assertEquals(1, dc.hits(), dc.stats().toString());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"direct", "preprocessor"})
+  void wpDefine_sharesTheEntryOfTheSameDefine_andKeepsGccsOrderOfMacros(String mode) {
+    start(mode);
+    Distcache.write(src.resolve("d.c"), "int v = X;\n");
+    distcache("gcc", "-c", "d.c", "-DX=5", "-o", "a.o").ok();
+    Run viaWp = distcache("gcc", "-c", "d.c", "-Wp,-DX=5", "-o", "b.o").ok();
+    Run separate = distcache("gcc", "-c", "d.c", "-D", "X=5", "-o", "c.o").ok();
+    assertEquals("", viaWp.out() + viaWp.err() + separate.out() + separate.err());
+    gcc("gcc", "-c", "d.c", "-Wp,-DX=5", "-o", "g.o").ok();
+    for (String o : List.of("a.o", "b.o", "c.o")) {
+      assertArrayEquals(read("g.o"), read(o), o);
+    }
+    assertEquals(1, dc.stat("cache_miss"), dc.stats().toString());
+    assertEquals(2, dc.hits(), dc.stats().toString());
+    // gcc passes -Wp, items after every -D: here X is 2, not 1, and the entry of -DX=2 -DX=1
+    // (X is 1) must not answer
+    for (String[] c :
+        List.of(
+            new String[] {"gcc", "-c", "d.c", "-DX=2", "-DX=1", "-o"},
+            new String[] {"gcc", "-c", "d.c", "-Wp,-DX=2", "-DX=1", "-o"})) {
+      Run direct = gcc(cmd(List.of(c), "g.o"));
+      assertSameAs(direct, distcache(cmd(List.of(c), "e.o")), String.join(" ", c));
+      assertArrayEquals(read("g.o"), read("e.o"), String.join(" ", c));
+    }
+    assertEquals(3, dc.stat("cache_miss"), dc.stats().toString());
+  }
+
   /**
    * Options gcc does not know (clang's): distcache reads them as clang would (one source, the file
    * an option's value), and the user sees exactly what gcc says and returns. As with ccache, the

@@ -81,6 +81,8 @@ public final class ArgsClassifier {
     private boolean listingSeen;
     private String listingFile;
     private final List<String> keyFiles = new ArrayList<>();
+    private final List<String> macros = new ArrayList<>();
+    private final List<String> wpMacros = new ArrayList<>();
 
     Walk(String compiler, List<String> args, Path cwd, Map<String, String> env) {
       this.compiler = compiler;
@@ -156,6 +158,12 @@ public final class ArgsClassifier {
           return null;
         }
         case "-dumpbase", "-dumpdir", "-dumpbase-ext" -> auxNamesChosen = true;
+        case "-D", "-U" -> {
+          macros.add(a + value);
+          cppArgs.add(a);
+          cppArgs.add(value);
+          return null;
+        }
         default -> {}
       }
       if (a.equals("-include")) {
@@ -233,6 +241,11 @@ public final class ArgsClassifier {
         case "-frecord-gcc-switches" -> recordsSwitches = true;
         case "-fno-record-gcc-switches" -> recordsSwitches = false;
         default -> {}
+      }
+      if ((a.startsWith("-D") || a.startsWith("-U")) && a.length() > 2) {
+        macros.add(a);
+        cppArgs.add(a);
+        return null;
       }
       if (a.startsWith("-fmodules") || a.startsWith("-fmodule-")) {
         return new Uncacheable(Counter.COULD_NOT_USE_MODULES, a);
@@ -344,12 +357,15 @@ public final class ArgsClassifier {
         if (!item.startsWith("-D")) {
           directModeOff = a; // as in ccache: only -Wp,-D... leaves the include files to the driver
         }
+        if ((item.startsWith("-D") || item.startsWith("-U")) && item.length() > 2) {
+          wpMacros.add(item);
+        } else {
+          keyArgs.add(KeyArg.plain("-Wp," + item));
+        }
         rest.add(item);
       }
       if (!rest.isEmpty()) {
-        String others = "-Wp," + String.join(",", rest);
-        keyArgs.add(KeyArg.plain(others));
-        cppArgs.add(others);
+        cppArgs.add("-Wp," + String.join(",", rest));
       }
       return null;
     }
@@ -503,6 +519,10 @@ public final class ArgsClassifier {
         // -S runs no assembler, so no listing
         sideOutputs.add(new SideOutput(SideOutput.Kind.ASSEMBLER_LISTING, listingFile));
       }
+      // Macros in the order cc1 gets them: the driver's -D and -U, then those of -Wp, (gcc passes
+      // -Wp, items after them). So -Wp,-DX keys as -DX does, and -D X as -DX.
+      macros.addAll(wpMacros);
+      macros.forEach(m -> keyArgs.add(KeyArg.plain(m)));
       keyArgs.add(KeyArg.plain(assembly ? "mode:-S" : "mode:-c"));
       List<String> cpp = new ArrayList<>(cppArgs);
       cpp.add(source);

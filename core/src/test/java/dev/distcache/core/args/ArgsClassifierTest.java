@@ -3,6 +3,7 @@ package dev.distcache.core.args;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.args.Classification.Cacheable;
@@ -728,7 +729,7 @@ class ArgsClassifierTest {
     Invocation inv = cacheable("gcc", "-c", "-Wp,-MD,deps/t.d,-DX=1", "t.c", "-o", "t.o");
     assertEquals(Optional.of("deps/t.d"), inv.depFile());
     assertTrue(inv.preprocessorArgs().contains("-Wp,-DX=1"), inv.preprocessorArgs().toString());
-    assertTrue(keyTexts(inv).contains("-Wp,-DX=1"));
+    assertTrue(keyTexts(inv).contains("-DX=1"));
     assertEquals(Optional.empty(), inv.directModeOff());
     Invocation defines = cacheable("gcc", "-c", "-Wp,-DFOO,-DBAR", "t.c");
     assertTrue(defines.preprocessorArgs().contains("-Wp,-DFOO,-DBAR"));
@@ -736,6 +737,26 @@ class ArgsClassifierTest {
     assertEquals(
         Optional.of("-Wp,-MMD,t.d,-I/opt"),
         cacheable("gcc", "-c", "-Wp,-MMD,t.d,-I/opt", "t.c").directModeOff());
+  }
+
+  @Test
+  void classify_macros_keyInTheOrderCc1GetsThem_soWpDSharesWithD() {
+    assertEquals(
+        keyTexts(cacheable("gcc", "-c", "-DX", "t.c")),
+        keyTexts(cacheable("gcc", "-c", "-Wp,-DX", "t.c")));
+    assertEquals(
+        keyTexts(cacheable("gcc", "-c", "-D", "X=1", "-O2", "t.c")),
+        keyTexts(cacheable("gcc", "-c", "-O2", "-DX=1", "t.c")));
+    // gcc passes -Wp, items after every -D and -U: -Wp,-DA=2 -DA=1 defines A as 2
+    assertEquals(
+        keyTexts(cacheable("gcc", "-c", "-DA=1", "-DA=2", "t.c")),
+        keyTexts(cacheable("gcc", "-c", "-Wp,-DA=2", "-DA=1", "t.c")));
+    assertNotEquals(
+        keyTexts(cacheable("gcc", "-c", "-DA=2", "-DA=1", "t.c")),
+        keyTexts(cacheable("gcc", "-c", "-Wp,-DA=2", "-DA=1", "t.c")));
+    assertNotEquals(
+        keyTexts(cacheable("gcc", "-c", "-DA", "-UA", "t.c")),
+        keyTexts(cacheable("gcc", "-c", "-UA", "-DA", "t.c")));
   }
 
   @Test
