@@ -37,7 +37,11 @@ final class KeyFields {
       UnaryOperator<String> relativize) {
     record.field("compiler", compilerIdentity);
     record.field("language", inv.language().gccName());
+    boolean sloppyIndexStore = sloppiness.contains("clang_index_store");
     for (KeyArg a : inv.keyArgs()) {
+      if (sloppyIndexStore && a.option().equals(KeyArg.INDEX_STORE_PATH)) {
+        continue; // its path holds a UUID that would make every build miss
+      }
       record.field(
           "arg", a.hasPath() ? a.option() + relativize.apply(a.path()) + a.tail() : a.text());
     }

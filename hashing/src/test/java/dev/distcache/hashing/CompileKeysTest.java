@@ -252,6 +252,18 @@ class CompileKeysTest {
     assertNotEquals(old, key(blacklist));
   }
 
+  @Test
+  void compute_indexStorePath_isKeyed_unlessSloppinessClangIndexStore() {
+    B foo = base().invocation(inv("clang", "-c", "-index-store-path", "foo", "t.c"));
+    B bar = base().invocation(inv("clang", "-c", "-index-store-path", "bar", "t.c"));
+    assertNotEquals(key(foo), key(bar));
+    Set<String> sloppy = Set.of("clang_index_store");
+    assertEquals(key(foo.sloppiness(sloppy)), key(bar.sloppiness(sloppy)));
+    assertEquals(
+        key(foo.sloppiness(sloppy)),
+        key(base().invocation(inv("clang", "-c", "t.c")).sloppiness(sloppy)));
+  }
+
   // --- helpers ---
 
   private static ResultKey key(B b) {

@@ -158,6 +158,13 @@ public final class ArgsClassifier {
           return null;
         }
         case "-dumpbase", "-dumpdir", "-dumpbase-ext" -> auxNamesChosen = true;
+        case KeyArg.INDEX_STORE_PATH -> {
+          // clang's; one key argument, which sloppiness clang_index_store leaves out
+          keyArgs.add(new KeyArg(a, null, " " + value));
+          cppArgs.add(a);
+          cppArgs.add(value);
+          return null;
+        }
         case "-D", "-U" -> {
           macros.add(a + value);
           cppArgs.add(a);

@@ -763,7 +763,8 @@ class ArgsClassifierTest {
   void classify_indexStorePath_takesThePathAsItsValue() {
     Invocation inv = cacheable("clang", "-c", "-index-store-path", "idx/store", "t.c");
     assertEquals("t.c", inv.source());
-    assertTrue(keyTexts(inv).contains("idx/store"), keyTexts(inv).toString());
+    assertTrue(keyTexts(inv).contains("-index-store-path idx/store"), keyTexts(inv).toString());
+    assertEquals(List.of("-index-store-path", "idx/store", "t.c"), inv.preprocessorArgs());
   }
 
   private Invocation cacheable(String compiler, String... args) {
