@@ -530,6 +530,13 @@ public final class ArgsClassifier {
       // -Wp, items after them). So -Wp,-DX keys as -DX does, and -D X as -DX.
       macros.addAll(wpMacros);
       macros.forEach(m -> keyArgs.add(KeyArg.plain(m)));
+      for (SideOutput side : List.copyOf(sideOutputs)) {
+        if (isDevNull(side.path())) {
+          // As for a dependency file: written to nothing, so not in the result, and the key says so
+          sideOutputs.remove(side);
+          keyArgs.add(KeyArg.plain(side.kind() + ":/dev/null"));
+        }
+      }
       keyArgs.add(KeyArg.plain(assembly ? "mode:-S" : "mode:-c"));
       List<String> cpp = new ArrayList<>(cppArgs);
       cpp.add(source);

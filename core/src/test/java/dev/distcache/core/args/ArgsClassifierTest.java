@@ -722,6 +722,10 @@ class ArgsClassifierTest {
     assertEquals(List.of(), cacheable("gcc", "-c", "-Wa,-al", "t.c").sideOutputs());
     // -S runs no assembler
     assertEquals(List.of(), cacheable("gcc", "-S", "-Wa,-al=x.lst", "t.c").sideOutputs());
+    // written to nothing: no listing in the result, and a key of its own
+    Invocation toNull = cacheable("gcc", "-c", "-Wa,--noexecstack,-adhln=/dev/null", "t.c");
+    assertEquals(List.of(), toNull.sideOutputs());
+    assertFalse(keyTexts(toNull).equals(keyTexts(inv)));
   }
 
   @Test
