@@ -75,11 +75,7 @@ public final class ArgsClassifier {
     private boolean recordsSwitches;
     private String directModeOff;
     private boolean syntaxOnly;
-    private boolean stackUsage;
-    private boolean auxNamesChosen;
-    private String diagnosticsFile;
-    private boolean listingSeen;
-    private String listingFile;
+    private final SideOutputRequests sideOutputs = new SideOutputRequests();
     private final List<String> keyFiles = new ArrayList<>();
     private final List<String> macros = new ArrayList<>();
     private final List<String> wpMacros = new ArrayList<>();
@@ -153,11 +149,11 @@ public final class ArgsClassifier {
         case "--serialize-diagnostics" -> {
           // As in ccache: the file is an output, its name not in the key; the preprocessor never
           // sees the option.
-          diagnosticsFile = value;
+          sideOutputs.diagnostics(value);
           keyArgs.add(KeyArg.plain(a));
           return null;
         }
-        case "-dumpbase", "-dumpdir", "-dumpbase-ext" -> auxNamesChosen = true;
+        case "-dumpbase", "-dumpdir", "-dumpbase-ext" -> sideOutputs.auxNamesChosen();
         case KeyArg.INDEX_STORE_PATH -> {
           // clang's; one key argument, which sloppiness clang_index_store leaves out
           keyArgs.add(new KeyArg(a, null, " " + value));
@@ -244,7 +240,7 @@ public final class ArgsClassifier {
           keyArgs.add(KeyArg.plain(a));
           return null;
         }
-        case "-fstack-usage" -> stackUsage = true;
+        case "-fstack-usage" -> sideOutputs.stackUsage();
         case "-frecord-gcc-switches" -> recordsSwitches = true;
         case "-fno-record-gcc-switches" -> recordsSwitches = false;
         default -> {}
@@ -385,15 +381,10 @@ public final class ArgsClassifier {
       List<String> keyed = new ArrayList<>();
       for (String item : a.substring(4).split(",", -1)) {
         if (AssemblerOptions.isListing(item)) {
-          if (listingSeen) {
+          item = sideOutputs.listing(item);
+          if (item == null) {
             return new Uncacheable(
                 Counter.UNSUPPORTED_COMPILER_OPTION, "more than one assembler listing: " + a);
-          }
-          listingSeen = true;
-          int eq = item.indexOf('=');
-          if (eq >= 0 && eq < item.length() - 1) {
-            listingFile = item.substring(eq + 1);
-            item = item.substring(0, eq + 1) + "file";
           }
         } else if (!AssemblerOptions.allowed(item)) {
           return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
@@ -504,39 +495,25 @@ public final class ArgsClassifier {
         // The preprocessor, not the driver, names the target: after the source, not -o.
         keyArgs.add(KeyArg.plain("-Wp-target:" + OutputNames.defaultOutput(source, false)));
       }
-      List<SideOutput> sideOutputs = new ArrayList<>();
-      if (stackUsage) {
-        if (auxNamesChosen) {
-          // gcc names the .su after -dumpbase/-dumpdir then, where ccache would look beside the
-          // output
-          return new Uncacheable(
-              Counter.UNSUPPORTED_COMPILER_OPTION, "-fstack-usage with -dumpbase or -dumpdir");
+      Optional<List<SideOutput>> named =
+          sideOutputs.name(out, explicitOutput, isDevNull(out), source, assembly, syntaxOnly);
+      if (named.isEmpty()) {
+        return new Uncacheable(
+            Counter.UNSUPPORTED_COMPILER_OPTION, "-fstack-usage with -dumpbase or -dumpdir");
+      }
+      List<SideOutput> sides = new ArrayList<>();
+      for (SideOutput side : named.get()) {
+        if (isDevNull(side.path())) {
+          // As for a dependency file: written to nothing, so not in the result, and the key says so
+          keyArgs.add(KeyArg.plain(side.kind() + ":/dev/null"));
+        } else {
+          sides.add(side);
         }
-        // gcc 12 writes it beside the output with .su for its suffix (after the source for -o
-        // /dev/null), even with -fsyntax-only (then empty)
-        boolean named = explicitOutput && !isDevNull(out);
-        sideOutputs.add(
-            new SideOutput(
-                SideOutput.Kind.STACK_USAGE, OutputNames.beside(out, named, source, ".su")));
-      }
-      if (diagnosticsFile != null) {
-        sideOutputs.add(new SideOutput(SideOutput.Kind.DIAGNOSTICS, diagnosticsFile));
-      }
-      if (listingFile != null && !assembly && !syntaxOnly) {
-        // -S runs no assembler, so no listing
-        sideOutputs.add(new SideOutput(SideOutput.Kind.ASSEMBLER_LISTING, listingFile));
       }
       // Macros in the order cc1 gets them: the driver's -D and -U, then those of -Wp, (gcc passes
       // -Wp, items after them). So -Wp,-DX keys as -DX does, and -D X as -DX.
       macros.addAll(wpMacros);
       macros.forEach(m -> keyArgs.add(KeyArg.plain(m)));
-      for (SideOutput side : List.copyOf(sideOutputs)) {
-        if (isDevNull(side.path())) {
-          // As for a dependency file: written to nothing, so not in the result, and the key says so
-          sideOutputs.remove(side);
-          keyArgs.add(KeyArg.plain(side.kind() + ":/dev/null"));
-        }
-      }
       keyArgs.add(KeyArg.plain(assembly ? "mode:-S" : "mode:-c"));
       List<String> cpp = new ArrayList<>(cppArgs);
       cpp.add(source);
@@ -561,7 +538,7 @@ public final class ArgsClassifier {
               recordsSwitches,
               Optional.ofNullable(directModeOff),
               !syntaxOnly,
-              sideOutputs,
+              sides,
               keyFiles));
     }
 
