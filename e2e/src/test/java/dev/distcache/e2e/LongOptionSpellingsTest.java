@@ -107,6 +107,8 @@ class LongOptionSpellingsTest {
             spelling + " call " + (i + 1) + " wrote no listing");
       }
     }
-    assertEquals(0, dc.hits());
+    // As in ccache, only the -Wa, form is cached (its second call is a hit that writes the
+    // listing); the -Xassembler spellings run the compiler every time.
+    assertEquals(1, dc.hits());
   }
 }

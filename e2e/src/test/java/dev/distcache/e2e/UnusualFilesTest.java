@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Outputs and inputs that are not regular files (devices, FIFOs, the client's standard input) and
@@ -121,6 +123,61 @@ class UnusualFilesTest {
     assertEquals(3, dc.hits(), dc.stats().toString());
     assertEquals(5, dc.stat("cache_miss"), dc.stats().toString());
     assertEquals(1, dc.stat("bad_output_file"), dc.stats().toString());
+  }
+
+  /**
+   * {@code -MD -MF /dev/null} is cached in both modes, as ccache caches it: a miss, then a hit
+   * whose object is gcc's, and /dev/null stays the device. In a private mount namespace with its
+   * own /dev, as above.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"direct", "preprocessor"})
+  void devNullDependencyFile_isCachedInEitherMode(String mode) {
+    dc.with("DISTCACHE_DIRECT_MODE", mode.equals("direct") ? "true" : "false");
+    Distcache.write(src.resolve("t.c"), "#include \"t.h\"\nint f(void) { return X; }\n");
+    Distcache.write(src.resolve("t.h"), "#define X 3\n");
+    String script =
+        String.join(
+            "\n",
+            "set -u",
+            "mount -t tmpfs tmpfs /dev || exit 90",
+            "mknod -m 666 /dev/null c 1 3 || exit 91",
+            "ln -s /proc/self/fd /dev/fd || exit 91",
+            "touch /dev/" + MARKER + " || exit 92",
+            "DC=\"$1\"",
+            "\"$DC\" gcc -MD -MF /dev/null -c t.c -o a.o || exit 2",
+            "\"$DC\" gcc -MD -MF /dev/null -c t.c -o b.o || exit 3",
+            "gcc -MD -MF /dev/null -c t.c -o g.o || exit 4",
+            "cmp g.o a.o && cmp g.o b.o || { echo 'OBJECTS DIFFER'; exit 5; }",
+            "\"$DC\" gcc -Wa,-adhln=/dev/null -c t.c -o c.o || exit 10",
+            "\"$DC\" gcc -Wa,-adhln=/dev/null -c t.c -o d.o || exit 11",
+            "gcc -Wa,-adhln=/dev/null -c t.c -o h.o || exit 12",
+            "cmp h.o c.o && cmp h.o d.o || { echo 'LISTING OBJECTS DIFFER'; exit 13; }",
+            "[ -c /dev/null ] && [ ! -s /dev/null ] || { echo 'BROKEN /dev/null'; exit 6; }",
+            "ls *.d 2>/dev/null && { echo 'A DEPENDENCY FILE WAS WRITTEN'; exit 7; }",
+            "echo done");
+    Path sh = src.resolve("in-namespace.sh");
+    Distcache.write(sh, script);
+    Run r =
+        dc.exec(
+            src,
+            "unshare",
+            "-m",
+            "--propagation",
+            "private",
+            "sh",
+            sh.toString(),
+            Distcache.LAUNCHER.toString());
+    assertFalse(
+        Files.exists(Path.of("/dev/" + MARKER)), "the namespace's /dev leaked onto the machine's");
+    assertTrue(isCharDevice(Path.of("/dev/null")));
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    assertEquals("done\n", r.out());
+    assertEquals(2, dc.stat("cache_miss"), dc.stats().toString());
+    assertEquals(2, dc.hits(), dc.stats().toString());
+    if (mode.equals("preprocessor")) {
+      assertEquals(2, dc.stat("preprocessed_cache_hit"), dc.stats().toString());
+    }
   }
 
   /**

@@ -95,6 +95,7 @@ public final class CompileKeys {
       this.mayRelativize = mayRelativize && policy.active() && !inv.recordsSwitches();
       KeyFields.write(
           record,
+          in.cwd(),
           in.compilerIdentity(),
           inv,
           in.env(),

@@ -143,6 +143,7 @@ public final class DirectKeys {
     UnaryOperator<String> map = raw ? p -> p : policy::map;
     KeyFields.write(
         record,
+        in.cwd(),
         in.compilerIdentity(),
         inv,
         in.env(),

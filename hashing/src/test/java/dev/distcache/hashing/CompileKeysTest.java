@@ -12,11 +12,14 @@ import dev.distcache.core.args.Classification;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.hashing.CompileKeys.Inputs;
 import dev.distcache.hashing.CompileKeys.Keys;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each test changes one input of a baseline compile ({@code gcc -c -O2 src/foo.c} in
@@ -223,6 +226,42 @@ class CompileKeysTest {
   @Test
   void compute_withoutTranscript_hasNone() {
     assertNull(CompileKeys.compute(base().build(), false).transcript());
+  }
+
+  @Test
+  void compute_sanitizerList_keysItsContentAndItsPath(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("a.txt"), "fun:f\n");
+    Files.writeString(dir.resolve("b.txt"), "fun:f\n");
+    B withA = base().cwd(dir).invocation(inv("gcc", "-c", "-fsanitize-ignorelist=a.txt", "t.c"));
+    ResultKey before = key(withA);
+    assertEquals(before, key(withA));
+    assertNotEquals(key(base().cwd(dir).invocation(inv("gcc", "-c", "t.c"))), before);
+    Files.writeString(dir.resolve("a.txt"), "fun:g\n");
+    ResultKey changed = key(withA);
+    assertNotEquals(before, changed);
+    // the same list under another name is another argument, as in ccache
+    Files.writeString(dir.resolve("a.txt"), "fun:f\n");
+    assertNotEquals(
+        before,
+        key(base().cwd(dir).invocation(inv("gcc", "-c", "-fsanitize-ignorelist=b.txt", "t.c"))));
+    B blacklist = base().cwd(dir).invocation(inv("gcc", "-c", "-fsanitize-blacklist=a.txt", "t.c"));
+    ResultKey old = key(blacklist);
+    Files.writeString(dir.resolve("a.txt"), "fun:h\n");
+    assertNotEquals(old, key(blacklist));
+    Files.delete(dir.resolve("a.txt"));
+    assertNotEquals(old, key(blacklist));
+  }
+
+  @Test
+  void compute_indexStorePath_isKeyed_unlessSloppinessClangIndexStore() {
+    B foo = base().invocation(inv("clang", "-c", "-index-store-path", "foo", "t.c"));
+    B bar = base().invocation(inv("clang", "-c", "-index-store-path", "bar", "t.c"));
+    assertNotEquals(key(foo), key(bar));
+    Set<String> sloppy = Set.of("clang_index_store");
+    assertEquals(key(foo.sloppiness(sloppy)), key(bar.sloppiness(sloppy)));
+    assertEquals(
+        key(foo.sloppiness(sloppy)),
+        key(base().invocation(inv("clang", "-c", "t.c")).sloppiness(sloppy)));
   }
 
   // --- helpers ---

@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.hashing.DirectKeys.Inputs;
 import dev.distcache.hashing.DirectKeys.Keys;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each test changes one input of a baseline direct-mode compile and says whether the manifest key
@@ -53,6 +56,23 @@ class DirectKeysTest {
     Keys k = DirectKeys.compute(base(), false);
     assertEquals(k.manifest(), key(base()));
     assertEquals(k.manifest(), k.origin());
+  }
+
+  @Test
+  void compute_sanitizerListContent_changesTheManifestKey(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("list.txt"), "src:a.c\n");
+    Inputs in =
+        inputs(
+            CompileKeysTest.inv("gcc", "-c", "-fsanitize-blacklist=list.txt", "t.c"),
+            dir,
+            SOURCE,
+            "",
+            Set.of(),
+            Map.of());
+    ManifestKey before = key(in);
+    assertEquals(before, key(in));
+    Files.writeString(dir.resolve("list.txt"), "src:b.c\n");
+    assertNotEquals(before, key(in));
   }
 
   @Test

@@ -74,6 +74,11 @@ public final class ArgsClassifier {
     private boolean nativeCpu;
     private boolean recordsSwitches;
     private String directModeOff;
+    private boolean syntaxOnly;
+    private final SideOutputRequests sideOutputs = new SideOutputRequests();
+    private final List<String> keyFiles = new ArrayList<>();
+    private final List<String> macros = new ArrayList<>();
+    private final List<String> wpMacros = new ArrayList<>();
 
     Walk(String compiler, List<String> args, Path cwd, Map<String, String> env) {
       this.compiler = compiler;
@@ -141,6 +146,27 @@ public final class ArgsClassifier {
         case "-specs", "-Xclang", "-wrapper", "-aux-info", "-MJ", "-ivfsoverlay" -> {
           return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
         }
+        case "--serialize-diagnostics" -> {
+          // As in ccache: the file is an output, its name not in the key; the preprocessor never
+          // sees the option.
+          sideOutputs.diagnostics(value);
+          keyArgs.add(KeyArg.plain(a));
+          return null;
+        }
+        case "-dumpbase", "-dumpdir", "-dumpbase-ext" -> sideOutputs.auxNamesChosen();
+        case KeyArg.INDEX_STORE_PATH -> {
+          // clang's; one key argument, which sloppiness clang_index_store leaves out
+          keyArgs.add(new KeyArg(a, null, " " + value));
+          cppArgs.add(a);
+          cppArgs.add(value);
+          return null;
+        }
+        case "-D", "-U" -> {
+          macros.add(a + value);
+          cppArgs.add(a);
+          cppArgs.add(value);
+          return null;
+        }
         default -> {}
       }
       if (a.equals("-include")) {
@@ -207,9 +233,22 @@ public final class ArgsClassifier {
           return new Uncacheable(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, a);
         }
         case "-P" -> directModeOff = a;
+        case "-fsyntax-only" -> {
+          // As in ccache: no object; what the compiler says and returns is the result. The
+          // preprocessor never sees the option.
+          syntaxOnly = true;
+          keyArgs.add(KeyArg.plain(a));
+          return null;
+        }
+        case "-fstack-usage" -> sideOutputs.stackUsage();
         case "-frecord-gcc-switches" -> recordsSwitches = true;
         case "-fno-record-gcc-switches" -> recordsSwitches = false;
         default -> {}
+      }
+      if ((a.startsWith("-D") || a.startsWith("-U")) && a.length() > 2) {
+        macros.add(a);
+        cppArgs.add(a);
+        return null;
       }
       if (a.startsWith("-fmodules") || a.startsWith("-fmodule-")) {
         return new Uncacheable(Counter.COULD_NOT_USE_MODULES, a);
@@ -235,8 +274,17 @@ public final class ArgsClassifier {
       if (a.startsWith("-Wp,")) {
         return wp(a);
       }
-      if (a.startsWith("-Wa,") && AssemblerOptions.firstRefusedItem(a) != null) {
-        return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
+      if (a.startsWith("-Wa,")) {
+        return wa(a);
+      }
+      for (String p : GccOptions.KEY_FILE_OPTIONS) {
+        String option = p.substring(0, p.length() - 1);
+        if (a.startsWith(option)) {
+          if (!a.startsWith(p) || a.length() == p.length()) {
+            return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, a + " names no file");
+          }
+          keyFiles.add(a.substring(p.length()));
+        }
       }
       if (a.startsWith("-g")) {
         debugOption(a);
@@ -286,33 +334,66 @@ public final class ArgsClassifier {
       return null;
     }
 
+    /**
+     * {@code -Wp,items}: the items go to the preprocessor as separate arguments. {@code -MD FILE}
+     * and {@code -MMD FILE} among them name the dependency file; other dependency options are too
+     * hard. Any item but a macro definition keeps direct mode off, as in ccache.
+     */
     private Classification wp(String a) {
       String[] items = a.substring(4).split(",", -1);
-      boolean mentionsM = false;
-      for (String item : items) {
-        mentionsM |= item.startsWith("-M");
-      }
-      if (!mentionsM) {
-        for (String item : items) {
-          if (!item.startsWith("-D")) {
-            directModeOff =
-                a; // as in ccache: only -Wp,-D... leaves the include files to the driver
-          }
+      List<String> rest = new ArrayList<>();
+      for (int k = 0; k < items.length; k++) {
+        String item = items[k];
+        if ((item.equals("-MD") || item.equals("-MMD"))
+            && k + 1 < items.length
+            && !items[k + 1].isEmpty()
+            && !depFromWp) {
+          depMode = item;
+          depFile = items[++k];
+          depFromWp = true;
+          keyArgs.add(KeyArg.plain("-Wp," + item));
+          continue;
         }
-        keyArgs.add(KeyArg.plain(a));
-        cppArgs.add(a);
-        return null;
+        if (item.startsWith("-M")) {
+          return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
+        }
+        if (!item.startsWith("-D")) {
+          directModeOff = a; // as in ccache: only -Wp,-D... leaves the include files to the driver
+        }
+        if ((item.startsWith("-D") || item.startsWith("-U")) && item.length() > 2) {
+          wpMacros.add(item);
+        } else {
+          keyArgs.add(KeyArg.plain("-Wp," + item));
+        }
+        rest.add(item);
       }
-      if (items.length == 2
-          && (items[0].equals("-MD") || items[0].equals("-MMD"))
-          && !items[1].isEmpty()) {
-        depMode = items[0];
-        depFile = items[1];
-        depFromWp = true;
-        keyArgs.add(KeyArg.plain("-Wp," + items[0]));
-        return null;
+      if (!rest.isEmpty()) {
+        cppArgs.add("-Wp," + String.join(",", rest));
       }
-      return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
+      return null;
+    }
+
+    /**
+     * {@code -Wa,...}: assembler options from the allow-list, and at most one listing option
+     * ({@code -a[cdghlmns]}, as ccache), whose {@code =FILE} is an output kept out of the key.
+     */
+    private Classification wa(String a) {
+      List<String> keyed = new ArrayList<>();
+      for (String item : a.substring(4).split(",", -1)) {
+        if (AssemblerOptions.isListing(item)) {
+          item = sideOutputs.listing(item);
+          if (item == null) {
+            return new Uncacheable(
+                Counter.UNSUPPORTED_COMPILER_OPTION, "more than one assembler listing: " + a);
+          }
+        } else if (!AssemblerOptions.allowed(item)) {
+          return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
+        }
+        keyed.add(item);
+      }
+      keyArgs.add(KeyArg.plain("-Wa," + String.join(",", keyed)));
+      cppArgs.add(a);
+      return null;
     }
 
     private void debugOption(String a) {
@@ -354,7 +435,7 @@ public final class ArgsClassifier {
     }
 
     private Classification finish() {
-      if (!compile && !assembly) {
+      if (!compile && !assembly && !syntaxOnly) {
         // As ccache: a link of configure's conftest program is the common case worth its own
         // counter; conftest compiles with -c are cached like any other.
         boolean conftest =
@@ -414,6 +495,25 @@ public final class ArgsClassifier {
         // The preprocessor, not the driver, names the target: after the source, not -o.
         keyArgs.add(KeyArg.plain("-Wp-target:" + OutputNames.defaultOutput(source, false)));
       }
+      Optional<List<SideOutput>> named =
+          sideOutputs.name(out, explicitOutput, isDevNull(out), source, assembly, syntaxOnly);
+      if (named.isEmpty()) {
+        return new Uncacheable(
+            Counter.UNSUPPORTED_COMPILER_OPTION, "-fstack-usage with -dumpbase or -dumpdir");
+      }
+      List<SideOutput> sides = new ArrayList<>();
+      for (SideOutput side : named.get()) {
+        if (isDevNull(side.path())) {
+          // As for a dependency file: written to nothing, so not in the result, and the key says so
+          keyArgs.add(KeyArg.plain(side.kind() + ":/dev/null"));
+        } else {
+          sides.add(side);
+        }
+      }
+      // Macros in the order cc1 gets them: the driver's -D and -U, then those of -Wp, (gcc passes
+      // -Wp, items after them). So -Wp,-DX keys as -DX does, and -D X as -DX.
+      macros.addAll(wpMacros);
+      macros.forEach(m -> keyArgs.add(KeyArg.plain(m)));
       keyArgs.add(KeyArg.plain(assembly ? "mode:-S" : "mode:-c"));
       List<String> cpp = new ArrayList<>(cppArgs);
       cpp.add(source);
@@ -436,7 +536,10 @@ public final class ArgsClassifier {
               colorExplicit,
               nativeCpu,
               recordsSwitches,
-              Optional.ofNullable(directModeOff)));
+              Optional.ofNullable(directModeOff),
+              !syntaxOnly,
+              sides,
+              keyFiles));
     }
 
     /**

@@ -59,7 +59,18 @@ public final class AssemblerOptions {
           Pattern.compile("-malign-branch(-boundary|-prefix-size)?=[a-z0-9+]+"),
           Pattern.compile("--gdwarf-cie-version=[0-9]+"));
 
+  /** gas's listing options: {@code -a} and its sub-options, with an optional {@code =FILE}. */
+  private static final Pattern LISTING = Pattern.compile("-a[cdghlmns]*(=.*)?");
+
   private AssemblerOptions() {}
+
+  /**
+   * True when {@code item} asks for an assembler listing. Not {@link #allowed}: the listing is a
+   * file the compile writes, which only the local server knows to store.
+   */
+  public static boolean isListing(String item) {
+    return LISTING.matcher(item).matches();
+  }
 
   /**
    * True when the assembler may be given {@code item} (one item of {@code -Wa,} or one {@code

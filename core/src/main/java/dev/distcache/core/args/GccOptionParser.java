@@ -27,6 +27,8 @@ public final class GccOptionParser {
     }
   }
 
+  private static final String SERIALIZE_DIAGNOSTICS = "--serialize-diagnostics";
+
   private GccOptionParser() {}
 
   /** The canonical argv: {@link #parse}'s canonical words in order. */
@@ -52,6 +54,13 @@ public final class GccOptionParser {
   }
 
   private static Arg one(String a, String next) {
+    if (a.equals(SERIALIZE_DIAGNOSTICS)) {
+      // clang's; gcc has no such long option (its prefix map would read it as -f...): FILE is its
+      // value either way, never a source
+      return next == null
+          ? new Arg(List.of(a), List.of(a))
+          : new Arg(List.of(a, next), List.of(a, next));
+    }
     if (a.startsWith("--") && a.length() > 2) {
       return longOption(a, next);
     }

@@ -51,7 +51,9 @@ final class GccOptions {
           "-wrapper",
           "-ivfsoverlay",
           "-l",
-          "-e");
+          "-e",
+          "--serialize-diagnostics",
+          "-index-store-path");
 
   /** Options naming a path that reaches the outputs only through the preprocessed text. */
   static final Set<String> PATH_OPTIONS =
@@ -71,13 +73,19 @@ final class GccOptions {
   /** Options adding directories where gcc looks for an {@code -include} file (and its .gch). */
   static final Set<String> SEARCH_DIR_OPTIONS = Set.of("-I", "-iquote", "-isystem", "-idirafter");
 
+  /**
+   * Options that take a file the compiler reads: the file's content enters the key (as ccache
+   * hashes a sanitizer ignore list).
+   */
+  static final List<String> KEY_FILE_OPTIONS =
+      List.of("-fsanitize-blacklist=", "-fsanitize-ignorelist=");
+
   /** Options that write extra files, read files the key cannot see, or make output vary. */
   static final List<String> UNSUPPORTED_PREFIXES =
       List.of(
           "-save-temps",
           "--save-temps",
           "-fdump-",
-          "-fstack-usage",
           "-fcallgraph-info",
           "-aux-info",
           "-ftest-coverage",
@@ -89,8 +97,6 @@ final class GccOptions {
           "-fplugin",
           "-specs",
           "--specs",
-          "-fsanitize-blacklist",
-          "-fsanitize-ignorelist",
           "-fsanitize-coverage-allowlist",
           "-fsanitize-coverage-ignorelist",
           "-Xclang",
@@ -98,7 +104,6 @@ final class GccOptions {
           "-ftime-report",
           "-fmem-report",
           "-wrapper",
-          "-fsyntax-only",
           "-fdiagnostics-format=sarif",
           "-fopt-info",
           "-MJ",

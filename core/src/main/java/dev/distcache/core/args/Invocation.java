@@ -33,6 +33,12 @@ import java.util.Optional;
  *     passes options to the preprocessor behind the driver's back ({@code -Xpreprocessor}, {@code
  *     -Wp,} other than {@code -Wp,-D...} and the dependency forms), or {@code -P}, which drops the
  *     line markers that list the include files
+ * @param objectExpected false for {@code -fsyntax-only}: the compile writes no object (nor
+ *     assembly), and a result holds none
+ * @param sideOutputs the other files the compile writes ({@code .su}, a serialized diagnostics
+ *     file, an assembler listing), stored with the result
+ * @param keyFiles files the compiler reads whose content enters the key, as given (sanitizer ignore
+ *     lists)
  */
 public record Invocation(
     String compiler,
@@ -52,9 +58,14 @@ public record Invocation(
     boolean colorExplicit,
     boolean nativeCpu,
     boolean recordsSwitches,
-    Optional<String> directModeOff) {
+    Optional<String> directModeOff,
+    boolean objectExpected,
+    List<SideOutput> sideOutputs,
+    List<String> keyFiles) {
 
   public Invocation {
+    sideOutputs = List.copyOf(sideOutputs);
+    keyFiles = List.copyOf(keyFiles);
     args = List.copyOf(args);
     keyArgs = List.copyOf(keyArgs);
     preprocessorArgs = List.copyOf(preprocessorArgs);

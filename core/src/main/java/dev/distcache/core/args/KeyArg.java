@@ -7,6 +7,13 @@ package dev.distcache.core.args;
  * tail}.
  */
 public record KeyArg(String option, String path, String tail) {
+  /**
+   * clang's {@code -index-store-path PATH}, keyed as one argument ({@code option} this, {@code
+   * tail} a space and PATH) so that sloppiness {@code clang_index_store} can leave it out, as in
+   * ccache.
+   */
+  public static final String INDEX_STORE_PATH = "-index-store-path";
+
   public static KeyArg plain(String text) {
     return new KeyArg(text, null, "");
   }

@@ -3,6 +3,7 @@ package dev.distcache.core.args;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.args.Classification.Cacheable;
@@ -78,8 +79,7 @@ class ArgsClassifierTest {
         "--coverage",
         "-ftest-coverage",
         "-fdump-tree-all",
-        "-v",
-        "-fsyntax-only"
+        "-v"
       })
   void classify_withOptionWritingExtraFiles_isUncacheableUnsupportedCompilerOption(String option) {
     assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "-c", option, "foo.c"));
@@ -602,8 +602,8 @@ class ArgsClassifierTest {
             List.of("--for-assembler", "-al"),
             List.of("--for-as", "-adhln=x.lst"),
             List.of("-Xassembler", "-adhln=x.lst"),
-            List.of("-Wa,-adhln=x.lst"),
-            List.of("-Wa,--noexecstack,-al"),
+            List.of("-Wa,-adhln=x.lst", "-Wa,-al"),
+            List.of("-Wa,-al=a.lst,-ah=b.lst"),
             List.of("-Wa,--M,x.d"),
             List.of("-Xassembler", "-I"),
             List.of("-Wa,-o,x.o"),
@@ -636,6 +636,139 @@ class ArgsClassifierTest {
 
   private Classification classify(String compiler, String... args) {
     return ArgsClassifier.classify(compiler, List.of(args), cwd, Map.of());
+  }
+
+  // --- Compiles ccache caches with extra outputs or inputs (issue 10) ---
+
+  @Test
+  void classify_syntaxOnly_isCacheableWithoutAnObject_andNeedsNoC() {
+    Invocation inv = cacheable("gcc", "-fsyntax-only", "-Wall", "foo.c");
+    assertFalse(inv.objectExpected());
+    assertTrue(keyTexts(inv).contains("-fsyntax-only"));
+    assertFalse(inv.preprocessorArgs().contains("-fsyntax-only"));
+    assertTrue(cacheable("gcc", "-c", "foo.c").objectExpected());
+  }
+
+  @Test
+  void classify_stackUsage_namesTheSuFileAsGccDoes() {
+    assertEquals(
+        List.of(new SideOutput(SideOutput.Kind.STACK_USAGE, "a.su")),
+        cacheable("gcc", "-fstack-usage", "-c", "sub/a.c").sideOutputs());
+    assertEquals(
+        List.of(new SideOutput(SideOutput.Kind.STACK_USAGE, "out/x.obj.su")),
+        cacheable("gcc", "-fstack-usage", "-c", "a.c", "-o", "out/x.obj.o").sideOutputs());
+    assertEquals(
+        "noext.su",
+        cacheable("gcc", "-fstack-usage", "-c", "a.c", "-o", "noext").sideOutputs().get(0).path());
+    assertEquals(
+        "t.su",
+        cacheable("gcc", "-fstack-usage", "-S", "a.c", "-o", "t.s").sideOutputs().get(0).path());
+    assertEquals(
+        "a.su",
+        cacheable("gcc", "-fstack-usage", "-c", "a.c", "-o", "/dev/null")
+            .sideOutputs()
+            .get(0)
+            .path());
+    assertEquals(
+        Counter.UNSUPPORTED_COMPILER_OPTION,
+        reason("gcc", "-fstack-usage", "-c", "a.c", "-o", "x.o", "-dumpbase", "zz"));
+  }
+
+  @Test
+  void classify_serializeDiagnostics_takesTheFileAsItsValue_notAsASecondSource() {
+    Invocation inv =
+        cacheable("clang", "-c", "foo.c", "--serialize-diagnostics", "other.c", "-o", "foo.o");
+    assertEquals("foo.c", inv.source());
+    assertEquals(
+        List.of(new SideOutput(SideOutput.Kind.DIAGNOSTICS, "other.c")), inv.sideOutputs());
+    assertFalse(keyTexts(inv).contains("other.c"), keyTexts(inv).toString());
+    assertTrue(keyTexts(inv).contains("--serialize-diagnostics"));
+    assertFalse(inv.preprocessorArgs().contains("--serialize-diagnostics"));
+    assertEquals(
+        keyTexts(inv),
+        keyTexts(cacheable("clang", "-c", "foo.c", "--serialize-diagnostics", "b.dia")));
+    assertEquals(
+        Counter.BAD_COMPILER_ARGUMENTS, reason("clang", "-c", "foo.c", "--serialize-diagnostics"));
+  }
+
+  @Test
+  void classify_sanitizerLists_areKeyFiles_andTheirPathsAreInTheKey() {
+    Invocation inv =
+        cacheable(
+            "gcc",
+            "-c",
+            "-fsanitize-blacklist=lists/a.txt",
+            "-fsanitize-ignorelist=b.txt",
+            "foo.c");
+    assertEquals(List.of("lists/a.txt", "b.txt"), inv.keyFiles());
+    assertTrue(keyTexts(inv).contains("-fsanitize-blacklist=lists/a.txt"));
+    assertTrue(keyTexts(inv).contains("-fsanitize-ignorelist=b.txt"));
+    assertEquals(List.of(), cacheable("gcc", "-c", "foo.c").keyFiles());
+    assertEquals(
+        Counter.BAD_COMPILER_ARGUMENTS, reason("gcc", "-c", "-fsanitize-blacklist=", "foo.c"));
+    assertEquals(
+        Counter.BAD_COMPILER_ARGUMENTS, reason("gcc", "-c", "-fsanitize-ignorelist", "foo.c"));
+  }
+
+  @Test
+  void classify_assemblerListing_isAnOutputWhoseNameIsNotInTheKey() {
+    Invocation inv = cacheable("gcc", "-c", "-Wa,--noexecstack,-adhln=out/t.lst", "t.c");
+    assertEquals(
+        List.of(new SideOutput(SideOutput.Kind.ASSEMBLER_LISTING, "out/t.lst")), inv.sideOutputs());
+    assertEquals(
+        keyTexts(inv), keyTexts(cacheable("gcc", "-c", "-Wa,--noexecstack,-adhln=u.lst", "t.c")));
+    assertTrue(keyTexts(inv).contains("-Wa,--noexecstack,-adhln=file"), keyTexts(inv).toString());
+    // without a file the listing goes to standard output, which the result holds anyway
+    assertEquals(List.of(), cacheable("gcc", "-c", "-Wa,-al", "t.c").sideOutputs());
+    // -S runs no assembler
+    assertEquals(List.of(), cacheable("gcc", "-S", "-Wa,-al=x.lst", "t.c").sideOutputs());
+    // written to nothing: no listing in the result, and a key of its own
+    Invocation toNull = cacheable("gcc", "-c", "-Wa,--noexecstack,-adhln=/dev/null", "t.c");
+    assertEquals(List.of(), toNull.sideOutputs());
+    assertFalse(keyTexts(toNull).equals(keyTexts(inv)));
+  }
+
+  @Test
+  void classify_wpWithSeveralItems_passesThemOnAndFindsTheDependencyFile() {
+    Invocation inv = cacheable("gcc", "-c", "-Wp,-MD,deps/t.d,-DX=1", "t.c", "-o", "t.o");
+    assertEquals(Optional.of("deps/t.d"), inv.depFile());
+    assertTrue(inv.preprocessorArgs().contains("-Wp,-DX=1"), inv.preprocessorArgs().toString());
+    assertTrue(keyTexts(inv).contains("-DX=1"));
+    assertEquals(Optional.empty(), inv.directModeOff());
+    Invocation defines = cacheable("gcc", "-c", "-Wp,-DFOO,-DBAR", "t.c");
+    assertTrue(defines.preprocessorArgs().contains("-Wp,-DFOO,-DBAR"));
+    assertEquals(Optional.empty(), defines.depFile());
+    assertEquals(
+        Optional.of("-Wp,-MMD,t.d,-I/opt"),
+        cacheable("gcc", "-c", "-Wp,-MMD,t.d,-I/opt", "t.c").directModeOff());
+  }
+
+  @Test
+  void classify_macros_keyInTheOrderCc1GetsThem_soWpDSharesWithD() {
+    assertEquals(
+        keyTexts(cacheable("gcc", "-c", "-DX", "t.c")),
+        keyTexts(cacheable("gcc", "-c", "-Wp,-DX", "t.c")));
+    assertEquals(
+        keyTexts(cacheable("gcc", "-c", "-D", "X=1", "-O2", "t.c")),
+        keyTexts(cacheable("gcc", "-c", "-O2", "-DX=1", "t.c")));
+    // gcc passes -Wp, items after every -D and -U: -Wp,-DA=2 -DA=1 defines A as 2
+    assertEquals(
+        keyTexts(cacheable("gcc", "-c", "-DA=1", "-DA=2", "t.c")),
+        keyTexts(cacheable("gcc", "-c", "-Wp,-DA=2", "-DA=1", "t.c")));
+    assertNotEquals(
+        keyTexts(cacheable("gcc", "-c", "-DA=2", "-DA=1", "t.c")),
+        keyTexts(cacheable("gcc", "-c", "-Wp,-DA=2", "-DA=1", "t.c")));
+    assertNotEquals(
+        keyTexts(cacheable("gcc", "-c", "-DA", "-UA", "t.c")),
+        keyTexts(cacheable("gcc", "-c", "-UA", "-DA", "t.c")));
+  }
+
+  @Test
+  void classify_indexStorePath_takesThePathAsItsValue() {
+    Invocation inv = cacheable("clang", "-c", "-index-store-path", "idx/store", "t.c");
+    assertEquals("t.c", inv.source());
+    assertTrue(keyTexts(inv).contains("-index-store-path idx/store"), keyTexts(inv).toString());
+    assertEquals(List.of("-index-store-path", "idx/store", "t.c"), inv.preprocessorArgs());
   }
 
   private Invocation cacheable(String compiler, String... args) {

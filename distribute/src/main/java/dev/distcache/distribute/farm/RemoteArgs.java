@@ -70,6 +70,16 @@ final class RemoteArgs {
     if (inv.recordsSwitches()) {
       return Optional.of("-frecord-gcc-switches");
     }
+    if (!inv.objectExpected()) {
+      return Optional.of("-fsyntax-only (no object to bring back)");
+    }
+    if (!inv.sideOutputs().isEmpty()) {
+      // distcc brings back the object and the dependency file only
+      return Optional.of("it writes a " + inv.sideOutputs().get(0).kind() + " file");
+    }
+    if (!inv.keyFiles().isEmpty()) {
+      return Optional.of("it reads " + inv.keyFiles().get(0) + ", which the host does not have");
+    }
     String name = Path.of(inv.source()).getFileName().toString();
     if (name.startsWith("conftest.")) {
       return Optional.of("conftest");
@@ -109,6 +119,7 @@ final class RemoteArgs {
             || a.equals("-fstack-usage")
             || a.startsWith("-fcallgraph-info")
             || a.equals("-aux-info")
+            || a.equals("-index-store-path")
             || a.startsWith("-Wp,")
             || a.startsWith("-Wa,")
             || a.startsWith("-Xassembler")

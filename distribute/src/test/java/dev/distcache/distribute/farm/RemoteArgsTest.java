@@ -178,4 +178,20 @@ class RemoteArgsTest {
       assertTrue(why.isPresent(), args + " must stay local");
     }
   }
+
+  @Test
+  void extraOutputsAndKeyFiles_stayLocal_whereTheServerCanStoreThem() throws Exception {
+    List<List<String>> local =
+        List.of(
+            List.of("-fsyntax-only", "hello.c"),
+            List.of("-c", "-fstack-usage", "hello.c"),
+            List.of("-c", "-Wa,-adhln=hello.lst", "hello.c"),
+            List.of("-c", "--serialize-diagnostics", "hello.dia", "hello.c"),
+            List.of("-c", "-fsanitize-ignorelist=list.txt", "hello.c"),
+            List.of("-c", "-index-store-path", "idx", "hello.c"));
+    for (List<String> args : local) {
+      Optional<String> why = RemoteArgs.keepLocal(inv(args.toArray(String[]::new)));
+      assertTrue(why.isPresent(), args + " must stay local");
+    }
+  }
 }

@@ -3,6 +3,7 @@ package dev.distcache.server.outputs;
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.OutputKind;
 import dev.distcache.core.args.Invocation;
+import dev.distcache.core.args.SideOutput;
 import dev.distcache.core.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,12 +40,14 @@ public final class HitWriter {
       throw new NotServableException("stored output names paths of another checkout");
     }
     Map<Path, byte[]> files = new HashMap<>();
-    byte[] object = r.file(inv.assembly() ? OutputKind.ASSEMBLY : OutputKind.OBJECT);
-    if (object == null) {
-      throw new NotServableException(
-          "stored result has no " + (inv.assembly() ? "assembly" : "object"));
+    if (inv.objectExpected()) {
+      byte[] object = r.file(inv.assembly() ? OutputKind.ASSEMBLY : OutputKind.OBJECT);
+      if (object == null) {
+        throw new NotServableException(
+            "stored result has no " + (inv.assembly() ? "assembly" : "object"));
+      }
+      files.put(cwd.resolve(inv.output()), object);
     }
-    files.put(cwd.resolve(inv.output()), object);
     if (inv.depFile().isPresent()) {
       byte[] dep = r.file(OutputKind.DEPENDENCY);
       if (dep == null) {
@@ -71,6 +74,20 @@ public final class HitWriter {
     if (inv.dwoFile().isPresent() && dwo != null) {
       files.put(cwd.resolve(inv.dwoFile().get()), dwo);
     }
+    for (SideOutput side : inv.sideOutputs()) {
+      byte[] bytes = r.file(OutputKind.of(side.kind()));
+      if (bytes == null) {
+        throw new NotServableException("stored result has no " + side.kind() + " file");
+      }
+      if (!sameOrigin
+          && !baseDir.isEmpty()
+          && new String(bytes, StandardCharsets.ISO_8859_1).contains(baseDir)) {
+        // .su files and listings name the source as given
+        throw new NotServableException(
+            "stored " + side.kind() + " file names paths of another checkout");
+      }
+      files.put(cwd.resolve(side.path()), bytes);
+    }
     return files;
   }
 
@@ -87,11 +104,21 @@ public final class HitWriter {
       Invocation inv, Path cwd, ProcessRunner.Exec exec, String exact, long startedMillis)
       throws IOException {
     Map<OutputKind, byte[]> files = new HashMap<>();
-    Path out = cwd.resolve(inv.output());
-    if (!Files.isRegularFile(out) || Files.size(out) == 0) {
-      return Optional.empty();
+    if (inv.objectExpected()) {
+      Path out = cwd.resolve(inv.output());
+      if (!Files.isRegularFile(out) || Files.size(out) == 0) {
+        return Optional.empty();
+      }
+      files.put(inv.assembly() ? OutputKind.ASSEMBLY : OutputKind.OBJECT, Files.readAllBytes(out));
     }
-    files.put(inv.assembly() ? OutputKind.ASSEMBLY : OutputKind.OBJECT, Files.readAllBytes(out));
+    for (SideOutput side : inv.sideOutputs()) {
+      // As in ccache, a result lacks no file the compile should have written (a .su may be empty).
+      Path p = cwd.resolve(side.path());
+      if (!Files.isRegularFile(p)) {
+        return Optional.empty();
+      }
+      files.put(OutputKind.of(side.kind()), Files.readAllBytes(p));
+    }
     Map<String, String> meta = new HashMap<>();
     meta.put(META_EXACT, exact);
     if (inv.depFile().isPresent()) {

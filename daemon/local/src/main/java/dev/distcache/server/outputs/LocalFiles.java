@@ -33,9 +33,12 @@ public final class LocalFiles {
               Counter.NO_INPUT_FILE, "the source " + inv.source() + " is not a regular file"));
     }
     List<String> outputs = new ArrayList<>();
-    outputs.add(inv.output());
+    if (inv.objectExpected()) {
+      outputs.add(inv.output());
+    }
     inv.depFile().ifPresent(outputs::add);
     inv.dwoFile().ifPresent(outputs::add);
+    inv.sideOutputs().forEach(side -> outputs.add(side.path()));
     for (String out : outputs) {
       FileKind k = kind(cwd, out, false);
       if (k == FileKind.LINK && !inv.assembly() && out.equals(inv.output())) {

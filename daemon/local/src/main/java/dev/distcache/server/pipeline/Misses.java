@@ -182,7 +182,12 @@ final class Misses {
   }
 
   private static void fixPermissions(Invocation inv, Path cwd, int umask) throws IOException {
-    OutputFiles.applyUmask(cwd.resolve(inv.output()), umask);
+    if (inv.objectExpected()) {
+      OutputFiles.applyUmask(cwd.resolve(inv.output()), umask);
+    }
+    for (var side : inv.sideOutputs()) {
+      OutputFiles.applyUmask(cwd.resolve(side.path()), umask);
+    }
     if (inv.depFile().isPresent()) {
       OutputFiles.applyUmask(cwd.resolve(inv.depFile().get()), umask);
     }

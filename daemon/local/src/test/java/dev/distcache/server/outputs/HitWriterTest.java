@@ -237,4 +237,62 @@ class HitWriterTest {
     HitWriter.write(Map.of(Path.of("/dev/null"), new byte[] {1}), 022, 022);
     assertTrue(Files.readAttributes(Path.of("/dev/null"), BasicFileAttributes.class).isOther());
   }
+
+  @Test
+  void syntaxOnly_storesNoObject_andAHitWritesNone() throws Exception {
+    Files.writeString(cwd.resolve("a.c"), "int a;\n");
+    Files.write(cwd.resolve("a.o"), new byte[] {1}); // stale: this compile writes no object
+    Invocation inv = inv("-fsyntax-only", "a.c");
+    CachedResult r =
+        HitWriter.capture(inv, cwd, new ProcessRunner.Exec(0, new byte[0], bytes("w")), EXACT, 0)
+            .orElseThrow();
+    assertNull(r.file(OutputKind.OBJECT));
+    assertEquals("w", text(r.stderr()));
+    assertEquals(Map.of(), HitWriter.filesFor(r, inv, cwd, EXACT, ""));
+  }
+
+  @Test
+  void sideOutputs_areCapturedAndWrittenBackUnderTheNamesOfThisCompile() throws Exception {
+    Files.writeString(cwd.resolve("a.c"), "int f(void) { return 0; }\n");
+    Files.write(cwd.resolve("a.o"), new byte[] {0x7f, 'E', 'L', 'F', 1});
+    Files.writeString(cwd.resolve("a.su"), "a.c:1:5:f\t16\tstatic\n");
+    Files.writeString(cwd.resolve("one.lst"), "listing\n");
+    Files.write(cwd.resolve("one.dia"), new byte[] {'D', 'I', 'A', 'G'});
+    Invocation first =
+        inv(
+            "-c",
+            "a.c",
+            "-fstack-usage",
+            "-Wa,-adhln=one.lst",
+            "--serialize-diagnostics",
+            "one.dia");
+    CachedResult r = HitWriter.capture(first, cwd, CLEAN, EXACT, 0).orElseThrow();
+    assertEquals("listing\n", text(r.file(OutputKind.ASSEMBLER_LISTING)));
+    assertEquals("a.c:1:5:f\t16\tstatic\n", text(r.file(OutputKind.STACK_USAGE)));
+    assertEquals("DIAG", text(r.file(OutputKind.DIAGNOSTICS)));
+
+    Invocation second =
+        inv(
+            "-c",
+            "a.c",
+            "-o",
+            "out/b.o",
+            "-fstack-usage",
+            "-Wa,-adhln=two.lst",
+            "--serialize-diagnostics",
+            "two.dia");
+    Map<Path, byte[]> files = HitWriter.filesFor(r, second, cwd, EXACT, "");
+    assertEquals(4, files.size(), files.keySet().toString());
+    assertEquals("listing\n", text(files.get(cwd.resolve("two.lst"))));
+    assertEquals("a.c:1:5:f\t16\tstatic\n", text(files.get(cwd.resolve("out/b.su"))));
+    assertEquals("DIAG", text(files.get(cwd.resolve("two.dia"))));
+    // a side output the compile did not write: not stored (as ccache counts it, no output)
+    Files.delete(cwd.resolve("a.su"));
+    assertEquals(Optional.empty(), HitWriter.capture(first, cwd, CLEAN, EXACT, 0));
+    // a result without the side output this compile asks for is not served
+    CachedResult plain = HitWriter.capture(inv("-c", "a.c"), cwd, CLEAN, EXACT, 0).orElseThrow();
+    assertThrows(
+        HitWriter.NotServableException.class,
+        () -> HitWriter.filesFor(plain, inv("-c", "a.c", "-fstack-usage"), cwd, EXACT, ""));
+  }
 }

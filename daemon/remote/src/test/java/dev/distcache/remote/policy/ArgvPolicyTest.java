@@ -77,6 +77,18 @@ class ArgvPolicyTest {
   }
 
   @Test
+  void optionsTheLocalServerNowCaches_butThatWriteOrReadClientChosenFiles_areStillRefused() {
+    assertTrue(refused1("-Wa,-al=/tmp/listing").contains("assembler option -al=/tmp/listing"));
+    assertTrue(refused1("-Wa,--noexecstack,-adhln").contains("assembler option -adhln"));
+    assertTrue(refused1("-fstack-usage").contains("would write a file beside the output"));
+    assertTrue(refused1("-fsyntax-only").contains("produces no object"));
+    assertTrue(refused1("-fsanitize-ignorelist=/etc/shadow").contains("would read a file"));
+    assertTrue(refused1("-fsanitize-blacklist=/etc/shadow").contains("would read a file"));
+    assertTrue(refused1("--serialize-diagnostics", "/tmp/x.dia").contains("refused"));
+    assertTrue(refused1("-index-store-path", "/tmp/idx").contains("refused"));
+  }
+
+  @Test
   void optionsThatRunOrReadOrWriteClientChosenFiles_areRefused() {
     assertTrue(
         refused1("-fplugin=/tmp/evil.so")
