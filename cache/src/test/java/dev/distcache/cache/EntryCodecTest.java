@@ -182,7 +182,8 @@ class EntryCodecTest {
   void decode_whenFileCountIsHuge_saysSo() {
     byte[] payload = ByteBuffer.allocate(4).putInt(-1).array();
     assertMessage(
-        EntryCodec.frame(KEY, payload), "file count 4294967295 is more than the 4 output kinds");
+        EntryCodec.frame(KEY, payload),
+        "file count 4294967295 is more than the " + OutputKind.values().length + " output kinds");
   }
 
   @Test
