@@ -66,8 +66,8 @@ public final class ArgsClassifier {
     private String output;
     private String depMode;
     private String depFile;
-    private boolean depFromWp;
-    private boolean depTargetExplicit;
+    private boolean driverDepOption;
+    private final List<String> depTargets = new ArrayList<>();
     private boolean debugInfo;
     private boolean splitDwarf;
     private boolean colorExplicit;
@@ -126,10 +126,7 @@ public final class ArgsClassifier {
           return null;
         }
         case "-MT", "-MQ" -> {
-          depTargetExplicit = true;
-          keyArgs.add(KeyArg.plain(a));
-          keyArgs.add(KeyArg.plain(value));
-          return null;
+          return depTarget(a, value);
         }
         case "-x" -> {
           cppArgs.add(a);
@@ -196,6 +193,7 @@ public final class ArgsClassifier {
         }
         case "-MD", "-MMD" -> {
           depMode = a;
+          driverDepOption = true;
           keyArgs.add(KeyArg.plain(a));
           return null;
         }
@@ -223,9 +221,7 @@ public final class ArgsClassifier {
         return null;
       }
       if (a.startsWith("-MT") || a.startsWith("-MQ")) {
-        depTargetExplicit = true;
-        keyArgs.add(KeyArg.plain(a));
-        return null;
+        return depTarget(a.substring(0, 3), a.substring(3));
       }
       if (a.startsWith("-x")) {
         cppArgs.add(a);
@@ -286,6 +282,16 @@ public final class ArgsClassifier {
       return null;
     }
 
+    /**
+     * {@code -MT} or {@code -MQ}: as in ccache only the option enters the key, since a hit writes
+     * the targets of its own command line.
+     */
+    private Classification depTarget(String option, String target) {
+      depTargets.add(option.equals("-MQ") ? DepTargets.quote(target) : target);
+      keyArgs.add(KeyArg.plain(option));
+      return null;
+    }
+
     private Classification wp(String a) {
       String[] items = a.substring(4).split(",", -1);
       boolean mentionsM = false;
@@ -308,7 +314,6 @@ public final class ArgsClassifier {
           && !items[1].isEmpty()) {
         depMode = items[0];
         depFile = items[1];
-        depFromWp = true;
         keyArgs.add(KeyArg.plain("-Wp," + items[0]));
         return null;
       }
@@ -389,7 +394,8 @@ public final class ArgsClassifier {
         return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, "output path \"" + out + "\"");
       }
       Optional<String> dep = Optional.empty();
-      if (depMode != null) {
+      // gcc preprocesses no plain assembler source, so no dependency file is written for it.
+      if (depMode != null && language != Language.ASSEMBLER) {
         String named =
             depFile != null ? depFile : OutputNames.beside(out, explicitOutput, source, ".d");
         if (isDevNull(named)) {
@@ -410,10 +416,11 @@ public final class ArgsClassifier {
         // The object names its .dwo, so the key must include where it goes.
         keyArgs.add(KeyArg.plain("-gsplit-dwarf:" + dwo.get()));
       }
-      if (depFromWp && !depTargetExplicit) {
-        // The preprocessor, not the driver, names the target: after the source, not -o.
-        keyArgs.add(KeyArg.plain("-Wp-target:" + OutputNames.defaultOutput(source, false)));
-      }
+      boolean targetsFollowOutput = depTargets.isEmpty() && explicitOutput && driverDepOption;
+      List<String> targets =
+          depTargets.isEmpty()
+              ? List.of(DepTargets.defaultTarget(source, out, explicitOutput, driverDepOption))
+              : depTargets;
       keyArgs.add(KeyArg.plain(assembly ? "mode:-S" : "mode:-c"));
       List<String> cpp = new ArrayList<>(cppArgs);
       cpp.add(source);
@@ -427,7 +434,8 @@ public final class ArgsClassifier {
               out,
               explicitOutput,
               dep,
-              depTargetExplicit || depFromWp,
+              !targetsFollowOutput,
+              targets,
               dwo,
               keyArgs,
               cpp,
