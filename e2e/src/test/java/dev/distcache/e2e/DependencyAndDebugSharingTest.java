@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -109,6 +110,26 @@ class DependencyAndDebugSharingTest {
         "-o",
         "c.o");
     assertHits(2);
+  }
+
+  @Test
+  void differentMtTargets_inDependMode_shareOneEntry_andTheHitNamesTheNewTargets() {
+    mode(true);
+    dc.with("DISTCACHE_DEPEND", "true");
+    age(src);
+    compile(src, "gcc", "-MMD", "-MT", "x", "-c", "t.c", "-o", "a.o");
+    assertSameAsGcc(
+        src,
+        List.of("b.o", "b.d"),
+        "gcc",
+        "-MMD",
+        "-MT",
+        "another_target_long_enough_to_move_the_line_breaks.o",
+        "-c",
+        "t.c",
+        "-o",
+        "b.o");
+    assertHits(1);
   }
 
   @ParameterizedTest(name = "direct mode {0}")
