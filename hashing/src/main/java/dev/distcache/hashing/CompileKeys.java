@@ -105,13 +105,19 @@ public final class CompileKeys {
           in.settings(),
           this::relativize);
       String source = inv.source();
+      // A preprocessed input that starts with a line marker takes its name from the text, as in
+      // ccache (which never hashes a preprocessed input's path): a copy under another name shares.
+      boolean namedByText =
+          inv.language().preprocessed() && LineMarkers.startsWithMarker(in.text());
       if (inv.debugInfo()) {
         // Debug info names the source as given and the working directory, after the prefix maps.
-        record.field("source", policy.map(source));
+        if (!namedByText) {
+          record.field("source", policy.map(source));
+        }
         if (in.hashDir()) {
           record.field("cwd", policy.map(in.cwd().toString()));
         }
-      } else {
+      } else if (!namedByText) {
         record.field("source-name", source.substring(source.lastIndexOf('/') + 1));
       }
       record.field("text", text(in));
@@ -124,6 +130,11 @@ public final class CompileKeys {
         return text;
       }
       if (inv.debugInfo()) {
+        if (!in.hashDir()) {
+          // As in ccache: with hash_dir=false the working directory's marker ("/cwd//", which
+          // -g adds) leaves the key, so directories share.
+          return LineMarkers.rewrite(text, p -> p.endsWith("//") ? "" : policy.map(p));
+        }
         return inv.prefixMaps().isEmpty() ? text : LineMarkers.rewrite(text, policy::map);
       }
       if (mayRelativize && !LineMarkers.usesBuiltinFile(text)) {

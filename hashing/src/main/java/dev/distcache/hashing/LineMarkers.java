@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -151,6 +152,29 @@ public final class LineMarkers {
     }
     out[0].write(text, copiedTo[0], text.length - copiedTo[0]);
     return out[0].toByteArray();
+  }
+
+  /** True when {@code test} holds for the path of every line marker, as the marker writes it. */
+  public static boolean allMarkerPaths(byte[] text, Predicate<String> test) {
+    boolean[] all = {true};
+    forEachMarker(
+        text,
+        (pathStart, pathEnd, lineEnd) ->
+            all[0] &=
+                test.test(
+                    new String(text, pathStart, pathEnd - pathStart, StandardCharsets.UTF_8)));
+    return all[0];
+  }
+
+  /**
+   * True when the first line is a line marker: gcc then takes the main file's name from it, not
+   * from the name of the preprocessed file it compiles.
+   */
+  public static boolean startsWithMarker(byte[] text) {
+    int end = indexOf(text, (byte) '\n', 0);
+    return text.length > 0
+        && text[0] == '#'
+        && pathSpan(text, 0, end < 0 ? text.length : end) != null;
   }
 
   /** The [start, end) of the quoted path in a marker line, or null if the line is not a marker. */

@@ -126,6 +126,30 @@ class CompileKeysTest {
   }
 
   @Test
+  void compute_withDebugInfoButNoHashDir_ignoresTheWorkingDirectorysMarker() {
+    B debug = base().invocation(inv("gcc", "-c", "-g", "../src/foo.c")).hashDir(false);
+    byte[] inA = ("# 0 \"../src/foo.c\"\n# 0 \"" + CWD + "//\"\nint foo;\n").getBytes(UTF_8);
+    byte[] inB = ("# 0 \"../src/foo.c\"\n# 0 \"" + OTHER_CWD + "//\"\nint foo;\n").getBytes(UTF_8);
+    assertEquals(key(debug.text(inA)), key(debug.cwd(OTHER_CWD).text(inB)));
+    assertNotEquals(key(debug.text(inA).hashDir(true)), key(debug.text(inB).hashDir(true)));
+  }
+
+  @Test
+  void compute_preprocessedInputStartingWithAMarker_ignoresItsName() {
+    byte[] marked = "# 0 \"foo.c\"\nint foo(void) { return 1; }\n".getBytes(UTF_8);
+    for (String g : List.of("-O2", "-g")) {
+      B i = base().text(marked);
+      assertEquals(
+          key(i.invocation(inv("gcc", "-c", g, "foo.i"))),
+          key(i.invocation(inv("gcc", "-c", g, "sub/bar.i"))));
+    }
+    byte[] unmarked = "int foo(void) { return 1; }\n".getBytes(UTF_8);
+    assertNotEquals(
+        key(base().text(unmarked).invocation(inv("gcc", "-c", "foo.i"))),
+        key(base().text(unmarked).invocation(inv("gcc", "-c", "bar.i"))));
+  }
+
+  @Test
   void compute_withDebugInfo_keysSourcePathAsGiven() {
     B debug = base().hashDir(false);
     assertNotEquals(

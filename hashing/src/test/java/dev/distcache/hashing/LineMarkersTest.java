@@ -19,6 +19,15 @@ class LineMarkersTest {
       p -> p.startsWith("/a/") ? "/z/" + p.substring(3) : p;
 
   @Test
+  void startsWithMarker_onlyWhenTheFirstLineIsOne() {
+    assertTrue(LineMarkers.startsWithMarker("# 0 \"t.c\"\nint x;\n".getBytes(UTF_8)));
+    assertTrue(LineMarkers.startsWithMarker("#line 1 \"t.c\"".getBytes(UTF_8)));
+    assertFalse(LineMarkers.startsWithMarker("int x;\n# 1 \"t.c\"\n".getBytes(UTF_8)));
+    assertFalse(LineMarkers.startsWithMarker("#pragma once\n".getBytes(UTF_8)));
+    assertFalse(LineMarkers.startsWithMarker(new byte[0]));
+  }
+
+  @Test
   void rewrite_plainMarker_replacesPath() {
     assertEquals("# 1 \"/z/b.c\"\n", rewrite("# 1 \"/a/b.c\"\n", A_TO_Z));
   }

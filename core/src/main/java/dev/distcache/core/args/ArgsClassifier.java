@@ -66,8 +66,9 @@ public final class ArgsClassifier {
     private String output;
     private String depMode;
     private String depFile;
+    private boolean driverDepOption;
     private boolean depFromWp;
-    private boolean depTargetExplicit;
+    private final List<String> depTargets = new ArrayList<>();
     private boolean debugInfo;
     private boolean splitDwarf;
     private boolean colorExplicit;
@@ -131,10 +132,7 @@ public final class ArgsClassifier {
           return null;
         }
         case "-MT", "-MQ" -> {
-          depTargetExplicit = true;
-          keyArgs.add(KeyArg.plain(a));
-          keyArgs.add(KeyArg.plain(value));
-          return null;
+          return depTarget(a, value);
         }
         case "-x" -> {
           cppArgs.add(a);
@@ -222,6 +220,7 @@ public final class ArgsClassifier {
         }
         case "-MD", "-MMD" -> {
           depMode = a;
+          driverDepOption = true;
           keyArgs.add(KeyArg.plain(a));
           return null;
         }
@@ -262,9 +261,7 @@ public final class ArgsClassifier {
         return null;
       }
       if (a.startsWith("-MT") || a.startsWith("-MQ")) {
-        depTargetExplicit = true;
-        keyArgs.add(KeyArg.plain(a));
-        return null;
+        return depTarget(a.substring(0, 3), a.substring(3));
       }
       if (a.startsWith("-x")) {
         cppArgs.add(a);
@@ -331,6 +328,16 @@ public final class ArgsClassifier {
       }
       keyArgs.add(KeyArg.plain(a));
       cppArgs.add(a);
+      return null;
+    }
+
+    /**
+     * {@code -MT} or {@code -MQ}: as in ccache only the option enters the key, since a hit writes
+     * the targets of its own command line.
+     */
+    private Classification depTarget(String option, String target) {
+      depTargets.add(option.equals("-MQ") ? DepTargets.quote(target) : target);
+      keyArgs.add(KeyArg.plain(option));
       return null;
     }
 
@@ -470,7 +477,8 @@ public final class ArgsClassifier {
         return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, "output path \"" + out + "\"");
       }
       Optional<String> dep = Optional.empty();
-      if (depMode != null) {
+      // gcc preprocesses no plain assembler source, so no dependency file is written for it.
+      if (depMode != null && language != Language.ASSEMBLER) {
         String named =
             depFile != null ? depFile : OutputNames.beside(out, explicitOutput, source, ".d");
         if (isDevNull(named)) {
@@ -491,10 +499,6 @@ public final class ArgsClassifier {
         // The object names its .dwo, so the key must include where it goes.
         keyArgs.add(KeyArg.plain("-gsplit-dwarf:" + dwo.get()));
       }
-      if (depFromWp && !depTargetExplicit) {
-        // The preprocessor, not the driver, names the target: after the source, not -o.
-        keyArgs.add(KeyArg.plain("-Wp-target:" + OutputNames.defaultOutput(source, false)));
-      }
       Optional<List<SideOutput>> named =
           sideOutputs.name(out, explicitOutput, isDevNull(out), source, assembly, syntaxOnly);
       if (named.isEmpty()) {
@@ -514,6 +518,11 @@ public final class ArgsClassifier {
       // -Wp, items after them). So -Wp,-DX keys as -DX does, and -D X as -DX.
       macros.addAll(wpMacros);
       macros.forEach(m -> keyArgs.add(KeyArg.plain(m)));
+      boolean targetsFollowOutput = depTargets.isEmpty() && explicitOutput && driverDepOption;
+      List<String> targets =
+          depTargets.isEmpty()
+              ? List.of(DepTargets.defaultTarget(source, out, explicitOutput, driverDepOption))
+              : depTargets;
       keyArgs.add(KeyArg.plain(assembly ? "mode:-S" : "mode:-c"));
       List<String> cpp = new ArrayList<>(cppArgs);
       cpp.add(source);
@@ -527,7 +536,8 @@ public final class ArgsClassifier {
               out,
               explicitOutput,
               dep,
-              depTargetExplicit || depFromWp,
+              !targetsFollowOutput,
+              targets,
               dwo,
               keyArgs,
               cpp,

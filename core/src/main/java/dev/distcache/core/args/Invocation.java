@@ -16,8 +16,11 @@ import java.util.Optional;
  * @param outputExplicit true when {@code -o} named the output
  * @param depFile the dependency file the compile writes ({@code -MD}, {@code -MMD}, {@code
  *     -Wp,-MD,file}), if any
- * @param depTargetExplicit true when {@code -MT} or {@code -MQ} names the targets; otherwise the
- *     dependency file's target is the output path
+ * @param depTargetExplicit true when the dependency file's targets do not follow {@code -o}: {@code
+ *     -MT} or {@code -MQ} name them, or the preprocessor picks its default (no {@code -o}, or only
+ *     {@code -Wp,-MD,FILE}); false when the driver passes the output path on as the target
+ * @param depTargets the targets the dependency file names, as gcc writes them (see {@link
+ *     DepTargets})
  * @param dwoFile the split-DWARF file the compile writes, if any
  * @param keyArgs the arguments that decide the outputs, without the source, the output and
  *     dependency-file paths (they are hashed separately or do not matter)
@@ -50,6 +53,7 @@ public record Invocation(
     boolean outputExplicit,
     Optional<String> depFile,
     boolean depTargetExplicit,
+    List<String> depTargets,
     Optional<String> dwoFile,
     List<KeyArg> keyArgs,
     List<String> preprocessorArgs,
@@ -67,6 +71,7 @@ public record Invocation(
     sideOutputs = List.copyOf(sideOutputs);
     keyFiles = List.copyOf(keyFiles);
     args = List.copyOf(args);
+    depTargets = List.copyOf(depTargets);
     keyArgs = List.copyOf(keyArgs);
     preprocessorArgs = List.copyOf(preprocessorArgs);
     prefixMaps = List.copyOf(prefixMaps);

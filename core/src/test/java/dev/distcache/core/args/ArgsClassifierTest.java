@@ -254,14 +254,26 @@ class ArgsClassifierTest {
   }
 
   @Test
-  void classify_withMtOrMq_marksTargetExplicitAndKeysTheTargets() {
-    Invocation mt = cacheable("gcc", "-c", "-MD", "-MT", "target.o", "foo.c");
+  void classify_withMtOrMq_namesThoseTargets_andKeysOnlyTheOptions() {
+    Invocation mt = cacheable("gcc", "-c", "-MD", "-MT", "target.o", "-MQ", "a b$.o", "foo.c");
     assertTrue(mt.depTargetExplicit());
-    assertTrue(keyTexts(mt).containsAll(List.of("-MT", "target.o")), keyTexts(mt).toString());
-    Invocation mq = cacheable("gcc", "-c", "-MD", "-MQ$(objdir)/x.o", "foo.c");
-    assertTrue(mq.depTargetExplicit());
-    assertTrue(keyTexts(mq).contains("-MQ$(objdir)/x.o"), keyTexts(mq).toString());
-    assertFalse(cacheable("gcc", "-c", "-MD", "foo.c").depTargetExplicit());
+    assertEquals(List.of("target.o", "a\\ b$$.o"), mt.depTargets());
+    Invocation other = cacheable("gcc", "-c", "-MD", "-MTother", "-MQ", "c.o", "foo.c");
+    assertEquals(keyTexts(mt), keyTexts(other));
+    assertTrue(keyTexts(mt).containsAll(List.of("-MT", "-MQ")), keyTexts(mt).toString());
+    assertFalse(
+        keyTexts(mt)
+            .equals(keyTexts(cacheable("gcc", "-c", "-MD", "-MQ", "x", "-MT", "y", "foo.c"))));
+    Invocation plain = cacheable("gcc", "-c", "-MD", "foo.c", "-o", "o$ut.o");
+    assertFalse(plain.depTargetExplicit());
+    assertEquals(List.of("o$$ut.o"), plain.depTargets());
+  }
+
+  @Test
+  void classify_withMdButNoOutput_namesTheSourcesObject_evenForAssembly() {
+    Invocation s = cacheable("gcc", "-S", "-MD", "dir/foo.c");
+    assertEquals(List.of("foo.o"), s.depTargets());
+    assertTrue(s.depTargetExplicit(), "the preprocessor names the target, not the driver");
   }
 
   @Test
@@ -269,7 +281,22 @@ class ArgsClassifierTest {
     Invocation inv = cacheable("gcc", "-c", "-Wp,-MD,deps/foo.d", "src/foo.c", "-o", "out/baz.o");
     assertEquals(Optional.of("deps/foo.d"), inv.depFile());
     assertTrue(inv.depTargetExplicit(), "the preprocessor names the target, not the output");
+    assertEquals(List.of("foo.o"), inv.depTargets());
     assertEquals(Optional.of("x.d"), cacheable("gcc", "-c", "-Wp,-MMD,x.d", "foo.c").depFile());
+  }
+
+  @Test
+  void classify_withMmdAndWpMmd_writesOnlyTheWpFile_namingTheOutput() {
+    Invocation inv = cacheable("gcc", "-c", "-MMD", "-Wp,-MMD,wp.d", "foo.c", "-o", "out/b.o");
+    assertEquals(Optional.of("wp.d"), inv.depFile());
+    assertFalse(inv.depTargetExplicit());
+    assertEquals(List.of("out/b.o"), inv.depTargets());
+  }
+
+  @Test
+  void classify_plainAssemblerWithMd_writesNoDependencyFile() {
+    assertEquals(Optional.empty(), cacheable("gcc", "-c", "-MD", "a.s").depFile());
+    assertEquals(Optional.of("a.d"), cacheable("gcc", "-c", "-MD", "a.S").depFile());
   }
 
   @Test

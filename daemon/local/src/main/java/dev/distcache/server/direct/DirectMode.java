@@ -11,6 +11,7 @@ import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.hashing.DirectKeys;
 import dev.distcache.hashing.LineMarkers;
+import dev.distcache.hashing.PathPolicy;
 import dev.distcache.hashing.ResultKey;
 import dev.distcache.hashing.SourceScan;
 import dev.distcache.server.outputs.DebugFiles;
@@ -183,11 +184,12 @@ public final class DirectMode {
       return;
     }
     // Another checkout may use the entry only where its own preprocessed text would key the same
-    // result: nothing expands a file name, and the result key made the line markers relative.
+    // result: nothing expands a file name, and the result key made the line markers relative (or,
+    // with debug info, the prefix maps took them out of base_dir, as ccache's users set them up).
     Invocation inv = plan.inv();
     boolean relocatable =
         plan.keys().mayRelativize()
-            && !inv.debugInfo()
+            && (!inv.debugInfo() || mappedOutOfBaseDir(plan.keys().policy(), text))
             && !r.fileMacros()
             && !r.skippedSystemHeaders()
             && !argsNameFileMacros(inv)
@@ -274,8 +276,19 @@ public final class DirectMode {
   }
 
   /**
-   * Writes the manifest record beside the output, as the preprocessor-mode key's is (debug mode).
+   * True when the prefix maps leave no line-marker path (the working directory's included) under
+   * base_dir. With debug info the result key holds these paths mapped but not made relative, so
+   * only then does another checkout's text key the same result.
    */
+  private static boolean mappedOutOfBaseDir(PathPolicy policy, byte[] text) {
+    return LineMarkers.allMarkerPaths(
+        text,
+        path -> {
+          String mapped = policy.map(path);
+          return policy.relativize(mapped).equals(mapped);
+        });
+  }
+
   /** True when an argument (a -D value, say) may expand to a file name. */
   private static boolean argsNameFileMacros(Invocation inv) {
     for (KeyArg a : inv.keyArgs()) {

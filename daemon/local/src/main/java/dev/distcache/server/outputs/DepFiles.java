@@ -2,54 +2,130 @@ package dev.distcache.server.outputs;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Dependency-file text. When a hit is written to another output path than the one it was stored
- * from, the default target (the output path, Make-quoted as gcc writes it) must change with it;
- * depend mode reads the files the compile read from it.
+ * Dependency-file text. A hit writes the targets of its own command line (another {@code -o},
+ * {@code -MT} or {@code -MQ} shares the entry, as in ccache), laid out as gcc would; depend mode
+ * reads the files the compile read from it.
  */
 public final class DepFiles {
   private DepFiles() {}
 
+  /** gcc's line width for dependency files: a name that would pass it starts a new line. */
+  private static final int COLUMNS = 72;
+
   /**
-   * Quotes a target the way gcc does for -MQ and the default target: {@code $} to {@code $$},
-   * blanks and {@code #} escaped.
+   * The dependency file with the targets of its first rule replaced, laid out as gcc lays out a
+   * rule: names on one line until the next would pass column 72, then {@code " \\\n "}. Since the
+   * targets' length moves where the prerequisites break, the whole rule is written again; the lines
+   * after it (the phony targets of {@code -MP}) are kept. Returns null when the text is not exactly
+   * what gcc writes for {@code from} (then the caller must not serve it).
+   *
+   * @param from the targets the stored text names, as gcc wrote them
+   * @param to the targets to name instead, as gcc writes them
    */
-  static String quote(String target) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < target.length(); i++) {
-      char c = target.charAt(i);
-      switch (c) {
-        case ' ', '\t' -> {
-          for (int j = i - 1; j >= 0 && target.charAt(j) == '\\'; j--) {
-            s.append('\\');
-          }
-          s.append('\\').append(c);
-        }
-        case '$' -> s.append("$$");
-        case '#' -> s.append("\\#");
-        default -> s.append(c);
+  static byte[] retarget(byte[] dep, List<String> from, List<String> to) {
+    String text = new String(dep, StandardCharsets.ISO_8859_1); // one char per byte
+    Line head = targets(latin1(from));
+    if (!text.startsWith(head.text() + ":")) {
+      return null;
+    }
+    int end = ruleEnd(text, head.text().length() + 1);
+    if (end < 0) {
+      return null;
+    }
+    List<String> names = names(text.substring(head.text().length() + 1, end));
+    if (names == null || !rule(head, names).equals(text.substring(0, end))) {
+      return null;
+    }
+    String out = rule(targets(latin1(to)), names) + text.substring(end);
+    return out.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** Text laid out so far and the column gcc counts after it. */
+  private record Line(String text, int column) {}
+
+  private static Line targets(List<String> targets) {
+    Line line = new Line("", 0);
+    for (String t : targets) {
+      line = append(line, t);
+    }
+    return line;
+  }
+
+  private static String rule(Line targets, List<String> names) {
+    Line line = new Line(targets.text() + ":", targets.column() + 1);
+    for (String n : names) {
+      line = append(line, n);
+    }
+    return line.text();
+  }
+
+  /** gcc's make_write_name: a blank before every name but the first, a break before passing 72. */
+  private static Line append(Line line, String name) {
+    StringBuilder s = new StringBuilder(line.text());
+    int column = line.column();
+    if (column > 0) {
+      if (column + name.length() > COLUMNS) {
+        s.append(" \\\n");
+        column = 0;
+      }
+      column++;
+      s.append(' ');
+    }
+    return new Line(s.append(name).toString(), column + name.length());
+  }
+
+  /** Where the rule that starts at 0 ends: its final newline (kept out), or -1. */
+  private static int ruleEnd(String text, int from) {
+    for (int i = from; i < text.length(); i++) {
+      if (text.charAt(i) == '\n' && text.charAt(i - 1) != '\\') {
+        return i;
       }
     }
-    return s.toString();
+    return -1;
   }
 
   /**
-   * Replaces the leading target {@code from} with {@code to}; returns null when the text does not
-   * start with {@code from} followed by a colon (then the caller must not serve it).
+   * The names after a rule's colon as gcc wrote them (still quoted), split at blanks and line
+   * breaks that no odd run of backslashes escapes; null when the layout is not gcc's.
    */
-  static byte[] retarget(byte[] dep, String from, String to) {
-    byte[] prefix = (from + ":").getBytes(StandardCharsets.UTF_8);
-    if (dep.length < prefix.length
-        || !Arrays.equals(dep, 0, prefix.length, prefix, 0, prefix.length)) {
-      return null;
+  private static List<String> names(String prerequisites) {
+    List<String> out = new ArrayList<>();
+    int i = 0;
+    while (i < prerequisites.length()) {
+      if (prerequisites.startsWith(" \\\n ", i)) {
+        i += 4;
+      } else if (prerequisites.charAt(i) == ' ') {
+        i++;
+      } else {
+        return null;
+      }
+      int start = i;
+      int slashes = 0;
+      while (i < prerequisites.length()) {
+        char c = prerequisites.charAt(i);
+        if ((c == ' ' || c == '\t') && slashes % 2 == 0) {
+          break;
+        }
+        slashes = c == '\\' ? slashes + 1 : 0;
+        i++;
+      }
+      if (i == start) {
+        return null;
+      }
+      out.add(prerequisites.substring(start, i));
     }
-    byte[] head = (to + ":").getBytes(StandardCharsets.UTF_8);
-    byte[] out = new byte[head.length + dep.length - prefix.length];
-    System.arraycopy(head, 0, out, 0, head.length);
-    System.arraycopy(dep, prefix.length, out, head.length, dep.length - prefix.length);
+    return out;
+  }
+
+  /** Each string as its UTF-8 bytes, one char per byte, as the dependency text is read. */
+  private static List<String> latin1(List<String> names) {
+    List<String> out = new ArrayList<>(names.size());
+    for (String n : names) {
+      out.add(new String(n.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+    }
     return out;
   }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,7 +21,9 @@ import java.util.Optional;
  */
 public final class HitWriter {
   static final String META_EXACT = "exact";
-  static final String META_DEP_TARGET = "dep_target";
+
+  /** The targets the stored dependency file names, as gcc wrote them, separated by NUL. */
+  static final String META_DEP_TARGETS = "dep_targets";
 
   private HitWriter() {}
 
@@ -58,14 +61,15 @@ public final class HitWriter {
           && new String(dep, StandardCharsets.UTF_8).contains(baseDir)) {
         throw new NotServableException("stored dependency file names paths of another checkout");
       }
-      if (!inv.depTargetExplicit()) {
-        String stored = r.meta().getOrDefault(META_DEP_TARGET, "");
-        String wanted = DepFiles.quote(inv.output());
-        if (!stored.equals(wanted)) {
-          dep = DepFiles.retarget(dep, stored, wanted);
-          if (dep == null) {
-            throw new NotServableException("stored dependency file does not start with its target");
-          }
+      String stored = r.meta().get(META_DEP_TARGETS);
+      if (stored == null) {
+        throw new NotServableException("stored result does not name its dependency targets");
+      }
+      List<String> storedTargets = List.of(stored.split("\0", -1));
+      if (!storedTargets.equals(inv.depTargets())) {
+        dep = DepFiles.retarget(dep, storedTargets, inv.depTargets());
+        if (dep == null) {
+          throw new NotServableException("stored dependency file is not laid out as gcc does");
         }
       }
       files.put(cwd.resolve(inv.depFile().get()), dep);
@@ -127,7 +131,7 @@ public final class HitWriter {
         return Optional.empty();
       }
       files.put(OutputKind.DEPENDENCY, Files.readAllBytes(dep));
-      meta.put(META_DEP_TARGET, DepFiles.quote(inv.output()));
+      meta.put(META_DEP_TARGETS, String.join("\0", inv.depTargets()));
     }
     if (inv.dwoFile().isPresent()) {
       // Stored only when this compile wrote it (gcc always does with -c; a wrapper might not).

@@ -27,6 +27,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -146,6 +147,75 @@ class DirectModeTest {
     stats.flush();
     assertEquals(1L, store.counters().get(Counter.LOCAL_STORAGE_READ_MISS));
     assertEquals(1L, store.counters().get(Counter.LOCAL_STORAGE_READ_HIT));
+  }
+
+  /** A checkout at dir/NAME/proj with a.c and h.h; the compile's directory becomes it. */
+  private Path checkout(String name) throws IOException {
+    Path p = Files.createDirectories(dir.resolve(name).resolve("proj"));
+    Files.writeString(p.resolve("a.c"), "#include \"h.h\"\nint a;\n");
+    Files.writeString(p.resolve("h.h"), "int h;\n");
+    cwd = p;
+    return p;
+  }
+
+  /** What gcc -g -E writes for a.c in {@code checkout}: the working directory's marker too. */
+  private static byte[] debugText(Path checkout) {
+    return ("# 0 \"a.c\"\n# 0 \""
+            + checkout
+            + "//\"\n# 0 \"<built-in>\"\n# 1 \"a.c\"\n"
+            + "# 1 \"h.h\" 1\nint h;\n# 2 \"a.c\" 2\nint a;\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void lookup_inAnotherCheckout_withDebugInfoAndPrefixMapsCoveringIt_findsTheEntry()
+      throws IOException {
+    Config config = config(Map.of(ConfigKey.BASE_DIR, dir.toString()));
+    Path a = checkout("ci-1");
+    DirectMode.Plan first =
+        plan(inv("-c", "-g", "-fdebug-prefix-map=" + a + "=/src", "a.c"), config, later())
+            .orElseThrow();
+    direct.recordPreprocessed(
+        first, debugText(a), KEY, "exact-a", config, new Stats(store, false), log.toString());
+    Path b = checkout("ci-2");
+    DirectMode.Plan second =
+        plan(inv("-c", "-g", "-fdebug-prefix-map=" + b + "=/src", "a.c"), config, later())
+            .orElseThrow();
+    assertEquals(first.keys().manifest(), second.keys().manifest());
+    assertEquals(KEY, lookup(second).orElseThrow().result());
+  }
+
+  @Test
+  void lookup_inAnotherCheckout_withDebugInfoNamingAnUnmappedPathOfIt_findsNothing()
+      throws IOException {
+    Config config = config(Map.of(ConfigKey.BASE_DIR, dir.toString()));
+    List<DirectMode.Plan> plans = new ArrayList<>();
+    for (String name : List.of("ci-1", "ci-2")) {
+      Path p = checkout(name);
+      Path inc = Files.createDirectories(p.resolveSibling("inc"));
+      Files.move(p.resolve("h.h"), inc.resolve("h.h"));
+      plans.add(
+          plan(
+                  inv("-c", "-g", "-fdebug-prefix-map=" + p + "=/src", "-I" + inc, "a.c"),
+                  config,
+                  later())
+              .orElseThrow());
+      if (plans.size() == 1) {
+        // The map covers the directory but not ../inc, whose path the object then names.
+        byte[] text =
+            ("# 0 \"a.c\"\n# 0 \""
+                    + p
+                    + "//\"\n# 1 \"a.c\"\n# 1 \""
+                    + inc
+                    + "/h.h\" 1\n"
+                    + "int h;\n# 2 \"a.c\" 2\nint a;\n")
+                .getBytes(StandardCharsets.UTF_8);
+        direct.recordPreprocessed(
+            plans.get(0), text, KEY, "exact-a", config, new Stats(store, false), log.toString());
+      }
+    }
+    assertEquals(plans.get(0).keys().manifest(), plans.get(1).keys().manifest());
+    assertEquals(Optional.empty(), lookup(plans.get(1)));
   }
 
   @Test

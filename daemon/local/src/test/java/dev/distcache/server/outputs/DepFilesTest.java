@@ -9,33 +9,58 @@ import org.junit.jupiter.api.Test;
 
 class DepFilesTest {
   @Test
-  void quote_escapesLikeGccDoesForItsDefaultTarget() {
-    assertEquals("o$$x\\ y.o", DepFiles.quote("o$x y.o"));
-    assertEquals("a\\#b.o", DepFiles.quote("a#b.o"));
-    assertEquals("dir/plain.o", DepFiles.quote("dir/plain.o"));
-    assertEquals("tab\\\tname.o", DepFiles.quote("tab\tname.o"));
-  }
-
-  @Test
-  void quote_doublesBackslashesThatPrecedeABlank() {
-    assertEquals("a\\\\\\ b.o", DepFiles.quote("a\\ b.o"));
-  }
-
-  @Test
-  void retarget_replacesOnlyTheLeadingTarget() {
+  void retarget_replacesOnlyTheTargets() {
     byte[] dep = "old.o: src/a.c inc/old.o.h\n".getBytes(StandardCharsets.UTF_8);
     assertEquals(
         "new/x.o: src/a.c inc/old.o.h\n",
-        new String(DepFiles.retarget(dep, "old.o", "new/x.o"), StandardCharsets.UTF_8));
+        text(DepFiles.retarget(dep, List.of("old.o"), List.of("new/x.o"))));
   }
 
   @Test
-  void retarget_whenTheFileDoesNotStartWithTheTarget_returnsNull() {
-    byte[] dep = "other.o: a.c\n".getBytes(StandardCharsets.UTF_8);
-    assertNull(DepFiles.retarget(dep, "old.o", "new.o"));
-    assertNull(DepFiles.retarget("old.o".getBytes(StandardCharsets.UTF_8), "old.o", "new.o"));
-    assertNull(
-        DepFiles.retarget("old.obj: a.c".getBytes(StandardCharsets.UTF_8), "old.o", "new.o"));
+  void retarget_laysTheRuleOutAgainAsGccDoes_andKeepsThePhonyTargets() {
+    // gcc 12: -MD -MP -MT t -MQ 'q $' on a source with two long header names.
+    String stored =
+        "t q\\ $$: t.c a_header_with_a_rather_long_name_number_one.h \\\n"
+            + " a_header_with_a_rather_long_name_number_two.h\n"
+            + "a_header_with_a_rather_long_name_number_one.h:\n"
+            + "a_header_with_a_rather_long_name_number_two.h:\n";
+    String wanted =
+        "a_much_longer_target_name.o another: t.c \\\n"
+            + " a_header_with_a_rather_long_name_number_one.h \\\n"
+            + " a_header_with_a_rather_long_name_number_two.h\n"
+            + "a_header_with_a_rather_long_name_number_one.h:\n"
+            + "a_header_with_a_rather_long_name_number_two.h:\n";
+    byte[] out =
+        DepFiles.retarget(
+            stored.getBytes(StandardCharsets.UTF_8),
+            List.of("t", "q\\ $$"),
+            List.of("a_much_longer_target_name.o", "another"));
+    assertEquals(wanted, text(out));
+    assertEquals(
+        stored,
+        text(
+            DepFiles.retarget(
+                out, List.of("a_much_longer_target_name.o", "another"), List.of("t", "q\\ $$"))));
+  }
+
+  @Test
+  void retarget_whenTheFileIsNotWhatGccWritesForItsTargets_returnsNull() {
+    List<String> old = List.of("old.o");
+    List<String> to = List.of("new.o");
+    assertNull(DepFiles.retarget(bytes("other.o: a.c\n"), old, to));
+    assertNull(DepFiles.retarget(bytes("old.o"), old, to));
+    assertNull(DepFiles.retarget(bytes("old.obj: a.c\n"), old, to));
+    assertNull(DepFiles.retarget(bytes("old.o: a.c"), old, to), "no final newline");
+    assertNull(DepFiles.retarget(bytes("old.o:  a.c\n"), old, to), "two blanks");
+    assertNull(DepFiles.retarget(bytes("old.o: a.c \\\n b.h\n"), old, to), "an early break");
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String text(byte[] b) {
+    return b == null ? null : new String(b, StandardCharsets.UTF_8);
   }
 
   @Test

@@ -73,7 +73,7 @@ class HitWriterTest {
     assertEquals("out", text(r.stdout()));
     assertEquals("warn", text(r.stderr()));
     assertEquals(EXACT, r.meta().get(HitWriter.META_EXACT));
-    assertEquals("a.o", r.meta().get(HitWriter.META_DEP_TARGET));
+    assertEquals("a.o", r.meta().get(HitWriter.META_DEP_TARGETS));
 
     Map<Path, byte[]> files = HitWriter.filesFor(r, inv, cwd, EXACT, "");
     assertEquals(2, files.size());
@@ -92,15 +92,18 @@ class HitWriterTest {
   }
 
   @Test
-  void filesFor_explicitTargets_keepTheStoredDependencyFile() throws Exception {
+  void filesFor_otherExplicitTargets_nameThoseTargets() throws Exception {
     Files.writeString(cwd.resolve("a.c"), "int a;\n");
     Files.write(cwd.resolve("a.o"), new byte[] {1});
     Files.writeString(cwd.resolve("a.d"), "mine: a.c\n");
     Invocation inv = inv("-c", "a.c", "-MD", "-MT", "mine");
     CachedResult r = HitWriter.capture(inv, cwd, CLEAN, EXACT, 0).orElseThrow();
-    Invocation other = inv("-c", "a.c", "-MD", "-MT", "mine", "-o", "b.o");
+    Invocation same = inv("-c", "a.c", "-MD", "-MT", "mine", "-o", "b.o");
     assertEquals(
-        "mine: a.c\n", text(HitWriter.filesFor(r, other, cwd, EXACT, "").get(cwd.resolve("b.d"))));
+        "mine: a.c\n", text(HitWriter.filesFor(r, same, cwd, EXACT, "").get(cwd.resolve("b.d"))));
+    Invocation other = inv("-c", "a.c", "-MD", "-MT", "yours", "-o", "b.o");
+    assertEquals(
+        "yours: a.c\n", text(HitWriter.filesFor(r, other, cwd, EXACT, "").get(cwd.resolve("b.d"))));
   }
 
   @Test
@@ -111,7 +114,7 @@ class HitWriterTest {
                 OutputKind.OBJECT, new byte[] {1}, OutputKind.DEPENDENCY, bytes("other.o: a.c\n")),
             new byte[0],
             new byte[0],
-            Map.of(HitWriter.META_EXACT, EXACT, HitWriter.META_DEP_TARGET, "a.o"));
+            Map.of(HitWriter.META_EXACT, EXACT, HitWriter.META_DEP_TARGETS, "a.o"));
     assertThrows(
         HitWriter.NotServableException.class,
         () -> HitWriter.filesFor(r, inv("-c", "a.c", "-MD", "-o", "b.o"), cwd, EXACT, ""));
