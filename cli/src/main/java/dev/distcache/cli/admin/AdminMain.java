@@ -36,19 +36,27 @@ public final class AdminMain {
     AdminContext context =
         new AdminContext(
             env, CacheLayout.fromEnvironment(env), Launcher.fromSystemProperties(), channel);
-    ErrorReporter errors = new ErrorReporter();
-    CommandLine commandLine =
-        new CommandLine(new DistcacheCommand(context))
-            .setOut(out)
-            .setErr(err)
-            .setOverwrittenOptionsAllowed(true) // ccache accepts -o (and any action) more than once
-            .setParameterExceptionHandler(errors)
-            .setExecutionExceptionHandler(errors);
+    CommandLine commandLine = commandLine(context, out, err);
     try {
       return commandLine.execute(args);
     } finally {
       out.flush();
       err.flush();
     }
+  }
+
+  /**
+   * The command line of the options; help never in colour, so that it is the same text on a
+   * terminal as elsewhere, and as the native client's (NativeTexts).
+   */
+  static CommandLine commandLine(AdminContext context, PrintWriter out, PrintWriter err) {
+    ErrorReporter errors = new ErrorReporter();
+    return new CommandLine(new DistcacheCommand(context))
+        .setOut(out)
+        .setErr(err)
+        .setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF))
+        .setOverwrittenOptionsAllowed(true) // ccache accepts -o (and any action) more than once
+        .setParameterExceptionHandler(errors)
+        .setExecutionExceptionHandler(errors);
   }
 }

@@ -25,8 +25,11 @@ final class CacheCommands {
     out.print(MachineStats.format(stats()));
   }
 
+  /** Zeroes the server's counters, or the counters file when no server runs. */
   void zeroStats() throws IOException, AdminException {
-    context.request("zero");
+    if (context.requestIfRunning("zero") == null && !StoredCounters.zero(context)) {
+      context.request("zero"); // a server started in between
+    }
     out.println("Statistics zeroed");
   }
 
@@ -44,8 +47,10 @@ final class CacheCommands {
     out.println("Evicted results unused for " + seconds + " s: " + removed(reply));
   }
 
+  /** The server's counters, or the counters file's when no server runs (none is started). */
   private KeyValues stats() throws IOException, AdminException {
-    return KeyValues.parse(context.request("stats"));
+    String reply = context.requestIfRunning("stats");
+    return reply == null ? StoredCounters.read(context) : KeyValues.parse(reply);
   }
 
   private static String removed(String reply) throws AdminException {

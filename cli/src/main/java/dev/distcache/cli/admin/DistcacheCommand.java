@@ -20,7 +20,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     sortOptions = false,
-    usageHelpAutoWidth = true,
     subcommands = {
       ServerCommand.class,
       InstallMasqueradeCommand.class,

@@ -54,24 +54,7 @@ final class AdminHandler {
     Config config = Config.load(layout, req.env());
     StringBuilder out = new StringBuilder();
     switch (words.get(0)) {
-      case "stats" -> {
-        Map<Counter, Long> counters = store.counters();
-        for (Counter c : Counter.values()) {
-          line(out, c.id(), counters.getOrDefault(c, 0L));
-        }
-        line(out, "cache_size_bytes", store.totalSize());
-        line(out, "files_in_cache", store.fileCount());
-        line(out, "max_size", config.maxSize());
-        line(out, "max_files", config.maxFiles());
-        line(out, "cache_dir", layout.cacheDir());
-        brokenStore().ifPresent(dir -> line(out, "store_moved_aside_to", dir));
-        Set<String> problems = new LinkedHashSet<>(notes.all());
-        problems.addAll(config.notes());
-        int n = 0;
-        for (String p : problems) {
-          line(out, "config_note_" + ++n, p.replace('\n', ' ').replace('\t', ' '));
-        }
-      }
+      case "stats" -> out.append(stats(config, true));
       case "zero" -> store.zeroCounters();
       case "clear" -> report(out, store.clear());
       case "cleanup" -> {
@@ -100,6 +83,32 @@ final class AdminHandler {
       }
     }
     return Reply.result(0, out.toString().getBytes(StandardCharsets.UTF_8), new byte[0]);
+  }
+
+  /**
+   * The lines of the {@code stats} reply: every counter, the store's size, the limits and cache
+   * directory of {@code config}, a damaged store kept aside, and the configuration's problems (with
+   * those the server met, when {@code serverNotes}).
+   */
+  String stats(Config config, boolean serverNotes) {
+    StringBuilder out = new StringBuilder();
+    Map<Counter, Long> counters = store.counters();
+    for (Counter c : Counter.values()) {
+      line(out, c.id(), counters.getOrDefault(c, 0L));
+    }
+    line(out, "cache_size_bytes", store.totalSize());
+    line(out, "files_in_cache", store.fileCount());
+    line(out, "max_size", config.maxSize());
+    line(out, "max_files", config.maxFiles());
+    line(out, "cache_dir", layout.cacheDir());
+    brokenStore().ifPresent(dir -> line(out, "store_moved_aside_to", dir));
+    Set<String> problems = new LinkedHashSet<>(serverNotes ? notes.all() : List.of());
+    problems.addAll(config.notes());
+    int n = 0;
+    for (String p : problems) {
+      line(out, "config_note_" + ++n, p.replace('\n', ' ').replace('\t', ' '));
+    }
+    return out.toString();
   }
 
   /**
