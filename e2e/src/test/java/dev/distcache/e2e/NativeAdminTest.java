@@ -124,6 +124,20 @@ class NativeAdminTest {
     assertFalse(serverRuns());
   }
 
+  @Test
+  void rareCommands_runInAJvm_thatArchivesItsClassesAtItsFirstExit() {
+    CopiedInstallation copy = new CopiedInstallation(tmp.resolve("home"));
+    Path archive = copy.home.resolve("target/admin.jsa");
+
+    Run first = dc.exec(tmp, copy.launcher().toString(), "-k", "stats");
+    Run second = dc.exec(tmp, copy.launcher().toString(), "-k", "stats");
+
+    assertEquals("true\n", first.ok().out());
+    assertEquals(first.out(), second.ok().out());
+    assertEquals("", first.err() + second.err());
+    assertTrue(Files.isRegularFile(archive), "no class-data archive at " + archive);
+  }
+
   /** Two misses, a hit and a link (uncacheable), then a server that runs. */
   private void someCompiles() {
     dc.run(tmp, "gcc", "-c", "f.c").ok();

@@ -21,8 +21,15 @@ final class CacheCommands {
     out.print(StatsSummary.format(stats(), verbose));
   }
 
-  void printStats() throws IOException, AdminException {
-    out.print(MachineStats.format(stats()));
+  /** {@code --print-stats}: {@code id<TAB>value} lines, or with {@code json} one JSON object. */
+  void printStats(String format) throws IOException, AdminException {
+    switch (format) {
+      case "tab" -> out.print(MachineStats.format(stats()));
+      case "json" -> out.print(MachineStats.json(stats()));
+      default ->
+          throw new AdminException(
+              "unknown format \"" + format + "\" for --print-stats (expected tab or json)");
+    }
   }
 
   /** Zeroes the server's counters, or the counters file when no server runs. */

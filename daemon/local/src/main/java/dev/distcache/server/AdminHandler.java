@@ -8,8 +8,11 @@ import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
 import dev.distcache.distribute.farm.RunningJobs;
+import dev.distcache.hashing.Blake3;
+import dev.distcache.hashing.ContentHash;
 import dev.distcache.server.pipeline.ConfigNotes;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,6 +59,20 @@ final class AdminHandler {
     switch (words.get(0)) {
       case "stats" -> out.append(stats(config, true));
       case "zero" -> store.zeroCounters();
+      case "hash-file" -> {
+        if (words.size() != 2) {
+          return Reply.failed("hash-file needs one path");
+        }
+        try {
+          out.append(hashFile(Path.of(words.get(1)))).append('\n');
+        } catch (IOException e) {
+          return Reply.result(
+              1,
+              new byte[0],
+              ("failed to hash " + words.get(1) + ": " + e.getMessage() + "\n")
+                  .getBytes(StandardCharsets.UTF_8));
+        }
+      }
       case "clear" -> report(out, store.clear());
       case "cleanup" -> {
         store.setLimits(config.maxSize(), config.maxFiles());
@@ -123,6 +140,18 @@ final class AdminHandler {
     } catch (IOException | UncheckedIOException e) {
       return Optional.empty();
     }
+  }
+
+  /** The BLAKE3 of the file's bytes in hex, as ContentHash makes it for direct mode's keys. */
+  private static String hashFile(Path file) throws IOException {
+    Blake3 hash = new Blake3();
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        hash.update(buffer, 0, n);
+      }
+    }
+    return ContentHash.of(hash.digest()).hex();
   }
 
   private static void report(StringBuilder out, CleanupReport r) {

@@ -37,8 +37,11 @@ final class CountersKeeper implements AutoCloseable {
     this.thread = Thread.ofPlatform().daemon().name("counters-file").unstarted(this::run);
   }
 
-  /** Sets the store's counters to the file's, when there is a file. */
-  static void restore(CacheLayout layout, ResultStore store) throws IOException {
+  /**
+   * Sets the store's counters to the file's, when there is a file. A {@code fresh} store (the old
+   * one was damaged and moved aside) keeps what it counted since, added to the file's.
+   */
+  static void restore(CacheLayout layout, ResultStore store, boolean fresh) throws IOException {
     Map<String, String> file = CountersFile.read(layout.countersFile());
     if (file == null) {
       return;
@@ -51,7 +54,7 @@ final class CountersKeeper implements AutoCloseable {
         continue;
       }
       try {
-        long delta = Long.parseLong(e.getValue().trim()) - stored.getOrDefault(c, 0L);
+        long delta = Long.parseLong(e.getValue().trim()) - (fresh ? 0 : stored.getOrDefault(c, 0L));
         if (delta != 0) {
           deltas.put(c, delta);
         }

@@ -151,7 +151,8 @@ public final class LocalServer implements AutoCloseable {
     try {
       StoreOpener.Opened opened = StoreOpener.open(layout.storeDir(), InstantSource.system());
       store = opened.store();
-      CountersKeeper.restore(layout, store); // -z may have zeroed the file while none ran
+      // -z may have zeroed the file while none ran
+      CountersKeeper.restore(layout, store, opened.notice().isPresent());
       String notice = opened.notice().map(n -> "distcache: " + n).orElse(null);
       if (notice != null) {
         System.err.println(Instant.now() + " " + notice); // server.out, the server's log
