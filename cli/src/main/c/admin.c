@@ -2,7 +2,7 @@
  * The administration options that scripts and people run often, answered here in milliseconds
  * instead of by a JVM: -V/--version and -h/--help (texts compiled in from the Java classes,
  * texts.h), and -s/--show-stats, -v/--verbose, --print-stats and -z/--zero-stats, alone or
- * together (run in order, as DistcacheCommand does). The counters come from the running server
+ * together (run in order, as DistcacheCommand does), with -d/--dir DIR. The counters come from the running server
  * (the "stats" request), else from the counters file the last server left (CountersFile), without
  * starting one. Anything else, and any state this code cannot render exactly as the Java client
  * would (a DISTCACHE_ variable that may change the limits, a configuration file newer than the
@@ -587,17 +587,27 @@ static int zero(const struct call *c) {
 
 /*
  * The actions of args in order, with -v applying to every -s wherever it stands (a picocli
- * field); 0 when anything else is there. Short options may be clustered (-sv, -zs).
+ * field) and -d/--dir DIR to every action (AdminMain.firstPass: the last one given); 0 when
+ * anything else is there. Short options may be clustered (-sv, -zs).
  */
-static int parse_actions(int argc, char **args, enum action *actions, int *nactions, int *verbose) {
+static int parse_actions(int argc, char **args, enum action *actions, int *nactions, int *verbose, const char **dir) {
   *nactions = 0;
   *verbose = 0;
+  *dir = NULL;
   for (int i = 0; i < argc; i++) {
     const char *a = args[i];
     if (*nactions >= 64) {
       return 0;
     }
-    if (strcmp(a, "--show-stats") == 0) {
+    if (strcmp(a, "-d") == 0 || strcmp(a, "--dir") == 0 || strcmp(a, "--directory") == 0) {
+      if (i + 1 == argc) {
+        return 0; /* picocli explains */
+      }
+      *dir = args[++i][0] ? args[i] : *dir;
+    } else if (strncmp(a, "--dir=", 6) == 0 || strncmp(a, "--directory=", 12) == 0 || (a[1] == 'd' && a[0] == '-' && a[2])) {
+      const char *value = a[1] == 'd' ? a + 2 : strchr(a, '=') + 1;
+      *dir = value[0] ? value : *dir;
+    } else if (strcmp(a, "--show-stats") == 0) {
       actions[(*nactions)++] = SHOW;
     } else if (strcmp(a, "--print-stats") == 0) {
       actions[(*nactions)++] = PRINT;
@@ -631,7 +641,20 @@ void administer(const struct call *c, const char *argv0, int argc, char **args) 
   }
   enum action actions[64];
   int n, verbose;
-  if (!c->cache[0] || !parse_actions(argc, args, actions, &n, &verbose)) {
+  const char *dir;
+  if (!parse_actions(argc, args, actions, &n, &verbose, &dir)) {
+    return;
+  }
+  static struct call in_dir;
+  if (dir) {
+    in_dir = *c;
+    if (absolute(in_dir.cache, sizeof in_dir.cache, c->cwd, dir) != 0) {
+      return;
+    }
+    normalize(in_dir.cache);
+    c = &in_dir;
+  }
+  if (!c->cache[0]) {
     return;
   }
   for (int i = 0; i < n; i++) {
@@ -651,7 +674,7 @@ void administer(const struct call *c, const char *argv0, int argc, char **args) 
     }
     if (!done) {
       /* The Java client does the rest, after what was done here. */
-      static char *rest[66];
+      static char *rest[68];
       static char *words[] = {[SHOW] = "-s", [PRINT] = "--print-stats", [ZERO] = "-z"};
       int m = 0;
       for (int k = i; k < n; k++) {
@@ -659,6 +682,10 @@ void administer(const struct call *c, const char *argv0, int argc, char **args) 
       }
       if (verbose) {
         rest[m++] = "-v";
+      }
+      if (dir) {
+        rest[m++] = "-d";
+        rest[m++] = (char *) dir;
       }
       rest[m] = NULL;
       fflush(stdout);

@@ -87,6 +87,23 @@ class NativeAdminTest {
   }
 
   @Test
+  void dir_namesTheCacheDirectory_forTheNativeClientToo() {
+    someCompiles();
+    String withServer = dc.run(tmp, "-sv").ok().out();
+    stopServer();
+    CopiedInstallation copy =
+        new CopiedInstallation(tmp.resolve("home")).withClientJava("/nonexistent/java");
+    dc.with("DISTCACHE_DIR", tmp.resolve("elsewhere").toString());
+
+    Run dir = dc.exec(tmp, copy.launcher().toString(), "-s", "--dir", "cache", "-v");
+    Run joined = dc.exec(tmp, copy.launcher().toString(), "-dcache", "-sv");
+
+    assertEquals(withServer, dir.ok().out());
+    assertEquals(withServer, joined.ok().out());
+    assertFalse(Files.exists(tmp.resolve("elsewhere")));
+  }
+
+  @Test
   void zeroStats_withoutAServer_startsNone_andTheNextServerKeepsTheZeros() {
     someCompiles();
     stopServer();

@@ -71,6 +71,21 @@ class FileOptionsTest {
   }
 
   @Test
+  void showCompression_showsTheMethodAndTheStoresTotalSize() {
+    FakeChannel channel = new FakeChannel().answering("stats", "cache_size_bytes\t2048\n");
+
+    AdminRun run = AdminRun.run(channel, cacheDir(), "-x");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(
+        "Compression:   LZ4, one level (compression_level does not apply)\n"
+            + "Total data:    "
+            + dev.distcache.core.config.Values.formatSize(2048)
+            + "\nOriginal size: not recorded by distcache's store\n",
+        run.out());
+  }
+
+  @Test
   void recompress_anyValidLevel_saysThereIsNothingToDo() {
     for (String level : List.of("1", "-5", "19", "uncompressed")) {
       AdminRun run = AdminRun.run(new FakeChannel(), cacheDir(), "-X", level);
