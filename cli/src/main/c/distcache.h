@@ -31,9 +31,20 @@ struct call {
 /* exchange.c: one request and its reply. Returns only when the server's answer is not a result. */
 void compile_through_server(const struct call *c);
 
+/* exchange.c: one administration request on fd (closed): the reply's stdout, or NULL. */
+char *admin_request(const struct call *c, int fd, int argc, char *const *words);
+
 /* server.c: the cache directory, and a connection to its server (started when nobody answers). */
 int cache_dir(const char *cwd, char *out, size_t cap);
 int connect_server(const struct call *c);
+int connect_running(const struct call *c);
+int without_server(const struct call *c, int (*fn)(const struct call *));
+
+/* admin.c: the common administration options; returns when the Java client must answer. */
+void administer(const struct call *c, const char *argv0, int argc, char **args);
+
+/* main.c: hands the call to the Java client through the launcher script. */
+_Noreturn void run_java(const struct call *c, const char *argv0, int argc, char **args);
 
 /* local.c: the real compiler in this process's place (exits with an error when it cannot run). */
 _Noreturn void run_locally(const struct call *c);

@@ -69,15 +69,18 @@ static int is_variable(const char *entry) {
   return eq && eq != entry;
 }
 
-/* The whole request, or NULL when a part is over the server's limits (it would drop it anyway). */
-static unsigned char *build_request(const struct call *c, size_t *len) {
+/*
+ * The whole request (mode 1: a compile of c->argv; 2: administration, the words), or NULL when a
+ * part is over the server's limits (it would drop it anyway).
+ */
+static unsigned char *build_request(const struct call *c, uint32_t mode, int argc, char *const *argv, size_t *len) {
   size_t cwd = strlen(c->cwd);
   size_t invoked = strlen(c->invoked);
   size_t size = 9 * 8 + cwd + invoked;
   size_t envc = 0;
-  int ok = cwd <= MAX_STRING && invoked <= MAX_STRING && (size_t) c->argc <= MAX_COUNT;
-  for (int i = 0; ok && i < c->argc; i++) {
-    size_t n = strlen(c->argv[i]);
+  int ok = cwd <= MAX_STRING && invoked <= MAX_STRING && (size_t) argc <= MAX_COUNT;
+  for (int i = 0; ok && i < argc; i++) {
+    size_t n = strlen(argv[i]);
     ok = n <= MAX_STRING;
     size += 8 + n;
   }
@@ -96,14 +99,14 @@ static unsigned char *build_request(const struct call *c, size_t *len) {
   umask(mask);
   uint32_t ttys = (uint32_t) (isatty(STDOUT_FILENO) | isatty(STDERR_FILENO) << 1);
   unsigned char *p = put(buf, "DCS1", 1);
-  p = put(p, "MODE", 1);
+  p = put(p, "MODE", mode);
   p = put_string(p, "CWD ", c->cwd, cwd);
   p = put(p, "UMSK", (uint32_t) mask);
   p = put(p, "TTYS", ttys);
   p = put_string(p, "INVK", c->invoked, invoked);
-  p = put(p, "ARGC", (uint32_t) c->argc);
-  for (int i = 0; i < c->argc; i++) {
-    p = put_string(p, "ARGV", c->argv[i], strlen(c->argv[i]));
+  p = put(p, "ARGC", (uint32_t) argc);
+  for (int i = 0; i < argc; i++) {
+    p = put_string(p, "ARGV", argv[i], strlen(argv[i]));
   }
   p = put(p, "ENVC", (uint32_t) envc);
   for (char **e = environ; *e; e++) {
@@ -297,7 +300,7 @@ static void write_all(int fd, const unsigned char *p, size_t n) {
 
 void compile_through_server(const struct call *c) {
   size_t len = 0;
-  unsigned char *request = build_request(c, &len);
+  unsigned char *request = build_request(c, 1, c->argc, c->argv, &len);
   int fd = request ? connect_server(c) : -1;
   if (fd < 0) {
     free(request);
@@ -318,4 +321,28 @@ void compile_through_server(const struct call *c) {
     write_all(STDERR_FILENO, r.buf + res.err, res.err_len);
     exit(res.exit_code);
   }
+}
+
+/*
+ * One administration request (AdminChannel) on fd, which it closes: the stdout of a successful
+ * reply, NUL-terminated and malloc'd, or NULL for anything else (the caller leaves it to the Java
+ * client, which explains).
+ */
+char *admin_request(const struct call *c, int fd, int argc, char *const *words) {
+  size_t len = 0;
+  unsigned char *request = build_request(c, 2, argc, words, &len);
+  struct reader r = {.fd = fd, .buf = first_buffer, .cap = sizeof first_buffer};
+  struct result res = {0};
+  int kind = request && send_all(fd, request, len) == 0 && await_acknowledgement(fd) == 0 ? read_reply(&r, &res) : -1;
+  close(fd);
+  free(request);
+  char *out = kind == 1 && res.exit_code == 0 ? malloc(res.out_len + 1) : NULL;
+  if (out) {
+    memcpy(out, r.buf + res.out, res.out_len);
+    out[res.out_len] = '\0';
+  }
+  if (r.buf != first_buffer) {
+    free(r.buf);
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 /*
  * Entry point. basename(argv[0]) decides the mode exactly as Main.java does: "distcache" with no
- * arguments, an option or a subcommand is administration, which the Java client does;
+ * arguments, an option or a subcommand is administration, which the Java client does (admin.c
+ * answers the common options itself);
  * "distcache <compiler> args" is prefix mode; any other name is a masquerade link.
  */
 #define _GNU_SOURCE
@@ -73,7 +74,7 @@ static void invoked_path(const struct call *c, const char *argv0, char *out, siz
  * DISTCACHE_ARGV0 (a script cannot see the argv[0] it was run with). The launcher removes the
  * variable again, so no compiler sees it.
  */
-static _Noreturn void run_java(const struct call *c, const char *argv0, int argc, char **args) {
+_Noreturn void run_java(const struct call *c, const char *argv0, int argc, char **args) {
   char launcher[PATH_MAX];
   if (join(launcher, sizeof launcher, c->home, "bin/distcache") != 0) {
     fail("the installation path %s is too long", c->home);
@@ -103,12 +104,20 @@ int main(int argc, char **argv) {
   const char *argv0 = argv[0];
   const char *base = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
   int prefix = strcmp(base, "distcache") == 0;
-  if (prefix && (argc < 2 || argv[1][0] == '-' || is_subcommand(argv[1]))) {
-    run_java(&c, argv0, argc - 1, argv + 1);
-  }
   int has_cwd = getcwd(c.cwd, sizeof c.cwd) != NULL;
   if (!has_cwd) {
     strcpy(c.cwd, "."); /* a removed directory: the server cannot help, the compiler will say why */
+  }
+  if (prefix && (argc < 2 || argv[1][0] == '-' || is_subcommand(argv[1]))) {
+    const char *java = getenv("DISTCACHE_JAVA_CLIENT");
+    if (argc >= 2 && !(java && *java && strcmp(java, "0") != 0)) {
+      if (!has_cwd || cache_dir(c.cwd, c.cache, sizeof c.cache) != 0) {
+        c.cache[0] = '\0';
+      }
+      c.invoked = "";
+      administer(&c, argv0, argc - 1, argv + 1);
+    }
+    run_java(&c, argv0, argc - 1, argv + 1);
   }
   static char invoked[PATH_MAX];
   if (!prefix) {

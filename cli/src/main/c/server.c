@@ -375,6 +375,62 @@ static int start_server(const struct call *c, const char *socket_file) {
   return fd < 0 ? -1 : fd;
 }
 
+/* A connection to the cache directory's running server, never starting one; -1 when none. */
+int connect_running(const struct call *c) {
+  char socket_file[PATH_MAX];
+  if (!c->cache[0] || socket_path(c->cache, socket_file, sizeof socket_file) != 0) {
+    return -1;
+  }
+  int fd = try_connect(socket_file);
+  return fd >= 0 ? fd : -1;
+}
+
+/* Takes a POSIX record lock on the whole file (made if missing), waiting; the descriptor or -1. */
+static int lock_file(const char *dir, const char *name) {
+  char file[PATH_MAX];
+  if (join(file, sizeof file, dir, name) != 0) {
+    return -1;
+  }
+  int fd = open(file, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+  struct flock whole = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+  while (fd >= 0 && fcntl(fd, F_SETLKW, &whole) != 0) {
+    if (errno != EINTR) {
+      close(fd);
+      return -1;
+    }
+  }
+  return fd;
+}
+
+/*
+ * ServerConnection.withoutServer: runs fn under the start lock, so that no server starts meanwhile,
+ * and under the server lock, so that one that was stopping has finished (and written the counters
+ * file), when no server answers. 1 when fn ran and returned 0, 0 when a server answers, -1 on an
+ * error.
+ */
+int without_server(const struct call *c, int (*fn)(const struct call *)) {
+  if (!c->cache[0] || make_dirs(c->cache) != 0) {
+    return -1;
+  }
+  int start = lock_file(c->cache, "server.start.lock");
+  if (start < 0) {
+    return -1;
+  }
+  int fd = connect_running(c);
+  int result = 0;
+  if (fd >= 0) {
+    close(fd);
+  } else {
+    int server = lock_file(c->cache, "server.lock");
+    result = server >= 0 && fn(c) == 0 ? 1 : -1;
+    if (server >= 0) {
+      close(server);
+    }
+  }
+  close(start);
+  return result;
+}
+
 /* A connection to the cache directory's server, started if needed; -1 when there is none. */
 int connect_server(const struct call *c) {
   char socket_file[PATH_MAX];

@@ -26,6 +26,15 @@ public record CacheLayout(Path cacheDir) {
     return cacheDir.resolve("distcache.conf");
   }
 
+  /**
+   * The counters as plain {@code id<TAB>value} lines, written by the server (temp + rename) when
+   * they change and when it stops, so that {@code -s} and {@code -z} need no server; a starting
+   * server takes its counters from it.
+   */
+  public Path countersFile() {
+    return cacheDir.resolve("counters");
+  }
+
   /** The RocksDB directory, owned by the local server. */
   public Path storeDir() {
     return cacheDir.resolve("store");

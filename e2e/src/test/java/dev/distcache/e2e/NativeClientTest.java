@@ -55,11 +55,19 @@ class NativeClientTest {
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                "gcc", "-std=c11", "-pedantic", "-Wall", "-Wextra", "-Werror", "-fsyntax-only"));
+                "gcc",
+                "-std=c11",
+                "-pedantic",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-fsyntax-only",
+                // the texts the build generates from the Java classes (NativeTexts)
+                "-I" + Distcache.ROOT.resolve("cli/target/native")));
     try (var files = Files.list(Distcache.ROOT.resolve("cli/src/main/c"))) {
       files.filter(f -> f.toString().endsWith(".c")).sorted().forEach(f -> cmd.add(f.toString()));
     }
-    assertTrue(cmd.size() > 7, "C sources found");
+    assertTrue(cmd.size() > 8, "C sources found");
     assertEquals("", dc.direct(src, cmd.toArray(String[]::new)).ok().err());
 
     Path out = tmp.resolve("built/distcache");

@@ -2,7 +2,10 @@ package dev.distcache.cli.admin;
 
 import dev.distcache.cli.client.Launcher;
 import dev.distcache.core.CacheLayout;
+import dev.distcache.core.config.Config;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -15,7 +18,7 @@ public final class AdminMain {
 
   /** Runs one administration command line against the real server and returns the exit code. */
   public static int run(String[] args) {
-    Map<String, String> env = System.getenv();
+    Map<String, String> env = firstPass(args, System.getenv());
     CacheLayout layout = CacheLayout.fromEnvironment(env);
     AdminChannel channel =
         new ServerAdminChannel(
@@ -33,22 +36,63 @@ public final class AdminMain {
       AdminChannel channel,
       PrintWriter out,
       PrintWriter err) {
+    env = firstPass(args, env);
     AdminContext context =
         new AdminContext(
             env, CacheLayout.fromEnvironment(env), Launcher.fromSystemProperties(), channel);
-    ErrorReporter errors = new ErrorReporter();
-    CommandLine commandLine =
-        new CommandLine(new DistcacheCommand(context))
-            .setOut(out)
-            .setErr(err)
-            .setOverwrittenOptionsAllowed(true) // ccache accepts -o (and any action) more than once
-            .setParameterExceptionHandler(errors)
-            .setExecutionExceptionHandler(errors);
+    CommandLine commandLine = commandLine(context, out, err);
     try {
       return commandLine.execute(args);
     } finally {
       out.flush();
       err.flush();
     }
+  }
+
+  /**
+   * ccache's first pass: {@code -d/--dir DIR} and {@code --config-path PATH} apply to every other
+   * option, wherever they stand, as {@code DISTCACHE_DIR} and {@code DISTCACHE_CONFIGPATH} (the
+   * last one given wins). Malformed ones are left for picocli to report.
+   */
+  static Map<String, String> firstPass(String[] args, Map<String, String> env) {
+    Map<String, String> out = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String variable = null;
+      String value = null;
+      for (String name : new String[] {"-d", "--dir", "--directory", "--config-path"}) {
+        String var = name.equals("--config-path") ? Config.CONFIG_PATH_VARIABLE : "DISTCACHE_DIR";
+        if (a.equals(name) && i + 1 < args.length) {
+          variable = var;
+          value = args[++i];
+        } else if (a.startsWith(name + "=")
+            || (name.equals("-d") && a.length() > 2 && a.startsWith("-d"))) {
+          variable = var;
+          value = a.substring(a.startsWith(name + "=") ? name.length() + 1 : 2);
+        }
+      }
+      if (variable != null && !value.isEmpty()) {
+        if (out == null) {
+          out = new HashMap<>(env);
+        }
+        out.put(variable, Path.of(value).toAbsolutePath().normalize().toString());
+      }
+    }
+    return out == null ? env : out;
+  }
+
+  /**
+   * The command line of the options; help never in colour, so that it is the same text on a
+   * terminal as elsewhere, and as the native client's (NativeTexts).
+   */
+  static CommandLine commandLine(AdminContext context, PrintWriter out, PrintWriter err) {
+    ErrorReporter errors = new ErrorReporter();
+    return new CommandLine(new DistcacheCommand(context))
+        .setOut(out)
+        .setErr(err)
+        .setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF))
+        .setOverwrittenOptionsAllowed(true) // ccache accepts -o (and any action) more than once
+        .setParameterExceptionHandler(errors)
+        .setExecutionExceptionHandler(errors);
   }
 }

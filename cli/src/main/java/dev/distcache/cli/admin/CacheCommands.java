@@ -21,12 +21,22 @@ final class CacheCommands {
     out.print(StatsSummary.format(stats(), verbose));
   }
 
-  void printStats() throws IOException, AdminException {
-    out.print(MachineStats.format(stats()));
+  /** {@code --print-stats}: {@code id<TAB>value} lines, or with {@code json} one JSON object. */
+  void printStats(String format) throws IOException, AdminException {
+    switch (format) {
+      case "tab" -> out.print(MachineStats.format(stats()));
+      case "json" -> out.print(MachineStats.json(stats()));
+      default ->
+          throw new AdminException(
+              "unknown format \"" + format + "\" for --print-stats (expected tab or json)");
+    }
   }
 
+  /** Zeroes the server's counters, or the counters file when no server runs. */
   void zeroStats() throws IOException, AdminException {
-    context.request("zero");
+    if (context.requestIfRunning("zero") == null && !StoredCounters.zero(context)) {
+      context.request("zero"); // a server started in between
+    }
     out.println("Statistics zeroed");
   }
 
@@ -44,8 +54,10 @@ final class CacheCommands {
     out.println("Evicted results unused for " + seconds + " s: " + removed(reply));
   }
 
+  /** The server's counters, or the counters file's when no server runs (none is started). */
   private KeyValues stats() throws IOException, AdminException {
-    return KeyValues.parse(context.request("stats"));
+    String reply = context.requestIfRunning("stats");
+    return reply == null ? StoredCounters.read(context) : KeyValues.parse(reply);
   }
 
   private static String removed(String reply) throws AdminException {

@@ -67,7 +67,7 @@ final class ConfigCommands {
   }
 
   private void write(ConfigKey key, String value) throws ConfigException {
-    Config.writeSetting(context.layout().configFile(), key, value);
+    Config.writeSetting(Config.configFile(context.layout(), context.env()), key, value);
   }
 
   private static ConfigKey byName(String key) throws ConfigException {

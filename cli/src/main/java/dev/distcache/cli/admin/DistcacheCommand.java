@@ -20,7 +20,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     sortOptions = false,
-    usageHelpAutoWidth = true,
     subcommands = {
       ServerCommand.class,
       InstallMasqueradeCommand.class,
@@ -60,6 +59,27 @@ final class DistcacheCommand implements Callable<Integer> {
       description = "With -s: also list every nonzero uncacheable and error counter.")
   private boolean verbose;
 
+  @Option(
+      names = {"-d", "--dir", "--directory"},
+      order = 13,
+      paramLabel = "DIR",
+      description = "Operate on the cache directory DIR (every option, wherever it stands).")
+  private String dir; // applied before parsing (AdminMain.firstPass)
+
+  @Option(
+      names = "--config-path",
+      order = 14,
+      paramLabel = "PATH",
+      description = "Read and write the configuration file PATH instead of the cache directory's.")
+  private String configPath; // applied before parsing (AdminMain.firstPass)
+
+  @Option(
+      names = "--format",
+      order = 15,
+      paramLabel = "FORMAT",
+      description = "The format of --print-stats: tab (the default) or json.")
+  private String format = "tab";
+
   DistcacheCommand(AdminContext context) {
     this.context = context;
   }
@@ -81,7 +101,7 @@ final class DistcacheCommand implements Callable<Integer> {
       order = 3,
       description = "Print every statistics counter as \"id<TAB>value\", for scripts.")
   void printStats(boolean requested) {
-    actions.add(() -> cache().printStats());
+    actions.add(() -> cache().printStats(format));
   }
 
   @Option(
@@ -166,6 +186,76 @@ final class DistcacheCommand implements Callable<Integer> {
     actions.add(() -> config().setConfig(assignment));
   }
 
+  @Option(
+      names = {"-x", "--show-compression"},
+      order = 16,
+      description = "Show how much the compression of the stored results saves.")
+  void showCompression(boolean requested) {
+    actions.add(() -> files().showCompression());
+  }
+
+  @Option(
+      names = {"-X", "--recompress"},
+      order = 17,
+      paramLabel = "LEVEL",
+      description = "Recompress the cache to LEVEL (ccache's levels; distcache's LZ4 has one).")
+  void recompress(String level) {
+    actions.add(() -> files().recompress(level));
+  }
+
+  @Option(
+      names = "--show-log-stats",
+      order = 18,
+      description = "Show a summary of the counters in the stats_log file.")
+  void showLogStats(boolean requested) {
+    actions.add(() -> files().showLogStats(verbose));
+  }
+
+  @Option(
+      names = "--checksum-file",
+      order = 19,
+      paramLabel = "PATH",
+      description = "Print the checksum distcache's entries carry (BLAKE3) of PATH (- for stdin).")
+  void checksumFile(String path) {
+    actions.add(() -> files().hashFile(path));
+  }
+
+  @Option(
+      names = "--hash-file",
+      order = 20,
+      paramLabel = "PATH",
+      description = "Print the hash of PATH (- for stdin) as distcache's keys use it (BLAKE3).")
+  void hashFile(String path) {
+    actions.add(() -> files().hashFile(path));
+  }
+
+  @Option(
+      names = {"--inspect", "--dump-result", "--dump-manifest"},
+      order = 21,
+      paramLabel = "PATH",
+      description = "ccache's: print a cache file. distcache keeps no cache files (see README).")
+  void inspect(String path) {
+    actions.add(() -> files().noCacheFiles("--inspect", path));
+  }
+
+  @Option(
+      names = "--extract-result",
+      order = 22,
+      paramLabel = "PATH",
+      description = "ccache's: extract a result file. distcache keeps no cache files (see README).")
+  void extractResult(String path) {
+    actions.add(() -> files().noCacheFiles("--extract-result", path));
+  }
+
+  @Option(
+      names = "--evict-namespace",
+      order = 23,
+      paramLabel = "NAMESPACE",
+      description = "Remove the results stored with the namespace setting NAMESPACE.")
+  void evictNamespace(String namespace) {
+    actions.add(() -> files().evictNamespace(namespace));
+  }
+
   /** Runs the requested options in order; with none, prints the usage, as ccache does. */
   @Override
   public Integer call() throws Exception {
@@ -181,6 +271,10 @@ final class DistcacheCommand implements Callable<Integer> {
 
   private CacheCommands cache() {
     return new CacheCommands(context, out());
+  }
+
+  private FileCommands files() {
+    return new FileCommands(context, out());
   }
 
   private ConfigCommands config() {

@@ -24,4 +24,38 @@ final class MachineStats {
     values.forEach((id, value) -> out.append(id).append('\t').append(value).append('\n'));
     return out.toString();
   }
+
+  /**
+   * The lines of {@link #format} as one JSON object, one member a line in the same order: whole
+   * numbers as numbers, anything else as a string.
+   */
+  static String json(KeyValues stats) throws AdminException {
+    StringBuilder out = new StringBuilder("{");
+    String separator = "\n";
+    for (String line : format(stats).split("\n")) {
+      int tab = line.indexOf('\t');
+      if (tab < 0) {
+        continue;
+      }
+      String value = line.substring(tab + 1);
+      out.append(separator).append("  ").append(quoted(line.substring(0, tab))).append(": ");
+      out.append(value.matches("-?[0-9]+") ? value : quoted(value));
+      separator = ",\n";
+    }
+    return out.append("\n}\n").toString();
+  }
+
+  private static String quoted(String s) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
+  }
 }

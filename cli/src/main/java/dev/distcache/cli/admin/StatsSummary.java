@@ -14,6 +14,14 @@ final class StatsSummary {
   private StatsSummary() {}
 
   static String format(KeyValues stats, boolean verbose) throws AdminException {
+    return format(stats, verbose, false);
+  }
+
+  /**
+   * With {@code fromLog} (the counters of the stats log, {@code --show-log-stats}), without the
+   * store's size and files, as ccache shows them.
+   */
+  static String format(KeyValues stats, boolean verbose, boolean fromLog) throws AdminException {
     long directHits = stats.count(Counter.DIRECT_CACHE_HIT);
     long preprocessedHits = stats.count(Counter.PREPROCESSED_CACHE_HIT);
     long hits = directHits + preprocessedHits;
@@ -51,7 +59,7 @@ final class StatsSummary {
           preprocessedHits,
           preprocessedHits + stats.count(Counter.PREPROCESSED_CACHE_MISS));
     }
-    localStorage(table, stats, verbose);
+    localStorage(table, stats, verbose, fromLog);
     return table.render() + configNotes(stats);
   }
 
@@ -69,9 +77,16 @@ final class StatsSummary {
     return out.toString();
   }
 
-  private static void localStorage(TextTable table, KeyValues stats, boolean verbose)
-      throws AdminException {
+  private static void localStorage(
+      TextTable table, KeyValues stats, boolean verbose, boolean fromLog) throws AdminException {
     table.heading("Local storage:");
+    if (!fromLog) {
+      storeSize(table, stats);
+    }
+    localHitsAndWrites(table, stats, verbose);
+  }
+
+  private static void storeSize(TextTable table, KeyValues stats) throws AdminException {
     long size = stats.number("cache_size_bytes");
     long maxSize = stats.number("max_size");
     Cell sizeCell = Cell.number(String.format(Locale.ROOT, "%.1f", size / GIB));
@@ -92,6 +107,10 @@ final class StatsSummary {
     } else {
       table.row(Cell.text("  Files:"), Cell.number(files));
     }
+  }
+
+  private static void localHitsAndWrites(TextTable table, KeyValues stats, boolean verbose)
+      throws AdminException {
     long localHits = stats.count(Counter.LOCAL_STORAGE_HIT);
     long localMisses = stats.count(Counter.LOCAL_STORAGE_MISS);
     if (verbose || localHits + localMisses > 0) {

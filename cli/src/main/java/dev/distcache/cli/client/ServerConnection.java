@@ -232,6 +232,40 @@ public final class ServerConnection {
     }
   }
 
+  /** Work on the cache directory that must not overlap a server's life. */
+  @FunctionalInterface
+  public interface WithoutServer {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code action} while no server runs for the cache directory and returns true, or returns
+   * false without running it when a server answers. It runs under the start lock, so none starts
+   * meanwhile, and after any server that was stopping has released its lock (and written the
+   * counters file a last time).
+   */
+  @SuppressWarnings("try") // the locks are held for the block's duration, never read
+  public static boolean withoutServer(CacheLayout layout, WithoutServer action) throws IOException {
+    Files.createDirectories(layout.cacheDir());
+    try (FileChannel lockFile =
+            FileChannel.open(
+                layout.startLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = lockFile.lock()) {
+      SocketChannel existing = tryConnect(layout);
+      if (existing != null) {
+        existing.close();
+        return false;
+      }
+      try (FileChannel serverLockFile =
+              FileChannel.open(
+                  layout.serverLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock serverLock = serverLockFile.lock()) {
+        action.run();
+      }
+      return true;
+    }
+  }
+
   /**
    * Whether a start failed less than {@link #FAILED_START_PAUSE_MILLIS} ago (not in the future).
    */

@@ -110,10 +110,10 @@ class ErrorHandlingTest {
   }
 
   @Test
-  void version_namesDistcacheAndJava() {
+  void version_namesDistcacheAndItsVersion() {
     AdminRun run = AdminRun.run(new FakeChannel(), cacheDir, "-V");
 
     assertEquals(0, run.exitCode());
-    assertTrue(run.out().startsWith("distcache version 0.1.0\nRunning on Java "), run.out());
+    assertEquals("distcache version 0.1.0\n", run.out());
   }
 }

@@ -58,8 +58,20 @@ public final class Config {
    * cannot be used is left at its default (or the file's value) and described in {@link #notes()}.
    */
   public static Config load(CacheLayout layout, Map<String, String> env) {
-    return load(layout, env, readFile(layout.configFile()));
+    return load(layout, env, readFile(configFile(layout, env)));
   }
+
+  /**
+   * The configuration file: {@code DISTCACHE_CONFIGPATH} when set (ccache's CCACHE_CONFIGPATH, and
+   * {@code --config-path}), else the cache directory's.
+   */
+  public static Path configFile(CacheLayout layout, Map<String, String> env) {
+    String path = env.get(CONFIG_PATH_VARIABLE);
+    return path == null || path.isEmpty() ? layout.configFile() : Path.of(path).toAbsolutePath();
+  }
+
+  /** Names another configuration file than the cache directory's. */
+  public static final String CONFIG_PATH_VARIABLE = "DISTCACHE_CONFIGPATH";
 
   /**
    * The configuration from the cache directory's file, already read with {@link #readFile}, and the
@@ -70,7 +82,7 @@ public final class Config {
     for (ConfigKey k : ConfigKey.values()) {
       s.put(k, new Setting(k.defaultValue(), "default"));
     }
-    String fileName = layout.configFile().toString();
+    String fileName = configFile(layout, env).toString();
     for (Map.Entry<ConfigKey, String> e : file.settings().entrySet()) {
       s.put(e.getKey(), new Setting(e.getValue(), fileName));
     }

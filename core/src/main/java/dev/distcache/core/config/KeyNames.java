@@ -67,6 +67,7 @@ public final class KeyNames {
   private static final Set<String> NOT_CONFIGURATION =
       Set.of(
           "DISTCACHE_DIR",
+          "DISTCACHE_CONFIGPATH",
           "DISTCACHE_JAVA_CLIENT",
           "DISTCACHE_DEPTH",
           "DISTCACHE_ARGV0",

@@ -8,8 +8,11 @@ import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
 import dev.distcache.distribute.farm.RunningJobs;
+import dev.distcache.hashing.Blake3;
+import dev.distcache.hashing.ContentHash;
 import dev.distcache.server.pipeline.ConfigNotes;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,25 +57,22 @@ final class AdminHandler {
     Config config = Config.load(layout, req.env());
     StringBuilder out = new StringBuilder();
     switch (words.get(0)) {
-      case "stats" -> {
-        Map<Counter, Long> counters = store.counters();
-        for (Counter c : Counter.values()) {
-          line(out, c.id(), counters.getOrDefault(c, 0L));
+      case "stats" -> out.append(stats(config, true));
+      case "zero" -> store.zeroCounters();
+      case "hash-file" -> {
+        if (words.size() != 2) {
+          return Reply.failed("hash-file needs one path");
         }
-        line(out, "cache_size_bytes", store.totalSize());
-        line(out, "files_in_cache", store.fileCount());
-        line(out, "max_size", config.maxSize());
-        line(out, "max_files", config.maxFiles());
-        line(out, "cache_dir", layout.cacheDir());
-        brokenStore().ifPresent(dir -> line(out, "store_moved_aside_to", dir));
-        Set<String> problems = new LinkedHashSet<>(notes.all());
-        problems.addAll(config.notes());
-        int n = 0;
-        for (String p : problems) {
-          line(out, "config_note_" + ++n, p.replace('\n', ' ').replace('\t', ' '));
+        try {
+          out.append(hashFile(Path.of(words.get(1)))).append('\n');
+        } catch (IOException e) {
+          return Reply.result(
+              1,
+              new byte[0],
+              ("failed to hash " + words.get(1) + ": " + e.getMessage() + "\n")
+                  .getBytes(StandardCharsets.UTF_8));
         }
       }
-      case "zero" -> store.zeroCounters();
       case "clear" -> report(out, store.clear());
       case "cleanup" -> {
         store.setLimits(config.maxSize(), config.maxFiles());
@@ -103,6 +103,32 @@ final class AdminHandler {
   }
 
   /**
+   * The lines of the {@code stats} reply: every counter, the store's size, the limits and cache
+   * directory of {@code config}, a damaged store kept aside, and the configuration's problems (with
+   * those the server met, when {@code serverNotes}).
+   */
+  String stats(Config config, boolean serverNotes) {
+    StringBuilder out = new StringBuilder();
+    Map<Counter, Long> counters = store.counters();
+    for (Counter c : Counter.values()) {
+      line(out, c.id(), counters.getOrDefault(c, 0L));
+    }
+    line(out, "cache_size_bytes", store.totalSize());
+    line(out, "files_in_cache", store.fileCount());
+    line(out, "max_size", config.maxSize());
+    line(out, "max_files", config.maxFiles());
+    line(out, "cache_dir", layout.cacheDir());
+    brokenStore().ifPresent(dir -> line(out, "store_moved_aside_to", dir));
+    Set<String> problems = new LinkedHashSet<>(serverNotes ? notes.all() : List.of());
+    problems.addAll(config.notes());
+    int n = 0;
+    for (String p : problems) {
+      line(out, "config_note_" + ++n, p.replace('\n', ' ').replace('\t', ' '));
+    }
+    return out.toString();
+  }
+
+  /**
    * The newest store a server moved aside because it would not open (StoreOpener), if any is left.
    */
   private Optional<Path> brokenStore() {
@@ -114,6 +140,18 @@ final class AdminHandler {
     } catch (IOException | UncheckedIOException e) {
       return Optional.empty();
     }
+  }
+
+  /** The BLAKE3 of the file's bytes in hex, as ContentHash makes it for direct mode's keys. */
+  private static String hashFile(Path file) throws IOException {
+    Blake3 hash = new Blake3();
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        hash.update(buffer, 0, n);
+      }
+    }
+    return ContentHash.of(hash.digest()).hex();
   }
 
   private static void report(StringBuilder out, CleanupReport r) {

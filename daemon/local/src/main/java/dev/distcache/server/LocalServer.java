@@ -74,6 +74,7 @@ public final class LocalServer implements AutoCloseable {
   private final ServerSocketChannel server;
   private final CompilePipeline pipeline;
   private final AdminHandler admin;
+  private final CountersKeeper counters;
   private final UserPrincipal owner;
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
@@ -123,6 +124,8 @@ public final class LocalServer implements AutoCloseable {
         new CompilePipeline(
             layout, store, new CompilerLocator(selves), serverUmask, notes, runner, farm);
     this.admin = new AdminHandler(layout, store, notes, farm.running(), this::close);
+    this.counters = new CountersKeeper(layout, config -> admin.stats(config, false));
+    counters.start();
     this.owner = Files.getOwner(layout.serverLock());
   }
 
@@ -148,6 +151,8 @@ public final class LocalServer implements AutoCloseable {
     try {
       StoreOpener.Opened opened = StoreOpener.open(layout.storeDir(), InstantSource.system());
       store = opened.store();
+      // -z may have zeroed the file while none ran
+      CountersKeeper.restore(layout, store, opened.notice().isPresent());
       String notice = opened.notice().map(n -> "distcache: " + n).orElse(null);
       if (notice != null) {
         System.err.println(Instant.now() + " " + notice); // server.out, the server's log
@@ -256,6 +261,7 @@ public final class LocalServer implements AutoCloseable {
         reply = withNotice(reply);
       } else {
         reply = admin.handle(req);
+        counters.write(); // at once after -z, -C or a cleanup, not a second later
       }
       reply.writeBody(out);
     } catch (java.io.EOFException e) {
@@ -380,6 +386,7 @@ public final class LocalServer implements AutoCloseable {
         break;
       }
     }
+    counters.close();
     try {
       store.close();
     } catch (RuntimeException e) {

@@ -132,7 +132,10 @@ public final class CompilePipeline {
     long startNanos = epochNanos(clock.instant());
     Timing timing = new Timing();
     Config config =
-        Config.load(layout, req.env(), configFile.settings(layout.configFile(), startNanos));
+        Config.load(
+            layout,
+            req.env(),
+            configFile.settings(Config.configFile(layout, req.env()), startNanos));
     notes.record(config.notes());
     timing.mark("config");
     Stats stats = new Stats(store, config.bool(ConfigKey.STATS));
