@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,7 +136,7 @@ public final class CompilePipeline {
     Stats stats = new Stats(store, config.bool(ConfigKey.STATS));
     String log = config.get(ConfigKey.LOG_FILE);
     try {
-      return compile(req, config, stats, log, startNanos, timing).withNote(notes.untold());
+      return withUntoldNotes(compile(req, config, stats, log, startNanos, timing));
     } catch (Cancellation.CancelledException e) {
       // The client hung up (Ctrl-C); nobody reads the reply, and nothing went wrong in the cache.
       ServerLog.log(log, "cancelled: " + e.getMessage());
@@ -153,9 +154,27 @@ public final class CompilePipeline {
     }
   }
 
+  /** {@code r} with the configuration notes no client was told yet before its own note. */
+  private Reply withUntoldNotes(Reply r) {
+    byte[] untold = notes.untold();
+    if (untold.length == 0) {
+      return r;
+    }
+    byte[] both = Arrays.copyOf(untold, untold.length + r.note().length);
+    System.arraycopy(r.note(), 0, both, untold.length, r.note().length);
+    return r.withNote(both);
+  }
+
   private Reply compile(
       Request req, Config config, Stats stats, String log, long startNanos, Timing timing)
       throws IOException {
+    if (!config.errors().isEmpty()) {
+      // As ccache: a configuration error (DISTCACHE_DISABLE=0) stops the compile with status 1.
+      StringBuilder lines = new StringBuilder();
+      config.errors().forEach(e -> lines.append("distcache: error: ").append(e).append('\n'));
+      return Reply.result(1, new byte[0], new byte[0])
+          .withNote(lines.toString().getBytes(StandardCharsets.UTF_8));
+    }
     if (config.bool(ConfigKey.DISABLE)) {
       return Reply.runLocally("disabled");
     }
@@ -229,8 +248,8 @@ public final class CompilePipeline {
       stats.count(Counter.DIRECT_CACHE_MISS);
     }
     if (plan.isPresent() && plan.get().depend()) {
-      stats.count(Counter.CACHE_MISS);
-      results.missed();
+      // As ccache: depend mode looks no result up, so no storage miss; the outcome is counted
+      // after the compile.
       return misses.dependMode(ctx, plan.get());
     }
     Optional<byte[]> text = keyText(inv, located, env, cwd);
@@ -275,8 +294,11 @@ public final class CompilePipeline {
         return hit.get();
       }
     }
-    stats.count(Counter.CACHE_MISS, Counter.PREPROCESSED_CACHE_MISS);
-    results.missed();
+    if (!recache) {
+      // A forced recache looked nothing up, so it missed nothing (ccache counts only recache).
+      stats.count(Counter.PREPROCESSED_CACHE_MISS);
+      results.missed();
+    }
     return misses.preprocessed(ctx, keys, plan, text.get());
   }
 

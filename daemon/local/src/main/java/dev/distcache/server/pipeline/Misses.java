@@ -3,6 +3,7 @@ package dev.distcache.server.pipeline;
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.core.args.Invocation;
+import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.core.stats.Counter;
@@ -149,24 +150,40 @@ final class Misses {
 
   /**
    * What a successful compile wrote, to be stored with {@code exact}, its files given the client's
-   * umask; empty (and counted) when the compile failed or wrote no output.
+   * umask; empty when the compile failed or wrote no output. Counts the outcome as ccache does: a
+   * {@code cache_miss} only for a compile that gave a result to store ({@code recache} instead when
+   * forced, counted by the store), {@code compile_failed}, {@code compiler_produced_no_output} or
+   * {@code compiler_produced_empty_output} otherwise; under {@code read_only} every compile is a
+   * {@code cache_miss}, as ccache decides that before it compiles.
    */
   private Optional<CachedResult> capture(CompileContext c, Compiled done, String exact)
       throws IOException {
+    boolean readOnly = c.config().bool(ConfigKey.READ_ONLY);
     if (done.exec().exitCode() != 0) {
-      c.stats().count(Counter.COMPILE_FAILED);
+      c.stats().count(readOnly ? Counter.CACHE_MISS : Counter.COMPILE_FAILED);
       return Optional.empty();
     }
     Optional<CachedResult> result =
         HitWriter.capture(c.inv(), c.cwd(), done.exec(), exact, done.startedMillis());
     if (result.isEmpty()) {
-      c.stats().count(Counter.COMPILER_PRODUCED_NO_OUTPUT);
+      c.stats().count(readOnly ? Counter.CACHE_MISS : noOutput(c));
       return result;
+    }
+    if (readOnly || !c.config().bool(ConfigKey.RECACHE)) {
+      c.stats().count(Counter.CACHE_MISS);
     }
     if (c.umask() != serverUmask) {
       fixPermissions(c.inv(), c.cwd(), c.umask());
     }
     return result;
+  }
+
+  /** Why a compile that succeeded left nothing to store: an empty object, or none. */
+  private static Counter noOutput(CompileContext c) throws IOException {
+    Path out = c.cwd().resolve(c.inv().output());
+    return Files.isRegularFile(out) && Files.size(out) == 0
+        ? Counter.COMPILER_PRODUCED_EMPTY_OUTPUT
+        : Counter.COMPILER_PRODUCED_NO_OUTPUT;
   }
 
   private static void fixPermissions(Invocation inv, Path cwd, int umask) throws IOException {
