@@ -213,7 +213,7 @@ public final class CompilePipeline {
     try {
       identity =
           identifier.identify(
-              located.compiler(), compilerName, config.get(ConfigKey.COMPILER_CHECK), env);
+              located.compiler(), compilerName, config.get(ConfigKey.COMPILER_CHECK), env, cwd);
     } catch (CompilerIdentifier.CheckFailedException e) {
       stats.count(Counter.COMPILER_CHECK_FAILED);
       ServerLog.log(log, e.getMessage());
