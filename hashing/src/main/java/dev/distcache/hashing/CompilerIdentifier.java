@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
@@ -85,7 +86,13 @@ public final class CompilerIdentifier {
     // Content and command results are reused only while the binary is provably unchanged: a
     // rewrite that keeps size and mtime still changes ctime (and a replacement the inode).
     boolean content = check.equals("content");
-    String cacheKey = check + "\0" + stat + ":" + changeStamp(real) + (content ? "" : "\0" + cwd);
+    String cacheKey =
+        check
+            + "\0"
+            + stat
+            + ":"
+            + changeStamp(real)
+            + (content ? "" : "\0" + cwd + "\0" + namedFileStamps(check, cwd));
     String cached = cache.get(cacheKey);
     if (cached != null) {
       return name + cached;
@@ -96,6 +103,31 @@ public final class CompilerIdentifier {
             : "command:" + runChecks(check, compiler, env, cwd);
     cache.put(cacheKey, identity);
     return name + identity;
+  }
+
+  /**
+   * The state of every file a check command's words name (a script, a version file), so that a
+   * remembered output is not reused after one of them changed; ccache runs the command each time.
+   */
+  private static String namedFileStamps(String check, Path cwd) {
+    StringBuilder stamps = new StringBuilder();
+    for (String word : check.split("[ \t\r\n;]+")) {
+      if (word.isEmpty() || word.equals("%compiler%")) {
+        continue;
+      }
+      try {
+        Path file = cwd.resolve(word);
+        if (Files.isRegularFile(file)) {
+          BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+          stamps.append(word).append(':').append(a.size()).append(':');
+          stamps.append(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)).append(':');
+          stamps.append(changeStamp(file)).append(';');
+        }
+      } catch (IOException | InvalidPathException | CheckFailedException e) {
+        stamps.append(word).append(":?;"); // not a file, or unreadable: nothing to follow
+      }
+    }
+    return stamps.toString();
   }
 
   private static String changeStamp(Path real) throws CheckFailedException {

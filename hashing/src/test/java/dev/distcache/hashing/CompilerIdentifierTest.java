@@ -208,6 +208,20 @@ class CompilerIdentifierTest {
     assertEquals(2, Files.readAllLines(count).size());
   }
 
+  /** ccache runs the command every time: a remembered output is not reused after it changed. */
+  @Test
+  void identify_command_runsAgainWhenAFileItNamesChanged() throws Exception {
+    script("check", "echo one");
+    String before = identifier.identify(gcc, "gcc", "./check", ENV, dir);
+    script("check", "echo two");
+    assertNotEquals(before, identifier.identify(gcc, "gcc", "./check", ENV, dir));
+    Path version = dir.resolve("version");
+    Files.writeString(version, "1");
+    String one = identifier.identify(gcc, "gcc", "cat " + version, ENV, dir);
+    Files.writeString(version, "2");
+    assertNotEquals(one, identifier.identify(gcc, "gcc", "cat " + version, ENV, dir));
+  }
+
   @Test
   void identify_failingCommand_throwsCheckFailedWithExitCode() throws IOException {
     Path check = script("check", "echo oops; exit 3");
