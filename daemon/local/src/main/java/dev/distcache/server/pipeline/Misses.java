@@ -5,6 +5,7 @@ import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.log.ServerLog;
+import dev.distcache.core.process.Command;
 import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
@@ -18,6 +19,7 @@ import dev.distcache.server.outputs.LocalFiles;
 import dev.distcache.server.outputs.OutputFiles;
 import dev.distcache.server.request.CompileContext;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,23 +131,40 @@ final class Misses {
     cmd.add(c.located().compiler().toString());
     cmd.addAll(c.inv().args());
     cmd.addAll(c.extra());
-    long started = System.currentTimeMillis();
-    ProcessRunner.Exec exec =
-        preprocessed == null
-            ? runner.run(cmd, c.env(), c.cwd())
-            : farm.compile(
-                new Farm.Job(
-                    c.inv(),
-                    c.located().compiler(),
-                    c.env(),
-                    c.cwd(),
-                    c.extra(),
-                    preprocessed,
-                    c.config(),
-                    c.stats()::count,
-                    c.log()),
-                () -> runner.run(cmd, c.env(), c.cwd()));
-    return new Compiled(Reply.result(exec.exitCode(), exec.stdout(), exec.stderr()), exec, started);
+    // As ccache: the prefix command and the compiler get UNCACHED_ERR_FD, for messages that reach
+    // the user but are never cached; they go back in the reply's note, outside the cached stderr.
+    Path uncached = Files.createTempFile("distcache-uncached-", ".txt");
+    try {
+      Command local = Command.of(cmd, c.env(), c.cwd()).withUncachedErrTo(uncached);
+      long started = System.currentTimeMillis();
+      ProcessRunner.Exec exec =
+          preprocessed == null
+              ? runner.run(local)
+              : farm.compile(
+                  new Farm.Job(
+                      c.inv(),
+                      c.located().compiler(),
+                      c.env(),
+                      c.cwd(),
+                      c.extra(),
+                      preprocessed,
+                      c.config(),
+                      c.stats()::count,
+                      c.log()),
+                  () -> runner.run(local));
+      Reply reply =
+          Reply.result(exec.exitCode(), exec.stdout(), exec.stderr()).withNote(read(uncached));
+      return new Compiled(reply, exec, started);
+    } finally {
+      Files.deleteIfExists(uncached);
+    }
+  }
+
+  /** At most a note's worth of what the compile wrote to its uncached descriptor. */
+  private static byte[] read(Path uncached) throws IOException {
+    try (InputStream in = Files.newInputStream(uncached)) {
+      return in.readNBytes(Reply.MAX_NOTE);
+    }
   }
 
   /**
