@@ -234,4 +234,65 @@ class CcacheCountersTest {
     assertFalse(Files.exists(src.resolve("z.o")), "nothing compiled");
     assertEquals(Map.of(), b.dcMoved());
   }
+
+  /** Every id ccache prints, timestamps included, in ccache's order and id-TAB-value format. */
+  @Test
+  void printStats_listsEveryIdCcachePrints_zerosIncluded() {
+    source("p.c", "int p;\n");
+    both(Map.of(), "-c", "p.c", "-o", "p.o");
+    List<String> ccache =
+        Processes.run(src, ccacheEnv, List.of("ccache", "--print-stats"))
+            .ok()
+            .out()
+            .lines()
+            .toList();
+    List<String> distcache = dc.run(src, "--print-stats").ok().out().lines().toList();
+
+    List<String> ids = distcache.stream().map(l -> l.substring(0, l.indexOf('\t'))).toList();
+    for (String line : ccache) {
+      assertTrue(ids.contains(line.substring(0, line.indexOf('\t'))), line + " missing: " + ids);
+    }
+    List<String> sorted = new ArrayList<>(distcache);
+    sorted.sort(null);
+    assertEquals(sorted, distcache, "sorted as ccache sorts its lines");
+    for (String line : distcache) {
+      assertTrue(line.matches("[a-z_]+\t\\d+"), line);
+    }
+    long updated =
+        Long.parseLong(distcache.get(ids.indexOf("stats_updated_timestamp")).split("\t")[1]);
+    assertTrue(
+        Math.abs(updated - java.time.Instant.now().getEpochSecond()) < 3600,
+        "stats_updated_timestamp is the time of the last compile: " + updated);
+  }
+
+  /**
+   * -sv and -svv have ccache's rows in ccache's order; distcache's own rows (its extra counters,
+   * the farm) come in between or after, and no ccache row is missing.
+   */
+  @Test
+  void showStatsVerbose_hasCcachesRowsInCcachesOrder() {
+    source("v.c", "int v;\n");
+    both(Map.of(), "-c", "v.c", "-o", "v.o");
+    both(Map.of(), "-c", "missing.c", "-o", "m.o");
+    for (String verbose : List.of("-s", "-sv", "-svv")) {
+      List<String> ccache =
+          labels(Processes.run(src, ccacheEnv, List.of("ccache", verbose)).ok().out());
+      List<String> distcache = labels(dc.run(src, verbose).ok().out());
+      int at = 0;
+      for (String label : ccache) {
+        String expected = label.replace("(GB)", "(GiB)");
+        int found = distcache.subList(at, distcache.size()).indexOf(expected);
+        assertTrue(
+            found >= 0, verbose + ": " + expected + " missing or out of order in " + distcache);
+        at += found + 1;
+      }
+    }
+  }
+
+  private static List<String> labels(String summary) {
+    return summary
+        .lines()
+        .map(l -> l.contains(":") ? l.substring(0, l.indexOf(':') + 1) : l)
+        .toList();
+  }
 }

@@ -168,7 +168,7 @@ class UnusualFilesTest {
 
   @Test
   void incbin_inTheSource_isNotCached_inPreprocessorMode() {
-    dc.with("DISTCACHE_DIRECT_MODE", "false");
+    dc.with("DISTCACHE_NODIRECT", "1");
     assemblerReadsAFile(
         "__asm__(\".section .rodata\\n.incbin \\\"data.bin\\\"\\n.previous\");\n", null, true);
   }
@@ -268,7 +268,7 @@ class UnusualFilesTest {
   void lineDirectiveNamingAMissingFile_isStillCached() {
     Distcache.write(
         src.resolve("parse.c"), "#line 1 \"../gone/parse.y\"\nint parse(void) { return 1; }\n");
-    dc.with("DISTCACHE_DIRECT_MODE", "false");
+    dc.with("DISTCACHE_NODIRECT", "1");
     dc.run(src, "gcc", "-c", "parse.c", "-o", "a.o").ok();
     dc.run(src, "gcc", "-c", "parse.c", "-o", "b.o").ok();
     dc.direct(src, "gcc", "-c", "parse.c", "-o", "c.o").ok();
