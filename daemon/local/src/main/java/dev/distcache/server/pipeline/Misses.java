@@ -197,10 +197,13 @@ final class Misses {
     return result;
   }
 
-  /** Why a compile that succeeded left nothing to store: an empty object, or none. */
+  /**
+   * Why a compile that succeeded left nothing to store: an empty object (or, as ccache sees it, an
+   * output to /dev/null), or none.
+   */
   private static Counter noOutput(CompileContext c) throws IOException {
     Path out = c.cwd().resolve(c.inv().output());
-    return Files.isRegularFile(out) && Files.size(out) == 0
+    return Files.exists(out) && Files.size(out) == 0
         ? Counter.COMPILER_PRODUCED_EMPTY_OUTPUT
         : Counter.COMPILER_PRODUCED_NO_OUTPUT;
   }
