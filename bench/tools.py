@@ -3,7 +3,7 @@ user's caches are never touched) and so, for distcache, its own server:
 
   distcache          default configuration (start-up, misses)
   distcache_direct   direct_mode = true  (distcache.conf and DISTCACHE_DIRECT=1)
-  distcache_pp       direct_mode = false (distcache.conf and DISTCACHE_DIRECT=0)
+  distcache_pp       direct_mode = false (distcache.conf and DISTCACHE_NODIRECT=1)
   distcache_masq     default configuration, through install-masquerade links on PATH (project)
   ccache             default configuration: direct mode
   ccache_nodirect    CCACHE_NODIRECT=1: preprocessor mode
@@ -52,7 +52,7 @@ class Tools:
             if tool == "distcache_direct":
                 env["DISTCACHE_DIRECT"] = "1"
             elif tool == "distcache_pp":
-                env["DISTCACHE_DIRECT"] = "0"
+                env["DISTCACHE_NODIRECT"] = "1"
             elif tool == "distcache_masq":
                 env["PATH"] = f"{self.masq}:{env['PATH']}"
         elif tool == "ccache":

@@ -93,6 +93,12 @@ _Noreturn void run_java(const struct call *c, const char *argv0, int argc, char 
   fail("cannot run the Java client %s: %s", launcher, strerror(errno));
 }
 
+/* As ccache's "ccache ccache gcc": a word whose base name starts with "distcache" names this program. */
+static int names_self(const char *word) {
+  const char *base = strrchr(word, '/') ? strrchr(word, '/') + 1 : word;
+  return strncmp(base, "distcache", sizeof "distcache" - 1) == 0;
+}
+
 int main(int argc, char **argv) {
   static char *nameless[] = {"distcache", NULL};
   static struct call c;
@@ -104,6 +110,15 @@ int main(int argc, char **argv) {
   const char *argv0 = argv[0];
   const char *base = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
   int prefix = strcmp(base, "distcache") == 0;
+  if (prefix) {
+    /* distcache distcache gcc ...: the compiler is the first word that is not this program. */
+    int first = 1;
+    while (first < argc && names_self(argv[first])) {
+      first++;
+    }
+    argv += first - 1;
+    argc -= first - 1;
+  }
   int has_cwd = getcwd(c.cwd, sizeof c.cwd) != NULL;
   if (!has_cwd) {
     strcpy(c.cwd, "."); /* a removed directory: the server cannot help, the compiler will say why */

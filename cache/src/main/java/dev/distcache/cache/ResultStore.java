@@ -87,14 +87,18 @@ public interface ResultStore extends AutoCloseable {
   /** Adds {@code delta} (which may be negative) to {@code counter}. */
   void add(Counter counter, long delta);
 
-  /** Adds every delta to its counter, all in one write (a request's counters cost one write). */
+  /**
+   * Adds every delta to its counter, all in one write (a request's counters cost one write), and
+   * sets {@link Counter#STATS_UPDATED_TIMESTAMP} to now in epoch seconds.
+   */
   void add(Map<Counter, Long> deltas);
 
   /** Every counter that has a value, including those zeroed by {@link #zeroCounters}. */
   Map<Counter, Long> counters();
 
   /**
-   * Sets every counter to zero and {@link Counter#STATS_ZEROED_TIMESTAMP} to now in epoch seconds.
+   * Sets every counter to zero, and {@link Counter#STATS_ZEROED_TIMESTAMP} and {@link
+   * Counter#STATS_UPDATED_TIMESTAMP} to now in epoch seconds.
    */
   void zeroCounters();
 

@@ -306,6 +306,10 @@ public final class RocksResultStore implements ResultStore {
             batch.merge(
                 rocks.stats, ResultTable.utf8(d.getKey().id()), IndexRows.u64le(d.getValue()));
           }
+          batch.put(
+              rocks.stats,
+              ResultTable.utf8(Counter.STATS_UPDATED_TIMESTAMP.id()),
+              IndexRows.u64le(clock.instant().getEpochSecond()));
           write(batch);
         }
         return null;
@@ -341,7 +345,10 @@ public final class RocksResultStore implements ResultStore {
       try (WriteBatch batch = new WriteBatch()) {
         for (Counter counter : Counter.values()) {
           long value =
-              counter == Counter.STATS_ZEROED_TIMESTAMP ? clock.instant().getEpochSecond() : 0;
+              counter == Counter.STATS_ZEROED_TIMESTAMP
+                      || counter == Counter.STATS_UPDATED_TIMESTAMP
+                  ? clock.instant().getEpochSecond()
+                  : 0;
           batch.put(rocks.stats, ResultTable.utf8(counter.id()), IndexRows.u64le(value));
         }
         write(batch);

@@ -306,6 +306,23 @@ abstract class ResultStoreContract {
   }
 
   @Test
+  void add_stampsTheUpdateTime_asZeroingDoes() {
+    assertEquals(0, store.counters().getOrDefault(Counter.STATS_UPDATED_TIMESTAMP, 0L));
+    clock.advance(Duration.ofSeconds(30));
+    store.add(Counter.CACHE_MISS, 1);
+    assertEquals(
+        START.getEpochSecond() + 30, store.counters().get(Counter.STATS_UPDATED_TIMESTAMP));
+    clock.advance(Duration.ofSeconds(30));
+    store.add(Map.of(Counter.DIRECT_CACHE_HIT, 1L, Counter.CACHE_MISS, 1L));
+    assertEquals(
+        START.getEpochSecond() + 60, store.counters().get(Counter.STATS_UPDATED_TIMESTAMP));
+    clock.advance(Duration.ofSeconds(30));
+    store.zeroCounters();
+    assertEquals(
+        START.getEpochSecond() + 90, store.counters().get(Counter.STATS_UPDATED_TIMESTAMP));
+  }
+
+  @Test
   void add_negativeDelta_subtracts() {
     store.add(Counter.CACHE_MISS, 5);
     store.add(Counter.CACHE_MISS, -3);

@@ -21,6 +21,7 @@ public final class Main {
     String base = argv0.substring(argv0.lastIndexOf('/') + 1);
     int code;
     if (base.equals("distcache")) {
+      args = withoutSelf(args);
       if (args.length > 0 && args[0].equals("daemon")) {
         // bin/distcache starts the daemon in a JVM of its own (RocksDB); it never reaches this one.
         System.err.println(
@@ -38,5 +39,18 @@ public final class Main {
       code = CompileClient.fromLauncher().compile(base, Arrays.asList(args), argv0);
     }
     System.exit(code);
+  }
+
+  /**
+   * {@code args} after the leading words that name distcache itself (a base name starting with
+   * "distcache"), as ccache takes {@code ccache ccache gcc} for {@code ccache gcc}.
+   */
+  static String[] withoutSelf(String[] args) {
+    int first = 0;
+    while (first < args.length
+        && args[first].substring(args[first].lastIndexOf('/') + 1).startsWith("distcache")) {
+      first++;
+    }
+    return Arrays.copyOfRange(args, first, args.length);
   }
 }

@@ -108,17 +108,18 @@ class AdministrationTest {
     dc.run(tmp, "gcc", "-c", "f0.c").ok();
     dc.with("DISTCACHE_RECACHE", "1").run(tmp, "gcc", "-c", "f0.c").ok();
     dc.env.remove("DISTCACHE_RECACHE");
-    assertEquals(2, dc.stat("cache_miss"));
+    assertEquals(1, dc.stat("cache_miss"), "as ccache: a recache is counted as that alone");
     assertEquals(1, dc.stat("recache"));
     long files = dc.stat("files_in_cache");
     dc.with("DISTCACHE_READONLY", "1").run(tmp, "gcc", "-c", "f1.c").ok();
     dc.env.remove("DISTCACHE_READONLY");
     assertEquals(files, dc.stat("files_in_cache"), "read_only stored nothing");
+    assertEquals(2, dc.stat("cache_miss"), "as ccache: a read-only compile is a miss");
     dc.with("DISTCACHE_DISABLE", "1").run(tmp, "gcc", "-c", "f0.c", "-o", "disabled.o").ok();
     dc.env.remove("DISTCACHE_DISABLE");
     assertTrue(Files.exists(tmp.resolve("disabled.o")));
     assertEquals(0, dc.hits());
-    assertEquals(3, dc.stat("cache_miss"), "disable neither hits nor misses");
+    assertEquals(2, dc.stat("cache_miss"), "disable neither hits nor misses");
   }
 
   @Test

@@ -359,4 +359,26 @@ class CompileTest {
     assertEquals(1, dc.hits());
     assertEquals(logged, new String(Distcache.read(log)));
   }
+
+  /** As ccache takes {@code ccache ccache gcc} for {@code ccache gcc}. */
+  @Test
+  void distcacheNamedTwice_compilesAsIfNamedOnce() {
+    Distcache.write(src.resolve("twice.c"), HELLO_C);
+    dc.direct(src, "gcc", "-c", "twice.c", "-o", "direct.o").ok();
+
+    Run miss = dc.run(src, "distcache", "gcc", "-c", "twice.c", "-o", "miss.o");
+    Run hit =
+        dc.run(
+            src, Distcache.LAUNCHER.toString(), "distcache", "gcc", "-c", "twice.c", "-o", "hit.o");
+
+    assertEquals(0, miss.exitCode(), miss.err());
+    assertEquals("", miss.err());
+    assertEquals(0, hit.exitCode(), hit.err());
+    byte[] direct = Distcache.read(src.resolve("direct.o"));
+    assertArrayEquals(direct, Distcache.read(src.resolve("miss.o")));
+    assertArrayEquals(direct, Distcache.read(src.resolve("hit.o")));
+    assertEquals(1, dc.stat("cache_miss"));
+    assertEquals(1, dc.hits());
+    assertEquals(0, dc.stat("could_not_find_compiler"));
+  }
 }

@@ -118,7 +118,7 @@ class HungCompileTest {
   void ctrlC_inPreprocessorMode_stopsThePreprocessorTheServerRuns_whileAnotherHangs()
       throws Exception {
     Path gcc = preprocessorThatHangs();
-    dc.with("DISTCACHE_DIRECT", "false");
+    dc.with("DISTCACHE_NODIRECT", "1");
     startServerWithTwoCarriers();
     Distcache.write(tmp.resolve("other.c"), "int other;\n");
     start(List.of(Distcache.LAUNCHER.toString(), gcc.toString(), "-c", "other.c"));

@@ -245,7 +245,7 @@ class NativeClientTest {
     Path masq = Files.createDirectories(tmp.resolve("masq"));
     Files.createSymbolicLink(masq.resolve("gcc"), Distcache.NATIVE_CLIENT);
     dc.with("PATH", masq + ":" + fake.getParent() + ":" + dc.env.get("PATH"));
-    dc.with("DISTCACHE_DIRECT", "false"); // a preprocessor-mode hit runs the compiler (gcc -E) too
+    dc.with("DISTCACHE_NODIRECT", "1"); // a preprocessor-mode hit runs the compiler (gcc -E) too
     Distcache.write(src.resolve("hello.c"), CompileTest.HELLO_C);
 
     for (boolean javaClient : new boolean[] {false, true}) {

@@ -9,6 +9,7 @@ import dev.distcache.testing.Processes;
 import dev.distcache.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +107,11 @@ class UncachedErrFdTest {
         1,
         dc.stat("remote_host_unreachable"),
         "distcache tried the refused host, then compiled here");
+    String summary = dc.run(src, "-s").ok().out();
+    assertTrue(
+        summary.contains("\nRemote compiles:\n")
+            && summary.lines().anyMatch(l -> l.matches("  Hosts unreachable: +1")),
+        "-s shows the farm's counters when nonzero: " + summary);
     String log = Files.readString(tmp.resolve("server.log"));
     assertTrue(
         log.contains("unreachable"),
@@ -120,5 +126,71 @@ class UncachedErrFdTest {
     assertTrue(
         stats.out().lines().anyMatch(l -> l.matches("(direct|preprocessed)_cache_hit\t1")),
         stats.out());
+  }
+
+  /** A prefix command that says something on UNCACHED_ERR_FD, then runs the compiler. */
+  private Path chattyWrapper() throws Exception {
+    Path wrapper = tmp.resolve("wrapper.sh");
+    Files.writeString(
+        wrapper, "#!/bin/sh\necho \"wrapper: compiling $*\" >&$UNCACHED_ERR_FD\nexec \"$@\"\n");
+    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return wrapper;
+  }
+
+  @Test
+  void prefixCommandsUncachedMessage_reachesStderrOnTheMiss_andIsNotReplayedOnTheHit()
+      throws Exception {
+    dc.with("DISTCACHE_PREFIX", chattyWrapper().toString());
+    Run direct = dc.direct(src, "gcc", "-Wall", "-c", "w.c", "-o", "direct.o").ok();
+
+    Run miss = dc.run(src, "gcc", "-Wall", "-c", "w.c", "-o", "w.o").ok();
+    Files.delete(src.resolve("w.o"));
+    Run hit = dc.run(src, "gcc", "-Wall", "-c", "w.c", "-o", "w.o").ok();
+
+    String first = miss.err().substring(0, miss.err().indexOf('\n') + 1);
+    assertTrue(
+        first.startsWith("wrapper: compiling /") && first.contains(" -Wall -c w.c -o w.o"), first);
+    assertEquals(direct.err(), miss.err().substring(first.length()), "then the compiler's stderr");
+    assertEquals(direct.err(), hit.err(), "the wrapper's message is not cached");
+    assertEquals(1, dc.hits());
+    assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("w.o")));
+  }
+
+  /** Under a wrapper that gives distcache its own UNCACHED_ERR_FD, the message goes there. */
+  @Test
+  void prefixCommandsUncachedMessage_goesToTheClientsOwnUncachedErrFd() throws Exception {
+    dc.with("DISTCACHE_PREFIX", chattyWrapper().toString());
+    Run direct = dc.direct(src, "gcc", "-Wall", "-c", "w.c", "-o", "direct.o").ok();
+    Path notes = tmp.resolve("notes");
+
+    Run miss = withFd3(notes, "3", "gcc", "-Wall", "-c", "w.c", "-o", "w.o").ok();
+
+    assertEquals(direct.err(), miss.err());
+    assertTrue(Files.readString(notes).startsWith("wrapper: compiling /"), Files.readString(notes));
+  }
+
+  /**
+   * distcache as ccache's prefix, with a chatty prefix of its own: the message reaches the user on
+   * ccache's miss, and ccache's hit replays only the compiler's stderr.
+   */
+  @Test
+  void underCcache_theWrappersMessageReachesTheUser_andCcacheCachesOnlyTheCompilersStderr()
+      throws Exception {
+    Map<String, String> env = new HashMap<>(dc.env);
+    env.put("CCACHE_DIR", tmp.resolve("ccache").toString());
+    env.put("CCACHE_TEMPDIR", tmp.resolve("ccache-tmp").toString());
+    env.put("CCACHE_PREFIX", Distcache.LAUNCHER.toString());
+    env.put("DISTCACHE_PREFIX", chattyWrapper().toString());
+    Run direct = dc.direct(src, "gcc", "-Wall", "-c", "w.c", "-o", "direct.o").ok();
+    List<String> ccache = List.of("ccache", "gcc", "-Wall", "-c", "w.c", "-o", "w.o");
+
+    Run miss = Processes.run(src, env, ccache).ok();
+    Files.delete(src.resolve("w.o"));
+    Run hit = Processes.run(src, env, ccache).ok();
+
+    assertTrue(miss.err().startsWith("wrapper: compiling /"), miss.err());
+    assertTrue(miss.err().endsWith(direct.err()), miss.err());
+    assertEquals(direct.err(), hit.err(), "ccache cached the compiler's stderr alone");
+    assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("w.o")));
   }
 }

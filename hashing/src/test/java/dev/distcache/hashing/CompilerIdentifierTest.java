@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -118,27 +119,64 @@ class CompilerIdentifierTest {
 
   @Test
   void identify_command_hashesStderrInlineWithStdout_asItWasWritten() throws Exception {
-    String id = identifier.identify(gcc, "gcc", "echo a; echo b >&2; echo c", ENV);
+    Path check = script("check", "echo a; echo b >&2; echo c");
+    String id = identifier.identify(gcc, "gcc", check.toString(), ENV);
     assertEquals(
         "name=gcc;command:" + HexFormat.of().formatHex(Blake3.hash("a\nb\nc\n".getBytes(UTF_8))),
         id);
   }
 
   @Test
-  void identify_command_goesThroughTheGivenProcessRunner() throws Exception {
+  void identify_command_goesThroughTheGivenProcessRunner_inTheCompilesDirectory() throws Exception {
     List<Command> ran = new ArrayList<>();
     CompilerIdentifier viaFake =
         new CompilerIdentifier(c -> {
           ran.add(c);
           return new ProcessRunner.Exec(0, "v9\n".getBytes(UTF_8), new byte[0], false);
         });
-    String id = viaFake.identify(gcc, "gcc", "cat %compiler%", ENV);
+    String id = viaFake.identify(gcc, "gcc", "cat %compiler%", ENV, dir);
     assertEquals(1, ran.size());
-    assertEquals("/bin/sh", ran.getFirst().argv().getFirst());
-    assertTrue(ran.getFirst().argv().getLast().endsWith("cat " + gcc), ran.toString());
+    List<String> argv = ran.getFirst().argv();
+    assertEquals("/bin/sh", argv.getFirst());
+    assertEquals(List.of("cat", gcc.toString()), argv.subList(argv.size() - 2, argv.size()));
     assertEquals(ENV, ran.getFirst().env());
+    assertEquals(dir, ran.getFirst().cwd());
     assertEquals(
         "name=gcc;command:" + HexFormat.of().formatHex(Blake3.hash("v9\n".getBytes(UTF_8))), id);
+  }
+
+  /** As ccache: a relative command is the compile directory's, and each directory its own. */
+  @Test
+  void identify_relativeCommand_runsInTheCompilesDirectory() throws Exception {
+    Path one = Files.createDirectories(dir.resolve("one"));
+    Path two = Files.createDirectories(dir.resolve("two"));
+    script("one/check", "echo one");
+    script("two/check", "echo two");
+
+    String a = identifier.identify(gcc, "gcc", "./check", ENV, one);
+    String b = identifier.identify(gcc, "gcc", "./check", ENV, two);
+
+    assertEquals("name=gcc;command:" + hex("one\n"), a);
+    assertEquals("name=gcc;command:" + hex("two\n"), b);
+  }
+
+  /**
+   * As ccache: commands separated by ";", split on whitespace with no shell, only a whole word
+   * %compiler% replaced.
+   */
+  @Test
+  void identify_command_isSplitAsCcacheSplitsIt_withoutAShell() throws Exception {
+    assertEquals(
+        "name=gcc;command:" + hex("$HOME x%compiler% |\n" + gcc + "\n"),
+        identifier.identify(gcc, "gcc", "echo $HOME  x%compiler% | ;\techo\t%compiler%;", ENV));
+  }
+
+  @Test
+  void identify_commandThatIsNotAProgram_throwsCheckFailed() {
+    assertThrows(
+        CheckFailedException.class, () -> identifier.identify(gcc, "gcc", "exit 0", ENV, dir));
+    assertThrows(
+        CheckFailedException.class, () -> identifier.identify(gcc, "gcc", "echo a; ;", ENV, dir));
   }
 
   @Test
@@ -161,7 +199,7 @@ class CompilerIdentifierTest {
   @Test
   void identify_command_runsOncePerBinaryState() throws Exception {
     Path count = dir.resolve("count");
-    String check = "echo run >> " + count + "; echo hi";
+    String check = script("check", "echo run >> " + count + "; echo hi").toString();
     identifier.identify(gcc, "gcc", check, ENV);
     identifier.identify(gcc, "g++", check, ENV);
     assertEquals(1, Files.readAllLines(count).size());
@@ -170,12 +208,27 @@ class CompilerIdentifierTest {
     assertEquals(2, Files.readAllLines(count).size());
   }
 
+  /** ccache runs the command every time: a remembered output is not reused after it changed. */
   @Test
-  void identify_failingCommand_throwsCheckFailedWithExitCode() {
+  void identify_command_runsAgainWhenAFileItNamesChanged() throws Exception {
+    script("check", "echo one");
+    String before = identifier.identify(gcc, "gcc", "./check", ENV, dir);
+    script("check", "echo two");
+    assertNotEquals(before, identifier.identify(gcc, "gcc", "./check", ENV, dir));
+    Path version = dir.resolve("version");
+    Files.writeString(version, "1");
+    String one = identifier.identify(gcc, "gcc", "cat " + version, ENV, dir);
+    Files.writeString(version, "2");
+    assertNotEquals(one, identifier.identify(gcc, "gcc", "cat " + version, ENV, dir));
+  }
+
+  @Test
+  void identify_failingCommand_throwsCheckFailedWithExitCode() throws IOException {
+    Path check = script("check", "echo oops; exit 3");
     CheckFailedException e =
         assertThrows(
             CheckFailedException.class,
-            () -> identifier.identify(gcc, "gcc", "echo oops; exit 3", ENV));
+            () -> identifier.identify(gcc, "gcc", "echo ok;" + check, ENV));
     assertTrue(e.getMessage().contains("exit code 3"), e.getMessage());
   }
 
@@ -186,6 +239,17 @@ class CompilerIdentifierTest {
         assertThrows(
             CheckFailedException.class, () -> identifier.identify(missing, "gcc", "mtime", ENV));
     assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+  }
+
+  private Path script(String name, String body) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return file;
+  }
+
+  private static String hex(String output) {
+    return HexFormat.of().formatHex(Blake3.hash(output.getBytes(UTF_8)));
   }
 
   private static Path binary(Path file, String content, FileTime mtime) throws IOException {

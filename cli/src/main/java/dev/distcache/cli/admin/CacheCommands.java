@@ -3,6 +3,7 @@ package dev.distcache.cli.admin;
 import dev.distcache.core.config.Values;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.ZoneId;
 
 /**
  * The options that ask the server about its cache or change it: statistics, zeroing, clearing and
@@ -17,8 +18,9 @@ final class CacheCommands {
     this.out = out;
   }
 
-  void showStats(boolean verbose) throws IOException, AdminException {
-    out.print(StatsSummary.format(stats(), verbose));
+  /** {@code -s} at {@code verbosity}, the number of {@code -v} given (ccache's -sv and -svv). */
+  void showStats(int verbosity) throws IOException, AdminException {
+    out.print(StatsSummary.format(stats(), verbosity, ZoneId.systemDefault()));
   }
 
   /** {@code --print-stats}: {@code id<TAB>value} lines, or with {@code json} one JSON object. */

@@ -56,8 +56,10 @@ final class DistcacheCommand implements Callable<Integer> {
   @Option(
       names = {"-v", "--verbose"},
       order = 2,
-      description = "With -s: also list every nonzero uncacheable and error counter.")
-  private boolean verbose;
+      description =
+          "With -s: also where the cache is and every nonzero uncacheable and error counter;"
+              + " twice (-svv): every counter and section.")
+  private boolean[] verbose = new boolean[0];
 
   @Option(
       names = {"-d", "--dir", "--directory"},
@@ -93,7 +95,7 @@ final class DistcacheCommand implements Callable<Integer> {
       order = 1,
       description = "Show a summary of the statistics counters.")
   void showStats(boolean requested) {
-    actions.add(() -> cache().showStats(verbose));
+    actions.add(() -> cache().showStats(verbose.length));
   }
 
   @Option(
@@ -208,7 +210,7 @@ final class DistcacheCommand implements Callable<Integer> {
       order = 18,
       description = "Show a summary of the counters in the stats_log file.")
   void showLogStats(boolean requested) {
-    actions.add(() -> files().showLogStats(verbose));
+    actions.add(() -> files().showLogStats(verbose.length));
   }
 
   @Option(

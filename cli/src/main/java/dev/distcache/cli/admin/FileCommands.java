@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +69,7 @@ final class FileCommands {
    * {@code #} lines naming the source) summed and shown as {@code -s} shows them, without the
    * store's size.
    */
-  void showLogStats(boolean verbose) throws IOException, AdminException {
+  void showLogStats(int verbosity) throws IOException, AdminException {
     ConfigKey key = ConfigKey.byKey("stats_log");
     String log = key == null ? "" : context.config().get(key);
     if (log == null || log.isEmpty()) {
@@ -89,7 +90,7 @@ final class FileCommands {
     }
     Map<String, String> values = new LinkedHashMap<>();
     counts.forEach((c, n) -> values.put(c.id(), Long.toString(n)));
-    out.print(StatsSummary.format(new KeyValues(values), verbose, true));
+    out.print(StatsSummary.format(new KeyValues(values), verbosity, ZoneId.systemDefault(), false));
   }
 
   /**

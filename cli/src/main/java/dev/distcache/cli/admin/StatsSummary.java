@@ -2,26 +2,41 @@ package dev.distcache.cli.admin;
 
 import dev.distcache.cli.admin.TextTable.Cell;
 import dev.distcache.core.stats.Counter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** Formats the server's counters the way ccache 4's {@code -s} (and {@code -sv}) shows them. */
+/**
+ * Formats the server's counters the way ccache 4.7.5's {@code -s} shows them, at its three
+ * verbosity levels: {@code -s} (0), {@code -sv} (1: where the cache is, when the counters changed,
+ * every nonzero uncacheable and error counter, lookups, storage reads and writes) and {@code -svv}
+ * (2: every counter, zeros included, and every section). distcache's own rows (write failures, a
+ * damaged store, the farm) follow ccache's rule: shown when nonzero, or at level 2.
+ */
 final class StatsSummary {
   private static final double GIB = 1L << 30;
 
+  /** strftime's {@code %c} in the C locale, as ccache prints its timestamps. */
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
+
   private StatsSummary() {}
 
-  static String format(KeyValues stats, boolean verbose) throws AdminException {
-    return format(stats, verbose, false);
+  /** The summary at {@code verbosity} (the number of {@code -v}), timestamps in {@code zone}. */
+  static String format(KeyValues stats, int verbosity, ZoneId zone) throws AdminException {
+    return format(stats, verbosity, zone, true);
   }
 
   /**
-   * With {@code fromLog} (the counters of the stats log, {@code --show-log-stats}), without the
-   * store's size and files, as ccache shows them.
+   * Without {@code withStore} (the counters of the stats log, {@code --show-log-stats}), the
+   * store's size and files are left out, as ccache shows them.
    */
-  static String format(KeyValues stats, boolean verbose, boolean fromLog) throws AdminException {
+  static String format(KeyValues stats, int verbosity, ZoneId zone, boolean withStore)
+      throws AdminException {
     long directHits = stats.count(Counter.DIRECT_CACHE_HIT);
     long preprocessedHits = stats.count(Counter.PREPROCESSED_CACHE_HIT);
     long hits = directHits + preprocessedHits;
@@ -31,26 +46,38 @@ final class StatsSummary {
     long total = hits + misses + uncacheable + errors;
 
     TextTable table = new TextTable();
-    if (total > 0) {
+    if (verbosity > 0) {
+      table.wideRow("Cache directory:", stats.text("cache_dir"));
+      table.wideRow("Config file:", stats.text("config_file"));
+      // distcache reads no system-wide file; the row keeps ccache's layout.
+      table.wideRow("System config file:", "none");
+      table.wideRow(
+          "Stats updated:", timestamp(stats.count(Counter.STATS_UPDATED_TIMESTAMP), zone));
+      if (verbosity > 1) {
+        table.wideRow(
+            "Stats zeroed:", timestamp(stats.count(Counter.STATS_ZEROED_TIMESTAMP), zone));
+      }
+    }
+    if (total > 0 || verbosity > 1) {
       ratio(table, "Cacheable calls:", hits + misses, total);
       ratio(table, "  Hits:", hits, hits + misses);
       ratio(table, "    Direct:", directHits, hits);
       ratio(table, "    Preprocessed:", preprocessedHits, hits);
       ratio(table, "  Misses:", misses, hits + misses);
     }
-    if (uncacheable > 0) {
+    if (uncacheable > 0 || verbosity > 1) {
       ratio(table, "Uncacheable calls:", uncacheable, total);
-      if (verbose) {
-        details(table, stats, Counter.Kind.UNCACHEABLE, uncacheable);
+      if (verbosity > 0) {
+        details(table, stats, Counter.Kind.UNCACHEABLE, uncacheable, verbosity > 1);
       }
     }
-    if (errors > 0) {
+    if (errors > 0 || verbosity > 1) {
       ratio(table, "Errors:", errors, total);
-      if (verbose) {
-        details(table, stats, Counter.Kind.ERROR, errors);
+      if (verbosity > 0) {
+        details(table, stats, Counter.Kind.ERROR, errors, verbosity > 1);
       }
     }
-    if (total > 0 && verbose) {
+    if (total > 0 && verbosity > 0) {
       table.heading("Successful lookups:");
       ratio(table, "  Direct:", directHits, directHits + stats.count(Counter.DIRECT_CACHE_MISS));
       ratio(
@@ -59,8 +86,17 @@ final class StatsSummary {
           preprocessedHits,
           preprocessedHits + stats.count(Counter.PREPROCESSED_CACHE_MISS));
     }
-    localStorage(table, stats, verbose, fromLog);
+    localStorage(table, stats, verbosity, withStore);
+    remoteStorage(table, stats, verbosity);
+    farm(table, stats, verbosity);
     return table.render() + configNotes(stats);
+  }
+
+  /** ccache's "never" for a timestamp of 0, else strftime's {@code %c}. */
+  static String timestamp(long epochSeconds, ZoneId zone) {
+    return epochSeconds == 0
+        ? "never"
+        : TIMESTAMP.format(Instant.ofEpochSecond(epochSeconds).atZone(zone));
   }
 
   /**
@@ -78,15 +114,20 @@ final class StatsSummary {
   }
 
   private static void localStorage(
-      TextTable table, KeyValues stats, boolean verbose, boolean fromLog) throws AdminException {
+      TextTable table, KeyValues stats, int verbosity, boolean withStore) throws AdminException {
     table.heading("Local storage:");
-    if (!fromLog) {
-      storeSize(table, stats);
+    if (withStore) {
+      storeSize(table, stats, verbosity);
     }
-    localHitsAndWrites(table, stats, verbose);
+    long cleanups = stats.count(Counter.CLEANUPS_PERFORMED);
+    if (cleanups > 0 || verbosity > 1) {
+      table.row(Cell.text("  Cleanups:"), Cell.number(cleanups));
+    }
+    localHitsAndWrites(table, stats, verbosity);
   }
 
-  private static void storeSize(TextTable table, KeyValues stats) throws AdminException {
+  private static void storeSize(TextTable table, KeyValues stats, int verbosity)
+      throws AdminException {
     long size = stats.number("cache_size_bytes");
     long maxSize = stats.number("max_size");
     Cell sizeCell = Cell.number(String.format(Locale.ROOT, "%.1f", size / GIB));
@@ -100,24 +141,27 @@ final class StatsSummary {
     } else {
       table.row(Cell.text("  Cache size (GiB):"), sizeCell);
     }
-    long files = stats.number("files_in_cache");
-    long maxFiles = stats.number("max_files");
-    if (maxFiles > 0) {
-      ratio(table, "  Files:", files, maxFiles);
-    } else {
-      table.row(Cell.text("  Files:"), Cell.number(files));
+    if (verbosity > 0) {
+      long files = stats.number("files_in_cache");
+      long maxFiles = stats.number("max_files");
+      if (maxFiles > 0) {
+        ratio(table, "  Files:", files, maxFiles);
+      } else {
+        table.row(Cell.text("  Files:"), Cell.number(files));
+      }
     }
   }
 
-  private static void localHitsAndWrites(TextTable table, KeyValues stats, boolean verbose)
+  private static void localHitsAndWrites(TextTable table, KeyValues stats, int verbosity)
       throws AdminException {
     long localHits = stats.count(Counter.LOCAL_STORAGE_HIT);
     long localMisses = stats.count(Counter.LOCAL_STORAGE_MISS);
-    if (verbose || localHits + localMisses > 0) {
+    if (verbosity > 0
+        || stats.count(Counter.REMOTE_STORAGE_HIT) + stats.count(Counter.REMOTE_STORAGE_MISS) > 0) {
       ratio(table, "  Hits:", localHits, localHits + localMisses);
       ratio(table, "  Misses:", localMisses, localHits + localMisses);
     }
-    if (verbose) {
+    if (verbosity > 0) {
       table.row(
           Cell.text("  Reads:"),
           Cell.number(
@@ -125,32 +169,82 @@ final class StatsSummary {
                   + stats.count(Counter.LOCAL_STORAGE_READ_MISS)));
       table.row(Cell.text("  Writes:"), Cell.number(stats.count(Counter.LOCAL_STORAGE_WRITE)));
     }
-    long writeFailures = stats.count(Counter.LOCAL_STORAGE_WRITE_FAILED);
-    if (verbose || writeFailures > 0) {
-      table.row(Cell.text("  Write failures:"), Cell.number(writeFailures));
-    }
-    if (stats.count(Counter.STORE_MOVED_ASIDE) > 0) {
-      table.row(
-          Cell.text("  Damaged stores moved aside:"),
-          Cell.number(stats.count(Counter.STORE_MOVED_ASIDE)));
-    }
+    shownIfNonzero(
+        table, "  Write failures:", stats.count(Counter.LOCAL_STORAGE_WRITE_FAILED), verbosity);
+    shownIfNonzero(
+        table, "  Damaged stores moved aside:", stats.count(Counter.STORE_MOVED_ASIDE), verbosity);
     String brokenStore = stats.text("store_moved_aside_to");
     if (!brokenStore.equals("?")) {
       table.row(Cell.text("  Damaged store kept in:"), Cell.text(brokenStore));
     }
   }
 
-  /** One indented row per nonzero counter of the kind, sorted by description. */
-  private static void details(TextTable table, KeyValues stats, Counter.Kind kind, long sum)
+  /** ccache's section for the tiers after the local store. */
+  private static void remoteStorage(TextTable table, KeyValues stats, int verbosity)
       throws AdminException {
-    List<Counter> nonzero = new ArrayList<>();
+    long hits = stats.count(Counter.REMOTE_STORAGE_HIT);
+    long misses = stats.count(Counter.REMOTE_STORAGE_MISS);
+    long errors = stats.count(Counter.REMOTE_STORAGE_ERROR);
+    long timeouts = stats.count(Counter.REMOTE_STORAGE_TIMEOUT);
+    if (verbosity < 2 && hits + misses + errors + timeouts == 0) {
+      return;
+    }
+    table.heading("Remote storage:");
+    ratio(table, "  Hits:", hits, hits + misses);
+    ratio(table, "  Misses:", misses, hits + misses);
+    if (verbosity > 0) {
+      table.row(
+          Cell.text("  Reads:"),
+          Cell.number(
+              stats.count(Counter.REMOTE_STORAGE_READ_HIT)
+                  + stats.count(Counter.REMOTE_STORAGE_READ_MISS)));
+      table.row(Cell.text("  Writes:"), Cell.number(stats.count(Counter.REMOTE_STORAGE_WRITE)));
+    }
+    shownIfNonzero(table, "  Errors:", errors, verbosity);
+    shownIfNonzero(table, "  Timeouts:", timeouts, verbosity);
+  }
+
+  /**
+   * distcache's section for the compile farm, in ccache's style: shown when a miss went to the farm
+   * or a host failed, and at level 2; its failure rows when nonzero, or at level 2.
+   */
+  private static void farm(TextTable table, KeyValues stats, int verbosity) throws AdminException {
+    long compiled = stats.count(Counter.REMOTE_COMPILE);
+    long compileErrors = stats.count(Counter.REMOTE_COMPILE_ERROR);
+    long unreachable = stats.count(Counter.REMOTE_HOST_UNREACHABLE);
+    long failed = stats.count(Counter.REMOTE_JOB_FAILED);
+    if (verbosity < 2 && compiled + compileErrors + unreachable + failed == 0) {
+      return;
+    }
+    table.heading("Remote compiles:");
+    table.row(Cell.text("  Compiled remotely:"), Cell.number(compiled));
+    shownIfNonzero(table, "  Compile errors:", compileErrors, verbosity);
+    shownIfNonzero(table, "  Hosts unreachable:", unreachable, verbosity);
+    shownIfNonzero(table, "  Jobs failed:", failed, verbosity);
+  }
+
+  /** A row "label n" when n is nonzero or at level 2, as ccache shows its error rows. */
+  private static void shownIfNonzero(TextTable table, String label, long n, int verbosity) {
+    if (n > 0 || verbosity > 1) {
+      table.row(Cell.text(label), Cell.number(n));
+    }
+  }
+
+  /**
+   * One indented row per counter of the kind, sorted by description: the nonzero ones, or all of
+   * them.
+   */
+  private static void details(
+      TextTable table, KeyValues stats, Counter.Kind kind, long sum, boolean all)
+      throws AdminException {
+    List<Counter> listed = new ArrayList<>();
     for (Counter c : Counter.values()) {
-      if (c.kind() == kind && stats.count(c) > 0) {
-        nonzero.add(c);
+      if (c.kind() == kind && (all || stats.count(c) > 0)) {
+        listed.add(c);
       }
     }
-    nonzero.sort(Comparator.comparing(Counter::description));
-    for (Counter c : nonzero) {
+    listed.sort(Comparator.comparing(Counter::description));
+    for (Counter c : listed) {
       ratio(table, "  " + c.description() + ":", stats.count(c), sum);
     }
   }
@@ -169,10 +263,9 @@ final class StatsSummary {
     }
   }
 
-  /** ccache's percentage: two decimals in eight characters, one decimal when 100% would not fit. */
+  /** ccache's percentage: two decimals, one when the numerator reaches the denominator. */
   static String percent(long numerator, long denominator) {
     double p = 100.0 * numerator / denominator;
-    String two = String.format(Locale.ROOT, "(%5.2f%%)", p);
-    return two.length() <= 8 ? two : String.format(Locale.ROOT, "(%5.1f%%)", p);
+    return String.format(Locale.ROOT, numerator >= denominator ? "(%5.1f%%)" : "(%5.2f%%)", p);
   }
 }

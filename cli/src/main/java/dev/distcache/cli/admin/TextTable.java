@@ -25,22 +25,32 @@ final class TextTable {
     }
   }
 
-  private record Row(List<Cell> cells, boolean heading) {}
+  /**
+   * A heading stands alone; a wide row's second cell spans the columns after the first (ccache's
+   * colspan), so only its label widens a column.
+   */
+  private record Row(List<Cell> cells, boolean heading, boolean wide) {}
 
   private final List<Row> rows = new ArrayList<>();
 
   void heading(String text) {
-    rows.add(new Row(List.of(Cell.text(text)), true));
+    rows.add(new Row(List.of(Cell.text(text)), true, false));
+  }
+
+  /** A label in the first column and a text that spans the rest ({@code Cache directory: /c}). */
+  void wideRow(String label, String text) {
+    rows.add(new Row(List.of(Cell.text(label), Cell.text(text)), false, true));
   }
 
   void row(Cell... cells) {
-    rows.add(new Row(List.of(cells), false));
+    rows.add(new Row(List.of(cells), false, false));
   }
 
   String render() {
     List<Integer> widths = new ArrayList<>();
     for (Row row : rows) {
-      for (int i = 0; i < row.cells().size() && !row.heading(); i++) {
+      int widening = row.heading() ? 0 : row.wide() ? 1 : row.cells().size();
+      for (int i = 0; i < widening; i++) {
         if (widths.size() <= i) {
           widths.add(0);
         }
@@ -52,7 +62,8 @@ final class TextTable {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < row.cells().size(); i++) {
         Cell cell = row.cells().get(i);
-        String pad = " ".repeat(row.heading() ? 0 : widths.get(i) - cell.content().length());
+        boolean unpadded = row.heading() || (row.wide() && i > 0) || i >= widths.size();
+        String pad = " ".repeat(unpadded ? 0 : widths.get(i) - cell.content().length());
         line.append(i > 0 ? " " : "");
         line.append(cell.rightAligned() ? pad + cell.content() : cell.content() + pad);
       }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -165,12 +166,13 @@ class FileOptionsTest {
     KeyValues counts =
         new KeyValues(Map.of("cache_miss", "1", "direct_cache_hit", "3", "cache_size_bytes", "9"));
 
-    String fromLog = StatsSummary.format(counts, false, true);
-    String fromStore = StatsSummary.format(counts, false, false);
+    String fromLog = StatsSummary.format(counts, 1, ZoneId.of("UTC"), false);
+    String fromStore = StatsSummary.format(counts, 1, ZoneId.of("UTC"), true);
 
     assertTrue(fromLog.matches("(?s).*\n  Hits: +3 / 4 \\(75\\.00%\\)\n.*"), fromLog);
     assertFalse(fromLog.contains("Cache size"), fromLog);
     assertFalse(fromLog.contains("Files:"), fromLog);
     assertTrue(fromStore.contains("Cache size"), fromStore);
+    assertTrue(fromStore.contains("Files:"), fromStore);
   }
 }

@@ -37,6 +37,68 @@ class PrintStatsTest {
     assertTrue(lines.contains("autoconf_test\t0"));
   }
 
+  /** Every id ccache 4.7.5 prints, zeros and both timestamps included, tab-separated. */
+  @Test
+  void printStats_listsEveryIdCcachePrints() {
+    List<String> lines =
+        printStats("stats_updated_timestamp\t1796527973\nstats_zeroed_timestamp\t1796520000\n");
+
+    assertTrue(lines.contains("stats_updated_timestamp\t1796527973"), lines.toString());
+    assertTrue(lines.contains("stats_zeroed_timestamp\t1796520000"), lines.toString());
+    List<String> ids = lines.stream().map(l -> l.substring(0, l.indexOf('\t'))).toList();
+    for (String id :
+        List.of(
+            "autoconf_test",
+            "bad_compiler_arguments",
+            "bad_output_file",
+            "cache_miss",
+            "cache_size_kibibyte",
+            "called_for_link",
+            "called_for_preprocessing",
+            "cleanups_performed",
+            "compile_failed",
+            "compiler_check_failed",
+            "compiler_produced_empty_output",
+            "compiler_produced_no_output",
+            "compiler_produced_stdout",
+            "could_not_find_compiler",
+            "could_not_use_modules",
+            "could_not_use_precompiled_header",
+            "direct_cache_hit",
+            "direct_cache_miss",
+            "error_hashing_extra_file",
+            "files_in_cache",
+            "internal_error",
+            "local_storage_hit",
+            "local_storage_miss",
+            "local_storage_read_hit",
+            "local_storage_read_miss",
+            "local_storage_write",
+            "missing_cache_file",
+            "multiple_source_files",
+            "no_input_file",
+            "output_to_stdout",
+            "preprocessed_cache_hit",
+            "preprocessed_cache_miss",
+            "preprocessor_error",
+            "recache",
+            "remote_storage_error",
+            "remote_storage_hit",
+            "remote_storage_miss",
+            "remote_storage_read_hit",
+            "remote_storage_read_miss",
+            "remote_storage_timeout",
+            "remote_storage_write",
+            "stats_updated_timestamp",
+            "stats_zeroed_timestamp",
+            "unsupported_code_directive",
+            "unsupported_compiler_option",
+            "unsupported_environment_variable",
+            "unsupported_source_language")) {
+      assertTrue(ids.contains(id), id + " missing from " + ids);
+    }
+  }
+
   @Test
   void printStats_givesSizesInKibibytesAndFileCountsUnderCcachesIds() {
     List<String> lines =

@@ -215,8 +215,12 @@ public final class ArgsClassifier {
           assembly = true;
           return null;
         }
-        case "-E", "-M", "-MM" -> {
+        case "-E" -> {
           return new Uncacheable(Counter.CALLED_FOR_PREPROCESSING, a);
+        }
+        case "-M", "-MM" -> {
+          // ccache lists these as too hard, not as preprocessing.
+          return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
         }
         case "-MD", "-MMD" -> {
           depMode = a;

@@ -32,10 +32,17 @@ public final class Config {
   private final Map<ConfigKey, Setting> settings;
   private final List<String> notes;
 
-  private Config(CacheLayout layout, Map<ConfigKey, Setting> settings, List<String> notes) {
+  private final List<String> errors;
+
+  private Config(
+      CacheLayout layout,
+      Map<ConfigKey, Setting> settings,
+      List<String> notes,
+      List<String> errors) {
     this.layout = layout;
     this.settings = settings;
     this.notes = List.copyOf(notes);
+    this.errors = List.copyOf(errors);
   }
 
   /**
@@ -87,6 +94,7 @@ public final class Config {
       s.put(e.getKey(), new Setting(e.getValue(), fileName));
     }
     List<String> notes = new ArrayList<>(file.notes());
+    List<String> errors = new ArrayList<>();
     for (ConfigKey k : ConfigKey.values()) {
       String name = k.plainEnvName();
       String v = env.get(name);
@@ -94,20 +102,53 @@ public final class Config {
         name = k.envName();
         v = env.get(name);
       }
-      if (v != null) {
-        String value = k.type() == ConfigKey.Type.BOOL ? Boolean.toString(Values.parseBool(v)) : v;
+      boolean bool = k.type() == ConfigKey.Type.BOOL;
+      if (v != null && bool) {
+        Optional<String> error = offWordError(name, v, k.negatedEnvName());
+        error.ifPresent(errors::add);
+        if (error.isEmpty()) {
+          s.put(k, new Setting("true", "environment"));
+        }
+      } else if (v != null) {
         try {
-          s.put(k, new Setting(check(k, value, name), "environment"));
+          s.put(k, new Setting(check(k, v, name), "environment"));
         } catch (ConfigException e) {
           notes.add(e.getMessage() + "; ignored, " + k.key() + " stays " + s.get(k).value());
         }
       }
-      if (k.type() == ConfigKey.Type.BOOL && env.containsKey(k.negatedEnvName())) {
-        s.put(k, new Setting("false", "environment"));
+      String negated = bool ? env.get(k.negatedEnvName()) : null;
+      if (negated != null) {
+        Optional<String> error = offWordError(k.negatedEnvName(), negated, k.envName());
+        error.ifPresent(errors::add);
+        if (error.isEmpty()) {
+          s.put(k, new Setting("false", "environment"));
+        }
       }
     }
     notes.addAll(variableNotes(env));
-    return new Config(layout, s, notes);
+    return new Config(layout, s, notes, errors);
+  }
+
+  /**
+   * ccache 4.7's rule for a boolean variable: any value sets it, except {@code 0}, {@code false},
+   * {@code disable} and {@code no} (any case), which are errors (a user who writes DISABLE=0 means
+   * the opposite of what the variable does); the error names {@code opposite}, the variable meant.
+   */
+  private static Optional<String> offWordError(String name, String value, String opposite) {
+    String lower = value.toLowerCase(Locale.ROOT);
+    if (value.equals("0")
+        || lower.equals("false")
+        || lower.equals("disable")
+        || lower.equals("no")) {
+      return Optional.of(
+          name
+              + ": invalid boolean environment variable value \""
+              + value
+              + "\" (did you mean to set \""
+              + opposite
+              + "=true\"?)");
+    }
+    return Optional.empty();
   }
 
   /**
@@ -257,6 +298,14 @@ public final class Config {
    */
   public List<String> notes() {
     return notes;
+  }
+
+  /**
+   * What stops a compile, as ccache's configuration errors do: it prints {@code error: } and the
+   * line, and exits 1 without compiling. Empty when none.
+   */
+  public List<String> errors() {
+    return errors;
   }
 
   public CacheLayout layout() {

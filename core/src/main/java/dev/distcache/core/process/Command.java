@@ -16,6 +16,10 @@ import java.util.Map;
  * @param stdoutFile where stdout goes instead of the result (so a chatty program costs disk, not
  *     memory), or null to capture it
  * @param stderrFile the same for stderr
+ * @param uncachedErrFile where the process may write messages that are not its output, or null: the
+ *     process gets descriptor {@value #UNCACHED_ERR_FD} open for appending to this file and {@code
+ *     UNCACHED_ERR_FD} naming it, as ccache gives its prefix command and compiler a descriptor on
+ *     its own stderr
  */
 public record Command(
     List<String> argv,
@@ -25,7 +29,10 @@ public record Command(
     Duration timeLimit,
     Cancellation cancellation,
     Path stdoutFile,
-    Path stderrFile) {
+    Path stderrFile,
+    Path uncachedErrFile) {
+  /** The descriptor a process run with an {@link #uncachedErrFile} finds it on. */
+  public static final int UNCACHED_ERR_FD = 3;
 
   public Command {
     argv = List.copyOf(argv);
@@ -40,26 +47,43 @@ public record Command(
 
   /** {@code argv} with stdin from /dev/null, no time limit, output captured. */
   public static Command of(List<String> argv, Map<String, String> env, Path cwd) {
-    return new Command(argv, cwd, env, null, null, null, null, null);
+    return new Command(argv, cwd, env, null, null, null, null, null, null);
   }
 
   public Command withStdin(byte[] bytes) {
     return new Command(
-        argv, cwd, env, bytes.clone(), timeLimit, cancellation, stdoutFile, stderrFile);
+        argv,
+        cwd,
+        env,
+        bytes.clone(),
+        timeLimit,
+        cancellation,
+        stdoutFile,
+        stderrFile,
+        uncachedErrFile);
   }
 
   /** This command stopped after {@code limit}; null for no limit. */
   public Command withTimeLimit(Duration limit) {
-    return new Command(argv, cwd, env, stdin, limit, cancellation, stdoutFile, stderrFile);
+    return new Command(
+        argv, cwd, env, stdin, limit, cancellation, stdoutFile, stderrFile, uncachedErrFile);
   }
 
   public Command withCancellation(Cancellation c) {
-    return new Command(argv, cwd, env, stdin, timeLimit, c, stdoutFile, stderrFile);
+    return new Command(
+        argv, cwd, env, stdin, timeLimit, c, stdoutFile, stderrFile, uncachedErrFile);
   }
 
   /** This command with stdout and stderr written to files rather than captured. */
   public Command withOutputTo(Path stdout, Path stderr) {
-    return new Command(argv, cwd, env, stdin, timeLimit, cancellation, stdout, stderr);
+    return new Command(
+        argv, cwd, env, stdin, timeLimit, cancellation, stdout, stderr, uncachedErrFile);
+  }
+
+  /** This command with its uncached messages going to {@code file} (see {@link Command}). */
+  public Command withUncachedErrTo(Path file) {
+    return new Command(
+        argv, cwd, env, stdin, timeLimit, cancellation, stdoutFile, stderrFile, file);
   }
 
   /** The program, for messages. */

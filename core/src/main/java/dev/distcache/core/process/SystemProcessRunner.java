@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +71,7 @@ final class SystemProcessRunner implements ProcessRunner {
 
   private static Process start(Command c) throws IOException {
     ProcessBuilder pb =
-        new ProcessBuilder(c.argv())
+        new ProcessBuilder(c.uncachedErrFile() == null ? c.argv() : withUncachedErr(c))
             .directory(c.cwd().toFile())
             .redirectInput(
                 c.stdin() == null
@@ -83,11 +85,52 @@ final class SystemProcessRunner implements ProcessRunner {
     }
     pb.environment().clear();
     pb.environment().putAll(c.env());
+    if (c.uncachedErrFile() != null) {
+      pb.environment().put("UNCACHED_ERR_FD", Integer.toString(Command.UNCACHED_ERR_FD));
+    }
     try {
       return pb.start();
     } catch (IOException e) {
       throw new IOException("cannot run " + c.program() + " in " + c.cwd() + ": " + reason(e), e);
     }
+  }
+
+  /**
+   * The argv that opens the uncached descriptor and then becomes the command: a JVM starts a
+   * process with descriptors 0 to 2 only, so a shell opens the extra one and execs the command,
+   * whose words it passes on as they are. The program is looked up first, so a missing one fails to
+   * start as it would without the shell.
+   */
+  private static List<String> withUncachedErr(Command c) throws IOException {
+    String program = c.program();
+    if (!runnable(program, c)) {
+      throw new IOException(
+          "cannot run " + program + " in " + c.cwd() + ": No such file or directory");
+    }
+    List<String> argv = new ArrayList<>();
+    argv.add("/bin/sh");
+    argv.add("-c");
+    argv.add("exec " + Command.UNCACHED_ERR_FD + ">>\"$0\" && exec \"$@\"");
+    argv.add(c.uncachedErrFile().toString());
+    argv.addAll(c.argv());
+    return argv;
+  }
+
+  /**
+   * Whether {@code program} names an executable file, found as execvp would in the command's PATH.
+   */
+  private static boolean runnable(String program, Command c) {
+    if (program.contains("/")) {
+      return Files.isExecutable(c.cwd().resolve(program));
+    }
+    String path = c.env().getOrDefault("PATH", "/usr/bin:/bin");
+    for (String dir : path.split(":", -1)) {
+      Path candidate = c.cwd().resolve(dir.isEmpty() ? "." : dir).resolve(program);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

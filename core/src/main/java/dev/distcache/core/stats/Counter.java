@@ -24,13 +24,15 @@ public enum Counter {
       "compiler_produced_no_output", "Compiler output file missing", Kind.UNCACHEABLE),
   COMPILER_PRODUCED_EMPTY_OUTPUT(
       "compiler_produced_empty_output", "Compiler produced empty output", Kind.UNCACHEABLE),
+  /** ccache's; never counted (stdout is replayed like stderr), listed as ccache lists it. */
+  COMPILER_PRODUCED_STDOUT(
+      "compiler_produced_stdout", "Compiler produced stdout", Kind.UNCACHEABLE),
   COULD_NOT_FIND_COMPILER("could_not_find_compiler", "Could not find compiler", Kind.ERROR),
   COULD_NOT_USE_PRECOMPILED_HEADER(
       "could_not_use_precompiled_header", "Could not use precompiled header", Kind.UNCACHEABLE),
   COULD_NOT_USE_MODULES("could_not_use_modules", "Could not use modules", Kind.UNCACHEABLE),
   DIRECT_CACHE_HIT("direct_cache_hit", null, Kind.OTHER),
   DIRECT_CACHE_MISS("direct_cache_miss", null, Kind.OTHER),
-  DISABLED("disabled", "distcache disabled", Kind.UNCACHEABLE),
   /** A file of extra_files_to_hash could not be read: the compile runs without the cache. */
   ERROR_HASHING_EXTRA_FILE("error_hashing_extra_file", "Error hashing extra file", Kind.ERROR),
   INTERNAL_ERROR("internal_error", "Internal error", Kind.ERROR),
@@ -69,10 +71,21 @@ public enum Counter {
    * A remote job broke after it was sent (connection lost, timeout, bad answer); retried locally.
    */
   REMOTE_JOB_FAILED("remote_job_failed", null, Kind.OTHER),
+  /** ccache's remote storage counters: the tiers after the local store (none yet). */
+  REMOTE_STORAGE_ERROR("remote_storage_error", null, Kind.OTHER),
+  REMOTE_STORAGE_HIT("remote_storage_hit", null, Kind.OTHER),
+  REMOTE_STORAGE_MISS("remote_storage_miss", null, Kind.OTHER),
+  REMOTE_STORAGE_READ_HIT("remote_storage_read_hit", null, Kind.OTHER),
+  REMOTE_STORAGE_READ_MISS("remote_storage_read_miss", null, Kind.OTHER),
+  REMOTE_STORAGE_TIMEOUT("remote_storage_timeout", null, Kind.OTHER),
+  REMOTE_STORAGE_WRITE("remote_storage_write", null, Kind.OTHER),
   /**
    * The store would not open (damaged files) and was moved aside for an empty one. Not a ccache id.
    */
   STORE_MOVED_ASIDE("store_moved_aside", null, Kind.OTHER),
+  /** When a request last changed the counters (or they were zeroed), in seconds since 1970. */
+  STATS_UPDATED_TIMESTAMP("stats_updated_timestamp", null, Kind.OTHER),
+  /** When the counters were last zeroed, in seconds since 1970. */
   STATS_ZEROED_TIMESTAMP("stats_zeroed_timestamp", null, Kind.OTHER),
   /**
    * The source makes the assembler read a file ({@code .incbin}, {@code .include}) that no key can

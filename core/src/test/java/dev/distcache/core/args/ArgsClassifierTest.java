@@ -31,10 +31,19 @@ class ArgsClassifierTest {
     assertEquals(Counter.CALLED_FOR_LINK, reason("gcc", "foo.c", "-o", "foo"));
   }
 
+  @Test
+  void classify_whenPreprocessingOnly_isUncacheableCalledForPreprocessing() {
+    assertEquals(Counter.CALLED_FOR_PREPROCESSING, reason("gcc", "-E", "-c", "foo.c"));
+  }
+
+  /** As ccache, which lists -M and -MM as too hard: the first of -E and -M decides. */
   @ParameterizedTest
-  @ValueSource(strings = {"-E", "-M", "-MM"})
-  void classify_whenPreprocessingOnly_isUncacheableCalledForPreprocessing(String option) {
-    assertEquals(Counter.CALLED_FOR_PREPROCESSING, reason("gcc", option, "-c", "foo.c"));
+  @ValueSource(strings = {"-M", "-MM"})
+  void classify_dependenciesOnly_isUnsupportedCompilerOption(String option) {
+    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", option, "foo.c"));
+    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", option, "-c", "foo.c"));
+    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", option, "-E", "foo.c"));
+    assertEquals(Counter.CALLED_FOR_PREPROCESSING, reason("gcc", "-E", option, "foo.c"));
   }
 
   @Test
@@ -617,7 +626,8 @@ class ArgsClassifierTest {
     assertEquals(
         Optional.of("x.d"),
         cacheable("gcc", "-Wp,--write-dependencies,x.d", "-c", "foo.c").depFile());
-    assertEquals(Counter.CALLED_FOR_PREPROCESSING, reason("gcc", "--dependencies", "-c", "foo.c"));
+    assertEquals(
+        Counter.UNSUPPORTED_COMPILER_OPTION, reason("gcc", "--dependencies", "-c", "foo.c"));
     assertEquals(Counter.CALLED_FOR_PREPROCESSING, reason("gcc", "--preprocess", "-c", "foo.c"));
   }
 

@@ -237,12 +237,37 @@ class ConfigTest {
   }
 
   @Test
-  void load_booleanVariable_isTrueUnlessAFalseWord() throws Exception {
-    assertTrue(Config.load(layout, Map.of("DISTCACHE_DEBUG", "1")).bool(ConfigKey.DEBUG));
-    assertTrue(Config.load(layout, Map.of("DISTCACHE_RECACHE", "")).bool(ConfigKey.RECACHE));
-    for (String no : List.of("0", "false", "FALSE", "no", "disable", "off")) {
-      assertFalse(Config.load(layout, Map.of("DISTCACHE_DEBUG", no)).bool(ConfigKey.DEBUG), no);
+  void load_booleanVariable_isTrueWhateverItsValue() throws Exception {
+    for (String yes : List.of("1", "", "true", "off", "00", " 0")) {
+      Config c = Config.load(layout, Map.of("DISTCACHE_DEBUG", yes));
+      assertTrue(c.bool(ConfigKey.DEBUG), yes);
+      assertEquals(List.of(), c.errors(), yes);
     }
+  }
+
+  /**
+   * As ccache 4.7: a boolean variable set to a word that reads as "off" is an error that stops the
+   * compile, so that DISTCACHE_DISABLE=0 does not silently disable the cache.
+   */
+  @Test
+  void load_booleanVariableSetToAFalseWord_isAnErrorNamingTheVariableToUseInstead() {
+    for (String no : List.of("0", "false", "FALSE", "no", "No", "disable")) {
+      Config c = Config.load(layout, Map.of("DISTCACHE_DISABLE", no));
+      assertEquals(
+          List.of(
+              "DISTCACHE_DISABLE: invalid boolean environment variable value \""
+                  + no
+                  + "\" (did you mean to set \"DISTCACHE_NODISABLE=true\"?)"),
+          c.errors(),
+          no);
+      assertFalse(c.bool(ConfigKey.DISABLE), "left at its default");
+    }
+    assertEquals(
+        List.of(
+            "DISTCACHE_NOHASHDIR: invalid boolean environment variable value \"0\""
+                + " (did you mean to set \"DISTCACHE_HASHDIR=true\"?)"),
+        Config.load(layout, Map.of("DISTCACHE_NOHASHDIR", "0")).errors());
+    assertEquals(List.of(), Config.load(layout, Map.of("DISTCACHE_DISABLE", "1")).errors());
   }
 
   @Test

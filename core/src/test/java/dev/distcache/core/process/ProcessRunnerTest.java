@@ -197,4 +197,51 @@ class ProcessRunnerTest {
     }
     throw new AssertionError("the slow process did not start");
   }
+
+  /** As ccache gives its prefix command a descriptor for messages that are not output. */
+  @Test
+  void run_withAnUncachedErrFile_givesTheProcessADescriptorOnIt_namedInUncachedErrFd()
+      throws IOException {
+    Path notes = tmp.resolve("notes");
+    Files.writeString(notes, "");
+    Exec exec =
+        runner.run(
+            Command.of(
+                    List.of(
+                        "sh",
+                        "-c",
+                        "echo \"fd=$UNCACHED_ERR_FD\" >&$UNCACHED_ERR_FD; echo out; echo err >&2",
+                        "a b"),
+                    ENV,
+                    tmp)
+                .withUncachedErrTo(notes));
+
+    assertEquals(0, exec.exitCode());
+    assertEquals("out\n", new String(exec.stdout(), UTF_8));
+    assertEquals("err\n", new String(exec.stderr(), UTF_8));
+    assertEquals("fd=3\n", Files.readString(notes));
+  }
+
+  @Test
+  void run_withAnUncachedErrFile_passesEveryWordAsItIs() throws IOException {
+    Path notes = tmp.resolve("notes");
+    Exec exec =
+        runner.run(
+            Command.of(List.of("printf", "[%s]", "$HOME", "a b", "*", ""), ENV, tmp)
+                .withUncachedErrTo(notes));
+
+    assertEquals("[$HOME][a b][*][]", new String(exec.stdout(), UTF_8));
+  }
+
+  @Test
+  void run_withAnUncachedErrFile_andAMissingProgram_failsToStart() {
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                runner.run(
+                    Command.of(List.of("no-such-program-xyz"), ENV, tmp)
+                        .withUncachedErrTo(tmp.resolve("notes"))));
+    assertTrue(e.getMessage().contains("no-such-program-xyz"), e.getMessage());
+  }
 }

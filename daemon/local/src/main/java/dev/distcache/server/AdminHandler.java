@@ -118,6 +118,7 @@ final class AdminHandler {
     line(out, "max_size", config.maxSize());
     line(out, "max_files", config.maxFiles());
     line(out, "cache_dir", layout.cacheDir());
+    line(out, "config_file", layout.configFile());
     brokenStore().ifPresent(dir -> line(out, "store_moved_aside_to", dir));
     Set<String> problems = new LinkedHashSet<>(serverNotes ? notes.all() : List.of());
     problems.addAll(config.notes());

@@ -27,10 +27,16 @@ public final class LocalFiles {
    * server's to handle.
    */
   public static Optional<Classification.Uncacheable> check(Invocation inv, Path cwd) {
-    if (kind(cwd, inv.source(), true) == FileKind.OTHER) {
+    FileKind source = kind(cwd, inv.source(), true);
+    if (source == FileKind.OTHER || source == FileKind.ABSENT) {
+      // ccache takes a name that is not a regular file for an option, so a missing source leaves
+      // it without an input file.
       return Optional.of(
           new Classification.Uncacheable(
-              Counter.NO_INPUT_FILE, "the source " + inv.source() + " is not a regular file"));
+              Counter.NO_INPUT_FILE,
+              "the source "
+                  + inv.source()
+                  + (source == FileKind.ABSENT ? " does not exist" : " is not a regular file")));
     }
     List<String> outputs = new ArrayList<>();
     if (inv.objectExpected()) {

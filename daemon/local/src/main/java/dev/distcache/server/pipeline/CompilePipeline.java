@@ -34,11 +34,13 @@ import dev.distcache.server.request.CompileContext;
 import dev.distcache.server.request.Stats;
 import dev.distcache.server.request.Timing;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -146,11 +148,12 @@ public final class CompilePipeline {
         Path cwd = Path.of(req.cwd());
         reply =
             Reply.result(
-                reply.exitCode(),
-                AbsolutePaths.rewrite(reply.stdout(), cwd),
-                AbsolutePaths.rewrite(reply.stderr(), cwd));
+                    reply.exitCode(),
+                    AbsolutePaths.rewrite(reply.stdout(), cwd),
+                    AbsolutePaths.rewrite(reply.stderr(), cwd))
+                .withNote(reply.note());
       }
-      return reply.withNote(notes.untold());
+      return withUntoldNotes(reply);
     } catch (Cancellation.CancelledException e) {
       // The client hung up (Ctrl-C); nobody reads the reply, and nothing went wrong in the cache.
       ServerLog.log(log, "cancelled: " + e.getMessage());
@@ -168,9 +171,27 @@ public final class CompilePipeline {
     }
   }
 
+  /** {@code r} with the configuration notes no client was told yet before its own note. */
+  private Reply withUntoldNotes(Reply r) {
+    byte[] untold = notes.untold();
+    if (untold.length == 0) {
+      return r;
+    }
+    byte[] both = Arrays.copyOf(untold, untold.length + r.note().length);
+    System.arraycopy(r.note(), 0, both, untold.length, r.note().length);
+    return r.withNote(both);
+  }
+
   private Reply compile(
       Request req, Config config, Stats stats, String log, long startNanos, Timing timing)
       throws IOException {
+    if (!config.errors().isEmpty()) {
+      // As ccache: a configuration error (DISTCACHE_DISABLE=0) stops the compile with status 1.
+      StringBuilder lines = new StringBuilder();
+      config.errors().forEach(e -> lines.append("distcache: error: ").append(e).append('\n'));
+      return Reply.result(1, new byte[0], new byte[0])
+          .withNote(lines.toString().getBytes(StandardCharsets.UTF_8));
+    }
     if (config.bool(ConfigKey.DISABLE)) {
       return Reply.runLocally("disabled");
     }
@@ -210,7 +231,7 @@ public final class CompilePipeline {
     try {
       identity =
           identifier.identify(
-              located.compiler(), compilerName, config.get(ConfigKey.COMPILER_CHECK), env);
+              located.compiler(), compilerName, config.get(ConfigKey.COMPILER_CHECK), env, cwd);
     } catch (CompilerIdentifier.CheckFailedException e) {
       stats.count(Counter.COMPILER_CHECK_FAILED);
       ServerLog.log(log, e.getMessage());
@@ -256,8 +277,8 @@ public final class CompilePipeline {
       stats.count(Counter.DIRECT_CACHE_MISS);
     }
     if (plan.isPresent() && plan.get().depend()) {
-      stats.count(Counter.CACHE_MISS);
-      results.missed();
+      // As ccache: depend mode looks no result up, so no storage miss; the outcome is counted
+      // after the compile.
       return misses.dependMode(ctx, plan.get());
     }
     Optional<byte[]> text = keyText(inv, located, env, cwd, config);
@@ -308,8 +329,11 @@ public final class CompilePipeline {
         return hit.get();
       }
     }
-    stats.count(Counter.CACHE_MISS, Counter.PREPROCESSED_CACHE_MISS);
-    results.missed();
+    if (!recache) {
+      // A forced recache looked nothing up, so it missed nothing (ccache counts only recache).
+      stats.count(Counter.PREPROCESSED_CACHE_MISS);
+      results.missed();
+    }
     return misses.preprocessed(ctx, keys, plan, text.get());
   }
 

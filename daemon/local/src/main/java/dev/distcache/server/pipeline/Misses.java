@@ -3,7 +3,9 @@ package dev.distcache.server.pipeline;
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.core.args.Invocation;
+import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.log.ServerLog;
+import dev.distcache.core.process.Command;
 import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
@@ -17,6 +19,7 @@ import dev.distcache.server.outputs.LocalFiles;
 import dev.distcache.server.outputs.OutputFiles;
 import dev.distcache.server.request.CompileContext;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,40 +133,65 @@ final class Misses {
     cmd.add(c.located().compiler().toString());
     cmd.addAll(c.inv().args());
     cmd.addAll(c.extra());
-    long started = System.currentTimeMillis();
-    ProcessRunner.Exec exec =
-        preprocessed == null
-            ? runner.run(cmd, c.env(), c.cwd())
-            : farm.compile(
-                new Farm.Job(
-                    c.inv(),
-                    c.located().compiler(),
-                    c.env(),
-                    c.cwd(),
-                    c.extra(),
-                    preprocessed,
-                    c.config(),
-                    c.stats()::count,
-                    c.log()),
-                () -> runner.run(cmd, c.env(), c.cwd()));
-    return new Compiled(Reply.result(exec.exitCode(), exec.stdout(), exec.stderr()), exec, started);
+    // As ccache: the prefix command and the compiler get UNCACHED_ERR_FD, for messages that reach
+    // the user but are never cached; they go back in the reply's note, outside the cached stderr.
+    Path uncached = Files.createTempFile("distcache-uncached-", ".txt");
+    try {
+      Command local = Command.of(cmd, c.env(), c.cwd()).withUncachedErrTo(uncached);
+      long started = System.currentTimeMillis();
+      ProcessRunner.Exec exec =
+          preprocessed == null
+              ? runner.run(local)
+              : farm.compile(
+                  new Farm.Job(
+                      c.inv(),
+                      c.located().compiler(),
+                      c.env(),
+                      c.cwd(),
+                      c.extra(),
+                      preprocessed,
+                      c.config(),
+                      c.stats()::count,
+                      c.log()),
+                  () -> runner.run(local));
+      Reply reply =
+          Reply.result(exec.exitCode(), exec.stdout(), exec.stderr()).withNote(read(uncached));
+      return new Compiled(reply, exec, started);
+    } finally {
+      Files.deleteIfExists(uncached);
+    }
+  }
+
+  /** At most a note's worth of what the compile wrote to its uncached descriptor. */
+  private static byte[] read(Path uncached) throws IOException {
+    try (InputStream in = Files.newInputStream(uncached)) {
+      return in.readNBytes(Reply.MAX_NOTE);
+    }
   }
 
   /**
    * What a successful compile wrote, to be stored with {@code exact}, its files given the client's
-   * umask; empty (and counted) when the compile failed or wrote no output.
+   * umask; empty when the compile failed or wrote no output. Counts the outcome as ccache does: a
+   * {@code cache_miss} only for a compile that gave a result to store ({@code recache} instead when
+   * forced, counted by the store), {@code compile_failed}, {@code compiler_produced_no_output} or
+   * {@code compiler_produced_empty_output} otherwise; under {@code read_only} every compile is a
+   * {@code cache_miss}, as ccache decides that before it compiles.
    */
   private Optional<CachedResult> capture(CompileContext c, Compiled done, String exact)
       throws IOException {
+    boolean readOnly = c.config().bool(ConfigKey.READ_ONLY);
     if (done.exec().exitCode() != 0) {
-      c.stats().count(Counter.COMPILE_FAILED);
+      c.stats().count(readOnly ? Counter.CACHE_MISS : Counter.COMPILE_FAILED);
       return Optional.empty();
     }
     Optional<CachedResult> result =
         HitWriter.capture(c.inv(), c.cwd(), done.exec(), exact, done.startedMillis());
     if (result.isEmpty()) {
-      c.stats().count(Counter.COMPILER_PRODUCED_NO_OUTPUT);
+      c.stats().count(readOnly ? Counter.CACHE_MISS : noOutput(c));
       return result;
+    }
+    if (readOnly || !c.config().bool(ConfigKey.RECACHE)) {
+      c.stats().count(Counter.CACHE_MISS);
     }
     if (c.umask() != serverUmask) {
       fixPermissions(c.inv(), c.cwd(), c.umask());
@@ -179,6 +207,17 @@ final class Misses {
     Map<String, String> meta = new HashMap<>(r.meta());
     meta.put(CachedResult.META_NAMESPACE, namespace);
     return new CachedResult(r.files(), r.stdout(), r.stderr(), meta);
+  }
+
+  /**
+   * Why a compile that succeeded left nothing to store: an empty object (or, as ccache sees it, an
+   * output to /dev/null), or none.
+   */
+  private static Counter noOutput(CompileContext c) throws IOException {
+    Path out = c.cwd().resolve(c.inv().output());
+    return Files.exists(out) && Files.size(out) == 0
+        ? Counter.COMPILER_PRODUCED_EMPTY_OUTPUT
+        : Counter.COMPILER_PRODUCED_NO_OUTPUT;
   }
 
   private static void fixPermissions(Invocation inv, Path cwd, int umask) throws IOException {

@@ -65,20 +65,17 @@ class CompilePipelineTest {
   }
 
   private Reply compile(Map<String, String> extraEnv) {
+    return compile(extraEnv, List.of("gcc", "-c", "a.c", "-o", "a.o"));
+  }
+
+  private Reply compile(Map<String, String> extraEnv, List<String> argv) {
     Map<String, String> env = new HashMap<>();
     env.put("PATH", gcc.getParent().toString());
     env.put("DISTCACHE_HOSTS", "localhost"); // not the machine's /etc/distcc/hosts
     env.put("CLIENT_ONLY", "yes");
     env.putAll(extraEnv);
     return pipeline.handle(
-        new Request(
-            Request.Mode.COMPILE,
-            cwd.toString(),
-            022,
-            0,
-            "",
-            List.of("gcc", "-c", "a.c", "-o", "a.o"),
-            env));
+        new Request(Request.Mode.COMPILE, cwd.toString(), 022, 0, "", argv, env));
   }
 
   private Reply compile() {
@@ -282,5 +279,131 @@ class CompilePipelineTest {
     assertEquals(0, r.exitCode(), r.message());
     assertEquals(2, preprocessorRuns(), "no direct-mode entry was recorded for a.c");
     assertEquals(1, runner.compiles().size(), "the second request is a preprocessed hit");
+  }
+
+  /** The counters the requests so far changed, by ccache id. */
+  private Map<String, Long> counted() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    store
+        .counters()
+        .forEach((c, n) -> {
+          if (n != 0 && !c.id().endsWith("_timestamp")) {
+            out.put(c.id(), n);
+          }
+        });
+    return out;
+  }
+
+  @Test
+  void successfulMiss_countsCacheMiss() {
+    compile();
+
+    assertEquals(1L, counted().get("cache_miss"), counted().toString());
+    assertEquals(1L, counted().get("preprocessed_cache_miss"), counted().toString());
+  }
+
+  @Test
+  void failedCompile_countsCompileFailed_notCacheMiss() {
+    runner.compile = new Exec(1, new byte[0], "a.c:1: error: e\n".getBytes(UTF_8));
+
+    compile();
+
+    assertEquals(1L, counted().get("compile_failed"), counted().toString());
+    assertEquals(1L, counted().get("preprocessed_cache_miss"), counted().toString());
+    assertFalse(counted().containsKey("cache_miss"), counted().toString());
+  }
+
+  @Test
+  void compileThatWritesNoObject_countsNoOutput_notCacheMiss() {
+    runner =
+        new FakeProcessRunner() {
+          @Override
+          public Exec run(Command c) throws IOException {
+            commands.add(c);
+            return new Exec(0, c.argv().contains("-E") ? preprocessed : new byte[0], new byte[0]);
+          }
+        };
+    setUpPipeline();
+
+    Reply r = compile();
+
+    assertEquals(0, r.exitCode());
+    assertEquals(1L, counted().get("compiler_produced_no_output"), counted().toString());
+    assertFalse(counted().containsKey("cache_miss"), counted().toString());
+  }
+
+  @Test
+  void compileThatWritesAnEmptyObject_countsEmptyOutput_andIsNotStored() {
+    runner =
+        new FakeProcessRunner() {
+          @Override
+          public Exec run(Command c) throws IOException {
+            commands.add(c);
+            if (c.argv().contains("-E")) {
+              return new Exec(0, preprocessed, new byte[0]);
+            }
+            Files.write(c.cwd().resolve("a.o"), new byte[0]);
+            return new Exec(0, new byte[0], new byte[0]);
+          }
+        };
+    setUpPipeline();
+
+    Reply r = compile();
+    compile();
+
+    assertEquals(0, r.exitCode());
+    assertEquals(2L, counted().get("compiler_produced_empty_output"), counted().toString());
+    assertFalse(counted().containsKey("cache_miss"), counted().toString());
+    assertEquals(2, runner.compiles().size(), "nothing stored: the second request compiles too");
+  }
+
+  @Test
+  void recache_countsRecache_andNoMissOfAnyKind() {
+    compile();
+    store.zeroCounters();
+
+    compile(Map.of("DISTCACHE_RECACHE", "1"));
+
+    assertEquals(1L, counted().get("recache"), counted().toString());
+    for (String miss :
+        List.of(
+            "cache_miss", "direct_cache_miss", "preprocessed_cache_miss", "local_storage_miss")) {
+      assertFalse(counted().containsKey(miss), miss + ": " + counted());
+    }
+  }
+
+  @Test
+  void missingSource_isNoInputFile_andRunsNothing() {
+    Reply r = compile(Map.of(), List.of("gcc", "-c", "missing.c", "-o", "m.o"));
+
+    assertEquals(Reply.Kind.RUN_LOCALLY, r.kind());
+    assertEquals("no_input_file", r.message());
+    assertEquals(Map.of("no_input_file", 1L), counted());
+    assertTrue(runner.commands.isEmpty(), runner.commands.toString());
+  }
+
+  @Test
+  void outputThatIsADirectory_isBadOutputFile() throws IOException {
+    Files.createDirectory(cwd.resolve("d"));
+
+    Reply r = compile(Map.of(), List.of("gcc", "-c", "a.c", "-o", "d"));
+
+    assertEquals("bad_output_file", r.message());
+    assertEquals(Map.of("bad_output_file", 1L), counted());
+  }
+
+  @Test
+  void disableSetToZero_isAnError_thatRunsNothingAndCountsNothing() {
+    Reply r = compile(Map.of("DISTCACHE_DISABLE", "0"));
+
+    assertEquals(Reply.Kind.RESULT, r.kind());
+    assertEquals(1, r.exitCode());
+    assertEquals(
+        "distcache: error: DISTCACHE_DISABLE: invalid boolean environment variable value \"0\""
+            + " (did you mean to set \"DISTCACHE_NODISABLE=true\"?)\n",
+        new String(r.note(), UTF_8));
+    assertEquals(0, r.stderr().length);
+    assertTrue(runner.commands.isEmpty(), runner.commands.toString());
+    assertEquals(Map.of(), counted());
   }
 }

@@ -238,4 +238,30 @@ class MissesTest {
     assertThrows(Cancellation.CancelledException.class, () -> preprocessed(c));
     assertEquals(0, store.fileCount());
   }
+
+  /**
+   * What the compile (a wrapper in the prefix command) writes to UNCACHED_ERR_FD comes back in the
+   * reply's note, and neither in its stderr nor in the stored result.
+   */
+  @Test
+  void uncachedErrOutput_goesInTheNote_notInTheStoredStderr() throws IOException {
+    FakeProcessRunner wrapper =
+        new FakeProcessRunner() {
+          @Override
+          public Exec run(Command c) throws IOException {
+            Files.writeString(c.uncachedErrFile(), "wrapper: note\n");
+            return super.run(c);
+          }
+        };
+    wrapper.compile = new Exec(0, new byte[0], "w\n".getBytes(UTF_8));
+    misses = new Misses(new DirectMode(store), 022, wrapper, new Farm(wrapper, p -> {}));
+    CompileContext c = compile(Map.of("DISTCACHE_PREFIX", "wrapper"));
+
+    Reply r = preprocessed(c);
+
+    assertEquals("wrapper: note\n", new String(r.note(), UTF_8));
+    assertArrayEquals("w\n".getBytes(UTF_8), r.stderr());
+    assertArrayEquals("w\n".getBytes(UTF_8), store.get(keys(c).key()).orElseThrow().stderr());
+    assertFalse(Files.exists(wrapper.commands.getFirst().uncachedErrFile()), "the file is removed");
+  }
 }
