@@ -8,12 +8,18 @@
 # - every TEST, and the end of every suite, is written to $BENCH_RESULTS (tab-separated lines:
 #   START|FAIL|END, suite, test, reason), so a test cut short by a timeout has no END;
 # - before each TEST removes the cache directory, and after each suite, $BENCH_STOP_SERVERS (when
-#   set) stops the cache servers the tests started under this run's test directory.
+#   set) stops the cache servers the tests started under this run's test directory;
+# - with BENCH_FIRST and BENCH_LAST (1-based, in the order the suite runs its tests), only those
+#   tests are measured: the ones before run with $BENCH_SKIP_CCACHE (the real ccache, fast) and
+#   are not recorded, and the run ends after BENCH_LAST. A long suite can so be split into parts
+#   that run side by side.
 
 : "${BENCH_RESULTS:?BENCH_RESULTS names the results file}"
 
 declare -A bench_seen=()
 bench_current=
+bench_index=0
+bench_measured_ccache=$CCACHE
 
 bench_record() { # KIND [REASON]
     local reason=${2-}
@@ -55,7 +61,18 @@ TEST() {
     if [ "$n" -gt 1 ]; then
         bench_current="$1 (#$n)"
     fi
-    bench_record START
+    bench_index=$((bench_index + 1))
+    if [ -n "${BENCH_LAST:-}" ] && [ "$bench_index" -gt "$BENCH_LAST" ]; then
+        bench_current=
+        exit 0
+    fi
+    if [ "$bench_index" -lt "${BENCH_FIRST:-1}" ]; then
+        CCACHE=$BENCH_SKIP_CCACHE
+        bench_current=
+    else
+        CCACHE=$bench_measured_ccache
+        bench_record START
+    fi
     bench_ccache_TEST "$@"
 }
 

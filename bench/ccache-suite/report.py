@@ -54,13 +54,15 @@ def first_hard(reasons):
     return next((r for r in reasons if not ZERO_COUNTER.match(r)), None)
 
 
-def read_mode(dir):
+def read_mode(dirs):
     """{(suite, test): [status, reasons]} in the order the tests ran, plus skipped and
-    aborted suites, for one mode's directory; None when the mode did not run."""
-    if not dir.is_dir():
+    aborted suites, for one mode's directories (a test a later directory ran replaces the earlier
+    record: parts run with --tests); None when the mode did not run."""
+    dirs = [d for d in dirs if d.is_dir()]
+    if not dirs:
         return None
     results = OrderedDict()
-    files = sorted((dir / "results").glob("*.tsv")) if (dir / "results").is_dir() else []
+    files = [f for d in dirs if (d / "results").is_dir() for f in sorted((d / "results").glob("*.tsv"))]
     for f in files:
         for line in f.read_text(errors="replace").splitlines():
             kind, suite, test, reason = (line.split("\t", 3) + [""] * 4)[:4]
@@ -76,10 +78,12 @@ def read_mode(dir):
             reasons.insert(0, "not finished (the suite was stopped or timed out)")
 
     def pairs(name):
-        p = dir / name
-        if not p.exists():
-            return {}
-        return dict((line.split("\t", 1) + [""])[:2] for line in p.read_text().splitlines() if line)
+        found = {}
+        for d in dirs:
+            if (d / name).exists():
+                lines = (d / name).read_text().splitlines()
+                found.update((line.split("\t", 1) + [""])[:2] for line in lines if line)
+        return found
 
     return results, pairs("skipped.tsv"), pairs("aborted.tsv")
 
@@ -87,13 +91,16 @@ def read_mode(dir):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
+    ap.add_argument("--also", action="append", default=[],
+                    help="another --work directory of a part run with --tests; its results replace the main run's")
     ap.add_argument("--excluded")
     ap.add_argument("--categories")
     ap.add_argument("--markdown")
+    ap.add_argument("--note", help="a Markdown file whose text goes after the measurement facts")
     a = ap.parse_args()
     work = Path(a.work)
-    base = read_mode(work / "ccache")
-    dist = read_mode(work / "distcache")
+    base = read_mode([work / "ccache"] + [Path(d) / "ccache" for d in a.also])
+    dist = read_mode([work / "distcache"] + [Path(d) / "distcache" for d in a.also])
     if base is None or dist is None:
         sys.exit(f"report.py: {work} needs both the ccache and the distcache runs")
     excluded = read_rules(a.excluded)
@@ -143,6 +150,9 @@ def main():
     for line in meta.splitlines():
         md.append(f"- {line}")
     md.append("")
+    if a.note:
+        md.append(Path(a.note).read_text().rstrip())
+        md.append("")
 
     # Totals.
     def totals(rs):
