@@ -22,7 +22,7 @@ import sys
 from collections import Counter, OrderedDict
 from pathlib import Path
 
-PASS, FAIL, UNFINISHED = "pass", "FAIL", "unfinished"
+PASS, FAIL, UNFINISHED, NOT_RUN = "pass", "FAIL", "unfinished", "not run"
 ZERO_COUNTER = re.compile(r"^line \d+: Expected \S+ to be 0, actual $")
 ONLY_ZERO_COUNTERS = "counters: --print-stats leaves out counters that are zero (the test's only failures)"
 
@@ -102,7 +102,8 @@ def main():
     base = read_mode([work / "ccache"] + [Path(d) / "ccache" for d in a.also])
     dist = read_mode([work / "distcache"] + [Path(d) / "distcache" for d in a.also])
     if base is None or dist is None:
-        sys.exit(f"report.py: {work} needs both the ccache and the distcache runs")
+        sys.exit(f"report.py: {work} needs both the ccache and the distcache runs (for a part run with --tests, "
+                 "report on the main run's --work with --also and this part's --work)")
     excluded = read_rules(a.excluded)
     categories = read_rules(a.categories)
     bres, bskip, babort = base
@@ -129,12 +130,16 @@ def main():
     rows = []  # (suite, test, ccache status, distcache status, shown reason, exclusion, reasons)
     for (s, t), (bst, _) in bres.items():
         dst, dreasons = dres.get((s, t), (None, []))
-        if dst is None:
-            dst, dreasons = FAIL, [("suite skipped: " + dskip[s]) if s in dskip else "not run"]
+        if dst is None and s in dskip:
+            dst, dreasons = FAIL, ["suite skipped: " + dskip[s]]
+        elif dst is None:
+            dst, dreasons = NOT_RUN, ["not measured: the distcache run never reached this test"]
+        elif dst == UNFINISHED:
+            dst = NOT_RUN  # a test cut short is not measured
         rows.append((s, t, bst, dst, shown(dst, dreasons), match(excluded, s, t), dreasons))
     for (s, t), (dst, dreasons) in dres.items():
         if (s, t) not in bres:
-            rows.append((s, t, "not run", dst, shown(dst, dreasons), match(excluded, s, t), dreasons))
+            rows.append((s, t, NOT_RUN, dst, shown(dst, dreasons), match(excluded, s, t), dreasons))
 
     out = []
     md = []
@@ -156,21 +161,28 @@ def main():
 
     # Totals.
     def totals(rs):
+        """Tests, ccache passes, distcache passes of those, of those not measured under distcache."""
         passed = [r for r in rs if r[2] == PASS]
-        return len(rs), len(passed), sum(1 for r in passed if r[3] == PASS)
+        return (len(rs), len(passed), sum(1 for r in passed if r[3] == PASS),
+                sum(1 for r in passed if r[3] == NOT_RUN))
 
-    n_all, b_all, d_all = totals(rows)
+    n_all, b_all, d_all, u_all = totals(rows)
     kept = [r for r in rows if not r[5]]
-    n_kept, b_kept, d_kept = totals(kept)
+    n_kept, b_kept, d_kept, u_kept = totals(kept)
     b_excl = b_all - b_kept
+
+    def measured(b, d, u):
+        if not u:
+            return f"ccache passes {b}; distcache passes {d} of those"
+        return f"ccache passes {b}; {b - u} of those measured under distcache, which passes {d} of them ({u} not measured)"
+
     both("Totals")
     md[-1] = "## Totals"
     md.append("")
     lines = [
-        f"all suites: {n_all} tests ran under ccache; ccache passes {b_all}; distcache passes {d_all} of those",
+        f"all suites: {n_all} tests ran under ccache; " + measured(b_all, d_all, u_all),
         f"excluded (excluded.txt): {b_excl} of the tests ccache passes",
-        f"without the exclusions: ccache passes {b_kept}; distcache passes {d_kept} of those; "
-        f"{b_kept - d_kept} differences",
+        f"without the exclusions: " + measured(b_kept, d_kept, u_kept) + f"; {b_kept - u_kept - d_kept} differences",
     ]
     for line in lines:
         out.append("  " + line)
@@ -183,13 +195,14 @@ def main():
     md.append("")
 
     # Per suite.
-    both("Per suite (ccache passes / distcache passes of those / tests run)", "## Per suite")
+    both("Per suite (ccache passes / distcache passes of those / of those not measured / tests run)",
+         "## Per suite")
     md.append("")
-    md.append("| suite | tests | ccache passes | distcache passes (of those) | note |")
-    md.append("|---|---:|---:|---:|---|")
+    md.append("| suite | tests | ccache passes | distcache passes (of those) | not measured | note |")
+    md.append("|---|---:|---:|---:|---:|---|")
     for s in suite_order:
         rs = [r for r in rows if r[0] == s]
-        n, b, d = totals(rs)
+        n, b, d, u = totals(rs)
         note = []
         if s in bskip:
             note.append("skipped under ccache: " + bskip[s])
@@ -204,13 +217,13 @@ def main():
             note.append("excluded: " + "; ".join(sorted(ex)))
         elif ex:
             note.append(f"{sum(1 for r in rs if r[5])} tests excluded")
-        out.append(f"  {s:24} {b:4} {d:4} {n:4}  {'; '.join(note)}")
-        md.append(f"| {s} | {n} | {b} | {d} | {'; '.join(note)} |")
+        out.append(f"  {s:24} {b:4} {d:4} {u:4} {n:4}  {'; '.join(note)}")
+        md.append(f"| {s} | {n} | {b} | {d} | {u} | {'; '.join(note)} |")
     out.append("")
     md.append("")
 
     # Failures by category.
-    failing = [r for r in kept if r[2] == PASS and r[3] != PASS]
+    failing = [r for r in kept if r[2] == PASS and r[3] not in (PASS, NOT_RUN)]
     cat_of = {}
     for r in failing:
         hard = first_hard(r[6])
