@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 public final class KeyEnvironment {
   /**
    * Variables of the diagnostic language; sloppiness {@code locale} leaves them out of the local
-   * keys. TERM is not one: a cached compile never writes to a terminal, and the colour distcache
-   * asks for instead is hashed as an extra flag.
+   * keys. TERM is not one: every compile is asked for colour (an extra flag, hashed), and the
+   * colour is stripped when shown where it is not wanted.
    */
   static final List<String> LOCALE = List.of("LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES");
 

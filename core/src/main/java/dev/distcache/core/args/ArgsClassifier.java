@@ -70,7 +70,7 @@ public final class ArgsClassifier {
     private boolean depTargetExplicit;
     private boolean debugInfo;
     private boolean splitDwarf;
-    private boolean colorExplicit;
+    private String colorOption;
     private boolean nativeCpu;
     private boolean recordsSwitches;
     private String directModeOff;
@@ -241,11 +241,11 @@ public final class ArgsClassifier {
       if (a.startsWith("-g")) {
         debugOption(a);
       }
-      if (a.startsWith("-fdiagnostics-color")
-          || a.startsWith("-fno-diagnostics-color")
-          || a.equals("-fcolor-diagnostics")
-          || a.equals("-fno-color-diagnostics")) {
-        colorExplicit = true;
+      if (DiagnosticsColour.of(a).isPresent()) {
+        // Passed to the compile as given, but neither hashed nor preprocessed (as in ccache): the
+        // server asks for colour itself and strips it where the user does not want it.
+        colorOption = a;
+        return null;
       }
       if (a.equals("-march=native") || a.equals("-mtune=native") || a.equals("-mcpu=native")) {
         nativeCpu = true;
@@ -433,7 +433,7 @@ public final class ArgsClassifier {
               cpp,
               debugInfo,
               prefixMaps,
-              colorExplicit,
+              Optional.ofNullable(colorOption),
               nativeCpu,
               recordsSwitches,
               Optional.ofNullable(directModeOff)));

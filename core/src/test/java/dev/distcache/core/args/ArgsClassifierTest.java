@@ -3,6 +3,7 @@ package dev.distcache.core.args;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.args.Classification.Cacheable;
@@ -532,12 +533,40 @@ class ArgsClassifierTest {
   void classify_notesNativeCpuColourAndRecordedSwitches() {
     assertTrue(cacheable("gcc", "-c", "-march=native", "foo.c").nativeCpu());
     assertFalse(cacheable("gcc", "-c", "-march=x86-64", "foo.c").nativeCpu());
-    assertTrue(cacheable("gcc", "-c", "-fdiagnostics-color=always", "foo.c").colorExplicit());
-    assertFalse(cacheable("gcc", "-c", "foo.c").colorExplicit());
+    assertEquals(
+        Optional.of("-fdiagnostics-color=always"),
+        cacheable("gcc", "-c", "-fdiagnostics-color=always", "foo.c").colorOption());
+    assertEquals(Optional.empty(), cacheable("gcc", "-c", "foo.c").colorOption());
     assertTrue(cacheable("gcc", "-c", "-frecord-gcc-switches", "foo.c").recordsSwitches());
     assertFalse(
         cacheable("gcc", "-c", "-frecord-gcc-switches", "-fno-record-gcc-switches", "foo.c")
             .recordsSwitches());
+  }
+
+  @Test
+  void colourOptions_reachTheCompile_butNeitherTheKeyNorThePreprocessor() {
+    Invocation plain = cacheable("gcc", "-c", "foo.c");
+    for (String option :
+        List.of(
+            "-fdiagnostics-color",
+            "-fdiagnostics-color=always",
+            "-fdiagnostics-color=never",
+            "-fdiagnostics-color=auto",
+            "-fno-diagnostics-color",
+            "-fcolor-diagnostics",
+            "-fno-color-diagnostics")) {
+      Invocation coloured = cacheable("gcc", "-c", option, "foo.c");
+      assertEquals(plain.keyArgs(), coloured.keyArgs(), option);
+      assertEquals(plain.preprocessorArgs(), coloured.preprocessorArgs(), option);
+      assertEquals(List.of("-c", option, "foo.c"), coloured.args(), option);
+    }
+    assertEquals(
+        Optional.of("-fdiagnostics-color=never"),
+        cacheable("gcc", "-fdiagnostics-color", "-c", "-fdiagnostics-color=never", "foo.c")
+            .colorOption());
+    // Not one ccache knows: hashed like any other option.
+    assertNotEquals(
+        plain.keyArgs(), cacheable("gcc", "-c", "-fdiagnostics-color=bogus", "foo.c").keyArgs());
   }
 
   // --- Response files ---

@@ -202,6 +202,7 @@ public final class CompilePipeline {
     }
     timing.mark("identify");
     ResultCache results = CacheLog.stage(local, config, stats, log, inv.source());
+    ColorFlags.Family family = ColorFlags.Family.of(located.compiler());
     CompileContext ctx =
         new CompileContext(
             inv,
@@ -210,7 +211,7 @@ public final class CompilePipeline {
             cwd,
             req.env(),
             env,
-            ColorFlags.forCompile(inv, compilerName, req),
+            ColorFlags.forCompile(inv, family),
             CpuSignature.get(),
             config,
             req.umask(),
@@ -218,6 +219,17 @@ public final class CompilePipeline {
             stats,
             log,
             results);
+    return ColorFlags.playBack(answer(ctx, timing), ColorFlags.strip(inv, family, req));
+  }
+
+  /** The answer of a compile that may be cached: a hit, or the miss's compile. */
+  private Reply answer(CompileContext ctx, Timing timing) throws IOException {
+    Invocation inv = ctx.inv();
+    Config config = ctx.config();
+    Stats stats = ctx.stats();
+    String log = ctx.log();
+    Path cwd = ctx.cwd();
+    ResultCache results = ctx.results();
     boolean recache = config.bool(ConfigKey.RECACHE);
     Optional<DirectMode.Plan> plan = direct.plan(ctx);
     timing.mark("direct-key");
@@ -233,7 +245,7 @@ public final class CompilePipeline {
       results.missed();
       return misses.dependMode(ctx, plan.get());
     }
-    Optional<byte[]> text = keyText(inv, located, env, cwd);
+    Optional<byte[]> text = keyText(inv, ctx.located(), ctx.env(), cwd);
     timing.mark("preprocess");
     if (text.isEmpty()) {
       stats.count(Counter.PREPROCESSOR_ERROR);
@@ -247,10 +259,10 @@ public final class CompilePipeline {
     CompileKeys.Keys keys =
         CompileKeys.compute(
             new CompileKeys.Inputs(
-                identity,
+                ctx.identity(),
                 inv,
                 cwd,
-                req.env(),
+                ctx.clientEnv(),
                 text.get(),
                 config.get(ConfigKey.BASE_DIR),
                 config.bool(ConfigKey.HASH_DIR),

@@ -19,7 +19,8 @@ import java.util.Map;
  * @param cwd the client's working directory
  * @param clientEnv the client's environment (what the keys read)
  * @param env the environment the compiler runs with
- * @param extra flags the server adds to every run (colour), part of the key
+ * @param extra flags the server adds to every run of the compiler (the request for colour), part of
+ *     the key
  * @param cpu what {@code -march=native} would resolve to on this machine, part of the key
  * @param config the configuration for this request
  * @param umask the client's umask, for the files a hit writes
