@@ -209,6 +209,7 @@ public final class CompilePipeline {
             located,
             identity,
             cwd,
+            ApparentCwd.of(cwd, req.env()),
             req.env(),
             env,
             ColorFlags.forCompile(inv, family),
@@ -261,7 +262,7 @@ public final class CompilePipeline {
             new CompileKeys.Inputs(
                 ctx.identity(),
                 inv,
-                cwd,
+                ctx.apparentCwd(),
                 ctx.clientEnv(),
                 text.get(),
                 config.get(ConfigKey.BASE_DIR),

@@ -16,7 +16,9 @@ import java.util.Map;
  * @param inv the classified arguments
  * @param located the real compiler and the PATH it was found on
  * @param identity the compiler's identity under {@code compiler_check}
- * @param cwd the client's working directory
+ * @param cwd the client's working directory (physical)
+ * @param apparentCwd the working directory as the user reached it ({@code $PWD} when it names
+ *     {@code cwd}): what the keys make paths relative to and what debug info embeds
  * @param clientEnv the client's environment (what the keys read)
  * @param env the environment the compiler runs with
  * @param extra flags the server adds to every run of the compiler (the request for colour), part of
@@ -35,6 +37,7 @@ public record CompileContext(
     CompilerLocator.Located located,
     String identity,
     Path cwd,
+    Path apparentCwd,
     Map<String, String> clientEnv,
     Map<String, String> env,
     List<String> extra,
@@ -44,4 +47,39 @@ public record CompileContext(
     long startNanos,
     Stats stats,
     String log,
-    ResultCache results) {}
+    ResultCache results) {
+
+  /** A context whose working directory is reached without a symbolic link. */
+  public CompileContext(
+      Invocation inv,
+      CompilerLocator.Located located,
+      String identity,
+      Path cwd,
+      Map<String, String> clientEnv,
+      Map<String, String> env,
+      List<String> extra,
+      String cpu,
+      Config config,
+      int umask,
+      long startNanos,
+      Stats stats,
+      String log,
+      ResultCache results) {
+    this(
+        inv,
+        located,
+        identity,
+        cwd,
+        cwd,
+        clientEnv,
+        env,
+        extra,
+        cpu,
+        config,
+        umask,
+        startNanos,
+        stats,
+        log,
+        results);
+  }
+}
