@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.testing.DistccDaemon;
 import dev.distcache.testing.Processes;
+import dev.distcache.testing.RemoteDaemon;
 import dev.distcache.testing.Run;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -139,6 +141,47 @@ class DiagnosticsColourTest {
     String shown = onTerminal(true, args);
     assertEquals(onTerminal(false, args), shown);
     assertTrue(shown.contains(ESC), shown);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"distccd", "distcache daemon"})
+  void onTheFarm_theColourOptionsGoRemote_andTheResultIsSharedWithATerminal(String host)
+      throws Exception {
+    Distcache.write(src.resolve("ok.c"), "int ok(int x) { return x * 3; }\n");
+    String[] never = {"-O2", "-fdiagnostics-color=never", "-c", "ok.c", "-o", "ok.o"};
+    String[] none = {"-O2", "-c", "ok.c", "-o", "ok.o"};
+    DistccDaemon distccd = null;
+    RemoteDaemon daemon = null;
+    try {
+      if (host.equals("distccd")) {
+        distccd = DistccDaemon.start("127.0.0.2", tmp);
+        dc.with("DISTCACHE_HOSTS", distccd.host("/2"));
+      } else {
+        daemon = RemoteDaemon.on("127.0.0.2", tmp).allowGccAndGxx().start();
+        dc.with("DISTCACHE_HOSTS", daemon.address + ":" + daemon.port + ",distcache");
+      }
+      Run piped = dc.run(src, gcc(never)).ok();
+      assertEquals(1, dc.stat("remote_compile"), "the host took the colour options");
+      assertEquals("", piped.err());
+      byte[] remote = Distcache.read(src.resolve("ok.o"));
+      plain(never);
+      assertArrayEquals(Distcache.read(src.resolve("ok.o")), remote);
+      if (daemon != null) {
+        assertTrue(daemon.awaitSummaries(1).getFirst().contains("COMPILE_OK"), daemon.log());
+      }
+
+      String shown = onTerminal(true, none);
+      assertEquals(1, dc.hits());
+      assertEquals(onTerminal(false, none), shown);
+      assertArrayEquals(remote, Distcache.read(src.resolve("ok.o")));
+    } finally {
+      if (distccd != null) {
+        distccd.close();
+      }
+      if (daemon != null) {
+        daemon.close();
+      }
+    }
   }
 
   private void mode(String mode) {
