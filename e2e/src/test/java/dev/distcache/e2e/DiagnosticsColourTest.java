@@ -143,6 +143,18 @@ class DiagnosticsColourTest {
     assertTrue(shown.contains(ESC), shown);
   }
 
+  @Test
+  void clangsColourSpellingWithGcc_failsAsGccDoes_evenWhenThePlainCompileIsCached() {
+    dc.run(src, gcc("-c", "w.c", "-o", "w.o")).ok();
+    String[] clangs = {"-fcolor-diagnostics", "-c", "w.c", "-o", "w.o"};
+    Run viaCache = dc.run(src, gcc(clangs));
+    Run direct = plain(clangs);
+    assertTrue(direct.exitCode() != 0, "gcc rejects it: " + direct.err());
+    assertEquals(direct.exitCode(), viaCache.exitCode());
+    assertEquals(direct.err(), viaCache.err());
+    assertEquals(0, dc.hits());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"distccd", "distcache daemon"})
   void onTheFarm_theColourOptionsGoRemote_andTheResultIsSharedWithATerminal(String host)

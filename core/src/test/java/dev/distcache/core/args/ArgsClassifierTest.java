@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.args.Classification.Cacheable;
 import dev.distcache.core.args.Classification.Uncacheable;
+import dev.distcache.core.compiler.CompilerType;
 import dev.distcache.core.stats.Counter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -552,9 +553,7 @@ class ArgsClassifierTest {
             "-fdiagnostics-color=always",
             "-fdiagnostics-color=never",
             "-fdiagnostics-color=auto",
-            "-fno-diagnostics-color",
-            "-fcolor-diagnostics",
-            "-fno-color-diagnostics")) {
+            "-fno-diagnostics-color")) {
       Invocation coloured = cacheable("gcc", "-c", option, "foo.c");
       assertEquals(plain.keyArgs(), coloured.keyArgs(), option);
       assertEquals(plain.preprocessorArgs(), coloured.preprocessorArgs(), option);
@@ -567,6 +566,51 @@ class ArgsClassifierTest {
     // Not one ccache knows: hashed like any other option.
     assertNotEquals(
         plain.keyArgs(), cacheable("gcc", "-c", "-fdiagnostics-color=bogus", "foo.c").keyArgs());
+  }
+
+  @Test
+  void colourOptions_areTheCompilerTypesOwn_theOtherSpellingsAreOrdinaryOptions() {
+    Path cwd = Path.of("/src");
+    Invocation gccWithClangSpelling =
+        ((Cacheable)
+                ArgsClassifier.classify(
+                    "cc",
+                    List.of("-c", "-fcolor-diagnostics", "foo.c"),
+                    cwd,
+                    Map.of(),
+                    CompilerType.GCC))
+            .invocation();
+    assertEquals(Optional.empty(), gccWithClangSpelling.colorOption());
+    assertTrue(gccWithClangSpelling.preprocessorArgs().contains("-fcolor-diagnostics"));
+    assertNotEquals(cacheable("gcc", "-c", "foo.c").keyArgs(), gccWithClangSpelling.keyArgs());
+
+    Invocation clang =
+        ((Cacheable)
+                ArgsClassifier.classify(
+                    "cc",
+                    List.of("-c", "-fno-color-diagnostics", "foo.c"),
+                    cwd,
+                    Map.of(),
+                    CompilerType.CLANG))
+            .invocation();
+    assertEquals(Optional.of("-fno-color-diagnostics"), clang.colorOption());
+    assertEquals(cacheable("clang", "-c", "foo.c").keyArgs(), clang.keyArgs());
+    assertEquals(
+        Optional.empty(),
+        cacheable("clang", "-c", "-fdiagnostics-color", "foo.c").colorOption(),
+        "the type comes from the name when not given");
+
+    Invocation other =
+        ((Cacheable)
+                ArgsClassifier.classify(
+                    "cc",
+                    List.of("-c", "-fdiagnostics-color", "foo.c"),
+                    cwd,
+                    Map.of(),
+                    CompilerType.OTHER))
+            .invocation();
+    assertEquals(Optional.empty(), other.colorOption());
+    assertTrue(other.keyArgs().contains(KeyArg.plain("-fdiagnostics-color")));
   }
 
   // --- Response files ---

@@ -3,11 +3,9 @@ package dev.distcache.server.pipeline;
 import dev.distcache.core.args.DiagnosticsColour;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.args.Language;
+import dev.distcache.core.compiler.CompilerType;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,62 +17,29 @@ import java.util.Locale;
  * text; and what is played back loses its colour sequences when the user asked for none, or left it
  * to the terminal and the client's stderr is not one (or {@code TERM} is unset or {@code dumb}).
  * The user's colour options are not in the key ({@link DiagnosticsColour}); the flag added here is,
- * and it is the same for every compile of one compiler family. A compiler that is neither gcc nor
- * clang is asked for nothing and nothing is stripped; the user's colour choice is then keyed.
+ * and it is the same for every compile of one compiler type ({@link CompilerType}). A compiler that
+ * is neither gcc nor clang is asked for nothing, nothing is stripped, and its colour options are
+ * ordinary, hashed options.
  */
 final class ColorFlags {
-  /** Which options a compiler understands, guessed from its name as ccache does. */
-  enum Family {
-    GCC,
-    CLANG,
-    OTHER;
-
-    /**
-     * The family of {@code compiler}, by the name of the file its symbolic links lead to: {@code
-     * clang} in it is clang, {@code gcc} or {@code g++} is gcc (ccache's guess_compiler).
-     */
-    static Family of(Path compiler) {
-      Path p = compiler;
-      for (int i = 0; i < 40 && Files.isSymbolicLink(p); i++) {
-        try {
-          Path target = Files.readSymbolicLink(p);
-          p = target.isAbsolute() || p.getParent() == null ? target : p.getParent().resolve(target);
-        } catch (IOException e) {
-          break;
-        }
-      }
-      Path file = p.getFileName();
-      String name = file == null ? "" : file.toString().toLowerCase(Locale.ROOT);
-      int dot = name.lastIndexOf('.');
-      if (dot > 0) {
-        name = name.substring(0, dot);
-      }
-      if (name.contains("clang")) {
-        return CLANG;
-      }
-      return name.contains("gcc") || name.contains("g++") ? GCC : OTHER;
-    }
-  }
-
   private ColorFlags() {}
 
   /**
    * The flags added to every run of the compile (not the preprocessor's), which are also hashed:
-   * the request for colour; for a compiler of neither family, which adds nothing, the user's colour
-   * option itself, so that different choices are keyed apart.
+   * the request for colour, none for a compiler of neither family.
    */
-  static List<String> forCompile(Invocation inv, Family family) {
-    return switch (family) {
+  static List<String> forCompile(Invocation inv, CompilerType type) {
+    return switch (type) {
       case GCC -> List.of("-fdiagnostics-color");
       case CLANG ->
           inv.language() == Language.ASSEMBLER ? List.of() : List.of("-fcolor-diagnostics");
-      case OTHER -> inv.colorOption().map(List::of).orElse(List.of());
+      case OTHER -> List.of();
     };
   }
 
   /** True when the colour the compile was asked for must be stripped from what the client shows. */
-  static boolean strip(Invocation inv, Family family, Request req) {
-    if (family == Family.OTHER) {
+  static boolean strip(Invocation inv, CompilerType type, Request req) {
+    if (type == CompilerType.OTHER) {
       return false;
     }
     return switch (DiagnosticsColour.of(inv.colorOption())) {

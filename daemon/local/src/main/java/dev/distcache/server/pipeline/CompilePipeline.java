@@ -9,6 +9,7 @@ import dev.distcache.core.args.ArgsClassifier;
 import dev.distcache.core.args.Classification;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.compiler.CompilerLocator;
+import dev.distcache.core.compiler.CompilerType;
 import dev.distcache.core.config.Config;
 import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.log.ServerLog;
@@ -174,7 +175,8 @@ public final class CompilePipeline {
       return Reply.failed(e.getMessage());
     }
     timing.mark("locate");
-    Classification c = ArgsClassifier.classify(compilerName, args, cwd, req.env());
+    CompilerType type = CompilerType.guess(located.compiler());
+    Classification c = ArgsClassifier.classify(compilerName, args, cwd, req.env(), type);
     if (c instanceof Classification.Uncacheable u) {
       stats.count(u.reason());
       ServerLog.log(log, "uncacheable (" + u.reason().id() + "): " + u.detail());
@@ -202,7 +204,6 @@ public final class CompilePipeline {
     }
     timing.mark("identify");
     ResultCache results = CacheLog.stage(local, config, stats, log, inv.source());
-    ColorFlags.Family family = ColorFlags.Family.of(located.compiler());
     CompileContext ctx =
         new CompileContext(
             inv,
@@ -212,7 +213,7 @@ public final class CompilePipeline {
             ApparentCwd.of(cwd, req.env()),
             req.env(),
             env,
-            ColorFlags.forCompile(inv, family),
+            ColorFlags.forCompile(inv, type),
             CpuSignature.get(),
             config,
             req.umask(),
@@ -220,7 +221,7 @@ public final class CompilePipeline {
             stats,
             log,
             results);
-    return ColorFlags.playBack(answer(ctx, timing), ColorFlags.strip(inv, family, req));
+    return ColorFlags.playBack(answer(ctx, timing), ColorFlags.strip(inv, type, req));
   }
 
   /** The answer of a compile that may be cached: a hit, or the miss's compile. */
