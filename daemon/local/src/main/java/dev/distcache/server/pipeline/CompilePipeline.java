@@ -211,7 +211,8 @@ public final class CompilePipeline {
       return Reply.failed(e.getMessage());
     }
     timing.mark("locate");
-    Classification c = ArgsClassifier.classify(compilerName, args, cwd, req.env());
+    CompilerType type = CompilerType.of(config.get(ConfigKey.COMPILER_TYPE), located.compiler());
+    Classification c = ArgsClassifier.classify(compilerName, args, cwd, req.env(), type);
     if (c instanceof Classification.Uncacheable u) {
       stats.count(u.reason());
       ServerLog.log(log, "uncacheable (" + u.reason().id() + "): " + u.detail());
@@ -246,7 +247,6 @@ public final class CompilePipeline {
       ServerLog.log(log, e.getMessage());
       return Reply.runLocally(Counter.ERROR_HASHING_EXTRA_FILE.id());
     }
-    CompilerType type = CompilerType.of(config.get(ConfigKey.COMPILER_TYPE), located.compiler());
     ResultCache results = CacheLog.stage(local, config, stats, log, inv.source());
     CompileContext ctx =
         new CompileContext(
@@ -255,9 +255,10 @@ public final class CompilePipeline {
             identity,
             type,
             cwd,
+            ApparentCwd.of(cwd, req.env()),
             req.env(),
             env,
-            ColorFlags.forCompile(inv, type, req),
+            ColorFlags.forCompile(inv, type),
             CpuSignature.get(),
             keySettings,
             config,
@@ -266,6 +267,17 @@ public final class CompilePipeline {
             stats,
             log,
             results);
+    return ColorFlags.playBack(answer(ctx, timing), ColorFlags.strip(inv, type, req));
+  }
+
+  /** The answer of a compile that may be cached: a hit, or the miss's compile. */
+  private Reply answer(CompileContext ctx, Timing timing) throws IOException {
+    Invocation inv = ctx.inv();
+    Config config = ctx.config();
+    Stats stats = ctx.stats();
+    String log = ctx.log();
+    Path cwd = ctx.cwd();
+    ResultCache results = ctx.results();
     boolean recache = config.bool(ConfigKey.RECACHE);
     Optional<DirectMode.Plan> plan = direct.plan(ctx);
     timing.mark("direct-key");
@@ -281,7 +293,7 @@ public final class CompilePipeline {
       // after the compile.
       return misses.dependMode(ctx, plan.get());
     }
-    Optional<byte[]> text = keyText(inv, located, env, cwd, config);
+    Optional<byte[]> text = keyText(inv, ctx.located(), ctx.env(), cwd, config);
     timing.mark("preprocess");
     if (text.isEmpty()) {
       stats.count(Counter.PREPROCESSOR_ERROR);
@@ -295,17 +307,17 @@ public final class CompilePipeline {
     CompileKeys.Keys keys =
         CompileKeys.compute(
             new CompileKeys.Inputs(
-                identity,
+                ctx.identity(),
                 inv,
-                cwd,
-                req.env(),
+                ctx.apparentCwd(),
+                ctx.clientEnv(),
                 text.get(),
                 config.get(ConfigKey.BASE_DIR),
                 config.bool(ConfigKey.HASH_DIR),
                 config.sloppiness(),
                 ctx.extra(),
                 ctx.cpu(),
-                keySettings),
+                ctx.keySettings()),
             debug);
     timing.mark("key");
     if (debug) {
