@@ -67,8 +67,8 @@ class ConfigProblemsTest {
 
     String stats = dc.run(tmp, "-s").ok().out();
     assertTrue(stats.contains(conf + ":5:") && stats.contains("direct_mode"), stats);
-    assertTrue(dc.run(tmp, "-p").ok().out().contains("(" + conf + ") max_size = 5G"));
-    assertEquals("5G", dc.run(tmp, "-k", "max_size").ok().out().trim());
+    assertTrue(dc.run(tmp, "-p").ok().out().contains("(" + conf + ") max_size = 5.0G"));
+    assertEquals("5.0G", dc.run(tmp, "-k", "max_size").ok().out().trim());
     dc.run(tmp, "-C").ok();
     assertEquals(0, dc.stat("files_in_cache"));
     assertEquals("distcache server stopped", dc.run(tmp, "server", "stop").ok().out().trim());
@@ -97,7 +97,7 @@ class ConfigProblemsTest {
 
     String stats = dc.run(tmp, "-s").ok().out();
     assertTrue(stats.contains("DISTCACHE_MAXSIZE"), stats);
-    assertTrue(dc.run(tmp, "-p").ok().out().contains("(default) max_size = 5Gi"));
+    assertTrue(dc.run(tmp, "-p").ok().out().contains("(default) max_size = 5.0G"));
     dc.run(tmp, "-C").ok();
     assertEquals("distcache server stopped", dc.run(tmp, "server", "stop").ok().out().trim());
   }

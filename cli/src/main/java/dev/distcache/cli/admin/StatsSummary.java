@@ -1,6 +1,7 @@
 package dev.distcache.cli.admin;
 
 import dev.distcache.cli.admin.TextTable.Cell;
+import dev.distcache.core.config.Values;
 import dev.distcache.core.stats.Counter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,8 +10,6 @@ import java.util.Locale;
 
 /** Formats the server's counters the way ccache 4's {@code -s} (and {@code -sv}) shows them. */
 final class StatsSummary {
-  private static final double GIB = 1L << 30;
-
   private StatsSummary() {}
 
   static String format(KeyValues stats, boolean verbose) throws AdminException {
@@ -74,16 +73,16 @@ final class StatsSummary {
     table.heading("Local storage:");
     long size = stats.number("cache_size_bytes");
     long maxSize = stats.number("max_size");
-    Cell sizeCell = Cell.number(String.format(Locale.ROOT, "%.1f", size / GIB));
+    Cell sizeCell = Cell.number(Values.formatGigabytes(size));
     if (maxSize > 0) {
       table.row(
-          Cell.text("  Cache size (GiB):"),
+          Cell.text("  Cache size (GB):"),
           sizeCell,
           Cell.text("/"),
-          Cell.number(String.format(Locale.ROOT, "%.1f", maxSize / GIB)),
+          Cell.number(Values.formatGigabytes(maxSize)),
           Cell.text(percent(size, maxSize)));
     } else {
-      table.row(Cell.text("  Cache size (GiB):"), sizeCell);
+      table.row(Cell.text("  Cache size (GB):"), sizeCell);
     }
     long files = stats.number("files_in_cache");
     long maxFiles = stats.number("max_files");

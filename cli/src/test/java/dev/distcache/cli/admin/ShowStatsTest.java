@@ -32,17 +32,17 @@ class ShowStatsTest {
     assertEquals(0, run.exitCode(), run.err());
     assertEquals(
         """
-        Cacheable calls:      2 /   3 (66.67%)
-          Hits:               1 /   2 (50.00%)
-            Direct:           0 /   1 ( 0.00%)
-            Preprocessed:     1 /   1 (100.0%)
-          Misses:             1 /   2 (50.00%)
-        Uncacheable calls:    1 /   3 (33.33%)
+        Cacheable calls:      2 /    3 (66.67%)
+          Hits:               1 /    2 (50.00%)
+            Direct:           0 /    1 ( 0.00%)
+            Preprocessed:     1 /    1 (100.0%)
+          Misses:             1 /    2 (50.00%)
+        Uncacheable calls:    1 /    3 (33.33%)
         Local storage:
-          Cache size (GiB): 0.0 / 5.0 ( 0.00%)
+          Cache size (GB): 0.00 / 5.37 ( 0.00%)
           Files:              3
-          Hits:               1 /   2 (50.00%)
-          Misses:             1 /   2 (50.00%)
+          Hits:               1 /    2 (50.00%)
+          Misses:             1 /    2 (50.00%)
         """,
         run.out());
   }
@@ -60,7 +60,7 @@ class ShowStatsTest {
     assertEquals(
         """
         Local storage:
-          Cache size (GiB): 0.0 / 5.0 ( 0.00%)
+          Cache size (GB): 0.00 / 5.37 ( 0.00%)
           Files:              3
         Configuration notes:
           /c/distcache.conf:3: unknown key "direct_mod"
@@ -76,7 +76,7 @@ class ShowStatsTest {
     assertEquals(
         """
         Local storage:
-          Cache size (GiB): 0.0 / 5.0 ( 0.00%)
+          Cache size (GB): 0.00 / 5.37 ( 0.00%)
           Files:              3
         """,
         run.out());
@@ -92,7 +92,7 @@ class ShowStatsTest {
     assertEquals(
         """
         Local storage:
-          Cache size (GiB): 1.5
+          Cache size (GB): 1.61
           Files:            250 / 1000 (25.00%)
         """,
         run.out());
@@ -103,8 +103,8 @@ class ShowStatsTest {
     String withError = "cache_miss\t3\ninternal_error\t1\n" + LOCAL;
     List<String> lines = Arrays.asList(showStats(withError, "-s").out().split("\n"));
 
-    assertEquals("Cacheable calls:      3 /   4 (75.00%)", lines.get(0));
-    assertEquals("Errors:               1 /   4 (25.00%)", lines.get(5));
+    assertEquals("Cacheable calls:      3 /    4 (75.00%)", lines.get(0));
+    assertEquals("Errors:               1 /    4 (25.00%)", lines.get(5));
     assertFalse(showStats("cache_miss\t3\n" + LOCAL, "-s").out().contains("Errors"));
   }
 
@@ -130,7 +130,7 @@ class ShowStatsTest {
             "  Internal error:"),
         labels.subList(uncacheable, uncacheable + 6));
     assertFalse(run.out().contains("Autoconf"), "zero counters are not listed");
-    assertTrue(run.out().contains("  Called for linking:   2 /   4 (50.00%)\n"), run.out());
+    assertTrue(run.out().contains("  Called for linking:    2 /    4 (50.00%)\n"), run.out());
   }
 
   @Test

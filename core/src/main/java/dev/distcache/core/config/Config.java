@@ -250,6 +250,22 @@ public final class Config {
     return settings.get(k).value();
   }
 
+  /**
+   * A value as ccache's {@code -p} and {@code -k} show it: sizes in ccache's parsable form ({@code
+   * 5.0G}), everything else as it was written.
+   */
+  public String shown(ConfigKey k) {
+    String value = get(k);
+    if (k.type() != ConfigKey.Type.SIZE) {
+      return value;
+    }
+    try {
+      return Values.formatParsableSize(Values.parseSize(value));
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public boolean bool(ConfigKey k) {
     return Values.parseBool(get(k));
   }

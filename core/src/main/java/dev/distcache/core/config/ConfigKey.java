@@ -19,7 +19,7 @@ public enum ConfigKey {
   IDLE_TIMEOUT("idle_timeout", "IDLETIMEOUT", "600", Type.DURATION),
   LOG_FILE("log_file", "LOGFILE", "", Type.PATH),
   MAX_FILES("max_files", "MAXFILES", "0", Type.COUNT),
-  MAX_SIZE("max_size", "MAXSIZE", "5Gi", Type.SIZE),
+  MAX_SIZE("max_size", "MAXSIZE", "5G", Type.SIZE),
   PREFIX_COMMAND("prefix_command", "PREFIX", "", Type.STRING),
   READ_ONLY("read_only", "READONLY", "false", Type.BOOL),
   RECACHE("recache", "RECACHE", "false", Type.BOOL),

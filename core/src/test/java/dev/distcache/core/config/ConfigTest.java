@@ -30,7 +30,7 @@ class ConfigTest {
   @Test
   void load_withoutFileOrEnvironment_usesDefaults() {
     Config c = Config.load(layout, Map.of());
-    assertEquals(5L << 30, c.maxSize());
+    assertEquals(5_000_000_000L, c.maxSize()); // ccache's default, 5G
     assertEquals(0, c.maxFiles());
     assertEquals(600, c.idleTimeoutSeconds());
     assertTrue(c.bool(ConfigKey.HASH_DIR));
@@ -123,7 +123,7 @@ class ConfigTest {
     assertTrue(
         note.startsWith(file + ":2: max_size:")
             && note.contains("lots")
-            && note.endsWith("stays 5Gi"),
+            && note.endsWith("stays 5G"),
         note);
   }
 
@@ -148,7 +148,7 @@ class ConfigTest {
   void readFile_unreadableFile_givesDefaultsAndANote() throws IOException {
     Files.createDirectories(file);
     Config c = Config.load(layout, Map.of());
-    assertEquals(5L << 30, c.maxSize());
+    assertEquals(5_000_000_000L, c.maxSize()); // ccache's default, 5G
     assertEquals(1, c.notes().size());
     assertTrue(c.notes().get(0).startsWith("cannot read " + file), c.notes().toString());
   }
@@ -214,7 +214,7 @@ class ConfigTest {
   @Test
   void load_badEnvironmentValue_isIgnoredWithANoteNamingTheVariable() {
     Config c = Config.load(layout, Map.of("DISTCACHE_MAXSIZE", "huge", "DISTCACHE_MAXFILES", "7"));
-    assertEquals(5L << 30, c.maxSize());
+    assertEquals(5_000_000_000L, c.maxSize()); // ccache's default, 5G
     assertEquals(7, c.maxFiles(), "the other variables still count");
     assertEquals(1, c.notes().size());
     String note = c.notes().get(0);
