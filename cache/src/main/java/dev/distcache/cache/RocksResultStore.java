@@ -76,6 +76,7 @@ public final class RocksResultStore implements ResultStore {
   private ResultTable table;
   private volatile long maxSizeBytes;
   private volatile long maxFiles;
+  private volatile Compression compression = Compression.DEFAULT;
   private final Object reopenState = new Object();
 
   /** Guarded by reopenState: 0 when no reopen is due, else the nanoTime from which to try. */
@@ -170,7 +171,7 @@ public final class RocksResultStore implements ResultStore {
       lock.lock();
       try {
         Manifest next = update.apply(readManifest(key, k).orElse(Manifest.empty()));
-        byte[] value = ManifestCodec.encode(key, next);
+        byte[] value = ManifestCodec.encode(key, next, compression);
         if (table.tooLarge(value.length)) {
           return false;
         }
@@ -205,7 +206,7 @@ public final class RocksResultStore implements ResultStore {
   @Override
   public boolean put(ResultKey key, CachedResult result) {
     byte[] k = key.bytes();
-    byte[] value = EntryCodec.encode(key, result);
+    byte[] value = EntryCodec.encode(key, result, compression);
     return guarded(() -> {
       if (table.tooLarge(value.length)) {
         return false;
@@ -219,6 +220,11 @@ public final class RocksResultStore implements ResultStore {
   public boolean remove(ResultKey key) {
     byte[] k = key.bytes();
     return guarded(() -> table.remove(k));
+  }
+
+  @Override
+  public void setCompression(Compression compression) {
+    this.compression = compression;
   }
 
   @Override

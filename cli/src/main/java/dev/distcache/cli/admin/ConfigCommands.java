@@ -71,7 +71,7 @@ final class ConfigCommands {
   }
 
   private void write(ConfigKey key, String value) throws ConfigException {
-    Config.writeSetting(context.layout().configFile(), key, value);
+    Config.writeSetting(context.layout().configFile(), key, value, context.config().umask());
   }
 
   private static ConfigKey byName(String key) throws ConfigException {

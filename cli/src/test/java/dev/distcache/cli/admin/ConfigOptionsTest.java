@@ -141,7 +141,7 @@ class ConfigOptionsTest {
 
   @Test
   void showConfig_withAProblemInTheFile_showsTheRest_andTheNoteOnStderr() throws IOException {
-    Files.writeString(configFile(), "compression = true\nmax_size = 7G\ndirect_mod = false\n");
+    Files.writeString(configFile(), "file_clone = true\nmax_size = 7G\ndirect_mod = false\n");
     AdminRun show = run("-p");
 
     assertEquals(0, show.exitCode(), show.err());
@@ -150,7 +150,7 @@ class ConfigOptionsTest {
     assertEquals(
         "distcache: note: "
             + configFile()
-            + ":1: ccache's compression is not implemented by distcache; ignored\n"
+            + ":1: ccache's file_clone is not implemented by distcache; ignored\n"
             + "distcache: note: "
             + configFile()
             + ":3: unknown key \"direct_mod\", ignored (did you mean direct_mode?)\n",

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -194,6 +195,14 @@ public final class Config {
             throw new ConfigException("\"" + value + "\" is not a whole number");
           }
         }
+        case INTEGER -> {
+          try {
+            Integer.parseInt(value.trim());
+          } catch (NumberFormatException e) {
+            throw new ConfigException("\"" + value + "\" is not a whole number");
+          }
+        }
+        case UMASK -> Values.parseUmask(value);
         case BOOL -> {
           String v = value.trim().toLowerCase(Locale.ROOT);
           if (!v.equals("true") && !v.equals("false")) {
@@ -218,6 +227,15 @@ public final class Config {
       throw new ConfigException(where + ": " + k.key() + ": " + e.getMessage());
     }
     return value.trim();
+  }
+
+  /** {@code 0640} as {@code "rw-r-----"}. */
+  private static String modeString(int mode) {
+    StringBuilder out = new StringBuilder(9);
+    for (int bit = 8; bit >= 0; bit--) {
+      out.append((mode & (1 << bit)) != 0 ? "rwx".charAt((8 - bit) % 3) : '-');
+    }
+    return out.toString();
   }
 
   private static List<String> splitList(String value) {
@@ -278,6 +296,19 @@ public final class Config {
     }
   }
 
+  /** The configured umask, or empty to use the client's. */
+  public java.util.OptionalInt umask() {
+    try {
+      return Values.parseUmask(get(ConfigKey.UMASK));
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public int compressionLevel() {
+    return Integer.parseInt(get(ConfigKey.COMPRESSION_LEVEL));
+  }
+
   public long maxFiles() {
     return Long.parseLong(get(ConfigKey.MAX_FILES));
   }
@@ -302,6 +333,15 @@ public final class Config {
 
   /** Sets {@code key = value} in a configuration file, keeping every other line as it is. */
   public static void writeSetting(Path file, ConfigKey k, String value) throws ConfigException {
+    writeSetting(file, k, value, java.util.OptionalInt.empty());
+  }
+
+  /**
+   * The same, the file written with mode 0666 less {@code umask} when one is given (ccache's {@code
+   * umask} applies to the files of the cache directory), else as the process's umask makes it.
+   */
+  public static void writeSetting(Path file, ConfigKey k, String value, java.util.OptionalInt umask)
+      throws ConfigException {
     String checked = check(k, value, "-o " + k.key());
     List<String> lines = new ArrayList<>();
     try {
@@ -323,6 +363,10 @@ public final class Config {
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
       Files.write(tmp, lines, StandardCharsets.UTF_8);
+      if (umask.isPresent()) {
+        Files.setPosixFilePermissions(
+            tmp, PosixFilePermissions.fromString(modeString(0666 & ~umask.getAsInt())));
+      }
       Files.move(
           tmp,
           file,

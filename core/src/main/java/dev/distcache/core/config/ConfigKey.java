@@ -9,10 +9,19 @@ import java.util.List;
 public enum ConfigKey {
   BASE_DIR("base_dir", "BASEDIR", "", Type.PATH),
   COMPILER_CHECK("compiler_check", "COMPILERCHECK", "mtime", Type.STRING),
+  /** false stores results and manifests uncompressed; either kind reads back whatever it says. */
+  COMPRESSION("compression", "COMPRESS", "true", Type.BOOL),
+  /** ccache's zstd levels mapped onto LZ4: up to 2 LZ4 fast, 3 and up LZ4 HC (see Compression). */
+  COMPRESSION_LEVEL("compression_level", "COMPRESSLEVEL", "0", Type.INTEGER),
   DEBUG("debug", "DEBUG", "false", Type.BOOL),
   DEPEND_MODE("depend_mode", "DEPEND", "false", Type.BOOL),
   DIRECT_MODE("direct_mode", "DIRECT", "true", Type.BOOL),
   DISABLE("disable", "DISABLE", "false", Type.BOOL),
+  /**
+   * Accepted and does nothing: results live inside the RocksDB store, which has no file to link an
+   * output to (see the README).
+   */
+  HARD_LINK("hard_link", "HARDLINK", "false", Type.BOOL),
   HASH_DIR("hash_dir", "HASHDIR", "true", Type.BOOL),
   /** Remote compile hosts in distcc's grammar; unset means distcc's places ($DISTCC_HOSTS, ...). */
   HOSTS("hosts", "HOSTS", "", Type.STRING),
@@ -22,9 +31,15 @@ public enum ConfigKey {
   MAX_SIZE("max_size", "MAXSIZE", "5G", Type.SIZE),
   PREFIX_COMMAND("prefix_command", "PREFIX", "", Type.STRING),
   READ_ONLY("read_only", "READONLY", "false", Type.BOOL),
+  /** Hits through direct mode only; nothing is stored and the preprocessor mode is not tried. */
+  READ_ONLY_DIRECT("read_only_direct", "READONLY_DIRECT", "false", Type.BOOL),
   RECACHE("recache", "RECACHE", "false", Type.BOOL),
   SLOPPINESS("sloppiness", "SLOPPINESS", "", Type.SLOPPINESS),
-  STATS("stats", "STATS", "true", Type.BOOL);
+  STATS("stats", "STATS", "true", Type.BOOL),
+  /** A file each compile appends its counter changes to, in ccache's format. */
+  STATS_LOG("stats_log", "STATSLOG", "", Type.PATH),
+  /** An octal umask for the files distcache creates for the user; empty uses the client's. */
+  UMASK("umask", "UMASK", "", Type.UMASK);
 
   /** How a value is checked when it is read. */
   public enum Type {
@@ -33,6 +48,10 @@ public enum ConfigKey {
     BOOL,
     SIZE,
     COUNT,
+    /** A whole number, negative allowed. */
+    INTEGER,
+    /** An octal umask such as 002; empty for none. */
+    UMASK,
     DURATION,
     SLOPPINESS
   }

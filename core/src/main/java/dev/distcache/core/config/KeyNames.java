@@ -27,14 +27,11 @@ public final class KeyNames {
               Map.entry("cache_dir", "DIR"),
               Map.entry("compiler", "COMPILER"),
               Map.entry("compiler_type", "COMPILERTYPE"),
-              Map.entry("compression", "COMPRESS"),
-              Map.entry("compression_level", "COMPRESSLEVEL"),
               Map.entry("cpp_extension", "EXTENSION"),
               Map.entry("debug_dir", "DEBUGDIR"),
               Map.entry("debug_level", "DEBUGLEVEL"),
               Map.entry("extra_files_to_hash", "EXTRAFILES"),
               Map.entry("file_clone", "FILECLONE"),
-              Map.entry("hard_link", "HARDLINK"),
               Map.entry("ignore_headers_in_manifest", "IGNOREHEADERS"),
               Map.entry("ignore_options", "IGNOREOPTIONS"),
               Map.entry("inode_cache", "INODECACHE"),
@@ -45,28 +42,22 @@ public final class KeyNames {
               Map.entry("path", "PATH"),
               Map.entry("pch_external_checksum", "PCH_EXTSUM"),
               Map.entry("prefix_command_cpp", "PREFIX_CPP"),
-              Map.entry("read_only_direct", "READONLY_DIRECT"),
               Map.entry("remote_only", "REMOTE_ONLY"),
               Map.entry("remote_storage", "REMOTE_STORAGE"),
               Map.entry("reshare", "RESHARE"),
               Map.entry("response_file_format", "RESPONSE_FILE_FORMAT"),
               Map.entry("run_second_cpp", "CPP2"),
               Map.entry("secondary_storage", "SECONDARY_STORAGE"),
-              Map.entry("stats_log", "STATSLOG"),
-              Map.entry("temporary_dir", "TEMPDIR"),
-              Map.entry("umask", "UMASK")));
+              Map.entry("temporary_dir", "TEMPDIR")));
 
   /** ccache's booleans among {@link #CCACHE_ONLY}: they also have a DISTCACHE_NO... variable. */
   private static final Set<String> CCACHE_ONLY_BOOLEANS =
       Set.of(
           "absolute_paths_in_stderr",
-          "compression",
           "file_clone",
-          "hard_link",
           "inode_cache",
           "keep_comments_cpp",
           "pch_external_checksum",
-          "read_only_direct",
           "remote_only",
           "reshare",
           "run_second_cpp");

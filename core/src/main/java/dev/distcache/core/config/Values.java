@@ -96,6 +96,23 @@ public final class Values {
     return String.format(Locale.ROOT, "%.2f", bytes / (double) GB);
   }
 
+  /** Parses an octal umask such as {@code 002} or {@code 0022}; empty text means none. */
+  public static java.util.OptionalInt parseUmask(String text) throws ConfigException {
+    String s = text.trim();
+    if (s.isEmpty()) {
+      return java.util.OptionalInt.empty();
+    }
+    try {
+      int umask = Integer.parseInt(s, 8);
+      if (umask >= 0 && umask <= 0777) {
+        return java.util.OptionalInt.of(umask);
+      }
+    } catch (NumberFormatException e) {
+      // Said below.
+    }
+    throw new ConfigException("\"" + text + "\" is not an octal umask (such as 002 or 022)");
+  }
+
   /** Parses a duration: a number of seconds, or with a suffix s, m, h or d. */
   public static long parseSeconds(String text, char defaultUnit) throws ConfigException {
     String s = text.trim();
