@@ -4,6 +4,8 @@ import dev.distcache.cache.ResultStore;
 import dev.distcache.cache.StoreOpener;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.compiler.CompilerLocator;
+import dev.distcache.core.config.Config;
+import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.process.Cancellation;
 import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.core.wire.ProtocolException;
@@ -137,6 +139,17 @@ public final class LocalServer implements AutoCloseable {
       CacheLayout layout, Set<Path> selves, int serverUmask, ProcessRunner runner)
       throws IOException {
     Files.createDirectories(layout.cacheDir());
+    boolean readOnly = !layout.writable();
+    if (readOnly && !Config.load(layout, System.getenv()).bool(ConfigKey.READ_ONLY)) {
+      throw new IOException(
+          "cannot write the cache directory "
+              + layout.cacheDir()
+              + "; set read_only = true (DISTCACHE_READONLY=1) to use its results without adding"
+              + " to them");
+    }
+    if (layout.serverLock() == null) {
+      throw new IOException(noSocketPlace(layout));
+    }
     FileChannel lockChannel =
         FileChannel.open(layout.serverLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock = lockChannel.tryLock();
@@ -146,7 +159,10 @@ public final class LocalServer implements AutoCloseable {
     }
     ResultStore store = null;
     try {
-      StoreOpener.Opened opened = StoreOpener.open(layout.storeDir(), InstantSource.system());
+      StoreOpener.Opened opened =
+          readOnly
+              ? StoreOpener.openReadOnly(layout.storeDir(), InstantSource.system())
+              : StoreOpener.open(layout.storeDir(), InstantSource.system());
       store = opened.store();
       String notice = opened.notice().map(n -> "distcache: " + n).orElse(null);
       if (notice != null) {
@@ -154,11 +170,7 @@ public final class LocalServer implements AutoCloseable {
       }
       Path socket = layout.socket();
       if (socket == null) {
-        throw new IOException(
-            "no private directory for the socket of "
-                + layout.cacheDir()
-                + " (XDG_RUNTIME_DIR, /tmp/distcache-$USER and ~/.cache/distcache-run are missing, another user's,"
-                + " or open to others); use a shorter cache directory");
+        throw new IOException(noSocketPlace(layout));
       }
       Files.createDirectories(socket.getParent());
       Files.deleteIfExists(socket); // stale: whoever made it no longer holds the lock
@@ -185,6 +197,13 @@ public final class LocalServer implements AutoCloseable {
       lockChannel.close();
       throw e;
     }
+  }
+
+  private static String noSocketPlace(CacheLayout layout) {
+    return "no private directory for the socket of "
+        + layout.cacheDir()
+        + " (XDG_RUNTIME_DIR, /tmp/distcache-$USER and ~/.cache/distcache-run are missing, another"
+        + " user's, or open to others); use a shorter cache directory";
   }
 
   /** Accepts connections until closed; returns when the server has shut down. */
