@@ -68,9 +68,27 @@ class ReadOnlyCacheTest {
   @Test
   void readOnly_withAnotherUsersCache_servesHits_compilesMisses_andWritesNothingThere()
       throws IOException {
-    owner.run(work, "gcc", "-c", "a.c", "-o", "owner.o").ok();
+    // Shared as ccache users share a cache: umask = 022 in its configuration (the store would be
+    // mode 0700 without it).
+    Distcache.write(shared.resolve("distcache.conf"), "umask = 022\n");
+    owner
+        .exec(
+            work,
+            "sh",
+            "-c",
+            "umask 022 && exec \"$@\"",
+            "sh",
+            Distcache.LAUNCHER.toString(),
+            "gcc",
+            "-c",
+            "a.c",
+            "-o",
+            "owner.o")
+        .ok();
     owner.run(work, "server", "stop").ok();
-    shareReadOnly();
+    assertEquals(
+        "rwxr-xr-x",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(shared.resolve("store"))));
     Map<String, String> before = files(shared);
 
     user.with("DISTCACHE_READONLY", "1");
@@ -114,7 +132,7 @@ class ReadOnlyCacheTest {
     assertFalse(serverOutput.contains("Exception"), serverOutput);
   }
 
-  /** The shared cache as its owner would share it: directories 0755, files 0644, all root's. */
+  /** The cache made readable by others by hand: directories 0755, files 0644, all root's. */
   private void shareReadOnly() throws IOException {
     try (Stream<Path> all = Files.walk(shared)) {
       for (Path p : (Iterable<Path>) all::iterator) {

@@ -229,15 +229,6 @@ public final class Config {
     return value.trim();
   }
 
-  /** {@code 0640} as {@code "rw-r-----"}. */
-  private static String modeString(int mode) {
-    StringBuilder out = new StringBuilder(9);
-    for (int bit = 8; bit >= 0; bit--) {
-      out.append((mode & (1 << bit)) != 0 ? "rwx".charAt((8 - bit) % 3) : '-');
-    }
-    return out.toString();
-  }
-
   private static List<String> splitList(String value) {
     List<String> out = new ArrayList<>();
     for (String w : value.split("[,\\s]+")) {
@@ -365,7 +356,7 @@ public final class Config {
       Files.write(tmp, lines, StandardCharsets.UTF_8);
       if (umask.isPresent()) {
         Files.setPosixFilePermissions(
-            tmp, PosixFilePermissions.fromString(modeString(0666 & ~umask.getAsInt())));
+            tmp, PosixFilePermissions.fromString(Values.modeText(0666 & ~umask.getAsInt())));
       }
       Files.move(
           tmp,

@@ -113,6 +113,17 @@ public final class Values {
     throw new ConfigException("\"" + text + "\" is not an octal umask (such as 002 or 022)");
   }
 
+  /**
+   * A file mode's permission bits as {@code ls} shows them: {@code 0640} is {@code "rw-r-----"}.
+   */
+  public static String modeText(int mode) {
+    StringBuilder out = new StringBuilder(9);
+    for (int bit = 8; bit >= 0; bit--) {
+      out.append((mode & (1 << bit)) != 0 ? "rwx".charAt((8 - bit) % 3) : '-');
+    }
+    return out.toString();
+  }
+
   /** Parses a duration: a number of seconds, or with a suffix s, m, h or d. */
   public static long parseSeconds(String text, char defaultUnit) throws ConfigException {
     String s = text.trim();

@@ -99,4 +99,20 @@ class ValuesTest {
     assertEquals("1.54", Values.formatGigabytes(1_536_000_000L));
     assertEquals("5.00", Values.formatGigabytes(5_000_000_000L));
   }
+
+  @Test
+  void modeText_isWhatLsShows() {
+    assertEquals("rw-r-----", Values.modeText(0640));
+    assertEquals("rwxr-xr-x", Values.modeText(0755));
+    assertEquals("---------", Values.modeText(0));
+  }
+
+  @Test
+  void parseUmask_readsOctal_andEmptyIsNone() throws Exception {
+    assertEquals(java.util.OptionalInt.of(022), Values.parseUmask("022"));
+    assertEquals(java.util.OptionalInt.of(2), Values.parseUmask("2"));
+    assertEquals(java.util.OptionalInt.empty(), Values.parseUmask(""));
+    assertThrows(ConfigException.class, () -> Values.parseUmask("8"));
+    assertThrows(ConfigException.class, () -> Values.parseUmask("1000"));
+  }
 }

@@ -6,6 +6,7 @@ import dev.distcache.core.CacheLayout;
 import dev.distcache.core.compiler.CompilerLocator;
 import dev.distcache.core.config.Config;
 import dev.distcache.core.config.ConfigKey;
+import dev.distcache.core.config.Values;
 import dev.distcache.core.process.Cancellation;
 import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.core.wire.ProtocolException;
@@ -164,6 +165,9 @@ public final class LocalServer implements AutoCloseable {
               ? StoreOpener.openReadOnly(layout.storeDir(), InstantSource.system())
               : StoreOpener.open(layout.storeDir(), InstantSource.system());
       store = opened.store();
+      if (!readOnly) {
+        shareStore(layout, Config.load(layout, System.getenv()).umask());
+      }
       String notice = opened.notice().map(n -> "distcache: " + n).orElse(null);
       if (notice != null) {
         System.err.println(Instant.now() + " " + notice); // server.out, the server's log
@@ -196,6 +200,22 @@ public final class LocalServer implements AutoCloseable {
       lock.release();
       lockChannel.close();
       throw e;
+    }
+  }
+
+  /**
+   * Gives the store directory the mode ccache's {@code umask} gives a cache directory (0777 less
+   * it) when one is configured, so that a cache shared with {@code umask = 022} can be read by
+   * other users (read-only, see CacheLayout.writable); else it stays private, mode 0700. RocksDB
+   * creates the files inside with the server's own umask, that of the client that started it (Java
+   * 21 cannot change a process's umask).
+   */
+  private static void shareStore(CacheLayout layout, java.util.OptionalInt umask)
+      throws IOException {
+    if (umask.isPresent()) {
+      Files.setPosixFilePermissions(
+          layout.storeDir(),
+          PosixFilePermissions.fromString(Values.modeText(0777 & ~umask.getAsInt())));
     }
   }
 
