@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -261,15 +262,19 @@ public final class Config {
 
   /**
    * A value as ccache's {@code -p} and {@code -k} show it: sizes in ccache's parsable form ({@code
-   * 5.0G}), everything else as it was written.
+   * 5.0G}), a umask in three octal digits, everything else as it was written.
    */
   public String shown(ConfigKey k) {
     String value = get(k);
-    if (k.type() != ConfigKey.Type.SIZE) {
-      return value;
-    }
     try {
-      return Values.formatParsableSize(Values.parseSize(value));
+      return switch (k.type()) {
+        case SIZE -> Values.formatParsableSize(Values.parseSize(value));
+        case UMASK -> {
+          OptionalInt umask = Values.parseUmask(value);
+          yield umask.isPresent() ? String.format(Locale.ROOT, "%03o", umask.getAsInt()) : "";
+        }
+        default -> value;
+      };
     } catch (ConfigException e) {
       throw new IllegalStateException(e);
     }
@@ -288,7 +293,7 @@ public final class Config {
   }
 
   /** The configured umask, or empty to use the client's. */
-  public java.util.OptionalInt umask() {
+  public OptionalInt umask() {
     try {
       return Values.parseUmask(get(ConfigKey.UMASK));
     } catch (ConfigException e) {
@@ -324,14 +329,14 @@ public final class Config {
 
   /** Sets {@code key = value} in a configuration file, keeping every other line as it is. */
   public static void writeSetting(Path file, ConfigKey k, String value) throws ConfigException {
-    writeSetting(file, k, value, java.util.OptionalInt.empty());
+    writeSetting(file, k, value, OptionalInt.empty());
   }
 
   /**
    * The same, the file written with mode 0666 less {@code umask} when one is given (ccache's {@code
    * umask} applies to the files of the cache directory), else as the process's umask makes it.
    */
-  public static void writeSetting(Path file, ConfigKey k, String value, java.util.OptionalInt umask)
+  public static void writeSetting(Path file, ConfigKey k, String value, OptionalInt umask)
       throws ConfigException {
     String checked = check(k, value, "-o " + k.key());
     List<String> lines = new ArrayList<>();

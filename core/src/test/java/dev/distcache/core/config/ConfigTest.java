@@ -120,6 +120,7 @@ class ConfigTest {
     assertEquals(-3, c.compressionLevel());
     assertTrue(c.bool(ConfigKey.HARD_LINK), "accepted; a no-op, as the README says");
     assertEquals(java.util.OptionalInt.of(2), c.umask());
+    assertEquals("002", c.shown(ConfigKey.UMASK), "as ccache -p shows it");
     assertEquals("/tmp/stats.log", c.get(ConfigKey.STATS_LOG));
     assertTrue(c.bool(ConfigKey.READ_ONLY_DIRECT));
   }
