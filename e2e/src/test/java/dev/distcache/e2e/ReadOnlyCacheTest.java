@@ -108,6 +108,10 @@ class ReadOnlyCacheTest {
         1, stats.get("direct_cache_hit") + stats.get("preprocessed_cache_hit"), stats.toString());
     assertEquals(3, stats.get("cache_miss"), "the owner's miss and b.c twice: " + stats);
     assertEquals(2, stats.get("files_in_cache"), "the owner's result and manifest only");
+    Run zero = asUser("-z");
+    assertEquals(1, zero.exitCode());
+    assertTrue(zero.err().contains("it is open read-only"), zero.err());
+    assertFalse(zero.err().contains("Exception"), zero.err());
     assertEquals(before, files(shared), "nothing in the shared cache was created or changed");
     String serverOutput = Files.readString(runFile("out"));
     assertFalse(serverOutput.contains("Exception"), serverOutput);

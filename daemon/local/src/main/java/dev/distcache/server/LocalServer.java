@@ -1,6 +1,7 @@
 package dev.distcache.server;
 
 import dev.distcache.cache.ResultStore;
+import dev.distcache.cache.StoreException;
 import dev.distcache.cache.StoreOpener;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.compiler.CompilerLocator;
@@ -294,7 +295,12 @@ public final class LocalServer implements AutoCloseable {
         }
         reply = withNotice(reply);
       } else {
-        reply = admin.handle(req);
+        try {
+          reply = admin.handle(req);
+        } catch (StoreException e) {
+          // Said to the user, not dropped: a read-only store refuses -z and -C, say.
+          reply = Reply.failed(e.getMessage());
+        }
       }
       reply.writeBody(out);
     } catch (java.io.EOFException e) {
