@@ -1,6 +1,7 @@
 package dev.distcache.server.pipeline;
 
 import dev.distcache.cache.CachedResult;
+import dev.distcache.cache.Compression;
 import dev.distcache.cache.ResultStore;
 import dev.distcache.cache.stage.LocalTier;
 import dev.distcache.cache.stage.ResultCache;
@@ -32,6 +33,7 @@ import dev.distcache.server.outputs.HitWriter;
 import dev.distcache.server.outputs.LocalFiles;
 import dev.distcache.server.request.CompileContext;
 import dev.distcache.server.request.Stats;
+import dev.distcache.server.request.StatsLog;
 import dev.distcache.server.request.Timing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -164,6 +166,14 @@ public final class CompilePipeline {
       return Reply.failed("internal error: " + e.getMessage());
     } finally {
       stats.flush();
+      String statsLog = config.get(ConfigKey.STATS_LOG);
+      if (!statsLog.isEmpty()) {
+        StatsLog.append(
+            Path.of(req.cwd()).resolve(statsLog),
+            StatsLog.inputOf(req.argv()),
+            stats.changes(),
+            config.umask().orElse(req.umask()));
+      }
       timing.mark("stats");
       if (!log.isEmpty()) {
         ServerLog.log(log, "timing: " + timing.summary());
@@ -247,6 +257,8 @@ public final class CompilePipeline {
       ServerLog.log(log, e.getMessage());
       return Reply.runLocally(Counter.ERROR_HASHING_EXTRA_FILE.id());
     }
+    store.setCompression(
+        Compression.ofCcache(config.bool(ConfigKey.COMPRESSION), config.compressionLevel()));
     ResultCache results = CacheLog.stage(local, config, stats, log, inv.source());
     CompileContext ctx =
         new CompileContext(
@@ -287,6 +299,12 @@ public final class CompilePipeline {
         return hit.get();
       }
       stats.count(Counter.DIRECT_CACHE_MISS);
+    }
+    if (config.bool(ConfigKey.READ_ONLY_DIRECT)) {
+      // As ccache: only direct mode may answer; the compile runs and nothing is stored.
+      stats.count(Counter.CACHE_MISS);
+      ServerLog.log(log, "read-only direct mode; compiling " + inv.source() + " uncached");
+      return misses.uncached(ctx);
     }
     if (plan.isPresent() && plan.get().depend()) {
       // As ccache: depend mode looks no result up, so no storage miss; the outcome is counted
