@@ -36,7 +36,7 @@ class CcacheCachedCompilesTest {
   private void start(String mode) {
     src = tmp.resolve("src");
     dc = new Distcache(tmp.resolve("cache"));
-    dc.with("DISTCACHE_DIRECT_MODE", mode.equals("direct") ? "true" : "false");
+    dc.directMode(mode.equals("direct"));
   }
 
   @AfterEach

@@ -73,7 +73,7 @@ class DependencyAndDebugSharingTest {
 
   private void mode(boolean directMode) {
     direct = directMode;
-    dc.with("DISTCACHE_DIRECT", directMode ? "true" : "false");
+    dc.directMode(directMode);
   }
 
   @ParameterizedTest(name = "direct mode {0}")
@@ -204,7 +204,7 @@ class DependencyAndDebugSharingTest {
   @ValueSource(booleans = {true, false})
   void hashDirFalseWithDebugInfo_sharesAcrossDirectories(boolean directMode) {
     mode(directMode);
-    dc.with("DISTCACHE_HASHDIR", "false");
+    dc.with("DISTCACHE_NOHASHDIR", "1");
     Path a = tmp.resolve("one/proj");
     Path b = tmp.resolve("two/proj");
     for (Path p : List.of(a, b)) {

@@ -61,6 +61,27 @@ final class Distcache implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Direct mode on or off through the environment. As in ccache 4.7, a boolean variable set to
+   * "false" is an error; off is DISTCACHE_NODIRECT.
+   */
+  Distcache directMode(boolean on) {
+    env.remove("DISTCACHE_DIRECT");
+    env.remove("DISTCACHE_DIRECT_MODE");
+    if (on) {
+      env.remove("DISTCACHE_NODIRECT");
+    } else {
+      env.put("DISTCACHE_NODIRECT", "1");
+    }
+    return this;
+  }
+
+  /** Takes a variable out of the environment the commands get. */
+  Distcache without(String key) {
+    env.remove(key);
+    return this;
+  }
+
   /** {@code distcache args...} in {@code cwd}. */
   Run run(Path cwd, String... args) {
     List<String> cmd = new ArrayList<>();

@@ -46,7 +46,7 @@ class KeySettingsTest {
     dc.with("DISTCACHE_EXTRAFILES", "version.txt:" + src.resolve("flags.txt"));
     Distcache.write(src.resolve("flags.txt"), "-O2\n");
     for (String direct : List.of("true", "false")) {
-      dc.with("DISTCACHE_DIRECT", direct);
+      dc.directMode(direct.equals("true"));
       Distcache.write(src.resolve("version.txt"), "1 " + direct + "\n");
       long misses = dc.stat("cache_miss");
       compileAndCheck("a.o");
@@ -182,7 +182,7 @@ class KeySettingsTest {
     assertEquals(expected, miss.err());
     assertEquals(expected, hit.err());
     assertEquals(1, dc.hits());
-    dc.with("DISTCACHE_ABSSTDERR", "0");
+    dc.without("DISTCACHE_ABSSTDERR");
     assertEquals(
         direct.err(), dc.run(src, "gcc", "-Wall", "-c", "sub/w.c", "-o", "again.o").ok().err());
   }

@@ -135,7 +135,7 @@ class UnusualFilesTest {
   @ParameterizedTest
   @ValueSource(strings = {"direct", "preprocessor"})
   void devNullDependencyFile_isCachedInEitherMode(String mode) {
-    dc.with("DISTCACHE_DIRECT_MODE", mode.equals("direct") ? "true" : "false");
+    dc.directMode(mode.equals("direct"));
     Distcache.write(src.resolve("t.c"), "#include \"t.h\"\nint f(void) { return X; }\n");
     Distcache.write(src.resolve("t.h"), "#define X 3\n");
     String script =
