@@ -95,7 +95,16 @@ static int socket_in(const char *dir, const char *name, int create, char *out, s
 }
 
 /*
- * CacheLayout.socket(): server.sock in the cache directory when the path is short enough, else
+ * CacheLayout.writable(): whether this user may create files in the cache directory (yes when it
+ * does not exist yet). Another user's shared cache keeps only its configuration and store.
+ */
+static int cache_writable(const char *cache) {
+  return access(cache, W_OK) == 0 || errno == ENOENT;
+}
+
+/*
+ * CacheLayout.socket(): server.sock in the cache directory when the path is short enough and the
+ * directory writable, else
  * named by fnv1a64 of it in the first private directory of $XDG_RUNTIME_DIR, /tmp/distcache-$USER
  * and $HOME/.cache/distcache-run (the last two made when missing); -1 when there is none.
  */
@@ -103,7 +112,7 @@ static int socket_path(const char *cache, char *out, size_t cap) {
   if (join(out, cap, cache, "server.sock") != 0) {
     return -1;
   }
-  if (strlen(out) <= MAX_SOCKET_PATH) {
+  if (strlen(out) <= MAX_SOCKET_PATH && cache_writable(cache)) {
     return 0;
   }
   uint64_t h = UINT64_C(0xcbf29ce484222325);
@@ -138,6 +147,23 @@ static int socket_path(const char *cache, char *out, size_t cap) {
     }
   }
   return -1;
+}
+
+/*
+ * CacheLayout's server files (server.start.lock, server.failed, server.out): name in the cache
+ * directory when it is writable, else <hash>.suffix beside the socket; -1 when neither fits.
+ */
+static int run_file(const char *cache, const char *socket_file, const char *name, const char *suffix,
+    char *out, size_t cap) {
+  if (cache_writable(cache)) {
+    return join(out, cap, cache, name);
+  }
+  size_t n = strlen(socket_file);
+  if (n < 5 || strcmp(socket_file + n - 5, ".sock") != 0) {
+    return -1;
+  }
+  int w = snprintf(out, cap, "%.*s.%s", (int) (n - 5), socket_file, suffix);
+  return w > 0 && (size_t) w < cap ? 0 : -1;
 }
 
 /*
@@ -259,14 +285,14 @@ static void close_inherited(void) {
  * server.out, no other inherited descriptor, default signal handling, and no DISTCACHE_DEPTH.
  * Returns the child's pid, or -1.
  */
-static pid_t spawn_server(const struct call *c) {
+static pid_t spawn_server(const struct call *c, const char *socket_file) {
   pid_t pid = fork();
   if (pid != 0) {
     return pid;
   }
   char out[PATH_MAX];
   int in = open("/dev/null", O_RDONLY);
-  int log = join(out, sizeof out, c->cache, "server.out") == 0
+  int log = run_file(c->cache, socket_file, "server.out", "out", out, sizeof out) == 0
       ? open(out, O_WRONLY | O_CREAT | O_APPEND, 0666) : -1;
   if (setsid() < 0 || chdir(c->cache) != 0 || in < 0 || log < 0 || dup2(in, 0) < 0
       || dup2(log, 1) < 0 || dup2(log, 2) < 0) {
@@ -310,14 +336,14 @@ static int failed_recently(const char *file) {
  * Remembers a failed start in server.failed and says so, once per failure, in server.out after
  * the server's own words; the compile's stderr stays the compiler's.
  */
-static void start_failed(const struct call *c, const char *file) {
+static void start_failed(const struct call *c, const char *socket_file, const char *file) {
   int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd >= 0) {
     dprintf(fd, "%lld\n", (long long) time(NULL));
     close(fd);
   }
   char out[PATH_MAX];
-  fd = join(out, sizeof out, c->cache, "server.out") == 0 ? open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666) : -1;
+  fd = run_file(c->cache, socket_file, "server.out", "out", out, sizeof out) == 0 ? open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666) : -1;
   if (fd >= 0) {
     dprintf(fd, "distcache: the server did not start; compiles run without the cache for %d s"
         " (until %s is older)\n", FAILED_START_PAUSE_SECONDS, file);
@@ -334,8 +360,8 @@ static int start_server(const struct call *c, const char *socket_file) {
   char lock_file[PATH_MAX];
   char failed_file[PATH_MAX];
   if (make_dirs(c->cache) != 0
-      || join(lock_file, sizeof lock_file, c->cache, "server.start.lock") != 0
-      || join(failed_file, sizeof failed_file, c->cache, "server.failed") != 0) {
+      || run_file(c->cache, socket_file, "server.start.lock", "start.lock", lock_file, sizeof lock_file) != 0
+      || run_file(c->cache, socket_file, "server.failed", "failed", failed_file, sizeof failed_file) != 0) {
     return -1;
   }
   int lock = open(lock_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
@@ -354,7 +380,7 @@ static int start_server(const struct call *c, const char *socket_file) {
     close(lock);
     return -1;
   }
-  pid_t pid = fd == -1 ? spawn_server(c) : 0;
+  pid_t pid = fd == -1 ? spawn_server(c, socket_file) : 0;
   long long deadline = now_millis() + START_TIMEOUT_MILLIS;
   while (fd < 0 && pid > 0 && now_millis() < deadline) {
     int status;
@@ -366,7 +392,7 @@ static int start_server(const struct call *c, const char *socket_file) {
   }
   if (pid != 0) {
     if (fd < 0) {
-      start_failed(c, failed_file);
+      start_failed(c, socket_file, failed_file);
     } else {
       unlink(failed_file);
     }

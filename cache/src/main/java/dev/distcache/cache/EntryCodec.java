@@ -11,18 +11,20 @@ import dev.distcache.hashing.ResultKey;
  * <pre>
  * offset  size  field
  *      0     3  magic "DCE" (0x44 0x43 0x45)
- *      3     1  format version, 1
+ *      3     1  format version: 1, the body is LZ4; 2, the body is not compressed
  *      4     4  u32 length of the uncompressed payload
  *      8    32  BLAKE3-256 checksum
- *     40     -  the payload, LZ4 block-compressed (no frame)
+ *     40     -  the body: the payload LZ4 block-compressed (no frame), or as it is
  * </pre>
  *
  * The payload format is described in {@code ResultPayload}: files, stdout, stderr, meta. The
  * checksum is BLAKE3 over the key's 32 bytes, the uncompressed payload, the 8 bytes before the
- * checksum and the compressed block, in that order. The key makes a value stored under the wrong
- * key fail; the payload checks what the decompressor produced; the header and compressed bytes make
- * every change to a stored value fail, including changes an LZ4 block can absorb without changing
- * its output (a match offset moved inside a run of equal bytes).
+ * checksum and the body, in that order. Version 1 bodies are written with LZ4's fast or HC
+ * compressor ({@link Compression}); one decoder reads both, and every version is read whatever the
+ * setting, as ccache reads its entries whatever {@code compression} says now. The key makes a value
+ * stored under the wrong key fail; the payload checks what the decompressor produced; the header
+ * and compressed bytes make every change to a stored value fail, including changes an LZ4 block can
+ * absorb without changing its output (a match offset moved inside a run of equal bytes).
  *
  * <p>Decoding never trusts a length: it checks each one against the bytes that remain and against
  * {@link #MAX_PAYLOAD_BYTES} before allocating, and decompresses with LZ4's bounds-checked decoder,
@@ -33,9 +35,8 @@ public final class EntryCodec {
   public static final int MAX_PAYLOAD_BYTES = 1 << 30;
 
   static final int HEADER_BYTES = ValueFrame.HEADER_BYTES;
-  static final byte VERSION = 1;
   private static final ValueFrame.Kind KIND =
-      new ValueFrame.Kind(new byte[] {'D', 'C', 'E'}, VERSION, MAX_PAYLOAD_BYTES);
+      new ValueFrame.Kind(new byte[] {'D', 'C', 'E'}, MAX_PAYLOAD_BYTES);
 
   private EntryCodec() {}
 
@@ -46,7 +47,15 @@ public final class EntryCodec {
    *     meta string has an unpaired surrogate
    */
   public static byte[] encode(ResultKey key, CachedResult result) {
-    return frame(key, ResultPayload.write(result, MAX_PAYLOAD_BYTES));
+    return encode(key, result, Compression.DEFAULT);
+  }
+
+  /**
+   * Encodes {@code result} for storage under {@code key}, compressed as {@code compression} says.
+   */
+  public static byte[] encode(ResultKey key, CachedResult result, Compression compression) {
+    return ValueFrame.frame(
+        KIND, key.bytes(), ResultPayload.write(result, MAX_PAYLOAD_BYTES), compression);
   }
 
   /**
@@ -61,6 +70,6 @@ public final class EntryCodec {
 
   /** Wraps an already serialised payload; tests use it to build values with bad payloads. */
   static byte[] frame(ResultKey key, byte[] payload) {
-    return ValueFrame.frame(KIND, key.bytes(), payload);
+    return ValueFrame.frame(KIND, key.bytes(), payload, Compression.DEFAULT);
   }
 }

@@ -20,8 +20,8 @@ import java.util.Map;
 
 /**
  * Turns a {@link Manifest} stored under a {@link ManifestKey} into one self-checking value, and
- * back: the frame of {@link EntryCodec} (checksummed, LZ4-compressed) with the magic "DCM" and this
- * payload (integers big-endian, blobs a u32 length and that many bytes):
+ * back: the frame of {@link EntryCodec} (checksummed, LZ4-compressed or not) with the magic "DCM"
+ * and this payload (integers big-endian, blobs a u32 length and that many bytes):
  *
  * <pre>
  * payload := u32 fileCount, fileCount x file, u32 entryCount, entryCount x entry
@@ -38,9 +38,8 @@ public final class ManifestCodec {
   /** The largest uncompressed manifest payload written or read: 64 MiB. */
   public static final int MAX_PAYLOAD_BYTES = 64 << 20;
 
-  static final byte VERSION = 1;
   private static final ValueFrame.Kind KIND =
-      new ValueFrame.Kind(new byte[] {'D', 'C', 'M'}, VERSION, MAX_PAYLOAD_BYTES);
+      new ValueFrame.Kind(new byte[] {'D', 'C', 'M'}, MAX_PAYLOAD_BYTES);
   private static final int FILE_FIXED_BYTES = 4 + 8 + Blake3.LENGTH;
   private static final int RELOCATABLE = 1;
 
@@ -52,7 +51,14 @@ public final class ManifestCodec {
    * @throws IllegalArgumentException if the payload would exceed {@link #MAX_PAYLOAD_BYTES}
    */
   public static byte[] encode(ManifestKey key, Manifest manifest) {
-    return ValueFrame.frame(KIND, key.bytes(), payload(manifest));
+    return encode(key, manifest, Compression.DEFAULT);
+  }
+
+  /**
+   * Encodes {@code manifest} for storage under {@code key}, compressed as {@code compression} says.
+   */
+  public static byte[] encode(ManifestKey key, Manifest manifest, Compression compression) {
+    return ValueFrame.frame(KIND, key.bytes(), payload(manifest), compression);
   }
 
   /**
@@ -67,7 +73,7 @@ public final class ManifestCodec {
 
   /** Wraps an already serialised payload; tests use it to build values with bad payloads. */
   static byte[] frame(ManifestKey key, byte[] payload) {
-    return ValueFrame.frame(KIND, key.bytes(), payload);
+    return ValueFrame.frame(KIND, key.bytes(), payload, Compression.DEFAULT);
   }
 
   private static byte[] payload(Manifest manifest) {

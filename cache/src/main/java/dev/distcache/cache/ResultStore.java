@@ -66,6 +66,12 @@ public interface ResultStore extends AutoCloseable {
    */
   void setLimits(long maxSizeBytes, long maxFiles);
 
+  /**
+   * Sets how later puts and manifest updates compress what they store ({@link Compression#DEFAULT}
+   * until set). Values already stored stay readable whatever this says.
+   */
+  void setCompression(Compression compression);
+
   /** Evicts least recently used results until the store is within its limits. */
   CleanupReport cleanup();
 

@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.rocksdb.AbstractImmutableNativeReference;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -17,9 +18,9 @@ import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
+import org.rocksdb.Logger;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksObject;
 import org.rocksdb.UInt64AddOperator;
 import org.rocksdb.WriteOptions;
 
@@ -53,12 +54,12 @@ final class RocksHandles {
   final WriteOptions writeOptions;
 
   private final List<ColumnFamilyHandle> handles;
-  private final List<RocksObject> options;
+  private final List<AbstractImmutableNativeReference> options;
 
   private RocksHandles(
       RocksDB db,
       List<ColumnFamilyHandle> handles,
-      List<RocksObject> options,
+      List<AbstractImmutableNativeReference> options,
       WriteOptions writeOptions) {
     this.db = db;
     this.handles = handles;
@@ -73,9 +74,22 @@ final class RocksHandles {
   }
 
   static RocksHandles open(Path dir) {
+    return open(dir, false);
+  }
+
+  /**
+   * Opens an existing store for reading only: RocksDB writes nothing, not even its LOG file (a
+   * logger that drops everything takes its place), so a directory this user cannot write (another
+   * user's shared cache, a read-only mount) serves hits.
+   */
+  static RocksHandles openReadOnly(Path dir) {
+    return open(dir, true);
+  }
+
+  private static RocksHandles open(Path dir, boolean readOnly) {
     NativeLibrary.load();
     try {
-      if (!Files.isDirectory(dir)) {
+      if (!readOnly && !Files.isDirectory(dir)) { // read-only: a missing store fails to open
         // Only the local server reads the store, and it serves its own user only: nobody else
         // needs to read the compiled code and sources in it (mode 0700 whatever the umask).
         Files.createDirectories(dir.getParent());
@@ -86,17 +100,20 @@ final class RocksHandles {
       throw new StoreException(
           "cannot create the distcache store directory " + dir + ": " + StoreFailures.reason(e), e);
     }
-    List<RocksObject> options = new ArrayList<>();
+    List<AbstractImmutableNativeReference> options = new ArrayList<>();
     try {
       LRUCache cache = own(options, new LRUCache(BLOCK_CACHE_BYTES));
       BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);
       DBOptions dbOptions =
           own(options, new DBOptions())
-              .setCreateIfMissing(true)
-              .setCreateMissingColumnFamilies(true)
+              .setCreateIfMissing(!readOnly)
+              .setCreateMissingColumnFamilies(!readOnly)
               .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES)
               .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
               .setKeepLogFileNum(2);
+      if (readOnly) {
+        dbOptions.setLogger(own(options, new SilentLogger()));
+      }
       ColumnFamilyOptions plain =
           own(options, new ColumnFamilyOptions())
               .setTableFormatConfig(table)
@@ -124,7 +141,10 @@ final class RocksHandles {
       WriteOptions writeOptions =
           own(options, new WriteOptions().setDisableWAL(false).setSync(false));
       List<ColumnFamilyHandle> handles = new ArrayList<>();
-      RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+      RocksDB db =
+          readOnly
+              ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handles)
+              : RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
       return new RocksHandles(db, List.copyOf(handles), options, writeOptions);
     } catch (RocksDBException e) {
       closeAll(options, null);
@@ -148,7 +168,7 @@ final class RocksHandles {
     }
   }
 
-  private static void closeAll(List<RocksObject> owned, Throwable primary) {
+  private static void closeAll(List<AbstractImmutableNativeReference> owned, Throwable primary) {
     for (int i = owned.size() - 1; i >= 0; i--) {
       try {
         owned.get(i).close();
@@ -161,9 +181,20 @@ final class RocksHandles {
     }
   }
 
-  private static <T extends RocksObject> T own(List<RocksObject> owned, T object) {
+  private static <T extends AbstractImmutableNativeReference> T own(
+      List<AbstractImmutableNativeReference> owned, T object) {
     owned.add(object);
     return object;
+  }
+
+  /** Drops RocksDB's log lines: a read-only store must not create its LOG file. */
+  private static final class SilentLogger extends Logger {
+    SilentLogger() {
+      super(InfoLogLevel.ERROR_LEVEL);
+    }
+
+    @Override
+    protected void log(InfoLogLevel level, String message) {}
   }
 
   /** Loads RocksDB's JNI library once per process. */

@@ -70,12 +70,16 @@ public final class RocksResultStore implements ResultStore {
   private final Path dir;
   private final InstantSource clock;
 
+  /** Opened with {@link #openReadOnly}: nothing is ever written, counters stay in memory. */
+  private final boolean readOnly;
+
   /** Replaced only by {@link #reopenIfDue} under the write lock; null when a reopen failed. */
   private RocksHandles rocks;
 
   private ResultTable table;
   private volatile long maxSizeBytes;
   private volatile long maxFiles;
+  private volatile Compression compression = Compression.DEFAULT;
   private final Object reopenState = new Object();
 
   /** Guarded by reopenState: 0 when no reopen is due, else the nanoTime from which to try. */
@@ -96,10 +100,11 @@ public final class RocksResultStore implements ResultStore {
     T call() throws RocksDBException;
   }
 
-  private RocksResultStore(Path dir, InstantSource clock, RocksHandles rocks)
+  private RocksResultStore(Path dir, InstantSource clock, RocksHandles rocks, boolean readOnly)
       throws RocksDBException {
     this.dir = dir;
     this.clock = clock;
+    this.readOnly = readOnly;
     this.rocks = rocks;
     this.table = new ResultTable(rocks, dir);
     for (int i = 0; i < manifestLocks.length; i++) {
@@ -113,9 +118,27 @@ public final class RocksResultStore implements ResultStore {
    * @throws StoreException if it cannot be opened, for example because another server has it open
    */
   public static RocksResultStore open(Path dir, InstantSource clock) {
-    RocksHandles rocks = RocksHandles.open(dir);
+    return open(dir, clock, false);
+  }
+
+  /**
+   * Opens the existing store in {@code dir} for reading only, for a user who cannot write it (a
+   * shared cache of another user, a read-only mount): hits are served and no write is attempted.
+   * Puts and manifest updates store nothing, a hit's last use is not recorded, a corrupt value is
+   * reported as a miss and left in place, counters are kept in memory only, and {@link #cleanup},
+   * {@link #evictOlderThan}, {@link #clear} and {@link #zeroCounters} fail with a {@link
+   * StoreException} that says why.
+   *
+   * @throws StoreException if there is no store there, or it cannot be read
+   */
+  public static RocksResultStore openReadOnly(Path dir, InstantSource clock) {
+    return open(dir, clock, true);
+  }
+
+  private static RocksResultStore open(Path dir, InstantSource clock, boolean readOnly) {
+    RocksHandles rocks = readOnly ? RocksHandles.openReadOnly(dir) : RocksHandles.open(dir);
     try {
-      return new RocksResultStore(dir, clock, rocks);
+      return new RocksResultStore(dir, clock, rocks, readOnly);
     } catch (RocksDBException e) {
       StoreException failure = StoreFailures.failed(dir, "open", e);
       try {
@@ -140,7 +163,9 @@ public final class RocksResultStore implements ResultStore {
         try {
           result = EntryCodec.decode(key, value);
         } catch (CorruptEntryException e) {
-          table.removeCorrupt(rocks.results, k, value);
+          if (!readOnly) {
+            table.removeCorrupt(rocks.results, k, value);
+          }
           return Optional.empty();
         }
         decodedResults.put(k, value, result);
@@ -164,13 +189,16 @@ public final class RocksResultStore implements ResultStore {
 
   @Override
   public boolean updateManifest(ManifestKey key, UnaryOperator<Manifest> update) {
+    if (readOnly) {
+      return false;
+    }
     byte[] k = key.bytes();
     return guarded(() -> {
       ReentrantLock lock = manifestLocks[Math.floorMod(key.hashCode(), manifestLocks.length)];
       lock.lock();
       try {
         Manifest next = update.apply(readManifest(key, k).orElse(Manifest.empty()));
-        byte[] value = ManifestCodec.encode(key, next);
+        byte[] value = ManifestCodec.encode(key, next, compression);
         if (table.tooLarge(value.length)) {
           return false;
         }
@@ -195,7 +223,9 @@ public final class RocksResultStore implements ResultStore {
     try {
       manifest = ManifestCodec.decode(key, value);
     } catch (CorruptEntryException e) {
-      table.removeCorrupt(rocks.manifests, k, value);
+      if (!readOnly) {
+        table.removeCorrupt(rocks.manifests, k, value);
+      }
       return Optional.empty();
     }
     decodedManifests.put(k, value, manifest);
@@ -204,8 +234,11 @@ public final class RocksResultStore implements ResultStore {
 
   @Override
   public boolean put(ResultKey key, CachedResult result) {
+    if (readOnly) {
+      return false;
+    }
     byte[] k = key.bytes();
-    byte[] value = EntryCodec.encode(key, result);
+    byte[] value = EntryCodec.encode(key, result, compression);
     return guarded(() -> {
       if (table.tooLarge(value.length)) {
         return false;
@@ -217,8 +250,16 @@ public final class RocksResultStore implements ResultStore {
 
   @Override
   public boolean remove(ResultKey key) {
+    if (readOnly) {
+      return false;
+    }
     byte[] k = key.bytes();
     return guarded(() -> table.remove(k));
+  }
+
+  @Override
+  public void setCompression(Compression compression) {
+    this.compression = compression;
   }
 
   @Override
@@ -241,6 +282,7 @@ public final class RocksResultStore implements ResultStore {
 
   @Override
   public CleanupReport cleanup() {
+    refuseIfReadOnly("clean up");
     return guarded(table::evictToLimits);
   }
 
@@ -249,6 +291,7 @@ public final class RocksResultStore implements ResultStore {
     if (age.isNegative()) {
       throw new IllegalArgumentException("age (" + age + ") must not be negative");
     }
+    refuseIfReadOnly("evict from");
     return guarded(() -> {
       long now = nowMillis();
       long cutoff = age.compareTo(Duration.ofMillis(now)) >= 0 ? 0 : now - age.toMillis();
@@ -258,6 +301,7 @@ public final class RocksResultStore implements ResultStore {
 
   @Override
   public CleanupReport clear() {
+    refuseIfReadOnly("clear");
     decodedResults.clear();
     decodedManifests.clear();
     return guarded(table::clear);
@@ -297,6 +341,10 @@ public final class RocksResultStore implements ResultStore {
       }
     }
     if (all.isEmpty()) {
+      return;
+    }
+    if (readOnly) {
+      all.forEach((c, v) -> unwritten.merge(c, v, Long::sum));
       return;
     }
     try {
@@ -340,6 +388,7 @@ public final class RocksResultStore implements ResultStore {
 
   @Override
   public void zeroCounters() {
+    refuseIfReadOnly("zero the counters of");
     unwritten.clear();
     guarded(() -> {
       try (WriteBatch batch = new WriteBatch()) {
@@ -384,6 +433,23 @@ public final class RocksResultStore implements ResultStore {
     }
   }
 
+  /** Whether the store was opened with {@link #openReadOnly}. */
+  public boolean readOnly() {
+    return readOnly;
+  }
+
+  private void refuseIfReadOnly(String what) {
+    if (readOnly) {
+      throw new StoreException(
+          "cannot "
+              + what
+              + " the distcache store at "
+              + dir
+              + ": it is open read-only (this user cannot write the cache directory)",
+          null);
+    }
+  }
+
   private <T> T guarded(RocksCall<T> call) {
     reopenIfDue();
     Lock lock = handleLock.readLock();
@@ -421,6 +487,9 @@ public final class RocksResultStore implements ResultStore {
    * does.
    */
   private void touch(byte[] k) {
+    if (readOnly) {
+      return;
+    }
     try {
       table.touch(k, nowMillis());
     } catch (RocksDBException e) {
@@ -478,7 +547,7 @@ public final class RocksResultStore implements ResultStore {
         }
         rocks = null;
       }
-      RocksHandles reopened = RocksHandles.open(dir);
+      RocksHandles reopened = readOnly ? RocksHandles.openReadOnly(dir) : RocksHandles.open(dir);
       try {
         table = new ResultTable(reopened, dir);
         table.setLimits(maxSizeBytes, maxFiles);

@@ -71,6 +71,16 @@ public final class StoreOpener {
   }
 
   /**
+   * Opens the existing store in {@code dir} read-only ({@link RocksResultStore#openReadOnly}),
+   * writing nothing: no open lock, and a damaged store is never moved aside.
+   *
+   * @throws StoreException if there is no store there, or it cannot be read
+   */
+  public static Opened openReadOnly(Path dir, InstantSource clock) {
+    return new Opened(RocksResultStore.openReadOnly(dir, clock), Optional.empty(), "");
+  }
+
+  /**
    * Under the lock on {@code <dir>.open.lock}, so that two processes that both find the store
    * damaged (remote daemons under inetd) do not both move it aside, the second one the first's new
    * store: the second finds that one open (locked), which is not damage.

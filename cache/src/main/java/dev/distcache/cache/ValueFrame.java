@@ -12,8 +12,9 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
 
 /**
  * The self-checking frame around every stored value: a 3-byte magic naming the kind of value, a
- * format version, the payload length, a BLAKE3 checksum, and the payload LZ4 block-compressed.
- * {@link EntryCodec} describes the layout and what the checksum covers. Thread-safe and stateless.
+ * format version, the payload length, a BLAKE3 checksum, and the payload: LZ4 block-compressed
+ * (version 1) or as it is (version 2, {@code compression = false}). {@link EntryCodec} describes
+ * the layout and what the checksum covers. Thread-safe and stateless.
  */
 final class ValueFrame {
   static final int HEADER_BYTES = 40;
@@ -26,8 +27,14 @@ final class ValueFrame {
 
   private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
 
-  /** One kind of framed value: its magic, its version, and the largest payload it may hold. */
-  record Kind(byte[] magic, byte version, int maxPayloadBytes) {
+  /** The body is one LZ4 block (fast or HC: the same decoder reads both). */
+  static final byte LZ4_BLOCK = 1;
+
+  /** The body is the payload, not compressed. */
+  static final byte STORED = 2;
+
+  /** One kind of framed value: its magic and the largest payload it may hold. */
+  record Kind(byte[] magic, int maxPayloadBytes) {
     Kind {
       if (magic.length != 3) {
         throw new IllegalArgumentException("magic length (" + magic.length + ") must be 3");
@@ -37,13 +44,27 @@ final class ValueFrame {
 
   private ValueFrame() {}
 
-  /** Frames {@code payload} for storage under {@code key}. */
-  static byte[] frame(Kind kind, byte[] key, byte[] payload) {
-    LZ4Compressor compressor = LZ4.fastCompressor();
-    byte[] value = new byte[HEADER_BYTES + compressor.maxCompressedLength(payload.length)];
-    int compressed = compressor.compress(payload, 0, payload.length, value, HEADER_BYTES);
-    value = Arrays.copyOf(value, HEADER_BYTES + compressed);
-    ByteBuffer.wrap(value).put(kind.magic()).put(kind.version()).putInt(payload.length);
+  /**
+   * Frames {@code payload} for storage under {@code key}, compressed as {@code compression} says.
+   */
+  static byte[] frame(Kind kind, byte[] key, byte[] payload, Compression compression) {
+    byte[] value;
+    byte version;
+    if (compression.enabled()) {
+      LZ4Compressor compressor =
+          compression.hcLevel() == 0
+              ? LZ4.fastCompressor()
+              : LZ4.highCompressor(compression.hcLevel());
+      value = new byte[HEADER_BYTES + compressor.maxCompressedLength(payload.length)];
+      int compressed = compressor.compress(payload, 0, payload.length, value, HEADER_BYTES);
+      value = Arrays.copyOf(value, HEADER_BYTES + compressed);
+      version = LZ4_BLOCK;
+    } else {
+      value = new byte[HEADER_BYTES + payload.length];
+      System.arraycopy(payload, 0, value, HEADER_BYTES, payload.length);
+      version = STORED;
+    }
+    ByteBuffer.wrap(value).put(kind.magic()).put(version).putInt(payload.length);
     System.arraycopy(checksum(key, payload, value), 0, value, CHECKSUM_OFFSET, Blake3.LENGTH);
     return value;
   }
@@ -70,16 +91,19 @@ final class ValueFrame {
               + "\"), got "
               + hex(value, 0, magic.length));
     }
-    if (value[3] != kind.version()) {
+    byte version = value[3];
+    if (version != LZ4_BLOCK && version != STORED) {
       throw new CorruptEntryException(
           "unsupported format version "
-              + Byte.toUnsignedInt(value[3])
-              + " (this build reads version "
-              + kind.version()
+              + Byte.toUnsignedInt(version)
+              + " (this build reads versions "
+              + LZ4_BLOCK
+              + " and "
+              + STORED
               + ")");
     }
     long length = Integer.toUnsignedLong(ByteBuffer.wrap(value, 4, 4).getInt());
-    int compressedLength = value.length - HEADER_BYTES;
+    int bodyLength = value.length - HEADER_BYTES;
     if (length > kind.maxPayloadBytes()) {
       throw new CorruptEntryException(
           "payload length "
@@ -88,22 +112,8 @@ final class ValueFrame {
               + kind.maxPayloadBytes()
               + " bytes");
     }
-    if (length > (long) LZ4_MAX_RATIO * compressedLength) {
-      throw new CorruptEntryException(
-          "payload length "
-              + length
-              + " is over the limit of "
-              + (long) LZ4_MAX_RATIO * compressedLength
-              + " bytes that a "
-              + compressedLength
-              + "-byte LZ4 block can hold");
-    }
-    byte[] payload = new byte[(int) length];
-    int decoded = decompress(value, compressedLength, payload);
-    if (decoded != length) {
-      throw new CorruptEntryException(
-          "truncated: the LZ4 block decodes to " + decoded + " bytes, the header says " + length);
-    }
+    byte[] payload =
+        version == STORED ? stored(value, length) : decompressed(value, length, bodyLength);
     byte[] expected = Arrays.copyOfRange(value, CHECKSUM_OFFSET, HEADER_BYTES);
     byte[] actual = checksum(key, payload, value);
     if (!MessageDigest.isEqual(expected, actual)) {
@@ -116,16 +126,45 @@ final class ValueFrame {
     return payload;
   }
 
-  private static int decompress(byte[] value, int compressedLength, byte[] payload)
+  private static byte[] stored(byte[] value, long length) throws CorruptEntryException {
+    if (length != value.length - HEADER_BYTES) {
+      throw new CorruptEntryException(
+          "truncated: the header says "
+              + length
+              + " bytes, the uncompressed body has "
+              + (value.length - HEADER_BYTES));
+    }
+    return Arrays.copyOfRange(value, HEADER_BYTES, value.length);
+  }
+
+  private static byte[] decompressed(byte[] value, long length, int compressedLength)
       throws CorruptEntryException {
+    if (length > (long) LZ4_MAX_RATIO * compressedLength) {
+      throw new CorruptEntryException(
+          "payload length "
+              + length
+              + " is over the limit of "
+              + (long) LZ4_MAX_RATIO * compressedLength
+              + " bytes that a "
+              + compressedLength
+              + "-byte LZ4 block can hold");
+    }
+    byte[] payload = new byte[(int) length];
     LZ4SafeDecompressor decompressor = LZ4.safeDecompressor();
+    int decoded;
     try {
-      return decompressor.decompress(
-          value, HEADER_BYTES, compressedLength, payload, 0, payload.length);
+      decoded =
+          decompressor.decompress(
+              value, HEADER_BYTES, compressedLength, payload, 0, payload.length);
     } catch (RuntimeException e) {
       // LZ4Exception, or any bounds failure a decoder reports: either way the block is damaged.
       throw new CorruptEntryException("truncated or damaged LZ4 block: " + e.getMessage(), e);
     }
+    if (decoded != length) {
+      throw new CorruptEntryException(
+          "truncated: the LZ4 block decodes to " + decoded + " bytes, the header says " + length);
+    }
+    return payload;
   }
 
   private static byte[] checksum(byte[] key, byte[] payload, byte[] value) {

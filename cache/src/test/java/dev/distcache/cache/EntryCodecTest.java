@@ -133,8 +133,59 @@ class EntryCodecTest {
   @Test
   void decode_whenVersionUnknown_saysUnsupportedVersion() {
     byte[] value = EntryCodec.encode(KEY, Samples.typical());
-    value[3] = 2;
-    assertMessage(value, "unsupported format version 2 (this build reads version 1)");
+    value[3] = 3;
+    assertMessage(value, "unsupported format version 3 (this build reads versions 1 and 2)");
+  }
+
+  @Test
+  void encode_withoutCompression_storesThePayloadAsItIs_andDecodeReadsIt() throws Exception {
+    CachedResult zeros =
+        new CachedResult(
+            Map.of(OutputKind.OBJECT, new byte[1 << 20]), new byte[0], new byte[0], Map.of());
+    byte[] stored = EntryCodec.encode(KEY, zeros, Compression.NONE);
+    byte[] compressed = EntryCodec.encode(KEY, zeros, Compression.DEFAULT);
+
+    assertEquals(2, stored[3], "format version 2: the body is not compressed");
+    assertEquals(1, compressed[3]);
+    assertTrue(stored.length > 1 << 20, "not compressed: " + stored.length);
+    assertTrue(compressed.length < 1 << 16, "compressed: " + compressed.length);
+    assertEquals(zeros, EntryCodec.decode(KEY, stored));
+    assertEquals(zeros, EntryCodec.decode(KEY, compressed));
+  }
+
+  @Test
+  void encode_withAnLz4HcLevel_compressesAtLeastAsWell_andDecodesTheSame() throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 5000; i++) {
+      lines.append("line ").append(i * 7919 % 1000).append(" of some source text\n");
+    }
+    CachedResult text =
+        new CachedResult(
+            Map.of(OutputKind.OBJECT, lines.toString().getBytes(StandardCharsets.UTF_8)),
+            new byte[0],
+            new byte[0],
+            Map.of());
+    byte[] fast = EntryCodec.encode(KEY, text, Compression.ofCcache(true, 1));
+    byte[] high = EntryCodec.encode(KEY, text, Compression.ofCcache(true, 19));
+
+    assertEquals(new Compression(true, Compression.MAX_HC_LEVEL), Compression.ofCcache(true, 19));
+    assertTrue(high.length < fast.length, high.length + " >= " + fast.length);
+    assertEquals(text, EntryCodec.decode(KEY, high));
+    assertEquals(text, EntryCodec.decode(KEY, fast));
+  }
+
+  @Test
+  void decode_ofAnUncompressedValue_checksItsChecksumAndLength() {
+    byte[] value = EntryCodec.encode(KEY, Samples.typical(), Compression.NONE);
+    byte[] flipped = value.clone();
+    flipped[flipped.length - 1] ^= 1;
+    assertThrows(CorruptEntryException.class, () -> EntryCodec.decode(KEY, flipped));
+    assertMessage(
+        Arrays.copyOf(value, value.length - 1),
+        "truncated: the header says "
+            + (value.length - EntryCodec.HEADER_BYTES)
+            + " bytes, the uncompressed body has "
+            + (value.length - EntryCodec.HEADER_BYTES - 1));
   }
 
   @Test

@@ -45,6 +45,20 @@ class RocksResultStoreTest extends ResultStoreContract {
   }
 
   @Test
+  void setCompression_none_storesTheFrameUncompressed_andEitherKindReadsBack() throws Exception {
+    ((RocksResultStore) store).setCompression(Compression.NONE);
+    store.put(Samples.key("plain"), Samples.typical());
+    store.setCompression(Compression.ofCcache(true, 9));
+    store.put(Samples.key("hc"), Samples.typical());
+
+    assertEquals(Optional.of(Samples.typical()), store.get(Samples.key("plain")));
+    assertEquals(Optional.of(Samples.typical()), store.get(Samples.key("hc")));
+    store.close();
+    assertEquals(2, RawStore.get(dir, StoreSchema.RESULTS, Samples.key("plain").bytes())[3]);
+    assertEquals(1, RawStore.get(dir, StoreSchema.RESULTS, Samples.key("hc").bytes())[3]);
+  }
+
+  @Test
   void storedValue_isTheEntryCodecEncodingUnderTheResultsFamily() throws Exception {
     store.put(Samples.key("a"), Samples.typical());
     store.close();

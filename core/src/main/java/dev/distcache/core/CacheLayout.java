@@ -1,6 +1,7 @@
 package dev.distcache.core;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -42,7 +43,7 @@ public record CacheLayout(Path cacheDir) {
 
   /** Held by whoever is starting a server, so that concurrent first uses start exactly one. */
   public Path startLock() {
-    return cacheDir.resolve("server.start.lock");
+    return runFile("server.start.lock", "start.lock");
   }
 
   /**
@@ -51,33 +52,60 @@ public record CacheLayout(Path cacheDir) {
    * it.
    */
   public Path serverFailed() {
-    return cacheDir.resolve("server.failed");
+    return runFile("server.failed", "failed");
   }
 
   /** Held by the running server for its whole life. */
   public Path serverLock() {
-    return cacheDir.resolve("server.lock");
+    return runFile("server.lock", "lock");
   }
 
   /** The server's own log of start-up failures (its stdout and stderr). */
   public Path serverOutput() {
-    return cacheDir.resolve("server.out");
+    return runFile("server.out", "out");
   }
 
   /**
-   * The server's socket: {@code server.sock} in the cache directory when that path is short enough,
-   * else {@code <hash>.sock} in the first of these that is private to this user (see {@link
-   * PrivateDir}; the last two are made, mode 0700, when missing): {@code $XDG_RUNTIME_DIR}, {@code
-   * /tmp/distcache-$USER}, {@code $HOME/.cache/distcache-run}. A place that another user made or
-   * can change is passed over, so that nobody else's server can pose as this user's. Null when
-   * there is no such place (the clients then compile by themselves).
+   * Whether this user may create files in the cache directory (true when it does not exist yet: the
+   * server makes it). A cache directory this user cannot write, such as another user's shared
+   * cache, keeps only the configuration and the store; the server's socket, locks and output then
+   * go next to the socket in the user's private directory (see {@link #socket}), and the store can
+   * be opened read-only.
+   */
+  public boolean writable() {
+    return !Files.exists(cacheDir) || Files.isWritable(cacheDir);
+  }
+
+  /**
+   * {@code name} in the cache directory when it is {@link #writable}, else {@code <hash>.<suffix>}
+   * beside the socket; null when there is no place for the socket either.
+   */
+  private Path runFile(String name, String suffix) {
+    if (writable()) {
+      return cacheDir.resolve(name);
+    }
+    Path socket = socket();
+    return socket == null ? null : socket.resolveSibling(hashName(suffix));
+  }
+
+  private String hashName(String suffix) {
+    return String.format("%016x.%s", fnv1a64(cacheDir.toString()), suffix);
+  }
+
+  /**
+   * The server's socket: {@code server.sock} in the cache directory when that path is short enough
+   * and the directory {@link #writable}, else {@code <hash>.sock} in the first of these that is
+   * private to this user (see {@link PrivateDir}; the last two are made, mode 0700, when missing):
+   * {@code $XDG_RUNTIME_DIR}, {@code /tmp/distcache-$USER}, {@code $HOME/.cache/distcache-run}. A
+   * place that another user made or can change is passed over, so that nobody else's server can
+   * pose as this user's. Null when there is no such place (the clients then compile by themselves).
    */
   public Path socket() {
     Path inDir = cacheDir.resolve("server.sock");
-    if (fits(inDir)) {
+    if (fits(inDir) && writable()) {
       return inDir;
     }
-    String name = String.format("%016x.sock", fnv1a64(cacheDir.toString()));
+    String name = hashName("sock");
     String runtime = System.getenv("XDG_RUNTIME_DIR");
     if (runtime != null && runtime.startsWith("/")) {
       Path dir = Path.of(runtime).normalize();

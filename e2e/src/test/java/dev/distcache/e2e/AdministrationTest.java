@@ -84,9 +84,11 @@ class AdministrationTest {
   void setConfig_isShownWithItsOrigin_andEnvironmentWins() {
     dc.run(tmp, "-o", "max_size=10Mi").ok();
     String p = dc.run(tmp, "-p").ok().out();
-    assertTrue(p.contains("(" + dc.cacheDir.resolve("distcache.conf") + ") max_size = 10Mi"), p);
+    assertTrue(
+        p.contains("(" + dc.cacheDir.resolve("distcache.conf") + ") max_size = 10.5M"),
+        p); // 10Mi as ccache -p shows it
     String pe = dc.with("DISTCACHE_MAXSIZE", "20Mi").run(tmp, "-p").ok().out();
-    assertTrue(pe.contains("(environment) max_size = 20Mi"), pe);
+    assertTrue(pe.contains("(environment) max_size = 21.0M"), pe);
     Run bad = dc.run(tmp, "-o", "max_size=lots");
     assertEquals(1, bad.exitCode());
     assertFalse(bad.err().contains("Exception"), bad.err());

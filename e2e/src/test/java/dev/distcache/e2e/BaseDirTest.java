@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.distcache.testing.Run;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,6 +115,67 @@ class BaseDirTest {
     } finally {
       plain.close();
     }
+  }
+
+  @Test
+  void checkoutsReachedThroughSymlinks_shareWithTheirApparentPaths_withEachCheckoutsObject()
+      throws IOException {
+    Path one = link("ws/one", a);
+    Path two = link("ws/two", b);
+    String[] inOne = {
+      "gcc",
+      "-O2",
+      "-I" + one.resolve("include"),
+      "-c",
+      one.resolve("src/main.c").toString(),
+      "-o",
+      "main.o"
+    };
+    String[] inTwo = {
+      "gcc",
+      "-O2",
+      "-I" + two.resolve("include"),
+      "-c",
+      two.resolve("src/main.c").toString(),
+      "-o",
+      "main.o"
+    };
+    dc.with("PWD", one.toString()).run(one, inOne).ok();
+    dc.with("PWD", two.toString()).run(two, inTwo).ok();
+    assertEquals(1, dc.hits());
+    assertSameAsDirect(two, Arrays.copyOfRange(inTwo, 1, inTwo.length));
+  }
+
+  @Test
+  void debugInfoInASymlinkedCheckout_namesTheApparentDirectory_soItsPrefixMapShares()
+      throws IOException {
+    Path one = link("ws/one", a);
+    Path two = link("ws/two", b);
+    dc.with("PWD", one.toString())
+        .run(one, "gcc", "-g", "-fdebug-prefix-map=" + one + "=.", "-c", "src/plain.c", "-o", "p.o")
+        .ok();
+    assertSameAsDirect(
+        one, "-g", "-fdebug-prefix-map=" + one + "=.", "-c", "src/plain.c", "-o", "p.o");
+    dc.with("PWD", two.toString())
+        .run(two, "gcc", "-g", "-fdebug-prefix-map=" + two + "=.", "-c", "src/plain.c", "-o", "p.o")
+        .ok();
+    assertEquals(1, dc.hits());
+    assertSameAsDirect(
+        two, "-g", "-fdebug-prefix-map=" + two + "=.", "-c", "src/plain.c", "-o", "p.o");
+  }
+
+  @Test
+  void aPwdThatNamesAnotherDirectory_isIgnored() throws IOException {
+    Path one = link("ws/one", a);
+    dc.with("PWD", one.toString()).run(b, "gcc", "-g", "-c", "src/plain.c", "-o", "p.o").ok();
+    assertSameAsDirect(b, "-g", "-c", "src/plain.c", "-o", "p.o");
+  }
+
+  /** A symbolic link at {@code name} under the test directory to {@code target}. */
+  private Path link(String name, Path target) throws IOException {
+    Path link = tmp.resolve(name);
+    Files.createDirectories(link.getParent());
+    return Files.createSymbolicLink(link, target);
   }
 
   private static List<String> args(Path checkout, String... rest) {

@@ -2,6 +2,7 @@ package dev.distcache.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.testing.Processes;
@@ -44,8 +45,8 @@ class ConfigProblemsTest {
     Path conf = tmp.resolve("cache/distcache.conf");
     Distcache.write(
         conf,
-        "# copied from ccache.conf\ncompression = true\ncompression_level = 6\nmax_size = 5G\n"
-            + "direct_mod = false\n");
+        "# copied from ccache.conf\nfile_clone = true\ncompression_level = 6\nmax_size = 5G\n"
+            + "direct_mod = false\nhard_link = true\n");
 
     Run first = dc.run(tmp, "gcc", "-c", "a.c", "-o", "a.o").ok();
     String note = first.err();
@@ -53,8 +54,11 @@ class ConfigProblemsTest {
         note.contains(conf + ":5:") && note.contains("direct_mod") && note.contains("direct_mode"),
         note);
     assertTrue(
-        note.contains(conf + ":2:") && note.contains("compression"),
-        "ccache's keys get a note: " + note);
+        note.contains(conf + ":2:") && note.contains("file_clone"),
+        "ccache's keys distcache does not implement get a note: " + note);
+    assertFalse(
+        note.contains("compression") || note.contains("hard_link"),
+        "the ones it implements (hard_link as a no-op) get none: " + note);
     assertTrue(note.lines().allMatch(l -> l.startsWith("distcache: note: ")), note);
     dc.direct(tmp, "gcc", "-c", "a.c", "-o", "direct.o").ok();
     assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("a.o")));
@@ -67,8 +71,8 @@ class ConfigProblemsTest {
 
     String stats = dc.run(tmp, "-s").ok().out();
     assertTrue(stats.contains(conf + ":5:") && stats.contains("direct_mode"), stats);
-    assertTrue(dc.run(tmp, "-p").ok().out().contains("(" + conf + ") max_size = 5G"));
-    assertEquals("5G", dc.run(tmp, "-k", "max_size").ok().out().trim());
+    assertTrue(dc.run(tmp, "-p").ok().out().contains("(" + conf + ") max_size = 5.0G"));
+    assertEquals("5.0G", dc.run(tmp, "-k", "max_size").ok().out().trim());
     dc.run(tmp, "-C").ok();
     assertEquals(0, dc.stat("files_in_cache"));
     assertEquals("distcache server stopped", dc.run(tmp, "server", "stop").ok().out().trim());
@@ -82,13 +86,13 @@ class ConfigProblemsTest {
 
   @Test
   void badVariableValues_areIgnoredWithANote_andEverythingElseWorks() {
-    dc.with("DISTCACHE_MAXSIZE", "abc").with("DISTCACHE_COMPRESS", "1");
+    dc.with("DISTCACHE_MAXSIZE", "abc").with("DISTCACHE_FILECLONE", "1");
 
     Run first = dc.run(tmp, "gcc", "-c", "a.c").ok();
     assertTrue(
         first.err().contains("DISTCACHE_MAXSIZE") && first.err().contains("abc"), first.err());
     assertTrue(
-        first.err().contains("DISTCACHE_COMPRESS") && first.err().contains("compression"),
+        first.err().contains("DISTCACHE_FILECLONE") && first.err().contains("file_clone"),
         first.err());
     assertEquals("", dc.run(tmp, "gcc", "-c", "a.c").ok().err());
     assertEquals(1, dc.hits());
@@ -97,7 +101,7 @@ class ConfigProblemsTest {
 
     String stats = dc.run(tmp, "-s").ok().out();
     assertTrue(stats.contains("DISTCACHE_MAXSIZE"), stats);
-    assertTrue(dc.run(tmp, "-p").ok().out().contains("(default) max_size = 5Gi"));
+    assertTrue(dc.run(tmp, "-p").ok().out().contains("(default) max_size = 5.0G"));
     dc.run(tmp, "-C").ok();
     assertEquals("distcache server stopped", dc.run(tmp, "server", "stop").ok().out().trim());
   }

@@ -24,6 +24,7 @@ public final class CompileKeys {
   /**
    * What a key is made of.
    *
+   * @param cwd the apparent working directory ({@code $PWD} when it names the physical one)
    * @param text the preprocessed output, or the source bytes for languages not preprocessed
    * @param baseDir the base_dir setting, empty for none
    * @param extraFlags arguments distcache adds to the compile (for example a colour flag)

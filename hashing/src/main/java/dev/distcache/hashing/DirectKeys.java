@@ -37,6 +37,7 @@ public final class DirectKeys {
   /**
    * What a manifest key is made of.
    *
+   * @param cwd the apparent working directory ({@code $PWD} when it names the physical one)
    * @param source the source file's content hash
    * @param baseDir the base_dir setting, empty for none
    * @param extraFlags arguments distcache adds to the compile (for example a colour flag)

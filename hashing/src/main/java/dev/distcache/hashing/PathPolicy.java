@@ -1,6 +1,7 @@
 package dev.distcache.hashing;
 
 import dev.distcache.core.args.PrefixMap;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,14 +10,21 @@ import java.util.List;
  * directory so that checkouts at different places share results; a path that reaches the outputs
  * verbatim (debug info) is first passed through the compile's own prefix maps, exactly as the
  * compiler will, and only what those maps leave is hashed.
+ *
+ * <p>The working directory is the apparent one ({@code $PWD}, which may be reached through a
+ * symbolic link). When it is not the physical directory, a relative path must still name the same
+ * file from the physical one, where the compiler and direct mode resolve it: as ccache does, the
+ * shortest of the paths relative to either directory that does is taken, else the path stays.
  */
 public final class PathPolicy {
   private final String baseDir;
   private final Path cwd;
   private final List<PrefixMap> maps;
+  private Path physical;
 
   /**
    * @param baseDir the {@code base_dir} setting, or empty for none
+   * @param cwd the apparent working directory
    */
   public PathPolicy(String baseDir, Path cwd, List<PrefixMap> maps) {
     this.baseDir =
@@ -40,12 +48,28 @@ public final class PathPolicy {
     if (!(path.equals(baseDir) || path.startsWith(baseDir.equals("/") ? "/" : baseDir + "/"))) {
       return path;
     }
+    Path real = physical();
+    if (real != null) {
+      return SymlinkedCwd.relativize(path, cwd, real);
+    }
     try {
       String rel = cwd.relativize(Path.of(path)).toString();
       return rel.isEmpty() ? "." : rel;
     } catch (IllegalArgumentException e) {
       return path;
     }
+  }
+
+  /** The physical working directory when it differs from the apparent one, else null. */
+  private Path physical() {
+    if (physical == null) {
+      try {
+        physical = cwd.toRealPath();
+      } catch (IOException | SecurityException e) {
+        physical = cwd;
+      }
+    }
+    return physical.equals(cwd) ? null : physical;
   }
 
   /** Applies the prefix maps as gcc does: the last map given whose old prefix matches wins. */

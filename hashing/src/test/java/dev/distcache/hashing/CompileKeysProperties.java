@@ -377,7 +377,8 @@ class CompileKeysProperties {
                 "MAKEFLAGS",
                 "DISTCACHE_DIR",
                 "PATH",
-                "TERM"),
+                "TERM",
+                "SOURCE_DATE_EPOCH"),
             Arbitraries.strings().ofMaxLength(12))
         .ofMinSize(1)
         .ofMaxSize(4);

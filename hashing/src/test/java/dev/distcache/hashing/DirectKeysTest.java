@@ -76,6 +76,15 @@ class DirectKeysTest {
   }
 
   @Test
+  void compute_sourceDateEpoch_isNoInput_directModeTrustsNoFileThatNamesATimeMacro() {
+    Invocation inv = CompileKeysTest.inv("gcc", "-c", "-O2", "../src/foo.c");
+    assertEquals(
+        key(base()), key(inputs(inv, CWD, SOURCE, "", Set.of(), Map.of("SOURCE_DATE_EPOCH", "1"))));
+    assertNotEquals(
+        key(base()), key(inputs(inv, CWD, SOURCE, "", Set.of(), Map.of("CPATH", "/opt"))));
+  }
+
+  @Test
   void compute_sourceContent_changesKey() {
     Inputs in = base();
     Inputs other =

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.args.PrefixMap;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PathPolicyTest {
   private static final Path CWD = Path.of("/home/u/proj/build");
@@ -94,5 +97,26 @@ class PathPolicyTest {
 
   private static PathPolicy policy(String baseDir) {
     return new PathPolicy(baseDir, CWD, List.of());
+  }
+
+  @Test
+  void relativize_fromAWorkingDirectoryReachedThroughASymlink_isRelativeToIt(@TempDir Path tmp)
+      throws IOException {
+    Path real = Files.createDirectories(tmp.resolve("real/one"));
+    Files.createDirectories(real.resolve("include"));
+    Files.createDirectories(tmp.resolve("shared"));
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    Path link = Files.createSymbolicLink(ws.resolve("one"), real);
+    PathPolicy p = new PathPolicy(tmp.toString(), link, List.of());
+    assertEquals("include", p.relativize(link + "/include"));
+    assertEquals("include/new.h", p.relativize(link + "/include/new.h"), "not there yet");
+    assertEquals("include", p.relativize(real + "/include"));
+    assertEquals(".", p.relativize(link.toString()));
+    // Relative to the link, ../../shared would be resolved from real/one by the compiler.
+    assertEquals("../../shared", p.relativize(tmp + "/shared"));
+    assertEquals(
+        "../../ws/one/include",
+        new PathPolicy(tmp.toString(), real, List.of()).relativize(link + "/include"),
+        "no link: the physical directory, as before");
   }
 }

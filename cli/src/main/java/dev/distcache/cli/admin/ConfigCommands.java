@@ -27,7 +27,11 @@ final class ConfigCommands {
 
   void setMaxSize(String size) throws ConfigException {
     write(ConfigKey.MAX_SIZE, size);
-    out.println("Set cache size limit to " + (Values.parseSize(size) == 0 ? "unlimited" : size));
+    long bytes = Values.parseSize(size);
+    out.println(
+        bytes == 0
+            ? "Unset cache size limit"
+            : "Set cache size limit to " + Values.formatSize(bytes));
   }
 
   void setMaxFiles(String files) throws ConfigException {
@@ -49,12 +53,12 @@ final class ConfigCommands {
     Arrays.sort(keys, Comparator.comparing(ConfigKey::key));
     for (ConfigKey k : keys) {
       Config.Setting s = config.setting(k);
-      out.println("(" + s.origin() + ") " + k.key() + " = " + s.value());
+      out.println("(" + s.origin() + ") " + k.key() + " = " + config.shown(k));
     }
   }
 
   void getConfig(String key) throws ConfigException {
-    out.println(context.config().get(byName(key)));
+    out.println(context.config().shown(byName(key)));
   }
 
   void setConfig(String assignment) throws ConfigException {
@@ -67,7 +71,8 @@ final class ConfigCommands {
   }
 
   private void write(ConfigKey key, String value) throws ConfigException {
-    Config.writeSetting(Config.configFile(context.layout(), context.env()), key, value);
+    Config.writeSetting(
+        Config.configFile(context.layout(), context.env()), key, value, context.config().umask());
   }
 
   private static ConfigKey byName(String key) throws ConfigException {

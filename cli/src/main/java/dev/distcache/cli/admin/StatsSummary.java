@@ -1,6 +1,7 @@
 package dev.distcache.cli.admin;
 
 import dev.distcache.cli.admin.TextTable.Cell;
+import dev.distcache.core.config.Values;
 import dev.distcache.core.stats.Counter;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -18,8 +19,6 @@ import java.util.Locale;
  * damaged store, the farm) follow ccache's rule: shown when nonzero, or at level 2.
  */
 final class StatsSummary {
-  private static final double GIB = 1L << 30;
-
   /** strftime's {@code %c} in the C locale, as ccache prints its timestamps. */
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
@@ -130,16 +129,16 @@ final class StatsSummary {
       throws AdminException {
     long size = stats.number("cache_size_bytes");
     long maxSize = stats.number("max_size");
-    Cell sizeCell = Cell.number(String.format(Locale.ROOT, "%.1f", size / GIB));
+    Cell sizeCell = Cell.number(Values.formatGigabytes(size));
     if (maxSize > 0) {
       table.row(
-          Cell.text("  Cache size (GiB):"),
+          Cell.text("  Cache size (GB):"),
           sizeCell,
           Cell.text("/"),
-          Cell.number(String.format(Locale.ROOT, "%.1f", maxSize / GIB)),
+          Cell.number(Values.formatGigabytes(maxSize)),
           Cell.text(percent(size, maxSize)));
     } else {
-      table.row(Cell.text("  Cache size (GiB):"), sizeCell);
+      table.row(Cell.text("  Cache size (GB):"), sizeCell);
     }
     if (verbosity > 0) {
       long files = stats.number("files_in_cache");

@@ -22,7 +22,7 @@ class CacheOptionsTest {
     assertEquals(
         List.of(List.of("evict-older-than", "172800"), List.of("evict-older-than", "86400")),
         channel.sent);
-    assertEquals("Evicted results unused for 172800 s: removed 3 files (3.0 MiB)\n", run.out());
+    assertEquals("Evicted results unused for 172800 s: removed 3 files (3.1 MB)\n", run.out());
   }
 
   @Test
@@ -43,7 +43,7 @@ class CacheOptionsTest {
 
     assertEquals(0, run.exitCode());
     assertEquals(List.of(List.of("cleanup")), channel.sent);
-    assertEquals("Cleaned up cache: removed 1 file (512 B)\n", run.out());
+    assertEquals("Cleaned up cache: removed 1 file (0.5 kB)\n", run.out());
   }
 
   @Test

@@ -29,15 +29,31 @@ class ConfigOptionsTest {
     AdminRun show = run("-p");
 
     assertEquals(0, set.exitCode(), set.err());
-    assertEquals("Set cache size limit to 10G\n", set.out());
+    assertEquals("Set cache size limit to 10.0 GB\n", set.out());
     assertEquals(List.of("max_size = 10G"), Files.readAllLines(configFile()));
-    assertTrue(show.out().contains("(" + configFile() + ") max_size = 10G\n"), show.out());
+    assertTrue(show.out().contains("(" + configFile() + ") max_size = 10.0G\n"), show.out());
     assertTrue(show.out().contains("(default) max_files = 0\n"), show.out());
   }
 
   @Test
   void maxSizeZero_meansUnlimited() {
-    assertEquals("Set cache size limit to unlimited\n", run("--max-size", "0").out());
+    assertEquals("Unset cache size limit\n", run("--max-size", "0").out());
+  }
+
+  /** What ccache 4.7.5 prints for the same commands (ccache -M, -p and -k side by side). */
+  @Test
+  void maxSize_confirmationShowConfigAndGetConfig_useCcachesUnits() throws IOException {
+    assertEquals("Set cache size limit to 1.6 GB\n", run("-M", "1.5Gi").out());
+    assertEquals(List.of("max_size = 1.5Gi"), Files.readAllLines(configFile()));
+    assertEquals("1.6G\n", run("-k", "max_size").out());
+    assertEquals("Set cache size limit to 10.2 kB\n", run("-M", "10Ki").out());
+    assertEquals("10240\n", run("-k", "max_size").out());
+    assertEquals("Set cache size limit to 500.0 kB\n", run("-M", "500k").out());
+    assertEquals("Set cache size limit to 123456.0 GB\n", run("-M", "123456").out());
+    assertEquals("Set cache size limit to 1.1 GB\n", run("-M", "1023Mi").out());
+    assertTrue(run("-p").out().contains(") max_size = 1.1G\n"));
+    Files.delete(configFile());
+    assertTrue(run("-p").out().contains("(default) max_size = 5.0G\n"), run("-p").out());
   }
 
   @Test
@@ -81,7 +97,7 @@ class ConfigOptionsTest {
     AdminRun set = run("-o", "max_size=2Gi", "-o", "sloppiness=time_macros");
 
     assertEquals(0, set.exitCode(), set.err());
-    assertEquals("2Gi\n", run("-k", "max_size").out());
+    assertEquals("2.1G\n", run("-k", "max_size").out()); // as ccache -k shows 2Gi
     assertEquals("time_macros\n", run("--get-config", "sloppiness").out());
   }
 
@@ -126,20 +142,20 @@ class ConfigOptionsTest {
 
   @Test
   void showConfig_withAProblemInTheFile_showsTheRest_andTheNoteOnStderr() throws IOException {
-    Files.writeString(configFile(), "compression = true\nmax_size = 7G\ndirect_mod = false\n");
+    Files.writeString(configFile(), "file_clone = true\nmax_size = 7G\ndirect_mod = false\n");
     AdminRun show = run("-p");
 
     assertEquals(0, show.exitCode(), show.err());
-    assertTrue(show.out().contains("(" + configFile() + ") max_size = 7G\n"), show.out());
+    assertTrue(show.out().contains("(" + configFile() + ") max_size = 7.0G\n"), show.out());
     assertTrue(show.out().contains("(default) direct_mode = true\n"), show.out());
     assertEquals(
         "distcache: note: "
             + configFile()
-            + ":1: ccache's compression is not implemented by distcache; ignored\n"
+            + ":1: ccache's file_clone is not implemented by distcache; ignored\n"
             + "distcache: note: "
             + configFile()
             + ":3: unknown key \"direct_mod\", ignored (did you mean direct_mode?)\n",
         show.err());
-    assertEquals("7G\n", run("-k", "max_size").out());
+    assertEquals("7.0G\n", run("-k", "max_size").out());
   }
 }

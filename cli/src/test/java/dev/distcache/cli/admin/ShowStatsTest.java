@@ -33,14 +33,14 @@ class ShowStatsTest {
     assertEquals(0, run.exitCode(), run.err());
     assertEquals(
         """
-        Cacheable calls:      2 /   3 (66.67%)
-          Hits:               1 /   2 (50.00%)
-            Direct:           0 /   1 ( 0.00%)
-            Preprocessed:     1 /   1 (100.0%)
-          Misses:             1 /   2 (50.00%)
-        Uncacheable calls:    1 /   3 (33.33%)
+        Cacheable calls:      2 /    3 (66.67%)
+          Hits:               1 /    2 (50.00%)
+            Direct:           0 /    1 ( 0.00%)
+            Preprocessed:     1 /    1 (100.0%)
+          Misses:             1 /    2 (50.00%)
+        Uncacheable calls:    1 /    3 (33.33%)
         Local storage:
-          Cache size (GiB): 0.0 / 5.0 ( 0.00%)
+          Cache size (GB): 0.00 / 5.37 ( 0.00%)
         """,
         run.out());
   }
@@ -58,7 +58,7 @@ class ShowStatsTest {
     assertEquals(
         """
         Local storage:
-          Cache size (GiB): 0.0 / 5.0 ( 0.00%)
+          Cache size (GB): 0.00 / 5.37 ( 0.00%)
         Configuration notes:
           /c/distcache.conf:3: unknown key "direct_mod"
           DISTCACHE_MAXSIZE: bad
@@ -73,7 +73,7 @@ class ShowStatsTest {
     assertEquals(
         """
         Local storage:
-          Cache size (GiB): 0.0 / 5.0 ( 0.00%)
+          Cache size (GB): 0.00 / 5.37 ( 0.00%)
         """,
         run.out());
   }
@@ -88,12 +88,12 @@ class ShowStatsTest {
     assertEquals(
         """
         Local storage:
-          Cache size (GiB): 1.5
-          Files:            250 / 1000 (25.00%)
-          Hits:               0
-          Misses:             0
-          Reads:              0
-          Writes:             0
+          Cache size (GB):  1.61
+          Files:             250 / 1000 (25.00%)
+          Hits:                0
+          Misses:              0
+          Reads:               0
+          Writes:              0
         """,
         run.out().substring(run.out().indexOf("Local storage:")));
   }
@@ -103,8 +103,8 @@ class ShowStatsTest {
     String withError = "cache_miss\t3\ninternal_error\t1\n" + LOCAL;
     List<String> lines = Arrays.asList(showStats(withError, "-s").out().split("\n"));
 
-    assertEquals("Cacheable calls:      3 /   4 (75.00%)", lines.get(0));
-    assertEquals("Errors:               1 /   4 (25.00%)", lines.get(5));
+    assertEquals("Cacheable calls:      3 /    4 (75.00%)", lines.get(0));
+    assertEquals("Errors:               1 /    4 (25.00%)", lines.get(5));
     assertFalse(showStats("cache_miss\t3\n" + LOCAL, "-s").out().contains("Errors"));
   }
 
@@ -130,7 +130,7 @@ class ShowStatsTest {
             "  Internal error:"),
         labels.subList(uncacheable, uncacheable + 6));
     assertFalse(run.out().contains("Autoconf"), "zero counters are not listed");
-    assertTrue(run.out().contains("  Called for linking:   2 /   4 (50.00%)\n"), run.out());
+    assertTrue(run.out().contains("  Called for linking:    2 /    4 (50.00%)\n"), run.out());
   }
 
   @Test
@@ -175,24 +175,24 @@ class ShowStatsTest {
         Config file:          /c/distcache.conf
         System config file:   none
         Stats updated:        Sun Dec  6 03:32:53 2026
-        Cacheable calls:        2 /   4 (50.00%)
-          Hits:                 1 /   2 (50.00%)
-            Direct:             1 /   1 (100.0%)
-            Preprocessed:       0 /   1 ( 0.00%)
-          Misses:               1 /   2 (50.00%)
-        Uncacheable calls:      2 /   4 (50.00%)
-          Compilation failed:   1 /   2 (50.00%)
-          No input file:        1 /   2 (50.00%)
+        Cacheable calls:         2 /    4 (50.00%)
+          Hits:                  1 /    2 (50.00%)
+            Direct:              1 /    1 (100.0%)
+            Preprocessed:        0 /    1 ( 0.00%)
+          Misses:                1 /    2 (50.00%)
+        Uncacheable calls:       2 /    4 (50.00%)
+          Compilation failed:    1 /    2 (50.00%)
+          No input file:         1 /    2 (50.00%)
         Successful lookups:
-          Direct:               1 /   3 (33.33%)
-          Preprocessed:         0 /   2 ( 0.00%)
+          Direct:                1 /    3 (33.33%)
+          Preprocessed:          0 /    2 ( 0.00%)
         Local storage:
-          Cache size (GiB):   0.0 / 5.0 ( 0.00%)
-          Files:                4
-          Hits:                 1 /   3 (33.33%)
-          Misses:               2 /   3 (66.67%)
-          Reads:                6
-          Writes:               2
+          Cache size (GB):    0.00 / 5.37 ( 0.00%)
+          Files:                 4
+          Hits:                  1 /    3 (33.33%)
+          Misses:                2 /    3 (66.67%)
+          Reads:                 6
+          Writes:                2
         """,
         format(SESSION, 1));
   }
@@ -210,65 +210,65 @@ class ShowStatsTest {
         System config file:                   none
         Stats updated:                        Sun Dec  6 03:32:53 2026
         Stats zeroed:                         Sun Dec  6 01:20:00 2026
-        Cacheable calls:                        2 /   4 (50.00%)
-          Hits:                                 1 /   2 (50.00%)
-            Direct:                             1 /   1 (100.0%)
-            Preprocessed:                       0 /   1 ( 0.00%)
-          Misses:                               1 /   2 (50.00%)
-        Uncacheable calls:                      2 /   4 (50.00%)
-          Autoconf compile/link:                0 /   2 ( 0.00%)
-          Bad compiler arguments:               0 /   2 ( 0.00%)
-          Called for linking:                   0 /   2 ( 0.00%)
-          Called for preprocessing:             0 /   2 ( 0.00%)
-          Compilation failed:                   1 /   2 (50.00%)
-          Compiler output file missing:         0 /   2 ( 0.00%)
-          Compiler produced empty output:       0 /   2 ( 0.00%)
-          Compiler produced stdout:             0 /   2 ( 0.00%)
-          Could not use modules:                0 /   2 ( 0.00%)
-          Could not use precompiled header:     0 /   2 ( 0.00%)
-          Forced recache:                       0 /   2 ( 0.00%)
-          Multiple source files:                0 /   2 ( 0.00%)
-          No input file:                        1 /   2 (50.00%)
-          Output to stdout:                     0 /   2 ( 0.00%)
-          Preprocessing failed:                 0 /   2 ( 0.00%)
-          Unsupported code directive:           0 /   2 ( 0.00%)
-          Unsupported compiler option:          0 /   2 ( 0.00%)
-          Unsupported environment variable:     0 /   2 ( 0.00%)
-          Unsupported source language:          0 /   2 ( 0.00%)
-        Errors:                                 0 /   4 ( 0.00%)
-          Compiler check failed:                0
-          Corrupt cache entry removed:          0
-          Could not find compiler:              0
-          Could not read or parse input file:   0
-          Could not write to output file:       0
-          Error hashing extra file:             0
-          Internal error:                       0
-          Missing cache file:                   0
+        Cacheable calls:                         2 /    4 (50.00%)
+          Hits:                                  1 /    2 (50.00%)
+            Direct:                              1 /    1 (100.0%)
+            Preprocessed:                        0 /    1 ( 0.00%)
+          Misses:                                1 /    2 (50.00%)
+        Uncacheable calls:                       2 /    4 (50.00%)
+          Autoconf compile/link:                 0 /    2 ( 0.00%)
+          Bad compiler arguments:                0 /    2 ( 0.00%)
+          Called for linking:                    0 /    2 ( 0.00%)
+          Called for preprocessing:              0 /    2 ( 0.00%)
+          Compilation failed:                    1 /    2 (50.00%)
+          Compiler output file missing:          0 /    2 ( 0.00%)
+          Compiler produced empty output:        0 /    2 ( 0.00%)
+          Compiler produced stdout:              0 /    2 ( 0.00%)
+          Could not use modules:                 0 /    2 ( 0.00%)
+          Could not use precompiled header:      0 /    2 ( 0.00%)
+          Forced recache:                        0 /    2 ( 0.00%)
+          Multiple source files:                 0 /    2 ( 0.00%)
+          No input file:                         1 /    2 (50.00%)
+          Output to stdout:                      0 /    2 ( 0.00%)
+          Preprocessing failed:                  0 /    2 ( 0.00%)
+          Unsupported code directive:            0 /    2 ( 0.00%)
+          Unsupported compiler option:           0 /    2 ( 0.00%)
+          Unsupported environment variable:      0 /    2 ( 0.00%)
+          Unsupported source language:           0 /    2 ( 0.00%)
+        Errors:                                  0 /    4 ( 0.00%)
+          Compiler check failed:                 0
+          Corrupt cache entry removed:           0
+          Could not find compiler:               0
+          Could not read or parse input file:    0
+          Could not write to output file:        0
+          Error hashing extra file:              0
+          Internal error:                        0
+          Missing cache file:                    0
         Successful lookups:
-          Direct:                               1 /   3 (33.33%)
-          Preprocessed:                         0 /   2 ( 0.00%)
+          Direct:                                1 /    3 (33.33%)
+          Preprocessed:                          0 /    2 ( 0.00%)
         Local storage:
-          Cache size (GiB):                   0.0 / 5.0 ( 0.00%)
-          Files:                                4
-          Cleanups:                             0
-          Hits:                                 1 /   3 (33.33%)
-          Misses:                               2 /   3 (66.67%)
-          Reads:                                6
-          Writes:                               2
-          Write failures:                       0
-          Damaged stores moved aside:           0
+          Cache size (GB):                    0.00 / 5.37 ( 0.00%)
+          Files:                                 4
+          Cleanups:                              0
+          Hits:                                  1 /    3 (33.33%)
+          Misses:                                2 /    3 (66.67%)
+          Reads:                                 6
+          Writes:                                2
+          Write failures:                        0
+          Damaged stores moved aside:            0
         Remote storage:
-          Hits:                                 0
-          Misses:                               0
-          Reads:                                0
-          Writes:                               0
-          Errors:                               0
-          Timeouts:                             0
+          Hits:                                  0
+          Misses:                                0
+          Reads:                                 0
+          Writes:                                0
+          Errors:                                0
+          Timeouts:                              0
         Remote compiles:
-          Compiled remotely:                    0
-          Compile errors:                       0
-          Hosts unreachable:                    0
-          Jobs failed:                          0
+          Compiled remotely:                     0
+          Compile errors:                        0
+          Hosts unreachable:                     0
+          Jobs failed:                           0
         """,
         format(SESSION, 2));
   }
@@ -282,12 +282,12 @@ class ShowStatsTest {
         System config file: none
         Stats updated:      never
         Local storage:
-          Cache size (GiB): 0.0 / 5.0 ( 0.00%)
-          Files:              3
-          Hits:               0
-          Misses:             0
-          Reads:              0
-          Writes:             0
+          Cache size (GB):  0.00 / 5.37 ( 0.00%)
+          Files:               3
+          Hits:                0
+          Misses:              0
+          Reads:               0
+          Writes:              0
         """,
         format(LOCAL + "config_file\t/c/distcache.conf\n", 1));
   }
@@ -297,16 +297,16 @@ class ShowStatsTest {
   void showStats_showsTheFarmsCounters_whenNonzero() throws AdminException {
     assertEquals(
         """
-        Cacheable calls:       3 /   3 (100.0%)
-          Hits:                0 /   3 ( 0.00%)
-            Direct:            0
-            Preprocessed:      0
-          Misses:              3 /   3 (100.0%)
+        Cacheable calls:        3 /    3 (100.0%)
+          Hits:                 0 /    3 ( 0.00%)
+            Direct:             0
+            Preprocessed:       0
+          Misses:               3 /    3 (100.0%)
         Local storage:
-          Cache size (GiB):  0.0 / 5.0 ( 0.00%)
+          Cache size (GB):   0.00 / 5.37 ( 0.00%)
         Remote compiles:
-          Compiled remotely:   2
-          Hosts unreachable:   1
+          Compiled remotely:    2
+          Hosts unreachable:    1
         """,
         format("cache_miss\t3\nremote_compile\t2\nremote_host_unreachable\t1\n" + LOCAL, 0));
     assertFalse(format("cache_miss\t3\n" + LOCAL, 1).contains("Remote"));
@@ -324,11 +324,11 @@ class ShowStatsTest {
     assertTrue(
         out.endsWith(
             """
-              Hits:               0 /   2 ( 0.00%)
-              Misses:             2 /   2 (100.0%)
+              Hits:               0 /    2 ( 0.00%)
+              Misses:             2 /    2 (100.0%)
             Remote storage:
-              Hits:               1 /   2 (50.00%)
-              Misses:             1 /   2 (50.00%)
+              Hits:               1 /    2 (50.00%)
+              Misses:             1 /    2 (50.00%)
               Errors:             1
             """),
         out);

@@ -2,6 +2,7 @@ package dev.distcache.core.args;
 
 import dev.distcache.core.args.Classification.Cacheable;
 import dev.distcache.core.args.Classification.Uncacheable;
+import dev.distcache.core.compiler.CompilerType;
 import dev.distcache.core.stats.Counter;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -20,14 +21,24 @@ public final class ArgsClassifier {
   private ArgsClassifier() {}
 
   /**
-   * Classifies {@code compiler args...} run in {@code cwd} with {@code env}.
+   * Classifies {@code compiler args...} run in {@code cwd} with {@code env}, the compiler's type
+   * taken from its name.
    *
    * @param compiler argv[0], used to tell a C++ driver (g++, clang++) from a C one
    */
   public static Classification classify(
       String compiler, List<String> args, Path cwd, Map<String, String> env) {
+    return classify(compiler, args, cwd, env, CompilerType.ofName(compiler));
+  }
+
+  /**
+   * Classifies {@code compiler args...} for a compiler of {@code type}, which decides the options
+   * that are its diagnostics colour options ({@link DiagnosticsColour}).
+   */
+  public static Classification classify(
+      String compiler, List<String> args, Path cwd, Map<String, String> env, CompilerType type) {
     try {
-      return new Walk(compiler, args, cwd, env).run();
+      return new Walk(compiler, args, cwd, env, type).run();
     } catch (RuntimeException e) {
       return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, "cannot classify arguments: " + e);
     }
@@ -71,7 +82,8 @@ public final class ArgsClassifier {
     private final List<String> depTargets = new ArrayList<>();
     private boolean debugInfo;
     private boolean splitDwarf;
-    private boolean colorExplicit;
+    private final CompilerType type;
+    private String colorOption;
     private boolean nativeCpu;
     private boolean recordsSwitches;
     private String directModeOff;
@@ -81,8 +93,9 @@ public final class ArgsClassifier {
     private final List<String> macros = new ArrayList<>();
     private final List<String> wpMacros = new ArrayList<>();
 
-    Walk(String compiler, List<String> args, Path cwd, Map<String, String> env) {
+    Walk(String compiler, List<String> args, Path cwd, Map<String, String> env, CompilerType type) {
       this.compiler = compiler;
+      this.type = type;
       this.args = args;
       this.cwd = cwd;
       this.env = env;
@@ -290,11 +303,11 @@ public final class ArgsClassifier {
       if (a.startsWith("-g")) {
         debugOption(a);
       }
-      if (a.startsWith("-fdiagnostics-color")
-          || a.startsWith("-fno-diagnostics-color")
-          || a.equals("-fcolor-diagnostics")
-          || a.equals("-fno-color-diagnostics")) {
-        colorExplicit = true;
+      if (DiagnosticsColour.isOption(type, a)) {
+        // Passed to the compile as given, but neither hashed nor preprocessed (as in ccache): the
+        // server asks for colour itself and strips it where the user does not want it.
+        colorOption = a;
+        return null;
       }
       if (a.equals("-march=native") || a.equals("-mtune=native") || a.equals("-mcpu=native")) {
         nativeCpu = true;
@@ -547,7 +560,7 @@ public final class ArgsClassifier {
               cpp,
               debugInfo,
               prefixMaps,
-              colorExplicit,
+              Optional.ofNullable(colorOption),
               nativeCpu,
               recordsSwitches,
               Optional.ofNullable(directModeOff),

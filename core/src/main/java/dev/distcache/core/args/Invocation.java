@@ -29,7 +29,8 @@ import java.util.Optional;
  *     options; the source included; {@code -E} not included
  * @param debugInfo the compile emits debug info, so working directory and file paths reach it
  * @param prefixMaps debug and file prefix maps, in command-line order
- * @param colorExplicit the arguments choose diagnostics colour themselves
+ * @param colorOption the last diagnostics colour option given ({@link DiagnosticsColour}), if any;
+ *     it is in {@code args} but not in {@code keyArgs} or {@code preprocessorArgs}
  * @param nativeCpu {@code -march=native} or similar: the key must include this machine's CPU
  * @param recordsSwitches {@code -frecord-gcc-switches}: the command line is stored in the object
  * @param directModeOff the argument that keeps direct mode from this compile, if any: one that
@@ -59,7 +60,7 @@ public record Invocation(
     List<String> preprocessorArgs,
     boolean debugInfo,
     List<PrefixMap> prefixMaps,
-    boolean colorExplicit,
+    Optional<String> colorOption,
     boolean nativeCpu,
     boolean recordsSwitches,
     Optional<String> directModeOff,

@@ -80,7 +80,16 @@ public enum CompilerType {
       }
     }
     Path fileName = p.getFileName();
-    String name = fileName == null ? "" : fileName.toString().toLowerCase(Locale.ROOT);
+    return ofName(fileName == null ? "" : fileName.toString());
+  }
+
+  /**
+   * The type a compiler called {@code name} (a path or a base name) is taken to be, by name alone:
+   * without its extension, in lower case; clang-cl, clang, gcc or g++, nvcc anywhere in it, or
+   * exactly icl or cl.
+   */
+  public static CompilerType ofName(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
     int dot = name.lastIndexOf('.');
     if (dot > 0) {
       name = name.substring(0, dot);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -248,6 +250,14 @@ public final class Config {
             throw new ConfigException("\"" + value + "\" is not a whole number");
           }
         }
+        case INTEGER -> {
+          try {
+            Integer.parseInt(value.trim());
+          } catch (NumberFormatException e) {
+            throw new ConfigException("\"" + value + "\" is not a whole number");
+          }
+        }
+        case UMASK -> Values.parseUmask(value);
         case BOOL -> {
           String v = value.trim().toLowerCase(Locale.ROOT);
           if (!v.equals("true") && !v.equals("false")) {
@@ -320,6 +330,26 @@ public final class Config {
     return settings.get(k).value();
   }
 
+  /**
+   * A value as ccache's {@code -p} and {@code -k} show it: sizes in ccache's parsable form ({@code
+   * 5.0G}), a umask in three octal digits, everything else as it was written.
+   */
+  public String shown(ConfigKey k) {
+    String value = get(k);
+    try {
+      return switch (k.type()) {
+        case SIZE -> Values.formatParsableSize(Values.parseSize(value));
+        case UMASK -> {
+          OptionalInt umask = Values.parseUmask(value);
+          yield umask.isPresent() ? String.format(Locale.ROOT, "%03o", umask.getAsInt()) : "";
+        }
+        default -> value;
+      };
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public boolean bool(ConfigKey k) {
     return Values.parseBool(get(k));
   }
@@ -330,6 +360,19 @@ public final class Config {
     } catch (ConfigException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The configured umask, or empty to use the client's. */
+  public OptionalInt umask() {
+    try {
+      return Values.parseUmask(get(ConfigKey.UMASK));
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public int compressionLevel() {
+    return Integer.parseInt(get(ConfigKey.COMPRESSION_LEVEL));
   }
 
   public long maxFiles() {
@@ -375,6 +418,15 @@ public final class Config {
 
   /** Sets {@code key = value} in a configuration file, keeping every other line as it is. */
   public static void writeSetting(Path file, ConfigKey k, String value) throws ConfigException {
+    writeSetting(file, k, value, OptionalInt.empty());
+  }
+
+  /**
+   * The same, the file written with mode 0666 less {@code umask} when one is given (ccache's {@code
+   * umask} applies to the files of the cache directory), else as the process's umask makes it.
+   */
+  public static void writeSetting(Path file, ConfigKey k, String value, OptionalInt umask)
+      throws ConfigException {
     String checked = check(k, value, "-o " + k.key());
     List<String> lines = new ArrayList<>();
     try {
@@ -396,6 +448,10 @@ public final class Config {
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
       Files.write(tmp, lines, StandardCharsets.UTF_8);
+      if (umask.isPresent()) {
+        Files.setPosixFilePermissions(
+            tmp, PosixFilePermissions.fromString(Values.modeText(0666 & ~umask.getAsInt())));
+      }
       Files.move(
           tmp,
           file,

@@ -13,6 +13,10 @@ public enum ConfigKey {
   COMPILER_CHECK("compiler_check", "COMPILERCHECK", "mtime", Type.STRING),
   /** auto (guessed from the compiler's name), clang, clang-cl, gcc, icl, msvc, nvcc or other. */
   COMPILER_TYPE("compiler_type", "COMPILERTYPE", "auto", Type.COMPILER_TYPE),
+  /** false stores results and manifests uncompressed; either kind reads back whatever it says. */
+  COMPRESSION("compression", "COMPRESS", "true", Type.BOOL),
+  /** ccache's zstd levels mapped onto LZ4: up to 2 LZ4 fast, 3 and up LZ4 HC (see Compression). */
+  COMPRESSION_LEVEL("compression_level", "COMPRESSLEVEL", "0", Type.INTEGER),
   DEBUG("debug", "DEBUG", "false", Type.BOOL),
   /** Where debug files go (under the object's absolute path); empty: next to the object. */
   DEBUG_DIR("debug_dir", "DEBUGDIR", "", Type.PATH),
@@ -21,6 +25,11 @@ public enum ConfigKey {
   DISABLE("disable", "DISABLE", "false", Type.BOOL),
   /** Colon-separated files whose contents enter every key. */
   EXTRA_FILES_TO_HASH("extra_files_to_hash", "EXTRAFILES", "", Type.STRING),
+  /**
+   * Accepted and does nothing: results live inside the RocksDB store, which has no file to link an
+   * output to (see the README).
+   */
+  HARD_LINK("hard_link", "HARDLINK", "false", Type.BOOL),
   HASH_DIR("hash_dir", "HASHDIR", "true", Type.BOOL),
   /** Remote compile hosts in distcc's grammar; unset means distcc's places ($DISTCC_HOSTS, ...). */
   HOSTS("hosts", "HOSTS", "", Type.STRING),
@@ -31,7 +40,7 @@ public enum ConfigKey {
   KEEP_COMMENTS_CPP("keep_comments_cpp", "COMMENTS", "false", Type.BOOL),
   LOG_FILE("log_file", "LOGFILE", "", Type.PATH),
   MAX_FILES("max_files", "MAXFILES", "0", Type.COUNT),
-  MAX_SIZE("max_size", "MAXSIZE", "5Gi", Type.SIZE),
+  MAX_SIZE("max_size", "MAXSIZE", "5G", Type.SIZE),
   /** Part of every key: entries of different namespaces never share. */
   NAMESPACE("namespace", "NAMESPACE", "", Type.STRING),
   /** Colon-separated directories searched for the real compiler instead of PATH. */
@@ -40,9 +49,15 @@ public enum ConfigKey {
   /** A command put in front of the preprocessor run. */
   PREFIX_COMMAND_CPP("prefix_command_cpp", "PREFIX_CPP", "", Type.STRING),
   READ_ONLY("read_only", "READONLY", "false", Type.BOOL),
+  /** Hits through direct mode only; nothing is stored and the preprocessor mode is not tried. */
+  READ_ONLY_DIRECT("read_only_direct", "READONLY_DIRECT", "false", Type.BOOL),
   RECACHE("recache", "RECACHE", "false", Type.BOOL),
   SLOPPINESS("sloppiness", "SLOPPINESS", "", Type.SLOPPINESS),
-  STATS("stats", "STATS", "true", Type.BOOL);
+  STATS("stats", "STATS", "true", Type.BOOL),
+  /** A file each compile appends its counter changes to, in ccache's format. */
+  STATS_LOG("stats_log", "STATSLOG", "", Type.PATH),
+  /** An octal umask for the files distcache creates for the user; empty uses the client's. */
+  UMASK("umask", "UMASK", "", Type.UMASK);
 
   /** How a value is checked when it is read. */
   public enum Type {
@@ -51,6 +66,10 @@ public enum ConfigKey {
     BOOL,
     SIZE,
     COUNT,
+    /** A whole number, negative allowed. */
+    INTEGER,
+    /** An octal umask such as 002; empty for none. */
+    UMASK,
     DURATION,
     SLOPPINESS,
     COMPILER_TYPE

@@ -25,37 +25,28 @@ public final class KeyNames {
           Map.ofEntries(
               Map.entry("cache_dir", "DIR"),
               Map.entry("compiler", "COMPILER"),
-              Map.entry("compression", "COMPRESS"),
-              Map.entry("compression_level", "COMPRESSLEVEL"),
               Map.entry("cpp_extension", "EXTENSION"),
               Map.entry("debug_level", "DEBUGLEVEL"),
               Map.entry("file_clone", "FILECLONE"),
-              Map.entry("hard_link", "HARDLINK"),
               Map.entry("ignore_headers_in_manifest", "IGNOREHEADERS"),
               Map.entry("inode_cache", "INODECACHE"),
               Map.entry("limit_multiple", "LIMIT_MULTIPLE"),
               Map.entry("msvc_dep_prefix", "MSVC_DEP_PREFIX"),
               Map.entry("pch_external_checksum", "PCH_EXTSUM"),
-              Map.entry("read_only_direct", "READONLY_DIRECT"),
               Map.entry("remote_only", "REMOTE_ONLY"),
               Map.entry("remote_storage", "REMOTE_STORAGE"),
               Map.entry("reshare", "RESHARE"),
               Map.entry("response_file_format", "RESPONSE_FILE_FORMAT"),
               Map.entry("run_second_cpp", "CPP2"),
               Map.entry("secondary_storage", "SECONDARY_STORAGE"),
-              Map.entry("stats_log", "STATSLOG"),
-              Map.entry("temporary_dir", "TEMPDIR"),
-              Map.entry("umask", "UMASK")));
+              Map.entry("temporary_dir", "TEMPDIR")));
 
   /** ccache's booleans among {@link #CCACHE_ONLY}: they also have a DISTCACHE_NO... variable. */
   private static final Set<String> CCACHE_ONLY_BOOLEANS =
       Set.of(
-          "compression",
           "file_clone",
-          "hard_link",
           "inode_cache",
           "pch_external_checksum",
-          "read_only_direct",
           "remote_only",
           "reshare",
           "run_second_cpp");

@@ -7,6 +7,9 @@ import java.util.Locale;
  * binary).
  */
 public final class Values {
+  private static final long GB = 1_000_000_000L;
+  private static final long MB = 1_000_000L;
+
   private Values() {}
 
   /**
@@ -60,18 +63,65 @@ public final class Values {
     return (long) (number * unit);
   }
 
-  /** Formats a byte count the way {@code -s} shows it. */
+  /**
+   * A size the way ccache shows it to people ({@code -M}'s confirmation, cleanup reports): decimal
+   * units with one decimal, {@code "5.0 GB"}, {@code "1.5 MB"}, {@code "0.5 kB"}.
+   */
   public static String formatSize(long bytes) {
-    if (bytes >= 1L << 30) {
-      return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    if (bytes >= GB) {
+      return String.format(Locale.ROOT, "%.1f GB", bytes / (double) GB);
     }
-    if (bytes >= 1L << 20) {
-      return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+    if (bytes >= MB) {
+      return String.format(Locale.ROOT, "%.1f MB", bytes / (double) MB);
     }
-    if (bytes >= 1L << 10) {
-      return String.format(Locale.ROOT, "%.1f KiB", bytes / (double) (1L << 10));
+    return String.format(Locale.ROOT, "%.1f kB", bytes / 1000.0);
+  }
+
+  /**
+   * A size the way ccache's {@code -p} and {@code -k} show a size setting, in a form {@link
+   * #parseSize} reads back: {@code "5.0G"}, {@code "500.0M"}, or plain bytes below 1 MB.
+   */
+  public static String formatParsableSize(long bytes) {
+    if (bytes >= GB) {
+      return String.format(Locale.ROOT, "%.1fG", bytes / (double) GB);
     }
-    return bytes + " B";
+    if (bytes >= MB) {
+      return String.format(Locale.ROOT, "%.1fM", bytes / (double) MB);
+    }
+    return Long.toString(bytes);
+  }
+
+  /** A size in decimal gigabytes with two decimals, as ccache's {@code -s} "Cache size (GB)". */
+  public static String formatGigabytes(long bytes) {
+    return String.format(Locale.ROOT, "%.2f", bytes / (double) GB);
+  }
+
+  /** Parses an octal umask such as {@code 002} or {@code 0022}; empty text means none. */
+  public static java.util.OptionalInt parseUmask(String text) throws ConfigException {
+    String s = text.trim();
+    if (s.isEmpty()) {
+      return java.util.OptionalInt.empty();
+    }
+    try {
+      int umask = Integer.parseInt(s, 8);
+      if (umask >= 0 && umask <= 0777) {
+        return java.util.OptionalInt.of(umask);
+      }
+    } catch (NumberFormatException e) {
+      // Said below.
+    }
+    throw new ConfigException("\"" + text + "\" is not an octal umask (such as 002 or 022)");
+  }
+
+  /**
+   * A file mode's permission bits as {@code ls} shows them: {@code 0640} is {@code "rw-r-----"}.
+   */
+  public static String modeText(int mode) {
+    StringBuilder out = new StringBuilder(9);
+    for (int bit = 8; bit >= 0; bit--) {
+      out.append((mode & (1 << bit)) != 0 ? "rwx".charAt((8 - bit) % 3) : '-');
+    }
+    return out.toString();
   }
 
   /** Parses a duration: a number of seconds, or with a suffix s, m, h or d. */

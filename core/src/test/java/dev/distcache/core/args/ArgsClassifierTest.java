@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.args.Classification.Cacheable;
 import dev.distcache.core.args.Classification.Uncacheable;
+import dev.distcache.core.compiler.CompilerType;
 import dev.distcache.core.stats.Counter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -568,12 +569,83 @@ class ArgsClassifierTest {
   void classify_notesNativeCpuColourAndRecordedSwitches() {
     assertTrue(cacheable("gcc", "-c", "-march=native", "foo.c").nativeCpu());
     assertFalse(cacheable("gcc", "-c", "-march=x86-64", "foo.c").nativeCpu());
-    assertTrue(cacheable("gcc", "-c", "-fdiagnostics-color=always", "foo.c").colorExplicit());
-    assertFalse(cacheable("gcc", "-c", "foo.c").colorExplicit());
+    assertEquals(
+        Optional.of("-fdiagnostics-color=always"),
+        cacheable("gcc", "-c", "-fdiagnostics-color=always", "foo.c").colorOption());
+    assertEquals(Optional.empty(), cacheable("gcc", "-c", "foo.c").colorOption());
     assertTrue(cacheable("gcc", "-c", "-frecord-gcc-switches", "foo.c").recordsSwitches());
     assertFalse(
         cacheable("gcc", "-c", "-frecord-gcc-switches", "-fno-record-gcc-switches", "foo.c")
             .recordsSwitches());
+  }
+
+  @Test
+  void colourOptions_reachTheCompile_butNeitherTheKeyNorThePreprocessor() {
+    Invocation plain = cacheable("gcc", "-c", "foo.c");
+    for (String option :
+        List.of(
+            "-fdiagnostics-color",
+            "-fdiagnostics-color=always",
+            "-fdiagnostics-color=never",
+            "-fdiagnostics-color=auto",
+            "-fno-diagnostics-color")) {
+      Invocation coloured = cacheable("gcc", "-c", option, "foo.c");
+      assertEquals(plain.keyArgs(), coloured.keyArgs(), option);
+      assertEquals(plain.preprocessorArgs(), coloured.preprocessorArgs(), option);
+      assertEquals(List.of("-c", option, "foo.c"), coloured.args(), option);
+    }
+    assertEquals(
+        Optional.of("-fdiagnostics-color=never"),
+        cacheable("gcc", "-fdiagnostics-color", "-c", "-fdiagnostics-color=never", "foo.c")
+            .colorOption());
+    // Not one ccache knows: hashed like any other option.
+    assertNotEquals(
+        plain.keyArgs(), cacheable("gcc", "-c", "-fdiagnostics-color=bogus", "foo.c").keyArgs());
+  }
+
+  @Test
+  void colourOptions_areTheCompilerTypesOwn_theOtherSpellingsAreOrdinaryOptions() {
+    Path cwd = Path.of("/src");
+    Invocation gccWithClangSpelling =
+        ((Cacheable)
+                ArgsClassifier.classify(
+                    "cc",
+                    List.of("-c", "-fcolor-diagnostics", "foo.c"),
+                    cwd,
+                    Map.of(),
+                    CompilerType.GCC))
+            .invocation();
+    assertEquals(Optional.empty(), gccWithClangSpelling.colorOption());
+    assertTrue(gccWithClangSpelling.preprocessorArgs().contains("-fcolor-diagnostics"));
+    assertNotEquals(cacheable("gcc", "-c", "foo.c").keyArgs(), gccWithClangSpelling.keyArgs());
+
+    Invocation clang =
+        ((Cacheable)
+                ArgsClassifier.classify(
+                    "cc",
+                    List.of("-c", "-fno-color-diagnostics", "foo.c"),
+                    cwd,
+                    Map.of(),
+                    CompilerType.CLANG))
+            .invocation();
+    assertEquals(Optional.of("-fno-color-diagnostics"), clang.colorOption());
+    assertEquals(cacheable("clang", "-c", "foo.c").keyArgs(), clang.keyArgs());
+    assertEquals(
+        Optional.empty(),
+        cacheable("clang", "-c", "-fdiagnostics-color", "foo.c").colorOption(),
+        "the type comes from the name when not given");
+
+    Invocation other =
+        ((Cacheable)
+                ArgsClassifier.classify(
+                    "cc",
+                    List.of("-c", "-fdiagnostics-color", "foo.c"),
+                    cwd,
+                    Map.of(),
+                    CompilerType.OTHER))
+            .invocation();
+    assertEquals(Optional.empty(), other.colorOption());
+    assertTrue(other.keyArgs().contains(KeyArg.plain("-fdiagnostics-color")));
   }
 
   // --- Response files ---

@@ -52,4 +52,23 @@ class CompilerTypeTest {
     assertFalse(CompilerType.isValidSetting("gnu"));
     assertFalse(CompilerType.isValidSetting(""));
   }
+
+  @Test
+  void guess_followsChainsOfRelativeLinks() throws IOException {
+    Path real = Files.createFile(root.resolve("x86_64-linux-gnu-gcc-12"));
+    Path cc = Files.createSymbolicLink(root.resolve("cc"), real.getFileName());
+    Path c89 = Files.createSymbolicLink(root.resolve("c89"), cc);
+    assertEquals(CompilerType.GCC, CompilerType.guess(c89));
+    assertEquals(CompilerType.OTHER, CompilerType.guess(Files.createFile(root.resolve("cc1"))));
+  }
+
+  @Test
+  void ofName_takesTheBaseNameWithoutExtension_asCcacheDoes() {
+    assertEquals(CompilerType.GCC, CompilerType.ofName("/opt/bin/G++.exe"));
+    assertEquals(CompilerType.GCC, CompilerType.ofName("arm-none-eabi-gcc"));
+    assertEquals(CompilerType.CLANG, CompilerType.ofName("/usr/bin/clang++-16"));
+    assertEquals(CompilerType.CLANG_CL, CompilerType.ofName("clang-cl"));
+    assertEquals(CompilerType.OTHER, CompilerType.ofName("/usr/lib/gcc.d/cc"));
+    assertEquals(CompilerType.NVCC, CompilerType.ofName("nvcc"));
+  }
 }

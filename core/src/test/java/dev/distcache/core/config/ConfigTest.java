@@ -30,7 +30,7 @@ class ConfigTest {
   @Test
   void load_withoutFileOrEnvironment_usesDefaults() {
     Config c = Config.load(layout, Map.of());
-    assertEquals(5L << 30, c.maxSize());
+    assertEquals(5_000_000_000L, c.maxSize()); // ccache's default, 5G
     assertEquals(0, c.maxFiles());
     assertEquals(600, c.idleTimeoutSeconds());
     assertTrue(c.bool(ConfigKey.HASH_DIR));
@@ -87,21 +87,67 @@ class ConfigTest {
   @Test
   void readFile_ccacheKeysDistcacheDoesNotImplement_areAcceptedWithANote() throws IOException {
     write(
-        "compression = true",
-        "compression_level = 6",
+        "file_clone = true",
+        "inode_cache = true",
         "max_size = 5G",
-        "hard_link = false",
-        "umask = 002",
+        "limit_multiple = 0.9",
+        "temporary_dir = /tmp",
         "remote_storage = redis://localhost",
         "cache_dir = /var/cache/ccache");
     Config.FileSettings f = Config.readFile(file);
     assertEquals(Map.of(ConfigKey.MAX_SIZE, "5G"), f.settings());
     assertEquals(6, f.notes().size(), f.notes().toString());
     assertEquals(
-        file + ":1: ccache's compression is not implemented by distcache; ignored",
+        file + ":1: ccache's file_clone is not implemented by distcache; ignored",
         f.notes().get(0));
     assertTrue(
         f.notes().get(6 - 1).startsWith(file + ":7: ccache's cache_dir"), f.notes().toString());
+  }
+
+  @Test
+  void readFile_ccachesStorageKeys_areReadWithoutANote() throws IOException {
+    write(
+        "compression = false",
+        "compression_level = -3",
+        "hard_link = true",
+        "umask = 002",
+        "stats_log = /tmp/stats.log",
+        "read_only_direct = true");
+    Config.FileSettings f = Config.readFile(file);
+    assertEquals(List.of(), f.notes());
+    Config c = Config.load(layout, Map.of(), f);
+    assertFalse(c.bool(ConfigKey.COMPRESSION));
+    assertEquals(-3, c.compressionLevel());
+    assertTrue(c.bool(ConfigKey.HARD_LINK), "accepted; a no-op, as the README says");
+    assertEquals(java.util.OptionalInt.of(2), c.umask());
+    assertEquals("002", c.shown(ConfigKey.UMASK), "as ccache -p shows it");
+    assertEquals("/tmp/stats.log", c.get(ConfigKey.STATS_LOG));
+    assertTrue(c.bool(ConfigKey.READ_ONLY_DIRECT));
+  }
+
+  @Test
+  void load_ccachesStorageVariables_areReadWithoutANote_andABadUmaskIsNoted() {
+    Config c =
+        Config.load(
+            layout,
+            Map.of(
+                "DISTCACHE_NOCOMPRESS", "1",
+                "DISTCACHE_COMPRESSLEVEL", "9",
+                "DISTCACHE_HARDLINK", "1",
+                "DISTCACHE_STATSLOG", "/tmp/s.log",
+                "DISTCACHE_READONLY_DIRECT", "1",
+                "DISTCACHE_UMASK", "8"));
+    assertFalse(c.bool(ConfigKey.COMPRESSION));
+    assertEquals(9, c.compressionLevel());
+    assertTrue(c.bool(ConfigKey.HARD_LINK));
+    assertEquals("/tmp/s.log", c.get(ConfigKey.STATS_LOG));
+    assertTrue(c.bool(ConfigKey.READ_ONLY_DIRECT));
+    assertEquals(java.util.OptionalInt.empty(), c.umask());
+    assertEquals(
+        List.of(
+            "DISTCACHE_UMASK: umask: \"8\" is not an octal umask (such as 002 or 022); ignored,"
+                + " umask stays "),
+        c.notes());
   }
 
   @Test
@@ -156,7 +202,7 @@ class ConfigTest {
     assertTrue(
         note.startsWith(file + ":2: max_size:")
             && note.contains("lots")
-            && note.endsWith("stays 5Gi"),
+            && note.endsWith("stays 5G"),
         note);
   }
 
@@ -182,7 +228,7 @@ class ConfigTest {
   void readFile_unreadableFile_givesDefaultsAndANote() throws IOException {
     Files.createDirectories(file);
     Config c = Config.load(layout, Map.of());
-    assertEquals(5L << 30, c.maxSize());
+    assertEquals(5_000_000_000L, c.maxSize()); // ccache's default, 5G
     assertEquals(1, c.notes().size());
     assertTrue(c.notes().get(0).startsWith("cannot read " + file), c.notes().toString());
   }
@@ -273,7 +319,7 @@ class ConfigTest {
   @Test
   void load_badEnvironmentValue_isIgnoredWithANoteNamingTheVariable() {
     Config c = Config.load(layout, Map.of("DISTCACHE_MAXSIZE", "huge", "DISTCACHE_MAXFILES", "7"));
-    assertEquals(5L << 30, c.maxSize());
+    assertEquals(5_000_000_000L, c.maxSize()); // ccache's default, 5G
     assertEquals(7, c.maxFiles(), "the other variables still count");
     assertEquals(1, c.notes().size());
     String note = c.notes().get(0);
@@ -305,17 +351,17 @@ class ConfigTest {
         Config.load(
             layout,
             Map.of(
-                "DISTCACHE_COMPRESS",
+                "DISTCACHE_FILECLONE",
                 "1",
-                "DISTCACHE_NOCOMPRESS",
+                "DISTCACHE_NOFILECLONE",
                 "1",
-                "DISTCACHE_COMPRESSION_LEVEL",
-                "5"));
+                "DISTCACHE_TEMPORARY_DIR",
+                "/tmp"));
     assertEquals(
         List.of(
-            "DISTCACHE_COMPRESS: ccache's compression is not implemented by distcache; ignored",
-            "DISTCACHE_COMPRESSION_LEVEL: ccache's compression_level is not implemented by distcache; ignored",
-            "DISTCACHE_NOCOMPRESS: ccache's compression is not implemented by distcache; ignored"),
+            "DISTCACHE_FILECLONE: ccache's file_clone is not implemented by distcache; ignored",
+            "DISTCACHE_NOFILECLONE: ccache's file_clone is not implemented by distcache; ignored",
+            "DISTCACHE_TEMPORARY_DIR: ccache's temporary_dir is not implemented by distcache; ignored"),
         c.notes());
   }
 
@@ -335,6 +381,18 @@ class ConfigTest {
     assertEquals(
         List.of("# my settings", "max_size = 20G", "", "  # max_size = 9G", "sloppiness = locale"),
         Files.readAllLines(file));
+  }
+
+  @Test
+  void writeSetting_withAUmask_givesTheFileTheModeThatUmaskMakes() throws Exception {
+    Config.writeSetting(file, ConfigKey.MAX_FILES, "10", java.util.OptionalInt.of(027));
+    assertEquals(
+        "rw-r-----",
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    Config.writeSetting(file, ConfigKey.MAX_FILES, "11", java.util.OptionalInt.of(0));
+    assertEquals(
+        "rw-rw-rw-",
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
   }
 
   @Test

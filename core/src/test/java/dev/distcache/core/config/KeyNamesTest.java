@@ -30,7 +30,7 @@ class KeyNamesTest {
 
   @Test
   void ccacheOnlyKeys_areNotDistcacheKeys() {
-    assertTrue(KeyNames.isCcacheOnly("compression"));
+    assertTrue(KeyNames.isCcacheOnly("file_clone"));
     assertTrue(KeyNames.isCcacheOnly("pch_external_checksum"));
     assertFalse(KeyNames.isCcacheOnly("max_size"));
     for (ConfigKey k : ConfigKey.values()) {
@@ -41,11 +41,11 @@ class KeyNamesTest {
   @Test
   void ccacheOnlyVariables_inEverySpelling() {
     assertEquals(
-        Optional.of("compression"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_COMPRESS"));
+        Optional.of("file_clone"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_FILECLONE"));
     assertEquals(
-        Optional.of("compression"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_NOCOMPRESS"));
+        Optional.of("file_clone"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_NOFILECLONE"));
     assertEquals(
-        Optional.of("compression"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_COMPRESSION"));
+        Optional.of("file_clone"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_FILE_CLONE"));
     assertEquals(Optional.of("run_second_cpp"), KeyNames.ccacheOnlyKeyOfVariable("DISTCACHE_CPP2"));
     assertEquals(
         Optional.empty(),

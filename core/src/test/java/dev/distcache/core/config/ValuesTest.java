@@ -73,9 +73,46 @@ class ValuesTest {
   }
 
   @Test
-  void formatSize_usesBinaryUnits() {
-    assertEquals("512 B", Values.formatSize(512));
-    assertEquals("1.5 KiB", Values.formatSize(1536));
-    assertEquals("5.0 GiB", Values.formatSize(5L << 30));
+  void formatSize_isCcachesHumanReadableSize_inDecimalUnits() {
+    assertEquals("0.5 kB", Values.formatSize(512));
+    assertEquals("10.2 kB", Values.formatSize(10240));
+    assertEquals("500.0 kB", Values.formatSize(500_000));
+    assertEquals("1.5 MB", Values.formatSize(1_536_000));
+    assertEquals("1.6 GB", Values.formatSize(1610612736L)); // 1.5Gi
+    assertEquals("5.0 GB", Values.formatSize(5_000_000_000L));
+    assertEquals("123456.0 GB", Values.formatSize(123_456_000_000_000L));
+  }
+
+  @Test
+  void formatParsableSize_isCcachesShowConfigSize_andReadsBackAsNearlyTheSame() throws Exception {
+    assertEquals("5.0G", Values.formatParsableSize(5_000_000_000L));
+    assertEquals("1.1G", Values.formatParsableSize(1023L << 20));
+    assertEquals("20.0M", Values.formatParsableSize(20_000_000));
+    assertEquals("10240", Values.formatParsableSize(10240));
+    assertEquals("0", Values.formatParsableSize(0));
+    assertEquals(20_000_000, Values.parseSize(Values.formatParsableSize(20_000_000)));
+  }
+
+  @Test
+  void formatGigabytes_hasTwoDecimals() {
+    assertEquals("0.00", Values.formatGigabytes(0));
+    assertEquals("1.54", Values.formatGigabytes(1_536_000_000L));
+    assertEquals("5.00", Values.formatGigabytes(5_000_000_000L));
+  }
+
+  @Test
+  void modeText_isWhatLsShows() {
+    assertEquals("rw-r-----", Values.modeText(0640));
+    assertEquals("rwxr-xr-x", Values.modeText(0755));
+    assertEquals("---------", Values.modeText(0));
+  }
+
+  @Test
+  void parseUmask_readsOctal_andEmptyIsNone() throws Exception {
+    assertEquals(java.util.OptionalInt.of(022), Values.parseUmask("022"));
+    assertEquals(java.util.OptionalInt.of(2), Values.parseUmask("2"));
+    assertEquals(java.util.OptionalInt.empty(), Values.parseUmask(""));
+    assertThrows(ConfigException.class, () -> Values.parseUmask("8"));
+    assertThrows(ConfigException.class, () -> Values.parseUmask("1000"));
   }
 }

@@ -1,9 +1,13 @@
 package dev.distcache.server;
 
 import dev.distcache.cache.ResultStore;
+import dev.distcache.cache.StoreException;
 import dev.distcache.cache.StoreOpener;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.compiler.CompilerLocator;
+import dev.distcache.core.config.Config;
+import dev.distcache.core.config.ConfigKey;
+import dev.distcache.core.config.Values;
 import dev.distcache.core.process.Cancellation;
 import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.core.wire.ProtocolException;
@@ -140,6 +144,17 @@ public final class LocalServer implements AutoCloseable {
       CacheLayout layout, Set<Path> selves, int serverUmask, ProcessRunner runner)
       throws IOException {
     Files.createDirectories(layout.cacheDir());
+    boolean readOnly = !layout.writable();
+    if (readOnly && !Config.load(layout, System.getenv()).bool(ConfigKey.READ_ONLY)) {
+      throw new IOException(
+          "cannot write the cache directory "
+              + layout.cacheDir()
+              + "; set read_only = true (DISTCACHE_READONLY=1) to use its results without adding"
+              + " to them");
+    }
+    if (layout.serverLock() == null) {
+      throw new IOException(noSocketPlace(layout));
+    }
     FileChannel lockChannel =
         FileChannel.open(layout.serverLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock = lockChannel.tryLock();
@@ -149,21 +164,23 @@ public final class LocalServer implements AutoCloseable {
     }
     ResultStore store = null;
     try {
-      StoreOpener.Opened opened = StoreOpener.open(layout.storeDir(), InstantSource.system());
+      StoreOpener.Opened opened =
+          readOnly
+              ? StoreOpener.openReadOnly(layout.storeDir(), InstantSource.system())
+              : StoreOpener.open(layout.storeDir(), InstantSource.system());
       store = opened.store();
       // -z may have zeroed the file while none ran
       CountersKeeper.restore(layout, store, opened.notice().isPresent());
+      if (!readOnly) {
+        shareStore(layout, Config.load(layout, System.getenv()).umask());
+      }
       String notice = opened.notice().map(n -> "distcache: " + n).orElse(null);
       if (notice != null) {
         System.err.println(Instant.now() + " " + notice); // server.out, the server's log
       }
       Path socket = layout.socket();
       if (socket == null) {
-        throw new IOException(
-            "no private directory for the socket of "
-                + layout.cacheDir()
-                + " (XDG_RUNTIME_DIR, /tmp/distcache-$USER and ~/.cache/distcache-run are missing, another user's,"
-                + " or open to others); use a shorter cache directory");
+        throw new IOException(noSocketPlace(layout));
       }
       Files.createDirectories(socket.getParent());
       Files.deleteIfExists(socket); // stale: whoever made it no longer holds the lock
@@ -190,6 +207,29 @@ public final class LocalServer implements AutoCloseable {
       lockChannel.close();
       throw e;
     }
+  }
+
+  /**
+   * Gives the store directory the mode ccache's {@code umask} gives a cache directory (0777 less
+   * it) when one is configured, so that a cache shared with {@code umask = 022} can be read by
+   * other users (read-only, see CacheLayout.writable); else it stays private, mode 0700. RocksDB
+   * creates the files inside with the server's own umask, that of the client that started it (Java
+   * 21 cannot change a process's umask).
+   */
+  private static void shareStore(CacheLayout layout, java.util.OptionalInt umask)
+      throws IOException {
+    if (umask.isPresent()) {
+      Files.setPosixFilePermissions(
+          layout.storeDir(),
+          PosixFilePermissions.fromString(Values.modeText(0777 & ~umask.getAsInt())));
+    }
+  }
+
+  private static String noSocketPlace(CacheLayout layout) {
+    return "no private directory for the socket of "
+        + layout.cacheDir()
+        + " (XDG_RUNTIME_DIR, /tmp/distcache-$USER and ~/.cache/distcache-run are missing, another"
+        + " user's, or open to others); use a shorter cache directory";
   }
 
   /** Accepts connections until closed; returns when the server has shut down. */
@@ -260,7 +300,12 @@ public final class LocalServer implements AutoCloseable {
         }
         reply = withNotice(reply);
       } else {
-        reply = admin.handle(req);
+        try {
+          reply = admin.handle(req);
+        } catch (StoreException e) {
+          // Said to the user, not dropped: a read-only store refuses -z and -C, say.
+          reply = Reply.failed(e.getMessage());
+        }
         counters.write(); // at once after -z, -C or a cleanup, not a second later
       }
       reply.writeBody(out);

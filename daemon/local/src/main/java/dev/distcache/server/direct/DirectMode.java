@@ -110,7 +110,7 @@ public final class DirectMode {
             new DirectKeys.Inputs(
                 c.identity(),
                 inv,
-                cwd,
+                c.apparentCwd(),
                 c.clientEnv(),
                 source.hash(),
                 config.get(ConfigKey.BASE_DIR),

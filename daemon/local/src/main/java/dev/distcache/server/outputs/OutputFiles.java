@@ -117,7 +117,8 @@ public final class OutputFiles {
     }
   }
 
-  static Set<PosixFilePermission> permissions(int umask) {
+  /** The permissions a file created with mode 0666 under {@code umask} has. */
+  public static Set<PosixFilePermission> permissions(int umask) {
     int mode = 0666 & ~umask;
     Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
     PosixFilePermission[] order = {

@@ -1,6 +1,7 @@
 package dev.distcache.server.pipeline;
 
 import dev.distcache.cache.CachedResult;
+import dev.distcache.cache.Compression;
 import dev.distcache.cache.ResultStore;
 import dev.distcache.cache.stage.LocalTier;
 import dev.distcache.cache.stage.ResultCache;
@@ -32,6 +33,7 @@ import dev.distcache.server.outputs.HitWriter;
 import dev.distcache.server.outputs.LocalFiles;
 import dev.distcache.server.request.CompileContext;
 import dev.distcache.server.request.Stats;
+import dev.distcache.server.request.StatsLog;
 import dev.distcache.server.request.Timing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -164,6 +166,14 @@ public final class CompilePipeline {
       return Reply.failed("internal error: " + e.getMessage());
     } finally {
       stats.flush();
+      String statsLog = config.get(ConfigKey.STATS_LOG);
+      if (!statsLog.isEmpty()) {
+        StatsLog.append(
+            Path.of(req.cwd()).resolve(statsLog),
+            StatsLog.inputOf(req.argv()),
+            stats.changes(),
+            config.umask().orElse(req.umask()));
+      }
       timing.mark("stats");
       if (!log.isEmpty()) {
         ServerLog.log(log, "timing: " + timing.summary());
@@ -211,7 +221,8 @@ public final class CompilePipeline {
       return Reply.failed(e.getMessage());
     }
     timing.mark("locate");
-    Classification c = ArgsClassifier.classify(compilerName, args, cwd, req.env());
+    CompilerType type = CompilerType.of(config.get(ConfigKey.COMPILER_TYPE), located.compiler());
+    Classification c = ArgsClassifier.classify(compilerName, args, cwd, req.env(), type);
     if (c instanceof Classification.Uncacheable u) {
       stats.count(u.reason());
       ServerLog.log(log, "uncacheable (" + u.reason().id() + "): " + u.detail());
@@ -246,7 +257,8 @@ public final class CompilePipeline {
       ServerLog.log(log, e.getMessage());
       return Reply.runLocally(Counter.ERROR_HASHING_EXTRA_FILE.id());
     }
-    CompilerType type = CompilerType.of(config.get(ConfigKey.COMPILER_TYPE), located.compiler());
+    store.setCompression(
+        Compression.ofCcache(config.bool(ConfigKey.COMPRESSION), config.compressionLevel()));
     ResultCache results = CacheLog.stage(local, config, stats, log, inv.source());
     CompileContext ctx =
         new CompileContext(
@@ -255,9 +267,10 @@ public final class CompilePipeline {
             identity,
             type,
             cwd,
+            ApparentCwd.of(cwd, req.env()),
             req.env(),
             env,
-            ColorFlags.forCompile(inv, type, req),
+            ColorFlags.forCompile(inv, type),
             CpuSignature.get(),
             keySettings,
             config,
@@ -266,6 +279,17 @@ public final class CompilePipeline {
             stats,
             log,
             results);
+    return ColorFlags.playBack(answer(ctx, timing), ColorFlags.strip(inv, type, req));
+  }
+
+  /** The answer of a compile that may be cached: a hit, or the miss's compile. */
+  private Reply answer(CompileContext ctx, Timing timing) throws IOException {
+    Invocation inv = ctx.inv();
+    Config config = ctx.config();
+    Stats stats = ctx.stats();
+    String log = ctx.log();
+    Path cwd = ctx.cwd();
+    ResultCache results = ctx.results();
     boolean recache = config.bool(ConfigKey.RECACHE);
     Optional<DirectMode.Plan> plan = direct.plan(ctx);
     timing.mark("direct-key");
@@ -276,12 +300,18 @@ public final class CompilePipeline {
       }
       stats.count(Counter.DIRECT_CACHE_MISS);
     }
+    if (config.bool(ConfigKey.READ_ONLY_DIRECT)) {
+      // As ccache: only direct mode may answer; the compile runs and nothing is stored.
+      stats.count(Counter.CACHE_MISS);
+      ServerLog.log(log, "read-only direct mode; compiling " + inv.source() + " uncached");
+      return misses.uncached(ctx);
+    }
     if (plan.isPresent() && plan.get().depend()) {
       // As ccache: depend mode looks no result up, so no storage miss; the outcome is counted
       // after the compile.
       return misses.dependMode(ctx, plan.get());
     }
-    Optional<byte[]> text = keyText(inv, located, env, cwd, config);
+    Optional<byte[]> text = keyText(inv, ctx.located(), ctx.env(), cwd, config);
     timing.mark("preprocess");
     if (text.isEmpty()) {
       stats.count(Counter.PREPROCESSOR_ERROR);
@@ -295,17 +325,17 @@ public final class CompilePipeline {
     CompileKeys.Keys keys =
         CompileKeys.compute(
             new CompileKeys.Inputs(
-                identity,
+                ctx.identity(),
                 inv,
-                cwd,
-                req.env(),
+                ctx.apparentCwd(),
+                ctx.clientEnv(),
                 text.get(),
                 config.get(ConfigKey.BASE_DIR),
                 config.bool(ConfigKey.HASH_DIR),
                 config.sloppiness(),
                 ctx.extra(),
                 ctx.cpu(),
-                keySettings),
+                ctx.keySettings()),
             debug);
     timing.mark("key");
     if (debug) {

@@ -68,6 +68,18 @@ final class Misses {
   }
 
   /**
+   * A compile that may not use the cache past direct mode ({@code read_only_direct}): runs here,
+   * gives its outputs the client's umask, stores nothing and records no manifest entry.
+   */
+  Reply uncached(CompileContext c) throws IOException {
+    Compiled done = run(c, null);
+    if (done.exec().exitCode() == 0 && c.umask() != serverUmask) {
+      fixPermissions(c.inv(), c.cwd(), c.umask());
+    }
+    return done.reply();
+  }
+
+  /**
    * Depend mode's miss: no preprocessor runs; the dependency file the compile wrote names the files
    * it read, and their contents complete the result key. When they cannot be trusted (changed
    * during the compile, say), the result is not stored.

@@ -19,10 +19,13 @@ import java.util.Map;
  * @param located the real compiler and the PATH it was found on
  * @param identity the compiler's identity under {@code compiler_check}
  * @param type the compiler's type ({@code compiler_type}, or guessed from its name)
- * @param cwd the client's working directory
+ * @param cwd the client's working directory (physical)
+ * @param apparentCwd the working directory as the user reached it ({@code $PWD} when it names
+ *     {@code cwd}): what the keys make paths relative to and what debug info embeds
  * @param clientEnv the client's environment (what the keys read)
  * @param env the environment the compiler runs with
- * @param extra flags the server adds to every run (colour), part of the key
+ * @param extra flags the server adds to every run of the compiler (the request for colour), part of
+ *     the key
  * @param cpu what {@code -march=native} would resolve to on this machine, part of the key
  * @param keySettings namespace, extra files and ignored options, part of both keys
  * @param config the configuration for this request
@@ -39,6 +42,7 @@ public record CompileContext(
     String identity,
     CompilerType type,
     Path cwd,
+    Path apparentCwd,
     Map<String, String> clientEnv,
     Map<String, String> env,
     List<String> extra,
@@ -49,4 +53,43 @@ public record CompileContext(
     long startNanos,
     Stats stats,
     String log,
-    ResultCache results) {}
+    ResultCache results) {
+
+  /** A context whose working directory is reached without a symbolic link. */
+  public CompileContext(
+      Invocation inv,
+      CompilerLocator.Located located,
+      String identity,
+      CompilerType type,
+      Path cwd,
+      Map<String, String> clientEnv,
+      Map<String, String> env,
+      List<String> extra,
+      String cpu,
+      KeySettings keySettings,
+      Config config,
+      int umask,
+      long startNanos,
+      Stats stats,
+      String log,
+      ResultCache results) {
+    this(
+        inv,
+        located,
+        identity,
+        type,
+        cwd,
+        cwd,
+        clientEnv,
+        env,
+        extra,
+        cpu,
+        keySettings,
+        config,
+        umask,
+        startNanos,
+        stats,
+        log,
+        results);
+  }
+}

@@ -7,13 +7,15 @@ import java.util.Map;
 
 /**
  * One request's counts, written to the store's counters in one write by {@link #flush} (before the
- * reply goes out), unless the request's configuration says {@code stats = false}. Not thread-safe:
- * one per request.
+ * reply goes out), unless the request's configuration says {@code stats = false}. Every count of
+ * the request is also kept for the stats log ({@link #changes}), which ccache writes whatever
+ * {@code stats} says. Not thread-safe: one per request.
  */
 public final class Stats {
   private final ResultStore store;
   private final boolean enabled;
   private final Map<Counter, Long> counts = new EnumMap<>(Counter.class);
+  private final Map<Counter, Long> changes = new EnumMap<>(Counter.class);
 
   public Stats(ResultStore store, boolean enabled) {
     this.store = store;
@@ -21,12 +23,17 @@ public final class Stats {
   }
 
   public void count(Counter... counters) {
-    if (!enabled) {
-      return;
-    }
     for (Counter c : counters) {
-      counts.merge(c, 1L, Long::sum);
+      changes.merge(c, 1L, Long::sum);
+      if (enabled) {
+        counts.merge(c, 1L, Long::sum);
+      }
     }
+  }
+
+  /** Every count of this request so far, flushed or not, whether or not stats are enabled. */
+  public Map<Counter, Long> changes() {
+    return Map.copyOf(changes);
   }
 
   /** Writes the counts so far and forgets them. */

@@ -2,6 +2,7 @@ package dev.distcache.remote.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,6 +111,25 @@ class ArgvPolicyTest {
     assertTrue(refused1("-MF", "/tmp/x.d").contains("does not write files the client names"));
     assertTrue(refused1("-MF/tmp/x.d").contains("does not write files the client names"));
     assertTrue(refused1("-include", "/etc/passwd").contains("client preprocesses"));
+  }
+
+  @Test
+  void colourOptions_pass_andStayInTheDaemonsKey_becauseTheyDecideTheStderrItReturns()
+      throws Exception {
+    JobPlan p =
+        plan(
+            ProtocolVersion.V1,
+            "gcc",
+            "-c",
+            "-fdiagnostics-color=never",
+            "a.c",
+            "-o",
+            "a.o",
+            "-fdiagnostics-color");
+    assertEquals(
+        List.of("-c", "-fdiagnostics-color=never", "a.c", "-fdiagnostics-color"), p.args());
+    assertNotEquals(
+        plan(ProtocolVersion.V1, "gcc", "-c", "a.c", "-o", "a.o").keyArgs(), p.keyArgs());
   }
 
   @Test
