@@ -291,9 +291,10 @@ static void details(const struct values *v, enum counter_kind kind, long long to
   }
 }
 
-static struct cell gib_cell(long long bytes) {
+/* Values.formatGigabytes: decimal gigabytes with two decimals, as ccache shows the cache size. */
+static struct cell gb_cell(long long bytes) {
   char buf[48];
-  java_fixed(buf, sizeof buf, (double) bytes / (double) (1LL << 30), 1);
+  java_fixed(buf, sizeof buf, (double) bytes / 1e9, 2);
   return formatted_cell(buf);
 }
 
@@ -329,9 +330,9 @@ static void local_storage(const struct values *v, int verbosity) {
   if (max_size > 0) {
     char p[64];
     percent(p, sizeof p, size, max_size);
-    row5(text_cell("  Cache size (GiB):"), gib_cell(size), text_cell("/"), gib_cell(max_size), text_cell(p));
+    row5(text_cell("  Cache size (GB):"), gb_cell(size), text_cell("/"), gb_cell(max_size), text_cell(p));
   } else {
-    row2(text_cell("  Cache size (GiB):"), gib_cell(size));
+    row2(text_cell("  Cache size (GB):"), gb_cell(size));
   }
   if (verbosity > 0) {
     long long files = number(v, "files_in_cache");

@@ -92,7 +92,7 @@ class NativeAdminTest {
     Run version = dc.exec(tmp, copy.launcher().toString(), "--version").ok();
 
     assertEquals(withServer, print.out());
-    assertTrue(show.out().startsWith("Cacheable calls:      3 /   4 (75.00%)\n"), show.out());
+    assertTrue(show.out().startsWith("Cacheable calls:      3 /    4 (75.00%)\n"), show.out());
     assertEquals("distcache version 0.1.0\n", version.out());
     assertEquals("", print.err() + show.err() + version.err());
   }
