@@ -1,14 +1,15 @@
 /*
  * The administration options that scripts and people run often, answered here in milliseconds
  * instead of by a JVM: -V/--version and -h/--help (texts compiled in from the Java classes,
- * texts.h), and -s/--show-stats, -v/--verbose, --print-stats and -z/--zero-stats, alone or
- * together (run in order, as DistcacheCommand does), with -d/--dir DIR. The counters come from the running server
+ * texts.h), and -s/--show-stats, -v/--verbose (once or twice: -sv, -svv), --print-stats (with
+ * --format tab or json) and -z/--zero-stats, alone or together (run in order, as
+ * DistcacheCommand does), with -d/--dir DIR. The counters come from the running server
  * (the "stats" request), else from the counters file the last server left (CountersFile), without
  * starting one. Anything else, and any state this code cannot render exactly as the Java client
  * would (a DISTCACHE_ variable that may change the limits, a configuration file newer than the
- * counters file, no counters file), is left to the Java client: administer() then returns.
+ * counters file, no counters file, a TZ the JVM reads otherwise), is left to the Java client: administer() then returns.
  *
- * The rendering is StatsSummary's and MachineStats's, line for line; e2e AdminNativeTest compares
+ * The rendering is StatsSummary's and MachineStats's, line for line; e2e NativeAdminTest compares
  * the two clients' outputs for the same state.
  */
 #define _GNU_SOURCE
@@ -158,16 +159,12 @@ static void java_fixed(char *out, size_t cap, double value, int decimals) {
   out[w] = '\0';
 }
 
-/* StatsSummary.percent: "(%5.2f%%)", or "(%5.1f%%)" when that would be longer than 8. */
+/* StatsSummary.percent: "(%5.2f%%)", or "(%5.1f%%)" when the numerator reaches the denominator. */
 static void percent(char *out, size_t cap, long long numerator, long long denominator) {
   double p = 100.0 * (double) numerator / (double) denominator;
   char digits[48];
-  java_fixed(digits, sizeof digits, p, 2);
+  java_fixed(digits, sizeof digits, p, numerator >= denominator ? 1 : 2);
   snprintf(out, cap, "(%5s%%)", digits);
-  if (strlen(out) > 8) {
-    java_fixed(digits, sizeof digits, p, 1);
-    snprintf(out, cap, "(%5s%%)", digits);
-  }
 }
 
 /* TextTable: rows of cells, each column as wide as its widest cell, headings apart. */
@@ -180,6 +177,7 @@ struct row {
   struct cell cells[5];
   int n;
   int heading;
+  int wide; /* the second cell spans the other columns: only the first widens its column */
 };
 
 static struct row rows[MAX_ROWS];
@@ -206,12 +204,19 @@ static void add_row(int n, const struct cell *cells, int heading) {
   struct row *r = &rows[nrows++];
   r->n = n;
   r->heading = heading;
+  r->wide = 0;
   memcpy(r->cells, cells, (size_t) n * sizeof *cells);
 }
 
 static void heading(const char *s) {
   struct cell c = text_cell(s);
   add_row(1, &c, 1);
+}
+
+static void wide_row(const char *label, const char *text) {
+  struct cell cells[] = {text_cell(label), text_cell(text)};
+  add_row(2, cells, 0);
+  rows[nrows - 1].wide = 1;
 }
 
 static void row2(struct cell a, struct cell b) {
@@ -237,7 +242,7 @@ static void ratio(const char *label, long long numerator, long long denominator)
 static void render(FILE *out) {
   size_t widths[5] = {0};
   for (int i = 0; i < nrows; i++) {
-    for (int j = 0; j < rows[i].n && !rows[i].heading; j++) {
+    for (int j = 0; j < (rows[i].heading ? 0 : rows[i].wide ? 1 : rows[i].n); j++) {
       size_t n = strlen(rows[i].cells[j].text);
       widths[j] = n > widths[j] ? n : widths[j];
     }
@@ -248,7 +253,7 @@ static void render(FILE *out) {
     for (int j = 0; j < rows[i].n; j++) {
       const struct cell *c = &rows[i].cells[j];
       size_t len = strlen(c->text);
-      size_t pad = rows[i].heading ? 0 : widths[j] - len;
+      size_t pad = rows[i].heading || (rows[i].wide && j > 0) ? 0 : widths[j] - len;
       w += (size_t) snprintf(line + w, sizeof line - w, "%s%*s%s%*s", j > 0 ? " " : "",
           c->right ? (int) pad : 0, "", c->text, c->right ? 0 : (int) pad, "");
       if (w >= sizeof line) {
@@ -269,72 +274,173 @@ static int by_description(const void *a, const void *b) {
   return strcmp((*(const struct counter *const *) a)->description, (*(const struct counter *const *) b)->description);
 }
 
-/* One indented row per nonzero counter of the kind, sorted by description. */
-static void details(const struct values *v, enum counter_kind kind, long long total) {
-  const struct counter *nonzero[NCOUNTERS];
+/* One indented row per counter of the kind (the nonzero ones, or all), sorted by description. */
+static void details(const struct values *v, enum counter_kind kind, long long total, int all) {
+  const struct counter *listed[NCOUNTERS];
   size_t n = 0;
   for (size_t i = 0; i < NCOUNTERS; i++) {
-    if (COUNTERS[i].kind == kind && number(v, COUNTERS[i].id) > 0) {
-      nonzero[n++] = &COUNTERS[i];
+    if (COUNTERS[i].kind == kind && (all || number(v, COUNTERS[i].id) > 0)) {
+      listed[n++] = &COUNTERS[i];
     }
   }
-  qsort(nonzero, n, sizeof *nonzero, by_description);
+  qsort(listed, n, sizeof *listed, by_description);
   for (size_t i = 0; i < n; i++) {
     char label[256];
-    snprintf(label, sizeof label, "  %s:", nonzero[i]->description);
-    ratio(label, number(v, nonzero[i]->id), total);
+    snprintf(label, sizeof label, "  %s:", listed[i]->description);
+    ratio(label, number(v, listed[i]->id), total);
   }
 }
 
-static struct cell gib_cell(long long bytes) {
+/* Values.formatGigabytes: decimal gigabytes with two decimals, as ccache shows the cache size. */
+static struct cell gb_cell(long long bytes) {
   char buf[48];
-  java_fixed(buf, sizeof buf, (double) bytes / (double) (1LL << 30), 1);
+  java_fixed(buf, sizeof buf, (double) bytes / 1e9, 2);
   return formatted_cell(buf);
 }
 
-static void local_storage(const struct values *v, int verbose) {
+/* StatsSummary.shownIfNonzero: "label n" when n is nonzero, or at level 2. */
+static void shown_if_nonzero(const char *label, long long n, int verbosity) {
+  if (n > 0 || verbosity > 1) {
+    row2(text_cell(label), number_cell(n));
+  }
+}
+
+/*
+ * StatsSummary.timestamp: "never" for 0, else strftime's %c in the C locale and the local zone
+ * (timestamps_native() has checked that the JVM's zone is this one).
+ */
+static void timestamp(char *out, size_t cap, long long seconds) {
+  static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  time_t t = (time_t) seconds;
+  struct tm tm;
+  if (seconds == 0 || !localtime_r(&t, &tm) || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999) {
+    snprintf(out, cap, "never");
+    malformed = seconds != 0 ? 1 : malformed; /* a year Java writes otherwise: the Java client answers */
+    return;
+  }
+  snprintf(out, cap, "%s %s %2d %02d:%02d:%02d %d", days[tm.tm_wday], months[tm.tm_mon], tm.tm_mday, tm.tm_hour,
+      tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
+}
+
+static void local_storage(const struct values *v, int verbosity) {
   heading("Local storage:");
   long long size = number(v, "cache_size_bytes");
   long long max_size = number(v, "max_size");
   if (max_size > 0) {
     char p[64];
     percent(p, sizeof p, size, max_size);
-    row5(text_cell("  Cache size (GiB):"), gib_cell(size), text_cell("/"), gib_cell(max_size), text_cell(p));
+    row5(text_cell("  Cache size (GB):"), gb_cell(size), text_cell("/"), gb_cell(max_size), text_cell(p));
   } else {
-    row2(text_cell("  Cache size (GiB):"), gib_cell(size));
+    row2(text_cell("  Cache size (GB):"), gb_cell(size));
   }
-  long long files = number(v, "files_in_cache");
-  long long max_files = number(v, "max_files");
-  if (max_files > 0) {
-    ratio("  Files:", files, max_files);
-  } else {
-    row2(text_cell("  Files:"), number_cell(files));
+  if (verbosity > 0) {
+    long long files = number(v, "files_in_cache");
+    long long max_files = number(v, "max_files");
+    if (max_files > 0) {
+      ratio("  Files:", files, max_files);
+    } else {
+      row2(text_cell("  Files:"), number_cell(files));
+    }
+  }
+  long long cleanups = number(v, "cleanups_performed");
+  if (cleanups > 0 || verbosity > 1) {
+    row2(text_cell("  Cleanups:"), number_cell(cleanups));
   }
   long long hits = number(v, "local_storage_hit");
   long long misses = number(v, "local_storage_miss");
-  if (verbose || hits + misses > 0) {
+  if (verbosity > 0 || number(v, "remote_storage_hit") + number(v, "remote_storage_miss") > 0) {
     ratio("  Hits:", hits, hits + misses);
     ratio("  Misses:", misses, hits + misses);
   }
-  if (verbose) {
+  if (verbosity > 0) {
     row2(text_cell("  Reads:"), number_cell(number(v, "local_storage_read_hit") + number(v, "local_storage_read_miss")));
     row2(text_cell("  Writes:"), number_cell(number(v, "local_storage_write")));
   }
-  long long write_failures = number(v, "local_storage_write_failed");
-  if (verbose || write_failures > 0) {
-    row2(text_cell("  Write failures:"), number_cell(write_failures));
-  }
-  if (number(v, "store_moved_aside") > 0) {
-    row2(text_cell("  Damaged stores moved aside:"), number_cell(number(v, "store_moved_aside")));
-  }
+  shown_if_nonzero("  Write failures:", number(v, "local_storage_write_failed"), verbosity);
+  shown_if_nonzero("  Damaged stores moved aside:", number(v, "store_moved_aside"), verbosity);
   const char *broken = text_of(v, "store_moved_aside_to");
   if (broken && strcmp(broken, "?") != 0) {
     row2(text_cell("  Damaged store kept in:"), text_cell(broken));
   }
 }
 
-/* StatsSummary.format into out; -1 when a value is malformed (nothing printed). */
-static int show_stats(FILE *out, const struct values *v, int verbose) {
+/* StatsSummary.remoteStorage: the tiers after the local store. */
+static void remote_storage(const struct values *v, int verbosity) {
+  long long hits = number(v, "remote_storage_hit");
+  long long misses = number(v, "remote_storage_miss");
+  long long errors = number(v, "remote_storage_error");
+  long long timeouts = number(v, "remote_storage_timeout");
+  if (verbosity < 2 && hits + misses + errors + timeouts == 0) {
+    return;
+  }
+  heading("Remote storage:");
+  ratio("  Hits:", hits, hits + misses);
+  ratio("  Misses:", misses, hits + misses);
+  if (verbosity > 0) {
+    row2(text_cell("  Reads:"), number_cell(number(v, "remote_storage_read_hit") + number(v, "remote_storage_read_miss")));
+    row2(text_cell("  Writes:"), number_cell(number(v, "remote_storage_write")));
+  }
+  shown_if_nonzero("  Errors:", errors, verbosity);
+  shown_if_nonzero("  Timeouts:", timeouts, verbosity);
+}
+
+/* StatsSummary.farm: the compile farm's section. */
+static void farm(const struct values *v, int verbosity) {
+  long long compiled = number(v, "remote_compile");
+  long long compile_errors = number(v, "remote_compile_error");
+  long long unreachable = number(v, "remote_host_unreachable");
+  long long failed = number(v, "remote_job_failed");
+  if (verbosity < 2 && compiled + compile_errors + unreachable + failed == 0) {
+    return;
+  }
+  heading("Remote compiles:");
+  row2(text_cell("  Compiled remotely:"), number_cell(compiled));
+  shown_if_nonzero("  Compile errors:", compile_errors, verbosity);
+  shown_if_nonzero("  Hosts unreachable:", unreachable, verbosity);
+  shown_if_nonzero("  Jobs failed:", failed, verbosity);
+}
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/*
+ * Whether localtime() and the JVM's ZoneId.systemDefault() read TZ as the same zone, so that the
+ * timestamps of -sv are the Java client's: TZ unset (both follow /etc/localtime), or the name of
+ * a zone that the tz database here has and the JVM knows, with or without ':'. The JVM reads a
+ * POSIX rule (CET-1CEST,M3.5.0,M10.5.0/3), a path or an empty TZ otherwise than the C library
+ * does (a fixed offset, or /etc/localtime): there the Java client answers.
+ */
+static int same_zone_as_java(void) {
+  const char *tz = getenv("TZ");
+  if (!tz) {
+    return 1;
+  }
+  tz += *tz == ':';
+  if (!*tz || *tz == '/' || strstr(tz, "..") || getenv("TZDIR")
+      || !bsearch(&tz, JAVA_ZONES, sizeof JAVA_ZONES / sizeof *JAVA_ZONES, sizeof *JAVA_ZONES, by_name)) {
+    return 0;
+  }
+  char file[PATH_MAX];
+  struct stat st;
+  return snprintf(file, sizeof file, "/usr/share/zoneinfo/%s", tz) < (int) sizeof file && stat(file, &st) == 0
+      && S_ISREG(st.st_mode);
+}
+
+static const char *text_or_unknown(const struct values *v, const char *key) {
+  const char *s = text_of(v, key);
+  return s ? s : "?";
+}
+
+/*
+ * StatsSummary.format at verbosity (the number of -v) into out; -1 when a value is malformed or
+ * the timestamps would not be the Java client's (nothing printed).
+ */
+static int show_stats(FILE *out, const struct values *v, int verbosity) {
+  if (verbosity > 0 && !same_zone_as_java()) {
+    return -1;
+  }
   malformed = 0;
   long long direct = number(v, "direct_cache_hit");
   long long preprocessed = number(v, "preprocessed_cache_hit");
@@ -343,31 +449,45 @@ static int show_stats(FILE *out, const struct values *v, int verbose) {
   long long uncacheable = sum(v, UNCACHEABLE);
   long long errors = sum(v, ERROR);
   long long total = hits + misses + uncacheable + errors;
-  if (total > 0) {
+  if (verbosity > 0) {
+    char when[64];
+    wide_row("Cache directory:", text_or_unknown(v, "cache_dir"));
+    wide_row("Config file:", text_or_unknown(v, "config_file"));
+    wide_row("System config file:", "none");
+    timestamp(when, sizeof when, number(v, "stats_updated_timestamp"));
+    wide_row("Stats updated:", when);
+    if (verbosity > 1) {
+      timestamp(when, sizeof when, number(v, "stats_zeroed_timestamp"));
+      wide_row("Stats zeroed:", when);
+    }
+  }
+  if (total > 0 || verbosity > 1) {
     ratio("Cacheable calls:", hits + misses, total);
     ratio("  Hits:", hits, hits + misses);
     ratio("    Direct:", direct, hits);
     ratio("    Preprocessed:", preprocessed, hits);
     ratio("  Misses:", misses, hits + misses);
   }
-  if (uncacheable > 0) {
+  if (uncacheable > 0 || verbosity > 1) {
     ratio("Uncacheable calls:", uncacheable, total);
-    if (verbose) {
-      details(v, UNCACHEABLE, uncacheable);
+    if (verbosity > 0) {
+      details(v, UNCACHEABLE, uncacheable, verbosity > 1);
     }
   }
-  if (errors > 0) {
+  if (errors > 0 || verbosity > 1) {
     ratio("Errors:", errors, total);
-    if (verbose) {
-      details(v, ERROR, errors);
+    if (verbosity > 0) {
+      details(v, ERROR, errors, verbosity > 1);
     }
   }
-  if (total > 0 && verbose) {
+  if (total > 0 && verbosity > 0) {
     heading("Successful lookups:");
     ratio("  Direct:", direct, direct + number(v, "direct_cache_miss"));
     ratio("  Preprocessed:", preprocessed, preprocessed + number(v, "preprocessed_cache_miss"));
   }
-  local_storage(v, verbose);
+  local_storage(v, verbosity);
+  remote_storage(v, verbosity);
+  farm(v, verbosity);
   if (malformed) {
     for (int i = 0; i < nrows; i++) {
       for (int j = 0; j < rows[i].n; j++) {
@@ -399,8 +519,11 @@ static int by_id(const void *a, const void *b) {
   return strcmp(((const struct line *) a)->id, ((const struct line *) b)->id);
 }
 
-/* MachineStats.format: every counter and the four sizes, "id<TAB>value", sorted by id. */
-static int print_stats(FILE *out, const struct values *v) {
+/*
+ * MachineStats.format: every counter and the four sizes, "id<TAB>value", sorted by id; with json,
+ * MachineStats.json: the same lines as one JSON object, a member a line (ids need no escapes).
+ */
+static int print_stats(FILE *out, const struct values *v, int json) {
   malformed = 0;
   struct line lines[NCOUNTERS + 4];
   size_t n = 0;
@@ -416,7 +539,14 @@ static int print_stats(FILE *out, const struct values *v) {
   }
   qsort(lines, n, sizeof *lines, by_id);
   for (size_t i = 0; i < n; i++) {
-    fprintf(out, "%s\t%lld\n", lines[i].id, lines[i].value);
+    if (json) {
+      fprintf(out, "%s  \"%s\": %lld", i == 0 ? "{\n" : ",\n", lines[i].id, lines[i].value);
+    } else {
+      fprintf(out, "%s\t%lld\n", lines[i].id, lines[i].value);
+    }
+  }
+  if (json) {
+    fputs(n == 0 ? "{\n}\n" : "\n}\n", out);
   }
   return 0;
 }
@@ -586,13 +716,16 @@ static int zero(const struct call *c) {
 }
 
 /*
- * The actions of args in order, with -v applying to every -s wherever it stands (a picocli
- * field) and -d/--dir DIR to every action (AdminMain.firstPass: the last one given); 0 when
- * anything else is there. Short options may be clustered (-sv, -zs).
+ * The actions of args in order, with -v (counted: -svv) applying to every -s and --format to
+ * every --print-stats wherever they stand (picocli fields, the last --format winning), and
+ * -d/--dir DIR to every action (AdminMain.firstPass: the last one given); 0 when anything else
+ * is there, or a --format other than tab or json (picocli's error is the Java client's).
+ * Short options may be clustered (-sv, -zs).
  */
-static int parse_actions(int argc, char **args, enum action *actions, int *nactions, int *verbose, const char **dir) {
+static int parse_actions(int argc, char **args, enum action *actions, int *nactions, int *verbose, int *json, const char **dir) {
   *nactions = 0;
   *verbose = 0;
+  *json = 0;
   *dir = NULL;
   for (int i = 0; i < argc; i++) {
     const char *a = args[i];
@@ -614,11 +747,19 @@ static int parse_actions(int argc, char **args, enum action *actions, int *nacti
     } else if (strcmp(a, "--zero-stats") == 0) {
       actions[(*nactions)++] = ZERO;
     } else if (strcmp(a, "--verbose") == 0) {
-      *verbose = 1;
+      ++*verbose;
+    } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
+      const char *value = a[8] == '=' ? a + 9 : i + 1 < argc ? args[++i] : NULL;
+      if (!value || (strcmp(value, "tab") != 0 && strcmp(value, "json") != 0)) {
+        return 0;
+      }
+      *json = strcmp(value, "json") == 0;
     } else if (a[0] == '-' && a[1] && a[1] != '-' && strspn(a + 1, "svz") == strlen(a + 1) && strlen(a) < 32) {
       for (const char *p = a + 1; *p; p++) {
         if (*p == 'v') {
-          *verbose = 1;
+          ++*verbose;
+        } else if (*nactions >= 64) {
+          return 0;
         } else {
           actions[(*nactions)++] = *p == 's' ? SHOW : ZERO;
         }
@@ -640,9 +781,9 @@ void administer(const struct call *c, const char *argv0, int argc, char **args) 
     exit(fflush(stdout) == 0 ? 0 : 1);
   }
   enum action actions[64];
-  int n, verbose;
+  int n, verbose, json;
   const char *dir;
-  if (!parse_actions(argc, args, actions, &n, &verbose, &dir)) {
+  if (!parse_actions(argc, args, actions, &n, &verbose, &json, &dir)) {
     return;
   }
   static struct call in_dir;
@@ -666,7 +807,7 @@ void administer(const struct call *c, const char *argv0, int argc, char **args) 
       }
     } else {
       struct values v = {0};
-      done = stats(c, &v) == 0 && (actions[i] == SHOW ? show_stats(stdout, &v, verbose) : print_stats(stdout, &v)) == 0;
+      done = stats(c, &v) == 0 && (actions[i] == SHOW ? show_stats(stdout, &v, verbose) : print_stats(stdout, &v, json)) == 0;
       free(v.text);
     }
     if (!done && i == 0) {
@@ -674,14 +815,18 @@ void administer(const struct call *c, const char *argv0, int argc, char **args) 
     }
     if (!done) {
       /* The Java client does the rest, after what was done here. */
-      static char *rest[68];
+      static char *rest[200];
       static char *words[] = {[SHOW] = "-s", [PRINT] = "--print-stats", [ZERO] = "-z"};
       int m = 0;
       for (int k = i; k < n; k++) {
         rest[m++] = words[actions[k]];
       }
-      if (verbose) {
+      for (int k = 0; k < verbose && k < 64; k++) {
         rest[m++] = "-v";
+      }
+      if (json) {
+        rest[m++] = "--format";
+        rest[m++] = "json";
       }
       if (dir) {
         rest[m++] = "-d";

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.testing.Processes;
 import dev.distcache.testing.Run;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -29,11 +32,19 @@ class NativeAdminTest {
           List.of("-s"),
           List.of("-sv"),
           List.of("-s", "--verbose"),
+          List.of("-svv"),
+          List.of("-v", "--show-stats", "--verbose"),
           List.of("--print-stats"),
+          List.of("--print-stats", "--format", "json"),
+          List.of("--format=json", "--print-stats", "-svv"),
           List.of("--show-stats", "--print-stats"));
+
+  /** A summer time (2023-07-22T04:26:40Z), when Paris is two hours ahead of UTC. */
+  private static final long SUMMER = 1_690_000_000L;
 
   @TempDir Path tmp;
   Distcache dc;
+  CopiedInstallation noJava;
 
   @BeforeEach
   void setUp() {
@@ -81,7 +92,7 @@ class NativeAdminTest {
     Run version = dc.exec(tmp, copy.launcher().toString(), "--version").ok();
 
     assertEquals(withServer, print.out());
-    assertTrue(show.out().startsWith("Cacheable calls:      3 /   4 (75.00%)\n"), show.out());
+    assertTrue(show.out().startsWith("Cacheable calls:      3 /    4 (75.00%)\n"), show.out());
     assertEquals("distcache version 0.1.0\n", version.out());
     assertEquals("", print.err() + show.err() + version.err());
   }
@@ -101,6 +112,85 @@ class NativeAdminTest {
     assertEquals(withServer, dir.ok().out());
     assertEquals(withServer, joined.ok().out());
     assertFalse(Files.exists(tmp.resolve("elsewhere")));
+  }
+
+  @Test
+  void everyLevel_showsTheDetailRowsAndTheFarm_asTheJavaClientDoes_withAndWithoutAServer() {
+    someCompiles();
+    failingAndUncacheableCalls();
+    assertTrue(serverRuns());
+    for (List<String> command : STATS_COMMANDS) {
+      assertSameAsJava(command);
+    }
+    String verbose = dc.run(tmp, "-sv").ok().out();
+    for (String row :
+        List.of(
+            "\n  Compilation failed: ",
+            "\n  Preprocessing failed: ",
+            "\n  No input file: ",
+            "\n  Output to stdout: ",
+            "\n  Could not find compiler: ",
+            "\nRemote compiles:\n",
+            "\n  Hosts unreachable: ")) {
+      assertTrue(verbose.contains(row), row + " in\n" + verbose);
+    }
+    stopServer();
+    for (List<String> command : STATS_COMMANDS) {
+      assertSameAsJava(command);
+    }
+  }
+
+  @Test
+  void everyLevel_showsTheRemoteStorageAndFailureRows_ofAStoppedServersCounters() {
+    someCompiles();
+    stopServer();
+    storedCounters(
+        Map.of(
+            "remote_storage_hit", "3",
+            "remote_storage_miss", "1",
+            "remote_storage_read_hit", "3",
+            "remote_storage_write", "1",
+            "remote_storage_error", "2",
+            "remote_compile", "5",
+            "remote_compile_error", "1",
+            "remote_job_failed", "1",
+            "cleanups_performed", "4",
+            "local_storage_write_failed", "1"));
+    storedCounters(Map.of("corrupt_cache_entry", "2", "stats_updated_timestamp", "" + SUMMER));
+    for (List<String> command : STATS_COMMANDS) {
+      assertSameAsJava(command);
+    }
+    String summary = dc.run(tmp, "-s").ok().out();
+    assertTrue(
+        summary.matches(
+            "(?s).*\nRemote storage:\n  Hits: +3 / +4 \\(75.00%\\)\n"
+                + "  Misses: +1 / +4 \\(25.00%\\)\n  Errors: +2\n"
+                + "Remote compiles:\n  Compiled remotely: +5\n  Compile errors: +1\n"
+                + "  Jobs failed: +1\n"),
+        summary);
+    assertFalse(serverRuns(), "showing the counters started a server");
+  }
+
+  @Test
+  void timestamps_areInTheZoneOfTz_asTheJavaClientShowsThem() {
+    someCompiles();
+    stopServer();
+    storedCounters(Map.of("stats_updated_timestamp", "" + SUMMER));
+
+    dc.with("TZ", "Europe/Paris");
+    assertSameAsJava(List.of("-sv"));
+    String paris = dc.run(tmp, "-sv").ok().out();
+    assertTrue(paris.matches("(?s).*\nStats updated: +Sat Jul 22 06:26:40 2023\n.*"), paris);
+    dc.with("TZ", ":Europe/Paris");
+    assertSameAsJava(List.of("-svv"));
+    dc.env.remove("TZ");
+    assertSameAsJava(List.of("-svv"));
+
+    // The JVM reads a POSIX rule as a fixed offset: the native client leaves it to the JVM.
+    dc.with("TZ", "CET-1CEST,M3.5.0,M10.5.0/3");
+    assertTrue(dc.exec(tmp, noJava.launcher().toString(), "-sv").exitCode() != 0);
+    assertEquals(javaRun(List.of("-sv")).out(), dc.run(tmp, "-sv").ok().out());
+    assertSameAsJava(List.of("-s"));
   }
 
   @Test
@@ -163,14 +253,69 @@ class NativeAdminTest {
     dc.run(tmp, "gcc", "m.c", "-o", "m").ok();
   }
 
-  private void assertSameAsJava(List<String> command) {
-    Run nativeRun = dc.run(tmp, command.toArray(String[]::new));
+  /**
+   * Calls the native client cannot cache, or that fail: a compile error, a missing header, no input
+   * file, output to stdout, preprocessing only, a compiler not found, and a farm host that does not
+   * answer (the compile then runs here).
+   */
+  private void failingAndUncacheableCalls() {
+    Distcache.write(tmp.resolve("bad.c"), "int b(void) { return undeclared; }\n");
+    Distcache.write(tmp.resolve("inc.c"), "#include \"missing.h\"\n");
+    assertEquals(1, dc.run(tmp, "gcc", "-c", "bad.c").exitCode());
+    assertEquals(1, dc.run(tmp, "gcc", "-c", "inc.c").exitCode());
+    assertTrue(dc.run(tmp, "gcc", "-c", "absent.c").exitCode() != 0);
+    dc.run(tmp, "gcc", "-c", "g.c", "-o", "-");
+    dc.run(tmp, "gcc", "-E", "g.c").ok();
+    assertTrue(dc.run(tmp, "no-such-compiler", "-c", "g.c").exitCode() != 0);
+    Map<String, String> saved = new HashMap<>(dc.env);
+    dc.with("DISTCACHE_HOSTS", "127.0.0.3:1");
+    dc.run(tmp, "gcc", "-O1", "-c", "g.c", "-o", "g1.o").ok();
+    dc.env.clear();
+    dc.env.putAll(saved);
+  }
+
+  /**
+   * Sets ids of the counters file a stopped server left, the other lines kept in their order, as
+   * the server writes the file (CountersFile: id TAB value lines).
+   */
+  private void storedCounters(Map<String, String> changes) {
+    try {
+      Path file = dc.cacheDir.resolve("counters");
+      Map<String, String> values = new LinkedHashMap<>();
+      for (String line : Files.readAllLines(file)) {
+        int tab = line.indexOf('\t');
+        values.put(line.substring(0, tab), line.substring(tab + 1));
+      }
+      values.putAll(changes);
+      StringBuilder text = new StringBuilder();
+      values.forEach((id, value) -> text.append(id).append('\t').append(value).append('\n'));
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Run javaRun(List<String> command) {
     Map<String, String> javaEnv = new HashMap<>(dc.env);
     javaEnv.put("DISTCACHE_JAVA_CLIENT", "1");
     List<String> cmd = new ArrayList<>();
     cmd.add(Distcache.LAUNCHER.toString());
     cmd.addAll(command);
-    Run javaRun = Processes.run(tmp, javaEnv, cmd);
+    return Processes.run(tmp, javaEnv, cmd);
+  }
+
+  /**
+   * The native client's output is the Java client's, and the native client made it alone: run from
+   * a copy of the installation whose Java client cannot start.
+   */
+  private void assertSameAsJava(List<String> command) {
+    if (noJava == null) {
+      noJava = new CopiedInstallation(tmp.resolve("nojava")).withClientJava("/nonexistent/java");
+    }
+    List<String> nativeCommand = new ArrayList<>(List.of(noJava.launcher().toString()));
+    nativeCommand.addAll(command);
+    Run nativeRun = dc.exec(tmp, nativeCommand.toArray(String[]::new));
+    Run javaRun = javaRun(command);
     assertEquals(javaRun.exitCode(), nativeRun.exitCode(), "exit code of " + command);
     assertEquals(javaRun.out(), nativeRun.out(), "stdout of " + command);
     assertEquals(javaRun.err(), nativeRun.err(), "stderr of " + command);

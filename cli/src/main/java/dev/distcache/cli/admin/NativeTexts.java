@@ -9,13 +9,17 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.TimeZone;
+import java.util.TreeSet;
 
 /**
  * Writes the C header the native client's administration (cli/src/main/c/admin.c) is compiled with:
- * the text of {@code --version} and {@code --help} and the counters' ids, labels and kinds, all
- * taken from this module's classes at build time, so that the two clients cannot drift apart. Run
- * by the cli module's build: {@code NativeTexts OUTPUT.h}.
+ * the text of {@code --version} and {@code --help}, the counters' ids, labels and kinds and the
+ * JVM's time-zone ids (for the timestamps of {@code -sv}), all taken from this module's classes at
+ * build time, so that the two clients cannot drift apart. Run by the cli module's build: {@code
+ * NativeTexts OUTPUT.h}.
  */
 public final class NativeTexts {
   private NativeTexts() {}
@@ -49,6 +53,13 @@ public final class NativeTexts {
           .append(", ")
           .append(c.kind().name())
           .append("},\n");
+    }
+    h.append("};\n\n");
+    h.append(
+        "/* The zone ids the JVM's ZoneId.systemDefault() takes from TZ, sorted (strcmp). */\n");
+    h.append("static const char *const JAVA_ZONES[] = {\n");
+    for (String id : new TreeSet<>(Arrays.asList(TimeZone.getAvailableIDs()))) {
+      h.append("  ").append(literal(id)).append(",\n");
     }
     h.append("};\n\n#endif\n");
     return h.toString();
