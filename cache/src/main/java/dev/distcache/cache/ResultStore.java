@@ -18,8 +18,9 @@ import java.util.function.UnaryOperator;
  * close, and {@link StoreException} when the underlying storage fails (for example, the disk is
  * full).
  *
- * <p>Every {@link #put} that evicts, and every {@link #cleanup}, {@link #evictOlderThan} or {@link
- * #clear} that removes at least one result, adds one to {@link Counter#CLEANUPS_PERFORMED}.
+ * <p>Every {@link #put} that evicts, and every {@link #cleanup}, {@link #evictOlderThan}, {@link
+ * #evictNamespace} or {@link #clear} that removes at least one result, adds one to {@link
+ * Counter#CLEANUPS_PERFORMED}.
  */
 public interface ResultStore extends AutoCloseable {
   /**
@@ -71,6 +72,13 @@ public interface ResultStore extends AutoCloseable {
 
   /** Evicts every result whose last use is more than {@code age} before now. */
   CleanupReport evictOlderThan(Duration age);
+
+  /**
+   * Removes every result stored with the {@code namespace} setting (the empty string: results
+   * stored without one) and the manifests whose entries named only removed results (their namespace
+   * is in their key, not in their value). Reads every stored value; for administration.
+   */
+  CleanupReport evictNamespace(String namespace);
 
   /** Removes every result and manifest; counters other than the size and file totals are kept. */
   CleanupReport clear();

@@ -9,11 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
@@ -254,6 +257,52 @@ public final class RocksResultStore implements ResultStore {
       long cutoff = age.compareTo(Duration.ofMillis(now)) >= 0 ? 0 : now - age.toMillis();
       return table.evictUsedBefore(cutoff);
     });
+  }
+
+  @Override
+  public CleanupReport evictNamespace(String namespace) {
+    return guarded(() -> {
+      Set<ResultKey> removed = new HashSet<>();
+      List<byte[]> doomed = new ArrayList<>();
+      try (RocksIterator it = rocks.db.newIterator(rocks.results)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          ResultKey key = ResultKey.of(it.key());
+          if (namespace.equals(namespaceOf(key, it.value()))) {
+            removed.add(key);
+            doomed.add(it.key());
+          }
+        }
+        it.status();
+      }
+      try (RocksIterator it = rocks.db.newIterator(rocks.manifests)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          if (onlyNames(removed, ManifestKey.of(it.key()), it.value())) {
+            doomed.add(it.key());
+          }
+        }
+        it.status();
+      }
+      return table.removeAll(doomed);
+    });
+  }
+
+  /** The namespace a stored result records ("" for none); null when it does not decode. */
+  private static String namespaceOf(ResultKey key, byte[] value) {
+    try {
+      return EntryCodec.decode(key, value).meta().getOrDefault(CachedResult.META_NAMESPACE, "");
+    } catch (CorruptEntryException e) {
+      return null;
+    }
+  }
+
+  /** Whether the manifest names some result of {@code removed} and no other result. */
+  private static boolean onlyNames(Set<ResultKey> removed, ManifestKey key, byte[] value) {
+    try {
+      List<Manifest.Entry> entries = ManifestCodec.decode(key, value).entries();
+      return !entries.isEmpty() && entries.stream().allMatch(e -> removed.contains(e.result()));
+    } catch (CorruptEntryException e) {
+      return false;
+    }
   }
 
   @Override

@@ -81,6 +81,31 @@ class AdministrationTest {
   }
 
   @Test
+  void evictNamespace_removesThatNamespacesResults_andLeavesTheOthers() {
+    dc.with("DISTCACHE_NAMESPACE", "one").run(tmp, "gcc", "-c", "f0.c", "-o", "one.o").ok();
+    dc.with("DISTCACHE_NAMESPACE", "two").run(tmp, "gcc", "-c", "f0.c", "-o", "two.o").ok();
+    assertEquals(2, dc.stat("cache_miss"));
+    long files = dc.stat("files_in_cache");
+
+    Run evicted = dc.run(tmp, "--evict-namespace", "one").ok();
+
+    assertTrue(
+        evicted.out().matches("Evicted namespace one: removed [12] files? \\(.+\\)\n"),
+        evicted.out());
+    assertEquals(files / 2, dc.stat("files_in_cache"), "one's result (and manifest) are gone");
+    dc.with("DISTCACHE_NAMESPACE", "one").run(tmp, "gcc", "-c", "f0.c", "-o", "one.o").ok();
+    assertEquals(3, dc.stat("cache_miss"), "namespace one compiles again");
+    assertEquals(0, dc.hits());
+    dc.with("DISTCACHE_NAMESPACE", "two").run(tmp, "gcc", "-c", "f0.c", "-o", "two.o").ok();
+    assertEquals(1, dc.hits(), "namespace two still hits");
+    dc.direct(tmp, "gcc", "-c", "f0.c", "-o", "direct.o").ok();
+    assertArrayEquals(
+        Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("two.o")));
+    assertArrayEquals(
+        Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("one.o")));
+  }
+
+  @Test
   void setConfig_isShownWithItsOrigin_andEnvironmentWins() {
     dc.run(tmp, "-o", "max_size=10Mi").ok();
     String p = dc.run(tmp, "-p").ok().out();

@@ -56,6 +56,12 @@ final class CacheCommands {
     out.println("Evicted results unused for " + seconds + " s: " + removed(reply));
   }
 
+  /** {@code --evict-namespace}: the server removes the results stored with that namespace. */
+  void evictNamespace(String namespace) throws IOException, AdminException {
+    String reply = context.request("evict-namespace", namespace);
+    out.println("Evicted namespace " + namespace + ": " + removed(reply));
+  }
+
   /** The server's counters, or the counters file's when no server runs (none is started). */
   private KeyValues stats() throws IOException, AdminException {
     String reply = context.requestIfRunning("stats");

@@ -255,7 +255,7 @@ final class DistcacheCommand implements Callable<Integer> {
       paramLabel = "NAMESPACE",
       description = "Remove the results stored with the namespace setting NAMESPACE.")
   void evictNamespace(String namespace) {
-    actions.add(() -> files().evictNamespace(namespace));
+    actions.add(() -> cache().evictNamespace(namespace));
   }
 
   /** Runs the requested options in order; with none, prints the usage, as ccache does. */

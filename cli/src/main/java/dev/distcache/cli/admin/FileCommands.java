@@ -131,15 +131,4 @@ final class FileCommands {
             + ": distcache keeps its results in one database (RocksDB), not in cache files;"
             + " there is no file to read");
   }
-
-  /**
-   * {@code --evict-namespace}: the store does not record the namespace its entries were made in.
-   */
-  void evictNamespace(String namespace) throws AdminException {
-    throw new AdminException(
-        "--evict-namespace "
-            + namespace
-            + ": distcache's store does not record the namespace of its results, so it cannot"
-            + " remove them by namespace; use --evict-older-than or -C");
-  }
 }

@@ -35,6 +35,17 @@ class CacheOptionsTest {
   }
 
   @Test
+  void evictNamespace_sendsTheNamespaceAndReportsWhatTheServerRemoved() {
+    FakeChannel channel = new FakeChannel().answering("evict-namespace", REMOVED);
+
+    AdminRun run = AdminRun.run(channel, cacheDir, "--evict-namespace", "team a");
+
+    assertEquals(0, run.exitCode());
+    assertEquals(List.of(List.of("evict-namespace", "team a")), channel.sent);
+    assertEquals("Evicted namespace team a: removed 3 files (3.0 MiB)\n", run.out());
+  }
+
+  @Test
   void cleanup_reportsWhatTheServerRemoved() {
     FakeChannel channel =
         new FakeChannel().answering("cleanup", "removed_files\t1\nremoved_bytes\t512\n");

@@ -107,8 +107,8 @@ class FileOptionsTest {
   }
 
   @Test
-  void inspectExtractResultAndEvictNamespace_sayWhyTheyCannotBeDone_withExit1() {
-    for (String option : List.of("--inspect", "--extract-result", "--evict-namespace")) {
+  void inspectAndExtractResult_sayWhyTheyCannotBeDone_withExit1() {
+    for (String option : List.of("--inspect", "--extract-result")) {
       AdminRun run = AdminRun.run(new FakeChannel(), cacheDir(), option, "x");
 
       assertEquals(1, run.exitCode(), option);

@@ -87,6 +87,12 @@ final class AdminHandler {
         }
         report(out, store.evictOlderThan(Duration.ofSeconds(seconds)));
       }
+      case "evict-namespace" -> {
+        if (words.size() != 2) {
+          return Reply.failed("evict-namespace needs one namespace");
+        }
+        report(out, store.evictNamespace(words.get(1)));
+      }
       case "status" -> {
         line(out, "pid", ProcessHandle.current().pid());
         line(out, "cache_dir", layout.cacheDir());
