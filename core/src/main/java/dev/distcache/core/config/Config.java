@@ -222,6 +222,9 @@ public final class Config {
 
   /** What is said about a key distcache does not read: ccache's, or a misspelling, or neither. */
   private static String unknownKey(String key) {
+    if (key.equals("cache_dir")) {
+      return KeyNames.CACHE_DIR_ONLY_FROM_ENVIRONMENT + "; ignored";
+    }
     if (KeyNames.isCcacheOnly(key)) {
       return "ccache's " + key + " is not implemented by distcache; ignored";
     }

@@ -76,6 +76,14 @@ public final class KeyNames {
           "DISTCACHE_NATIVE_CC",
           "DISTCACHE_DAEMON_READY_FILE");
 
+  /**
+   * Why {@code cache_dir}, which {@code -k} and {@code -p} show, is never read from a file: the
+   * native client finds the server's socket from the cache directory without reading any.
+   */
+  public static final String CACHE_DIR_ONLY_FROM_ENVIRONMENT =
+      "cache_dir is set by DISTCACHE_DIR (or -d DIR) only: the cache directory is chosen before"
+          + " any configuration file is read";
+
   /** Whether {@code key} is one of ccache's keys that distcache accepts without acting on it. */
   public static boolean isCcacheOnly(String key) {
     return CCACHE_ONLY.containsKey(key);
