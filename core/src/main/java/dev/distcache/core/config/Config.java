@@ -167,8 +167,7 @@ public final class Config {
       }
       Optional<String> ccacheKey = KeyNames.ccacheOnlyKeyOfVariable(name);
       if (ccacheKey.isPresent()) {
-        notes.add(
-            name + ": ccache's " + ccacheKey.get() + " is not implemented by distcache; ignored");
+        notes.add(name + ": " + KeyNames.ignoredCcacheKey(ccacheKey.get()));
         continue;
       }
       KeyNames.closest(name, known)
@@ -226,7 +225,7 @@ public final class Config {
       return KeyNames.CACHE_DIR_ONLY_FROM_ENVIRONMENT + "; ignored";
     }
     if (KeyNames.isCcacheOnly(key)) {
-      return "ccache's " + key + " is not implemented by distcache; ignored";
+      return KeyNames.ignoredCcacheKey(key);
     }
     return "unknown key \""
         + key
