@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.distcache.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +105,53 @@ class AdministrationTest {
         Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("two.o")));
     assertArrayEquals(
         Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("one.o")));
+  }
+
+  @Test
+  void inspectAndExtractResult_takeTheKeyThatLogFileNames_andShowOrWriteTheStoredFiles()
+      throws Exception {
+    Path log = tmp.resolve("log");
+    Distcache.write(tmp.resolve("w.c"), CompileTest.WARNS_C);
+    String[] compile = {"gcc", "-Wall", "-MD", "-c", "w.c", "-o", "w.o"};
+    Run miss = dc.with("DISTCACHE_LOGFILE", log.toString()).run(tmp, compile).ok();
+    Run direct = dc.direct(tmp, "gcc", "-Wall", "-MD", "-c", "w.c", "-o", "direct.o").ok();
+    byte[] object = Distcache.read(tmp.resolve("direct.o"));
+    byte[] deps = Distcache.read(tmp.resolve("w.d"));
+    Matcher stored = Pattern.compile("stored ([0-9a-f]{64}) ").matcher(Files.readString(log));
+    assertTrue(stored.find(), Files.readString(log));
+    String key = stored.group(1);
+
+    String inspected = dc.run(tmp, "--inspect", key).ok().out();
+
+    assertTrue(inspected.startsWith("Result key: " + key + "\n"), inspected);
+    assertTrue(
+        inspected.endsWith(
+            "Number of files: 3\n"
+                + "Embedded file #0: <stderr> ("
+                + direct.err().length()
+                + " bytes)\n"
+                + "Embedded file #1: .o ("
+                + object.length
+                + " bytes)\n"
+                + "Embedded file #2: .d ("
+                + deps.length
+                + " bytes)\n"),
+        inspected);
+
+    Path out = Files.createDirectory(tmp.resolve("out"));
+    assertEquals("", dc.run(out, "--extract-result", key).ok().out());
+    assertArrayEquals(object, Distcache.read(out.resolve("ccache-result.o")));
+    assertArrayEquals(deps, Distcache.read(out.resolve("ccache-result.d")));
+    assertEquals(miss.err(), Files.readString(out.resolve("ccache-result.stderr")));
+    assertEquals(direct.err(), miss.err());
+    try (var names = Files.list(out)) {
+      assertEquals(3, names.count());
+    }
+
+    Run none = dc.run(tmp, "--inspect", "0".repeat(64));
+    assertEquals(1, none.exitCode());
+    assertEquals(
+        "distcache: error: no result is stored under " + "0".repeat(64) + "\n", none.err());
   }
 
   @Test

@@ -234,19 +234,20 @@ final class DistcacheCommand implements Callable<Integer> {
   @Option(
       names = {"--inspect", "--dump-result", "--dump-manifest"},
       order = 21,
-      paramLabel = "PATH",
-      description = "ccache's: print a cache file. distcache keeps no cache files (see README).")
-  void inspect(String path) {
-    actions.add(() -> files().noCacheFiles("--inspect", path));
+      paramLabel = "KEY",
+      description =
+          "Print what is stored under the result key KEY (from a log_file \"stored KEY\" line).")
+  void inspect(String key) {
+    actions.add(() -> files().inspect(key));
   }
 
   @Option(
       names = "--extract-result",
       order = 22,
-      paramLabel = "PATH",
-      description = "ccache's: extract a result file. distcache keeps no cache files (see README).")
-  void extractResult(String path) {
-    actions.add(() -> files().noCacheFiles("--extract-result", path));
+      paramLabel = "KEY",
+      description = "Write the files stored under the result key KEY into the current directory.")
+  void extractResult(String key) {
+    actions.add(() -> files().extractResult(key));
   }
 
   @Option(
