@@ -75,10 +75,19 @@ public interface ResultStore extends AutoCloseable {
 
   /**
    * Removes every result stored with the {@code namespace} setting (the empty string: results
-   * stored without one) and the manifests whose entries named only removed results (their namespace
-   * is in their key, not in their value). Reads every stored value; for administration.
+   * stored without one) and the manifests that name no stored result any more (a manifest's
+   * namespace is in its key, not in its value). Reads every stored value; for administration.
    */
-  CleanupReport evictNamespace(String namespace);
+  default CleanupReport evictNamespace(String namespace) {
+    return evictNamespace(namespace, null);
+  }
+
+  /**
+   * As {@link #evictNamespace(String)}, limited to results and manifests whose last use is more
+   * than {@code unusedFor} before now (ccache's {@code --evict-namespace} with {@code
+   * --evict-older-than}); a null {@code unusedFor} is any age.
+   */
+  CleanupReport evictNamespace(String namespace, Duration unusedFor);
 
   /** Removes every result and manifest; counters other than the size and file totals are kept. */
   CleanupReport clear();

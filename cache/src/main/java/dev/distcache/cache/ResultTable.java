@@ -179,6 +179,12 @@ final class ResultTable {
     return evict((lastUse, size, files) -> lastUse < cutoffMillis, null);
   }
 
+  /** Whether {@code k} is stored and was last used before {@code cutoffMillis}. */
+  boolean usedBefore(byte[] k, long cutoffMillis) throws RocksDBException {
+    IndexRows.Entry e = entry(k);
+    return e != null && e.lastUseMillis() < cutoffMillis;
+  }
+
   /**
    * Removes the values under {@code keys} (those still stored) with their index rows, one write
    * batch per chunk; counts one cleanup when any is removed.

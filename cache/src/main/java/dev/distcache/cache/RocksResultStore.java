@@ -252,22 +252,29 @@ public final class RocksResultStore implements ResultStore {
     if (age.isNegative()) {
       throw new IllegalArgumentException("age (" + age + ") must not be negative");
     }
-    return guarded(() -> {
-      long now = nowMillis();
-      long cutoff = age.compareTo(Duration.ofMillis(now)) >= 0 ? 0 : now - age.toMillis();
-      return table.evictUsedBefore(cutoff);
-    });
+    return guarded(() -> table.evictUsedBefore(cutoffMillis(age)));
+  }
+
+  /** The last-use time before which an entry is unused for {@code age}; 0 beyond the epoch. */
+  private long cutoffMillis(Duration age) {
+    long now = nowMillis();
+    return age.compareTo(Duration.ofMillis(now)) >= 0 ? 0 : now - age.toMillis();
   }
 
   @Override
-  public CleanupReport evictNamespace(String namespace) {
+  public CleanupReport evictNamespace(String namespace, Duration unusedFor) {
+    if (unusedFor != null && unusedFor.isNegative()) {
+      throw new IllegalArgumentException("unusedFor (" + unusedFor + ") must not be negative");
+    }
     return guarded(() -> {
+      long cutoff = unusedFor == null ? Long.MAX_VALUE : cutoffMillis(unusedFor);
       Set<ResultKey> removed = new HashSet<>();
       List<byte[]> doomed = new ArrayList<>();
       try (RocksIterator it = rocks.db.newIterator(rocks.results)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
           ResultKey key = ResultKey.of(it.key());
-          if (namespace.equals(namespaceOf(key, it.value()))) {
+          if (namespace.equals(namespaceOf(key, it.value()))
+              && table.usedBefore(it.key(), cutoff)) {
             removed.add(key);
             doomed.add(it.key());
           }
@@ -276,7 +283,8 @@ public final class RocksResultStore implements ResultStore {
       }
       try (RocksIterator it = rocks.db.newIterator(rocks.manifests)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
-          if (onlyNames(removed, ManifestKey.of(it.key()), it.value())) {
+          if (table.usedBefore(it.key(), cutoff)
+              && namesNoneLeft(removed, ManifestKey.of(it.key()), it.value())) {
             doomed.add(it.key());
           }
         }
@@ -295,14 +303,22 @@ public final class RocksResultStore implements ResultStore {
     }
   }
 
-  /** Whether the manifest names some result of {@code removed} and no other result. */
-  private static boolean onlyNames(Set<ResultKey> removed, ManifestKey key, byte[] value) {
+  /** Whether every result the manifest names is in {@code removed} or no longer stored. */
+  private boolean namesNoneLeft(Set<ResultKey> removed, ManifestKey key, byte[] value)
+      throws RocksDBException {
+    List<Manifest.Entry> entries;
     try {
-      List<Manifest.Entry> entries = ManifestCodec.decode(key, value).entries();
-      return !entries.isEmpty() && entries.stream().allMatch(e -> removed.contains(e.result()));
+      entries = ManifestCodec.decode(key, value).entries();
     } catch (CorruptEntryException e) {
       return false;
     }
+    for (Manifest.Entry e : entries) {
+      if (!removed.contains(e.result())
+          && rocks.db.get(rocks.results, e.result().bytes()) != null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

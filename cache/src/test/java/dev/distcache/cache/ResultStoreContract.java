@@ -274,7 +274,7 @@ abstract class ResultStoreContract {
   }
 
   @Test
-  void evictNamespace_removesThatNamespacesResultsAndTheManifestsThatNameOnlyThem() {
+  void evictNamespace_removesThatNamespacesResultsAndTheManifestsLeftNamingNone() {
     put("a", inNamespace(1, "one"));
     put("b", inNamespace(2, "two"));
     put("c", Samples.result(3, 100));
@@ -301,6 +301,33 @@ abstract class ResultStoreContract {
     assertEquals(new Totals(store.totalSize(), store.fileCount()), recount(store));
     assertEquals(1, store.counters().get(Counter.CLEANUPS_PERFORMED));
     assertEquals(new CleanupReport(0, 0), store.evictNamespace("one"));
+  }
+
+  @Test
+  void evictNamespace_withAnAge_removesOnlyWhatBothSelect_thenTheRestWithTheManifestLeftEmpty() {
+    put("old", inNamespace(1, "one"));
+    Manifest.Entry toOld = Samples.entry(10, 1);
+    toOld = new Manifest.Entry(toOld.files(), Samples.key("old"), toOld.origin(), "x", false);
+    clock.advance(Duration.ofHours(1));
+    addEntry("mold", toOld); // the manifest is used later than its result
+    put("new", inNamespace(2, "one"));
+    put("other", inNamespace(3, "two"));
+    long oldSize = encodedSize("old", inNamespace(1, "one"));
+
+    assertEquals(
+        new CleanupReport(1, oldSize), store.evictNamespace("one", Duration.ofMinutes(30)));
+    assertFalse(has("old"));
+    assertTrue(has("new") && has("other"));
+    assertTrue(store.getManifest(Samples.manifestKey("mold")).isPresent(), "used too recently");
+
+    assertEquals(2, store.evictNamespace("one").removedFiles());
+    assertFalse(has("new"));
+    assertEquals(
+        Optional.empty(),
+        store.getManifest(Samples.manifestKey("mold")),
+        "it names no stored result any more");
+    assertTrue(has("other"));
+    assertEquals(new Totals(store.totalSize(), store.fileCount()), recount(store));
   }
 
   @Test

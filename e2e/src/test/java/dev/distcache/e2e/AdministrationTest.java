@@ -108,6 +108,30 @@ class AdministrationTest {
   }
 
   @Test
+  void evictNamespaceWithEvictOlderThan_removesOnlyThatNamespacesOldResults()
+      throws InterruptedException {
+    dc.with("DISTCACHE_NAMESPACE", "a").run(tmp, "gcc", "-c", "f0.c").ok();
+    Thread.sleep(2100);
+    dc.with("DISTCACHE_NAMESPACE", "a").run(tmp, "gcc", "-c", "f1.c").ok();
+    dc.with("DISTCACHE_NAMESPACE", "b").run(tmp, "gcc", "-c", "f1.c").ok();
+    assertEquals(3, dc.stat("cache_miss"));
+
+    dc.run(tmp, "--evict-namespace", "a", "--evict-older-than", "1s").ok();
+
+    dc.with("DISTCACHE_NAMESPACE", "a").run(tmp, "gcc", "-c", "f1.c").ok();
+    assertEquals(1, dc.hits(), "a's recent result stays");
+    dc.with("DISTCACHE_NAMESPACE", "a").run(tmp, "gcc", "-c", "f0.c").ok();
+    assertEquals(4, dc.stat("cache_miss"), "a's old result is gone");
+
+    dc.run(tmp, "--evict-namespace", "a").ok();
+
+    dc.with("DISTCACHE_NAMESPACE", "b").run(tmp, "gcc", "-c", "f1.c").ok();
+    assertEquals(2, dc.hits(), "b's result stays");
+    dc.with("DISTCACHE_NAMESPACE", "a").run(tmp, "gcc", "-c", "f1.c").ok();
+    assertEquals(5, dc.stat("cache_miss"));
+  }
+
+  @Test
   void inspectAndExtractResult_takeTheKeyThatLogFileNames_andShowOrWriteTheStoredFiles()
       throws Exception {
     Path log = tmp.resolve("log");

@@ -46,6 +46,22 @@ class CacheOptionsTest {
   }
 
   @Test
+  void evictNamespaceWithEvictOlderThan_isOneEvictionOfWhatBothSelect_runAfterTheOtherOptions() {
+    FakeChannel channel =
+        new FakeChannel().answering("evict-namespace", REMOVED).answering("zero", "");
+
+    AdminRun run =
+        AdminRun.run(channel, cacheDir, "--evict-older-than", "1d", "--evict-namespace", "a", "-z");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(List.of(List.of("zero"), List.of("evict-namespace", "a", "86400")), channel.sent);
+    assertEquals(
+        "Statistics zeroed\nEvicted namespace a results unused for 86400 s: removed 3 files"
+            + " (3.0 MiB)\n",
+        run.out());
+  }
+
+  @Test
   void cleanup_reportsWhatTheServerRemoved() {
     FakeChannel channel =
         new FakeChannel().answering("cleanup", "removed_files\t1\nremoved_bytes\t512\n");

@@ -96,10 +96,17 @@ final class AdminHandler {
         report(out, store.evictOlderThan(Duration.ofSeconds(seconds)));
       }
       case "evict-namespace" -> {
-        if (words.size() != 2) {
-          return Reply.failed("evict-namespace needs one namespace");
+        Duration unusedFor = null;
+        try {
+          if (words.size() == 3) {
+            unusedFor = Duration.ofSeconds(Long.parseLong(words.get(2)));
+          } else if (words.size() != 2) {
+            throw new NumberFormatException();
+          }
+        } catch (NumberFormatException e) {
+          return Reply.failed("evict-namespace needs a namespace and, optionally, seconds");
         }
-        report(out, store.evictNamespace(words.get(1)));
+        report(out, store.evictNamespace(words.get(1), unusedFor));
       }
       case "inspect", "extract-result" -> {
         return storedResult(req);
