@@ -18,8 +18,9 @@ import java.util.function.UnaryOperator;
  * close, and {@link StoreException} when the underlying storage fails (for example, the disk is
  * full).
  *
- * <p>Every {@link #put} that evicts, and every {@link #cleanup}, {@link #evictOlderThan} or {@link
- * #clear} that removes at least one result, adds one to {@link Counter#CLEANUPS_PERFORMED}.
+ * <p>Every {@link #put} that evicts, and every {@link #cleanup}, {@link #evictOlderThan}, {@link
+ * #evictNamespace} or {@link #clear} that removes at least one result, adds one to {@link
+ * Counter#CLEANUPS_PERFORMED}.
  */
 public interface ResultStore extends AutoCloseable {
   /**
@@ -77,6 +78,22 @@ public interface ResultStore extends AutoCloseable {
 
   /** Evicts every result whose last use is more than {@code age} before now. */
   CleanupReport evictOlderThan(Duration age);
+
+  /**
+   * Removes every result stored with the {@code namespace} setting (the empty string: results
+   * stored without one) and the manifests that name no stored result any more (a manifest's
+   * namespace is in its key, not in its value). Reads every stored value; for administration.
+   */
+  default CleanupReport evictNamespace(String namespace) {
+    return evictNamespace(namespace, null);
+  }
+
+  /**
+   * As {@link #evictNamespace(String)}, limited to results and manifests whose last use is more
+   * than {@code unusedFor} before now (ccache's {@code --evict-namespace} with {@code
+   * --evict-older-than}); a null {@code unusedFor} is any age.
+   */
+  CleanupReport evictNamespace(String namespace, Duration unusedFor);
 
   /** Removes every result and manifest; counters other than the size and file totals are kept. */
   CleanupReport clear();

@@ -179,6 +179,52 @@ final class ResultTable {
     return evict((lastUse, size, files) -> lastUse < cutoffMillis, null);
   }
 
+  /** Whether {@code k} is stored and was last used before {@code cutoffMillis}. */
+  boolean usedBefore(byte[] k, long cutoffMillis) throws RocksDBException {
+    IndexRows.Entry e = entry(k);
+    return e != null && e.lastUseMillis() < cutoffMillis;
+  }
+
+  /**
+   * Removes the values under {@code keys} (those still stored) with their index rows, one write
+   * batch per chunk; counts one cleanup when any is removed.
+   */
+  CleanupReport removeAll(List<byte[]> keys) throws RocksDBException {
+    CleanupReport report = CleanupReport.NOTHING;
+    for (int from = 0; from < keys.size(); from += EVICTION_CHUNK) {
+      List<byte[]> chunk = keys.subList(from, Math.min(keys.size(), from + EVICTION_CHUNK));
+      mutationLock.lock();
+      try {
+        long files = 0;
+        long bytes = 0;
+        try (WriteBatch batch = new WriteBatch()) {
+          for (byte[] k : chunk) {
+            IndexRows.Entry old = entry(k);
+            if (old != null) {
+              unindex(batch, k, old);
+              deleteValue(batch, k);
+              files++;
+              bytes += old.size();
+            }
+          }
+          if (files == 0) {
+            continue;
+          }
+          addTotals(batch, -bytes, -files);
+          if (report.removedFiles() == 0) {
+            countCleanup(batch);
+          }
+          write(batch);
+        }
+        applyTotals(-bytes, -files);
+        report = report.plus(files, bytes);
+      } finally {
+        mutationLock.unlock();
+      }
+    }
+    return report;
+  }
+
   CleanupReport clear() throws RocksDBException {
     CleanupReport report;
     mutationLock.lock();

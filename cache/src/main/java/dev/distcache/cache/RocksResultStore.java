@@ -9,11 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
@@ -292,11 +295,74 @@ public final class RocksResultStore implements ResultStore {
       throw new IllegalArgumentException("age (" + age + ") must not be negative");
     }
     refuseIfReadOnly("evict from");
+    return guarded(() -> table.evictUsedBefore(cutoffMillis(age)));
+  }
+
+  /** The last-use time before which an entry is unused for {@code age}; 0 beyond the epoch. */
+  private long cutoffMillis(Duration age) {
+    long now = nowMillis();
+    return age.compareTo(Duration.ofMillis(now)) >= 0 ? 0 : now - age.toMillis();
+  }
+
+  @Override
+  public CleanupReport evictNamespace(String namespace, Duration unusedFor) {
+    if (unusedFor != null && unusedFor.isNegative()) {
+      throw new IllegalArgumentException("unusedFor (" + unusedFor + ") must not be negative");
+    }
+    refuseIfReadOnly("evict from");
     return guarded(() -> {
-      long now = nowMillis();
-      long cutoff = age.compareTo(Duration.ofMillis(now)) >= 0 ? 0 : now - age.toMillis();
-      return table.evictUsedBefore(cutoff);
+      long cutoff = unusedFor == null ? Long.MAX_VALUE : cutoffMillis(unusedFor);
+      Set<ResultKey> removed = new HashSet<>();
+      List<byte[]> doomed = new ArrayList<>();
+      try (RocksIterator it = rocks.db.newIterator(rocks.results)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          ResultKey key = ResultKey.of(it.key());
+          if (namespace.equals(namespaceOf(key, it.value()))
+              && table.usedBefore(it.key(), cutoff)) {
+            removed.add(key);
+            doomed.add(it.key());
+          }
+        }
+        it.status();
+      }
+      try (RocksIterator it = rocks.db.newIterator(rocks.manifests)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          if (table.usedBefore(it.key(), cutoff)
+              && namesNoneLeft(removed, ManifestKey.of(it.key()), it.value())) {
+            doomed.add(it.key());
+          }
+        }
+        it.status();
+      }
+      return table.removeAll(doomed);
     });
+  }
+
+  /** The namespace a stored result records ("" for none); null when it does not decode. */
+  private static String namespaceOf(ResultKey key, byte[] value) {
+    try {
+      return EntryCodec.decode(key, value).meta().getOrDefault(CachedResult.META_NAMESPACE, "");
+    } catch (CorruptEntryException e) {
+      return null;
+    }
+  }
+
+  /** Whether every result the manifest names is in {@code removed} or no longer stored. */
+  private boolean namesNoneLeft(Set<ResultKey> removed, ManifestKey key, byte[] value)
+      throws RocksDBException {
+    List<Manifest.Entry> entries;
+    try {
+      entries = ManifestCodec.decode(key, value).entries();
+    } catch (CorruptEntryException e) {
+      return false;
+    }
+    for (Manifest.Entry e : entries) {
+      if (!removed.contains(e.result())
+          && rocks.db.get(rocks.results, e.result().bytes()) != null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -267,6 +267,78 @@ abstract class ResultStoreContract {
     assertTrue(has("a"));
   }
 
+  private static CachedResult inNamespace(long seed, String namespace) {
+    CachedResult r = Samples.result(seed, 100);
+    return new CachedResult(
+        r.files(), r.stdout(), r.stderr(), Map.of(CachedResult.META_NAMESPACE, namespace));
+  }
+
+  @Test
+  void evictNamespace_removesThatNamespacesResultsAndTheManifestsLeftNamingNone() {
+    put("a", inNamespace(1, "one"));
+    put("b", inNamespace(2, "two"));
+    put("c", Samples.result(3, 100));
+    put("d", inNamespace(4, "one"));
+    Manifest.Entry toA = Samples.entry(10, 1);
+    toA = new Manifest.Entry(toA.files(), Samples.key("a"), toA.origin(), toA.exact(), false);
+    Manifest.Entry toB = Samples.entry(11, 1);
+    toB = new Manifest.Entry(toB.files(), Samples.key("b"), toB.origin(), toB.exact(), false);
+    addEntry("ma", toA);
+    addEntry("mb", toB);
+    long manifestSize = ManifestCodec.encode(Samples.manifestKey("ma"), manifest("ma")).length;
+    long expectedBytes =
+        encodedSize("a", inNamespace(1, "one"))
+            + encodedSize("d", inNamespace(4, "one"))
+            + manifestSize;
+
+    assertEquals(new CleanupReport(3, expectedBytes), store.evictNamespace("one"));
+
+    assertFalse(has("a") || has("d"));
+    assertTrue(has("b") && has("c"));
+    assertEquals(Optional.empty(), store.getManifest(Samples.manifestKey("ma")));
+    assertTrue(store.getManifest(Samples.manifestKey("mb")).isPresent());
+    assertEquals(3, store.fileCount());
+    assertEquals(new Totals(store.totalSize(), store.fileCount()), recount(store));
+    assertEquals(1, store.counters().get(Counter.CLEANUPS_PERFORMED));
+    assertEquals(new CleanupReport(0, 0), store.evictNamespace("one"));
+  }
+
+  @Test
+  void evictNamespace_withAnAge_removesOnlyWhatBothSelect_thenTheRestWithTheManifestLeftEmpty() {
+    put("old", inNamespace(1, "one"));
+    Manifest.Entry toOld = Samples.entry(10, 1);
+    toOld = new Manifest.Entry(toOld.files(), Samples.key("old"), toOld.origin(), "x", false);
+    clock.advance(Duration.ofHours(1));
+    addEntry("mold", toOld); // the manifest is used later than its result
+    put("new", inNamespace(2, "one"));
+    put("other", inNamespace(3, "two"));
+    long oldSize = encodedSize("old", inNamespace(1, "one"));
+
+    assertEquals(
+        new CleanupReport(1, oldSize), store.evictNamespace("one", Duration.ofMinutes(30)));
+    assertFalse(has("old"));
+    assertTrue(has("new") && has("other"));
+    assertTrue(store.getManifest(Samples.manifestKey("mold")).isPresent(), "used too recently");
+
+    assertEquals(2, store.evictNamespace("one").removedFiles());
+    assertFalse(has("new"));
+    assertEquals(
+        Optional.empty(),
+        store.getManifest(Samples.manifestKey("mold")),
+        "it names no stored result any more");
+    assertTrue(has("other"));
+    assertEquals(new Totals(store.totalSize(), store.fileCount()), recount(store));
+  }
+
+  @Test
+  void evictNamespace_empty_removesTheResultsStoredWithoutANamespace() {
+    put("a", inNamespace(1, "one"));
+    put("c", Samples.result(3, 100));
+    assertEquals(1, store.evictNamespace("").removedFiles());
+    assertTrue(has("a"));
+    assertFalse(has("c"));
+  }
+
   @Test
   void clear_removesEveryResultAndKeepsOtherCounters() {
     put("a", Samples.result(1, 100));

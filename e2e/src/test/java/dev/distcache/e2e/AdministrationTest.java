@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.distcache.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,104 @@ class AdministrationTest {
     Thread.sleep(2100);
     dc.run(tmp, "--evict-older-than", "1s").ok();
     assertEquals(0, dc.stat("files_in_cache"));
+  }
+
+  @Test
+  void evictNamespace_removesThatNamespacesResults_andLeavesTheOthers() {
+    dc.with("DISTCACHE_NAMESPACE", "one").run(tmp, "gcc", "-c", "f0.c", "-o", "one.o").ok();
+    dc.with("DISTCACHE_NAMESPACE", "two").run(tmp, "gcc", "-c", "f0.c", "-o", "two.o").ok();
+    assertEquals(2, dc.stat("cache_miss"));
+    long files = dc.stat("files_in_cache");
+
+    Run evicted = dc.run(tmp, "--evict-namespace", "one").ok();
+
+    assertTrue(
+        evicted.out().matches("Evicted namespace one: removed [12] files? \\(.+\\)\n"),
+        evicted.out());
+    assertEquals(files / 2, dc.stat("files_in_cache"), "one's result (and manifest) are gone");
+    dc.with("DISTCACHE_NAMESPACE", "one").run(tmp, "gcc", "-c", "f0.c", "-o", "one.o").ok();
+    assertEquals(3, dc.stat("cache_miss"), "namespace one compiles again");
+    assertEquals(0, dc.hits());
+    dc.with("DISTCACHE_NAMESPACE", "two").run(tmp, "gcc", "-c", "f0.c", "-o", "two.o").ok();
+    assertEquals(1, dc.hits(), "namespace two still hits");
+    dc.direct(tmp, "gcc", "-c", "f0.c", "-o", "direct.o").ok();
+    assertArrayEquals(
+        Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("two.o")));
+    assertArrayEquals(
+        Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("one.o")));
+  }
+
+  /**
+   * Together the two options select what both select (as in ccache), not one after the other: a
+   * day-old limit keeps namespace a's fresh results. The age itself is tested on the store, with
+   * its clock (ResultStoreContract).
+   */
+  @Test
+  void evictNamespaceWithEvictOlderThan_removesOnlyWhatBothSelect() {
+    dc.with("DISTCACHE_NAMESPACE", "a").run(tmp, "gcc", "-c", "f1.c").ok();
+    dc.with("DISTCACHE_NAMESPACE", "b").run(tmp, "gcc", "-c", "f1.c").ok();
+    assertEquals(2, dc.stat("cache_miss"));
+
+    Run none = dc.run(tmp, "--evict-namespace", "a", "--evict-older-than", "1d").ok();
+
+    assertEquals(
+        "Evicted namespace a results unused for 86400 s: removed 0 files (0 B)\n", none.out());
+    dc.with("DISTCACHE_NAMESPACE", "a").run(tmp, "gcc", "-c", "f1.c").ok();
+    assertEquals(1, dc.hits(), "a's fresh result stays");
+
+    dc.run(tmp, "--evict-namespace", "a").ok();
+
+    dc.with("DISTCACHE_NAMESPACE", "b").run(tmp, "gcc", "-c", "f1.c").ok();
+    assertEquals(2, dc.hits(), "b's result stays");
+    dc.with("DISTCACHE_NAMESPACE", "a").run(tmp, "gcc", "-c", "f1.c").ok();
+    assertEquals(3, dc.stat("cache_miss"), "a's is gone");
+  }
+
+  @Test
+  void inspectAndExtractResult_takeTheKeyThatLogFileNames_andShowOrWriteTheStoredFiles()
+      throws Exception {
+    Path log = tmp.resolve("log");
+    Distcache.write(tmp.resolve("w.c"), CompileTest.WARNS_C);
+    String[] compile = {"gcc", "-Wall", "-MD", "-c", "w.c", "-o", "w.o"};
+    Run miss = dc.with("DISTCACHE_LOGFILE", log.toString()).run(tmp, compile).ok();
+    Run direct = dc.direct(tmp, "gcc", "-Wall", "-MD", "-c", "w.c", "-o", "direct.o").ok();
+    byte[] object = Distcache.read(tmp.resolve("direct.o"));
+    byte[] deps = Distcache.read(tmp.resolve("w.d"));
+    Matcher stored = Pattern.compile("stored ([0-9a-f]{64}) ").matcher(Files.readString(log));
+    assertTrue(stored.find(), Files.readString(log));
+    String key = stored.group(1);
+
+    String inspected = dc.run(tmp, "--inspect", key).ok().out();
+
+    assertTrue(inspected.startsWith("Result key: " + key + "\n"), inspected);
+    assertTrue(
+        inspected.endsWith(
+            "Number of files: 3\n"
+                + "Embedded file #0: <stderr> ("
+                + direct.err().length()
+                + " bytes)\n"
+                + "Embedded file #1: .o ("
+                + object.length
+                + " bytes)\n"
+                + "Embedded file #2: .d ("
+                + deps.length
+                + " bytes)\n"),
+        inspected);
+
+    Path out = Files.createDirectory(tmp.resolve("out"));
+    assertEquals("", dc.run(out, "--extract-result", key).ok().out());
+    assertArrayEquals(object, Distcache.read(out.resolve("ccache-result.o")));
+    assertArrayEquals(deps, Distcache.read(out.resolve("ccache-result.d")));
+    assertEquals(miss.err(), Files.readString(out.resolve("ccache-result.stderr")));
+    assertEquals(direct.err(), miss.err());
+    try (var names = Files.list(out)) {
+      assertEquals(3, names.count());
+    }
+
+    Run none = dc.run(tmp, "--inspect", "0".repeat(64));
+    assertEquals(1, none.exitCode());
+    assertEquals(
+        "distcache: error: no result is stored under " + "0".repeat(64) + "\n", none.err());
   }
 
   @Test

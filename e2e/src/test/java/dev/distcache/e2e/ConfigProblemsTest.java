@@ -106,6 +106,39 @@ class ConfigProblemsTest {
     assertEquals("distcache server stopped", dc.run(tmp, "server", "stop").ok().out().trim());
   }
 
+  /**
+   * ccache with run_second_cpp=false compiles its preprocessed output: gcc then loses the macro
+   * context of a warning and writes other debug info (columns) than for the command given.
+   * distcache always compiles the source, so its outputs stay gcc's own; it says so once.
+   */
+  @Test
+  void runSecondCppFalse_isAcceptedWithItsReason_andOutputsStayThoseOfTheCommand() {
+    Distcache.write(
+        tmp.resolve("m.c"),
+        "#define UNUSED int unused_thing = 3\nint f(int a) {\n  UNUSED;\n  return a;\n}\n");
+    dc.with("DISTCACHE_NOCPP2", "1");
+    String[] compile = {"gcc", "-g", "-Wall", "-c", "m.c", "-o", "m.o"};
+    Run direct = dc.direct(tmp, "gcc", "-g", "-Wall", "-c", "m.c", "-o", "direct.o").ok();
+    assertTrue(direct.err().contains("in expansion of macro"), direct.err());
+
+    Run first = dc.run(tmp, compile).ok();
+
+    assertEquals(
+        "distcache: note: DISTCACHE_NOCPP2: ccache's run_second_cpp is not implemented: distcache"
+            + " always compiles the source, as run_second_cpp=true (ccache's default) does;"
+            + " compiling the preprocessed output changes warnings and debug info from what the"
+            + " command gives; ignored\n"
+            + direct.err(),
+        first.err());
+    assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("m.o")));
+    Run hit = dc.run(tmp, compile).ok();
+    assertEquals(direct.err(), hit.err());
+    assertEquals(1, dc.hits());
+    assertArrayEquals(Distcache.read(tmp.resolve("direct.o")), Distcache.read(tmp.resolve("m.o")));
+    dc.with("DISTCACHE_NOCPP2", "").with("DISTCACHE_CPP2", "1").run(tmp, compile).ok();
+    assertEquals(2, dc.hits(), "the setting is not in the key: outputs do not depend on it");
+  }
+
   @Test
   void unparseableHostList_compilesLocally_withTheNoteOnce() {
     dc.with("DISTCACHE_HOSTS", "127.0.0.1:notaport");

@@ -51,9 +51,27 @@ final class CacheCommands {
     out.println("Cleaned up cache: " + removed(context.request("cleanup")));
   }
 
-  void evictOlderThan(long seconds) throws IOException, AdminException {
-    String reply = context.request("evict-older-than", Long.toString(seconds));
-    out.println("Evicted results unused for " + seconds + " s: " + removed(reply));
+  /**
+   * {@code --evict-older-than} and {@code --evict-namespace}: given together, the results that both
+   * select, as ccache evicts them; {@code namespace} or {@code seconds} is null when not given.
+   */
+  void evict(String namespace, Long seconds) throws IOException, AdminException {
+    if (namespace == null) {
+      String reply = context.request("evict-older-than", Long.toString(seconds));
+      out.println("Evicted results unused for " + seconds + " s: " + removed(reply));
+    } else if (seconds == null) {
+      String reply = context.request("evict-namespace", namespace);
+      out.println("Evicted namespace " + namespace + ": " + removed(reply));
+    } else {
+      String reply = context.request("evict-namespace", namespace, Long.toString(seconds));
+      out.println(
+          "Evicted namespace "
+              + namespace
+              + " results unused for "
+              + seconds
+              + " s: "
+              + removed(reply));
+    }
   }
 
   /** The server's counters, or the counters file's when no server runs (none is started). */

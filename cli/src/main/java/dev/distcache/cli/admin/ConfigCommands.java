@@ -7,14 +7,17 @@ import dev.distcache.core.config.KeyNames;
 import dev.distcache.core.config.Values;
 import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The options that read or write the configuration: {@code -p}, {@code -k}, {@code -o}, {@code -M}
  * and {@code -F}.
  */
 final class ConfigCommands {
+  private static final String CACHE_DIR = "cache_dir";
+
   private final AdminContext context;
   private final PrintWriter out;
   private final PrintWriter err;
@@ -49,16 +52,27 @@ final class ConfigCommands {
       err.println("distcache: note: " + note);
     }
     err.flush();
-    ConfigKey[] keys = ConfigKey.values();
-    Arrays.sort(keys, Comparator.comparing(ConfigKey::key));
-    for (ConfigKey k : keys) {
+    Map<String, String> lines = new TreeMap<>();
+    for (ConfigKey k : ConfigKey.values()) {
       Config.Setting s = config.setting(k);
-      out.println("(" + s.origin() + ") " + k.key() + " = " + config.shown(k));
+      lines.put(k.key(), "(" + s.origin() + ") " + k.key() + " = " + config.shown(k));
     }
+    lines.put(CACHE_DIR, "(" + cacheDirOrigin() + ") " + CACHE_DIR + " = " + cacheDir());
+    lines.values().forEach(out::println);
   }
 
   void getConfig(String key) throws ConfigException {
-    out.println(context.config().shown(byName(key)));
+    out.println(key.equals(CACHE_DIR) ? cacheDir() : context.config().shown(byName(key)));
+  }
+
+  /** {@code cache_dir}, as ccache shows it: the cache directory in use (DISTCACHE_DIR or -d). */
+  private String cacheDir() {
+    return context.layout().cacheDir().toString();
+  }
+
+  private String cacheDirOrigin() {
+    String dir = context.env().get("DISTCACHE_DIR");
+    return dir == null || dir.isEmpty() ? "default" : "environment";
   }
 
   void setConfig(String assignment) throws ConfigException {
@@ -76,6 +90,9 @@ final class ConfigCommands {
   }
 
   private static ConfigKey byName(String key) throws ConfigException {
+    if (key.equals(CACHE_DIR)) {
+      throw new ConfigException(KeyNames.CACHE_DIR_ONLY_FROM_ENVIRONMENT);
+    }
     ConfigKey k = ConfigKey.byKey(key);
     if (k == null) {
       throw new ConfigException(

@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The top command: ccache's options, run in the order given (so {@code -s -z} shows the counters
- * before zeroing them, as ccache does), plus the {@code server} and {@code install-masquerade}
- * subcommands.
+ * before zeroing them, as ccache does) and the evictions last, as ccache runs them, plus the {@code
+ * server} and {@code install-masquerade} subcommands.
  */
 @Command(
     name = "distcache",
@@ -52,6 +52,14 @@ final class DistcacheCommand implements Callable<Integer> {
    * command-line order.
    */
   private final List<Action> actions = new ArrayList<>();
+
+  /**
+   * {@code --evict-older-than} and {@code --evict-namespace}: one eviction of what both select, run
+   * after every other option, as ccache does; null when not given.
+   */
+  private Long evictSeconds;
+
+  private String evictNamespaceName;
 
   @Option(
       names = {"-v", "--verbose"},
@@ -138,7 +146,7 @@ final class DistcacheCommand implements Callable<Integer> {
       description =
           "Remove results unused for AGE: a number of days, or of seconds with the suffix s (2d, 3600s).")
   void evictOlderThan(long seconds) {
-    actions.add(() -> cache().evictOlderThan(seconds));
+    evictSeconds = seconds;
   }
 
   @Option(
@@ -234,19 +242,20 @@ final class DistcacheCommand implements Callable<Integer> {
   @Option(
       names = {"--inspect", "--dump-result", "--dump-manifest"},
       order = 21,
-      paramLabel = "PATH",
-      description = "ccache's: print a cache file. distcache keeps no cache files (see README).")
-  void inspect(String path) {
-    actions.add(() -> files().noCacheFiles("--inspect", path));
+      paramLabel = "KEY",
+      description =
+          "Print what is stored under the result key KEY (from a log_file \"stored KEY\" line).")
+  void inspect(String key) {
+    actions.add(() -> files().inspect(key));
   }
 
   @Option(
       names = "--extract-result",
       order = 22,
-      paramLabel = "PATH",
-      description = "ccache's: extract a result file. distcache keeps no cache files (see README).")
-  void extractResult(String path) {
-    actions.add(() -> files().noCacheFiles("--extract-result", path));
+      paramLabel = "KEY",
+      description = "Write the files stored under the result key KEY into the current directory.")
+  void extractResult(String key) {
+    actions.add(() -> files().extractResult(key));
   }
 
   @Option(
@@ -255,18 +264,21 @@ final class DistcacheCommand implements Callable<Integer> {
       paramLabel = "NAMESPACE",
       description = "Remove the results stored with the namespace setting NAMESPACE.")
   void evictNamespace(String namespace) {
-    actions.add(() -> files().evictNamespace(namespace));
+    evictNamespaceName = namespace;
   }
 
   /** Runs the requested options in order; with none, prints the usage, as ccache does. */
   @Override
   public Integer call() throws Exception {
-    if (actions.isEmpty()) {
+    if (actions.isEmpty() && evictSeconds == null && evictNamespaceName == null) {
       spec.commandLine().usage(out());
       return 0;
     }
     for (Action action : actions) {
       action.run();
+    }
+    if (evictSeconds != null || evictNamespaceName != null) {
+      cache().evict(evictNamespaceName, evictSeconds);
     }
     return 0;
   }

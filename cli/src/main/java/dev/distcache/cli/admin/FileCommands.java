@@ -15,11 +15,12 @@ import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * ccache's options about files and the store's format: hashing a file, the stats log, compression,
- * and the cache-file options that have no counterpart in distcache's store.
+ * and one stored result's contents.
  */
 final class FileCommands {
   private final AdminContext context;
@@ -122,24 +123,33 @@ final class FileCommands {
         "Nothing to recompress: distcache stores every result LZ4-compressed at its one level");
   }
 
-  /** {@code --inspect}, {@code --extract-result}: ccache's cache files, which distcache has not. */
-  void noCacheFiles(String option, String path) throws AdminException {
-    throw new AdminException(
-        option
-            + " "
-            + path
-            + ": distcache keeps its results in one database (RocksDB), not in cache files;"
-            + " there is no file to read");
+  /** {@code --inspect KEY}: what the server finds stored under the result key. */
+  void inspect(String key) throws IOException, AdminException {
+    out.print(context.request("inspect", resultKey("--inspect", key)));
   }
 
   /**
-   * {@code --evict-namespace}: the store does not record the namespace its entries were made in.
+   * {@code --extract-result KEY}: the server writes the result's files into the current directory,
+   * named as ccache names them ({@code ccache-result.o}, {@code ccache-result.stderr}, ...).
    */
-  void evictNamespace(String namespace) throws AdminException {
+  void extractResult(String key) throws IOException, AdminException {
+    context.request("extract-result", resultKey("--extract-result", key));
+  }
+
+  /**
+   * The result key {@code arg} names, in lower case. ccache takes a cache file's path here;
+   * distcache has none, so a path is refused naming what to pass.
+   */
+  private static String resultKey(String option, String arg) throws AdminException {
+    if (arg.matches("[0-9a-fA-F]{64}")) {
+      return arg.toLowerCase(Locale.ROOT);
+    }
     throw new AdminException(
-        "--evict-namespace "
-            + namespace
-            + ": distcache's store does not record the namespace of its results, so it cannot"
-            + " remove them by namespace; use --evict-older-than or -C");
+        option
+            + " "
+            + arg
+            + ": distcache keeps its results in one database (RocksDB), not in cache files;"
+            + " pass a result key instead (64 hex digits: the KEY of a \"stored KEY SOURCE\" line"
+            + " of log_file)");
   }
 }

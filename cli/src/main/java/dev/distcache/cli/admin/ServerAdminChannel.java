@@ -3,6 +3,7 @@ package dev.distcache.cli.admin;
 import dev.distcache.cli.client.Launcher;
 import dev.distcache.cli.client.ServerConnection;
 import dev.distcache.core.CacheLayout;
+import dev.distcache.core.Installation;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
 import java.io.IOException;
@@ -44,7 +45,7 @@ public final class ServerAdminChannel implements AdminChannel {
   }
 
   private Reply exchange(SocketChannel ch, List<String> words) throws IOException {
-    Request r = new Request(Request.Mode.ADMIN, cwd, 022, 0, "", words, env);
+    Request r = new Request(Request.Mode.ADMIN, cwd, Installation.umask(), 0, "", words, env);
     return ServerConnection.exchange(ch, r, ServerConnection.ackMillis(env));
   }
 }

@@ -35,6 +35,33 @@ class CacheOptionsTest {
   }
 
   @Test
+  void evictNamespace_sendsTheNamespaceAndReportsWhatTheServerRemoved() {
+    FakeChannel channel = new FakeChannel().answering("evict-namespace", REMOVED);
+
+    AdminRun run = AdminRun.run(channel, cacheDir, "--evict-namespace", "team a");
+
+    assertEquals(0, run.exitCode());
+    assertEquals(List.of(List.of("evict-namespace", "team a")), channel.sent);
+    assertEquals("Evicted namespace team a: removed 3 files (3.0 MiB)\n", run.out());
+  }
+
+  @Test
+  void evictNamespaceWithEvictOlderThan_isOneEvictionOfWhatBothSelect_runAfterTheOtherOptions() {
+    FakeChannel channel =
+        new FakeChannel().answering("evict-namespace", REMOVED).answering("zero", "");
+
+    AdminRun run =
+        AdminRun.run(channel, cacheDir, "--evict-older-than", "1d", "--evict-namespace", "a", "-z");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(List.of(List.of("zero"), List.of("evict-namespace", "a", "86400")), channel.sent);
+    assertEquals(
+        "Statistics zeroed\nEvicted namespace a results unused for 86400 s: removed 3 files"
+            + " (3.0 MiB)\n",
+        run.out());
+  }
+
+  @Test
   void cleanup_reportsWhatTheServerRemoved() {
     FakeChannel channel =
         new FakeChannel().answering("cleanup", "removed_files\t1\nremoved_bytes\t512\n");

@@ -102,6 +102,39 @@ class ConfigOptionsTest {
   }
 
   @Test
+  void cacheDir_isShownByGetConfigAndShowConfig_fromTheEnvironmentOrTheDefault() {
+    assertEquals(cacheDir + "\n", run("-k", "cache_dir").out());
+    assertTrue(run("-p").out().contains("(environment) cache_dir = " + cacheDir + "\n"));
+
+    AdminRun byDefault = AdminRun.run(new FakeChannel(), Map.of("HOME", "/home/u"), "-p");
+    assertTrue(
+        byDefault.out().contains("(default) cache_dir = /home/u/.cache/distcache\n"),
+        byDefault.out());
+  }
+
+  @Test
+  void cacheDir_cannotBeSetInAConfigFile_andSaysToSetDistcacheDir() throws IOException {
+    AdminRun set = run("-o", "cache_dir=/elsewhere");
+
+    assertEquals(1, set.exitCode());
+    assertEquals(
+        "distcache: error: cache_dir is set by DISTCACHE_DIR (or -d DIR) only: the cache"
+            + " directory is chosen before any configuration file is read\n",
+        set.err());
+    assertFalse(Files.exists(configFile()));
+
+    Files.writeString(configFile(), "cache_dir = /elsewhere\n");
+    AdminRun show = run("-p");
+    assertTrue(show.out().contains("(environment) cache_dir = " + cacheDir + "\n"), show.out());
+    assertEquals(
+        "distcache: note: "
+            + configFile()
+            + ":1: cache_dir is set by DISTCACHE_DIR (or -d DIR) only: the cache directory is"
+            + " chosen before any configuration file is read; ignored\n",
+        show.err());
+  }
+
+  @Test
   void setConfig_rejectsAnUnknownKeyWithExit1() {
     AdminRun run = run("-o", "max_sise=5G");
 

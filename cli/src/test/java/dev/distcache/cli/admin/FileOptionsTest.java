@@ -106,13 +106,45 @@ class FileOptionsTest {
     assertTrue(run.err().contains("invalid compression level \"fast\""), run.err());
   }
 
+  private static final String KEY = "0123456789abcdef".repeat(4);
+
   @Test
-  void inspectExtractResultAndEvictNamespace_sayWhyTheyCannotBeDone_withExit1() {
-    for (String option : List.of("--inspect", "--extract-result", "--evict-namespace")) {
-      AdminRun run = AdminRun.run(new FakeChannel(), cacheDir(), option, "x");
+  void inspect_aResultKey_printsWhatTheServerSaysOfThatResult() {
+    FakeChannel channel = new FakeChannel().answering("inspect", "Result key: " + KEY + "\n");
+
+    AdminRun run = AdminRun.run(channel, cacheDir(), "--inspect", KEY);
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(List.of(List.of("inspect", KEY)), channel.sent);
+    assertEquals("Result key: " + KEY + "\n", run.out());
+  }
+
+  @Test
+  void extractResult_aResultKey_hasTheServerWriteTheFiles_andPrintsNothing() {
+    FakeChannel channel = new FakeChannel().answering("extract-result", "");
+
+    AdminRun run = AdminRun.run(channel, cacheDir(), "--extract-result", KEY.toUpperCase());
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(List.of(List.of("extract-result", KEY)), channel.sent);
+    assertEquals("", run.out());
+  }
+
+  @Test
+  void inspectAndExtractResult_aPath_sayWhatToPassInstead_withExit1() {
+    for (String option : List.of("--inspect", "--extract-result")) {
+      FakeChannel channel = new FakeChannel();
+      AdminRun run = AdminRun.run(channel, cacheDir(), option, "a/b/c0R");
 
       assertEquals(1, run.exitCode(), option);
-      assertTrue(run.err().startsWith("distcache: error: " + option + " x: distcache"), run.err());
+      assertEquals(
+          "distcache: error: "
+              + option
+              + " a/b/c0R: distcache keeps its results in one database (RocksDB), not in cache"
+              + " files; pass a result key instead (64 hex digits: the KEY of a \"stored KEY"
+              + " SOURCE\" line of log_file)\n",
+          run.err());
+      assertEquals(List.of(), channel.sent);
     }
   }
 

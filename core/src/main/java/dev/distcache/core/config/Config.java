@@ -169,8 +169,7 @@ public final class Config {
       }
       Optional<String> ccacheKey = KeyNames.ccacheOnlyKeyOfVariable(name);
       if (ccacheKey.isPresent()) {
-        notes.add(
-            name + ": ccache's " + ccacheKey.get() + " is not implemented by distcache; ignored");
+        notes.add(name + ": " + KeyNames.ignoredCcacheKey(ccacheKey.get()));
         continue;
       }
       KeyNames.closest(name, known)
@@ -224,8 +223,11 @@ public final class Config {
 
   /** What is said about a key distcache does not read: ccache's, or a misspelling, or neither. */
   private static String unknownKey(String key) {
+    if (key.equals("cache_dir")) {
+      return KeyNames.CACHE_DIR_ONLY_FROM_ENVIRONMENT + "; ignored";
+    }
     if (KeyNames.isCcacheOnly(key)) {
-      return "ccache's " + key + " is not implemented by distcache; ignored";
+      return KeyNames.ignoredCcacheKey(key);
     }
     return "unknown key \""
         + key

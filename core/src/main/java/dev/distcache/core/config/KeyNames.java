@@ -67,6 +67,26 @@ public final class KeyNames {
           "DISTCACHE_NATIVE_CC",
           "DISTCACHE_DAEMON_READY_FILE");
 
+  /**
+   * Why {@code cache_dir}, which {@code -k} and {@code -p} show, is never read from a file: the
+   * native client finds the server's socket from the cache directory without reading any.
+   */
+  public static final String CACHE_DIR_ONLY_FROM_ENVIRONMENT =
+      "cache_dir is set by DISTCACHE_DIR (or -d DIR) only: the cache directory is chosen before"
+          + " any configuration file is read";
+
+  /**
+   * What a note says of a ccache-only key that is set: that it is ignored, and why if not plain.
+   */
+  static String ignoredCcacheKey(String key) {
+    if (key.equals("run_second_cpp")) {
+      return "ccache's run_second_cpp is not implemented: distcache always compiles the source, as"
+          + " run_second_cpp=true (ccache's default) does; compiling the preprocessed output"
+          + " changes warnings and debug info from what the command gives; ignored";
+    }
+    return "ccache's " + key + " is not implemented by distcache; ignored";
+  }
+
   /** Whether {@code key} is one of ccache's keys that distcache accepts without acting on it. */
   public static boolean isCcacheOnly(String key) {
     return CCACHE_ONLY.containsKey(key);

@@ -100,8 +100,11 @@ class ConfigTest {
     assertEquals(
         file + ":1: ccache's file_clone is not implemented by distcache; ignored",
         f.notes().get(0));
-    assertTrue(
-        f.notes().get(6 - 1).startsWith(file + ":7: ccache's cache_dir"), f.notes().toString());
+    assertEquals(
+        file
+            + ":7: cache_dir is set by DISTCACHE_DIR (or -d DIR) only: the cache directory is"
+            + " chosen before any configuration file is read; ignored",
+        f.notes().get(6 - 1));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.distcache.server;
 
+import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.CleanupReport;
 import dev.distcache.cache.ResultStore;
 import dev.distcache.core.CacheLayout;
@@ -10,6 +11,7 @@ import dev.distcache.core.wire.Request;
 import dev.distcache.distribute.farm.RunningJobs;
 import dev.distcache.hashing.Blake3;
 import dev.distcache.hashing.ContentHash;
+import dev.distcache.hashing.ResultKey;
 import dev.distcache.server.pipeline.ConfigNotes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,14 +36,20 @@ final class AdminHandler {
   private final long startedMillis = System.currentTimeMillis();
   private final RunningJobs jobs;
   private final Runnable shutdown;
+  private final int serverUmask;
 
-  /** {@code jobs} are the server's farm's, listed by {@code jobs}. */
+  /**
+   * {@code jobs} are the server's farm's, listed by {@code jobs}; {@code serverUmask} is this
+   * process's, which files written for a client must undo.
+   */
   AdminHandler(
       CacheLayout layout,
       ResultStore store,
       ConfigNotes notes,
       RunningJobs jobs,
-      Runnable shutdown) {
+      Runnable shutdown,
+      int serverUmask) {
+    this.serverUmask = serverUmask;
     this.layout = layout;
     this.store = store;
     this.notes = notes;
@@ -87,6 +95,22 @@ final class AdminHandler {
         }
         report(out, store.evictOlderThan(Duration.ofSeconds(seconds)));
       }
+      case "evict-namespace" -> {
+        Duration unusedFor = null;
+        try {
+          if (words.size() == 3) {
+            unusedFor = Duration.ofSeconds(Long.parseLong(words.get(2)));
+          } else if (words.size() != 2) {
+            throw new NumberFormatException();
+          }
+        } catch (NumberFormatException e) {
+          return Reply.failed("evict-namespace needs a namespace and, optionally, seconds");
+        }
+        report(out, store.evictNamespace(words.get(1), unusedFor));
+      }
+      case "inspect", "extract-result" -> {
+        return storedResult(req);
+      }
       case "status" -> {
         line(out, "pid", ProcessHandle.current().pid());
         line(out, "cache_dir", layout.cacheDir());
@@ -100,6 +124,34 @@ final class AdminHandler {
       }
     }
     return Reply.result(0, out.toString().getBytes(StandardCharsets.UTF_8), new byte[0]);
+  }
+
+  /**
+   * {@code inspect KEY} (its description) and {@code extract-result KEY} (its files, written into
+   * the request's directory). Reading the result marks it as used, as a hit does.
+   */
+  private Reply storedResult(Request req) {
+    List<String> words = req.argv();
+    ResultKey key;
+    try {
+      key = ResultKey.fromHex(words.size() == 2 ? words.get(1) : "");
+    } catch (IllegalArgumentException e) {
+      return Reply.failed(words.get(0) + " needs one result key (64 hex digits)");
+    }
+    Optional<CachedResult> result = store.get(key);
+    if (result.isEmpty()) {
+      return Reply.failed("no result is stored under " + key.hex());
+    }
+    StoredResultView view = new StoredResultView(key, result.get());
+    if (words.get(0).equals("inspect")) {
+      return Reply.result(0, view.describe().getBytes(StandardCharsets.UTF_8), new byte[0]);
+    }
+    try {
+      view.extract(Path.of(req.cwd()), req.umask(), serverUmask);
+    } catch (IOException e) {
+      return Reply.failed("failed to write the files of " + key.hex() + ": " + e.getMessage());
+    }
+    return Reply.result(0, new byte[0], new byte[0]);
   }
 
   /**
