@@ -42,7 +42,7 @@ class CacheOptionsTest {
 
     assertEquals(0, run.exitCode());
     assertEquals(List.of(List.of("evict-namespace", "team a")), channel.sent);
-    assertEquals("Evicted namespace team a: removed 3 files (3.0 MiB)\n", run.out());
+    assertEquals("Evicted namespace team a: removed 3 files (3.1 MB)\n", run.out());
   }
 
   @Test
@@ -57,7 +57,7 @@ class CacheOptionsTest {
     assertEquals(List.of(List.of("zero"), List.of("evict-namespace", "a", "86400")), channel.sent);
     assertEquals(
         "Statistics zeroed\nEvicted namespace a results unused for 86400 s: removed 3 files"
-            + " (3.0 MiB)\n",
+            + " (3.1 MB)\n",
         run.out());
   }
 
