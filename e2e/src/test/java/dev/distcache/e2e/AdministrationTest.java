@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.testing.Run;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -121,7 +122,7 @@ class AdministrationTest {
     Run none = dc.run(tmp, "--evict-namespace", "a", "--evict-older-than", "1d").ok();
 
     assertEquals(
-        "Evicted namespace a results unused for 86400 s: removed 0 files (0 B)\n", none.out());
+        "Evicted namespace a results unused for 86400 s: removed 0 files (0.0 kB)\n", none.out());
     dc.with("DISTCACHE_NAMESPACE", "a").run(tmp, "gcc", "-c", "f1.c").ok();
     assertEquals(1, dc.hits(), "a's fresh result stays");
 
@@ -143,6 +144,10 @@ class AdministrationTest {
     Run direct = dc.direct(tmp, "gcc", "-Wall", "-MD", "-c", "w.c", "-o", "direct.o").ok();
     byte[] object = Distcache.read(tmp.resolve("direct.o"));
     byte[] deps = Distcache.read(tmp.resolve("w.d"));
+    // As ccache, the compile is asked for colour and the stored stderr is the coloured text.
+    Run coloured =
+        dc.direct(tmp, "gcc", "-fdiagnostics-color", "-Wall", "-MD", "-c", "w.c", "-o", "c.o").ok();
+    assertTrue(coloured.err().contains("\u001b["), coloured.err());
     Matcher stored = Pattern.compile("stored ([0-9a-f]{64}) ").matcher(Files.readString(log));
     assertTrue(stored.find(), Files.readString(log));
     String key = stored.group(1);
@@ -154,7 +159,7 @@ class AdministrationTest {
         inspected.endsWith(
             "Number of files: 3\n"
                 + "Embedded file #0: <stderr> ("
-                + direct.err().length()
+                + coloured.err().getBytes(StandardCharsets.UTF_8).length
                 + " bytes)\n"
                 + "Embedded file #1: .o ("
                 + object.length
@@ -168,7 +173,7 @@ class AdministrationTest {
     assertEquals("", dc.run(out, "--extract-result", key).ok().out());
     assertArrayEquals(object, Distcache.read(out.resolve("ccache-result.o")));
     assertArrayEquals(deps, Distcache.read(out.resolve("ccache-result.d")));
-    assertEquals(miss.err(), Files.readString(out.resolve("ccache-result.stderr")));
+    assertEquals(coloured.err(), Files.readString(out.resolve("ccache-result.stderr")));
     assertEquals(direct.err(), miss.err());
     try (var names = Files.list(out)) {
       assertEquals(3, names.count());

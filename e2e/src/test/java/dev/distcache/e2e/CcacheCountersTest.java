@@ -280,7 +280,7 @@ class CcacheCountersTest {
       List<String> distcache = labels(dc.run(src, verbose).ok().out());
       int at = 0;
       for (String label : ccache) {
-        String expected = label.replace("(GB)", "(GiB)");
+        String expected = label;
         int found = distcache.subList(at, distcache.size()).indexOf(expected);
         assertTrue(
             found >= 0, verbose + ": " + expected + " missing or out of order in " + distcache);
