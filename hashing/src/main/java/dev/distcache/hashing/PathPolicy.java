@@ -1,6 +1,8 @@
 package dev.distcache.hashing;
 
 import dev.distcache.core.args.PrefixMap;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -32,7 +34,13 @@ public final class PathPolicy {
     return !baseDir.isEmpty();
   }
 
-  /** Relative to the working directory when absolute and under base_dir; otherwise unchanged. */
+  /**
+   * Relative to the working directory when absolute and under base_dir; otherwise unchanged. The
+   * relative path is normalized ({@code //}, {@code /./}, {@code dir/..} removed, as in ccache)
+   * only where the path as given names the same existing file as its normal form: the kernel walks
+   * {@code link/..} and {@code missing/..} otherwise than the text reads, and such a path stays as
+   * given.
+   */
   public String relativize(String path) {
     if (baseDir.isEmpty() || !path.startsWith("/")) {
       return path;
@@ -41,10 +49,30 @@ public final class PathPolicy {
       return path;
     }
     try {
-      String rel = cwd.relativize(Path.of(path)).toString();
+      Path given = Path.of(path);
+      if (!normalizesFaithfully(given)) {
+        return path;
+      }
+      String rel = cwd.relativize(given).toString();
       return rel.isEmpty() ? "." : rel;
     } catch (IllegalArgumentException e) {
       return path;
+    }
+  }
+
+  /** True when the path has no dot names, or names the same existing file as its normal form. */
+  private static boolean normalizesFaithfully(Path path) {
+    boolean dots = false;
+    for (Path name : path) {
+      dots |= name.toString().equals(".") || name.toString().equals("..");
+    }
+    if (!dots) {
+      return true;
+    }
+    try {
+      return Files.isSameFile(path, path.normalize());
+    } catch (IOException | SecurityException e) {
+      return false; // missing: the compiler cannot use it under either name
     }
   }
 

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.args.PrefixMap;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PathPolicyTest {
   private static final Path CWD = Path.of("/home/u/proj/build");
@@ -90,6 +92,23 @@ class PathPolicyTest {
     assertEquals("/b/c", p.map("/b/c"));
     assertEquals("rel", p.map("rel"));
     assertEquals("/b/c", policy("/home/u").map("/b/c"));
+  }
+
+  @Test
+  void relativize_dotNames_areNormalized_onlyWhereTheKernelWalksThePathTheSameWay(@TempDir Path tmp)
+      throws Exception {
+    Path cwd = tmp.resolve("dir1");
+    Files.createDirectories(cwd.resolve("include"));
+    Files.createDirectories(cwd.resolve("sub"));
+    Files.createDirectories(tmp.resolve("elsewhere/deep"));
+    Files.createSymbolicLink(cwd.resolve("link"), tmp.resolve("elsewhere/deep"));
+    PathPolicy p = new PathPolicy(cwd.toString(), cwd, List.of());
+    assertEquals("include", p.relativize(cwd + "//./sub/../include"));
+    assertEquals("include", p.relativize(cwd + "/./include"));
+    String missing = cwd + "//./missing/../include";
+    assertEquals(missing, p.relativize(missing), "the kernel cannot walk through missing/..");
+    String viaLink = cwd + "/link/../include";
+    assertEquals(viaLink, p.relativize(viaLink), "link/.. is elsewhere, not dir1");
   }
 
   private static PathPolicy policy(String baseDir) {
