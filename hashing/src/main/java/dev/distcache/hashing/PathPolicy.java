@@ -53,10 +53,29 @@ public final class PathPolicy {
       if (!normalizesFaithfully(given)) {
         return path;
       }
-      String rel = cwd.relativize(given).toString();
+      String rel = viaRealPath(given, cwd.relativize(given).toString());
       return rel.isEmpty() ? "." : rel;
     } catch (IllegalArgumentException e) {
       return path;
+    }
+  }
+
+  /**
+   * As ccache: where the path climbs out of the working directory, its real path may lead there
+   * shorter (the working directory reached through a symbolic link, {@code PWD} unset or relative);
+   * that one is taken when it names the same file.
+   */
+  private String viaRealPath(Path given, String rel) {
+    if (!rel.startsWith("..")) {
+      return rel;
+    }
+    try {
+      String real = cwd.relativize(given.toRealPath()).toString();
+      return real.length() < rel.length() && Files.isSameFile(cwd.resolve(real), given)
+          ? real
+          : rel;
+    } catch (IOException | SecurityException | IllegalArgumentException e) {
+      return rel;
     }
   }
 

@@ -111,6 +111,21 @@ class PathPolicyTest {
     assertEquals(viaLink, p.relativize(viaLink), "link/.. is elsewhere, not dir1");
   }
 
+  @Test
+  void relativize_aPathThroughALinkToTheWorkingDirectory_takesTheShorterRealPath(@TempDir Path tmp)
+      throws Exception {
+    Path real = tmp.resolve("run.real");
+    Files.createDirectories(real.resolve("dir1/include"));
+    Files.createSymbolicLink(tmp.resolve("run"), real);
+    Path logical = tmp.resolve("run/dir1");
+    PathPolicy p = new PathPolicy(logical.toString(), real.resolve("dir1"), List.of());
+    assertEquals("include", p.relativize(logical + "/include"));
+    assertEquals(
+        "../../run/dir1/missing",
+        p.relativize(logical + "/missing"),
+        "a missing path has no real path: it stays as the text reads");
+  }
+
   private static PathPolicy policy(String baseDir) {
     return new PathPolicy(baseDir, CWD, List.of());
   }

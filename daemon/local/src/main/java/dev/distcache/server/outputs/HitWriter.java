@@ -58,7 +58,7 @@ public final class HitWriter {
         throw new NotServableException("stored result has no dependency file");
       }
       // Another origin's file names the paths of its own compile: they are renamed for this one.
-      UnaryOperator<String> rename = sameOrigin ? null : OtherCheckout.renamer(r.meta(), inv, cwd);
+      UnaryOperator<String> rename = sameOrigin ? null : OtherCheckout.renamer(r.meta(), inv);
       if (!sameOrigin && rename == null) {
         throw new NotServableException("stored dependency file names paths of another checkout");
       }
@@ -133,7 +133,7 @@ public final class HitWriter {
       }
       files.put(OutputKind.DEPENDENCY, Files.readAllBytes(dep));
       meta.put(META_DEP_TARGETS, String.join("\0", inv.depTargets()));
-      meta.putAll(OtherCheckout.meta(inv, cwd));
+      meta.putAll(OtherCheckout.meta(inv));
     }
     if (inv.dwoFile().isPresent()) {
       // Stored only when this compile wrote it (gcc always does with -c; a wrapper might not).

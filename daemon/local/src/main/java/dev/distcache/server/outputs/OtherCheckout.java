@@ -2,7 +2,6 @@ package dev.distcache.server.outputs;
 
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.args.KeyArg;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,50 +9,32 @@ import java.util.function.UnaryOperator;
 
 /**
  * How a dependency file stored by a compile in another checkout becomes this compile's. gcc names
- * each file as the arguments led it there: an include directory as given, then the header's name.
- * When this compile's working directory and path arguments are the stored ones with one directory
- * prefix swapped (the checkouts' roots: the working directories without their common trailing
- * names), gcc here writes the stored names with that prefix swapped, and nothing else changes.
- * Anything else (other arguments, a source named otherwise, a root that gcc would quote) is not
- * servable.
+ * each file as the arguments led it there: an include directory or the source as given, then the
+ * header's name. When this compile's path arguments are the stored ones with one directory prefix
+ * swapped (the checkouts' roots: the first differing paths without their common trailing names),
+ * gcc here writes the stored names with that prefix swapped, and nothing else changes. Anything
+ * else (another argument, a path not under the root, a root that gcc would quote) is not servable.
+ * A header that names the other checkout's absolute path in its own text is not told apart.
  */
 final class OtherCheckout {
-  /** The working directory of the compile that stored the result. */
-  static final String META_CWD = "origin_cwd";
-
-  /** Its source, then each key argument (its path where it has one), separated by NUL. */
+  /** The source, then each key argument (its path where it has one), separated by NUL. */
   static final String META_PATHS = "origin_paths";
-
-  private static final String ROOT = "\0/";
 
   private OtherCheckout() {}
 
   /** What a result with a dependency file stores so that another checkout can serve it. */
-  static Map<String, String> meta(Invocation inv, Path cwd) {
-    return Map.of(META_CWD, cwd.toString(), META_PATHS, String.join("\0", paths(inv)));
+  static Map<String, String> meta(Invocation inv) {
+    return Map.of(META_PATHS, String.join("\0", paths(inv)));
   }
 
   /**
    * The renaming of dependency-file names (as gcc writes them) from the stored compile's to this
    * one's, or null when this compile's names cannot be told from the stored ones.
    */
-  static UnaryOperator<String> renamer(Map<String, String> meta, Invocation inv, Path cwd) {
-    String storedCwd = meta.get(META_CWD);
+  static UnaryOperator<String> renamer(Map<String, String> meta, Invocation inv) {
     String storedPaths = meta.get(META_PATHS);
-    if (storedCwd == null || storedPaths == null) {
+    if (storedPaths == null) {
       return null;
-    }
-    Path from = Path.of(storedCwd);
-    int i = from.getNameCount();
-    int j = cwd.getNameCount();
-    while (i > 0 && j > 0 && from.getName(i - 1).equals(cwd.getName(j - 1))) {
-      i--;
-      j--;
-    }
-    String fromRoot = root(from, i);
-    String toRoot = root(cwd, j);
-    if (!plain(fromRoot) || !plain(toRoot)) {
-      return null; // gcc would quote it in the dependency file
     }
     List<String> stored = List.of(storedPaths.split("\0", -1));
     List<String> current = paths(inv);
@@ -61,21 +42,58 @@ final class OtherCheckout {
     if (stored.size() != current.size()) {
       return null;
     }
+    String[] roots = null;
+    for (int k = 0; k < current.size() && roots == null; k++) {
+      if (!stored.get(k).equals(current.get(k))) {
+        roots = isPath.get(k) ? roots(stored.get(k), current.get(k)) : null;
+        if (roots == null) {
+          return null;
+        }
+      }
+    }
+    if (roots == null) {
+      return UnaryOperator.identity();
+    }
+    String from = roots[0];
+    String to = roots[1];
     for (int k = 0; k < current.size(); k++) {
       boolean same =
           isPath.get(k)
-              ? swap(stored.get(k), fromRoot, ROOT).equals(swap(current.get(k), toRoot, ROOT))
+              ? swap(stored.get(k) + "/", from, to).equals(current.get(k) + "/")
               : stored.get(k).equals(current.get(k));
       if (!same) {
         return null;
       }
     }
-    return fromRoot.equals(toRoot) ? UnaryOperator.identity() : n -> swap(n, fromRoot, toRoot);
+    return n -> swap(n, from, to);
   }
 
-  /** The first {@code names} names of {@code dir} as a prefix ending in a slash. */
-  private static String root(Path dir, int names) {
-    return names == 0 ? "/" : "/" + dir.subpath(0, names) + "/";
+  /**
+   * Two absolute paths without their common trailing names, each ending in a slash (a path with
+   * none in common is its own root); null when either root is {@code /}, or gcc would quote it.
+   */
+  private static String[] roots(String a, String b) {
+    if (!a.startsWith("/") || !b.startsWith("/")) {
+      return null;
+    }
+    int i = a.length();
+    int j = b.length();
+    while (i > 0 && j > 0 && a.charAt(i - 1) == b.charAt(j - 1)) {
+      i--;
+      j--;
+    }
+    // back to the start of the first common name
+    while (i < a.length() && a.charAt(i) != '/') {
+      i++;
+      j++;
+    }
+    // no common trailing name: the paths are the roots themselves
+    String from = i >= a.length() ? a + "/" : a.substring(0, i + 1);
+    String to = i >= a.length() ? b + "/" : b.substring(0, j + 1);
+    if (from.equals("/") || to.equals("/") || !plain(from) || !plain(to)) {
+      return null;
+    }
+    return new String[] {from, to};
   }
 
   private static String swap(String path, String from, String to) {

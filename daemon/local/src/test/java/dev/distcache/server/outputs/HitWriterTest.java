@@ -153,12 +153,13 @@ class HitWriterTest {
     assertEquals(
         "a.o: a.c " + two + "/inc/h.h\n" + two + "/inc/h.h:\n",
         text(files.get(two.resolve("a.d"))));
-    assertThrows(
-        HitWriter.NotServableException.class,
-        () ->
+    assertEquals(
+        "a.o: a.c " + one + "/inc/h.h\n" + one + "/inc/h.h:\n",
+        text(
             HitWriter.filesFor(
-                stored, inv(two, "-I" + one + "/inc", "-MP"), two, "exact-2", two.toString()),
-        "gcc there would name the first checkout's header");
+                    stored, inv(two, "-I" + one + "/inc", "-MP"), two, "exact-2", two.toString())
+                .get(two.resolve("a.d"))),
+        "gcc there reads and names the first checkout's header");
     assertThrows(
         HitWriter.NotServableException.class,
         () -> HitWriter.filesFor(stored, inv(one, "-Iinc", "-MP"), one, "exact-2", one.toString()),
