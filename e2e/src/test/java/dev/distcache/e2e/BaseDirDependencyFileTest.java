@@ -103,7 +103,7 @@ class BaseDirDependencyFileTest {
   }
 
   @Test
-  void theSourceNamedAnotherWay_inTheSameCheckout_neverGetsTheOtherDependencyFile() {
+  void theObjectAndSourceNamedAbsolute_inTheSameCheckout_hit_withGccsDependencyFile() {
     dc.with("DISTCACHE_BASEDIR", a.toString());
     String include = "-I" + a.resolve("include");
     dc.run(a, "gcc", "-MMD", include, "-c", "src/test.c").ok();
@@ -127,6 +127,17 @@ class BaseDirDependencyFileTest {
         "gcc",
         "-MMD",
         include,
+        "-c",
+        a.resolve("src/test.c").toString());
+    assertEquals(4, dc.stat("direct_cache_hit"), dc.stats().toString());
+    // A relative include directory could name files beside the source too: gcc's file, by a miss.
+    dc.run(a, "gcc", "-MMD", "-Iinclude", "-c", "src/test.c").ok();
+    assertSameAsGcc(
+        a,
+        List.of("test.o", "test.d"),
+        "gcc",
+        "-MMD",
+        "-Iinclude",
         "-c",
         a.resolve("src/test.c").toString());
   }

@@ -34,7 +34,8 @@ public final class DepFiles {
    * As {@link #retarget}, and each prerequisite (and each phony target of {@code -MP}) renamed by
    * {@code rename}, which takes and gives names as gcc writes them (quoted); the rule is laid out
    * again for the new lengths. With a null {@code rename} the names and the lines after the rule
-   * are kept as they are. Returns null when the text is not exactly what gcc writes.
+   * are kept as they are. Returns null when the text is not exactly what gcc writes, or {@code
+   * rename} gives null for a name.
    */
   static byte[] rewrite(
       byte[] dep, List<String> from, List<String> to, UnaryOperator<String> rename) {
@@ -52,7 +53,13 @@ public final class DepFiles {
       return null;
     }
     List<String> renamed = new ArrayList<>(names.size());
-    names.forEach(n -> renamed.add(rename == null ? n : rename.apply(n)));
+    for (String n : names) {
+      String r = rename == null ? n : rename.apply(n);
+      if (r == null) {
+        return null;
+      }
+      renamed.add(r);
+    }
     String tail = rename == null ? text.substring(end) : phonyTargets(text.substring(end), rename);
     if (tail == null) {
       return null;
@@ -69,7 +76,11 @@ public final class DepFiles {
     StringBuilder out = new StringBuilder();
     for (String line : tail.split("\n", -1)) {
       if (line.endsWith(":")) {
-        out.append(rename.apply(line.substring(0, line.length() - 1))).append(':');
+        String r = rename.apply(line.substring(0, line.length() - 1));
+        if (r == null) {
+          return null;
+        }
+        out.append(r).append(':');
       } else if (!line.isEmpty()) {
         return null;
       }

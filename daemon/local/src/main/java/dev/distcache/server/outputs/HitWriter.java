@@ -58,7 +58,7 @@ public final class HitWriter {
         throw new NotServableException("stored result has no dependency file");
       }
       // Another origin's file names the paths of its own compile: they are renamed for this one.
-      UnaryOperator<String> rename = sameOrigin ? null : OtherCheckout.renamer(r.meta(), inv);
+      UnaryOperator<String> rename = sameOrigin ? null : OtherCheckout.renamer(r.meta(), inv, cwd);
       if (!sameOrigin && rename == null) {
         throw new NotServableException("stored dependency file names paths of another checkout");
       }

@@ -2,6 +2,7 @@ package dev.distcache.server.outputs;
 
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.args.KeyArg;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +30,10 @@ final class OtherCheckout {
 
   /**
    * The renaming of dependency-file names (as gcc writes them) from the stored compile's to this
-   * one's, or null when this compile's names cannot be told from the stored ones.
+   * one's, or null when this compile's names cannot be told from the stored ones. The renaming
+   * itself gives null for a name it cannot tell.
    */
-  static UnaryOperator<String> renamer(Map<String, String> meta, Invocation inv) {
+  static UnaryOperator<String> renamer(Map<String, String> meta, Invocation inv, Path cwd) {
     String storedPaths = meta.get(META_PATHS);
     if (storedPaths == null) {
       return null;
@@ -41,6 +43,10 @@ final class OtherCheckout {
     List<Boolean> isPath = pathFlags(inv);
     if (stored.size() != current.size()) {
       return null;
+    }
+    if (!stored.get(0).equals(current.get(0))
+        && stored.subList(1, stored.size()).equals(current.subList(1, current.size()))) {
+      return sourceRenamer(stored.get(0), current.get(0), cwd, inv);
     }
     String[] roots = null;
     for (int k = 0; k < current.size() && roots == null; k++) {
@@ -66,6 +72,42 @@ final class OtherCheckout {
       }
     }
     return n -> swap(n, from, to);
+  }
+
+  /**
+   * The source named relative to the working directory when stored and by its absolute path now.
+   * With every path argument absolute, each relative name gcc writes comes from the source's
+   * directory (the source itself, and the headers found beside it, as that directory followed by
+   * the name), so it gets the absolute directory in front; a relative name from anywhere else makes
+   * the whole file unservable (the renaming gives null).
+   */
+  private static UnaryOperator<String> sourceRenamer(
+      String from, String to, Path cwd, Invocation inv) {
+    Path fromPath = Path.of(from);
+    if (from.startsWith("/") || !to.equals(cwd.resolve(fromPath).toString())) {
+      return null;
+    }
+    for (Path name : fromPath) {
+      if (name.toString().equals(".") || name.toString().equals("..")) {
+        return null;
+      }
+    }
+    for (KeyArg a : inv.keyArgs()) {
+      if (a.hasPath() && !a.path().startsWith("/")) {
+        return null; // it could name files under the source's directory too
+      }
+    }
+    String fromDir = fromPath.getParent() == null ? "" : fromPath.getParent() + "/";
+    String toDir = Path.of(to).getParent() + "/";
+    if (!plain(toDir) || !plain(fromDir)) {
+      return null;
+    }
+    return n -> {
+      if (n.startsWith("/")) {
+        return n;
+      }
+      return n.startsWith(fromDir) ? toDir + n.substring(fromDir.length()) : null;
+    };
   }
 
   /**

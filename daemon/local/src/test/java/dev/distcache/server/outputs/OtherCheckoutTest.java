@@ -21,7 +21,7 @@ class OtherCheckoutTest {
   }
 
   private static UnaryOperator<String> renamer(String[] stored, String[] current) {
-    return OtherCheckout.renamer(OtherCheckout.meta(inv(stored)), inv(current));
+    return OtherCheckout.renamer(OtherCheckout.meta(inv(stored)), inv(current), CWD);
   }
 
   @Test
@@ -86,7 +86,26 @@ class OtherCheckoutTest {
   }
 
   @Test
+  void aSourceNamedByItsAbsolutePath_nowRelativeBefore_prefixesTheNamesBesideIt() {
+    String[] before = {"-I/w/include", "-c", "src/a.c"};
+    String[] after = {"-I/w/include", "-c", "/tmp/build/src/a.c"};
+    UnaryOperator<String> r = renamer(before, after);
+    assertEquals("/tmp/build/src/a.c", r.apply("src/a.c"));
+    assertEquals("/tmp/build/src/../x/b.h", r.apply("src/../x/b.h"));
+    assertEquals("/w/include/h.h", r.apply("/w/include/h.h"));
+    assertNull(r.apply("other/c.h"), "a relative name from elsewhere cannot be told");
+    assertNull(
+        renamer(
+            new String[] {"-Iinclude", "-c", "src/a.c"},
+            new String[] {"-Iinclude", "-c", "/tmp/build/src/a.c"}),
+        "a relative include directory");
+    assertNull(
+        renamer(new String[] {"-c", "src/a.c"}, new String[] {"-c", "/elsewhere/src/a.c"}),
+        "not the same file");
+  }
+
+  @Test
   void aResultStoredWithoutItsPaths_cannotBeRenamed() {
-    assertNull(OtherCheckout.renamer(Map.of(), inv("-c", "a.c")));
+    assertNull(OtherCheckout.renamer(Map.of(), inv("-c", "a.c"), CWD));
   }
 }
