@@ -2,6 +2,8 @@ package dev.distcache.server.outputs;
 
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.args.KeyArg;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,16 +77,16 @@ final class OtherCheckout {
   }
 
   /**
-   * The source named relative to the working directory when stored and by its absolute path now.
-   * With every path argument absolute, each relative name gcc writes comes from the source's
-   * directory (the source itself, and the headers found beside it, as that directory followed by
-   * the name), so it gets the absolute directory in front; a relative name from anywhere else makes
-   * the whole file unservable (the renaming gives null).
+   * The source named relative to the working directory when stored and by an absolute path to the
+   * same directory now. With every path argument absolute, each relative name gcc writes comes from
+   * the source's directory (the source itself, and the headers found beside it, as that directory
+   * followed by the name), so it gets the absolute directory in front; a relative name from
+   * anywhere else makes the whole file unservable (the renaming gives null).
    */
   private static UnaryOperator<String> sourceRenamer(
       String from, String to, Path cwd, Invocation inv) {
     Path fromPath = Path.of(from);
-    if (from.startsWith("/") || !to.equals(cwd.resolve(fromPath).toString())) {
+    if (from.startsWith("/") || !to.startsWith("/") || !sameDirectory(cwd, fromPath, to)) {
       return null;
     }
     for (Path name : fromPath) {
@@ -108,6 +110,20 @@ final class OtherCheckout {
       }
       return n.startsWith(fromDir) ? toDir + n.substring(fromDir.length()) : null;
     };
+  }
+
+  /**
+   * True when the source's directory is the same directory under both names (the working directory
+   * may be reached through a symbolic link in the absolute one).
+   */
+  private static boolean sameDirectory(Path cwd, Path from, String to) {
+    Path fromDir = from.getParent() == null ? cwd : cwd.resolve(from.getParent());
+    try {
+      return from.getFileName().toString().equals(Path.of(to).getFileName().toString())
+          && Files.isSameFile(fromDir, Path.of(to).getParent());
+    } catch (IOException | SecurityException e) {
+      return false;
+    }
   }
 
   /**

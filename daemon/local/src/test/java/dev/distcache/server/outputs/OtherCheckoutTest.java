@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.distcache.core.args.ArgsClassifier;
 import dev.distcache.core.args.Classification;
 import dev.distcache.core.args.Invocation;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OtherCheckoutTest {
   private static final Path CWD = Path.of("/tmp/build");
@@ -86,22 +88,38 @@ class OtherCheckoutTest {
   }
 
   @Test
-  void aSourceNamedByItsAbsolutePath_nowRelativeBefore_prefixesTheNamesBesideIt() {
-    String[] before = {"-I/w/include", "-c", "src/a.c"};
-    String[] after = {"-I/w/include", "-c", "/tmp/build/src/a.c"};
-    UnaryOperator<String> r = renamer(before, after);
-    assertEquals("/tmp/build/src/a.c", r.apply("src/a.c"));
-    assertEquals("/tmp/build/src/../x/b.h", r.apply("src/../x/b.h"));
+  void aSourceNamedByItsAbsolutePath_nowRelativeBefore_prefixesTheNamesBesideIt(@TempDir Path tmp)
+      throws Exception {
+    Path real = tmp.resolve("real");
+    Files.createDirectories(real.resolve("src"));
+    Files.createSymbolicLink(tmp.resolve("link"), real);
+    String abs = tmp.resolve("link/src/a.c").toString();
+    UnaryOperator<String> r =
+        renamer(real, new String[] {"-I/w/include", "-c", "src/a.c"}, "-I/w/include", "-c", abs);
+    assertEquals(abs, r.apply("src/a.c"), "the source as given, through the link");
+    assertEquals(tmp + "/link/src/../x/b.h", r.apply("src/../x/b.h"));
     assertEquals("/w/include/h.h", r.apply("/w/include/h.h"));
     assertNull(r.apply("other/c.h"), "a relative name from elsewhere cannot be told");
     assertNull(
-        renamer(
-            new String[] {"-Iinclude", "-c", "src/a.c"},
-            new String[] {"-Iinclude", "-c", "/tmp/build/src/a.c"}),
+        renamer(real, new String[] {"-Iinclude", "-c", "src/a.c"}, "-Iinclude", "-c", abs),
         "a relative include directory");
+    Files.createDirectories(tmp.resolve("elsewhere/src"));
     assertNull(
-        renamer(new String[] {"-c", "src/a.c"}, new String[] {"-c", "/elsewhere/src/a.c"}),
-        "not the same file");
+        renamer(
+            real,
+            new String[] {"-c", "src/a.c"},
+            "-c",
+            tmp.resolve("elsewhere/src/a.c").toString()),
+        "another directory");
+  }
+
+  private static UnaryOperator<String> renamer(Path cwd, String[] stored, String... current) {
+    return OtherCheckout.renamer(OtherCheckout.meta(inv(cwd, stored)), inv(cwd, current), cwd);
+  }
+
+  private static Invocation inv(Path cwd, String... args) {
+    Classification c = ArgsClassifier.classify("gcc", List.of(args), cwd, Map.of());
+    return ((Classification.Cacheable) c).invocation();
   }
 
   @Test
