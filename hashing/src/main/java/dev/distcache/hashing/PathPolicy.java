@@ -2,6 +2,7 @@ package dev.distcache.hashing;
 
 import dev.distcache.core.args.PrefixMap;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -40,7 +41,13 @@ public final class PathPolicy {
     return !baseDir.isEmpty();
   }
 
-  /** Relative to the working directory when absolute and under base_dir; otherwise unchanged. */
+  /**
+   * Relative to the working directory when absolute and under base_dir; otherwise unchanged. The
+   * relative path is normalized ({@code //}, {@code /./}, {@code dir/..} removed, as in ccache)
+   * only where the path as given names the same existing file as its normal form: the kernel walks
+   * {@code link/..} and {@code missing/..} otherwise than the text reads, and such a path stays as
+   * given.
+   */
   public String relativize(String path) {
     if (baseDir.isEmpty() || !path.startsWith("/")) {
       return path;
@@ -48,12 +55,16 @@ public final class PathPolicy {
     if (!(path.equals(baseDir) || path.startsWith(baseDir.equals("/") ? "/" : baseDir + "/"))) {
       return path;
     }
-    Path real = physical();
-    if (real != null) {
-      return SymlinkedCwd.relativize(path, cwd, real);
-    }
     try {
-      String rel = cwd.relativize(Path.of(path)).toString();
+      Path given = Path.of(path);
+      if (!normalizesFaithfully(given)) {
+        return path;
+      }
+      Path real = physical();
+      if (real != null) {
+        return SymlinkedCwd.relativize(path, cwd, real);
+      }
+      String rel = viaRealPath(given, cwd.relativize(given).toString());
       return rel.isEmpty() ? "." : rel;
     } catch (IllegalArgumentException e) {
       return path;
@@ -70,6 +81,41 @@ public final class PathPolicy {
       }
     }
     return physical.equals(cwd) ? null : physical;
+  }
+
+  /**
+   * As ccache: where the path climbs out of the working directory, its real path may lead there
+   * shorter (the working directory reached through a symbolic link, {@code PWD} unset or relative);
+   * that one is taken when it names the same file.
+   */
+  private String viaRealPath(Path given, String rel) {
+    if (!rel.startsWith("..")) {
+      return rel;
+    }
+    try {
+      String real = cwd.relativize(given.toRealPath()).toString();
+      return real.length() < rel.length() && Files.isSameFile(cwd.resolve(real), given)
+          ? real
+          : rel;
+    } catch (IOException | SecurityException | IllegalArgumentException e) {
+      return rel;
+    }
+  }
+
+  /** True when the path has no dot names, or names the same existing file as its normal form. */
+  private static boolean normalizesFaithfully(Path path) {
+    boolean dots = false;
+    for (Path name : path) {
+      dots |= name.toString().equals(".") || name.toString().equals("..");
+    }
+    if (!dots) {
+      return true;
+    }
+    try {
+      return Files.isSameFile(path, path.normalize());
+    } catch (IOException | SecurityException e) {
+      return false; // missing: the compiler cannot use it under either name
+    }
   }
 
   /** Applies the prefix maps as gcc does: the last map given whose old prefix matches wins. */

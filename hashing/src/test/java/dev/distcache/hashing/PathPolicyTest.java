@@ -95,6 +95,38 @@ class PathPolicyTest {
     assertEquals("/b/c", policy("/home/u").map("/b/c"));
   }
 
+  @Test
+  void relativize_dotNames_areNormalized_onlyWhereTheKernelWalksThePathTheSameWay(@TempDir Path tmp)
+      throws Exception {
+    Path cwd = tmp.resolve("dir1");
+    Files.createDirectories(cwd.resolve("include"));
+    Files.createDirectories(cwd.resolve("sub"));
+    Files.createDirectories(tmp.resolve("elsewhere/deep"));
+    Files.createSymbolicLink(cwd.resolve("link"), tmp.resolve("elsewhere/deep"));
+    PathPolicy p = new PathPolicy(cwd.toString(), cwd, List.of());
+    assertEquals("include", p.relativize(cwd + "//./sub/../include"));
+    assertEquals("include", p.relativize(cwd + "/./include"));
+    String missing = cwd + "//./missing/../include";
+    assertEquals(missing, p.relativize(missing), "the kernel cannot walk through missing/..");
+    String viaLink = cwd + "/link/../include";
+    assertEquals(viaLink, p.relativize(viaLink), "link/.. is elsewhere, not dir1");
+  }
+
+  @Test
+  void relativize_aPathThroughALinkToTheWorkingDirectory_takesTheShorterRealPath(@TempDir Path tmp)
+      throws Exception {
+    Path real = tmp.resolve("run.real");
+    Files.createDirectories(real.resolve("dir1/include"));
+    Files.createSymbolicLink(tmp.resolve("run"), real);
+    Path logical = tmp.resolve("run/dir1");
+    PathPolicy p = new PathPolicy(logical.toString(), real.resolve("dir1"), List.of());
+    assertEquals("include", p.relativize(logical + "/include"));
+    assertEquals(
+        "../../run/dir1/missing",
+        p.relativize(logical + "/missing"),
+        "a missing path has no real path: it stays as the text reads");
+  }
+
   private static PathPolicy policy(String baseDir) {
     return new PathPolicy(baseDir, CWD, List.of());
   }

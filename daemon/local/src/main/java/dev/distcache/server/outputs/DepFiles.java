@@ -3,6 +3,7 @@ package dev.distcache.server.outputs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Dependency-file text. A hit writes the targets of its own command line (another {@code -o},
@@ -26,6 +27,18 @@ public final class DepFiles {
    * @param to the targets to name instead, as gcc writes them
    */
   static byte[] retarget(byte[] dep, List<String> from, List<String> to) {
+    return rewrite(dep, from, to, null);
+  }
+
+  /**
+   * As {@link #retarget}, and each prerequisite (and each phony target of {@code -MP}) renamed by
+   * {@code rename}, which takes and gives names as gcc writes them (quoted); the rule is laid out
+   * again for the new lengths. With a null {@code rename} the names and the lines after the rule
+   * are kept as they are. Returns null when the text is not exactly what gcc writes, or {@code
+   * rename} gives null for a name.
+   */
+  static byte[] rewrite(
+      byte[] dep, List<String> from, List<String> to, UnaryOperator<String> rename) {
     String text = new String(dep, StandardCharsets.ISO_8859_1); // one char per byte
     Line head = targets(latin1(from));
     if (!text.startsWith(head.text() + ":")) {
@@ -39,8 +52,41 @@ public final class DepFiles {
     if (names == null || !rule(head, names).equals(text.substring(0, end))) {
       return null;
     }
-    String out = rule(targets(latin1(to)), names) + text.substring(end);
+    List<String> renamed = new ArrayList<>(names.size());
+    for (String n : names) {
+      String r = rename == null ? n : rename.apply(n);
+      if (r == null) {
+        return null;
+      }
+      renamed.add(r);
+    }
+    String tail = rename == null ? text.substring(end) : phonyTargets(text.substring(end), rename);
+    if (tail == null) {
+      return null;
+    }
+    String out = rule(targets(latin1(to)), renamed) + tail;
     return out.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * What follows the first rule ({@code -MP}'s {@code "\nNAME:\n"} lines, or only the final
+   * newline) with each name renamed; null when it holds anything else.
+   */
+  private static String phonyTargets(String tail, UnaryOperator<String> rename) {
+    StringBuilder out = new StringBuilder();
+    for (String line : tail.split("\n", -1)) {
+      if (line.endsWith(":")) {
+        String r = rename.apply(line.substring(0, line.length() - 1));
+        if (r == null) {
+          return null;
+        }
+        out.append(r).append(':');
+      } else if (!line.isEmpty()) {
+        return null;
+      }
+      out.append('\n');
+    }
+    return out.substring(0, out.length() - 1);
   }
 
   /** Text laid out so far and the column gcc counts after it. */

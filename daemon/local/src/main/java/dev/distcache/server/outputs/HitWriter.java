@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns a compile's outputs into a stored result, and a stored result back into output files. A
@@ -56,9 +57,9 @@ public final class HitWriter {
       if (dep == null) {
         throw new NotServableException("stored result has no dependency file");
       }
-      if (!sameOrigin
-          && !baseDir.isEmpty()
-          && new String(dep, StandardCharsets.UTF_8).contains(baseDir)) {
+      // Another origin's file names the paths of its own compile: they are renamed for this one.
+      UnaryOperator<String> rename = sameOrigin ? null : OtherCheckout.renamer(r.meta(), inv, cwd);
+      if (!sameOrigin && rename == null) {
         throw new NotServableException("stored dependency file names paths of another checkout");
       }
       String stored = r.meta().get(META_DEP_TARGETS);
@@ -66,8 +67,8 @@ public final class HitWriter {
         throw new NotServableException("stored result does not name its dependency targets");
       }
       List<String> storedTargets = List.of(stored.split("\0", -1));
-      if (!storedTargets.equals(inv.depTargets())) {
-        dep = DepFiles.retarget(dep, storedTargets, inv.depTargets());
+      if (rename != null || !storedTargets.equals(inv.depTargets())) {
+        dep = DepFiles.rewrite(dep, storedTargets, inv.depTargets(), rename);
         if (dep == null) {
           throw new NotServableException("stored dependency file is not laid out as gcc does");
         }
@@ -132,6 +133,7 @@ public final class HitWriter {
       }
       files.put(OutputKind.DEPENDENCY, Files.readAllBytes(dep));
       meta.put(META_DEP_TARGETS, String.join("\0", inv.depTargets()));
+      meta.putAll(OtherCheckout.meta(inv));
     }
     if (inv.dwoFile().isPresent()) {
       // Stored only when this compile wrote it (gcc always does with -c; a wrapper might not).

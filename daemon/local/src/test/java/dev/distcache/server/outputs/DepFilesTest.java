@@ -44,6 +44,29 @@ class DepFilesTest {
   }
 
   @Test
+  void rewrite_renamesThePrerequisitesAndPhonyTargets_andWrapsThemAgainAsGccDoes() {
+    // gcc 12: -MMD -MP -I/tmp/c1/include -c src/t.c, and the same in /tmp/a_longer_checkout.
+    String stored =
+        "t.o: src/t.c /tmp/c1/include/a_header_with_a_rather_long_name.h\n"
+            + "/tmp/c1/include/a_header_with_a_rather_long_name.h:\n";
+    String wanted =
+        "t.o: src/t.c \\\n"
+            + " /tmp/a_longer_checkout/include/a_header_with_a_rather_long_name.h\n"
+            + "/tmp/a_longer_checkout/include/a_header_with_a_rather_long_name.h:\n";
+    byte[] out =
+        DepFiles.rewrite(
+            bytes(stored),
+            List.of("t.o"),
+            List.of("t.o"),
+            n -> n.startsWith("/tmp/c1/") ? "/tmp/a_longer_checkout/" + n.substring(8) : n);
+    assertEquals(wanted, text(out));
+    assertNull(
+        DepFiles.rewrite(
+            bytes("t.o: t.c\nnot a phony target\n"), List.of("t.o"), List.of("t.o"), n -> n),
+        "a line after the rule that gcc does not write");
+  }
+
+  @Test
   void retarget_whenTheFileIsNotWhatGccWritesForItsTargets_returnsNull() {
     List<String> old = List.of("old.o");
     List<String> to = List.of("new.o");

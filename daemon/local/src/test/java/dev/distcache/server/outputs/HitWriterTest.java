@@ -121,8 +121,7 @@ class HitWriterTest {
   }
 
   @Test
-  void filesFor_anotherOrigin_servesNoStoredMessagesAndNoDependencyFileNamingItsBaseDir()
-      throws Exception {
+  void filesFor_anotherOrigin_servesNoStoredMessages() throws Exception {
     compiledWithDepFile();
     Invocation inv = inv("-c", "a.c", "-MD");
     CachedResult quiet = HitWriter.capture(inv, cwd, CLEAN, EXACT, 0).orElseThrow();
@@ -133,15 +132,50 @@ class HitWriterTest {
     assertThrows(
         HitWriter.NotServableException.class,
         () -> HitWriter.filesFor(warned, inv, cwd, "exact-2", ""));
-    Files.writeString(cwd.resolve("a.d"), "a.o: a.c /home/one/src/h.h\n");
-    CachedResult pathed = HitWriter.capture(inv, cwd, CLEAN, EXACT, 0).orElseThrow();
+  }
+
+  @Test
+  void filesFor_anotherCheckout_namesItsOwnFiles_onlyWhenItsArgumentsDifferByTheCheckoutAlone()
+      throws Exception {
+    Path one = cwd.resolve("one/proj");
+    Path two = cwd.resolve("second/proj");
+    Files.createDirectories(one);
+    Files.createDirectories(two);
+    Files.writeString(one.resolve("a.c"), "#include <h.h>\n");
+    Files.write(one.resolve("a.o"), new byte[] {0x7f, 'E', 'L', 'F', 1});
+    Files.writeString(one.resolve("a.d"), "a.o: a.c " + one + "/inc/h.h\n" + one + "/inc/h.h:\n");
+    CachedResult stored =
+        HitWriter.capture(inv(one, "-I" + one + "/inc", "-MP"), one, CLEAN, EXACT, 0).orElseThrow();
+
+    Map<Path, byte[]> files =
+        HitWriter.filesFor(
+            stored, inv(two, "-I" + two + "/inc", "-MP"), two, "exact-2", two.toString());
+    assertEquals(
+        "a.o: a.c " + two + "/inc/h.h\n" + two + "/inc/h.h:\n",
+        text(files.get(two.resolve("a.d"))));
+    assertEquals(
+        "a.o: a.c " + one + "/inc/h.h\n" + one + "/inc/h.h:\n",
+        text(
+            HitWriter.filesFor(
+                    stored, inv(two, "-I" + one + "/inc", "-MP"), two, "exact-2", two.toString())
+                .get(two.resolve("a.d"))),
+        "gcc there reads and names the first checkout's header");
     assertThrows(
         HitWriter.NotServableException.class,
-        () -> HitWriter.filesFor(pathed, inv, cwd, "exact-2", "/home/one"));
+        () -> HitWriter.filesFor(stored, inv(one, "-Iinc", "-MP"), one, "exact-2", one.toString()),
+        "gcc would name the header relative");
     assertEquals(
-        2,
-        HitWriter.filesFor(pathed, inv, cwd, EXACT, "/home/one").size(),
-        "its own origin is served");
+        "a.o: a.c " + one + "/inc/h.h\n" + one + "/inc/h.h:\n",
+        text(
+            HitWriter.filesFor(
+                    stored, inv(one, "-I" + one + "/inc", "-MP"), one, EXACT, one.toString())
+                .get(one.resolve("a.d"))));
+  }
+
+  private static Invocation inv(Path dir, String include, String mp) {
+    Classification c =
+        ArgsClassifier.classify("gcc", List.of(include, "-c", "a.c", "-MD", mp), dir, Map.of());
+    return ((Classification.Cacheable) c).invocation();
   }
 
   @Test
