@@ -19,8 +19,14 @@ public interface RemoteBackend extends AutoCloseable {
   /** The value stored under {@code key}; empty when the server has none. */
   Optional<byte[]> get(String key);
 
-  /** Stores {@code value} under {@code key}, replacing any earlier value. */
-  void put(String key, byte[] value);
+  /**
+   * Stores {@code value} under {@code key}. With {@code overwrite} false a value already stored
+   * there is kept (a result: any stored value for its key is as good), and the backend may skip
+   * sending the value when it can tell cheaply that one exists (ccache's HEAD before PUT, Redis's
+   * SET NX); with {@code overwrite} true (a manifest, which grows) the value replaces any earlier
+   * one.
+   */
+  void put(String key, byte[] value, boolean overwrite);
 
   /** Releases connections and threads; idempotent; never throws. */
   @Override
