@@ -100,7 +100,8 @@ final class ValueFrame {
               + LZ4_BLOCK
               + " and "
               + STORED
-              + ")");
+              + ")",
+          true);
     }
     long length = Integer.toUnsignedLong(ByteBuffer.wrap(value, 4, 4).getInt());
     int bodyLength = value.length - HEADER_BYTES;

@@ -35,6 +35,11 @@ public final class Samples {
         Map.of("seed", Long.toString(seed)));
   }
 
+  /** As {@link #manifestKey}, for tests in other packages. */
+  public static ManifestKey manifestKeyForTests(String name) {
+    return manifestKey(name);
+  }
+
   static ManifestKey manifestKey(String name) {
     return ManifestKey.of(Blake3.hash(("manifest " + name).getBytes(StandardCharsets.UTF_8)));
   }

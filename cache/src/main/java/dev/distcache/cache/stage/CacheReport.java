@@ -1,6 +1,7 @@
 package dev.distcache.cache.stage;
 
 import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.ManifestKey;
 import dev.distcache.hashing.ResultKey;
 
 /**
@@ -21,4 +22,13 @@ public interface CacheReport {
 
   /** Storing in {@code tier} failed; the compile's answer stands. */
   void storeFailed(Tier tier, ResultKey key, RuntimeException e);
+
+  /** A lookup ended: served from {@code tier}, or (null) a miss of every tier, and compiled. */
+  default void answered(Tier tier) {}
+
+  /** A manifest was found in {@code tier} (the local store had none). */
+  default void manifestFound(Tier tier, ManifestKey key) {}
+
+  /** Reading or writing a manifest in {@code tier} failed; direct mode goes on without it. */
+  default void manifestFailed(Tier tier, ManifestKey key, RuntimeException e) {}
 }

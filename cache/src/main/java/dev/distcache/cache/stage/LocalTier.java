@@ -33,8 +33,8 @@ public final class LocalTier implements Tier {
 
   /** Sets the store's limits to {@code limits} first: a put evicts down to them. */
   @Override
-  public boolean put(ResultKey key, CachedResult result, Limits limits) {
+  public Stored put(ResultKey key, CachedResult result, Limits limits) {
     store.setLimits(limits.maxSizeBytes(), limits.maxFiles());
-    return store.put(key, result);
+    return store.put(key, result) ? Stored.STORED : Stored.NOT_STORED;
   }
 }

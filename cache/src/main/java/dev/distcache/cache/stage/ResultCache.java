@@ -1,24 +1,28 @@
 package dev.distcache.cache.stage;
 
 import dev.distcache.cache.CachedResult;
+import dev.distcache.cache.Manifest;
 import dev.distcache.core.stats.Counter;
+import dev.distcache.hashing.ManifestKey;
 import dev.distcache.hashing.ResultKey;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The cache stage of a compile: look up a result key in the tiers in order, compile on a miss,
- * store what the compile gave. A tier that fails is counted and reported, and then reads as a miss
- * or as a result not stored: nothing here throws because of a tier, and a failed store never
- * changes the compiler's answer. Thread-safe when its tiers and its report are.
+ * The cache stage of a compile: look up a result key in the tiers in order (the local store, then
+ * each remote storage), compile on a miss, store what the compile gave in every tier. A hit from a
+ * later tier is copied into the tiers before it, so the next lookup is local. A tier that fails is
+ * counted and reported, and then reads as a miss or as a result not stored: nothing here throws
+ * because of a tier, and a failed store never changes the compiler's answer. A tier that is backed
+ * off ({@link Tier#available()} false) is skipped. Thread-safe when its tiers and its report are.
  */
 public final class ResultCache {
   private final List<Tier> tiers;
   private final CacheReport report;
   private final Policy policy;
 
-  /** A stage over {@code tiers}, asked in that order (the local store first). */
+  /** A stage over {@code tiers}, asked in that order (the local store first, when there is one). */
   public ResultCache(List<Tier> tiers, CacheReport report, Policy policy) {
     this.tiers = List.copyOf(tiers);
     this.report = report;
@@ -27,12 +31,13 @@ public final class ResultCache {
 
   /**
    * What a put may do: nothing when {@code readOnly}; evict down to {@code limits}; count {@link
-   * Counter#RECACHE} for a result stored by a forced recache.
+   * Counter#RECACHE} for a result stored by a forced recache; with {@code reshare}, a hit of the
+   * first tier is written to the later ones too (ccache's {@code reshare}).
    */
-  public record Policy(boolean readOnly, Tier.Limits limits, boolean recache) {
-    /** Stores within {@code limits}, no recache. */
+  public record Policy(boolean readOnly, Tier.Limits limits, boolean recache, boolean reshare) {
+    /** Stores within {@code limits}, no recache, no reshare. */
     public static Policy storing(Tier.Limits limits) {
-      return new Policy(false, limits, false);
+      return new Policy(false, limits, false, false);
     }
   }
 
@@ -63,6 +68,9 @@ public final class ResultCache {
    */
   public Optional<Hit> lookup(ResultKey key) {
     for (Tier tier : tiers) {
+      if (!tier.available()) {
+        continue;
+      }
       Tier.Counters counters = tier.counters();
       try {
         Optional<CachedResult> r = tier.get(key);
@@ -72,32 +80,52 @@ public final class ResultCache {
         }
         report.count(counters.readMiss());
       } catch (RuntimeException e) {
-        report.count(counters.readFailed());
+        report.count(tier.failureCounter(e, true));
         report.readFailed(tier, key, e);
       }
     }
     return Optional.empty();
   }
 
-  /** Counts {@code hit} as served: a hit of its tier, a miss of the tiers asked before it. */
-  public void served(Hit hit) {
-    for (Tier tier : tiers) {
-      if (tier == hit.tier()) {
-        report.count(tier.counters().hit());
-        return;
+  /**
+   * Counts {@code hit} as served: a hit of its tier, a miss of the tiers asked before it; then
+   * copies it into those tiers (a remote hit is kept locally) and, with {@code reshare}, a hit of
+   * the first tier into the others.
+   */
+  public void served(ResultKey key, Hit hit) {
+    int at = tiers.indexOf(hit.tier());
+    for (int i = 0; i < at; i++) {
+      if (tiers.get(i).available()) {
+        report.count(tiers.get(i).counters().miss());
       }
-      report.count(tier.counters().miss());
+    }
+    report.count(hit.tier().counters().hit());
+    report.answered(hit.tier());
+    if (policy.readOnly()) {
+      return;
+    }
+    for (int i = 0; i < tiers.size(); i++) {
+      if (i < at || (policy.reshare() && at == 0 && i > 0)) {
+        store(tiers.get(i), key, hit.result());
+      }
     }
   }
 
-  /** Counts a compile that goes ahead without a stored result: a miss of every tier. */
+  /** Counts a compile that goes ahead without a stored result: a miss of every tier asked. */
   public void missed() {
-    tiers.forEach(t -> report.count(t.counters().miss()));
+    for (Tier t : tiers) {
+      if (t.available()) {
+        report.count(t.counters().miss());
+      }
+    }
+    if (!tiers.isEmpty()) {
+      report.answered(null);
+    }
   }
 
   /**
    * Stores {@code result} under {@code key} in every tier, unless the policy is read-only; true
-   * when some tier stored it. A tier that fails is counted and reported; never throws.
+   * when some tier stored or queued it. A tier that fails is counted and reported; never throws.
    */
   public boolean put(ResultKey key, CachedResult result) {
     if (policy.readOnly()) {
@@ -105,21 +133,86 @@ public final class ResultCache {
     }
     boolean stored = false;
     for (Tier tier : tiers) {
-      try {
-        if (tier.put(key, result, policy.limits())) {
-          stored = true;
-          report.count(tier.counters().write());
-          report.stored(tier, key);
-        }
-      } catch (RuntimeException e) {
-        report.count(tier.counters().writeFailed());
-        report.storeFailed(tier, key, e);
-      }
+      stored |= store(tier, key, result);
     }
     if (stored && policy.recache()) {
       report.count(Counter.RECACHE);
     }
     return stored;
+  }
+
+  private boolean store(Tier tier, ResultKey key, CachedResult result) {
+    if (!tier.available()) {
+      return false;
+    }
+    try {
+      Tier.Stored stored = tier.put(key, result, policy.limits());
+      if (stored == Tier.Stored.STORED) {
+        report.count(tier.counters().write());
+      }
+      if (stored != Tier.Stored.NOT_STORED) {
+        report.stored(tier, key);
+        return true;
+      }
+    } catch (RuntimeException e) {
+      report.count(tier.failureCounter(e, false));
+      report.storeFailed(tier, key, e);
+    }
+    return false;
+  }
+
+  /**
+   * The manifest under {@code key} from the first tier that keeps manifests and has it (the local
+   * store's manifests are direct mode's own and are not asked here); counted as that tier's reads.
+   */
+  public Optional<Manifest> sharedManifest(ManifestKey key) {
+    for (Tier tier : tiers) {
+      if (!(tier instanceof ManifestTier m) || !tier.available()) {
+        continue;
+      }
+      try {
+        Optional<Manifest> found = m.getManifest(key);
+        report.count(found.isPresent() ? tier.counters().readHit() : tier.counters().readMiss());
+        if (found.isPresent()) {
+          report.manifestFound(tier, key);
+          return found;
+        }
+      } catch (RuntimeException e) {
+        report.count(tier.failureCounter(e, true));
+        report.manifestFailed(tier, key, e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Writes (or queues) {@code manifest} to every tier that keeps manifests, unless read-only. */
+  public void shareManifest(ManifestKey key, Manifest manifest) {
+    if (policy.readOnly()) {
+      return;
+    }
+    for (Tier tier : tiers) {
+      if (!(tier instanceof ManifestTier m) || !tier.available()) {
+        continue;
+      }
+      try {
+        if (m.putManifest(key, manifest) == Tier.Stored.STORED) {
+          report.count(tier.counters().write());
+        }
+      } catch (RuntimeException e) {
+        report.count(tier.failureCounter(e, false));
+        report.manifestFailed(tier, key, e);
+      }
+    }
+  }
+
+  /** True when the policy stores nothing ({@code read_only}). */
+  public boolean readOnly() {
+    return policy.readOnly();
+  }
+
+  /** True when some tier keeps manifests besides the local store. */
+  public boolean sharesManifests() {
+    return tiers.stream().anyMatch(t -> t instanceof ManifestTier);
   }
 
   /**
@@ -133,7 +226,7 @@ public final class ResultCache {
     if (hit.isPresent()) {
       Optional<A> answer = serve.apply(hit.get().result());
       if (answer.isPresent()) {
-        served(hit.get());
+        served(key, hit.get());
         return answer.get();
       }
     }

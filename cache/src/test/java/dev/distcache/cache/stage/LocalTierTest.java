@@ -1,9 +1,7 @@
 package dev.distcache.cache.stage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.cache.ResultStore;
 import dev.distcache.cache.RocksResultStore;
@@ -35,7 +33,8 @@ class LocalTierTest {
 
   @Test
   void get_returnsWhatPutStored_andEmptyForAnotherKey() {
-    assertTrue(tier.put(Samples.key("a"), Samples.result(1, 100), Tier.Limits.NONE));
+    assertEquals(
+        Tier.Stored.STORED, tier.put(Samples.key("a"), Samples.result(1, 100), Tier.Limits.NONE));
 
     assertEquals(Optional.of(Samples.result(1, 100)), tier.get(Samples.key("a")));
     assertEquals(Optional.empty(), tier.get(Samples.key("b")));
@@ -43,7 +42,9 @@ class LocalTierTest {
 
   @Test
   void put_setsTheStoresLimitsFirst_soAResultOverTheSizeLimitIsNotStored() {
-    assertFalse(tier.put(Samples.key("big"), Samples.result(1, 10_000), new Tier.Limits(1000, 0)));
+    assertEquals(
+        Tier.Stored.NOT_STORED,
+        tier.put(Samples.key("big"), Samples.result(1, 10_000), new Tier.Limits(1000, 0)));
 
     assertEquals(Optional.empty(), tier.get(Samples.key("big")));
     assertEquals(0, store.fileCount());

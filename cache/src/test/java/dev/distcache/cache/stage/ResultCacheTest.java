@@ -96,7 +96,7 @@ class ResultCacheTest {
     FakeTier first = new FakeTier("first", false);
     ResultCache cache = new ResultCache(List.of(first, local), report, STORING);
 
-    cache.served(new ResultCache.Hit(RESULT, local));
+    cache.served(KEY, new ResultCache.Hit(RESULT, local));
 
     assertEquals(1, report.counted(Counter.LOCAL_STORAGE_HIT));
     assertEquals(1, report.counted(Counter.REMOTE_COMPILE), "the fake tier's miss counter");
@@ -106,7 +106,7 @@ class ResultCacheTest {
   void put_whenReadOnly_storesNothing() {
     ResultCache cache =
         new ResultCache(
-            List.of(local), report, new ResultCache.Policy(true, Tier.Limits.NONE, false));
+            List.of(local), report, new ResultCache.Policy(true, Tier.Limits.NONE, false, false));
 
     assertFalse(cache.put(KEY, RESULT));
     assertEquals(0, store.fileCount());
@@ -141,7 +141,7 @@ class ResultCacheTest {
   void put_byARecache_countsRecache_onlyWhenStored() {
     ResultCache recache =
         new ResultCache(
-            List.of(local), report, new ResultCache.Policy(false, Tier.Limits.NONE, true));
+            List.of(local), report, new ResultCache.Policy(false, Tier.Limits.NONE, true, false));
 
     recache.put(KEY, RESULT);
 
@@ -216,6 +216,54 @@ class ResultCacheTest {
     assertEquals(0, store.fileCount());
   }
 
+  @Test
+  void served_aHitOfALaterTier_isCopiedIntoTheTiersBeforeIt() {
+    FakeTier remote = new FakeTier("remote", false);
+    remote.results.put(KEY, RESULT);
+    ResultCache cache = new ResultCache(List.of(local, remote), report, STORING);
+
+    ResultCache.Hit hit = cache.lookup(KEY).orElseThrow();
+    cache.served(KEY, hit);
+
+    assertEquals(remote, hit.tier());
+    assertEquals(Optional.of(RESULT), store.get(KEY));
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_MISS));
+    assertEquals(1, report.counted(Counter.REMOTE_COMPILE_ERROR), "the remote tier's hit counter");
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_WRITE));
+  }
+
+  @Test
+  void served_aLocalHit_isWrittenToTheOtherTiers_onlyWithReshare() {
+    store.put(KEY, RESULT);
+    FakeTier remote = new FakeTier("remote", false);
+    new ResultCache(List.of(local, remote), report, STORING)
+        .served(KEY, new ResultCache.Hit(RESULT, local));
+    assertEquals(Map.of(), remote.results);
+
+    new ResultCache(
+            List.of(local, remote),
+            report,
+            new ResultCache.Policy(false, Tier.Limits.NONE, false, true))
+        .served(KEY, new ResultCache.Hit(RESULT, local));
+    assertEquals(Map.of(KEY, RESULT), remote.results);
+  }
+
+  @Test
+  void aTierThatIsNotAvailable_isNeitherAskedNorWrittenNorCounted() {
+    FakeTier remote = new FakeTier("remote", false);
+    remote.available = false;
+    ResultCache cache = new ResultCache(List.of(local, remote), report, STORING);
+
+    assertEquals(Optional.empty(), cache.lookup(KEY));
+    cache.missed();
+    cache.put(KEY, RESULT);
+
+    assertEquals(List.of(), asked);
+    assertEquals(Map.of(), remote.results);
+    assertEquals(0, report.counted(Counter.REMOTE_COMPILE), "the remote tier's miss counter");
+    assertEquals(1, report.counted(Counter.LOCAL_STORAGE_MISS));
+  }
+
   /** A tier held in a map, or one that always throws; records the order it is asked in. */
   private final class FakeTier implements Tier {
     private static final Counters COUNTERS =
@@ -231,6 +279,12 @@ class ResultCacheTest {
     final Map<ResultKey, CachedResult> results = new HashMap<>();
     private final String name;
     private final boolean failing;
+    boolean available = true;
+
+    @Override
+    public boolean available() {
+      return available;
+    }
 
     FakeTier(String name, boolean failing) {
       this.name = name;
@@ -257,12 +311,12 @@ class ResultCacheTest {
     }
 
     @Override
-    public boolean put(ResultKey key, CachedResult result, Limits limits) {
+    public Stored put(ResultKey key, CachedResult result, Limits limits) {
       if (failing) {
         throw new IllegalStateException(name + " is down");
       }
       results.put(key, result);
-      return true;
+      return Stored.STORED;
     }
   }
 

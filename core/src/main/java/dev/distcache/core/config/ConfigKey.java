@@ -52,6 +52,16 @@ public enum ConfigKey {
   /** Hits through direct mode only; nothing is stored and the preprocessor mode is not tried. */
   READ_ONLY_DIRECT("read_only_direct", "READONLY_DIRECT", "false", Type.BOOL),
   RECACHE("recache", "RECACHE", "false", Type.BOOL),
+  /** Only the remote storages are used: the local store is neither read nor written. */
+  REMOTE_ONLY("remote_only", "REMOTE_ONLY", "false", Type.BOOL),
+  /**
+   * The shared cache tier: space-separated URLs ({@code redis://}, {@code redis+unix:}, {@code
+   * http://}, {@code https://}, {@code file:}), each with {@code |attribute=value} options, spelled
+   * as in ccache.
+   */
+  REMOTE_STORAGE("remote_storage", "REMOTE_STORAGE", "", Type.STRING),
+  /** A local hit is written to the remote storages too. */
+  RESHARE("reshare", "RESHARE", "false", Type.BOOL),
   SLOPPINESS("sloppiness", "SLOPPINESS", "", Type.SLOPPINESS),
   STATS("stats", "STATS", "true", Type.BOOL),
   /** A file each compile appends its counter changes to, in ccache's format. */

@@ -33,9 +33,6 @@ public final class KeyNames {
               Map.entry("limit_multiple", "LIMIT_MULTIPLE"),
               Map.entry("msvc_dep_prefix", "MSVC_DEP_PREFIX"),
               Map.entry("pch_external_checksum", "PCH_EXTSUM"),
-              Map.entry("remote_only", "REMOTE_ONLY"),
-              Map.entry("remote_storage", "REMOTE_STORAGE"),
-              Map.entry("reshare", "RESHARE"),
               Map.entry("response_file_format", "RESPONSE_FILE_FORMAT"),
               Map.entry("run_second_cpp", "CPP2"),
               Map.entry("secondary_storage", "SECONDARY_STORAGE"),
@@ -43,13 +40,7 @@ public final class KeyNames {
 
   /** ccache's booleans among {@link #CCACHE_ONLY}: they also have a DISTCACHE_NO... variable. */
   private static final Set<String> CCACHE_ONLY_BOOLEANS =
-      Set.of(
-          "file_clone",
-          "inode_cache",
-          "pch_external_checksum",
-          "remote_only",
-          "reshare",
-          "run_second_cpp");
+      Set.of("file_clone", "inode_cache", "pch_external_checksum", "run_second_cpp");
 
   /**
    * The DISTCACHE_ variables that are not configuration keys: the cache directory, the clients' and

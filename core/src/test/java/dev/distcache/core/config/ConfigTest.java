@@ -92,7 +92,7 @@ class ConfigTest {
         "max_size = 5G",
         "limit_multiple = 0.9",
         "temporary_dir = /tmp",
-        "remote_storage = redis://localhost",
+        "secondary_storage = redis://localhost",
         "cache_dir = /var/cache/ccache");
     Config.FileSettings f = Config.readFile(file);
     assertEquals(Map.of(ConfigKey.MAX_SIZE, "5G"), f.settings());
@@ -115,10 +115,17 @@ class ConfigTest {
         "hard_link = true",
         "umask = 002",
         "stats_log = /tmp/stats.log",
-        "read_only_direct = true");
+        "read_only_direct = true",
+        "remote_storage = redis://localhost|read-only=true file:/srv/cache",
+        "remote_only = true",
+        "reshare = true");
     Config.FileSettings f = Config.readFile(file);
     assertEquals(List.of(), f.notes());
     Config c = Config.load(layout, Map.of(), f);
+    assertEquals(
+        "redis://localhost|read-only=true file:/srv/cache", c.get(ConfigKey.REMOTE_STORAGE));
+    assertTrue(c.bool(ConfigKey.REMOTE_ONLY));
+    assertTrue(c.bool(ConfigKey.RESHARE));
     assertFalse(c.bool(ConfigKey.COMPRESSION));
     assertEquals(-3, c.compressionLevel());
     assertTrue(c.bool(ConfigKey.HARD_LINK), "accepted; a no-op, as the README says");

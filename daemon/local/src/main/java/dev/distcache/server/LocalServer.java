@@ -62,8 +62,8 @@ import jdk.net.UnixDomainPrincipal;
  * stops the compile's processes when the client hangs up before its reply (see {@link
  * Cancellation}). A watchdog thread shuts the server down after {@code idle_timeout} with no
  * connection in progress. {@link #close} runs once: it stops accepting, waits (bounded) for
- * connections in progress, then closes the store, removes the socket and releases the lock, in that
- * order.
+ * connections in progress, flushes the writes queued for the shared cache tier, then closes the
+ * store, removes the socket and releases the lock, in that order.
  */
 public final class LocalServer implements AutoCloseable {
   private static final long DRAIN_MILLIS = 30_000;
@@ -431,6 +431,7 @@ public final class LocalServer implements AutoCloseable {
         break;
       }
     }
+    pipeline.close(); // the shared tier's queued writes, counted into the store
     counters.close();
     try {
       store.close();

@@ -23,6 +23,9 @@ import java.util.List;
  * @param lifetimeSeconds the daemon exits after this long ({@code --lifetime}); 0 for never
  * @param limits what a request may hold (argc, string lengths, file sizes, total)
  * @param pidFile where to write the daemon's pid, or null
+ * @param remoteStorage the shared cache tier ({@code --remote-storage}, else {@code
+ *     $DISTCACHE_REMOTE_STORAGE}; the local server's {@code remote_storage} grammar), empty for
+ *     none
  */
 record DaemonOptions(
     Action action,
@@ -47,6 +50,7 @@ record DaemonOptions(
     Path pidFile,
     Path cacheDir,
     long maxSize,
+    String remoteStorage,
     List<Path> masqueradeDirs,
     List<String> compilers) {
 

@@ -133,7 +133,10 @@ final class DaemonRuntime implements AutoCloseable {
     ServerLog log = openLog(o);
     DaemonCache cache;
     try {
-      cache = DaemonCache.open(o.cacheDir(), o.maxSize(), log);
+      cache = DaemonCache.open(o.cacheDir(), o.maxSize(), o.remoteStorage(), log);
+    } catch (IllegalArgumentException e) {
+      log.close();
+      throw new StartException("--remote-storage: " + e.getMessage());
     } catch (StoreException | IllegalStateException e) {
       String why = "cannot open the daemon's cache in " + o.cacheDir() + ": " + e.getMessage();
       if (!inetd) {

@@ -61,6 +61,7 @@ final class OptionParser {
           new Spec("version", '\0', false),
           new Spec("cache-dir", '\0', true),
           new Spec("max-size", '\0', true),
+          new Spec("remote-storage", '\0', true),
           new Spec("io-timeout", '\0', true),
           new Spec("masquerade-dir", '\0', true),
           new Spec("allow-compiler", '\0', true),
@@ -108,10 +109,12 @@ final class OptionParser {
   private Path pidFile;
   private Path cacheDir;
   private long maxSize = 5L << 30;
+  private String remoteStorage;
   private final List<Path> masqueradeDirs = new ArrayList<>();
   private final List<String> compilers = new ArrayList<>();
 
   private OptionParser(Map<String, String> env) {
+    remoteStorage = env.getOrDefault("DISTCACHE_REMOTE_STORAGE", "");
     String home = env.getOrDefault("HOME", System.getProperty("user.home"));
     cacheDir = Path.of(home, ".cache", "distcache-daemon");
     ioTimeout = 300;
@@ -223,6 +226,7 @@ final class OptionParser {
       case "version" -> action = DaemonOptions.Action.VERSION;
       case "cache-dir" -> cacheDir = Path.of(value);
       case "max-size" -> maxSize = size("--max-size", value, Long.MAX_VALUE);
+      case "remote-storage" -> remoteStorage = value;
       case "masquerade-dir" -> masqueradeDirs.add(Path.of(value));
       case "allow-compiler" -> compilers.addAll(names(value));
       case "max-argc" -> maxArgc = number("--max-argc", value, 1, Integer.MAX_VALUE);
@@ -357,6 +361,7 @@ final class OptionParser {
         pidFile,
         cacheDir.toAbsolutePath().normalize(),
         maxSize,
+        remoteStorage,
         dirs,
         compilers);
   }

@@ -52,6 +52,9 @@ final class Usage {
           distcache:
             --cache-dir DIR            the daemon's cache (default ~/.cache/distcache-daemon)
             --max-size SIZE            evict least recently used results above this (5Gi)
+            --remote-storage URLS      share results through these remote storages, as the
+                                       remote_storage setting (default
+                                       $DISTCACHE_REMOTE_STORAGE)
             --masquerade-dir DIR       compilers allowed: the names in DIR (repeatable;
                                        default /usr/lib/distcc, as distccd)
             --allow-compiler NAMES     compilers allowed by name (gcc,g++,...; repeatable)

@@ -3,6 +3,7 @@ package dev.distcache.server.direct;
 import dev.distcache.cache.Manifest;
 import dev.distcache.cache.ResultStore;
 import dev.distcache.cache.StoreException;
+import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.core.args.Invocation;
 import dev.distcache.core.args.KeyArg;
 import dev.distcache.core.config.Config;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * ccache's direct mode, and its depend mode. A compile's inputs before preprocessing (arguments,
@@ -52,6 +54,9 @@ public final class DirectMode {
    * @param startNanos when the request arrived, in epoch nanoseconds: files changed after it are
    *     not trusted
    * @param depend a miss takes the include files from the dependency file (depend mode)
+   * @param results the request's cache stage: the shared tier's manifests are read and written
+   *     through it
+   * @param remoteOnly {@code remote_only}: the local store's manifests are neither read nor written
    */
   public record Plan(
       DirectKeys.Keys keys,
@@ -59,7 +64,9 @@ public final class DirectMode {
       Path cwd,
       long startNanos,
       Set<String> sloppiness,
-      boolean depend) {}
+      boolean depend,
+      ResultCache results,
+      boolean remoteOnly) {}
 
   /** A matching entry's result, and the exact hash to serve it with (see HitWriter). */
   public record Found(ResultKey result, String exact) {}
@@ -129,24 +136,35 @@ public final class DirectMode {
           "manifest " + keys.manifest() + "\norigin " + keys.origin() + "\n" + keys.transcript());
     }
     boolean depend = config.bool(ConfigKey.DEPEND_MODE) && inv.depFile().isPresent();
-    return Optional.of(new Plan(keys, inv, cwd, startNanos, sloppiness, depend));
+    return Optional.of(
+        new Plan(
+            keys,
+            inv,
+            cwd,
+            startNanos,
+            sloppiness,
+            depend,
+            c.results(),
+            config.bool(ConfigKey.REMOTE_ONLY)));
   }
 
-  /** The result of the newest entry whose files all match; counts the manifest read. */
+  /**
+   * The result of the newest entry whose files all match; counts the manifest read. The local store
+   * is asked first; when it has no manifest, the shared tier is, and a manifest found there is kept
+   * locally (unless read-only).
+   */
   public Optional<Found> lookup(Plan plan, Stats stats, String log) {
-    Optional<Manifest> manifest;
-    try {
-      manifest = store.getManifest(plan.keys().manifest());
-    } catch (StoreException e) {
-      stats.count(Counter.INTERNAL_ERROR);
-      ServerLog.log(log, "manifest read failed, treating as a miss: " + e.getMessage());
-      return Optional.empty();
+    Optional<Manifest> manifest =
+        plan.remoteOnly() ? Optional.empty() : localManifest(plan, stats, log);
+    if (manifest.isEmpty() && plan.results().sharesManifests()) {
+      manifest = plan.results().sharedManifest(plan.keys().manifest());
+      if (manifest.isPresent() && !plan.remoteOnly()) {
+        keepLocally(plan, manifest.get(), stats, log);
+      }
     }
     if (manifest.isEmpty()) {
-      stats.count(Counter.LOCAL_STORAGE_READ_MISS);
       return Optional.empty();
     }
-    stats.count(Counter.LOCAL_STORAGE_READ_HIT);
     return new EntryMatcher(hashes, plan.cwd(), plan.startNanos())
         .find(manifest.get(), plan.keys().origin())
         .map(e ->
@@ -155,6 +173,33 @@ public final class DirectMode {
                 e.origin().equals(plan.keys().origin())
                     ? e.exact()
                     : "another origin than " + plan.keys().origin().hex()));
+  }
+
+  private Optional<Manifest> localManifest(Plan plan, Stats stats, String log) {
+    Optional<Manifest> manifest;
+    try {
+      manifest = store.getManifest(plan.keys().manifest());
+    } catch (StoreException e) {
+      stats.count(Counter.INTERNAL_ERROR);
+      ServerLog.log(log, "manifest read failed, treating as a miss: " + e.getMessage());
+      return Optional.empty();
+    }
+    stats.count(
+        manifest.isPresent() ? Counter.LOCAL_STORAGE_READ_HIT : Counter.LOCAL_STORAGE_READ_MISS);
+    return manifest;
+  }
+
+  /** Stores a manifest the shared tier gave, when the local store still has none for its key. */
+  private void keepLocally(Plan plan, Manifest found, Stats stats, String log) {
+    if (plan.results().readOnly()) {
+      return;
+    }
+    try {
+      store.updateManifest(plan.keys().manifest(), m -> m.entries().isEmpty() ? found : m);
+    } catch (StoreException e) {
+      stats.count(Counter.INTERNAL_ERROR);
+      ServerLog.log(log, "cannot keep the shared manifest locally: " + e.getMessage());
+    }
   }
 
   /**
@@ -254,24 +299,47 @@ public final class DirectMode {
   }
 
   private void write(Plan plan, Manifest.Entry entry, Config config, Stats stats, String log) {
-    try {
-      store.setLimits(config.maxSize(), config.maxFiles());
-      if (store.updateManifest(plan.keys().manifest(), m -> m.with(entry))) {
+    AtomicReference<Manifest> written = new AtomicReference<>();
+    if (plan.remoteOnly()) {
+      written.set(
+          plan.results()
+              .sharedManifest(plan.keys().manifest())
+              .orElse(Manifest.empty())
+              .with(entry));
+    } else {
+      try {
+        store.setLimits(config.maxSize(), config.maxFiles());
+        if (!store.updateManifest(
+            plan.keys().manifest(),
+            m -> {
+              Manifest n = m.with(entry);
+              written.set(n);
+              return n;
+            })) {
+          written.set(null);
+        }
+      } catch (StoreException e) {
+        stats.count(Counter.INTERNAL_ERROR);
         ServerLog.log(
-            log,
-            "manifest "
-                + plan.keys().manifest()
-                + " += "
-                + entry.result()
-                + " ("
-                + entry.files().size()
-                + " files) "
-                + plan.inv().source());
+            log, "cannot update the manifest of " + plan.inv().source() + ": " + e.getMessage());
+        return;
       }
-    } catch (StoreException e) {
-      stats.count(Counter.INTERNAL_ERROR);
-      ServerLog.log(
-          log, "cannot update the manifest of " + plan.inv().source() + ": " + e.getMessage());
+    }
+    if (written.get() == null) {
+      return;
+    }
+    ServerLog.log(
+        log,
+        "manifest "
+            + plan.keys().manifest()
+            + " += "
+            + entry.result()
+            + " ("
+            + entry.files().size()
+            + " files) "
+            + plan.inv().source());
+    if (plan.results().sharesManifests()) {
+      plan.results().shareManifest(plan.keys().manifest(), written.get());
     }
   }
 

@@ -3,6 +3,8 @@ package dev.distcache.server.pipeline;
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.Compression;
 import dev.distcache.cache.ResultStore;
+import dev.distcache.cache.remote.RemoteEvents;
+import dev.distcache.cache.remote.RemoteStorages;
 import dev.distcache.cache.stage.LocalTier;
 import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.core.CacheLayout;
@@ -55,7 +57,7 @@ import java.util.Optional;
  * exactly as the compiler would, it hands back to the client to run the real compiler itself.
  * Thread-safe: one instance serves every connection.
  */
-public final class CompilePipeline {
+public final class CompilePipeline implements AutoCloseable {
   private final InstantSource clock;
   private final CacheLayout layout;
   private final ResultStore store;
@@ -68,6 +70,7 @@ public final class CompilePipeline {
   private final ConfigNotes notes;
   private final int serverUmask;
   private final ProcessRunner runner;
+  private final RemoteStorages remotes;
 
   public CompilePipeline(
       CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask) {
@@ -130,6 +133,33 @@ public final class CompilePipeline {
     this.direct = new DirectMode(store);
     this.misses = new Misses(direct, serverUmask, runner, farm);
     this.serverUmask = serverUmask;
+    this.remotes = RemoteStorages.open(new ServerRemoteEvents(store));
+  }
+
+  /**
+   * Writes what the shared tier still has queued (bounded), then closes its connections; the store
+   * stays open (its owner closes it after this, so the writes' counts land in it).
+   */
+  @Override
+  public void close() {
+    remotes.close();
+  }
+
+  /** The shared tier's background counts go to the store, its lines to the server's own log. */
+  private record ServerRemoteEvents(ResultStore store) implements RemoteEvents {
+    @Override
+    public void count(Counter counter) {
+      try {
+        store.increment(counter);
+      } catch (RuntimeException e) {
+        // A closed or failing store: the count is lost, nothing else is.
+      }
+    }
+
+    @Override
+    public void log(String line) {
+      System.err.println(Instant.now() + " distcache server: " + line); // server.out
+    }
   }
 
   public Reply handle(Request req) {
@@ -259,7 +289,7 @@ public final class CompilePipeline {
     }
     store.setCompression(
         Compression.ofCcache(config.bool(ConfigKey.COMPRESSION), config.compressionLevel()));
-    ResultCache results = CacheLog.stage(local, config, stats, log, inv.source());
+    ResultCache results = CacheLog.stage(local, remotes, notes, config, stats, log, inv.source());
     CompileContext ctx =
         new CompileContext(
             inv,
@@ -476,13 +506,14 @@ public final class CompilePipeline {
       return Optional.of(Reply.runLocally(Counter.BAD_OUTPUT_FILE.id()));
     }
     stats.count(hitCounter);
-    ctx.results().served(hit.get());
+    ctx.results().served(key, hit.get());
     ServerLog.log(
         log,
         (hitCounter == Counter.DIRECT_CACHE_HIT ? "direct hit " : "hit ")
             + key
             + " "
-            + inv.source());
+            + inv.source()
+            + (hit.get().tier() == local ? "" : " (from " + hit.get().tier().name() + ")"));
     return Optional.of(Reply.result(0, r.stdout(), r.stderr()));
   }
 

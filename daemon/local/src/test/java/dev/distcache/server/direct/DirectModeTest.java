@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.cache.RocksResultStore;
+import dev.distcache.cache.stage.CacheReport;
+import dev.distcache.cache.stage.LocalTier;
+import dev.distcache.cache.stage.ResultCache;
+import dev.distcache.cache.stage.Tier;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.args.ArgsClassifier;
 import dev.distcache.core.args.Classification;
@@ -112,7 +116,25 @@ class DirectModeTest {
             startNanos,
             stats,
             log.toString(),
-            null)); // direct mode reads and writes manifests only, never the result stage
+            new ResultCache(
+                List.of(new LocalTier(store)),
+                new NoReport(),
+                ResultCache.Policy.storing(Tier.Limits.NONE))));
+  }
+
+  /** Direct mode asks the stage only for the shared tier's manifests; there is none here. */
+  private static final class NoReport implements CacheReport {
+    @Override
+    public void count(Counter counter) {}
+
+    @Override
+    public void readFailed(Tier tier, ResultKey key, RuntimeException e) {}
+
+    @Override
+    public void stored(Tier tier, ResultKey key) {}
+
+    @Override
+    public void storeFailed(Tier tier, ResultKey key, RuntimeException e) {}
   }
 
   private DirectMode.Plan plan(long startNanos) {

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.OutputKind;
 import dev.distcache.cache.RocksResultStore;
+import dev.distcache.cache.remote.RemoteEvents;
+import dev.distcache.cache.remote.RemoteStorages;
 import dev.distcache.cache.stage.LocalTier;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.args.ArgsClassifier;
@@ -109,7 +111,14 @@ class MissesTest {
         System.currentTimeMillis() * 1_000_000L,
         stats,
         "",
-        CacheLog.stage(new LocalTier(store), config, stats, "", inv.source()));
+        CacheLog.stage(
+            new LocalTier(store),
+            RemoteStorages.open(RemoteEvents.NONE),
+            new ConfigNotes(),
+            config,
+            stats,
+            "",
+            inv.source()));
   }
 
   private static CompileKeys.Keys keys(CompileContext c) {

@@ -3,14 +3,19 @@ package dev.distcache.remote.job;
 import dev.distcache.cache.ResultStore;
 import dev.distcache.cache.StoreException;
 import dev.distcache.cache.StoreOpener;
+import dev.distcache.cache.remote.RemoteEvents;
+import dev.distcache.cache.remote.RemoteSpec;
+import dev.distcache.cache.remote.RemoteStorages;
 import dev.distcache.cache.stage.LocalTier;
 import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.cache.stage.Tier;
 import dev.distcache.core.CacheLayout;
 import dev.distcache.core.log.LogLevel;
 import dev.distcache.core.log.ServerLog;
+import dev.distcache.core.stats.Counter;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,15 +31,39 @@ public final class DaemonCache implements AutoCloseable {
   private final DaemonCacheReport report;
   private final ResultCache stage;
 
-  private DaemonCache(ResultStore store, long maxSize, ServerLog log) {
+  private final RemoteStorages remotes;
+
+  private DaemonCache(ResultStore store, long maxSize, String remoteStorage, ServerLog log) {
     this.store = store;
     this.log = log;
     this.report = new DaemonCacheReport(store, log);
+    List<Tier> tiers = new ArrayList<>();
+    if (store != null) {
+      tiers.add(new LocalTier(store));
+    }
+    this.remotes = RemoteStorages.open(new Events(store, log));
+    if (store != null) {
+      tiers.addAll(remotes.tiers(remoteStorage));
+    }
     this.stage =
-        new ResultCache(
-            store == null ? List.of() : List.of(new LocalTier(store)),
-            report,
-            ResultCache.Policy.storing(new Tier.Limits(maxSize, 0)));
+        new ResultCache(tiers, report, ResultCache.Policy.storing(new Tier.Limits(maxSize, 0)));
+  }
+
+  /** The shared tier's background counts go to the store, its lines to the daemon's log. */
+  private record Events(ResultStore store, ServerLog log) implements RemoteEvents {
+    @Override
+    public void count(Counter counter) {
+      try {
+        store.increment(counter);
+      } catch (RuntimeException e) {
+        // Counters never fail a job.
+      }
+    }
+
+    @Override
+    public void log(String line) {
+      log.log(LogLevel.WARNING, "cache", line);
+    }
   }
 
   /**
@@ -43,17 +72,29 @@ public final class DaemonCache implements AutoCloseable {
    * @throws StoreException if it cannot be opened (locked by another process, unwritable)
    */
   public static DaemonCache open(Path cacheDir, long maxSize, ServerLog log) {
+    return open(cacheDir, maxSize, "", log);
+  }
+
+  /**
+   * Opens the store under {@code cacheDir}, with the shared tier {@code remoteStorage} names (the
+   * {@code remote_storage} grammar; empty for none) after it.
+   *
+   * @throws StoreException if the store cannot be opened
+   * @throws IllegalArgumentException if {@code remoteStorage} is malformed
+   */
+  public static DaemonCache open(Path cacheDir, long maxSize, String remoteStorage, ServerLog log) {
+    RemoteSpec.parseAll(remoteStorage); // malformed: refused before the store is opened
     StoreOpener.Opened opened =
         StoreOpener.open(new CacheLayout(cacheDir).storeDir(), InstantSource.system());
     opened.notice().ifPresent(n -> log.log(LogLevel.WARNING, "cache", n));
     ResultStore store = opened.store();
     store.setLimits(maxSize, 0);
-    return new DaemonCache(store, maxSize, log);
+    return new DaemonCache(store, maxSize, remoteStorage, log);
   }
 
   /** A cache that stores nothing (every lookup misses). */
   public static DaemonCache none(ServerLog log) {
-    return new DaemonCache(null, 0, log);
+    return new DaemonCache(null, 0, "", log);
   }
 
   public boolean enabled() {
@@ -101,6 +142,7 @@ public final class DaemonCache implements AutoCloseable {
 
   @Override
   public void close() {
+    remotes.close(); // queued writes first: their counts go to the store
     if (store != null) {
       try {
         store.close();

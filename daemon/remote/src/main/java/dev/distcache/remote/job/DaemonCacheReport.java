@@ -28,11 +28,8 @@ final class DaemonCacheReport implements CacheReport {
 
   @Override
   public void count(Counter counter) {
-    switch (counter) {
-      case LOCAL_STORAGE_HIT -> hits.incrementAndGet();
-      case LOCAL_STORAGE_MISS -> misses.incrementAndGet();
-      case LOCAL_STORAGE_WRITE -> stores.incrementAndGet();
-      default -> {}
+    if (counter == Counter.LOCAL_STORAGE_WRITE) {
+      stores.incrementAndGet();
     }
     try {
       store.increment(counter);
@@ -42,9 +39,23 @@ final class DaemonCacheReport implements CacheReport {
   }
 
   @Override
+  public void answered(Tier tier) {
+    if (tier == null) {
+      misses.incrementAndGet();
+      return;
+    }
+    hits.incrementAndGet();
+    if (tier.counters() != Tier.Counters.LOCAL) {
+      log.log(LogLevel.INFO, "cache", "hit from " + tier.name());
+    }
+  }
+
+  @Override
   public void readFailed(Tier tier, ResultKey key, RuntimeException e) {
     log.log(
-        LogLevel.ERROR, "cache", "reading the cache failed, compiling instead: " + e.getMessage());
+        LogLevel.ERROR,
+        "cache",
+        where(tier) + "reading the cache failed, compiling instead: " + e.getMessage());
   }
 
   @Override
@@ -52,7 +63,14 @@ final class DaemonCacheReport implements CacheReport {
 
   @Override
   public void storeFailed(Tier tier, ResultKey key, RuntimeException e) {
-    log.log(LogLevel.ERROR, "cache", "cannot store a result: " + e.getMessage());
+    log.log(LogLevel.ERROR, "cache", where(tier) + "cannot store a result: " + e.getMessage());
+  }
+
+  /**
+   * Nothing for the daemon's own store (its lines read as before the shared tier), else its name.
+   */
+  private static String where(Tier tier) {
+    return tier.counters() == Tier.Counters.LOCAL ? "" : tier.name() + ": ";
   }
 
   long hits() {
