@@ -375,6 +375,17 @@ class HttpBackendTest {
     assertTrue(e.getMessage().contains("closed"), e.getMessage());
   }
 
+  @Test
+  void open_malformedUrlOrUnknownLayout_isIllegalArgumentNamingTheEntry() {
+    IllegalArgumentException url =
+        assertThrows(IllegalArgumentException.class, () -> open("http://u:pw@/cache/"));
+    assertTrue(url.getMessage().contains("http://u:***@/cache/"), url.getMessage());
+    IllegalArgumentException layout =
+        assertThrows(
+            IllegalArgumentException.class, () -> open(nginx.url("/cache/") + "|layout=nested"));
+    assertTrue(layout.getMessage().contains("layout=nested"), layout.getMessage());
+  }
+
   private static RemoteStorageException assertInstanceOfRemote(Throwable t) {
     if (t instanceof RemoteStorageException e) {
       return e;
