@@ -43,13 +43,7 @@ public final class RemoteStorages implements AutoCloseable {
 
   /** The shared tier with the backends distcache knows ({@link Backends}). */
   public static RemoteStorages open(RemoteEvents events) {
-    return new RemoteStorages(
-        spec -> {
-          throw new IllegalArgumentException("pending");
-        },
-        events,
-        System::nanoTime,
-        MAX_QUEUED_BYTES);
+    return new RemoteStorages(Backends::open, events, System::nanoTime, MAX_QUEUED_BYTES);
   }
 
   /**
