@@ -189,6 +189,9 @@ public final class FileBackend implements RemoteBackend {
   /**
    * Marks {@code file} used. Best effort: a value that was read is a hit even when its time cannot
    * be set (a read-only mount, another user's file); the cleaner then sees it as older than it is.
+   * Java sets explicit times, which the kernel allows only to the file's owner, where ccache's
+   * {@code utime(path, NULL)} needs write permission alone: in a directory shared by several users,
+   * only the hits of the user who wrote a file refresh it.
    */
   private static void touch(Path file) {
     try {
