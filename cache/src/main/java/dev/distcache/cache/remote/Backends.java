@@ -13,6 +13,9 @@ final class Backends {
    * @throws IllegalArgumentException for an unknown scheme or a malformed entry
    */
   static RemoteBackend open(RemoteSpec spec) {
+    if (!spec.shards().isEmpty()) {
+      return ShardedBackend.open(spec, Backends::openOne);
+    }
     return openOne(spec);
   }
 
