@@ -21,6 +21,7 @@ final class Backends {
 
   private static RemoteBackend openOne(RemoteSpec spec) {
     return switch (spec.scheme()) {
+      case "redis", "redis+unix" -> RedisBackend.open(spec);
       case "http", "https" -> HttpBackend.open(spec);
       case "file" -> FileBackend.open(spec);
       default ->
