@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.testing.FullBacklogServer;
 import dev.distcache.testing.Loopback;
 import dev.distcache.testing.RedisServer;
 import dev.distcache.testing.StallingServer;
@@ -290,6 +291,44 @@ class RedisBackendTest {
         assertTrue(elapsedMillis >= 350, "returned after " + elapsedMillis + " ms");
       }
       assertTrue(stall.connections() >= 1);
+    }
+  }
+
+  @Test
+  void aConnectThatHangsTimesOutAfterTheConnectTimeout() throws Exception {
+    try (FullBacklogServer hang = FullBacklogServer.start();
+        RedisBackend backend =
+            open(
+                "redis://127.0.0.1:" + hang.port(),
+                "|connect-timeout=300|operation-timeout=5000")) {
+      long start = System.nanoTime();
+      RemoteStorageException e =
+          assertTimeoutPreemptively(
+              NO_HANG, () -> assertThrows(RemoteStorageException.class, () -> backend.get(key(1))));
+      long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(e.timedOut(), e.getMessage());
+      assertTrue(e.getMessage().contains("Connect timed out"), e.getMessage());
+      assertTrue(elapsedMillis >= 250, "returned after " + elapsedMillis + " ms");
+    }
+  }
+
+  @Test
+  void threadsWaitingForAConnectionGiveUpAfterTheOperationTimeout() throws Exception {
+    // 8 connections stall on a server that never answers; the 8 other threads find the pool
+    // exhausted and must not wait for a connection longer than the operation timeout: every call
+    // ends as a timeout (no waiting forever, no other exception).
+    try (StallingServer stall = StallingServer.start();
+        RedisBackend backend =
+            open("redis://127.0.0.1:" + stall.port(), "|operation-timeout=500")) {
+      List<RemoteStorageException> failures =
+          java.util.Collections.synchronizedList(new ArrayList<>());
+      concurrently(
+          2 * RedisBackend.MAX_CONNECTIONS,
+          t -> failures.add(assertThrows(RemoteStorageException.class, () -> backend.get(key(t)))));
+      assertEquals(2 * RedisBackend.MAX_CONNECTIONS, failures.size());
+      for (RemoteStorageException e : failures) {
+        assertTrue(e.timedOut(), e.getMessage());
+      }
     }
   }
 
