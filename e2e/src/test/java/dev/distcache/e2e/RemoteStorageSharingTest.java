@@ -1,0 +1,76 @@
+package dev.distcache.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distcache.testing.NginxServer;
+import dev.distcache.testing.RedisServer;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CI scenario of the shared tier, against each backend's real server: runner A builds in its
+ * checkout with cache directory 1 and fills the remote storage; runner B, with an empty cache
+ * directory 2 and a checkout at another path under the same base_dir, builds the same project from
+ * the remote storage. B's compiles are at least 95% remote hits (ccache's remote_storage_hit), in
+ * direct mode, and every object and dependency file is what plain gcc writes in B's checkout.
+ */
+class RemoteStorageSharingTest {
+  @TempDir Path tmp;
+
+  @Test
+  void sharedDirectory_runnerBBuildsFromRunnerA() throws Exception {
+    runnersShare("file:" + tmp.resolve("shared"));
+  }
+
+  @Test
+  void redis_runnerBBuildsFromRunnerA() throws Exception {
+    try (RedisServer redis = RedisServer.start(tmp.resolve("redis"))) {
+      runnersShare(redis.url());
+    }
+  }
+
+  @Test
+  void redisOnUnixSocket_runnerBBuildsFromRunnerA() throws Exception {
+    try (RedisServer redis = RedisServer.in(tmp.resolve("redis")).unixSocket().start()) {
+      runnersShare(redis.unixUrl());
+    }
+  }
+
+  @Test
+  void nginxWebDav_runnerBBuildsFromRunnerA() throws Exception {
+    try (NginxServer nginx = NginxServer.start(tmp.resolve("nginx"))) {
+      runnersShare(nginx.url("/cache"));
+    }
+  }
+
+  private void runnersShare(String url) {
+    try (TierRunner a = TierRunner.create(tmp, "a", url)) {
+      a.build(4);
+      assertEquals(TierRunner.FILES, a.stat("cache_miss"), "A compiles everything");
+      a.close();
+      assertTrue(
+          a.stat("remote_storage_write") >= TierRunner.FILES,
+          "A writes every result (and its manifests) once its server stops: " + a.stats());
+    }
+    try (TierRunner b = TierRunner.create(tmp, "b", url)) {
+      b.build(4);
+      Map<String, byte[]> built = b.objects();
+      long remoteHits = b.stat("remote_storage_hit");
+      assertTrue(
+          remoteHits * 100 >= 95L * TierRunner.FILES,
+          "at least 95% of B's compiles are remote hits: " + b.stats());
+      assertEquals(remoteHits, b.stat("direct_cache_hit"), "from the shared manifests");
+      assertEquals(0, b.stat("remote_storage_error"), b.stats().toString());
+      assertFalse(b.logLines("(from " + url).isEmpty(), "the log names the tier that answered");
+      b.assertSameAsPlainBuild(built);
+      // The remote hits were kept locally: a rebuild is all local hits.
+      b.build(4);
+      assertEquals(remoteHits, b.stat("remote_storage_hit"), "no remote read on a local hit");
+      assertEquals(2L * TierRunner.FILES, b.stat("direct_cache_hit"), b.stats().toString());
+    }
+  }
+}
