@@ -48,7 +48,8 @@ class RemoteStorageSharingTest {
   }
 
   private void runnersShare(String url) {
-    try (TierRunner a = TierRunner.create(tmp, "a", url)) {
+    String setting = url + TierRunner.PATIENT;
+    try (TierRunner a = TierRunner.create(tmp, "a", setting)) {
       a.build(4);
       assertEquals(TierRunner.FILES, a.stat("cache_miss"), "A compiles everything");
       a.close();
@@ -56,7 +57,7 @@ class RemoteStorageSharingTest {
           a.stat("remote_storage_write") >= TierRunner.FILES,
           "A writes every result (and its manifests) once its server stops: " + a.stats());
     }
-    try (TierRunner b = TierRunner.create(tmp, "b", url)) {
+    try (TierRunner b = TierRunner.create(tmp, "b", setting)) {
       b.build(4);
       Map<String, byte[]> built = b.objects();
       long remoteHits = b.stat("remote_storage_hit");

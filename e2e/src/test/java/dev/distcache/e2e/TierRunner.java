@@ -23,6 +23,14 @@ final class TierRunner implements AutoCloseable {
   /** The project's size: enough files that a share of them is a meaningful percentage. */
   static final int FILES = 40;
 
+  /**
+   * The timeouts for a healthy server on a loaded CI machine. The default connect timeout (100 ms,
+   * ccache's) suits a LAN; on two shared cores with JVMs warming up, a loopback connect now and
+   * then takes longer, and the backoff that follows would make a sharing test measure the machine's
+   * load. The fault tests keep short timeouts where they test timeouts.
+   */
+  static final String PATIENT = "|connect-timeout=2000|operation-timeout=20000";
+
   final Distcache dc;
   final Path checkout;
   final Path log;
