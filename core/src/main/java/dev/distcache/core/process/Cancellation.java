@@ -51,6 +51,15 @@ public final class Cancellation {
     return cancelled;
   }
 
+  /**
+   * Whether the request this thread serves was cancelled (its client went away); false outside a
+   * request. For waits that start no process, so that they stop when nobody awaits their end.
+   */
+  public static boolean currentCancelled() {
+    Cancellation c = CURRENT.get();
+    return c != null && c.cancelled;
+  }
+
   /** The cancellation in force on this thread, or null. */
   static Cancellation current() {
     return CURRENT.get();

@@ -31,6 +31,11 @@ public enum Counter {
   COULD_NOT_USE_PRECOMPILED_HEADER(
       "could_not_use_precompiled_header", "Could not use precompiled header", Kind.UNCACHEABLE),
   COULD_NOT_USE_MODULES("could_not_use_modules", "Could not use modules", Kind.UNCACHEABLE),
+  /**
+   * A miss answered by the result of the identical compile another request was running: it waited
+   * for that compile instead of running its own (not ccache's; ccache compiles twice).
+   */
+  DEDUPLICATED_COMPILE("deduplicated_compile", null, Kind.OTHER),
   DIRECT_CACHE_HIT("direct_cache_hit", null, Kind.OTHER),
   DIRECT_CACHE_MISS("direct_cache_miss", null, Kind.OTHER),
   /** A file of extra_files_to_hash could not be read: the compile runs without the cache. */

@@ -71,6 +71,7 @@ public final class CompilePipeline implements AutoCloseable {
   private final int serverUmask;
   private final ProcessRunner runner;
   private final RemoteStorages remotes;
+  private final InFlight inFlight = new InFlight();
 
   public CompilePipeline(
       CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask) {
@@ -376,25 +377,58 @@ public final class CompilePipeline implements AutoCloseable {
           "distcache-input-text",
           "key " + keys.key() + "\nexact " + keys.exact() + "\n" + keys.transcript());
     }
+    InFlight.Claim claim = InFlight.NONE;
     if (!recache) {
-      Optional<Reply> hit = serve(ctx, keys.key(), keys.exact(), Counter.PREPROCESSED_CACHE_HIT);
+      Optional<Reply> hit = servePreprocessed(ctx, keys, plan, text.get());
       timing.mark("serve");
       if (hit.isPresent()) {
-        if (hit.get().kind() == Reply.Kind.RESULT
-            && plan.isPresent()
-            && !config.bool(ConfigKey.READ_ONLY)) {
-          direct.recordPreprocessed(
-              plan.get(), text.get(), keys.key(), keys.exact(), config, stats, log);
-        }
         return hit.get();
       }
-    }
-    if (!recache) {
+      boolean readOnly = config.bool(ConfigKey.READ_ONLY);
+      // A read-only compile stores nothing, so it claims nothing; it may still wait for a result.
+      while ((claim = readOnly ? unclaimedOrNull(keys.key()) : inFlight.claim(keys.key()))
+          == null) {
+        ServerLog.log(
+            log,
+            "waiting for the compile of " + keys.key() + " another request runs: " + inv.source());
+        inFlight.awaitRelease(keys.key());
+        hit = servePreprocessed(ctx, keys, plan, text.get());
+        if (hit.isPresent()) {
+          stats.count(Counter.DEDUPLICATED_COMPILE);
+          timing.mark("wait");
+          return hit.get();
+        }
+      }
       // A forced recache looked nothing up, so it missed nothing (ccache counts only recache).
       stats.count(Counter.PREPROCESSED_CACHE_MISS);
       results.missed();
     }
-    return misses.preprocessed(ctx, keys, plan, text.get());
+    try (InFlight.Claim held = claim) {
+      return misses.preprocessed(ctx, keys, plan, text.get());
+    }
+  }
+
+  /** Nothing to hold when no request compiles {@code key} now; null while one does. */
+  private InFlight.Claim unclaimedOrNull(ResultKey key) {
+    return inFlight.isHeld(key) ? null : InFlight.NONE;
+  }
+
+  /**
+   * Serves the result stored under the preprocessed key, and records direct mode's manifest entry
+   * for it; empty on a miss.
+   */
+  private Optional<Reply> servePreprocessed(
+      CompileContext ctx, CompileKeys.Keys keys, Optional<DirectMode.Plan> plan, byte[] text) {
+    Optional<Reply> hit = serve(ctx, keys.key(), keys.exact(), Counter.PREPROCESSED_CACHE_HIT);
+    Config config = ctx.config();
+    if (hit.isPresent()
+        && hit.get().kind() == Reply.Kind.RESULT
+        && plan.isPresent()
+        && !config.bool(ConfigKey.READ_ONLY)) {
+      direct.recordPreprocessed(
+          plan.get(), text, keys.key(), keys.exact(), config, ctx.stats(), ctx.log());
+    }
+    return hit;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.distcache.server.pipeline;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,6 +28,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -405,5 +410,83 @@ class CompilePipelineTest {
     assertEquals(0, r.stderr().length);
     assertTrue(runner.commands.isEmpty(), runner.commands.toString());
     assertEquals(Map.of(), counted());
+  }
+
+  @Test
+  void identicalCompileArrivingWhileOneRuns_waitsForItsResult_insteadOfCompilingAgain()
+      throws Exception {
+    Path log = tmp.resolve("log");
+    Map<String, String> env = Map.of("DISTCACHE_LOGFILE", log.toString());
+    runner.compile = new Exec(0, OUT, ERR);
+    runner.compileGate = new CountDownLatch(1);
+
+    CompletableFuture<Reply> first = inThread(() -> compile(env));
+    awaitTrue(() -> runner.compiles().size() == 1, "the first compile runs");
+    CompletableFuture<Reply> second = inThread(() -> compile(env));
+    awaitTrue(() -> logHas(log, "waiting for the compile of"), "the second request waits");
+    runner.compileGate.countDown();
+
+    for (Reply r : List.of(first.get(60, SECONDS), second.get(60, SECONDS))) {
+      assertEquals(Reply.Kind.RESULT, r.kind(), r.message());
+      assertEquals(0, r.exitCode());
+      assertArrayEquals(OUT, r.stdout());
+      assertArrayEquals(ERR, r.stderr());
+    }
+    assertEquals(1, runner.compiles().size(), runner.commands.toString());
+    Map<String, Long> counted = counted();
+    assertEquals(1L, counted.get("deduplicated_compile"), counted.toString());
+    assertEquals(1L, counted.get("cache_miss"), counted.toString());
+    assertEquals(1L, counted.get("preprocessed_cache_hit"), counted.toString());
+  }
+
+  @Test
+  void aWaiterWhoseLeadersCompileFails_compilesItself() throws Exception {
+    Path log = tmp.resolve("log");
+    Map<String, String> env = Map.of("DISTCACHE_LOGFILE", log.toString());
+    runner.compile = new Exec(1, new byte[0], "a.c:1: error: e\n".getBytes(UTF_8));
+    runner.compileGate = new CountDownLatch(1);
+
+    CompletableFuture<Reply> first = inThread(() -> compile(env));
+    awaitTrue(() -> runner.compiles().size() == 1, "the first compile runs");
+    CompletableFuture<Reply> second = inThread(() -> compile(env));
+    awaitTrue(() -> logHas(log, "waiting for the compile of"), "the second request waits");
+    runner.compileGate.countDown();
+
+    assertEquals(1, first.get(60, SECONDS).exitCode());
+    assertEquals(1, second.get(60, SECONDS).exitCode());
+    assertEquals(2, runner.compiles().size(), "no result to share: the waiter compiled too");
+    assertEquals(null, counted().get("deduplicated_compile"), counted().toString());
+  }
+
+  /** Runs {@code body} in a thread of its own (the common pool may have one thread here). */
+  private static <T> CompletableFuture<T> inThread(Supplier<T> body) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .start(
+            () -> {
+              try {
+                f.complete(body.get());
+              } catch (Throwable t) {
+                f.completeExceptionally(t);
+              }
+            });
+    return f;
+  }
+
+  private static boolean logHas(Path log, String text) {
+    try {
+      return Files.exists(log) && Files.readString(log).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out: " + what);
+      Thread.sleep(10);
+    }
   }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -21,6 +22,9 @@ class FakeProcessRunner implements ProcessRunner {
   volatile Exec compile = new Exec(0, new byte[0], new byte[0]);
   volatile IOException failure;
 
+  /** When set, a compile waits for it to open before it answers (a slow compile). */
+  volatile CountDownLatch compileGate;
+
   @Override
   public Exec run(Command c) throws IOException {
     commands.add(c);
@@ -30,6 +34,15 @@ class FakeProcessRunner implements ProcessRunner {
     }
     if (failure != null) {
       throw failure;
+    }
+    CountDownLatch gate = compileGate;
+    if (gate != null) {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
     }
     if (compile.exitCode() == 0 && !compile.timedOut()) {
       Files.write(c.cwd().resolve(argv.get(argv.indexOf("-o") + 1)), OBJECT);
