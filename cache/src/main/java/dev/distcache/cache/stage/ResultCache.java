@@ -2,11 +2,13 @@ package dev.distcache.cache.stage;
 
 import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.Manifest;
+import dev.distcache.core.process.Cancellation;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.hashing.ManifestKey;
 import dev.distcache.hashing.ResultKey;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -222,14 +224,64 @@ public final class ResultCache {
    */
   public <A, X extends Exception> A through(
       ResultKey key, Function<CachedResult, Optional<A>> serve, Compile<A, X> compile) throws X {
+    Optional<A> answer = answerFromCache(key, serve);
+    if (answer.isPresent()) {
+      return answer.get();
+    }
+    return compiled(key, compile);
+  }
+
+  /**
+   * As {@link #through(ResultKey, Function, Compile)}, with one compile of a key at a time among
+   * the requests that share {@code inFlight}: on a miss while another request compiles the same
+   * key, waits for it and answers from the result it stored, counted as {@link
+   * Counter#DEDUPLICATED_COMPILE}; when it stored none (it failed, or its result may not be
+   * cached), compiles after all.
+   *
+   * @throws Cancellation.CancelledException when {@code cancelled} says the client went away during
+   *     a wait
+   */
+  public <A, X extends Exception> A through(
+      ResultKey key,
+      Function<CachedResult, Optional<A>> serve,
+      Compile<A, X> compile,
+      InFlight inFlight,
+      BooleanSupplier cancelled)
+      throws X, Cancellation.CancelledException {
+    Optional<A> answer = answerFromCache(key, serve);
+    if (answer.isPresent()) {
+      return answer.get();
+    }
+    InFlight.Claim claim;
+    while ((claim = inFlight.claim(key)) == null) {
+      inFlight.awaitRelease(key, cancelled);
+      answer = answerFromCache(key, serve);
+      if (answer.isPresent()) {
+        report.count(Counter.DEDUPLICATED_COMPILE);
+        return answer.get();
+      }
+    }
+    try (InFlight.Claim held = claim) {
+      return compiled(key, compile);
+    }
+  }
+
+  /** The answer {@code serve} makes of the stored result for {@code key}, counted as served. */
+  private <A> Optional<A> answerFromCache(
+      ResultKey key, Function<CachedResult, Optional<A>> serve) {
     Optional<Hit> hit = lookup(key);
     if (hit.isPresent()) {
       Optional<A> answer = serve.apply(hit.get().result());
       if (answer.isPresent()) {
         served(key, hit.get());
-        return answer.get();
+        return answer;
       }
     }
+    return Optional.empty();
+  }
+
+  /** Counts the miss, compiles, and stores what the compile gave. */
+  private <A, X extends Exception> A compiled(ResultKey key, Compile<A, X> compile) throws X {
     missed();
     Compiled<A> done = compile.run();
     done.result().ifPresent(r -> put(key, r));

@@ -18,6 +18,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -194,6 +199,78 @@ class ResultCacheTest {
   }
 
   @Test
+  void throughInFlight_aSecondRequestDuringTheCompile_waitsAndIsServedItsResult() throws Exception {
+    ResultCache cache = new ResultCache(List.of(local), report, STORING);
+    InFlight inFlight = new InFlight();
+    AtomicInteger compiles = new AtomicInteger();
+    CountDownLatch compiling = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    ResultCache.Compile<String, InterruptedException> compile =
+        () -> {
+          compiles.incrementAndGet();
+          compiling.countDown();
+          finish.await();
+          return ResultCache.Compiled.storing("compiled", RESULT);
+        };
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      Future<String> first =
+          threads.submit(
+              () -> cache.through(KEY, r -> Optional.of("hit"), compile, inFlight, () -> false));
+      assertTrue(compiling.await(30, TimeUnit.SECONDS));
+      Future<String> second =
+          threads.submit(
+              () -> cache.through(KEY, r -> Optional.of("hit"), compile, inFlight, () -> false));
+      // The second request misses, finds the key held, and waits: its lookup is counted.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (report.counted(Counter.LOCAL_STORAGE_READ_MISS) < 2) {
+        assertTrue(System.nanoTime() < deadline, "the second request looked up");
+        Thread.sleep(10);
+      }
+      assertFalse(second.isDone(), "it waits for the compile");
+      finish.countDown();
+
+      assertEquals("compiled", first.get(30, TimeUnit.SECONDS));
+      assertEquals("hit", second.get(30, TimeUnit.SECONDS));
+      assertEquals(1, compiles.get(), "one compile");
+      assertEquals(1, report.counted(Counter.DEDUPLICATED_COMPILE));
+      assertEquals(1, report.counted(Counter.LOCAL_STORAGE_MISS), "the waiter missed nothing");
+      assertFalse(inFlight.isHeld(KEY), "released");
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void throughInFlight_whenTheCompileStoresNothing_theWaiterCompiles() throws Exception {
+    ResultCache cache = new ResultCache(List.of(local), report, STORING);
+    InFlight inFlight = new InFlight();
+    InFlight.Claim other = inFlight.claim(KEY); // another request compiles KEY
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      Future<String> waiter =
+          threads.submit(() ->
+              cache.through(
+                  KEY,
+                  r -> Optional.of("hit"),
+                  () -> ResultCache.Compiled.storing("compiled", RESULT),
+                  inFlight,
+                  () -> false));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (report.counted(Counter.LOCAL_STORAGE_READ_MISS) < 1) {
+        assertTrue(System.nanoTime() < deadline, "the waiter looked up");
+        Thread.sleep(10);
+      }
+      other.close(); // that compile failed: nothing stored
+
+      assertEquals("compiled", waiter.get(30, TimeUnit.SECONDS));
+      assertEquals(0, report.counted(Counter.DEDUPLICATED_COMPILE));
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
   void through_whenServeCannotUseTheHit_compiles_andCountsAMiss() {
     store.put(KEY, RESULT);
     ResultCache cache = new ResultCache(List.of(local), report, STORING);
@@ -325,12 +402,12 @@ class ResultCacheTest {
     final Map<Counter, Long> counts = new EnumMap<>(Counter.class);
     final List<String> lines = new ArrayList<>();
 
-    long counted(Counter c) {
+    synchronized long counted(Counter c) {
       return counts.getOrDefault(c, 0L);
     }
 
     @Override
-    public void count(Counter counter) {
+    public synchronized void count(Counter counter) {
       counts.merge(counter, 1L, Long::sum);
     }
 

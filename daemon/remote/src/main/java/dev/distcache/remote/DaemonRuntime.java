@@ -262,7 +262,8 @@ final class DaemonRuntime implements AutoCloseable {
             cache.misses(),
             cache.stores(),
             cache.sizeBytes(),
-            cache.files()));
+            cache.files(),
+            cache.deduplicated()));
   }
 
   private void describeCompilers(CompilerPolicy compilers) {

@@ -5,6 +5,7 @@ import dev.distcache.cache.Compression;
 import dev.distcache.cache.ResultStore;
 import dev.distcache.cache.remote.RemoteEvents;
 import dev.distcache.cache.remote.RemoteStorages;
+import dev.distcache.cache.stage.InFlight;
 import dev.distcache.cache.stage.LocalTier;
 import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.core.CacheLayout;

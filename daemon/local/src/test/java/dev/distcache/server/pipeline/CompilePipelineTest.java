@@ -462,14 +462,13 @@ class CompilePipelineTest {
   private static <T> CompletableFuture<T> inThread(Supplier<T> body) {
     CompletableFuture<T> f = new CompletableFuture<>();
     Thread.ofPlatform()
-        .start(
-            () -> {
-              try {
-                f.complete(body.get());
-              } catch (Throwable t) {
-                f.completeExceptionally(t);
-              }
-            });
+        .start(() -> {
+          try {
+            f.complete(body.get());
+          } catch (Throwable t) {
+            f.completeExceptionally(t);
+          }
+        });
     return f;
   }
 

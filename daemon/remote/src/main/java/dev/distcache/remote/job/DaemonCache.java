@@ -6,6 +6,7 @@ import dev.distcache.cache.StoreOpener;
 import dev.distcache.cache.remote.RemoteEvents;
 import dev.distcache.cache.remote.RemoteSpec;
 import dev.distcache.cache.remote.RemoteStorages;
+import dev.distcache.cache.stage.InFlight;
 import dev.distcache.cache.stage.LocalTier;
 import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.cache.stage.Tier;
@@ -32,6 +33,9 @@ public final class DaemonCache implements AutoCloseable {
   private final ResultCache stage;
 
   private final RemoteStorages remotes;
+
+  /** The keys being compiled now: two clients sending the same job compile it once. */
+  private final InFlight inFlight = new InFlight();
 
   private DaemonCache(ResultStore store, long maxSize, String remoteStorage, ServerLog log) {
     this.store = store;
@@ -109,6 +113,11 @@ public final class DaemonCache implements AutoCloseable {
     return stage;
   }
 
+  /** The keys jobs compile now, shared by every job of either protocol. */
+  InFlight inFlight() {
+    return inFlight;
+  }
+
   /** The jobs served from the cache since start. */
   public long hits() {
     return report.hits();
@@ -117,6 +126,11 @@ public final class DaemonCache implements AutoCloseable {
   /** The jobs compiled without a stored result since start (the cache was asked). */
   public long misses() {
     return report.misses();
+  }
+
+  /** The jobs that waited for the same job's compile since start, instead of compiling. */
+  public long deduplicated() {
+    return report.deduplicated();
   }
 
   /** The results stored since start. */

@@ -20,6 +20,7 @@ final class DaemonCacheReport implements CacheReport {
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
   private final AtomicLong stores = new AtomicLong();
+  private final AtomicLong deduplicated = new AtomicLong();
 
   DaemonCacheReport(ResultStore store, ServerLog log) {
     this.store = store;
@@ -30,6 +31,8 @@ final class DaemonCacheReport implements CacheReport {
   public void count(Counter counter) {
     if (counter == Counter.LOCAL_STORAGE_WRITE) {
       stores.incrementAndGet();
+    } else if (counter == Counter.DEDUPLICATED_COMPILE) {
+      deduplicated.incrementAndGet();
     }
     try {
       store.increment(counter);
@@ -79,6 +82,10 @@ final class DaemonCacheReport implements CacheReport {
 
   long misses() {
     return misses.get();
+  }
+
+  long deduplicated() {
+    return deduplicated.get();
   }
 
   long stores() {

@@ -92,7 +92,9 @@ public final class JobPipeline {
             r ->
                 fromCache(r, plan, request.version())
                     .map(hit -> answered(plan, hit, JobResult.COMPILE_OK, CacheUse.HIT)),
-            () -> compileJob(request, plan, compiler.get(), cancellation, CacheUse.MISS));
+            () -> compileJob(request, plan, compiler.get(), cancellation, CacheUse.MISS),
+            cache.inFlight(),
+            cancellation::isCancelled);
   }
 
   /**

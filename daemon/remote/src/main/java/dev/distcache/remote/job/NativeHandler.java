@@ -303,7 +303,9 @@ public final class NativeHandler {
             key,
             r ->
                 JobPipeline.fromCache(r, plan, AS).map(hit -> hitAnswer(ch, out, hit, plan, start)),
-            () -> uploadAndCompile(ch, in, out, compiler, job, plan, start, CacheUse.MISS))
+            () -> uploadAndCompile(ch, in, out, compiler, job, plan, start, CacheUse.MISS),
+            cache.inFlight(),
+            () -> false) // a waiter's wait is bounded by the compile it waits for
         .send();
   }
 

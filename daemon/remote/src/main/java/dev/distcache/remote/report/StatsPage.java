@@ -11,9 +11,18 @@ import java.util.Locale;
 public final class StatsPage {
   private StatsPage() {}
 
-  /** The cache's part of the page. */
+  /**
+   * The cache's part of the page; {@code deduplicated} counts the jobs that waited for the same
+   * job's compile instead of compiling again (and are among the hits).
+   */
   public record CacheNumbers(
-      boolean enabled, long hits, long misses, long stores, long sizeBytes, long files) {}
+      boolean enabled,
+      long hits,
+      long misses,
+      long stores,
+      long sizeBytes,
+      long files,
+      long deduplicated) {}
 
   public static String render(
       DaemonStats.Snapshot s,
@@ -54,6 +63,7 @@ public final class StatsPage {
     line(b, "dcc_cache_stores", cache.stores());
     line(b, "dcc_cache_size_bytes", cache.sizeBytes());
     line(b, "dcc_cache_files", cache.files());
+    line(b, "dcc_cache_deduplicated", cache.deduplicated());
     return b.append("</distccstats>\n").toString();
   }
 

@@ -55,7 +55,7 @@ class StatsPageTest {
             new HostFacts.Processes(0, 1234, "(java)"),
             -1,
             77,
-            new StatsPage.CacheNumbers(true, 3, 2, 2, 4096, 2));
+            new StatsPage.CacheNumbers(true, 3, 2, 2, 4096, 2, 1));
 
     assertTrue(
         page.startsWith(
@@ -77,7 +77,8 @@ class StatsPageTest {
             "dcc_cache_misses",
             "dcc_cache_stores",
             "dcc_cache_size_bytes",
-            "dcc_cache_files"),
+            "dcc_cache_files",
+            "dcc_cache_deduplicated"),
         keys.subList(DISTCCD_KEYS.size(), keys.size()));
     assertTrue(page.contains("\ndcc_tcp_accept 1\n"));
     assertTrue(page.contains("\ndcc_compile_ok 2\n"));

@@ -1,4 +1,4 @@
-package dev.distcache.server.pipeline;
+package dev.distcache.cache.stage;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -81,15 +81,14 @@ class InFlightTest {
     CompletableFuture<Throwable> waiter =
         CompletableFuture.supplyAsync(
             () ->
-                mine.within(
-                    () -> {
-                      try {
-                        inFlight.awaitRelease(KEY);
-                        return null;
-                      } catch (Cancellation.CancelledException e) {
-                        return e;
-                      }
-                    }),
+                mine.within(() -> {
+                  try {
+                    inFlight.awaitRelease(KEY);
+                    return null;
+                  } catch (Cancellation.CancelledException e) {
+                    return e;
+                  }
+                }),
             threads);
     mine.cancel();
     assertNotNull(waiter.get(30, TimeUnit.SECONDS), "the wait ends with the client");

@@ -1,10 +1,11 @@
-package dev.distcache.server.pipeline;
+package dev.distcache.cache.stage;
 
 import dev.distcache.core.process.Cancellation;
 import dev.distcache.hashing.ResultKey;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The result keys being compiled right now, so that a second request for a key waits for the first
@@ -14,23 +15,23 @@ import java.util.concurrent.TimeUnit;
  * look the key up again. A waiter never depends on the claimant's success: a failed or uncacheable
  * compile leaves no result, and the waiter compiles after all. Thread-safe.
  */
-final class InFlight {
+public final class InFlight {
   /** How often a waiter checks whether its own client went away. */
   private static final long POLL_MILLIS = 100;
 
   private final ConcurrentHashMap<ResultKey, CountDownLatch> running = new ConcurrentHashMap<>();
 
   /** A held key; closing it releases the key and wakes the requests waiting for it. */
-  interface Claim extends AutoCloseable {
+  public interface Claim extends AutoCloseable {
     @Override
     void close();
   }
 
   /** What a request that compiles without claiming holds (recache, for instance). */
-  static final Claim NONE = () -> {};
+  public static final Claim NONE = () -> {};
 
   /** Claims {@code key} for this request's compile; null when another request holds it. */
-  Claim claim(ResultKey key) {
+  public Claim claim(ResultKey key) {
     CountDownLatch mine = new CountDownLatch(1);
     if (running.putIfAbsent(key, mine) != null) {
       return null;
@@ -42,18 +43,30 @@ final class InFlight {
   }
 
   /**
-   * Waits until the claim on {@code key} is released (at once when nobody holds it).
+   * Waits until the claim on {@code key} is released (at once when nobody holds it), or until the
+   * request this thread serves is cancelled ({@link Cancellation#currentCancelled}).
    *
    * @throws Cancellation.CancelledException when this request's own client went away meanwhile
    */
-  void awaitRelease(ResultKey key) throws Cancellation.CancelledException {
+  public void awaitRelease(ResultKey key) throws Cancellation.CancelledException {
+    awaitRelease(key, Cancellation::currentCancelled);
+  }
+
+  /**
+   * Waits until the claim on {@code key} is released (at once when nobody holds it), or until
+   * {@code cancelled} says the waiting request's client went away.
+   *
+   * @throws Cancellation.CancelledException when it did
+   */
+  public void awaitRelease(ResultKey key, BooleanSupplier cancelled)
+      throws Cancellation.CancelledException {
     CountDownLatch theirs = running.get(key);
     if (theirs == null) {
       return;
     }
     try {
       while (!theirs.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-        if (Cancellation.currentCancelled()) {
+        if (cancelled.getAsBoolean()) {
           throw new Cancellation.CancelledException("the wait for " + key);
         }
       }
@@ -64,7 +77,7 @@ final class InFlight {
   }
 
   /** Whether a request holds {@code key} now (for tests and the log). */
-  boolean isHeld(ResultKey key) {
+  public boolean isHeld(ResultKey key) {
     return running.containsKey(key);
   }
 }
