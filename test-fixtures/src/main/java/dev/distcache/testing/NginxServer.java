@@ -36,6 +36,9 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code /header/}: as {@code /cache/}, but 403 unless the request carries the header {@link
  *       #HEADER_NAME} with the value {@link #HEADER_VALUE}.
  *   <li>{@code /fail/}: 500 for every request.
+ *   <li>{@code /readonly/}: serves what {@code /cache/} stored to GET and HEAD ({@code
+ *       /readonly/ab/cd} is {@code /cache/ab/cd}; 404 for what was never stored), and answers every
+ *       other method, PUT included, with 403: a server that lets a client read but not write.
  * </ul>
  *
  * <p>Every request is logged to {@link #accessLog()} as {@code METHOD URI STATUS}. With HTTPS, a
@@ -307,6 +310,10 @@ public final class NginxServer implements AutoCloseable {
     c.add("      " + store);
     c.add("    }");
     c.add("    location /fail/ { return 500; }");
+    c.add("    location /readonly/ {");
+    c.add("      alias " + root().resolve("cache") + "/;");
+    c.add("      limit_except GET { deny all; }"); // GET allows HEAD too
+    c.add("    }");
     c.add("  }");
     c.add("}");
     return String.join("\n", c) + "\n";
