@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       remote_storage_error}, and the server is backed off, so 40 compiles send it only a few
  *       requests.
  *   <li>403 for PUT while GET works ({@code /readonly/}, over what {@code /cache/} stored): reads
- *       serve remote hits; a compile's write is refused and counted as an error, and nothing is
- *       stored.
+ *       serve remote hits; a compile's write is refused and counted as an error, nothing is stored,
+ *       and the refusal backs off writing but not reading.
  * </ul>
  */
 class RemoteStorageFaultsHttpStatusTest {
@@ -125,10 +125,26 @@ class RemoteStorageFaultsHttpStatusTest {
         long missesBefore = b.stat("cache_miss");
         b.build(4);
         built = b.objects();
+        assertEquals(4, b.stat("cache_miss") - missesBefore, b.stats().toString());
+
+        // A refused write backs off the writes only: once a PUT was refused, B (its local cache
+        // cleared) still reads the 36 unchanged sources from the server.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (count(nginx.accessLog(), "PUT /readonly/", " 403") == 0) {
+          assertTrue(System.nanoTime() < deadline, "a PUT was refused: " + nginx.accessLog());
+          Thread.sleep(20);
+        }
+        b.dc.run(b.checkout, "-C").ok();
+        long hitsBefore = b.stat("remote_storage_hit");
+        b.build(4);
+        assertEquals(
+            TierRunner.FILES - 4,
+            b.stat("remote_storage_hit") - hitsBefore,
+            "reads go on while writes are backed off: " + b.stats());
+        built = b.objects();
         b.close();
         Map<String, Long> stats = b.stats();
         List<String> log = nginx.accessLog();
-        assertEquals(4, stats.get("cache_miss") - missesBefore, stats.toString());
         long refused = count(log, "PUT /readonly/", " 403");
         assertTrue(refused >= 1, "B tried to store what it compiled: " + log);
         assertEquals(

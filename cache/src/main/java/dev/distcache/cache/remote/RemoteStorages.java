@@ -72,7 +72,13 @@ public final class RemoteStorages implements AutoCloseable {
       try {
         for (RemoteSpec spec : specs) {
           tiers.add(
-              new RemoteTier(spec, opener.apply(spec), new Backoff(nanoTime), writes, events));
+              new RemoteTier(
+                  spec,
+                  opener.apply(spec),
+                  new Backoff(nanoTime),
+                  new Backoff(nanoTime),
+                  writes,
+                  events));
         }
       } catch (RuntimeException e) {
         tiers.forEach(RemoteTier::closeBackend);

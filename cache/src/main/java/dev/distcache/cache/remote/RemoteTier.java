@@ -22,8 +22,9 @@ import java.util.Set;
  * is queued ({@link RemoteWrites}) and done after the compile's reply. A value that fails its
  * checksum (damaged, or stored under another key) is counted as an error and never served, and the
  * next write of that key replaces it; a value in a format this build does not read is a miss. A
- * failure or a timeout backs the server off ({@link Backoff}): until then it is not asked.
- * Thread-safe.
+ * failed or timed-out read backs the server off ({@link Backoff}): until then it is neither read
+ * nor written. A failed write backs off the writes only: a server that refuses writes (a read-only
+ * credential without {@code read-only=true}, a full disk) still answers reads. Thread-safe.
  */
 public final class RemoteTier implements ManifestTier {
   /** ccache's remote counters. */
@@ -42,6 +43,7 @@ public final class RemoteTier implements ManifestTier {
   private final RemoteSpec spec;
   private final RemoteBackend backend;
   private final Backoff backoff;
+  private final Backoff writeBackoff;
   private final RemoteWrites writes;
   private final RemoteEvents events;
   private final Set<String> damaged =
@@ -58,11 +60,13 @@ public final class RemoteTier implements ManifestTier {
       RemoteSpec spec,
       RemoteBackend backend,
       Backoff backoff,
+      Backoff writeBackoff,
       RemoteWrites writes,
       RemoteEvents events) {
     this.spec = spec;
     this.backend = backend;
     this.backoff = backoff;
+    this.writeBackoff = writeBackoff;
     this.writes = writes;
     this.events = events;
   }
@@ -146,7 +150,8 @@ public final class RemoteTier implements ManifestTier {
       backoff.succeeded();
       return value;
     } catch (RemoteStorageException e) {
-      throw failed(e);
+      writeBackoff.failed();
+      throw failed(backoff, e);
     }
   }
 
@@ -173,16 +178,16 @@ public final class RemoteTier implements ManifestTier {
             new RemoteWrites.Write(
                 value.length,
                 () -> {
-                  if (!backoff.open()) {
+                  if (!backoff.open() || !writeBackoff.open()) {
                     events.log("remote " + name() + ": backed off, " + key + " not written");
                     return;
                   }
                   try {
                     backend.put(key, value, overwrite);
-                    backoff.succeeded();
+                    writeBackoff.succeeded();
                     events.count(Counter.REMOTE_STORAGE_WRITE);
                   } catch (RemoteStorageException e) {
-                    events.count(failureCounter(failed(e), false));
+                    events.count(failureCounter(failed(writeBackoff, e), false));
                     events.log(
                         "remote " + name() + ": cannot write " + key + ": " + e.getMessage());
                   } catch (RuntimeException e) {
@@ -196,15 +201,15 @@ public final class RemoteTier implements ManifestTier {
     return queued ? Stored.QUEUED : Stored.NOT_STORED;
   }
 
-  private RemoteStorageException failed(RemoteStorageException e) {
-    Duration pause = backoff.failed();
+  private RemoteStorageException failed(Backoff which, RemoteStorageException e) {
+    Duration pause = which.failed();
     events.log(
         "remote "
             + name()
             + (e.timedOut() ? " timed out" : " failed")
             + ": "
             + e.getMessage()
-            + "; not asked for "
+            + (which == backoff ? "; not asked for " : "; not written to for ")
             + pause.toSeconds()
             + " s");
     return e;

@@ -143,7 +143,7 @@ class RemoteStoragesTest {
   }
 
   @Test
-  void aFailedWrite_isCountedAsAnError_andBacksOff() throws Exception {
+  void aFailedWrite_isCountedAsAnError_andBacksOffTheWritesOnly() throws Exception {
     RemoteTier t = tier("redis://h");
     backend.failing = new RemoteStorageException("refused", false);
 
@@ -152,7 +152,29 @@ class RemoteStoragesTest {
 
     assertEquals(1, events.counted(Counter.REMOTE_STORAGE_ERROR));
     assertEquals(0, events.counted(Counter.REMOTE_STORAGE_WRITE));
-    assertFalse(t.available());
+    assertTrue(t.available(), "a server that refuses writes is still read");
+    backend.failing = null;
+    t.put(KEY, RESULT, Tier.Limits.NONE);
+    storages.flush(Duration.ofSeconds(10));
+    assertEquals(List.of(), backend.puts, "not written to until the delay passes");
+    now.addAndGet(Backoff.FIRST.toNanos());
+    t.put(KEY, RESULT, Tier.Limits.NONE);
+    storages.flush(Duration.ofSeconds(10));
+    assertEquals(List.of(KEY.hex() + " keep"), backend.puts);
+  }
+
+  @Test
+  void aFailedRead_backsOffTheWritesToo() throws Exception {
+    RemoteTier t = tier("redis://h");
+    backend.failing = new RemoteStorageException("down", false);
+    assertThrows(RemoteStorageException.class, () -> t.get(KEY));
+    backend.failing = null;
+
+    t.put(KEY, RESULT, Tier.Limits.NONE);
+    storages.flush(Duration.ofSeconds(10));
+
+    assertEquals(List.of(), backend.puts);
+    assertEquals(0, events.counted(Counter.REMOTE_STORAGE_WRITE));
   }
 
   @Test
