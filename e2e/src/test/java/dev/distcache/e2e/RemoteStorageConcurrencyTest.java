@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.distcache.testing.RedisServer;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,14 +36,21 @@ class RemoteStorageConcurrencyTest {
         // does not: the two builds overlap from their first compile.
         a.dc.run(a.checkout, "server", "start").ok();
         b.dc.run(b.checkout, "server", "start").ok();
-        CompletableFuture<Map<String, byte[]>> buildA = build(a);
-        CompletableFuture<Map<String, byte[]>> buildB = build(b);
-        builtA = buildA.get();
-        builtB = buildB.get();
-        // Stopping both servers at once flushes both write queues at once.
-        CompletableFuture<Void> closeA = CompletableFuture.runAsync(a::close);
-        b.close();
-        closeA.get();
+        // Threads of their own: the common pool has one thread on two cores, and would build one
+        // after the other.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+          Future<Map<String, byte[]>> buildA = threads.submit(() -> build(a));
+          Future<Map<String, byte[]>> buildB = threads.submit(() -> build(b));
+          builtA = buildA.get();
+          builtB = buildB.get();
+          // Stopping both servers at once flushes both write queues at once.
+          Future<?> closeA = threads.submit(a::close);
+          b.close();
+          closeA.get();
+        } finally {
+          threads.shutdown();
+        }
         for (TierRunner r : new TierRunner[] {a, b}) {
           Map<String, Long> stats = r.stats();
           long compiles =
@@ -74,12 +83,9 @@ class RemoteStorageConcurrencyTest {
     }
   }
 
-  private static CompletableFuture<Map<String, byte[]>> build(TierRunner r) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          r.build(2);
-          return r.objects();
-        });
+  private static Map<String, byte[]> build(TierRunner r) {
+    r.build(2);
+    return r.objects();
   }
 
   /** {@code r}'s build, with an empty cache: at least 95% remote hits, no damaged value. */
