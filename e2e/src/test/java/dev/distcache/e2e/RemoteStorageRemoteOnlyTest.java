@@ -49,6 +49,7 @@ class RemoteStorageRemoteOnlyTest {
         assertEquals(0, stats.getOrDefault("local_storage_hit", 0L), stats.toString());
         assertEquals(0, stats.getOrDefault("local_storage_read_hit", 0L), stats.toString());
         assertEquals(0, stats.getOrDefault("local_storage_write", 0L), stats.toString());
+        assertEquals(0, stats.getOrDefault("files_in_cache", 0L), "an empty store: " + stats);
         assertEquals(0, stats.getOrDefault("remote_storage_error", 0L), stats.toString());
         TierRunner.assertSameFiles(plain, built);
       }
