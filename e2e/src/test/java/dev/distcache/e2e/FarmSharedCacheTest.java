@@ -58,6 +58,35 @@ class FarmSharedCacheTest {
       byte[] plain = Distcache.read(src.resolve("plain.o"));
       assertArrayEquals(plain, Distcache.read(src.resolve("one.o")), "daemon 1's object");
       assertArrayEquals(plain, Distcache.read(src.resolve("two.o")), "daemon 2's object");
+
+      // The daemons' own counters (ccache's ids), in their stores: read once they have stopped.
+      d1.close();
+      d2.close();
+      Map<String, Long> one = storeCounters(d1);
+      Map<String, Long> two = storeCounters(d2);
+      assertEquals(1, one.getOrDefault("remote_storage_miss", 0L), "daemon 1: " + one);
+      assertTrue(one.getOrDefault("remote_storage_write", 0L) >= 1, "daemon 1: " + one);
+      assertEquals(1, two.getOrDefault("remote_storage_hit", 0L), "daemon 2: " + two);
+      assertEquals(0, two.getOrDefault("remote_storage_write", 0L), "daemon 2: " + two);
+      assertEquals(0, two.getOrDefault("remote_storage_error", 0L), "daemon 2: " + two);
+    }
+  }
+
+  /**
+   * The counters in a stopped daemon's store, through a local server over its cache directory; each
+   * daemon stored one result (daemon 2 its copy of the remote hit), so they count once the server
+   * has the store open (it may answer from its counters file before that; bounded wait).
+   */
+  private static Map<String, Long> storeCounters(RemoteDaemon daemon) throws InterruptedException {
+    try (Distcache dc = new Distcache(daemon.cacheDir)) {
+      dc.run(daemon.cacheDir, "server", "start").ok();
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      Map<String, Long> stats = dc.stats();
+      while (stats.getOrDefault("files_in_cache", 0L) == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        stats = dc.stats();
+      }
+      return stats;
     }
   }
 
