@@ -196,7 +196,7 @@ class RemoteStorageFaultsTest {
         "the logs say why the remote failed ("
             + String.join(" or ", why)
             + "): "
-            + runner.logLines("remote")
+            + runner.logLines("://")
             + "\n"
             + serverOut);
   }
