@@ -27,10 +27,19 @@ final class Backoff {
     return !backedOff || nanoTime.getAsLong() - untilNanos >= 0;
   }
 
-  /** Records a failure; returns how long the server is now left alone. */
+  /**
+   * Records a failure; returns how long the server is now left alone. A failure while the server is
+   * backed off already is that of a request sent before it was (the compiles and writers of a build
+   * ask at the same time): it changes nothing, so one outage doubles the delay once, not once for
+   * every request that was under way.
+   */
   synchronized Duration failed() {
+    long now = nanoTime.getAsLong();
+    if (backedOff && now - untilNanos < 0) {
+      return Duration.ofNanos(untilNanos - now);
+    }
     delayNanos = delayNanos == 0 ? FIRST.toNanos() : Math.min(delayNanos * 2, LONGEST.toNanos());
-    untilNanos = nanoTime.getAsLong() + delayNanos;
+    untilNanos = now + delayNanos;
     backedOff = true;
     return Duration.ofNanos(delayNanos);
   }

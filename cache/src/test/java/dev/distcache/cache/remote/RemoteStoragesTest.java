@@ -131,15 +131,40 @@ class RemoteStoragesTest {
   @Test
   void backOff_doublesWithEachFailureInARow_upToTheLongest() {
     Backoff b = new Backoff(now::get);
-    assertEquals(Backoff.FIRST, b.failed());
-    assertEquals(Backoff.FIRST.multipliedBy(2), b.failed());
+    Duration delay = b.failed();
+    assertEquals(Backoff.FIRST, delay);
+    now.addAndGet(delay.toNanos());
+    delay = b.failed();
+    assertEquals(Backoff.FIRST.multipliedBy(2), delay);
     for (int i = 0; i < 10; i++) {
-      b.failed();
+      now.addAndGet(delay.toNanos());
+      delay = b.failed();
     }
+    now.addAndGet(delay.toNanos());
     assertEquals(Backoff.LONGEST, b.failed());
     b.succeeded();
     assertTrue(b.open());
     assertEquals(Backoff.FIRST, b.failed());
+  }
+
+  /**
+   * The requests under way when a server goes down (a build's compiles and writers ask at once) all
+   * fail: that is one failure, not one per request, or a -j8 build would back a server that blinked
+   * off for a minute at once.
+   */
+  @Test
+  void backOff_failuresWhileBackedOff_doNotDoubleTheDelay() {
+    Backoff b = new Backoff(now::get);
+    assertEquals(Backoff.FIRST, b.failed());
+    now.addAndGet(1);
+    for (int i = 0; i < 8; i++) {
+      assertEquals(Backoff.FIRST.minusNanos(1), b.failed());
+    }
+    now.addAndGet(Backoff.FIRST.toNanos() - 2);
+    assertFalse(b.open());
+    now.addAndGet(1);
+    assertTrue(b.open(), "open after the first delay, not a longer one");
+    assertEquals(Backoff.FIRST.multipliedBy(2), b.failed());
   }
 
   @Test
