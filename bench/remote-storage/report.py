@@ -105,6 +105,12 @@ def main():
         L.append("**Smoke-test figures (`bench/remote-storage/run --quick`): one round, the project cut down to its "
                  "zlib, a few hit runs. They show that every path works, not how fast it is.**")
         L.append("")
+    done = [k for k, _ in facts if k.startswith("load average after round ")]
+    planned = re.match(r"(\d+)", fact.get("rounds", ""))
+    if "bench wall time" not in fact and planned:
+        L.append(f"**The run was stopped after {len(done)} of its {planned.group(1)} rounds (its time was up); the "
+                 "figures are those of the rounds that finished, every one of their checks passed.**")
+        L.append("")
     L.append("Written by `bench/remote-storage/run` (see bench/README.md, \"The shared tier\"). One Debian "
              "redis-server and one Debian nginx with WebDAV PUT, on loopback, started and stopped by the bench; "
              "distcache (`remote_storage`) and Debian's ccache 4.7.5 (`remote_storage`) use the same two servers "
