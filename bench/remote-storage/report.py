@@ -150,6 +150,11 @@ def main():
             lambda x, v=v: f"{x:+.2f} ms ({fmt_ms(v)} vs {fmt_ms(base)})")
     L.append("")
 
+    L.append("A verdict compares medians of one build per tool and round; on 2 shared cores under the load "
+             "listed below, single builds move by tens of percent (see the per-round table), so a ratio near a "
+             "limit is within the noise.")
+    L.append("")
+
     # Builds.
     L.append(f"## Builds of the project (make {fact.get('make', '')}), medians over the rounds")
     L.append("")
@@ -172,6 +177,27 @@ def main():
                         ("b_redis", "runner B from Redis"), ("b_http", "runner B from HTTP")):
         d, c = med(case, "distcache"), med(case, "ccache")
         L.append(f"| {label} | {fmt_s(d)} | {fmt_s(c)} | {f'{d / c:.2f}' if d and c else '—'} |")
+    L.append("")
+
+    # Per round: the load moves every figure, so the pairs measured minutes apart matter.
+    L.append("Per round (the two tools of a pair built minutes apart, the order rotating; distcache / ccache):")
+    L.append("")
+    rounds_seen = sorted({int(m.group(1)) for path in glob.glob(os.path.join(work, "results", "*__r*.json"))
+                          for m in [re.search(r"__r(\d+)\.json$", path)] if m})
+    L.append("| build | " + " | ".join(f"round {r}" for r in rounds_seen) + " |")
+    L.append("|---|" + "---|" * len(rounds_seen))
+    for case, label in (("cold_a", "runner A cold"), ("warm_a", "runner A local warm"),
+                        ("b_redis", "runner B from Redis"), ("b_http", "runner B from HTTP")):
+        cells = []
+        for r in rounds_seen:
+            pair = []
+            for tool in ("distcache", "ccache"):
+                path = os.path.join(work, "results", f"{case}__{tool}__r{r}.json")
+                if os.path.exists(path):
+                    with open(path) as f:
+                        pair.append(json.load(f)["results"][0]["times"][0])
+            cells.append(f"{pair[0]:.1f} s / {pair[1]:.1f} s = {pair[0] / pair[1]:.2f}" if len(pair) == 2 else "—")
+        L.append(f"| {label} | " + " | ".join(cells) + " |")
     L.append("")
 
     # Counters.
