@@ -14,7 +14,9 @@ import java.util.Optional;
 /**
  * Finds the manifest entry whose include files all still have the recorded size and content. Each
  * file is statted once per lookup however many entries name it; its content is hashed only when its
- * size matches and no remembered hash covers its current stat.
+ * size matches and no remembered hash covers its current stat. A file recorded as the null device
+ * matches while its path is the null device again (or an empty regular file): its content is the
+ * empty content whatever its times say; any other device there matches nothing.
  */
 final class EntryMatcher {
   private final FileHashes hashes;
@@ -55,7 +57,7 @@ final class EntryMatcher {
   private boolean matches(Manifest.Entry e) {
     for (Manifest.IncludedFile f : e.files()) {
       Optional<FileStat> stat = stats.computeIfAbsent(f.path(), this::stat);
-      if (stat.isEmpty() || stat.get().size() != f.size()) {
+      if (stat.isEmpty() || stat.get().contentSize() != f.size()) {
         return false;
       }
       Optional<ContentHash> hash = contents.computeIfAbsent(f.path(), p -> hash(p, stat.get()));

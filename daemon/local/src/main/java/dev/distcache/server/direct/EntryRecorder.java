@@ -12,13 +12,13 @@ import java.util.Set;
 
 /**
  * Turns the files a finished compile read into a manifest entry's file list, or says why the
- * compile must not be recorded (as ccache): a file is gone, not a regular file, changed while it
- * was hashed, has an mtime or ctime not older than the compile's start (unless {@code
- * include_file_mtime} / {@code include_file_ctime} sloppiness), or names a time macro (unless
- * {@code time_macros}), or has an assembler {@code .incbin} or {@code .include} or a {@code
- * #embed}, which read files the list cannot name; or the list does not name the source. Every file
- * read after the compile started is suspect: the compiler may have seen other bytes than the ones
- * hashed now.
+ * compile must not be recorded (as ccache): a file is gone, not a regular file (the null device
+ * excepted: it reads empty, whatever its times say), changed while it was hashed, has an mtime or
+ * ctime not older than the compile's start (unless {@code include_file_mtime} / {@code
+ * include_file_ctime} sloppiness), or names a time macro (unless {@code time_macros}), or has an
+ * assembler {@code .incbin} or {@code .include} or a {@code #embed}, which read files the list
+ * cannot name; or the list does not name the source. Every file read after the compile started is
+ * suspect: the compiler may have seen other bytes than the ones hashed now.
  */
 final class EntryRecorder {
   private EntryRecorder() {}
@@ -71,10 +71,11 @@ final class EntryRecorder {
       if (!h.stable()) {
         throw new NotRecordableException(m.path() + " changed while it was hashed");
       }
-      if (checkMtime && h.stat().mtimeNanos() >= newest) {
+      boolean timed = !h.stat().nullDevice(); // its times say nothing of its (empty) content
+      if (timed && checkMtime && h.stat().mtimeNanos() >= newest) {
         throw new NotRecordableException(m.path() + " was modified after the compile started");
       }
-      if (checkCtime && h.stat().ctimeNanos() >= newest) {
+      if (timed && checkCtime && h.stat().ctimeNanos() >= newest) {
         throw new NotRecordableException(m.path() + " was changed after the compile started");
       }
       if (checkTimeMacros && (h.flags() & SourceScan.TIME_MACROS) != 0) {
@@ -85,7 +86,7 @@ final class EntryRecorder {
             m.path() + " has .incbin, .include or #embed, which read a file no entry lists");
       }
       fileMacros |= (h.flags() & SourceScan.FILE_MACROS) != 0;
-      files.add(new Manifest.IncludedFile(m.path(), h.stat().size(), h.hash()));
+      files.add(new Manifest.IncludedFile(m.path(), h.stat().contentSize(), h.hash()));
     }
     if (!sawSource) {
       throw new NotRecordableException("the files read do not name the source " + source);

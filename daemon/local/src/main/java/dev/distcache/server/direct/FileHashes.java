@@ -19,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * writes within one tick can leave every stat field equal, but any write after a file has been that
  * old moves its ctime past the remembered one. Files younger than that are hashed on every request.
  *
+ * <p>A file that is not a regular file is refused, except the null device ({@link
+ * FileStat#nullDevice}), which hashes as empty content: option probes compile {@code /dev/null}.
+ *
  * <p>Thread-safe. Bounded: past {@link #MAX_FILES} paths the memory is dropped and refilled.
  */
 public final class FileHashes {
@@ -37,6 +40,8 @@ public final class FileHashes {
    */
   record Hashed(FileStat stat, ContentHash hash, int flags, boolean stable) {}
 
+  private static final ContentHash EMPTY = ContentHash.ofContent(new byte[0]);
+
   private final Map<String, Hashed> known = new ConcurrentHashMap<>();
 
   /** Stats and hashes {@code file} (an absolute path). */
@@ -50,6 +55,10 @@ public final class FileHashes {
     Hashed h = known.get(key);
     if (h != null && h.stat().equals(stat)) {
       return h;
+    }
+    if (stat.nullDevice()) {
+      // Reads empty by definition (as ccache hashes /dev/null): nothing to read or remember.
+      return new Hashed(stat, EMPTY, 0, true);
     }
     if (!stat.regular()) {
       throw new IOException(file + " is not a regular file");

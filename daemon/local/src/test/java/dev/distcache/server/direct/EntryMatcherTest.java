@@ -82,4 +82,22 @@ class EntryMatcherTest {
         Manifest.empty().with(entry(3, MINE, false, a)).with(entry(4, THEIRS, true, a));
     assertEquals(Optional.of(result(3)), find(mineToo), "this origin's entry though it is older");
   }
+
+  @Test
+  void find_matchesAnEntryNamingTheNullDevice_onlyWhileItIsTheNullDevice() throws IOException {
+    Path node = cwd.resolve("null");
+    Nodes.charDevice(node, 1, 3);
+    Manifest m = Manifest.empty().with(entry(1, MINE, false, file("null", "")));
+    assertEquals(Optional.of(result(1)), find(m));
+    assertEquals(Optional.of(result(1)), find(m), "again, with its times unchanged or not");
+    Files.delete(node);
+    Nodes.charDevice(node, 1, 5);
+    assertEquals(Optional.empty(), find(m), "another device reads other bytes");
+    Files.delete(node);
+    Nodes.fifo(node);
+    assertEquals(Optional.empty(), find(m), "a FIFO is never read for a match");
+    Files.delete(node);
+    Files.writeString(node, "");
+    assertEquals(Optional.of(result(1)), find(m), "an empty file has the same content");
+  }
 }

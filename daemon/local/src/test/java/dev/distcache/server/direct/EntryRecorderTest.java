@@ -97,4 +97,39 @@ class EntryRecorderTest {
     Files.writeString(cwd.resolve("f.h"), "const char *f = __FILE__;\n");
     assertTrue(record(read("a.c", "f.h"), Set.of()).fileMacros());
   }
+
+  @Test
+  void record_takesTheNullDevice_asEmptyContent_howeverYoungItsTimes() throws Exception {
+    Nodes.charDevice(cwd.resolve("null"), 1, 3);
+    long aSecondAgo = later() - 2_000_000_000L; // the node and a.c look written after the start
+    EntryRecorder.Recorded r =
+        EntryRecorder.record(read("null"), "null", cwd, aSecondAgo, Set.of(), hashes);
+    assertEquals(
+        List.of(new Manifest.IncludedFile("null", 0, ContentHash.ofContent(new byte[0]))),
+        r.files());
+    assertTrue(
+        assertThrows(
+                EntryRecorder.NotRecordableException.class,
+                () -> EntryRecorder.record(read("a.c"), "a.c", cwd, aSecondAgo, Set.of(), hashes))
+            .getMessage()
+            .contains("a.c was modified after the compile started"),
+        "a regular file of the same age is still refused");
+  }
+
+  @Test
+  void record_refusesAFifoOrAnotherDevice_asSourceOrHeader() throws Exception {
+    Nodes.fifo(cwd.resolve("fifo"));
+    Nodes.charDevice(cwd.resolve("zero"), 1, 5);
+    for (String p : List.of("fifo", "zero")) {
+      String header = refused(read("a.c", p), Set.of());
+      assertTrue(header.startsWith("cannot hash " + p), header);
+      assertTrue(header.endsWith("is not a regular file"), header);
+      String source =
+          assertThrows(
+                  EntryRecorder.NotRecordableException.class,
+                  () -> EntryRecorder.record(read(p), p, cwd, later(), Set.of(), hashes))
+              .getMessage();
+      assertTrue(source.endsWith("is not a regular file"), source);
+    }
+  }
 }

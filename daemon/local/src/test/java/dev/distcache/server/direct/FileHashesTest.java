@@ -71,4 +71,26 @@ class FileHashesTest {
   void hash_ofAMissingFile_fails() {
     assertThrows(IOException.class, () -> hashes.hash(dir.resolve("gone.h"), now()));
   }
+
+  @Test
+  void hash_ofTheNullDevice_isTheEmptyContent_readsNothing_andIsNotRemembered() throws IOException {
+    Path n = Nodes.charDevice(dir.resolve("null"), 1, 3);
+    FileHashes.Hashed h = hashes.hash(n, now() + SECOND);
+    assertEquals(ContentHash.ofContent(new byte[0]), h.hash());
+    assertEquals(0, h.flags());
+    assertTrue(h.stable());
+    assertTrue(h.stat().nullDevice());
+    assertEquals(0, hashes.size());
+  }
+
+  @Test
+  void hash_ofAnyOtherDeviceOrAFifo_fails_asNotARegularFile() throws IOException {
+    Path zero = Nodes.charDevice(dir.resolve("zero"), 1, 5);
+    Path other = Nodes.charDevice(dir.resolve("c-5-3"), 5, 3);
+    Path fifo = Nodes.fifo(dir.resolve("fifo"));
+    for (Path p : new Path[] {zero, other, fifo}) {
+      IOException e = assertThrows(IOException.class, () -> hashes.hash(p, now() + SECOND));
+      assertTrue(e.getMessage().endsWith("is not a regular file"), e.getMessage());
+    }
+  }
 }
