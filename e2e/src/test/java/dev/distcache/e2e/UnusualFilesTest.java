@@ -183,6 +183,68 @@ class UnusualFilesTest {
   }
 
   /**
+   * Option probes (autoconf's and hand-made build systems') compile {@code /dev/null} as the
+   * source: as in ccache, the repeat is a direct hit (the preprocessor does not run), its object is
+   * gcc's, and a probe with other options has its own entry. In a private mount namespace with its
+   * own /dev and its own null device node, as above.
+   */
+  @Test
+  void devNullSource_isServedFromDirectMode() {
+    String check =
+        "[ -c /dev/null ] && [ \"$(stat -c %a,%t,%T /dev/null)\" = 666,1,3 ] && [ ! -s /dev/null ]"
+            + " || { echo \"BROKEN /dev/null after $1\"; ls -la /dev; exit 1; }";
+    String script =
+        String.join(
+            "\n",
+            "set -u",
+            "mount -t tmpfs tmpfs /dev || exit 90",
+            "mknod -m 666 /dev/null c 1 3 || exit 91",
+            "ln -s /proc/self/fd /dev/fd || exit 91",
+            "touch /dev/" + MARKER + " || exit 92",
+            "check() { " + check + "; }",
+            "DC=\"$1\"",
+            "\"$DC\" gcc -x c -c /dev/null -o a.o || exit 2",
+            "check first-probe",
+            "\"$DC\" gcc -x c -c /dev/null -o b.o || exit 3",
+            "check second-probe",
+            "\"$DC\" gcc -Werror -Wall -x c -c /dev/null -o w1.o || exit 4",
+            "\"$DC\" gcc -Werror -Wall -x c -c /dev/null -o w2.o || exit 5",
+            "check option-probes",
+            "gcc -x c -c /dev/null -o plain.o || exit 6",
+            "gcc -Werror -Wall -x c -c /dev/null -o wplain.o || exit 7",
+            "cmp plain.o a.o && cmp plain.o b.o || { echo 'OBJECTS DIFFER'; exit 8; }",
+            "cmp wplain.o w1.o && cmp wplain.o w2.o || { echo 'OPTION OBJECTS DIFFER'; exit 9; }",
+            "check plain-gcc",
+            "echo done");
+    Path sh = src.resolve("in-namespace.sh");
+    Distcache.write(sh, script);
+    Run r =
+        dc.exec(
+            src,
+            "unshare",
+            "-m",
+            "--propagation",
+            "private",
+            "sh",
+            sh.toString(),
+            Distcache.LAUNCHER.toString());
+    assertFalse(
+        Files.exists(Path.of("/dev/" + MARKER)), "the namespace's /dev leaked onto the machine's");
+    assertTrue(isCharDevice(Path.of("/dev/null")));
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    assertEquals("done\n", r.out());
+    Map<String, Long> stats = dc.stats();
+    // Each probe: a miss (its own entry: the options differ), then a direct hit.
+    assertEquals(2, stats.getOrDefault("cache_miss", 0L), stats.toString());
+    assertEquals(2, stats.getOrDefault("direct_cache_hit", 0L), stats.toString());
+    assertEquals(0, stats.getOrDefault("preprocessed_cache_hit", 0L), stats.toString());
+    // The misses were looked up in direct mode first (with direct mode off for them there would
+    // be no direct_cache_miss), then preprocessed.
+    assertEquals(2, stats.getOrDefault("direct_cache_miss", 0L), stats.toString());
+    assertEquals(2, stats.getOrDefault("preprocessed_cache_miss", 0L), stats.toString());
+  }
+
+  /**
    * gcc writes a dependency file and -S output through a link, and the assembler replaces a link to
    * a file.
    */
