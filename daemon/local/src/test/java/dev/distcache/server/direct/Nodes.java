@@ -1,7 +1,5 @@
 package dev.distcache.server.direct;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Makes device nodes and FIFOs in a test's own directory with mknod(1) and mkfifo(1) (device nodes
- * need root and a file system that allows them; the test is skipped otherwise). The machine's /dev
- * is never touched.
+ * need root and a file system that allows them, as the tests have; a failure fails the test rather
+ * than skipping it, so that nothing passes untested). The machine's /dev is never touched.
  */
 final class Nodes {
   private Nodes() {}
@@ -29,7 +27,10 @@ final class Nodes {
   private static void run(String... argv) throws IOException {
     Process p = new ProcessBuilder(List.of(argv)).redirectErrorStream(true).start();
     try {
-      assumeTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", argv));
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IOException(
+            String.join(" ", argv) + " failed: " + new String(p.getInputStream().readAllBytes()));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(e);
