@@ -35,7 +35,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Instant;
@@ -375,12 +374,16 @@ public final class LocalServer implements AutoCloseable {
     }
   }
 
-  /** The device-and-inode key of a file, or null when it cannot be read. */
+  /**
+   * The identity of a file: its device, inode and change time, or null when it cannot be read. The
+   * inode number alone is not enough: once this server closes its socket, the kernel may give the
+   * freed number to the socket a later server binds at the same path (a cache directory removed and
+   * made again), and this server must never take that one for its own.
+   */
   private static Object fileKey(Path file) {
     try {
-      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-          .fileKey();
-    } catch (IOException e) {
+      return Files.readAttributes(file, "unix:dev,ino,ctime", LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException | RuntimeException e) {
       return null;
     }
   }
