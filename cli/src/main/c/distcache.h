@@ -2,7 +2,8 @@
  * The native distcache client: the per-compile process on the hot path. It does what the Java
  * client (cli/src/main/java/dev/distcache/cli) does, with the protocol of docs/client-protocol.md:
  * forward argv, cwd and environment to the local server, replay its answer exactly, and run the
- * real compiler itself whenever the server cannot help. Administration goes to the Java client.
+ * real compiler itself whenever the server cannot help. Administration goes to the Java client,
+ * which this binary starts itself (java.c).
  */
 #ifndef DISTCACHE_H
 #define DISTCACHE_H
@@ -43,7 +44,7 @@ int without_server(const struct call *c, int (*fn)(const struct call *));
 /* admin.c: the common administration options; returns when the Java client must answer. */
 void administer(const struct call *c, const char *argv0, int argc, char **args);
 
-/* main.c: hands the call to the Java client through the launcher script. */
+/* java.c: hands the call to the Java client, or "daemon ..." to the remote compile daemon's JVM. */
 _Noreturn void run_java(const struct call *c, const char *argv0, int argc, char **args);
 
 /* local.c: the real compiler in this process's place (exits with an error when it cannot run). */

@@ -1,7 +1,9 @@
 /*
- * Entry point. basename(argv[0]) decides the mode exactly as Main.java does: "distcache" with no
- * arguments, an option or a subcommand is administration, which the Java client does (admin.c
- * answers the common options itself);
+ * Entry point, and the program a user runs: bin/distcache, an installed distcache and masquerade
+ * links all name this binary, so no shell stands in front of a compile. basename(argv[0]) decides
+ * the mode exactly as Main.java does: "distcache" with no arguments, an option or a subcommand is
+ * administration, which the Java client does (admin.c answers the common options itself; java.c
+ * starts the JVM);
  * "distcache <compiler> args" is prefix mode; any other name is a masquerade link.
  */
 #define _GNU_SOURCE
@@ -14,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Words the launcher handles (daemon: a JVM of its own; the others: administration). */
+/* Subcommands (daemon: a JVM of its own; the others: administration in the Java client). */
 static int is_subcommand(const char *word) {
   return strcmp(word, "server") == 0 || strcmp(word, "install-masquerade") == 0 || strcmp(word, "help") == 0
       || strcmp(word, "daemon") == 0 || strcmp(word, "mon") == 0;
@@ -67,30 +69,6 @@ static void invoked_path(const struct call *c, const char *argv0, char *out, siz
   if (absolute(out, cap, c->cwd, argv0) != 0) {
     snprintf(out, cap, "%s", argv0);
   }
-}
-
-/*
- * Hands the call to the Java client: the launcher script, with the argv[0] it must act on in
- * DISTCACHE_ARGV0 (a script cannot see the argv[0] it was run with). The launcher removes the
- * variable again, so no compiler sees it.
- */
-_Noreturn void run_java(const struct call *c, const char *argv0, int argc, char **args) {
-  char launcher[PATH_MAX];
-  if (join(launcher, sizeof launcher, c->home, "bin/distcache") != 0) {
-    fail("the installation path %s is too long", c->home);
-  }
-  size_t n = strlen(argv0) + sizeof "DISTCACHE_ARGV0=";
-  char *var = malloc(n);
-  char **argv = malloc(((size_t) argc + 2) * sizeof *argv);
-  if (!var || !argv) {
-    fail("out of memory");
-  }
-  snprintf(var, n, "DISTCACHE_ARGV0=%s", argv0);
-  argv[0] = launcher;
-  memcpy(argv + 1, args, ((size_t) argc + 1) * sizeof *argv); /* with the NULL */
-  static const char *const drop[] = {"DISTCACHE_ARGV0"};
-  execve(launcher, argv, environment_with(drop, 1, &var, 1));
-  fail("cannot run the Java client %s: %s", launcher, strerror(errno));
 }
 
 /* As ccache's "ccache ccache gcc": a word whose base name starts with "distcache" names this program. */

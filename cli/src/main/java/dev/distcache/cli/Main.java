@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point. argv[0] (passed by the launcher as {@code distcache.argv0}) decides the mode: a
+ * Entry point. argv[0] (passed by the native client as {@code distcache.argv0}) decides the mode: a
  * compiler name means masquerade; {@code distcache <compiler> args...} means prefix mode; {@code
  * distcache <option|subcommand>} means administration. Compiler arguments never pass through
  * picocli, and the compile path never loads it.
@@ -24,8 +24,7 @@ public final class Main {
       args = withoutSelf(args);
       if (args.length > 0 && args[0].equals("daemon")) {
         // bin/distcache starts the daemon in a JVM of its own (RocksDB); it never reaches this one.
-        System.err.println(
-            "distcache: error: start the daemon through the launcher: bin/distcache daemon ...");
+        System.err.println("distcache: error: start the daemon as bin/distcache daemon ...");
         System.exit(2);
       }
       if (args.length == 0 || args[0].startsWith("-") || SUBCOMMANDS.contains(args[0])) {

@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A copy of the built installation (launcher, native client, server command line, java.path; the
- * jars linked) in a directory of its own, whose parts a test may break or wrap.
+ * A copy of the built installation (the native client and bin/distcache, the link to it, server
+ * command line, java.path; the jars linked) in a directory of its own, whose parts a test may break
+ * or wrap.
  */
 final class CopiedInstallation {
   final Path home;
@@ -19,12 +20,13 @@ final class CopiedInstallation {
     this.home = home;
     try {
       for (String part :
-          List.of(
-              "bin/distcache", "target/bin/distcache", "target/server.args", "target/java.path")) {
+          List.of("target/bin/distcache", "target/server.args", "target/java.path")) {
         Files.createDirectories(home.resolve(part).getParent());
         Files.copy(
             Distcache.ROOT.resolve(part), home.resolve(part), StandardCopyOption.COPY_ATTRIBUTES);
       }
+      Path link = Files.createDirectories(home.resolve("bin")).resolve("distcache");
+      Files.createSymbolicLink(link, Files.readSymbolicLink(Distcache.LAUNCHER));
       Files.createSymbolicLink(home.resolve("target/lib"), Distcache.ROOT.resolve("target/lib"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -39,7 +41,7 @@ final class CopiedInstallation {
     return home.resolve("target/bin/distcache");
   }
 
-  /** The JVM the launcher runs the Java client with. */
+  /** The JVM the native client runs the Java client with. */
   CopiedInstallation withClientJava(String java) {
     Distcache.write(home.resolve("target/java.path"), java + "\n");
     return this;

@@ -78,17 +78,61 @@ class NativeClientTest {
   }
 
   @Test
-  void buildWithoutACCompiler_warnsAndSucceeds_andRemovesAnOldBinary() {
+  void buildWithoutACCompiler_failsAndSaysWhy_andRemovesAnOldBinary() {
     Path out = tmp.resolve("built/distcache");
     Distcache.write(out, "an old build");
     Run build =
         Processes.run(
-                tmp,
-                buildEnv(tmp.resolve("no-such-cc").toString()),
-                List.of(BUILD_NATIVE.toString(), out.toString()))
-            .ok();
-    assertTrue(build.err().contains("warning: no C compiler"), build.err());
+            tmp,
+            buildEnv(tmp.resolve("no-such-cc").toString()),
+            List.of(BUILD_NATIVE.toString(), out.toString()));
+    assertEquals(1, build.exitCode(), build.err());
+    assertTrue(build.err().contains("error: no C compiler"), build.err());
     assertFalse(Files.exists(out), "bin/distcache must not find a stale native client");
+  }
+
+  @Test
+  void theCommandUsersType_isTheNativeClient_noShellInFront() throws IOException {
+    assertTrue(Files.isSymbolicLink(Distcache.LAUNCHER), Distcache.LAUNCHER + " is a link");
+    assertEquals(Distcache.NATIVE_CLIENT.toRealPath(), Distcache.LAUNCHER.toRealPath());
+    assertArrayEquals(
+        new byte[] {0x7f, 'E', 'L', 'F'},
+        Arrays.copyOf(Distcache.read(Distcache.LAUNCHER), 4),
+        "what bin/distcache runs is a binary, not a script");
+    try (var files = Files.list(Distcache.ROOT.resolve("bin"))) {
+      for (Path f : files.toList()) {
+        byte[] head = Arrays.copyOf(Distcache.read(f), 2);
+        if (head[0] == '#' && head[1] == '!') {
+          String name = f.getFileName().toString();
+          assertTrue(
+              List.of("build-native", "demo", "find-jdk", "setup", "test").contains(name),
+              "a script among the commands a compile may run: " + f);
+        }
+      }
+    }
+  }
+
+  @Test
+  void theJvmsTheNativeClientStarts_getTheInstallationAndArgv0_withoutAShell() throws IOException {
+    // No PATH at all: the native client finds the JVM through target/java.path and starts it
+    // itself, for the Java client, for administration and for the daemon.
+    CopiedInstallation copy = new CopiedInstallation(tmp.resolve("home"));
+    Distcache.write(src.resolve("j.c"), "int j(void) { return 7; }\n");
+    dc.direct(src, "gcc", "-c", "j.c", "-o", "direct.o").ok();
+    String gcc = onPath("gcc");
+    dc.env.remove("PATH");
+
+    dc.with("DISTCACHE_JAVA_CLIENT", "1").exec(src, copy.launcher().toString(), gcc, "-c", "j.c");
+    dc.env.remove("DISTCACHE_JAVA_CLIENT");
+    assertArrayEquals(Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("j.o")));
+    assertEquals(1, dc.stat("cache_miss"), "the Java client compiled through the server");
+
+    Run where = dc.exec(src, copy.launcher().toString(), "-k", "log_file").ok();
+    assertEquals("\n", where.out(), "administration ran in the copy's JVM: " + where.err());
+    Run daemon = dc.exec(src, copy.launcher().toString(), "daemon", "--no-such-option");
+    assertEquals(
+        101, daemon.exitCode(), "the daemon's exit code for a bad option: " + daemon.err());
+    assertTrue(daemon.err().contains("--no-such-option"), daemon.err());
   }
 
   @Test

@@ -7,7 +7,6 @@ import dev.distcache.core.config.Config;
 import dev.distcache.core.wire.Reply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -39,23 +38,19 @@ record AdminContext(
     return Config.load(layout, env);
   }
 
-  /**
-   * What masquerade links point at: the native client when it was built, else the launcher script.
-   */
+  /** What masquerade links point at: the native client, the program users run. */
   Path clientExecutable() throws AdminException {
-    Path nativeClient = home().resolve(Installation.NATIVE_CLIENT);
-    return Files.isExecutable(nativeClient) ? nativeClient : launcherScript();
+    return home().resolve(Installation.NATIVE_CLIENT);
   }
 
-  /** The launcher script, bin/distcache. */
+  /** bin/distcache, the link to the native client that users run (older links may name it). */
   Path launcherScript() throws AdminException {
     return home().resolve("bin/distcache");
   }
 
   private Path home() throws AdminException {
     if (launcher.home() == null) {
-      throw new AdminException(
-          "distcache.home is not set; run distcache through its bin/distcache launcher");
+      throw new AdminException("distcache.home is not set; run distcache as bin/distcache");
     }
     return launcher.home();
   }

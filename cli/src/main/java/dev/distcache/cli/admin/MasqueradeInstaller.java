@@ -10,10 +10,9 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * Fills a masquerade directory with links to the distcache client (the native one when it was
- * built, else the launcher script), one per compiler name found on a search path. Never replaces a
- * file it did not make: a name taken by anything other than a link to the client is left alone and
- * reported.
+ * Fills a masquerade directory with links to the distcache client (the native one), one per
+ * compiler name found on a search path. Never replaces a file it did not make: a name taken by
+ * anything other than a link to the client is left alone and reported.
  */
 final class MasqueradeInstaller {
   /**
@@ -27,8 +26,8 @@ final class MasqueradeInstaller {
 
   /**
    * @param client the distcache client executable; links point at its real path
-   * @param launcher the launcher script: links to it, which an installation without the native
-   *     client made, are pointed at {@code client} instead
+   * @param launcher bin/distcache: links to it, which earlier installations made (it was a script
+   *     then), are pointed at {@code client} instead
    * @param searchPath the directories to look for compilers in, in PATH order
    */
   MasqueradeInstaller(Path client, Path launcher, List<Path> searchPath) {

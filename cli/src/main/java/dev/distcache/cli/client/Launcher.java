@@ -4,7 +4,7 @@ import dev.distcache.core.Installation;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** What the launcher script told this JVM: the installation directory and the terminal state. */
+/** What the native client told this JVM: the installation directory and the terminal state. */
 public record Launcher(Path home, int ttys) {
   public static Launcher fromSystemProperties() {
     String home = System.getProperty("distcache.home", "");
