@@ -127,6 +127,28 @@ class DirectModeTest {
   }
 
   @Test
+  void sourceWrittenJustBeforeTheCompile_asAutoconfDoes_isRecorded_andTheRewriteIsADirectHit()
+      throws IOException {
+    // configure writes conftest.c and compiles it at once, milliseconds apart; ccache serves a
+    // repeated test from direct mode, and so must distcache.
+    Files.createDirectories(src);
+    for (String value : List.of("0", "0", "1")) {
+      String write = "printf 'int conftest_main(void) { return " + value + "; }\\n' > conftest.c";
+      dc.exec(src, "/bin/sh", "-c", write + " && exec " + Distcache.LAUNCHER + " gcc -c conftest.c")
+          .ok();
+      dc.direct(src, "gcc", "-c", "conftest.c", "-o", "direct.o").ok();
+      assertArrayEquals(
+          Distcache.read(src.resolve("direct.o")),
+          Distcache.read(src.resolve("conftest.o")),
+          value);
+    }
+    Map<String, Long> stats = dc.stats();
+    assertEquals(1, stats.get("direct_cache_hit"), "the rewritten, unchanged conftest.c");
+    assertEquals(0, stats.get("preprocessed_cache_hit"));
+    assertEquals(2, stats.get("cache_miss"), "the first conftest.c and the changed one");
+  }
+
+  @Test
   void headerChangedDuringTheCompile_isNotRecorded() {
     Distcache.write(src.resolve("r.h"), "#define R 1\n");
     Distcache.write(src.resolve("r.c"), "#include \"r.h\"\nint r = R;\n");

@@ -51,6 +51,7 @@ public final class DirectMode {
   /**
    * One compile's direct-mode lookup.
    *
+   * @param source the source's stat and hash, taken before the compile started
    * @param startNanos when the request arrived, in epoch nanoseconds: files changed after it are
    *     not trusted
    * @param depend a miss takes the include files from the dependency file (depend mode)
@@ -60,6 +61,7 @@ public final class DirectMode {
    */
   public record Plan(
       DirectKeys.Keys keys,
+      FileHashes.Hashed source,
       Invocation inv,
       Path cwd,
       long startNanos,
@@ -139,6 +141,7 @@ public final class DirectMode {
     return Optional.of(
         new Plan(
             keys,
+            source,
             inv,
             cwd,
             startNanos,
@@ -220,6 +223,7 @@ public final class DirectMode {
           EntryRecorder.record(
               LineMarkers.includedFiles(text),
               plan.inv().source(),
+              plan.source(),
               plan.cwd(),
               plan.startNanos(),
               plan.sloppiness(),
@@ -274,7 +278,13 @@ public final class DirectMode {
     try {
       r =
           EntryRecorder.record(
-              read, plan.inv().source(), plan.cwd(), plan.startNanos(), plan.sloppiness(), hashes);
+              read,
+              plan.inv().source(),
+              plan.source(),
+              plan.cwd(),
+              plan.startNanos(),
+              plan.sloppiness(),
+              hashes);
     } catch (EntryRecorder.NotRecordableException e) {
       ServerLog.log(
           log, "not storing " + plan.inv().source() + " in depend mode: " + e.getMessage());

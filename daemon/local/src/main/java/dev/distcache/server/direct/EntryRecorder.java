@@ -19,6 +19,11 @@ import java.util.Set;
  * assembler {@code .incbin} or {@code .include} or a {@code #embed}, which read files the list
  * cannot name; or the list does not name the source. Every file read after the compile started is
  * suspect: the compiler may have seen other bytes than the ones hashed now.
+ *
+ * <p>The source itself may be that young (autoconf writes conftest.c just before each compile) when
+ * it was hashed before the compile started and is unchanged since: the same stat and the same
+ * content now. Only a file changed and changed back within one compile would pass unseen. ccache
+ * records such sources too: it checks times against the compile's start without the slack.
  */
 final class EntryRecorder {
   private EntryRecorder() {}
@@ -42,6 +47,22 @@ final class EntryRecorder {
   static Recorded record(
       List<LineMarkers.MarkedFile> read,
       String source,
+      Path cwd,
+      long startNanos,
+      Set<String> sloppiness,
+      FileHashes hashes)
+      throws NotRecordableException {
+    return record(read, source, null, cwd, startNanos, sloppiness, hashes);
+  }
+
+  /**
+   * As {@link #record(List, String, Path, long, Set, FileHashes)}, with the source's stat and hash
+   * taken before the compile started ({@code null}: none).
+   */
+  static Recorded record(
+      List<LineMarkers.MarkedFile> read,
+      String source,
+      FileHashes.Hashed sourceBefore,
       Path cwd,
       long startNanos,
       Set<String> sloppiness,
@@ -71,7 +92,10 @@ final class EntryRecorder {
       if (!h.stable()) {
         throw new NotRecordableException(m.path() + " changed while it was hashed");
       }
-      boolean timed = !h.stat().nullDevice(); // its times say nothing of its (empty) content
+      // The null device's times say nothing of its (empty) content; a source hashed before the
+      // compile and unchanged since is the one the compiler read.
+      boolean timed =
+          !h.stat().nullDevice() && !(m.path().equals(source) && unchanged(sourceBefore, h));
       if (timed && checkMtime && h.stat().mtimeNanos() >= newest) {
         throw new NotRecordableException(m.path() + " was modified after the compile started");
       }
@@ -92,5 +116,13 @@ final class EntryRecorder {
       throw new NotRecordableException("the files read do not name the source " + source);
     }
     return new Recorded(files, fileMacros, skipped);
+  }
+
+  /** Whether {@code now} is the file {@code before} was, with the same stat and content. */
+  private static boolean unchanged(FileHashes.Hashed before, FileHashes.Hashed now) {
+    return before != null
+        && before.stable()
+        && before.stat().equals(now.stat())
+        && before.hash().equals(now.hash());
   }
 }

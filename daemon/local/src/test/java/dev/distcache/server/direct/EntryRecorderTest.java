@@ -132,4 +132,46 @@ class EntryRecorderTest {
       assertTrue(source.endsWith("is not a regular file"), source);
     }
   }
+
+  @Test
+  void record_takesAYoungSource_hashedBeforeTheCompileAndUnchangedSince() throws Exception {
+    long aSecondAgo = later() - 2_000_000_000L; // a.c and h.h look written after the start
+    Path a = cwd.resolve("a.c");
+    FileHashes.Hashed before = hashes.hash(a, aSecondAgo);
+
+    EntryRecorder.Recorded r =
+        EntryRecorder.record(read("a.c"), "a.c", before, cwd, aSecondAgo, Set.of(), hashes);
+    assertEquals(List.of("a.c"), r.files().stream().map(Manifest.IncludedFile::path).toList());
+
+    String header =
+        assertThrows(
+                EntryRecorder.NotRecordableException.class,
+                () ->
+                    EntryRecorder.record(
+                        read("a.c", "h.h"), "a.c", before, cwd, aSecondAgo, Set.of(), hashes))
+            .getMessage();
+    assertTrue(header.contains("h.h was modified after the compile started"), header);
+  }
+
+  @Test
+  void record_refusesAYoungSource_thatChangedAfterItWasHashed() throws Exception {
+    long aSecondAgo = later() - 2_000_000_000L;
+    Path a = cwd.resolve("a.c");
+    FileHashes.Hashed before = hashes.hash(a, aSecondAgo);
+    Files.writeString(a, "int other;\n"); // what the compiler may have read instead
+
+    String why =
+        assertThrows(
+                EntryRecorder.NotRecordableException.class,
+                () ->
+                    EntryRecorder.record(
+                        read("a.c"), "a.c", before, cwd, aSecondAgo, Set.of(), hashes))
+            .getMessage();
+    assertTrue(why.contains("a.c was modified after the compile started"), why);
+
+    FileHashes.Hashed other = hashes.hash(cwd.resolve("h.h"), aSecondAgo); // another file's hash
+    assertThrows(
+        EntryRecorder.NotRecordableException.class,
+        () -> EntryRecorder.record(read("a.c"), "a.c", other, cwd, aSecondAgo, Set.of(), hashes));
+  }
 }
