@@ -134,7 +134,8 @@ class Facts:
                      f"once per round; configure is run and timed in the first {s.configure_rounds} round(s), its "
                      "tree copied for the later ones; the CMake project is configured once per tool, untimed")
         if s.quick:
-            self.add("smoke test", "bench/run --quick: a few runs in one round, the project cut down to its zlib")
+            self.add("smoke test", "bench/run --quick: a few runs in one round, binutils cut down to its zlib, yaml-cpp "
+                     "to 6 objects")
         self.add("load average at start", load_average())
 
     @staticmethod
