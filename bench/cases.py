@@ -75,7 +75,9 @@ class HitCase(CompileCase):
 
     EXPECTED = {  # the counters after the runs of each tool, as functions of the number of runs
         "distcache_direct": lambda n: {"direct_cache_hit": n, "preprocessed_cache_hit": 0, "cache_miss": 0},
+        "distcache_masq_direct": lambda n: {"direct_cache_hit": n, "preprocessed_cache_hit": 0, "cache_miss": 0},
         "ccache": lambda n: {"direct_cache_hit": n, "preprocessed_cache_hit": 0, "cache_miss": 0},
+        "ccache_masq_direct": lambda n: {"direct_cache_hit": n, "preprocessed_cache_hit": 0, "cache_miss": 0},
         "distcache_pp": lambda n: {"direct_cache_hit": 0, "preprocessed_cache_hit": n, "cache_miss": 0},
         "ccache_nodirect": lambda n: {"direct_cache_hit": 0, "preprocessed_cache_hit": n, "cache_miss": 0},
         "distcache": lambda n: {"direct_cache_hit+preprocessed_cache_hit": n, "cache_miss": 0},
@@ -93,7 +95,7 @@ class HitCase(CompileCase):
             if tool != "plain":
                 if not b.tools.run(tool, cmd, cwd=b.s.src):
                     die(f"{self.id}/{tool}: the priming compile failed")
-                if tool == "distcache_direct" and not self.direct_mode_probe(tool, cmd):
+                if tool in ("distcache_direct", "distcache_masq_direct") and not self.direct_mode_probe(tool, cmd):
                     continue
                 obj.unlink(missing_ok=True)
                 b.tools.admin(tool, "-z")
@@ -212,8 +214,8 @@ class Project:
                 f"then make -j{s.jobs} {self.build_target}; one build directory for every tool")
 
     def prepare(self):
-        """Unpacks the sources, writes the configure and build steps, makes distcache's masquerade
-        links: once per bench run."""
+        """Unpacks the sources, writes the configure and build steps: once per bench run (bench/run
+        made distcache's masquerade links)."""
         if self.dir.is_dir():
             return
         b, s = self.bench, self.bench.s
@@ -232,15 +234,6 @@ class Project:
             f"{shlex.join(['make', f'-j{s.jobs}', self.configure_target])}\n")
         (self.dir / "build.sh").write_text(
             f"exec {shlex.join(['make', '-C', str(self.build_dir), f'-j{s.jobs}', self.build_target])}\n")
-        say(f"distcache install-masquerade {b.tools.masq}")
-        log = s.logs / "install-masquerade.log"
-        with open(log, "w") as f:
-            ok = subprocess.run([b.tools.distcache, "install-masquerade", str(b.tools.masq)],
-                                stdout=f, stderr=subprocess.STDOUT).returncode == 0
-        if not ok:
-            die(f"distcache install-masquerade {b.tools.masq} failed: {log.read_text()}")
-        if not os.access(b.tools.masq / "gcc", os.X_OK):
-            die(f"distcache install-masquerade made no gcc in {b.tools.masq}")
 
     def run_round(self, tools):
         s = self.bench.s

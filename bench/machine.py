@@ -11,6 +11,8 @@ from common import die, say
 
 # command: the Debian package that has it
 NEEDED = {"gcc": "gcc", "g++": "g++", "make": "make", "ccache": "ccache", "python3": "python3", "cmp": "diffutils"}
+# What the CMake project (project2) needs besides: its build tools, and dpkg-source for apt-get source.
+NEEDED_PROJECT2 = {"cmake": "cmake", "ninja": "ninja-build", "dpkg-source": "dpkg-dev"}
 
 
 class Installer:
@@ -33,8 +35,8 @@ class Installer:
         return subprocess.run(apt + ["install", "-y", "-qq", *packages], env=env, **quiet).returncode == 0
 
 
-def install_commands(install):
-    need = [package for command, package in NEEDED.items() if not shutil.which(command)]
+def install_commands(install, needed=NEEDED):
+    need = [package for command, package in needed.items() if not shutil.which(command)]
     if need and not install(*need):
         die(f"missing {' '.join(need)}: install them (Debian: apt-get install {' '.join(need)})")
 
@@ -115,9 +117,9 @@ class Facts:
         self.add("distcache", first_line([tools.distcache, "--version"], stderr=True))
         commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=s.root, capture_output=True, text=True)
         self.add("distcache commit", commit.stdout.strip() if commit.returncode == 0 else "unknown")
+        self.add("prefix mode runs", tools.describe_prefix())
         if os.access(s.root / "target" / "bin" / "distcache", os.X_OK):
-            self.add("distcache client", "native: target/bin/distcache run directly (prefix mode) and through "
-                     "install-masquerade links")
+            self.add("distcache client", "native (target/bin/distcache)")
         else:
             self.add("distcache client", "Java: bin/distcache starts a JVM for every call")
             self.add("AppCDS archive", "yes (target/client.jsa)" if (s.root / "target" / "client.jsa").is_file()
@@ -127,11 +129,13 @@ class Facts:
                  f"{s.miss_warmup} warm-up; over {s.rounds} interleaved rounds")
         if bench.project:
             self.add("project", bench.project.describe())
+        if bench.project or bench.project2:
             self.add("project rounds", f"{s.project_rounds}, the tools interleaved; each tool builds cold and warm "
                      f"once per round; configure is run and timed in the first {s.configure_rounds} round(s), its "
-                     "tree copied for the later ones")
+                     "tree copied for the later ones; the CMake project is configured once per tool, untimed")
         if s.quick:
-            self.add("smoke test", "bench/run --quick: a few runs in one round, the project cut down to its zlib")
+            self.add("smoke test", "bench/run --quick: a few runs in one round, binutils cut down to its zlib, yaml-cpp "
+                     "to 6 objects")
         self.add("load average at start", load_average())
 
     @staticmethod

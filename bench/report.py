@@ -27,9 +27,13 @@ TITLES = {
     "distcache_direct": "distcache, direct_mode=true",
     "distcache_pp": "distcache, direct_mode=false",
     "distcache_masq": "distcache (install-masquerade links on PATH)",
+    "distcache_masq_direct": "distcache, direct_mode=true, install-masquerade link on PATH",
+    "distcache_launch": "distcache (bin/distcache as CMake's compiler launcher)",
     "ccache": "ccache (default: direct mode)",
     "ccache_nodirect": "ccache, CCACHE_NODIRECT=1",
     "ccache_masq": "ccache (/usr/lib/ccache on PATH)",
+    "ccache_masq_direct": "ccache (direct mode), /usr/lib/ccache on PATH",
+    "ccache_launch": "ccache (CMake's compiler launcher)",
     "plain": "plain gcc/g++",
 }
 # How the Medians table names each tool's mode.
@@ -37,20 +41,28 @@ MODES = {
     "distcache": "default", "distcache_direct": "direct_mode=true", "distcache_pp": "direct_mode=false",
     "distcache_masq": "default, masquerade", "ccache": "default (direct)", "ccache_nodirect": "CCACHE_NODIRECT=1",
     "ccache_masq": "default, /usr/lib/ccache", "plain": "",
+    "distcache_masq_direct": "direct_mode=true, masquerade", "ccache_masq_direct": "default (direct), /usr/lib/ccache",
+    "distcache_launch": "default, CMake launcher", "ccache_launch": "default, CMake launcher",
 }
 ROLES = ["distcache", "ccache", "plain"]
 ROLE_TITLES = {"distcache": "distcache", "ccache": "ccache (the mode named in the case)", "plain": "plain compiler"}
 COLORS = {"distcache": "#d62728", "ccache": "#1f77b4", "plain": "#7f7f7f"}
 
-# The issue's targets, as ratios of medians: (case, test, what it says).
+# Issue 12's targets, as ratios of medians: (case, test, factor, what it says). "ratio": distcache's
+# median at most FACTOR times ccache's; "overhead": distcache's miss overhead over the plain
+# compiler no larger than ccache's.
 TARGETS = [
-    ("hit_c_direct", "ratio", "direct-mode hit, small C file: at most 1.0× ccache's time"),
-    ("hit_cxx_direct", "ratio", "direct-mode hit, C++ with the standard library: at most 1.0× ccache's time"),
-    ("hit_c_pp", "ratio", "preprocessor-mode hit, small C file: at most 1.0× ccache's (CCACHE_NODIRECT=1)"),
-    ("hit_cxx_pp", "ratio", "preprocessor-mode hit, C++: at most 1.0× ccache's (CCACHE_NODIRECT=1)"),
-    ("miss_c", "overhead", "miss overhead over plain gcc, small C file: no larger than ccache's"),
-    ("miss_cxx", "overhead", "miss overhead over plain g++, C++ file: no larger than ccache's"),
-    ("project_warm", "ratio", "warm rebuild of the real project (make -j2): at most 1.0× ccache's time"),
+    ("hit_c_direct", "ratio", 0.5, "direct-mode hit, small C, prefix mode (`bin/distcache gcc ...`): at most 0.5× ccache's time"),
+    ("hit_c_direct_masq", "ratio", 0.5, "direct-mode hit, small C, masquerade (`gcc ...`, install-masquerade's link against /usr/lib/ccache's): at most 0.5× ccache's time"),
+    ("hit_cxx_direct", "ratio", 0.5, "direct-mode hit, C++ with the standard library: at most 0.5× ccache's time"),
+    ("hit_c_pp", "ratio", 0.8, "preprocessor-mode hit, small C file: at most 0.8× ccache's (CCACHE_NODIRECT=1)"),
+    ("hit_cxx_pp", "ratio", 0.8, "preprocessor-mode hit, C++: at most 0.8× ccache's (CCACHE_NODIRECT=1)"),
+    ("miss_c", "overhead", None, "miss overhead over plain gcc, small C file: no larger than ccache's"),
+    ("miss_cxx", "overhead", None, "miss overhead over plain g++, C++ file: no larger than ccache's"),
+    ("project_warm", "ratio", 0.9, "warm rebuild of binutils (make -j2): at most 0.9× ccache's time"),
+    ("project_cold", "ratio", 1.0, "cold build of binutils (make -j2): at most 1.0× ccache's time"),
+    ("project2_warm", "ratio", 0.9, "warm rebuild of yaml-cpp (CMake, ninja -j2): at most 0.9× ccache's time"),
+    ("project2_cold", "ratio", 1.0, "cold build of yaml-cpp (CMake, ninja -j2): at most 1.0× ccache's time"),
 ]
 
 
@@ -156,16 +168,17 @@ def cell(case, r):
     return fmt_ms(stat(case, r))
 
 
-def overlap(case):
-    """Whether distcache's and ccache's p10–p90 ranges overlap (the verdict is within the noise)."""
+def overlap(case, factor=1.0):
+    """Whether distcache's p10–p90 range overlaps FACTOR times ccache's (the verdict is within the
+    noise)."""
     d10, d90, c10, c90 = (stat(case, r, k) for r in ("distcache", "ccache") for k in ("p10_ms", "p90_ms"))
-    return None not in (d10, d90, c10, c90) and d10 <= c90 and c10 <= d90
+    return None not in (d10, d90, c10, c90) and d10 <= factor * c90 and factor * c10 <= d90
 
 
 def targets(cases):
     by_id = {c["id"]: c for c in cases}
     out = []
-    for case_id, test, text in TARGETS:
+    for case_id, test, factor, text in TARGETS:
         c = by_id.get(case_id)
         if c is None:
             continue
@@ -176,16 +189,17 @@ def targets(cases):
         elif d is None or cc is None or (test == "overhead" and p is None):
             entry["detail"] = "not measured"
         elif test == "ratio":
-            entry["met"] = d <= cc
+            entry["met"] = d <= factor * cc
             entry["value"] = d / cc
-            entry["detail"] = f"{fmt_ratio(d / cc)} (distcache {fmt_ms(d)}, ccache {fmt_ms(cc)})"
+            entry["detail"] = f"{fmt_ratio(d / cc)} (distcache {fmt_ms(d)}, ccache {fmt_ms(cc)}; target ≤ {factor:g}×)"
         else:
             entry["met"] = d - p <= cc - p
             entry["value"] = d - p
             entry["detail"] = (f"distcache {fmt_overhead(d, p)} against ccache's {fmt_overhead(cc, p)} "
                                f"over plain {fmt_ms(p)}")
-        if entry["met"] is not None and overlap(c):
-            entry["detail"] += "; the p10–p90 ranges overlap, so this is within the noise"
+        if entry["met"] is not None and overlap(c, factor or 1.0):
+            entry["detail"] += (f"; distcache's p10–p90 range overlaps {factor:g}× ccache's, so this is within the noise"
+                                if factor and factor != 1.0 else "; the p10–p90 ranges overlap, so this is within the noise")
         out.append(entry)
     return out
 
@@ -252,12 +266,19 @@ def markdown(cases, facts, goals):
             p = stat(c, "plain")
             w(f"| {c['label']} | {fmt_ratio(ratio(p, stat(c, 'distcache')))} | {fmt_ratio(ratio(p, stat(c, 'ccache')))} |")
 
-    project = [c for c in cases if c["kind"] == "project"]
+    for kind, title in (("project", "The project build: binutils (autotools, make)"),
+                        ("project2", "The second project: yaml-cpp (CMake, Ninja)")):
+        project_section(w, f, kind, title, [c for c in cases if c["kind"] == kind])
+    markdown_tail(w, cases, facts, f)
+    return "\n".join(out)
+
+
+def project_section(w, f, kind, title, project):
     if project:
         w("")
-        w("## The project build")
+        w(f"## {title}")
         w("")
-        w(f"{f.get('project', 'the project')}. Rounds: {f.get('project rounds', '?')}.")
+        w(f"{f.get(kind, 'the project')}. Rounds: {f.get('project rounds', '?')}.")
         w("")
         w("| step | distcache | ccache | plain |")
         w("|---|---:|---:|---:|")
@@ -284,10 +305,13 @@ def markdown(cases, facts, goals):
                 text = "; ".join(f"{k} {', '.join(str(v) for v in vs)}" for k, vs in counts.items())
                 w(f"| {c['label']} | {r} | {text} |")
             w("")
-            w("configure: *uncacheable* is autoconf_test + called_for_link + called_for_preprocessing (the "
-              "conftest calls each tool passes to the compiler); *misses* are the compiles it cached. "
-              "cold: the cache was empty; warm: *direct* and *preprocessed* split the hits by mode.")
+            if kind == "project":
+                w("configure: *uncacheable* is autoconf_test + called_for_link + called_for_preprocessing (the "
+                  "conftest calls each tool passes to the compiler); *misses* are the compiles it cached. ")
+            w("cold: the cache was empty; warm: *direct* and *preprocessed* split the hits by mode.")
 
+
+def markdown_tail(w, cases, facts, f):
     w("")
     w("## Detail")
     w("")
@@ -318,7 +342,9 @@ def markdown(cases, facts, goals):
       "not timed instead. The project: every tool's configure left the same configured tree as the plain "
       "one, no configure ran inside a timed build, the cold build counted misses and the warm one hits, and "
       "every object file and the product are identical (sha256) to the plain build's of the same round, all "
-      f"built in one directory. {f.get('correctness checks passed', '?')} checks passed.")
+      "built in one directory. yaml-cpp: the cold build counted misses and the warm one hits, no build re-ran "
+      "cmake, and every object file, the library and the util tools are identical (sha256) to the plain build's "
+      f"of the same round, built in one directory. {f.get('correctness checks passed', '?')} checks passed.")
     w("")
     w("## Machine")
     w("")
@@ -327,13 +353,12 @@ def markdown(cases, facts, goals):
     w("")
     w("![medians per case](results.svg)")
     w("")
-    return "\n".join(out)
 
 
 def panels(cases):
     """The plot's panels: file cases in ms on a log scale, project builds in s on a linear one."""
-    small = [c for c in cases if c["kind"] != "project"]
-    big = [c for c in cases if c["kind"] == "project"]
+    small = [c for c in cases if c["kind"] not in ("project", "project2")]
+    big = [c for c in cases if c["kind"] in ("project", "project2")]
     out = []
     if small:
         out.append((small, "median wall-clock time, ms (log scale)", True, 1.0))
