@@ -23,6 +23,7 @@ final class Statx {
   private static final int NEEDED = 0x1 | 0x2 | 0x40 | 0x80 | 0x100 | 0x200;
   private static final int S_IFMT = 0170000;
   private static final int S_IFREG = 0100000;
+
   /** {@code sizeof(struct statx)}, fixed by the kernel's ABI on every architecture. */
   private static final long SIZE = 256;
 
@@ -36,17 +37,16 @@ final class Statx {
       return linker
           .defaultLookup()
           .find("statx")
-          .map(
-              f ->
-                  linker.downcallHandle(
-                      f,
-                      FunctionDescriptor.of(
-                          ValueLayout.JAVA_INT,
-                          ValueLayout.JAVA_INT,
-                          ValueLayout.ADDRESS,
-                          ValueLayout.JAVA_INT,
-                          ValueLayout.JAVA_INT,
-                          ValueLayout.ADDRESS)))
+          .map(f ->
+              linker.downcallHandle(
+                  f,
+                  FunctionDescriptor.of(
+                      ValueLayout.JAVA_INT,
+                      ValueLayout.JAVA_INT,
+                      ValueLayout.ADDRESS,
+                      ValueLayout.JAVA_INT,
+                      ValueLayout.JAVA_INT,
+                      ValueLayout.ADDRESS)))
           .orElse(null);
     } catch (RuntimeException | LinkageError e) {
       return null; // not Linux, or native access refused: Java's stat serves

@@ -27,7 +27,8 @@ class StatxTest {
   void of_agreesWithJavasAttributes_onEveryKindOfFile() throws IOException {
     Path file = Files.writeString(dir.resolve("a.h"), "int a;\n");
     // A time with nanoseconds and one before the epoch: both fields and the sign must carry over.
-    Files.setLastModifiedTime(file, FileTime.from(Instant.ofEpochSecond(1_700_000_000L, 123_456_789)));
+    Files.setLastModifiedTime(
+        file, FileTime.from(Instant.ofEpochSecond(1_700_000_000L, 123_456_789)));
     Path old = Files.writeString(dir.resolve("old.h"), "");
     Files.setLastModifiedTime(old, FileTime.from(Instant.ofEpochSecond(-5, 7)));
     Path link = Files.createSymbolicLink(dir.resolve("link.h"), file);
