@@ -27,9 +27,10 @@ final class ConfigCache {
 
   Config load(Map<String, String> env, Config.FileSettings file) {
     Map<String, String> variables = new HashMap<>();
-    for (Map.Entry<String, String> e : env.entrySet()) {
-      if (e.getKey().startsWith(PREFIX)) {
-        variables.put(e.getKey(), e.getValue());
+    // By key: the request's immutable map makes an entry object per entry for entrySet().
+    for (String name : env.keySet()) {
+      if (name.startsWith(PREFIX)) {
+        variables.put(name, env.get(name));
       }
     }
     Loaded l = last;
