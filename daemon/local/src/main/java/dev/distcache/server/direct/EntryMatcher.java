@@ -22,8 +22,9 @@ final class EntryMatcher {
   private final FileHashes hashes;
   private final Path cwd;
   private final long startNanos;
-  private final Map<String, Statted> stats = new HashMap<>();
-  private final Map<String, Optional<ContentHash>> contents = new HashMap<>();
+  // Sized for a C file's usual tens of headers, rather than grown by doubling from 16.
+  private final Map<String, Statted> stats = HashMap.newHashMap(128);
+  private final Map<String, Optional<ContentHash>> contents = HashMap.newHashMap(128);
 
   /** A file's path resolved once, and its stat (empty when gone or unreadable). */
   private record Statted(Path file, Optional<FileStat> stat) {}
