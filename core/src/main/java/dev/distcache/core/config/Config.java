@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The effective configuration: defaults, then {@code $DISTCACHE_DIR/distcache.conf}, then {@code
@@ -29,6 +30,10 @@ import java.util.TreeSet;
 public final class Config {
   /** Where a value came from, for {@code -p}. */
   public record Setting(String value, String origin) {}
+
+  // Compiled once: a hit asks for the sloppiness and the word lists on every request.
+  private static final Pattern LIST_SEPARATORS = Pattern.compile("[,\\s]+");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   private final CacheLayout layout;
   private final Map<ConfigKey, Setting> settings;
@@ -296,7 +301,7 @@ public final class Config {
 
   private static List<String> splitList(String value) {
     List<String> out = new ArrayList<>();
-    for (String w : value.split("[,\\s]+")) {
+    for (String w : LIST_SEPARATORS.split(value)) {
       if (!w.isEmpty()) {
         out.add(w);
       }
@@ -396,7 +401,7 @@ public final class Config {
   /** The prefix command split into words; empty when none is set. */
   public List<String> prefixCommand() {
     String p = get(ConfigKey.PREFIX_COMMAND);
-    return p.isBlank() ? List.of() : Arrays.asList(p.trim().split("\\s+"));
+    return p.isBlank() ? List.of() : Arrays.asList(WHITESPACE.split(p.trim()));
   }
 
   /**
@@ -415,7 +420,7 @@ public final class Config {
   /** A space-separated setting ({@code ignore_options}) as its words. */
   public List<String> words(ConfigKey k) {
     String v = get(k);
-    return v.isBlank() ? List.of() : Arrays.asList(v.trim().split("\\s+"));
+    return v.isBlank() ? List.of() : Arrays.asList(WHITESPACE.split(v.trim()));
   }
 
   /** Sets {@code key = value} in a configuration file, keeping every other line as it is. */

@@ -41,6 +41,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,6 +72,26 @@ public final class LocalServer implements AutoCloseable {
 
   /** A client has this long to send its whole request (a real client needs milliseconds). */
   private static final long REQUEST_MILLIS = 10_000;
+
+  /**
+   * Each connection's stream buffers. A request and a hit's reply are a few KiB; larger ones pass
+   * through. 64 KiB a side cost every hit the zeroing of 128 KiB.
+   */
+  private static final int BUFFER = 1 << 13;
+
+  /**
+   * Runs the request deadlines: one timer for all connections, whose cancelled entries go at once,
+   * rather than a sleeping thread per connection that an exception wakes on every request.
+   */
+  private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+
+  private static ScheduledThreadPoolExecutor deadlines() {
+    ScheduledThreadPoolExecutor e =
+        new ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().daemon().name("distcache-deadlines").unstarted(r));
+    e.setRemoveOnCancelPolicy(true);
+    return e;
+  }
 
   private final CacheLayout layout;
   private final FileChannel lockChannel;
@@ -276,16 +299,17 @@ public final class LocalServer implements AutoCloseable {
         return;
       }
       DataInputStream in =
-          new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
-      Thread deadline = Thread.ofVirtual().start(() -> closeAfter(ch, REQUEST_MILLIS));
+          new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), BUFFER));
+      Future<?> deadline =
+          DEADLINES.schedule(() -> closeLate(ch), REQUEST_MILLIS, TimeUnit.MILLISECONDS);
       Request req;
       try {
         req = Request.readFrom(in);
       } finally {
-        deadline.interrupt();
+        deadline.cancel(false);
       }
       DataOutputStream out =
-          new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
+          new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), BUFFER));
       Reply.writeAcknowledgement(
           out); // at once: the client bounds its wait for it, not for the compile
       Reply reply;
@@ -360,17 +384,18 @@ public final class LocalServer implements AutoCloseable {
   }
 
   /**
-   * Closes a connection whose request is still incomplete after {@code millis}, unblocking its
-   * reader.
+   * Closes a connection whose request is still incomplete after {@link #REQUEST_MILLIS}, unblocking
+   * its reader.
    */
-  private static void closeAfter(SocketChannel ch, long millis) {
+  private static void closeLate(SocketChannel ch) {
     try {
-      Thread.sleep(millis);
       System.err.println(
-          "distcache server: dropped a client that sent no complete request in " + millis + " ms");
+          "distcache server: dropped a client that sent no complete request in "
+              + REQUEST_MILLIS
+              + " ms");
       ch.close();
-    } catch (InterruptedException | IOException e) {
-      // The request arrived in time (interrupted) or the channel is already closed.
+    } catch (IOException e) {
+      // Already closed.
     }
   }
 

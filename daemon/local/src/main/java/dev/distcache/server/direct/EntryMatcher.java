@@ -22,8 +22,12 @@ final class EntryMatcher {
   private final FileHashes hashes;
   private final Path cwd;
   private final long startNanos;
-  private final Map<String, Optional<FileStat>> stats = new HashMap<>();
-  private final Map<String, Optional<ContentHash>> contents = new HashMap<>();
+  // Sized for a C file's usual tens of headers, rather than grown by doubling from 16.
+  private final Map<String, Statted> stats = HashMap.newHashMap(128);
+  private final Map<String, Optional<ContentHash>> contents = HashMap.newHashMap(128);
+
+  /** A file's path resolved once, and its stat (empty when gone or unreadable). */
+  private record Statted(Path file, Optional<FileStat> stat) {}
 
   EntryMatcher(FileHashes hashes, Path cwd, long startNanos) {
     this.hashes = hashes;
@@ -56,11 +60,12 @@ final class EntryMatcher {
 
   private boolean matches(Manifest.Entry e) {
     for (Manifest.IncludedFile f : e.files()) {
-      Optional<FileStat> stat = stats.computeIfAbsent(f.path(), this::stat);
-      if (stat.isEmpty() || stat.get().contentSize() != f.size()) {
+      Statted s = stats.computeIfAbsent(f.path(), this::stat);
+      if (s.stat().isEmpty() || s.stat().get().contentSize() != f.size()) {
         return false;
       }
-      Optional<ContentHash> hash = contents.computeIfAbsent(f.path(), p -> hash(p, stat.get()));
+      Optional<ContentHash> hash =
+          contents.computeIfAbsent(f.path(), p -> hash(s.file(), s.stat().get()));
       if (hash.isEmpty() || !hash.get().equals(f.hash())) {
         return false;
       }
@@ -68,18 +73,24 @@ final class EntryMatcher {
     return true;
   }
 
-  private Optional<FileStat> stat(String path) {
+  private Statted stat(String path) {
+    Path file;
     try {
-      return Optional.of(FileStat.of(cwd.resolve(path)));
-    } catch (IOException | InvalidPathException e) {
-      return Optional.empty(); // gone or unreadable: no entry naming it can match
+      file = cwd.resolve(path);
+    } catch (InvalidPathException e) {
+      return new Statted(null, Optional.empty());
+    }
+    try {
+      return new Statted(file, Optional.of(FileStat.of(file)));
+    } catch (IOException e) {
+      return new Statted(file, Optional.empty()); // gone or unreadable: no entry naming it matches
     }
   }
 
-  private Optional<ContentHash> hash(String path, FileStat stat) {
+  private Optional<ContentHash> hash(Path file, FileStat stat) {
     try {
-      return Optional.of(hashes.hash(cwd.resolve(path), stat, startNanos).hash());
-    } catch (IOException | InvalidPathException e) {
+      return Optional.of(hashes.hash(file, stat, startNanos).hash());
+    } catch (IOException e) {
       return Optional.empty();
     }
   }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +35,12 @@ public record FileStat(
 
   /** Stats {@code file}, following symbolic links as the compiler's open does. */
   public static FileStat of(Path file) throws IOException {
+    Optional<FileStat> fast = Statx.of(file);
+    return fast.isPresent() ? fast.get() : ofJava(file);
+  }
+
+  /** {@link #of} through Java's file attributes: the same answer, at about twice the cost. */
+  static FileStat ofJava(Path file) throws IOException {
     Map<String, Object> a;
     try {
       a = Files.readAttributes(file, ATTRIBUTES);

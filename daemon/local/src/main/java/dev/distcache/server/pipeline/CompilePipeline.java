@@ -68,6 +68,7 @@ public final class CompilePipeline implements AutoCloseable {
   private final DirectMode direct;
   private final Misses misses;
   private final ConfigFileCache configFile = new ConfigFileCache();
+  private final ConfigCache configs;
   private final ConfigNotes notes;
   private final int serverUmask;
   private final ProcessRunner runner;
@@ -126,6 +127,7 @@ public final class CompilePipeline implements AutoCloseable {
       InstantSource clock) {
     this.clock = clock;
     this.layout = layout;
+    this.configs = new ConfigCache(layout);
     this.store = store;
     this.local = new LocalTier(store);
     this.locator = locator;
@@ -168,10 +170,8 @@ public final class CompilePipeline implements AutoCloseable {
     long startNanos = epochNanos(clock.instant());
     Timing timing = new Timing();
     Config config =
-        Config.load(
-            layout,
-            req.env(),
-            configFile.settings(Config.configFile(layout, req.env()), startNanos));
+        configs.load(
+            req.env(), configFile.settings(Config.configFile(layout, req.env()), startNanos));
     notes.record(config.notes());
     timing.mark("config");
     Stats stats = new Stats(store, config.bool(ConfigKey.STATS));
