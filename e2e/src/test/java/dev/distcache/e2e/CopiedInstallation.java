@@ -25,6 +25,8 @@ final class CopiedInstallation {
         Files.copy(
             Distcache.ROOT.resolve(part), home.resolve(part), StandardCopyOption.COPY_ATTRIBUTES);
       }
+      // Without the AOT cache bin/setup may have named: it was made for the jars' own path.
+      Files.writeString(home.resolve("target/server.jvm"), "");
       Path link = Files.createDirectories(home.resolve("bin")).resolve("distcache");
       Files.createSymbolicLink(link, Files.readSymbolicLink(Distcache.LAUNCHER));
       Files.createSymbolicLink(home.resolve("target/lib"), Distcache.ROOT.resolve("target/lib"));
