@@ -9,7 +9,7 @@ import shlex
 import shutil
 import subprocess
 
-from checks import regular_files, same_lists, same_trees, write_sha256_list
+from checks import check_builds_against_plain, regular_files, same_trees, write_sha256_list
 from common import die, say
 from timer import PythonLoop, print_median
 
@@ -346,17 +346,7 @@ class Project:
             n = len(regular_files(self.dir / f"configured-{tool}"))
             b.checks.verified(f"project_configure/{tool} round {r}: the configured tree ({n} files, config.log "
                               "aside) identical to the plain configure's")
-        for tool in ("distcache_masq", "ccache_masq"):
-            for phase in ("cold", "warm"):
-                sums = self.sums / f"{phase}-{tool}-r{r}"
-                if not sums.is_file():
-                    continue
-                if not same_lists(self.sums / f"cold-plain-r{r}", sums):
-                    die(f"project_{phase}/{tool}: objects differ from the plain build's (sha256 lists in {self.sums})")
-                n = len(sums.read_text().splitlines())
-                b.checks.verified(f"project_{phase}/{tool} round {r}: {n} objects and products identical to the "
-                                  "plain build's (sha256)")
-
+        check_builds_against_plain(b.checks, self.sums, "project", ("distcache_masq", "ccache_masq"), r)
 
 def copy_tree(src, dst):
     """cp -a: timestamps kept, so make sees the configured tree as up to date."""

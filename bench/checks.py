@@ -97,3 +97,18 @@ def same_trees(reference, other, ignore):
     """Whether two directory trees are identical, files named IGNORE aside (diff -r -q -x)."""
     return subprocess.run(["diff", "-r", "-q", "-x", ignore, str(reference), str(other)],
                           stdout=sys.stderr).returncode == 0
+
+
+def check_builds_against_plain(checks, sums_dir, case, tools, r):
+    """Every cold and warm build of round r by these tools made the plain build's objects and
+    products (their sha256 lists in sums_dir); dies at the first that did not."""
+    for tool in tools:
+        for phase in ("cold", "warm"):
+            sums = sums_dir / f"{phase}-{tool}-r{r}"
+            if not sums.is_file():
+                continue
+            if not same_lists(sums_dir / f"cold-plain-r{r}", sums):
+                die(f"{case}_{phase}/{tool}: objects differ from the plain build's (sha256 lists in {sums_dir})")
+            n = len(sums.read_text().splitlines())
+            checks.verified(f"{case}_{phase}/{tool} round {r}: {n} objects and products identical to the "
+                            "plain build's (sha256)")

@@ -23,7 +23,7 @@ import subprocess
 import time
 
 from cases import Case, copy_tree
-from checks import same_lists, write_sha256_list
+from checks import check_builds_against_plain, write_sha256_list
 from common import die, say
 from timer import PythonLoop, print_median
 
@@ -221,13 +221,4 @@ class CMakeProject:
 
     def check_round(self):
         b, r = self.bench, self.bench.s.round
-        for tool in ("distcache_launch", "ccache_launch"):
-            for phase in ("cold", "warm"):
-                sums = self.sums / f"{phase}-{tool}-r{r}"
-                if not sums.is_file():
-                    continue
-                if not same_lists(self.sums / f"cold-plain-r{r}", sums):
-                    die(f"project2_{phase}/{tool}: objects differ from the plain build's (sha256 lists in {self.sums})")
-                n = len(sums.read_text().splitlines())
-                b.checks.verified(f"project2_{phase}/{tool} round {r}: {n} objects and products identical to the "
-                                  "plain build's (sha256)")
+        check_builds_against_plain(b.checks, self.sums, "project2", ("distcache_launch", "ccache_launch"), r)

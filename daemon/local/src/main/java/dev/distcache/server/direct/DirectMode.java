@@ -219,15 +219,7 @@ public final class DirectMode {
       String log) {
     EntryRecorder.Recorded r;
     try {
-      r =
-          EntryRecorder.record(
-              LineMarkers.includedFiles(text),
-              plan.inv().source(),
-              plan.source(),
-              plan.cwd(),
-              plan.startNanos(),
-              plan.sloppiness(),
-              hashes);
+      r = record(plan, LineMarkers.includedFiles(text));
     } catch (EntryRecorder.NotRecordableException e) {
       ServerLog.log(log, "no manifest entry for " + plan.inv().source() + ": " + e.getMessage());
       return;
@@ -260,6 +252,19 @@ public final class DirectMode {
         log);
   }
 
+  /** The manifest entry's files for the files the plan's compile read. */
+  private EntryRecorder.Recorded record(Plan plan, List<LineMarkers.MarkedFile> read)
+      throws EntryRecorder.NotRecordableException {
+    return EntryRecorder.record(
+        read,
+        plan.inv().source(),
+        plan.source(),
+        plan.cwd(),
+        plan.startNanos(),
+        plan.sloppiness(),
+        hashes);
+  }
+
   /**
    * Depend mode's result key for a finished compile, from the files its dependency file lists;
    * empty (logged) when they cannot be trusted, and then nothing may be stored.
@@ -276,15 +281,7 @@ public final class DirectMode {
     listed.forEach(p -> read.add(new LineMarkers.MarkedFile(p, false)));
     EntryRecorder.Recorded r;
     try {
-      r =
-          EntryRecorder.record(
-              read,
-              plan.inv().source(),
-              plan.source(),
-              plan.cwd(),
-              plan.startNanos(),
-              plan.sloppiness(),
-              hashes);
+      r = record(plan, read);
     } catch (EntryRecorder.NotRecordableException e) {
       ServerLog.log(
           log, "not storing " + plan.inv().source() + " in depend mode: " + e.getMessage());

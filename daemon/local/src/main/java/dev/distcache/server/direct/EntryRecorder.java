@@ -44,20 +44,9 @@ final class EntryRecorder {
     }
   }
 
-  static Recorded record(
-      List<LineMarkers.MarkedFile> read,
-      String source,
-      Path cwd,
-      long startNanos,
-      Set<String> sloppiness,
-      FileHashes hashes)
-      throws NotRecordableException {
-    return record(read, source, null, cwd, startNanos, sloppiness, hashes);
-  }
-
   /**
-   * As {@link #record(List, String, Path, long, Set, FileHashes)}, with the source's stat and hash
-   * taken before the compile started ({@code null}: none).
+   * The entry's files for the files a compile read, with the source's stat and hash taken before
+   * the compile started ({@code sourceBefore}; {@code null}: none).
    */
   static Recorded record(
       List<LineMarkers.MarkedFile> read,

@@ -44,7 +44,7 @@ class EntryRecorderTest {
 
   private EntryRecorder.Recorded record(List<LineMarkers.MarkedFile> read, Set<String> sloppiness)
       throws EntryRecorder.NotRecordableException {
-    return EntryRecorder.record(read, "a.c", cwd, later(), sloppiness, hashes);
+    return EntryRecorder.record(read, "a.c", null, cwd, later(), sloppiness, hashes);
   }
 
   private String refused(List<LineMarkers.MarkedFile> read, Set<String> sloppiness) {
@@ -103,14 +103,16 @@ class EntryRecorderTest {
     Nodes.charDevice(cwd.resolve("null"), 1, 3);
     long aSecondAgo = later() - 2_000_000_000L; // the node and a.c look written after the start
     EntryRecorder.Recorded r =
-        EntryRecorder.record(read("null"), "null", cwd, aSecondAgo, Set.of(), hashes);
+        EntryRecorder.record(read("null"), "null", null, cwd, aSecondAgo, Set.of(), hashes);
     assertEquals(
         List.of(new Manifest.IncludedFile("null", 0, ContentHash.ofContent(new byte[0]))),
         r.files());
     assertTrue(
         assertThrows(
                 EntryRecorder.NotRecordableException.class,
-                () -> EntryRecorder.record(read("a.c"), "a.c", cwd, aSecondAgo, Set.of(), hashes))
+                () ->
+                    EntryRecorder.record(
+                        read("a.c"), "a.c", null, cwd, aSecondAgo, Set.of(), hashes))
             .getMessage()
             .contains("a.c was modified after the compile started"),
         "a regular file of the same age is still refused");
@@ -127,7 +129,7 @@ class EntryRecorderTest {
       String source =
           assertThrows(
                   EntryRecorder.NotRecordableException.class,
-                  () -> EntryRecorder.record(read(p), p, cwd, later(), Set.of(), hashes))
+                  () -> EntryRecorder.record(read(p), p, null, cwd, later(), Set.of(), hashes))
               .getMessage();
       assertTrue(source.endsWith("is not a regular file"), source);
     }
