@@ -16,6 +16,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,19 +90,25 @@ class DaemonJobBoundsTest {
   void oneSlot_runsTheJobsOneAfterTheOther() throws Exception {
     start(1, "--jobs", "1");
     List<CompletableFuture<byte[]>> jobs = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      String flag = "-DJOB" + i; // different keys: each job compiles
-      jobs.add(
-          CompletableFuture.supplyAsync(() -> {
-            try {
-              return daemon.exchange("127.0.0.1", request(flag));
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-          }));
-    }
-    for (CompletableFuture<byte[]> j : jobs) {
-      assertEquals(0, RawJobs.reply(j.get(120, TimeUnit.SECONDS), ProtocolVersion.V1).status());
+    // A thread per client, not the common pool: that has one worker on a 2-core machine and would
+    // send the jobs one after the other itself, so the daemon's bound would go untested.
+    try (ExecutorService clients = Executors.newFixedThreadPool(3)) {
+      for (int i = 0; i < 3; i++) {
+        String flag = "-DJOB" + i; // different keys: each job compiles
+        jobs.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return daemon.exchange("127.0.0.1", request(flag));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                clients));
+      }
+      for (CompletableFuture<byte[]> j : jobs) {
+        assertEquals(0, RawJobs.reply(j.get(120, TimeUnit.SECONDS), ProtocolVersion.V1).status());
+      }
     }
     assertEquals(
         List.of("start", "end", "start", "end", "start", "end"),

@@ -10,6 +10,7 @@ import dev.distcache.testing.Processes;
 import dev.distcache.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -170,32 +171,60 @@ class RemoteCompileTest {
 
   @Test
   void mon_showsTheRunningRemoteCompile_withHostAndSlot() throws Exception {
-    DistccDaemon d = distccd("127.0.0.2");
-    Path src = tmp.resolve("src");
-    StringBuilder slow = new StringBuilder();
-    for (int j = 0; j < 2500; j++) {
-      slow.append("int f")
-          .append(j)
-          .append("(const char *s, int n) { int h = ")
-          .append(j)
-          .append("; for (int k = 0; k < n; k++) h = h * 31 + s[k] * ")
-          .append(j % 7 + 1)
-          .append("; return h; }\n");
+    // distccd's gcc waits for the test's release, so the job runs until mon has been seen to show
+    // it: however fast or loaded the machine, the compile cannot end between two polls. distccd
+    // runs its compilers as the distcc user, so the wrapper's directories must let others in.
+    Path gate = tmp.resolve("gate");
+    Path release = gate.resolve("release");
+    Path ran = gate.resolve("held-ran");
+    Path bin = tmp.resolve("held-bin");
+    String wrapper =
+        "#!/bin/sh\n"
+            + "i=0\n"
+            + "while [ ! -e '"
+            + release
+            + "' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done\n"
+            + "touch '"
+            + ran
+            + "'\n"
+            + "exec /usr/bin/gcc \"$@\"\n";
+    // distccd may run the target-qualified name, as Debian's distcc client asks for.
+    for (String name : List.of("gcc", "x86_64-linux-gnu-gcc")) {
+      Distcache.write(bin.resolve(name), wrapper);
+      Files.setPosixFilePermissions(
+          bin.resolve(name), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
-    Distcache.write(src.resolve("slow.c"), slow.toString());
+    Files.createDirectories(gate);
+    Files.setPosixFilePermissions(gate, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    DistccDaemon d = DistccDaemon.startWithPathFirst("127.0.0.2", tmp, bin);
+    daemons.add(d);
+    Path src = tmp.resolve("src");
+    Distcache.write(src.resolve("held.c"), "int held(void) { return 7; }\n");
     dc.with("DISTCACHE_HOSTS", d.host("/2"));
     dc.run(src, "server", "start").ok();
     CompletableFuture<Run> compile =
         CompletableFuture.supplyAsync(
-            () -> dc.run(src, "gcc", "-O3", "-c", "slow.c", "-o", "slow.o"));
-    String expected = "\tCompile\tslow.c\t" + d.host("") + "[0]\n";
+            () -> dc.run(src, "gcc", "-O2", "-c", "held.c", "-o", "held.o"));
+    String expected = "\tCompile\theld.c\t" + d.host("") + "[0]\n";
     boolean seen = false;
-    while (!seen && !compile.isDone()) {
-      seen = dc.run(src, "mon").ok().out().endsWith(expected);
+    try {
+      while (!seen && !compile.isDone()) {
+        seen = dc.run(src, "mon").ok().out().endsWith(expected);
+      }
+    } finally {
+      Distcache.write(release, "");
     }
     compile.get().ok();
-    assertTrue(seen, "mon never showed the job while it ran on " + d.host(""));
+    assertTrue(seen, "mon never showed the job while it ran on " + d.host("") + ": " + d.log());
     assertEquals(1, d.jobs("COMPILE_OK"), d.log());
+    assertTrue(Files.exists(ran), "distccd ran the held gcc: " + d.log());
+    dc.direct(src, "gcc", "-O2", "-c", "held.c", "-o", "direct.o").ok();
+    assertArrayEquals(
+        Distcache.read(src.resolve("direct.o")),
+        Distcache.read(src.resolve("held.o")),
+        "the held job's object is gcc's own");
     assertEquals("", dc.run(src, "mon").ok().out(), "no job after the compile");
     Run bad = dc.run(src, "mon", "0");
     assertEquals(1, bad.exitCode(), bad.err());

@@ -47,6 +47,22 @@ public final class DistccDaemon implements AutoCloseable {
    */
   public static DistccDaemon start(String address, Path dir, String allow, boolean stats)
       throws IOException, InterruptedException {
+    return start(address, dir, allow, stats, null);
+  }
+
+  /**
+   * Starts distccd on {@code address}, allowing all of 127.0.0.0/8, with {@code binFirst} ahead of
+   * its PATH: the compiler names it runs (still only those in /usr/lib/distcc) are looked up there
+   * first, so a test can put a wrapper in front of the real gcc, e.g. one that holds the job.
+   */
+  public static DistccDaemon startWithPathFirst(String address, Path dir, Path binFirst)
+      throws IOException, InterruptedException {
+    return start(address, dir, "127.0.0.0/8", false, binFirst);
+  }
+
+  private static DistccDaemon start(
+      String address, Path dir, String allow, boolean stats, Path binFirst)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     for (int attempt = 0;
         attempt < 5;
@@ -73,12 +89,15 @@ public final class DistccDaemon implements AutoCloseable {
       if (stats) {
         cmd.addAll(List.of("--stats", "--stats-port", Integer.toString(statsPort)));
       }
-      Process p =
+      ProcessBuilder pb =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .start();
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      if (binFirst != null) {
+        pb.environment().merge("PATH", binFirst.toString(), (old, first) -> first + ":" + old);
+      }
+      Process p = pb.start();
       DistccDaemon d = new DistccDaemon(p, address, port, statsPort, log);
       String ready = stats ? "HTTP server started" : "listening on " + address + ":" + port;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -48,10 +48,8 @@ public final class Processes {
     pb.environment().putAll(env);
     try {
       Process p = pb.start();
-      CompletableFuture<byte[]> err =
-          CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-      CompletableFuture<byte[]> out =
-          CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+      CompletableFuture<byte[]> err = drain(p.getErrorStream());
+      CompletableFuture<byte[]> out = drain(p.getInputStream());
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
@@ -89,6 +87,26 @@ public final class Processes {
       }
     }
     return cmd;
+  }
+
+  /**
+   * Reads {@code in} to its end on a thread of its own. Not the common pool: on a 2-core machine
+   * that has one worker, and a test that runs a program from a pool task (a compile in the
+   * background) would leave every other program's output unread until it ended.
+   */
+  public static CompletableFuture<byte[]> drain(InputStream in) {
+    CompletableFuture<byte[]> bytes = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .daemon()
+        .name("drain")
+        .start(() -> {
+          try {
+            bytes.complete(readAll(in));
+          } catch (RuntimeException e) {
+            bytes.completeExceptionally(e);
+          }
+        });
+    return bytes;
   }
 
   private static byte[] readAll(InputStream in) {

@@ -2,7 +2,6 @@ package dev.distcache.testing;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -251,10 +250,8 @@ public final class RedisServer implements AutoCloseable {
     }
     try {
       Process p = pb.start();
-      CompletableFuture<byte[]> out =
-          CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-      CompletableFuture<byte[]> err =
-          CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+      CompletableFuture<byte[]> out = Processes.drain(p.getInputStream());
+      CompletableFuture<byte[]> err = Processes.drain(p.getErrorStream());
       try (OutputStream in = p.getOutputStream()) {
         in.write(stdin);
       }
@@ -358,13 +355,5 @@ public final class RedisServer implements AutoCloseable {
             + why
             + "; its log:\n"
             + logText().substring(logBefore.length()));
-  }
-
-  private static byte[] readAll(InputStream in) {
-    try (in) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
