@@ -27,7 +27,10 @@ import java.util.concurrent.TimeoutException;
  * carrier. Not {@code Process.waitFor} either: before JDK 24 its Object.wait holds the carrier.
  */
 final class SystemProcessRunner implements ProcessRunner {
-  static final SystemProcessRunner INSTANCE = new SystemProcessRunner();
+  static final SystemProcessRunner INSTANCE = new SystemProcessRunner(PosixSpawn.available());
+
+  /** The runner that always uses the JDK's launcher (for tests of that path). */
+  static final SystemProcessRunner JDK_LAUNCHER = new SystemProcessRunner(false);
 
   /** How long a process may take to exit after TERM before it gets KILL. */
   static final long GRACE_MILLIS = 2_000;
@@ -44,7 +47,12 @@ final class SystemProcessRunner implements ProcessRunner {
       Executors.newCachedThreadPool(
           Thread.ofPlatform().daemon().name("distcache-process-io-", 0).factory());
 
-  private SystemProcessRunner() {}
+  /** Whether processes start through {@link PosixSpawn} rather than the JDK's launcher. */
+  private final boolean posixSpawn;
+
+  private SystemProcessRunner(boolean posixSpawn) {
+    this.posixSpawn = posixSpawn;
+  }
 
   @Override
   public Exec run(Command c) throws IOException {
@@ -69,7 +77,10 @@ final class SystemProcessRunner implements ProcessRunner {
     }
   }
 
-  private static Process start(Command c) throws IOException {
+  private Process start(Command c) throws IOException {
+    if (posixSpawn) {
+      return PosixSpawn.start(c, c.argv(), PIPES);
+    }
     ProcessBuilder pb =
         new ProcessBuilder(c.uncachedErrFile() == null ? c.argv() : withUncachedErr(c))
             .directory(c.cwd().toFile())
@@ -202,7 +213,13 @@ final class SystemProcessRunner implements ProcessRunner {
    */
   static void stop(Process p) {
     List<ProcessHandle> tree = new ArrayList<>();
-    tree.add(p.toHandle());
+    if (p.isAlive()) {
+      try {
+        tree.add(p.toHandle());
+      } catch (IllegalStateException ended) {
+        // It ended and was reaped just now: only its descendants may be left.
+      }
+    }
     p.descendants().forEach(tree::add);
     tree.forEach(ProcessHandle::destroy);
     try {

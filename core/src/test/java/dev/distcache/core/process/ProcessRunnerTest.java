@@ -20,11 +20,49 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The system runner against real /bin/sh children. */
+/**
+ * The system runner against real /bin/sh children: the one processes start with here (posix_spawn),
+ * and, through {@link JdkLauncherProcessRunnerTest}, the JDK's launcher it falls back to.
+ */
 class ProcessRunnerTest {
   private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
 
-  private final ProcessRunner runner = ProcessRunner.system();
+  final ProcessRunner runner = runner();
+
+  /** The runner under test. */
+  ProcessRunner runner() {
+    return ProcessRunner.system();
+  }
+
+  @Test
+  void theChild_getsOnlyItsStandardDescriptors_andTheUncachedOne() throws IOException {
+    // The JVM has dozens open (jars, sockets, pipes). The shell tests each number without opening
+    // anything itself.
+    String list =
+        "i=3; while [ $i -lt 256 ]; do [ -e /proc/$$/fd/$i ] && printf '%s ' $i; i=$((i + 1)); done;"
+            + " echo .";
+    assertEquals(".\n", new String(runner.run(sh(list)).stdout(), UTF_8));
+    assertEquals(
+        "3 .\n",
+        new String(runner.run(sh(list).withUncachedErrTo(tmp.resolve("notes"))).stdout(), UTF_8));
+  }
+
+  @Test
+  void theChild_hasNoSignalBlockedOrIgnored() throws IOException {
+    Exec exec =
+        runner.run(
+            Command.of(List.of("grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"), ENV, tmp));
+    // Signals 1 to 31; glibc keeps 32 and 33 for itself.
+    for (String line : new String(exec.stdout(), UTF_8).strip().split("\n")) {
+      long mask = Long.parseLong(line.substring(line.indexOf('\t') + 1), 16);
+      assertEquals(0, mask & 0x7fffffffL, line);
+    }
+  }
+
+  @Test
+  void run_endedByASignal_reports128PlusTheSignal() throws IOException {
+    assertEquals(128 + 15, runner.run(sh("kill -TERM $$")).exitCode());
+  }
 
   @TempDir Path tmp;
 
