@@ -405,7 +405,7 @@ public final class CompilePipeline implements AutoCloseable {
       results.missed();
     }
     try (InFlight.Claim held = claim) {
-      return misses.preprocessed(ctx, keys, plan, text.get());
+      return misses.preprocessed(ctx, keys, plan, text.get(), timing);
     }
   }
 

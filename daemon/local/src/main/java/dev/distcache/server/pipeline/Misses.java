@@ -18,6 +18,7 @@ import dev.distcache.server.outputs.HitWriter;
 import dev.distcache.server.outputs.LocalFiles;
 import dev.distcache.server.outputs.OutputFiles;
 import dev.distcache.server.request.CompileContext;
+import dev.distcache.server.request.Timing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -54,16 +55,27 @@ final class Misses {
   /** A finished compile: the reply for the client, and what ran. */
   private record Compiled(Reply reply, ProcessRunner.Exec exec, long startedMillis) {}
 
-  /** A preprocessor-mode miss: compiles, stores under the preprocessed key, records the entry. */
+  /**
+   * A preprocessor-mode miss: compiles, stores under the preprocessed key, records the entry; the
+   * two stages are marked in {@code timing} ({@code compile}, {@code store}).
+   */
   Reply preprocessed(
-      CompileContext c, CompileKeys.Keys keys, Optional<DirectMode.Plan> plan, byte[] text)
+      CompileContext c,
+      CompileKeys.Keys keys,
+      Optional<DirectMode.Plan> plan,
+      byte[] text,
+      Timing timing)
       throws IOException {
     Compiled done = run(c, text);
+    timing.mark("compile");
     Optional<CachedResult> result = capture(c, done, keys.exact());
+    timing.mark("capture");
     if (result.isPresent() && c.results().put(keys.key(), result.get()) && plan.isPresent()) {
+      timing.mark("put");
       direct.recordPreprocessed(
           plan.get(), text, keys.key(), keys.exact(), c.config(), c.stats(), c.log());
     }
+    timing.mark("store");
     return done.reply();
   }
 

@@ -31,6 +31,7 @@ import dev.distcache.hashing.KeySettings;
 import dev.distcache.server.direct.DirectMode;
 import dev.distcache.server.request.CompileContext;
 import dev.distcache.server.request.Stats;
+import dev.distcache.server.request.Timing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,7 +130,7 @@ class MissesTest {
   }
 
   private Reply preprocessed(CompileContext c) throws IOException {
-    return misses.preprocessed(c, keys(c), Optional.empty(), TEXT);
+    return misses.preprocessed(c, keys(c), Optional.empty(), TEXT, new Timing());
   }
 
   @Test
