@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """bench/farm's report: medians per build and the ratios the farm benchmark is about, as Markdown.
 
-    farm-report.py --times TSV --verify LOG --out MD --files N --jobs N --rounds N --machine TEXT
+    farm-report.py --times TSV --verify LOG --out MD --files N --jobs N --rounds N --rtt-ms MS
+                   --machine TEXT
 
 TSV lines are NAME<TAB>ROUND<TAB>MILLISECONDS; LOG holds one line per passed check.
 """
@@ -31,6 +32,7 @@ def main():
         p.add_argument(a, required=True)
     for a in ("--files", "--jobs", "--rounds"):
         p.add_argument(a, type=int, required=True)
+    p.add_argument("--rtt-ms", type=float, required=True)
     args = p.parse_args()
     runs = defaultdict(list)
     with open(args.times) as f:
@@ -46,7 +48,11 @@ def main():
            f"`make -j{args.jobs}`, {args.rounds} round(s); figures are medians over the rounds, in seconds. "
            "Daemons: two stock `distccd` on 127.0.0.4/127.0.0.5 and two `distcache daemon` on "
            f"127.0.0.2/127.0.0.3, each `--jobs {args.jobs // 2}`, listed `/{args.jobs // 2},lzo` (protocol 2). "
-           "Every distcache build starts with its local server already running.", "",
+           "Every distcache build starts with its local server already running. "
+           + (f"Every daemon sits behind `bench/delay_proxy.py`, which holds each direction's bytes for "
+              f"{args.rtt_ms / 2:g} ms: a round trip of {args.rtt_ms:g} ms, as on a LAN (`tc netem` would "
+              "do this in the kernel, but this machine's kernel has no `sch_netem`)."
+              if args.rtt_ms else "The clients reach the daemons directly, on loopback."), "",
            f"Machine: {args.machine}.", "",
            "**Caveat.** Client, daemons and compilers share this machine's cores, so a loopback farm "
            "measures the protocol and cache overhead of each client, not a parallel speed-up: a "
