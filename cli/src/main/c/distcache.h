@@ -56,6 +56,7 @@ int absolute(char *out, size_t cap, const char *cwd, const char *path);
 void normalize(char *path);
 int make_dirs(const char *path);
 char **environment_with(const char *const *drop, size_t ndrop, char *const *add, size_t nadd);
+size_t libc_answer(char **add);
 int note_fd(void);
 _Noreturn void fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
 

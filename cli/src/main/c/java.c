@@ -149,7 +149,8 @@ _Noreturn void run_java(const struct call *c, const char *argv0, int argc, char 
   find_java(c, java, sizeof java);
   add(&cmd, java);
   const char *base = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
-  if (strcmp(base, "distcache") == 0 && argc > 0 && strcmp(args[0], "daemon") == 0) {
+  int is_daemon = strcmp(base, "distcache") == 0 && argc > 0 && strcmp(args[0], "daemon") == 0;
+  if (is_daemon) {
     add(&cmd, "-XX:+UseSerialGC");
     add(&cmd, "-Xss1m");
     add(&cmd, "-XX:-UsePerfData");
@@ -195,7 +196,10 @@ _Noreturn void run_java(const struct call *c, const char *argv0, int argc, char 
     add(&cmd, args[i]);
   }
   static const char *const drop[] = {"UNCACHED_ERR_FD"};
-  char **env = usable_note_fd() ? environ : environment_with(drop, 1, NULL, 0);
+  char *add[1];
+  size_t nadd = is_daemon ? libc_answer(add) : 0; /* the daemon opens a store; the client does not */
+  char **env = usable_note_fd() && nadd == 0 ? environ
+                                             : environment_with(drop, usable_note_fd() ? 0 : 1, add, nadd);
   execve(java, cmd.words, env);
   fail("cannot run %s: %s", java, strerror(errno));
 }

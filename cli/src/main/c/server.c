@@ -282,8 +282,8 @@ static void close_inherited(void) {
 /*
  * Starts the server as ServerConnection.spawn does: its own session (Ctrl-C in the build must not
  * stop it), the cache directory as working directory, stdin from /dev/null, output appended to
- * server.out, no other inherited descriptor, default signal handling, and no DISTCACHE_DEPTH.
- * Returns the child's pid, or -1.
+ * server.out, no other inherited descriptor, default signal handling, and no DISTCACHE_DEPTH
+ * (and the C library named for RocksDB: libc_answer). Returns the child's pid, or -1.
  */
 static pid_t spawn_server(const struct call *c, const char *socket_file) {
   pid_t pid = fork();
@@ -310,7 +310,8 @@ static pid_t spawn_server(const struct call *c, const char *socket_file) {
   char **argv = server_command(c);
   if (argv) {
     static const char *const drop[] = {"DISTCACHE_DEPTH"};
-    execve(argv[0], argv, environment_with(drop, 1, NULL, 0));
+    char *add[1];
+    execve(argv[0], argv, environment_with(drop, 1, add, libc_answer(add)));
     dprintf(note_fd(), "distcache: cannot run the server %s: %s\n", argv[0], strerror(errno));
   }
   _exit(127);

@@ -119,6 +119,24 @@ char **environment_with(const char *const *drop, size_t ndrop, char *const *add,
 }
 
 /*
+ * RocksDB's JNI loader asks whether the C library is musl by running
+ * `sh -c "ldd /usr/bin/env | grep -q musl"` unless ROCKSDB_MUSL_LIBC answers: about 0.1 s of every
+ * start of a JVM that opens a store (the local server, the daemon) on a loaded machine. This binary
+ * was built against the machine's C library, so with glibc it answers; a value the user set stays.
+ * Writes at most one entry to add; returns how many.
+ */
+size_t libc_answer(char **add) {
+#ifdef __GLIBC__
+  if (!getenv("ROCKSDB_MUSL_LIBC")) {
+    add[0] = "ROCKSDB_MUSL_LIBC=false";
+    return 1;
+  }
+#endif
+  (void) add;
+  return 0;
+}
+
+/*
  * Where distcache's own messages go: the descriptor in $UNCACHED_ERR_FD when a wrapper that runs
  * distcache (ccache with CCACHE_PREFIX) set it and it is open, so that the wrapper does not take
  * them for the compiler's output and cache them; else stderr. The compiler's stderr stays on 2.

@@ -255,6 +255,27 @@ class NativeClientTest {
   }
 
   @Test
+  void theServerItStarts_isToldTheCLibrary_soRocksDbRunsNoShellToAsk() throws IOException {
+    Distcache.write(src.resolve("m.c"), "int m;\n");
+    dc.run(src, "gcc", "-c", "m.c").ok();
+    // Without it, RocksDB's loader runs sh -c "ldd /usr/bin/env | grep -q musl" at every start.
+    assertTrue(
+        environment(dc.serverPid().orElseThrow()).contains("ROCKSDB_MUSL_LIBC=false"),
+        "glibc named for RocksDB");
+    dc.run(src, "server", "stop").ok();
+    dc.with("ROCKSDB_MUSL_LIBC", "FALSE"); // the user's word stays (RocksDB ignores its case)
+    dc.run(src, "gcc", "-c", "m.c").ok();
+    List<String> env = environment(dc.serverPid().orElseThrow());
+    assertTrue(env.contains("ROCKSDB_MUSL_LIBC=FALSE"), env.toString());
+    assertFalse(env.contains("ROCKSDB_MUSL_LIBC=false"), env.toString());
+  }
+
+  private static List<String> environment(long pid) throws IOException {
+    return Arrays.asList(
+        new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ"))).split("\0"));
+  }
+
+  @Test
   void serverCannotStart_theRealCompilerRuns_andTheServerLogSaysWhy() throws IOException {
     Path noJava = tmp.resolve("no-such-java");
     CopiedInstallation copy =
