@@ -273,4 +273,87 @@ class NativeTlsTest {
     assertTrue(clientLog("one").contains("TLS handshake failed"), clientLog("one"));
     d.awaitLog("this daemon has no --tls-cert");
   }
+
+  private dev.distcache.testing.Run daemonCommand(String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Distcache.LAUNCHER.toString(),
+                "daemon",
+                "--no-detach",
+                "--daemon",
+                "--listen",
+                "127.0.0.2",
+                "--cache-dir",
+                tmp.resolve("bad-daemon").toString()));
+    cmd.addAll(List.of(args));
+    java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.put("HOME", tmp.toString());
+    return dev.distcache.testing.Processes.run(tmp, env, cmd, 120);
+  }
+
+  @Test
+  void unusableTlsOptions_stopTheDaemon_withOneLine() throws Exception {
+    Path missing = tmp.resolve("missing.pem");
+    TestCertificates.Pair other = ca.issue("other-daemon", 2, "127.0.0.2");
+    Path noComment = tokenFile("no-comment", GOOD_TOKEN + "\n");
+    Object[][] cases = {
+      {
+        new String[] {"--tls-key", daemonCert.key().toString()},
+        101,
+        "distcache daemon: error: --tls-key needs --tls-cert: TLS takes the certificate and its"
+            + " key\n"
+      },
+      {
+        new String[] {"--auth-tokens", noComment.toString()},
+        101,
+        "distcache daemon: error: --auth-tokens needs --tls-cert and --tls-key: clients prove who"
+            + " they are only over TLS\n"
+      },
+      {
+        new String[] {"--tls-cert", missing.toString(), "--tls-key", daemonCert.key().toString()},
+        1,
+        "distcache daemon: error: --tls-cert " + missing + ": no such file\n"
+      },
+      {
+        new String[] {"--tls-cert", tmp.toString(), "--tls-key", daemonCert.key().toString()},
+        1,
+        null
+      },
+      {
+        new String[] {
+          "--tls-cert", daemonCert.cert().toString(), "--tls-key", other.key().toString()
+        },
+        1,
+        "distcache daemon: error: --tls-key "
+            + other.key()
+            + " is not the key of the certificate in "
+            + daemonCert.cert()
+            + "\n"
+      },
+      {
+        concat(tls(daemonCert), "--auth-tokens", noComment.toString()),
+        1,
+        "distcache daemon: error: --auth-tokens "
+            + noComment
+            + " line 1: give each token a comment naming its client (TOKEN # NAME)\n"
+      },
+    };
+    for (Object[] c : cases) {
+      String[] args = (String[]) c[0];
+      dev.distcache.testing.Run r = daemonCommand(args);
+      String what = String.join(" ", args);
+      assertEquals((int) c[1], r.exitCode(), what + "\n" + r.err());
+      if (c[2] != null) {
+        assertEquals(c[2], r.err(), what);
+      } else {
+        assertTrue(
+            r.err().startsWith("distcache daemon: error: --tls-cert " + tmp + ": cannot be read"),
+            r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+      }
+      assertEquals("", r.out(), what);
+      assertFalse(r.err().contains(GOOD_TOKEN), r.err());
+    }
+  }
 }

@@ -49,6 +49,19 @@ public final class NativeCodec {
       this(compiler, identity, new byte[0]);
     }
 
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Hello h
+          && compiler.equals(h.compiler)
+          && identity.equals(h.identity)
+          && java.security.MessageDigest.isEqual(token, h.token);
+    }
+
+    @Override
+    public int hashCode() {
+      return compiler.hashCode() * 31 + identity.hashCode();
+    }
+
     /** Without the token: a secret is never logged. */
     @Override
     public String toString() {
