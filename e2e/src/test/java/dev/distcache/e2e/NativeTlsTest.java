@@ -152,6 +152,16 @@ class NativeTlsTest {
   }
 
   @Test
+  void certificateForAnotherAddress_isRefused_andTheCompileRunsLocally() throws Exception {
+    TestCertificates.Pair elsewhere = ca.issue("elsewhere", 2, "127.0.0.9");
+    RemoteDaemon d = daemon("127.0.0.2", tls(elsewhere));
+    Distcache dc = client("one", d.address + ":" + d.port + ",tls", ca.caCert());
+    buildsGccsObject(dc);
+    fellBackLocally(dc, "one");
+    assertTrue(clientLog("one").contains("TLS handshake failed"), clientLog("one"));
+  }
+
+  @Test
   void clientCertificates_required_withoutOneDenied_withOneAccepted() throws Exception {
     RemoteDaemon d =
         daemon("127.0.0.2", concat(tls(daemonCert), "--tls-client-ca", ca.caCert().toString()));
