@@ -39,11 +39,12 @@ import java.util.function.Consumer;
 
 /**
  * Runs the compile of a cache miss on a distcc host (or a distcache daemon, {@code ,distcache}, in
- * the native protocol) when the request's host list names one ({@code $DISTCACHE_HOSTS}, the {@code
- * hosts} setting, else distcc's places), locally otherwise or when every host fails. The object
- * comes back from the host; the dependency file is written here by the preprocessor, as distcc
- * does. The caller then reads the outputs from disk as after a local compile. With no host list the
- * local compile runs exactly as without this class.
+ * the native protocol; {@code ,tls} the same over TLS, with the {@code remote_tls_*} and {@code
+ * remote_token_file} settings) when the request's host list names one ({@code $DISTCACHE_HOSTS},
+ * the {@code hosts} setting, else distcc's places), locally otherwise or when every host fails. The
+ * object comes back from the host; the dependency file is written here by the preprocessor, as
+ * distcc does. The caller then reads the outputs from disk as after a local compile. With no host
+ * list the local compile runs exactly as without this class.
  *
  * <p>Thread-safe: one instance per server; its {@link Scheduler} is shared by every compile.
  */
