@@ -60,6 +60,14 @@ public enum ConfigKey {
    * as in ccache.
    */
   REMOTE_STORAGE("remote_storage", "REMOTE_STORAGE", "", Type.STRING),
+  /** The CAs (PEM) that sign the {@code ,tls} daemons' certificates; empty trusts the JDK's CAs. */
+  REMOTE_TLS_CA("remote_tls_ca", "REMOTE_TLS_CA", "", Type.PATH),
+  /** The client's certificate (PEM) for {@code ,tls} daemons that require one. */
+  REMOTE_TLS_CERT("remote_tls_cert", "REMOTE_TLS_CERT", "", Type.PATH),
+  /** The unencrypted PKCS#8 key (PEM) of {@link #REMOTE_TLS_CERT}. */
+  REMOTE_TLS_KEY("remote_tls_key", "REMOTE_TLS_KEY", "", Type.PATH),
+  /** A file holding the bearer token sent to {@code ,tls} daemons; never logged. */
+  REMOTE_TOKEN_FILE("remote_token_file", "REMOTE_TOKEN_FILE", "", Type.PATH),
   /** A local hit is written to the remote storages too. */
   RESHARE("reshare", "RESHARE", "false", Type.BOOL),
   SLOPPINESS("sloppiness", "SLOPPINESS", "", Type.SLOPPINESS),

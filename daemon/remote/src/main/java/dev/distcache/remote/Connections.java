@@ -7,6 +7,7 @@ import dev.distcache.remote.job.JobHandler;
 import dev.distcache.remote.job.NativeHandler;
 import dev.distcache.remote.net.AccessList;
 import dev.distcache.remote.net.ClientLimit;
+import dev.distcache.remote.net.DaemonTls;
 import dev.distcache.remote.net.Deadline;
 import dev.distcache.remote.net.Netmask;
 import dev.distcache.remote.net.TcpChannel;
@@ -27,7 +28,10 @@ import java.util.function.Supplier;
  * --allow} is closed without a word, as distccd does), the cap on connections from one address
  * ({@link ClientLimit}), the deadline for its first bytes, then by those bytes either the {@link
  * NativeHandler} or the {@link JobHandler} (each takes a job slot once a job has arrived, so that
- * clients still sending, or silent, hold none); and the stats port's one-shot answer.
+ * clients still sending, or silent, hold none); and the stats port's one-shot answer. With {@code
+ * --tls-cert} a connection that opens with a TLS record is taken over by TLS ({@link DaemonTls})
+ * and then speaks the native protocol; the native protocol in plaintext is then denied, and distcc
+ * clients keep their plaintext protocol and {@code --allow}, which applies to every connection.
  */
 public final class Connections {
   private final AccessList access;
@@ -39,6 +43,7 @@ public final class Connections {
   private final TcpServer.Slots slots;
   private final DaemonStats stats;
   private final ServerLog log;
+  private final DaemonTls tls;
 
   Connections(
       AccessList access,
@@ -48,7 +53,9 @@ public final class Connections {
       int maxPerClient,
       TcpServer.Slots slots,
       DaemonStats stats,
-      ServerLog log) {
+      ServerLog log,
+      DaemonTls tls) {
+    this.tls = tls;
     this.access = access;
     this.jobs = jobs;
     this.natives = natives;
@@ -85,8 +92,10 @@ public final class Connections {
           return;
         }
         Kind kind = firstBytes(channel, ticket, client);
-        if (kind == Kind.NATIVE) {
-          natives.serve(channel); // takes a slot per job, not per connection
+        if (kind == Kind.TLS) {
+          overTls(socket, channel, client);
+        } else if (kind == Kind.NATIVE) {
+          natives.serve(channel, false); // takes a slot per job, not per connection
         } else if (kind == Kind.DISTCC) {
           jobs.serve(channel, slots); // takes a slot once the request is in
         }
@@ -96,8 +105,43 @@ public final class Connections {
     }
   }
 
+  /**
+   * Runs the TLS handshake (within {@code --first-frame-timeout}) and serves the native protocol
+   * over it; a daemon without {@code --tls-cert}, or a failed handshake, closes the connection.
+   */
+  private void overTls(Socket socket, TcpChannel plain, String client) {
+    if (tls == null) {
+      log.log(
+          LogLevel.WARNING,
+          "tls",
+          "closed a TLS connection from " + client + ": this daemon has no --tls-cert");
+      return;
+    }
+    javax.net.ssl.SSLSocket secure;
+    Deadline d = Deadline.after(firstFrameMillis, plain::abort);
+    try (d) {
+      secure = tls.accept(socket, plain.readAhead());
+    } catch (IOException e) {
+      log.log(
+          LogLevel.WARNING,
+          "tls",
+          "TLS handshake with "
+              + client
+              + (d.fired()
+                  ? " took too long (--first-frame-timeout)"
+                  : " failed: " + e.getMessage()));
+      return;
+    }
+    try (secure) {
+      natives.serve(new TcpChannel(secure, socket), true);
+    } catch (IOException e) {
+      log.log(LogLevel.INFO, "tls", "TLS connection from " + client + " ended: " + e.getMessage());
+    }
+  }
+
   /** What a connection turned out to be by its first bytes. */
   private enum Kind {
+    TLS,
     NATIVE,
     DISTCC,
     SILENT
@@ -105,10 +149,11 @@ public final class Connections {
 
   /**
    * Whether the connection speaks the native protocol: its first 4 bytes are {@code DCD1} (a distcc
-   * request starts with {@code DIST}). Peeked, not consumed. A client that sends nothing within
-   * {@code --first-frame-timeout} (a real client sends at once), or whose connection was closed to
-   * make room for a newer one from its address, is dropped here; one that sends fewer bytes and
-   * hangs up is left to the distcc path, which reports it as distccd would.
+   * request starts with {@code DIST}), or TLS: its first byte opens a TLS handshake record. Peeked,
+   * not consumed. A client that sends nothing within {@code --first-frame-timeout} (a real client
+   * sends at once), or whose connection was closed to make room for a newer one from its address,
+   * is dropped here; one that sends fewer bytes and hangs up is left to the distcc path, which
+   * reports it as distccd would.
    */
   private Kind firstBytes(TcpChannel channel, ClientLimit.Ticket ticket, String client) {
     InputStream in = channel.in();
@@ -119,6 +164,9 @@ public final class Connections {
       byte[] first = in.readNBytes(magic.length);
       in.reset();
       ticket.spoke();
+      if (first.length > 0 && (first[0] & 0xff) == DaemonTls.HANDSHAKE_RECORD) {
+        return Kind.TLS;
+      }
       return Arrays.equals(first, magic) ? Kind.NATIVE : Kind.DISTCC;
     } catch (IOException e) {
       if (d.fired()) {

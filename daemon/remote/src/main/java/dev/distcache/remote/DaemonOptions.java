@@ -26,6 +26,11 @@ import java.util.List;
  * @param remoteStorage the shared cache tier ({@code --remote-storage}, else {@code
  *     $DISTCACHE_REMOTE_STORAGE}; the local server's {@code remote_storage} grammar), empty for
  *     none
+ * @param tlsCert the certificate chain (PEM) the native protocol is served with over TLS ({@code
+ *     --tls-cert}), or null for no TLS; {@code tlsKey} is its key
+ * @param tlsClientCa the CAs (PEM) whose client certificates are required ({@code
+ *     --tls-client-ca}), or null
+ * @param authTokens the bearer tokens accepted ({@code --auth-tokens}), or null for none
  */
 record DaemonOptions(
     Action action,
@@ -52,7 +57,11 @@ record DaemonOptions(
     long maxSize,
     String remoteStorage,
     List<Path> masqueradeDirs,
-    List<String> compilers) {
+    List<String> compilers,
+    Path tlsCert,
+    Path tlsKey,
+    Path tlsClientCa,
+    Path authTokens) {
 
   /** What to do. */
   enum Action {

@@ -4,12 +4,14 @@ import dev.distcache.cache.StoreException;
 import dev.distcache.core.log.LogLevel;
 import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.process.ProcessRunner;
+import dev.distcache.distribute.tls.TlsFileException;
 import dev.distcache.remote.job.DaemonCache;
 import dev.distcache.remote.job.JobCompile;
 import dev.distcache.remote.job.JobHandler;
 import dev.distcache.remote.job.JobPipeline;
 import dev.distcache.remote.job.JobWorkspace;
 import dev.distcache.remote.job.NativeHandler;
+import dev.distcache.remote.net.DaemonTls;
 import dev.distcache.remote.net.TcpServer;
 import dev.distcache.remote.policy.CompilerPolicy;
 import dev.distcache.remote.report.DaemonStats;
@@ -48,6 +50,7 @@ final class DaemonRuntime implements AutoCloseable {
   private final TcpServer.Slots slots;
   private final HostFacts facts;
   private final ScheduledExecutorService sampler;
+  private final DaemonTls tls;
   private TcpServer jobs;
   private TcpServer statsServer;
   private boolean pidWritten;
@@ -64,8 +67,10 @@ final class DaemonRuntime implements AutoCloseable {
       ServerLog log,
       DaemonCache cache,
       Map<String, String> env,
-      ProcessRunner runner) {
+      ProcessRunner runner,
+      DaemonTls tls) {
     this.options = options;
+    this.tls = tls;
     this.log = log;
     this.cache = cache;
     this.stats = new DaemonStats(System::currentTimeMillis);
@@ -95,7 +100,9 @@ final class DaemonRuntime implements AutoCloseable {
             options.ioTimeoutSeconds(),
             slots,
             log,
-            stats);
+            stats,
+            tls != null,
+            tls == null ? null : tls.tokens().orElse(null));
     this.sampler =
         Executors.newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "distcache-daemon-sampler");
@@ -130,6 +137,14 @@ final class DaemonRuntime implements AutoCloseable {
   static DaemonRuntime open(
       DaemonOptions o, boolean inetd, Map<String, String> env, ProcessRunner runner)
       throws StartException {
+    DaemonTls tls = null;
+    if (o.tlsCert() != null) {
+      try {
+        tls = DaemonTls.load(o.tlsCert(), o.tlsKey(), o.tlsClientCa(), o.authTokens());
+      } catch (TlsFileException e) {
+        throw new StartException(e.getMessage());
+      }
+    }
     ServerLog log = openLog(o);
     DaemonCache cache;
     try {
@@ -146,7 +161,7 @@ final class DaemonRuntime implements AutoCloseable {
       log.log(LogLevel.WARNING, "cache", why + "; compiling without the cache");
       cache = DaemonCache.none(log);
     }
-    return new DaemonRuntime(o, log, cache, env, runner);
+    return new DaemonRuntime(o, log, cache, env, runner, tls);
   }
 
   private static ServerLog openLog(DaemonOptions o) throws StartException {
@@ -180,7 +195,8 @@ final class DaemonRuntime implements AutoCloseable {
             options.maxClientConnections(),
             slots,
             stats,
-            log);
+            log,
+            tls);
     try {
       jobs = TcpServer.bind(options.listen(), options.port(), connections::job);
       log.log(LogLevel.INFO, "dcc_listen_by_addr", "listening on " + jobs.where());
@@ -198,6 +214,9 @@ final class DaemonRuntime implements AutoCloseable {
     } catch (IOException e) {
       close();
       throw new StartException(e.getMessage());
+    }
+    if (tls != null) {
+      log.log(LogLevel.NOTICE, "tls", tls.describe());
     }
     if (!options.access().explicit()) {
       log.log(

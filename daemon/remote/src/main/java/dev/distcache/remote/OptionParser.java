@@ -72,6 +72,10 @@ final class OptionParser {
           new Spec("max-request-size", '\0', true),
           new Spec("first-frame-timeout", '\0', true),
           new Spec("max-client-connections", '\0', true),
+          new Spec("tls-cert", '\0', true),
+          new Spec("tls-key", '\0', true),
+          new Spec("tls-client-ca", '\0', true),
+          new Spec("auth-tokens", '\0', true),
           // distccd's, refused with a reason:
           new Spec("user", '\0', true),
           new Spec("zeroconf", '\0', false),
@@ -112,6 +116,10 @@ final class OptionParser {
   private String remoteStorage;
   private final List<Path> masqueradeDirs = new ArrayList<>();
   private final List<String> compilers = new ArrayList<>();
+  private Path tlsCert;
+  private Path tlsKey;
+  private Path tlsClientCa;
+  private Path authTokens;
 
   private OptionParser(Map<String, String> env) {
     remoteStorage = env.getOrDefault("DISTCACHE_REMOTE_STORAGE", "");
@@ -220,6 +228,10 @@ final class OptionParser {
           firstFrameTimeout = number("--first-frame-timeout", value, 1, 86_400);
       case "max-client-connections" ->
           maxClientConnections = number("--max-client-connections", value, 1, 1_000_000);
+      case "tls-cert" -> tlsCert = Path.of(value);
+      case "tls-key" -> tlsKey = Path.of(value);
+      case "tls-client-ca" -> tlsClientCa = Path.of(value);
+      case "auth-tokens" -> authTokens = Path.of(value);
       case "no-fork", "no-fifo" -> {}
       case "enable-tcp-insecure" -> tcpInsecure = true;
       case "help" -> action = DaemonOptions.Action.HELP;
@@ -323,6 +335,20 @@ final class OptionParser {
     if (tcpInsecure && mode != DaemonOptions.Mode.INETD) {
       throw refused("enable-tcp-insecure");
     }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new UsageException(
+          (tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key")
+              + ": TLS takes the certificate and its key");
+    }
+    if (tlsCert == null && (tlsClientCa != null || authTokens != null)) {
+      throw new UsageException(
+          (tlsClientCa != null ? "--tls-client-ca" : "--auth-tokens")
+              + " needs --tls-cert and --tls-key: clients prove who they are only over TLS");
+    }
+    if (tlsCert != null && mode == DaemonOptions.Mode.INETD) {
+      throw new UsageException(
+          "--tls-cert is for the listening daemon; --inetd jobs arrive through ssh or inetd");
+    }
     if (stats && statsPort == port) {
       throw new UsageException("--stats-port " + statsPort + " is the job port; give another one");
     }
@@ -363,6 +389,10 @@ final class OptionParser {
         maxSize,
         remoteStorage,
         dirs,
-        compilers);
+        compilers,
+        tlsCert,
+        tlsKey,
+        tlsClientCa,
+        authTokens);
   }
 }

@@ -70,6 +70,13 @@ final class Usage {
             --max-files N              most files in a pump-mode request (65536)
             --max-request-size SIZE    most bytes in one request (256Mi); a running job holds
                                        about three times its request in memory
+            --tls-cert FILE            serve the native protocol over TLS with this PEM
+                                       certificate chain (and --tls-key); plaintext native
+                                       clients are then denied, distcc clients are not
+            --tls-key FILE             the certificate's unencrypted PKCS#8 key (PEM)
+            --tls-client-ca FILE       require client certificates signed by these CAs
+            --auth-tokens FILE         require a bearer token: one a line, each with a
+                                       comment naming its client (TOKEN # NAME)
 
         Only compilers in the allowed list run; options that would run, read or write files
         the client chose (-fplugin=, -specs=, -B, -wrapper, @file, ...) are refused.

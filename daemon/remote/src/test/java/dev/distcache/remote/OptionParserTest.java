@@ -198,4 +198,37 @@ class OptionParserTest {
         error("--daemon", "--enable-tcp-insecure")
             .contains("only the compilers in its allowed list"));
   }
+
+  @Test
+  void tlsOptions_goTogether_orNameWhatIsMissing() throws Exception {
+    DaemonOptions o =
+        parse(
+            "--tls-cert",
+            "/c.pem",
+            "--tls-key=/k.pem",
+            "--tls-client-ca",
+            "/ca.pem",
+            "--auth-tokens",
+            "/t");
+    assertEquals(java.nio.file.Path.of("/c.pem"), o.tlsCert());
+    assertEquals(java.nio.file.Path.of("/k.pem"), o.tlsKey());
+    assertEquals(java.nio.file.Path.of("/ca.pem"), o.tlsClientCa());
+    assertEquals(java.nio.file.Path.of("/t"), o.authTokens());
+    assertEquals(null, parse().tlsCert());
+    assertEquals(
+        "--tls-key needs --tls-cert: TLS takes the certificate and its key",
+        error("--tls-key", "/k.pem"));
+    assertEquals(
+        "--tls-cert needs --tls-key: TLS takes the certificate and its key",
+        error("--tls-cert", "/c.pem"));
+    assertEquals(
+        "--auth-tokens needs --tls-cert and --tls-key: clients prove who they are only over TLS",
+        error("--auth-tokens", "/t"));
+    assertEquals(
+        "--tls-client-ca needs --tls-cert and --tls-key: clients prove who they are only over TLS",
+        error("--tls-client-ca", "/ca.pem"));
+    assertEquals(
+        "--tls-cert is for the listening daemon; --inetd jobs arrive through ssh or inetd",
+        error("--inetd", "--tls-cert", "/c.pem", "--tls-key", "/k.pem"));
+  }
 }

@@ -21,8 +21,11 @@ import dev.distcache.distribute.nativeproto.NativeClient;
 import dev.distcache.distribute.nativeproto.NativeCodec;
 import dev.distcache.distribute.nativeproto.NativeIdentity;
 import dev.distcache.distribute.nativeproto.NativeKey;
+import dev.distcache.distribute.tls.ClientTls;
+import dev.distcache.distribute.tls.TlsFileException;
 import dev.distcache.hashing.CompilerIdentifier;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,15 +34,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
  * Runs the compile of a cache miss on a distcc host (or a distcache daemon, {@code ,distcache}, in
- * the native protocol) when the request's host list names one ({@code $DISTCACHE_HOSTS}, the {@code
- * hosts} setting, else distcc's places), locally otherwise or when every host fails. The object
- * comes back from the host; the dependency file is written here by the preprocessor, as distcc
- * does. The caller then reads the outputs from disk as after a local compile. With no host list the
- * local compile runs exactly as without this class.
+ * the native protocol; {@code ,tls} the same over TLS, with the {@code remote_tls_*} and {@code
+ * remote_token_file} settings) when the request's host list names one ({@code $DISTCACHE_HOSTS},
+ * the {@code hosts} setting, else distcc's places), locally otherwise or when every host fails. The
+ * object comes back from the host; the dependency file is written here by the preprocessor, as
+ * distcc does. The caller then reads the outputs from disk as after a local compile. With no host
+ * list the local compile runs exactly as without this class.
  *
  * <p>Thread-safe: one instance per server; its {@link Scheduler} is shared by every compile.
  */
@@ -80,6 +85,9 @@ public final class Farm {
   private final NativeClient natives;
   private final Path sysconfDir;
   private final Consumer<String> hostListProblems;
+
+  /** The TLS settings of {@code ,tls} hosts, by their files and those files' change times. */
+  private final Map<String, ClientTls> tls = new ConcurrentHashMap<>();
 
   public Farm() {
     this(problem -> {});
@@ -369,6 +377,16 @@ public final class Farm {
   private Optional<DistccReply> nativeCompile(Job job, HostSpec.Tcp host, List<String> argv)
       throws RemoteFailure {
     String source = job.inv().source();
+    ClientTls security = null;
+    if (host.options().tls()) {
+      try {
+        security = clientTls(job.config());
+      } catch (TlsFileException e) {
+        ServerLog.log(job.log(), "remote " + host + " " + source + ": " + e.getMessage());
+        hostListProblems.accept(e.getMessage() + "; ,tls hosts are not used");
+        return Optional.empty();
+      }
+    }
     String identity;
     try {
       identity = IDENTITIES.of(job.compiler(), job.env());
@@ -380,7 +398,12 @@ public final class Farm {
     }
     NativeClient.Outcome o =
         natives.compile(
-            host, identity, argv, NativeKey.job(argv, job.preprocessed()), job.preprocessed());
+            host,
+            security,
+            identity,
+            argv,
+            NativeKey.job(argv, job.preprocessed()),
+            job.preprocessed());
     return switch (o) {
       case NativeClient.Outcome.Refused r -> {
         ServerLog.log(
@@ -414,6 +437,40 @@ public final class Farm {
                 ProtocolVersion.V1, r.status(), r.stderr(), r.stdout(), r.object(), new byte[0]));
       }
     };
+  }
+
+  /**
+   * The client's TLS settings ({@code remote_tls_ca}, {@code remote_tls_cert}, {@code
+   * remote_tls_key}, {@code remote_token_file}), loaded again when one of the files changes.
+   */
+  private ClientTls clientTls(Config config) throws TlsFileException {
+    Path ca = path(config, ConfigKey.REMOTE_TLS_CA);
+    Path cert = path(config, ConfigKey.REMOTE_TLS_CERT);
+    Path key = path(config, ConfigKey.REMOTE_TLS_KEY);
+    Path token = path(config, ConfigKey.REMOTE_TOKEN_FILE);
+    StringBuilder id = new StringBuilder();
+    for (Path p : new Path[] {ca, cert, key, token}) {
+      id.append(p).append('@');
+      try {
+        id.append(p == null ? "" : Files.getLastModifiedTime(p).toMillis());
+      } catch (IOException e) {
+        id.append("unreadable"); // loading names the problem
+      }
+      id.append(';');
+    }
+    ClientTls cached = tls.get(id.toString());
+    if (cached != null) {
+      return cached;
+    }
+    ClientTls loaded = ClientTls.load(ca, cert, key, token);
+    tls.clear(); // what older files made is not used again
+    tls.put(id.toString(), loaded);
+    return loaded;
+  }
+
+  private static Path path(Config config, ConfigKey key) {
+    String v = config.get(key);
+    return v == null || v.isEmpty() ? null : Path.of(v);
   }
 
   /** DISTCC_BACKOFF_PERIOD in seconds (default 60; 0 disables backing off). */

@@ -11,10 +11,26 @@ import dev.distcache.distribute.distcc.ProtocolVersion;
  * @param auth GSS-API mutual authentication; {@code authName} is the principal, empty for the
  *     default
  * @param distcache the host runs {@code distcache daemon}: use the native protocol, not distcc's
+ * @param tls the native protocol over TLS ({@code ,tls}, which implies {@code ,distcache}), with
+ *     the client's certificate and token when configured ({@code remote_tls_*}, {@code
+ *     remote_token_file})
  */
 public record HostOptions(
-    boolean lzo, boolean cpp, boolean down, boolean auth, String authName, boolean distcache) {
-  public static final HostOptions NONE = new HostOptions(false, false, false, false, "", false);
+    boolean lzo,
+    boolean cpp,
+    boolean down,
+    boolean auth,
+    String authName,
+    boolean distcache,
+    boolean tls) {
+  public static final HostOptions NONE =
+      new HostOptions(false, false, false, false, "", false, false);
+
+  /** Options without TLS. */
+  public HostOptions(
+      boolean lzo, boolean cpp, boolean down, boolean auth, String authName, boolean distcache) {
+    this(lzo, cpp, down, auth, authName, distcache, false);
+  }
 
   public HostOptions {
     if (cpp && !lzo) {
@@ -24,6 +40,9 @@ public record HostOptions(
     if (distcache && (lzo || cpp)) {
       throw new IllegalArgumentException(
           "distcache selects the native protocol; lzo and cpp are distcc's");
+    }
+    if (tls && !distcache) {
+      throw new IllegalArgumentException("tls is for the native protocol (distcache) only");
     }
     if (!auth && !authName.isEmpty()) {
       throw new IllegalArgumentException("authName (" + authName + ") needs auth");
@@ -50,7 +69,9 @@ public record HostOptions(
     if (auth) {
       s.append(authName.isEmpty() ? ",auth" : ",auth=" + authName);
     }
-    if (distcache) {
+    if (tls) {
+      s.append(",tls");
+    } else if (distcache) {
       s.append(",distcache");
     }
     return s.toString();

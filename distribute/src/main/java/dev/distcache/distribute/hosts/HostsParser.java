@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  *   localhost[/LIMIT]
  *   HOST[:PORT][/LIMIT][,OPTION...]      HOST[/LIMIT][:PORT][,OPTION...]      HOST = name | [IPv6]
  *   [USER]@HOST[/LIMIT][:COMMAND][,OPTION...]
- *   OPTION = lzo | cpp | down | auth[=NAME] | distcache
+ *   OPTION = lzo | cpp | down | auth[=NAME] | distcache | tls      (tls: distcache over TLS)
  *   --randomize   --localslots=N   --localslots_cpp=N   +zeroconf
  * </pre>
  *
@@ -201,6 +201,7 @@ public final class HostsParser {
     boolean auth = false;
     String authName = "";
     boolean distcache = false;
+    boolean tls = false;
     while (at(',')) {
       pos++;
       String option = upTo(",");
@@ -210,6 +211,10 @@ public final class HostsParser {
         case "down" -> down = true;
         case "auth" -> auth = true;
         case "distcache" -> distcache = true;
+        case "tls" -> {
+          tls = true;
+          distcache = true;
+        }
         default -> {
           if (option.startsWith("auth=") && option.length() > 5) {
             auth = true;
@@ -218,14 +223,14 @@ public final class HostsParser {
             throw bad(
                 "unknown option \""
                     + option
-                    + "\" (known: lzo, cpp, down, auth[=NAME], distcache)");
+                    + "\" (known: lzo, cpp, down, auth[=NAME], distcache, tls)");
           }
         }
       }
     }
     end();
     try {
-      return new HostOptions(lzo, cpp, down, auth, authName, distcache);
+      return new HostOptions(lzo, cpp, down, auth, authName, distcache, tls);
     } catch (IllegalArgumentException e) {
       throw bad(e.getMessage());
     }

@@ -4,11 +4,13 @@ import dev.distcache.core.wire.ProtocolException;
 import dev.distcache.distribute.client.ClientSettings;
 import dev.distcache.distribute.client.DeadlineOutputStream;
 import dev.distcache.distribute.client.DistccClient;
+import dev.distcache.distribute.client.HostUnreachableException;
 import dev.distcache.distribute.client.RemoteFailure;
 import dev.distcache.distribute.client.RemoteJobException;
 import dev.distcache.distribute.distcc.PacketReader;
 import dev.distcache.distribute.distcc.PacketWriter;
 import dev.distcache.distribute.hosts.HostSpec;
+import dev.distcache.distribute.tls.ClientTls;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
@@ -29,7 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * after another, the key first and the source only when the daemon asks for it. Connections are
  * kept for the next job of the same host and compiler while they are younger than {@link
  * #IDLE_MILLIS} since their last job. A daemon that refuses the compiler is remembered for {@link
- * #REFUSAL_MILLIS}, so later jobs for it go elsewhere at once.
+ * #REFUSAL_MILLIS}, so later jobs for it go elsewhere at once. A {@code ,tls} host is reached over
+ * TLS with the client's certificate and token ({@link ClientTls}); a handshake that fails, or a
+ * daemon that denies the client ({@code DENY}), is a {@link HostUnreachableException}, so the host
+ * is backed off as one that cannot be reached.
  *
  * <p>Thread-safe: the pool is locked only to take or return a connection; a job owns its
  * connection.
@@ -89,9 +94,22 @@ public final class NativeClient {
   public Outcome compile(
       HostSpec.Tcp host, String identity, List<String> argv, byte[] key, byte[] source)
       throws RemoteFailure {
+    return compile(host, null, identity, argv, key, source);
+  }
+
+  /** The same over TLS with {@code tls} (null: plaintext), for {@code ,tls} hosts. */
+  public Outcome compile(
+      HostSpec.Tcp host,
+      ClientTls tls,
+      String identity,
+      List<String> argv,
+      byte[] key,
+      byte[] source)
+      throws RemoteFailure {
     String where =
         (host.host().indexOf(':') >= 0 ? "[" + host.host() + "]" : host.host()) + ":" + host.port();
-    String poolKey = where + "\0" + argv.getFirst() + "\0" + identity;
+    String poolKey =
+        where + "\0" + argv.getFirst() + "\0" + identity + (tls == null ? "" : "\0" + tls);
     Refusal refused = refusedCompilers.get(poolKey);
     if (refused != null && System.nanoTime() - refused.untilNanos() < 0) {
       return new Outcome.Refused(refused.reason(), true);
@@ -109,7 +127,7 @@ public final class NativeClient {
         }
       }
     }
-    c = open(host, where, argv.getFirst(), identity);
+    c = open(host, tls, where, argv.getFirst(), identity);
     if (c.refusal != null) {
       refusedCompilers.put(
           poolKey, new Refusal(c.refusal, System.nanoTime() + REFUSAL_MILLIS * 1_000_000));
@@ -188,13 +206,23 @@ public final class NativeClient {
     }
   }
 
-  private Connection open(HostSpec.Tcp host, String where, String compiler, String identity)
+  private Connection open(
+      HostSpec.Tcp host, ClientTls tls, String where, String compiler, String identity)
       throws RemoteFailure {
     Socket socket = connector.connect(host.host(), host.port(), where);
+    if (tls != null) {
+      try {
+        socket = tls.handshake(socket, host.host(), host.port());
+      } catch (IOException e) {
+        throw denied(where, "TLS handshake failed: " + e.getMessage(), e);
+      }
+    }
     Connection c = null;
     try {
       c = new Connection(socket, settings);
-      NativeCodec.writeHello(c.out, new NativeCodec.Hello(compiler, identity));
+      NativeCodec.writeHello(
+          c.out,
+          new NativeCodec.Hello(compiler, identity, tls == null ? new byte[0] : tls.token()));
       c.out.flush();
       c.refusal = NativeCodec.readHelloAnswer(c.reader());
       if (c.refusal != null) {
@@ -206,6 +234,19 @@ public final class NativeClient {
         c.close();
       } else {
         closeQuietly(socket);
+      }
+      if (e instanceof NativeCodec.Denied) {
+        throw denied(where, "denied this client: " + e.getMessage(), e);
+      }
+      if (tls != null && !(e instanceof ProtocolException)) {
+        // TLS 1.3 ends the client's handshake before the daemon has checked its certificate: a
+        // daemon that rejects it ends the session when the client first writes or reads.
+        throw denied(
+            where,
+            "ended the TLS session during the handshake (does it accept this client's"
+                + " certificate?): "
+                + e.getMessage(),
+            e);
       }
       if (e instanceof EOFException) {
         throw job(
@@ -265,6 +306,14 @@ public final class NativeClient {
   private static RemoteJobException job(
       String where, RemoteJobException.Reason reason, String what, IOException cause) {
     return new RemoteJobException(where, reason, "distcache daemon " + where + " " + what, cause);
+  }
+
+  private static HostUnreachableException denied(String where, String what, IOException cause) {
+    return new HostUnreachableException(
+        where,
+        HostUnreachableException.Reason.DENIED,
+        "distcache daemon " + where + " " + what,
+        cause);
   }
 
   private static void closeQuietly(Socket s) {

@@ -30,6 +30,9 @@ public final class NativeCodec {
   /** The job key's length: a BLAKE3 digest. */
   public static final int KEY_LENGTH = 32;
 
+  /** The longest bearer token a daemon reads. */
+  private static final int MAX_TOKEN_LENGTH = 4096;
+
   /** An LZ4 block never decodes to more than 255 times its size. */
   private static final long LZ4_MAX_RATIO = 255;
 
@@ -38,10 +41,43 @@ public final class NativeCodec {
   private NativeCodec() {}
 
   /**
-   * The client's handshake: the compiler it means (argv[0] of its jobs) and that compiler's
-   * identity.
+   * The client's handshake: the compiler it means (argv[0] of its jobs), that compiler's identity,
+   * and the bearer token for a daemon that wants one (empty for none; sent only over TLS).
    */
-  public record Hello(String compiler, String identity) {}
+  public record Hello(String compiler, String identity, byte[] token) {
+    public Hello(String compiler, String identity) {
+      this(compiler, identity, new byte[0]);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Hello h
+          && compiler.equals(h.compiler)
+          && identity.equals(h.identity)
+          && java.security.MessageDigest.isEqual(token, h.token);
+    }
+
+    @Override
+    public int hashCode() {
+      return compiler.hashCode() * 31 + identity.hashCode();
+    }
+
+    /** Without the token: a secret is never logged. */
+    @Override
+    public String toString() {
+      return "Hello[compiler=" + compiler + ", identity=" + identity + "]";
+    }
+  }
+
+  /**
+   * The daemon denied the client itself ({@code DENY}: no TLS, or no valid token), not its
+   * compiler; the client treats it as an unreachable host.
+   */
+  public static final class Denied extends IOException {
+    public Denied(String reason) {
+      super(reason);
+    }
+  }
 
   /** One job's header: the argv (argv[0] the handshake's compiler) and the client's job key. */
   public record Job(List<String> argv, byte[] key) {
@@ -73,6 +109,9 @@ public final class NativeCodec {
 
   public static void writeHello(PacketWriter out, Hello hello) throws IOException {
     out.token(MAGIC, REVISION);
+    if (hello.token().length > 0) {
+      out.body("AUTH", hello.token());
+    }
     out.string("CNAM", hello.compiler());
     out.string("CIDN", hello.identity());
   }
@@ -88,7 +127,21 @@ public final class NativeCodec {
               + REVISION
               + ")");
     }
-    return new Hello(in.expectString("CNAM"), in.expectString("CIDN"));
+    PacketReader.Header h = in.header("AUTH or CNAM");
+    byte[] token = new byte[0];
+    if (h.token().equals("AUTH")) {
+      token = in.body("AUTH", h.value(), MAX_TOKEN_LENGTH);
+      h = in.header("CNAM");
+    }
+    if (!h.token().equals("CNAM")) {
+      throw new ProtocolException("expected CNAM but got \"" + h.token() + "\"");
+    }
+    return new Hello(in.string("CNAM", h.value()), in.expectString("CIDN"), token);
+  }
+
+  /** The daemon denies the client itself: {@code DENY} and why; then it closes. */
+  public static void writeDenied(PacketWriter out, String reason) throws IOException {
+    out.string("DENY", reason);
   }
 
   /** The daemon's answer to the handshake: {@code OKAY}, or {@code RFSD} and why. */
@@ -100,12 +153,16 @@ public final class NativeCodec {
     }
   }
 
-  /** Null when the daemon accepted the handshake, else its reason. */
+  /**
+   * Null when the daemon accepted the handshake, else its reason; {@link Denied} when it denied the
+   * client.
+   */
   public static String readHelloAnswer(PacketReader in) throws IOException {
     PacketReader.Header h = in.header("OKAY or RFSD");
     return switch (h.token()) {
       case "OKAY" -> null;
       case "RFSD" -> in.string("RFSD", h.value());
+      case "DENY" -> throw new Denied(in.string("DENY", h.value()));
       default -> throw new ProtocolException("expected OKAY or RFSD but got \"" + h.token() + "\"");
     };
   }

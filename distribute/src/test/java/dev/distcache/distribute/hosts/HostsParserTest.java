@@ -65,6 +65,8 @@ class HostsParserTest {
           host,lzofoo            | unknown option "lzofoo"
           host,cpp               | pump mode (cpp) requires compression (lzo)
           host,lzo,distcache     | distcache selects the native protocol
+          host,tls,lzo           | distcache selects the native protocol
+          host,tlsx              | unknown option "tlsx"
           host:abc               | the port must be a number
           host:                  | the port must be a number
           host:0                 | the port must be a number from 1 up
@@ -146,5 +148,23 @@ class HostsParserTest {
         ((HostSpec.Tcp) HostsParser.parse("h", "x").hosts().getFirst()).options().distccProtocol());
     assertEquals(ProtocolVersion.V2, LZO.distccProtocol());
     assertEquals(ProtocolVersion.V3, PUMP.distccProtocol());
+  }
+
+  @Test
+  void tls_isTheNativeProtocolOverTls_andWritesBackAsTls() throws HostsException {
+    HostSpec.Tcp t = (HostSpec.Tcp) HostsParser.parse("build1:4000/8,tls", "x").hosts().getFirst();
+    assertTrue(t.options().tls());
+    assertTrue(t.options().distcache(), "tls implies the native protocol");
+    assertEquals("build1:4000/8,tls", t.toString());
+    HostSpec.Tcp both =
+        (HostSpec.Tcp) HostsParser.parse("build1,distcache,tls", "x").hosts().getFirst();
+    assertEquals(t.options(), both.options());
+    HostSpec.Tcp plain =
+        (HostSpec.Tcp) HostsParser.parse("build1,distcache", "x").hosts().getFirst();
+    assertFalse(plain.options().tls());
+    assertEquals("build1:3632/4,distcache", plain.toString());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new HostOptions(false, false, false, false, "", false, true));
   }
 }

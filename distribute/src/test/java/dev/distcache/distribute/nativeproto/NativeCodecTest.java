@@ -2,6 +2,7 @@ package dev.distcache.distribute.nativeproto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -123,5 +124,44 @@ class NativeCodecTest {
     byte[] b = bytes.toByteArray();
     b[11] = (byte) '2'; // announce 0x12 bytes instead of 0x11: the block decodes to fewer
     assertThrows(ProtocolException.class, () -> NativeCodec.readSource(reader(b)));
+  }
+
+  @Test
+  void token_travelsInAuth_onlyWhenThereIsOne_andIsNeverShown() throws IOException {
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    PacketWriter w = new PacketWriter(plain);
+    NativeCodec.writeHello(w, new NativeCodec.Hello("gcc", "id-1"));
+    w.flush();
+    assertEquals(
+        "DCD100000001CNAM00000003gccCIDN00000004id-1",
+        plain.toString(StandardCharsets.US_ASCII),
+        "without a token the handshake is what it always was");
+
+    byte[] token = "s3cret-token-0123456789".getBytes(StandardCharsets.US_ASCII);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    w = new PacketWriter(bytes);
+    NativeCodec.Hello hello = new NativeCodec.Hello("gcc", "id-1", token);
+    NativeCodec.writeHello(w, hello);
+    w.flush();
+    NativeCodec.Hello read = NativeCodec.readHello(reader(bytes.toByteArray()));
+    assertArrayEquals(token, read.token());
+    assertEquals(hello, read);
+    assertFalse(read.toString().contains("s3cret"), read.toString());
+    assertThrows(
+        ProtocolException.class,
+        () -> NativeCodec.readHello(reader("DCD100000001AUTH00000002abCIDN00000001x")));
+  }
+
+  @Test
+  void deny_isAnExceptionOfItsOwn_notARefusal() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PacketWriter w = new PacketWriter(bytes);
+    NativeCodec.writeDenied(w, "no token");
+    w.flush();
+    NativeCodec.Denied d =
+        assertThrows(
+            NativeCodec.Denied.class,
+            () -> NativeCodec.readHelloAnswer(reader(bytes.toByteArray())));
+    assertEquals("no token", d.getMessage());
   }
 }

@@ -13,6 +13,7 @@ import dev.distcache.distribute.distcc.ProtocolVersion;
 import dev.distcache.distribute.nativeproto.NativeCodec;
 import dev.distcache.distribute.nativeproto.NativeIdentity;
 import dev.distcache.distribute.nativeproto.NativeKey;
+import dev.distcache.distribute.tls.Tokens;
 import dev.distcache.hashing.CompilerIdentifier;
 import dev.distcache.hashing.ResultKey;
 import dev.distcache.remote.net.Deadline;
@@ -45,7 +46,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the source ({@code SEND}), compiles ({@link JobCompile}), stores and answers; the cache stage
  * ({@link DaemonCache#stage}) does the looking up and storing. One summary line per job, marked
  * {@code proto:native} with the bytes uploaded. A malformed frame closes the connection; the daemon
- * serves the others.
+ * serves the others. With TLS configured, a plaintext connection, and with tokens one without a
+ * valid token, is denied ({@code DENY}) after its handshake is read and before any job is; the log
+ * names the token's client, never the token.
  *
  * <p>Threads: runs on the connection's virtual thread; blocks on the client, a job slot and the
  * compiler. Unlike the distcc path it does not watch for a hang-up during the compile (the client's
@@ -72,6 +75,8 @@ public final class NativeHandler {
   private final TcpServer.Slots slots;
   private final ServerLog log;
   private final DaemonStats stats;
+  private final boolean tlsOnly;
+  private final Tokens tokens;
 
   /** Connections waiting for their next job, closed when the daemon stops. */
   private final Set<JobChannel> idle = ConcurrentHashMap.newKeySet();
@@ -86,7 +91,11 @@ public final class NativeHandler {
       int ioTimeoutSeconds,
       TcpServer.Slots slots,
       ServerLog log,
-      DaemonStats stats) {
+      DaemonStats stats,
+      boolean tlsOnly,
+      Tokens tokens) {
+    this.tlsOnly = tlsOnly;
+    this.tokens = tokens;
     this.compilers = compilers;
     this.cache = cache;
     this.compile = compile;
@@ -101,11 +110,14 @@ public final class NativeHandler {
   /** The compiler a connection was accepted for. */
   private record Accepted(String name, Path binary, String identity) {}
 
-  /** Serves the connection until the client hangs up or breaks the protocol; never throws. */
-  public void serve(JobChannel ch) {
+  /**
+   * Serves the connection until the client hangs up or breaks the protocol; never throws. {@code
+   * overTls}: the connection came through the TLS handshake.
+   */
+  public void serve(JobChannel ch, boolean overTls) {
     PacketWriter out = new PacketWriter(new BufferedOutputStream(ch.out(), 64 << 10));
     try {
-      Optional<Accepted> accepted = handshake(ch, out);
+      Optional<Accepted> accepted = handshake(ch, out, overTls);
       if (accepted.isEmpty()) {
         return;
       }
@@ -127,13 +139,37 @@ public final class NativeHandler {
     }
   }
 
-  private Optional<Accepted> handshake(JobChannel ch, PacketWriter out) throws IOException {
+  private Optional<Accepted> handshake(JobChannel ch, PacketWriter out, boolean overTls)
+      throws IOException {
     NativeCodec.Hello hello;
     try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
       hello = NativeCodec.readHello(new PacketReader(ch.in(), limits));
     } catch (ProtocolException e) {
       log.log(
           LogLevel.ERROR, "native", "bad handshake from " + ch.client() + ": " + e.getMessage());
+      return Optional.empty();
+    }
+    String denial = null;
+    String who = "";
+    if (tlsOnly && !overTls) {
+      denial = "this daemon takes the native protocol over TLS only (mark the host ,tls)";
+    } else if (tokens != null) {
+      Optional<String> named = tokens.client(hello.token());
+      if (named.isEmpty()) {
+        denial =
+            hello.token().length == 0
+                ? "this daemon wants a token (remote_token_file)"
+                : "the token is not one this daemon accepts";
+      } else {
+        who = " (token of " + named.get() + ")";
+      }
+    }
+    if (denial != null) {
+      try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
+        NativeCodec.writeDenied(out, denial);
+        out.flush();
+      }
+      log.log(LogLevel.WARNING, "native", "denied " + ch.client() + ": " + denial);
       return Optional.empty();
     }
     String refusal = null;
@@ -176,7 +212,13 @@ public final class NativeHandler {
     log.log(
         LogLevel.INFO,
         "native",
-        "connection from " + ch.client() + " for " + accepted.name() + " accepted");
+        "connection from "
+            + ch.client()
+            + (overTls ? " over TLS" : "")
+            + who
+            + " for "
+            + accepted.name()
+            + " accepted");
     return Optional.of(accepted);
   }
 

@@ -10,16 +10,34 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A job's TCP connection. The caller owns the socket and closes it. */
+/** A job's TCP connection, plain or over TLS. The caller owns the socket and closes it. */
 public final class TcpChannel implements JobChannel {
   private final Socket socket;
+  private final Socket raw;
   private final InputStream in;
   private final String client;
 
   public TcpChannel(Socket socket) throws IOException {
+    this(socket, socket);
+  }
+
+  /**
+   * A channel over {@code socket} (a TLS socket layered over {@code raw}); {@link #abort} closes
+   * {@code raw}, which ends a blocked TLS read or write at once.
+   */
+  public TcpChannel(Socket socket, Socket raw) throws IOException {
     this.socket = socket;
+    this.raw = raw;
     this.in = new BufferedInputStream(socket.getInputStream(), 64 << 10);
-    this.client = describe((InetSocketAddress) socket.getRemoteSocketAddress());
+    this.client = describe((InetSocketAddress) raw.getRemoteSocketAddress());
+  }
+
+  /**
+   * The bytes read ahead of the reader and no more (what is buffered and what the socket holds
+   * already, so it never blocks): handed to TLS when it takes the connection over.
+   */
+  public byte[] readAhead() throws IOException {
+    return in.readNBytes(in.available());
   }
 
   public static String describe(InetSocketAddress a) {
@@ -51,7 +69,7 @@ public final class TcpChannel implements JobChannel {
   @Override
   public void abort() {
     try {
-      socket.close();
+      raw.close();
     } catch (IOException e) {
       // Closed already.
     }
