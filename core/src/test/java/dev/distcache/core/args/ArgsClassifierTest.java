@@ -740,6 +740,11 @@ class ArgsClassifierTest {
         "the value must come through the next -Xclang");
     assertEquals(
         Counter.BAD_COMPILER_ARGUMENTS, reason("clang", "-c", "t.c", "-Xclang", "-target-feature"));
+    // clang hands the -Xclang and -mllvm values to cc1 in one sequence: only the value in the very
+    // next argument is surely the option's (with -mllvm X between, cc1 would read X as the value)
+    assertEquals(
+        Counter.BAD_COMPILER_ARGUMENTS,
+        reason("clang", "-c", "-Xclang", "-target-cpu", "-O2", "-Xclang", "x86-64", "t.c"));
     assertEquals(
         Counter.UNSUPPORTED_COMPILER_OPTION,
         reason("clang", "-c", "-Xclang", "-target-feature", "-Xclang", "a/b", "t.c"));
