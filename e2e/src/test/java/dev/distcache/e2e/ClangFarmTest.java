@@ -1,0 +1,155 @@
+package dev.distcache.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distcache.testing.DistccDaemon;
+import dev.distcache.testing.RemoteDaemon;
+import dev.distcache.testing.Run;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * clang and clang++ jobs on the farm: a stock distccd on 127.0.0.2 (which runs clang because
+ * Debian's distcc links it in /usr/lib/distcc, bin/setup sees to that) and {@code distcache daemon}
+ * over the native protocol. Objects and dependency files are byte-identical to plain local clang's,
+ * and the daemon runs the compiler the job asked for: gcc and clang jobs with the same source and
+ * flags are two misses in its cache, each with its own compiler's object.
+ */
+class ClangFarmTest {
+  private static final String ADDRESS = "127.0.0.2";
+  static final String MAIN_C =
+      "#include <stdio.h>\n#include \"config.h\"\n"
+          + "int main(void) { printf(\"%d\\n\", VALUE * SCALE); return 0; }\n";
+  static final String MAIN_CXX =
+      "#include <iostream>\n#include <string>\n#include \"config.h\"\n"
+          + "int main() { std::cout << std::to_string(VALUE * SCALE) << '\\n'; }\n";
+
+  @TempDir Path tmp;
+  Path src;
+  Distcache dc;
+  DistccDaemon distccd;
+  RemoteDaemon daemon;
+
+  @BeforeEach
+  void setUp() {
+    src = tmp.resolve("src");
+    Distcache.write(src.resolve("main.c"), MAIN_C);
+    Distcache.write(src.resolve("main.cpp"), MAIN_CXX);
+    Distcache.write(src.resolve("inc/config.h"), "#define VALUE 14\n");
+    dc = new Distcache(tmp.resolve("cache"));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    dc.close();
+    if (distccd != null) {
+      distccd.close();
+    }
+    if (daemon != null) {
+      daemon.close();
+    }
+  }
+
+  /** Starts the host and points the client at it. */
+  private void start(String host) throws Exception {
+    if (host.equals("distccd")) {
+      distccd = DistccDaemon.start(ADDRESS, tmp.resolve("distccd"));
+      dc.with("DISTCACHE_HOSTS", distccd.host("/2,lzo"));
+    } else {
+      daemon =
+          RemoteDaemon.on(ADDRESS, tmp.resolve("daemon"))
+              .allowGccAndGxx()
+              .args("--allow-compiler", "clang,clang++")
+              .start();
+      dc.with("DISTCACHE_HOSTS", ADDRESS + ":" + daemon.port + ",distcache");
+    }
+  }
+
+  private static String[] compile(String compiler, String source, String object) {
+    return new String[] {
+      compiler, "-O2", "-DSCALE=3", "-I", "inc", "-MD", "-c", source, "-o", object
+    };
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"distccd", "distcache daemon"})
+  void clangAndClangxxJobs_onTheFarm_objectsAndDependencyFilesAsPlainClang(String host)
+      throws Exception {
+    start(host);
+    String[][] jobs = {{"clang", "main.c"}, {"clang++", "main.cpp"}};
+    for (String[] job : jobs) {
+      long remoteBefore = dc.stat("remote_compile");
+      Run viaFarm = dc.run(src, compile(job[0], job[1], "farm.o")).ok();
+      assertEquals(1, dc.stat("remote_compile") - remoteBefore, job[0] + " went remote");
+      assertEquals(0, viaFarm.stderr().length, viaFarm.err());
+      byte[] object = Distcache.read(src.resolve("farm.o"));
+      byte[] dep = Distcache.read(src.resolve("farm.d"));
+      Run plain = dc.direct(src, compile(job[0], job[1], "farm.o")).ok();
+      assertArrayEquals(plain.stderr(), viaFarm.stderr());
+      assertArrayEquals(Distcache.read(src.resolve("farm.o")), object, job[0]);
+      assertArrayEquals(Distcache.read(src.resolve("farm.d")), dep, job[0]);
+    }
+    if (daemon != null) {
+      List<String> lines = daemon.awaitSummaries(2);
+      assertTrue(lines.get(0).contains(" clang main.c cache:miss"), lines.toString());
+      assertTrue(lines.get(1).contains(" clang++ main.cpp cache:miss"), lines.toString());
+      assertTrue(lines.stream().allMatch(l -> l.contains(" COMPILE_OK ")), lines.toString());
+    } else {
+      assertEquals(2, distccd.jobs("COMPILE_OK"), distccd.log());
+    }
+  }
+
+  /**
+   * The same source and flags with gcc and with clang, in either order, through two clients with
+   * caches of their own: the host compiles both, each with the compiler asked for, and the daemon's
+   * cache serves neither for the other.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "distccd:gcc,clang",
+        "distcache daemon:gcc,clang",
+        "distcache daemon:clang,gcc",
+        "distcache daemon:clang++,g++"
+      })
+  void sameJobWithGccAndWithClang_eachRunsTheCompilerAskedFor(String spec) throws Exception {
+    String host = spec.substring(0, spec.indexOf(':'));
+    String[] compilers = spec.substring(spec.indexOf(':') + 1).split(",");
+    String source = compilers[0].endsWith("++") ? "main.cpp" : "main.c";
+    start(host);
+    List<byte[]> objects = new ArrayList<>();
+    for (int i = 0; i < compilers.length; i++) {
+      String compiler = compilers[i];
+      try (Distcache client = new Distcache(tmp.resolve("client-" + i))) {
+        client.with("DISTCACHE_HOSTS", dc.env.get("DISTCACHE_HOSTS"));
+        client.run(src, compile(compiler, source, compiler + ".o")).ok();
+        assertEquals(1, client.stat("remote_compile"), compiler + " went remote");
+        byte[] remote = Distcache.read(src.resolve(compiler + ".o"));
+        client.direct(src, compile(compiler, source, compiler + ".o")).ok();
+        assertArrayEquals(Distcache.read(src.resolve(compiler + ".o")), remote, compiler);
+        objects.add(remote);
+      }
+    }
+    assertFalse(Arrays.equals(objects.get(0), objects.get(1)), "two compilers, two objects");
+    if (daemon != null) {
+      List<String> lines = daemon.awaitSummaries(2);
+      for (int i = 0; i < 2; i++) {
+        assertTrue(
+            lines.get(i).contains(" " + compilers[i] + " " + source + " cache:miss"),
+            lines.toString());
+      }
+    } else {
+      assertEquals(2, distccd.jobs("COMPILE_OK"), distccd.log());
+    }
+  }
+}
