@@ -21,9 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * clang and clang++ jobs on the farm: a stock distccd on 127.0.0.2 (which runs clang because
  * Debian's distcc links it in /usr/lib/distcc, bin/setup sees to that) and {@code distcache daemon}
- * over the native protocol. Objects and dependency files are byte-identical to plain local clang's,
- * and the daemon runs the compiler the job asked for: gcc and clang jobs with the same source and
- * flags are two misses in its cache, each with its own compiler's object.
+ * over the native protocol and over distcc's. Objects and dependency files are byte-identical to
+ * plain local clang's, and the daemon runs the compiler the job asked for: gcc and clang jobs with
+ * the same source and flags are two misses in its cache, each with its own compiler's object.
  */
 class ClangFarmTest {
   private static final String ADDRESS = "127.0.0.2";
@@ -71,7 +71,10 @@ class ClangFarmTest {
               .allowGccAndGxx()
               .args("--allow-compiler", "clang,clang++")
               .start();
-      dc.with("DISTCACHE_HOSTS", ADDRESS + ":" + daemon.port + ",distcache");
+      // the native protocol, or the distcc protocol (2, LZO) that stock distcc clients speak
+      dc.with(
+          "DISTCACHE_HOSTS",
+          ADDRESS + ":" + daemon.port + (host.endsWith("distcc") ? "/2,lzo" : ",distcache"));
     }
   }
 
@@ -82,7 +85,7 @@ class ClangFarmTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"distccd", "distcache daemon"})
+  @ValueSource(strings = {"distccd", "distcache daemon", "distcache daemon over distcc"})
   void clangAndClangxxJobs_onTheFarm_objectsAndDependencyFilesAsPlainClang(String host)
       throws Exception {
     start(host);
@@ -120,7 +123,8 @@ class ClangFarmTest {
         "distccd:gcc,clang",
         "distcache daemon:gcc,clang",
         "distcache daemon:clang,gcc",
-        "distcache daemon:clang++,g++"
+        "distcache daemon:clang++,g++",
+        "distcache daemon over distcc:gcc,clang"
       })
   void sameJobWithGccAndWithClang_eachRunsTheCompilerAskedFor(String spec) throws Exception {
     String host = spec.substring(0, spec.indexOf(':'));
