@@ -151,10 +151,15 @@ class ClangCompileTest {
   void sameSourceAndFlags_withGccAndWithClang_areTwoMisses_withEachCompilersObject(String order) {
     String[] compilers = order.split(",");
     String source = compilers[0].endsWith("++") ? "w.cpp" : "w.c";
-    for (String mode : List.of("direct", "preprocessor")) {
+    // compiler_type=other: no colour flag is added, so the compilers' identities alone tell the
+    // direct-mode keys apart
+    for (String mode : List.of("direct", "preprocessor", "other")) {
       Distcache cache = new Distcache(tmp.resolve("cache-" + order + "-" + mode));
       try {
-        cache.directMode(mode.equals("direct"));
+        cache.directMode(!mode.equals("preprocessor"));
+        if (mode.equals("other")) {
+          cache.with("DISTCACHE_COMPILERTYPE", "other");
+        }
         List<byte[]> objects = new ArrayList<>();
         for (String compiler : compilers) {
           String[] args = {compiler, "-O2", "-c", source, "-o", compiler + ".o"};
