@@ -112,6 +112,35 @@ class ClangFarmTest {
     }
   }
 
+  /** clang's --target= and an allowed -Xclang option go to the host, and come back as local. */
+  @ParameterizedTest
+  @ValueSource(strings = {"distccd", "distcache daemon", "distcache daemon over distcc"})
+  void clangsTargetAndXclang_goRemote_objectAsPlainClang(String host) throws Exception {
+    start(host);
+    String[] args = {
+      "clang",
+      "--target=x86_64-linux-gnu",
+      "-Xclang",
+      "-target-feature",
+      "-Xclang",
+      "+avx2",
+      "-O2",
+      "-I",
+      "inc",
+      "-DSCALE=2",
+      "-c",
+      "main.c",
+      "-o",
+      "x.o"
+    };
+    Run viaFarm = dc.run(src, args).ok();
+    assertEquals(1, dc.stat("remote_compile"), "it went remote");
+    assertEquals(0, viaFarm.stderr().length, viaFarm.err());
+    byte[] object = Distcache.read(src.resolve("x.o"));
+    dc.direct(src, args).ok();
+    assertArrayEquals(Distcache.read(src.resolve("x.o")), object);
+  }
+
   /**
    * The same source and flags with gcc and with clang, in either order, through two clients with
    * caches of their own: the host compiles both, each with the compiler asked for, and the daemon's
