@@ -112,6 +112,30 @@ class ClangFarmTest {
     }
   }
 
+  /** A clang job with warnings: what the user sees is plain clang's stderr, byte for byte. */
+  @ParameterizedTest
+  @ValueSource(strings = {"distccd", "distcache daemon"})
+  void clangWarnings_viaTheFarm_stderrAndObjectAsPlainClang(String host) throws Exception {
+    start(host);
+    // a warning inside a macro: compiled from the preprocessed text, clang could not say where
+    // the macro came from ("expanded from macro"), so the remote stderr is not the local one's
+    Distcache.write(
+        src.resolve("w.c"),
+        "#define DIV(x) ((x) / 0)\nint f(int x) {\n  int unused = 1;\n  return DIV(x);\n}\n");
+    String[] args = {"clang", "-Wall", "-c", "w.c", "-o", "w.o"};
+    Run viaFarm = dc.run(src, args).ok();
+    byte[] object = Distcache.read(src.resolve("w.o"));
+    Run plain = dc.direct(src, args).ok();
+    assertTrue(plain.err().contains("expanded from macro 'DIV'"), plain.err());
+    assertEquals(plain.exitCode(), viaFarm.exitCode());
+    assertArrayEquals(plain.stdout(), viaFarm.stdout());
+    assertArrayEquals(plain.stderr(), viaFarm.stderr(), viaFarm.err());
+    assertArrayEquals(Distcache.read(src.resolve("w.o")), object);
+    Run hit = dc.run(src, args).ok();
+    assertArrayEquals(plain.stderr(), hit.stderr(), hit.err());
+    assertEquals(1, dc.hits());
+  }
+
   /** clang's --target= and an allowed -Xclang option go to the host, and come back as local. */
   @ParameterizedTest
   @ValueSource(strings = {"distccd", "distcache daemon", "distcache daemon over distcc"})
