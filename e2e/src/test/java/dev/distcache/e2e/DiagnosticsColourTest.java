@@ -38,6 +38,9 @@ class DiagnosticsColourTest {
   Distcache dc;
   Path src;
 
+  /** The compiler the test runs: gcc unless it says otherwise. */
+  String compiler = "gcc";
+
   @BeforeEach
   void setUp() {
     dc = new Distcache(tmp.resolve("cache")).with("TERM", "xterm");
@@ -155,6 +158,45 @@ class DiagnosticsColourTest {
     assertEquals(0, dc.hits());
   }
 
+  /**
+   * clang takes gcc's spellings as well as its own: with each (and with none) it shows exactly what
+   * plain clang shows, on a pipe and on a terminal, and all of them share one result.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"direct", "preprocessor"})
+  void clang_everyColourSpelling_showsWhatPlainClangShows_andAllShareOneResult(String mode) {
+    compiler = "clang";
+    mode(mode);
+    List<String> spellings =
+        List.of(
+            "",
+            "-fcolor-diagnostics",
+            "-fno-color-diagnostics",
+            "-fdiagnostics-color",
+            "-fdiagnostics-color=always",
+            "-fdiagnostics-color=never",
+            "-fdiagnostics-color=auto",
+            "-fno-diagnostics-color");
+    for (String spelling : spellings) {
+      List<String> list = new ArrayList<>(List.of("-Wall"));
+      if (!spelling.isEmpty()) {
+        list.add(spelling);
+      }
+      list.addAll(List.of("-c", "w.c", "-o", "w.o"));
+      String[] args = list.toArray(String[]::new);
+      Run piped = dc.run(src, gcc(args));
+      Run plainPiped = plain(args);
+      assertEquals(plainPiped.exitCode(), piped.exitCode(), spelling);
+      assertEquals(plainPiped.err(), piped.err(), spelling);
+      assertTrue(plainPiped.err().contains("unused variable"), plainPiped.err());
+      String shown = onTerminal(true, args);
+      assertEquals(onTerminal(false, args), shown, spelling);
+      boolean colour = !spelling.contains("never") && !spelling.contains("-fno-");
+      assertEquals(colour, shown.contains(ESC), spelling + ": " + shown);
+    }
+    assertEquals(2 * spellings.size() - 1, dc.hits(), "one result for all");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"distccd", "distcache daemon"})
   void onTheFarm_theColourOptionsGoRemote_andTheResultIsSharedWithATerminal(String host)
@@ -204,8 +246,9 @@ class DiagnosticsColourTest {
     }
   }
 
-  private static String[] gcc(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("gcc"));
+  /** The test's compiler ({@link #compiler}) with {@code args}. */
+  private String[] gcc(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(compiler));
     cmd.addAll(List.of(args));
     return cmd.toArray(String[]::new);
   }

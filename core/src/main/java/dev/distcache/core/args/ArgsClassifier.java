@@ -87,6 +87,7 @@ public final class ArgsClassifier {
     private boolean nativeCpu;
     private boolean recordsSwitches;
     private String directModeOff;
+    private String cc1WantsValue;
     private boolean syntaxOnly;
     private final SideOutputRequests sideOutputs = new SideOutputRequests();
     private final List<String> keyFiles = new ArrayList<>();
@@ -119,6 +120,11 @@ public final class ArgsClassifier {
         String a = expanded.get(i);
         String next = i + 1 < expanded.size() ? expanded.get(i + 1) : null;
         boolean separate = GccOptions.TAKES_VALUE.contains(a);
+        if (cc1WantsValue != null && !a.equals("-Xclang")) {
+          return new Uncacheable(
+              Counter.BAD_COMPILER_ARGUMENTS,
+              "-Xclang " + cc1WantsValue + " is missing its value (-Xclang VALUE)");
+        }
         if (separate && next == null) {
           return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, a + " is missing its value");
         }
@@ -130,7 +136,42 @@ public final class ArgsClassifier {
           i++;
         }
       }
+      if (cc1WantsValue != null) {
+        return new Uncacheable(
+            Counter.BAD_COMPILER_ARGUMENTS,
+            "-Xclang " + cc1WantsValue + " is missing its value (-Xclang VALUE)");
+      }
       return finish();
+    }
+
+    /**
+     * {@code -Xclang ITEM}: ITEM goes to clang's cc1 alone, never as an input or an output of the
+     * driver. Cached (both words in the key and given to the preprocessor too, as ccache does,
+     * since {@code -target-feature} changes the predefined macros) only for clang and only for the
+     * cc1 options of {@link ClangCc1Options}; gcc has no {@code -Xclang} and fails as it would.
+     */
+    private Classification xclang(String item) {
+      if (!type.clangFamily()) {
+        return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, "-Xclang " + item);
+      }
+      if (cc1WantsValue != null) {
+        if (!ClangCc1Options.isValueOf(cc1WantsValue, item)) {
+          return new Uncacheable(
+              Counter.UNSUPPORTED_COMPILER_OPTION, "-Xclang " + cc1WantsValue + " -Xclang " + item);
+        }
+        cc1WantsValue = null;
+      } else if (ClangCc1Options.isPrecompiledHeader(item)) {
+        return new Uncacheable(Counter.COULD_NOT_USE_PRECOMPILED_HEADER, "-Xclang " + item);
+      } else if (ClangCc1Options.takesValue(item)) {
+        cc1WantsValue = item;
+      } else if (!ClangCc1Options.isFlag(item)) {
+        return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, "-Xclang " + item);
+      }
+      keyArgs.add(KeyArg.plain("-Xclang"));
+      keyArgs.add(KeyArg.plain(item));
+      cppArgs.add("-Xclang");
+      cppArgs.add(item);
+      return null;
     }
 
     /** An option with a separate value. Returns non-null to stop with that classification. */
@@ -154,7 +195,10 @@ public final class ArgsClassifier {
           keyArgs.add(KeyArg.plain(value));
           return language(value);
         }
-        case "-specs", "-Xclang", "-wrapper", "-aux-info", "-MJ", "-ivfsoverlay" -> {
+        case "-Xclang" -> {
+          return xclang(value);
+        }
+        case "-specs", "-wrapper", "-aux-info", "-MJ", "-ivfsoverlay" -> {
           return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, a);
         }
         case "--serialize-diagnostics" -> {

@@ -7,7 +7,8 @@ import java.util.Optional;
  * What the arguments ask of diagnostics colour, as gcc and clang spell it. ccache leaves a
  * compiler's own colour options out of the key (the compile is always asked for colour and the
  * colour is stripped when shown where it is not wanted), so the classifier keeps them out of the
- * key too. The other family's spellings are ordinary options: gcc rejects {@code
+ * key too. clang takes both families' spellings ({@code -fdiagnostics-color=never} included); gcc
+ * takes only its own, and clang's are ordinary options for it: gcc rejects {@code
  * -fcolor-diagnostics}, and the compile must fail as it would.
  */
 public enum DiagnosticsColour {
@@ -35,7 +36,7 @@ public enum DiagnosticsColour {
     return of(option).isPresent()
         && switch (type) {
           case GCC -> option.contains("diagnostics-color");
-          case CLANG, CLANG_CL -> option.contains("color-diagnostics");
+          case CLANG, CLANG_CL -> true;
           default -> false;
         };
   }

@@ -29,6 +29,13 @@ public final class GccOptionParser {
 
   private static final String SERIALIZE_DIAGNOSTICS = "--serialize-diagnostics";
 
+  /**
+   * clang's {@code --target=TRIPLE}. gcc has no such option (its prefix map would read it as {@code
+   * -ftarget=TRIPLE}, which it rejects), so it stays as spelled: clang then gets it as given, and
+   * the triple is in the key like any other option.
+   */
+  private static final String TARGET = "--target=";
+
   private GccOptionParser() {}
 
   /** The canonical argv: {@link #parse}'s canonical words in order. */
@@ -60,6 +67,9 @@ public final class GccOptionParser {
       return next == null
           ? new Arg(List.of(a), List.of(a))
           : new Arg(List.of(a, next), List.of(a, next));
+    }
+    if (a.startsWith(TARGET)) {
+      return new Arg(List.of(a), List.of(a));
     }
     if (a.startsWith("--") && a.length() > 2) {
       return longOption(a, next);

@@ -631,9 +631,11 @@ class ArgsClassifierTest {
     assertEquals(Optional.of("-fno-color-diagnostics"), clang.colorOption());
     assertEquals(cacheable("clang", "-c", "foo.c").keyArgs(), clang.keyArgs());
     assertEquals(
-        Optional.empty(),
-        cacheable("clang", "-c", "-fdiagnostics-color", "foo.c").colorOption(),
+        Optional.of("-fcolor-diagnostics"),
+        cacheable("clang", "-c", "-fcolor-diagnostics", "foo.c").colorOption(),
         "the type comes from the name when not given");
+    assertEquals(
+        Optional.empty(), cacheable("gcc", "-c", "-fcolor-diagnostics", "foo.c").colorOption());
 
     Invocation other =
         ((Cacheable)
@@ -646,6 +648,111 @@ class ArgsClassifierTest {
             .invocation();
     assertEquals(Optional.empty(), other.colorOption());
     assertTrue(other.keyArgs().contains(KeyArg.plain("-fdiagnostics-color")));
+  }
+
+  /** clang 14 takes gcc's spellings too: for clang they are colour options, out of the key. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "-fdiagnostics-color",
+        "-fdiagnostics-color=always",
+        "-fdiagnostics-color=never",
+        "-fdiagnostics-color=auto",
+        "-fno-diagnostics-color",
+        "-fcolor-diagnostics",
+        "-fno-color-diagnostics"
+      })
+  void clangColourOptions_bothFamiliesSpellings_reachTheCompileButNotTheKey(String option) {
+    Invocation plain = cacheable("clang", "-c", "foo.c");
+    Invocation coloured = cacheable("clang++", "-c", option, "foo.c");
+    assertEquals(Optional.of(option), coloured.colorOption());
+    assertEquals(keyTexts(cacheable("clang++", "-c", "foo.c")), keyTexts(coloured));
+    assertEquals(plain.preprocessorArgs(), coloured.preprocessorArgs());
+    assertEquals(List.of("-c", option, "foo.c"), coloured.args());
+  }
+
+  // --- clang's own options ---
+
+  @Test
+  void clangTarget_bothSpellings_areInTheKeyAndReachThePreprocessorAsSpelled() {
+    List<String> plain = keyTexts(cacheable("clang", "-c", "t.c"));
+    Invocation joined = cacheable("clang", "--target=aarch64-linux-gnu", "-c", "t.c");
+    Invocation separate = cacheable("clang", "-target", "aarch64-linux-gnu", "-c", "t.c");
+    assertEquals(List.of("--target=aarch64-linux-gnu", "t.c"), joined.preprocessorArgs());
+    assertEquals(List.of("-target", "aarch64-linux-gnu", "t.c"), separate.preprocessorArgs());
+    assertNotEquals(plain, keyTexts(joined));
+    assertNotEquals(plain, keyTexts(separate));
+    assertNotEquals(
+        keyTexts(joined), keyTexts(cacheable("clang", "--target=x86_64-linux-gnu", "-c", "t.c")));
+    assertEquals("t.c", separate.source(), "the triple is -target's value, not an input");
+  }
+
+  @Test
+  void xclang_allowedCc1Options_areKeyedAndPreprocessed_andTheirArgumentIsNeverAnInput() {
+    Invocation flag = cacheable("clang", "-c", "-Xclang", "-disable-O0-optnone", "t.c");
+    assertEquals("t.c", flag.source());
+    assertEquals(List.of("-Xclang", "-disable-O0-optnone", "t.c"), flag.preprocessorArgs());
+    assertTrue(keyTexts(flag).containsAll(List.of("-Xclang", "-disable-O0-optnone")));
+
+    Invocation feature =
+        cacheable("clang", "-c", "-Xclang", "-target-feature", "-Xclang", "+avx2", "t.c");
+    assertEquals(
+        List.of("-Xclang", "-target-feature", "-Xclang", "+avx2", "t.c"),
+        feature.preprocessorArgs(),
+        "the feature changes the predefined macros, so the preprocessor gets it");
+    assertNotEquals(
+        keyTexts(feature),
+        keyTexts(
+            cacheable("clang", "-c", "-Xclang", "-target-feature", "-Xclang", "-avx2", "t.c")));
+    assertNotEquals(keyTexts(cacheable("clang", "-c", "t.c")), keyTexts(flag));
+    // a name that looks like a source is cc1's, not a second input of the driver's
+    assertEquals(
+        Counter.UNSUPPORTED_COMPILER_OPTION, reason("clang", "-c", "-Xclang", "u.c", "t.c"));
+  }
+
+  @Test
+  void xclang_whatIsNotOnTheList_isNotCached() {
+    for (String item :
+        List.of(
+            "-load",
+            "-add-plugin",
+            "-emit-llvm",
+            "-ast-dump",
+            "-fcolor-diagnostics",
+            "-main-file-name",
+            "-dump-tokens")) {
+      assertEquals(
+          Counter.UNSUPPORTED_COMPILER_OPTION, reason("clang", "-c", "-Xclang", item, "t.c"), item);
+    }
+    for (String item : List.of("-emit-pch", "-include-pch")) {
+      assertEquals(
+          Counter.COULD_NOT_USE_PRECOMPILED_HEADER,
+          reason("clang", "-c", "-Xclang", item, "-Xclang", "x.pch", "t.c"),
+          item);
+    }
+    assertEquals(
+        Counter.UNSUPPORTED_COMPILER_OPTION,
+        reason("gcc", "-c", "-Xclang", "-disable-O0-optnone", "t.c"),
+        "gcc has no -Xclang");
+    assertEquals(
+        Counter.BAD_COMPILER_ARGUMENTS,
+        reason("clang", "-c", "-Xclang", "-target-feature", "t.c"),
+        "the value must come through the next -Xclang");
+    assertEquals(
+        Counter.BAD_COMPILER_ARGUMENTS, reason("clang", "-c", "t.c", "-Xclang", "-target-feature"));
+    // clang hands the -Xclang and -mllvm values to cc1 in one sequence: only the value in the very
+    // next argument is surely the option's (with -mllvm X between, cc1 would read X as the value)
+    assertEquals(
+        Counter.BAD_COMPILER_ARGUMENTS,
+        reason("clang", "-c", "-Xclang", "-target-cpu", "-O2", "-Xclang", "x86-64", "t.c"));
+    assertEquals(
+        Counter.UNSUPPORTED_COMPILER_OPTION,
+        reason("clang", "-c", "-Xclang", "-target-feature", "-Xclang", "a/b", "t.c"));
+    assertEquals(
+        Counter.UNSUPPORTED_COMPILER_OPTION,
+        reason("clang", "-c", "-Xclang", "+avx2", "t.c"),
+        "a value without its option");
+    assertEquals(Counter.BAD_COMPILER_ARGUMENTS, reason("clang", "-c", "t.c", "-Xclang"));
   }
 
   // --- Response files ---

@@ -77,6 +77,14 @@ class GccOptionParserTest {
         c("--debug=no-split-dwarf", "--debug=no-common"));
   }
 
+  /** clang's --target= is no gcc option; read through gcc's prefix map it would be -ftarget=. */
+  @Test
+  void clangsTarget_staysAsSpelled() {
+    assertEquals(
+        List.of("--target=aarch64-linux-gnu", "-c"), c("--target=aarch64-linux-gnu", "-c"));
+    assertEquals(List.of("-Xclang", "--no-common"), c("-Xclang", "--no-common"), "cc1's item");
+  }
+
   @Test
   void wrappedItems_andValues() {
     assertEquals(List.of("-Wp,-MD,x.d"), c("-Wp,--write-dependencies,x.d"));

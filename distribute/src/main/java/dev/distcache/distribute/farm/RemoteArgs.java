@@ -151,6 +151,13 @@ final class RemoteArgs {
         i++;
         continue;
       }
+      if (a.equals("-Xclang") && i + 1 < args.size()) {
+        // clang's cc1 gets the item: never read as one of the driver's options (-target-feature
+        // -Dx would otherwise look like a macro)
+        out.add(a);
+        out.add(args.get(++i));
+        continue;
+      }
       if (ALONE.contains(a)
           || JOINED.stream().anyMatch(a::startsWith)
           || a.startsWith("-include")

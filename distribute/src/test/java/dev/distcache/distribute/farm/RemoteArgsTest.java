@@ -105,6 +105,41 @@ class RemoteArgsTest {
   }
 
   @Test
+  void clangsTargetAndCc1Items_areSentAsGiven_andACc1ItemIsNeverTakenForAPreprocessorOption()
+      throws Exception {
+    Files.writeString(dir.resolve("hello.c"), "int x;\n");
+    Classification c =
+        ArgsClassifier.classify(
+            "clang",
+            List.of(
+                "--target=aarch64-linux-gnu",
+                "-Xclang",
+                "-target-feature",
+                "-Xclang",
+                "-Dfeature",
+                "-DX",
+                "-c",
+                "hello.c"),
+            dir,
+            Map.of());
+    Invocation inv = ((Classification.Cacheable) c).invocation();
+    assertEquals(
+        List.of(
+            "clang",
+            "--target=aarch64-linux-gnu",
+            "-Xclang",
+            "-target-feature",
+            "-Xclang",
+            "-Dfeature",
+            "-c",
+            "hello.c",
+            "-o",
+            "hello.o"),
+        RemoteArgs.argv(inv, Path.of("/usr/bin/clang"), List.of(), RemoteArgsTest::noNative)
+            .orElseThrow());
+  }
+
+  @Test
   void argv_addsTheImplicitOutput() throws Exception {
     assertEquals(
         List.of("gcc", "-c", "hello.c", "-o", "hello.o"),

@@ -1,6 +1,7 @@
 package dev.distcache.remote.policy;
 
 import dev.distcache.core.args.AssemblerOptions;
+import dev.distcache.core.args.ClangCc1Options;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -134,6 +135,9 @@ final class RemoteOptions {
 
   private static final String NOT_LISTED = "it is not an option a remote compile may carry";
 
+  /** A target triple ({@code -target} and clang's {@code --target=}): a name, never a path. */
+  private static final Pattern TRIPLE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+
   private static final Pattern PARAM = Pattern.compile("--param=[a-z0-9-]+=[A-Za-z0-9_|-]+");
   private static final Pattern OPTIMIZE = Pattern.compile("-O([0-3sgz]|fast)?");
 
@@ -149,6 +153,12 @@ final class RemoteOptions {
       if (WITH_VALUE.contains(o) || INCLUDE_DIRS.contains(o)) {
         return null;
       }
+      if (o.equals("-target")) {
+        return TRIPLE.matcher(canonical.get(1)).matches() ? null : "the target is not a triple";
+      }
+      if (o.equals("-Xclang")) {
+        return xclang(canonical.get(1));
+      }
       if (o.equals("-Xassembler")) {
         return AssemblerOptions.allowed(canonical.get(1))
             ? null
@@ -157,6 +167,11 @@ final class RemoteOptions {
                 + " is not one the daemon passes on (it may read or write files)";
       }
       return notListed(o);
+    }
+    if (o.startsWith("--target=")) {
+      return TRIPLE.matcher(o.substring("--target=".length())).matches()
+          ? null
+          : "the target is not a triple";
     }
     if (FLAGS.contains(o)
         || OPTIMIZE.matcher(o).matches()
@@ -208,6 +223,18 @@ final class RemoteOptions {
       return null;
     }
     return notListed(o);
+  }
+
+  /**
+   * One {@code -Xclang} item: a cc1 option of {@link ClangCc1Options}, or what may be the value of
+   * one (that it follows its option is checked by the classifier the policy runs afterwards).
+   */
+  private static String xclang(String item) {
+    return ClangCc1Options.isFlag(item)
+            || ClangCc1Options.takesValue(item)
+            || ClangCc1Options.isSomeValue(item)
+        ? null
+        : "the clang cc1 option " + item + " is not one the daemon passes on";
   }
 
   private static String notListed(String o) {

@@ -132,6 +132,67 @@ class ArgvPolicyTest {
         plan(ProtocolVersion.V1, "gcc", "-c", "a.c", "-o", "a.o").keyArgs(), p.keyArgs());
   }
 
+  private static final CompilerPolicy WITH_CLANG =
+      new CompilerPolicy(List.of(), List.of("gcc", "clang", "clang++"), "/usr/bin:/bin");
+
+  private static JobPlan clang(String... argv) throws JobRefused {
+    List<String> full = new ArrayList<>(List.of("clang", "-c", "x.c", "-o", "x.o"));
+    full.addAll(Arrays.asList(argv));
+    return ArgvPolicy.check(
+        new DistccRequest.Preprocessed(ProtocolVersion.V1, full, new byte[0]), WITH_CLANG);
+  }
+
+  private static String clangRefused(String... argv) {
+    return assertThrows(JobRefused.class, () -> clang(argv)).getMessage();
+  }
+
+  @Test
+  void clangsTargetAndAllowedCc1Options_pass_asSpelled_andEnterTheKey() throws Exception {
+    JobPlan p =
+        clang(
+            "--target=x86_64-linux-gnu",
+            "-Xclang",
+            "-target-feature",
+            "-Xclang",
+            "+avx2",
+            "-Xclang",
+            "-disable-O0-optnone",
+            "-fcolor-diagnostics");
+    assertEquals(
+        List.of(
+            "-c",
+            "x.c",
+            "--target=x86_64-linux-gnu",
+            "-Xclang",
+            "-target-feature",
+            "-Xclang",
+            "+avx2",
+            "-Xclang",
+            "-disable-O0-optnone",
+            "-fcolor-diagnostics"),
+        p.args());
+    assertEquals("x.c", p.source());
+    assertNotEquals(clang().keyArgs(), clang("-target", "aarch64-linux-gnu").keyArgs());
+    assertNotEquals(clang().keyArgs(), p.keyArgs());
+  }
+
+  @Test
+  void cc1OptionsOffTheList_orValuesWithoutTheirOption_orPathsAsTargets_areRefused() {
+    // "-load" has the shape of a value (-target-feature -sse): the classifier refuses it, since
+    // it follows no option that takes one
+    String load = clangRefused("-Xclang", "-load", "-Xclang", "p.so");
+    assertTrue(load.contains("-Xclang -load (unsupported_compiler_option)"), load);
+    String path = clangRefused("-Xclang", "-target-cpu", "-Xclang", "/x");
+    assertTrue(path.contains("cc1 option /x is not one the daemon passes on"), path);
+    assertTrue(clangRefused("-Xclang", "-emit-llvm").contains("-Xclang -emit-llvm"));
+    assertTrue(clangRefused("-Xclang", "y.c").contains("cannot be compiled remotely"));
+    assertTrue(clangRefused("--target=../../x").contains("not a triple"));
+    assertTrue(clangRefused("-target", "/tmp/x").contains("not a triple"));
+    assertTrue(
+        refused1("-Xclang", "-disable-O0-optnone").contains("cannot be compiled remotely"),
+        "gcc has no -Xclang");
+  }
+
   @Test
   void harmlessWpAndWaItems_pass() throws Exception {
     JobPlan p =
