@@ -275,7 +275,11 @@ class DiagnosticsColourTest {
     for (String c : cmd) {
       line.append(" '").append(c.replace("'", "'\\''")).append('\'');
     }
-    Run r = Processes.run(src, env, List.of("script", "-qec", line.toString().trim(), "/dev/null"));
+    // script's own copy of the session goes to a file of the test's, not the machine's /dev/null.
+    Path typescript = src.resolve("typescript-" + System.nanoTime());
+    Run r =
+        Processes.run(
+            src, env, List.of("script", "-qec", line.toString().trim(), typescript.toString()));
     return "exit " + r.exitCode() + "\n" + new String(r.stdout(), StandardCharsets.UTF_8);
   }
 }
