@@ -15,12 +15,14 @@ BUILDS = [
     ("distcc_cold", "distcc, the distccd pair"),
     ("distcache_cold", "distcache, empty local cache, the same distccd pair"),
     ("distcache_fill", "distcache, empty local cache, the distcache daemon pair with empty caches"),
+    ("distcache_tls", "distcache, empty local cache, two more distcache daemons with empty caches, over TLS with a token"),
     ("distcache_second", "distcache, a fresh local cache, the distcache daemon pair the previous build filled"),
     ("distcc_again", "distcc recompiling everything on the distccd pair"),
 ]
 RATIOS = [
     ("(a) cold: distcache / distcc, same distccd pair", "distcache_cold", "distcc_cold"),
     ("(a') cold: distcache on distcache daemons / distcc on distccd", "distcache_fill", "distcc_cold"),
+    ("TLS and a token: distcache over TLS / the same over plaintext (both cold, empty daemon caches)", "distcache_tls", "distcache_fill"),
     ("(b) second build, fresh client cache (daemon-side hits) / distcc recompiling", "distcache_second", "distcc_again"),
     ("plain local build / distcc", "plain", "distcc_cold"),
 ]
