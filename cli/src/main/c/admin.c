@@ -696,6 +696,9 @@ static int zero_counters_file(const struct call *c) {
 /* -z: through the running server, else on the counters file; -1: ask the Java client. */
 static int zero(const struct call *c) {
   int fd = connect_running(c);
+  if (fd == -2) {
+    return -1; /* another user's server: the Java client says so */
+  }
   if (fd < 0) {
     int done = without_server(c, zero_counters_file);
     if (done != 0) {

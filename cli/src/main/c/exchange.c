@@ -69,11 +69,18 @@ static int is_variable(const char *entry) {
   return eq && eq != entry;
 }
 
+/* What goes in a request's environment: every variable, or only distcache's (own_only). */
+static int sent(const char *entry, int own_only) {
+  return is_variable(entry) && (!own_only || strncmp(entry, "DISTCACHE_", 10) == 0);
+}
+
 /*
  * The whole request (mode 1: a compile of c->argv; 2: administration, the words), or NULL when a
- * part is over the server's limits (it would drop it anyway).
+ * part is over the server's limits (it would drop it anyway). own_only: of the environment only
+ * distcache's variables, for another user's server (root administering a group's cache).
  */
-static unsigned char *build_request(const struct call *c, uint32_t mode, int argc, char *const *argv, size_t *len) {
+static unsigned char *build_request(const struct call *c, uint32_t mode, int argc, char *const *argv, size_t *len,
+    int own_only) {
   size_t cwd = strlen(c->cwd);
   size_t invoked = strlen(c->invoked);
   size_t size = 9 * 8 + cwd + invoked;
@@ -85,7 +92,7 @@ static unsigned char *build_request(const struct call *c, uint32_t mode, int arg
     size += 8 + n;
   }
   for (char **e = environ; ok && *e; e++) {
-    if (is_variable(*e)) {
+    if (sent(*e, own_only)) {
       size_t n = strlen(*e);
       ok = n <= MAX_STRING && ++envc <= MAX_COUNT;
       size += 8 + n;
@@ -110,7 +117,7 @@ static unsigned char *build_request(const struct call *c, uint32_t mode, int arg
   }
   p = put(p, "ENVC", (uint32_t) envc);
   for (char **e = environ; *e; e++) {
-    if (is_variable(*e)) {
+    if (sent(*e, own_only)) {
       p = put_string(p, "ENVV", *e, strlen(*e));
     }
   }
@@ -300,7 +307,7 @@ static void write_all(int fd, const unsigned char *p, size_t n) {
 
 void compile_through_server(const struct call *c) {
   size_t len = 0;
-  unsigned char *request = build_request(c, 1, c->argc, c->argv, &len);
+  unsigned char *request = build_request(c, 1, c->argc, c->argv, &len, 0);
   int fd = request ? connect_server(c) : -1;
   if (fd < 0) {
     free(request);
@@ -330,7 +337,10 @@ void compile_through_server(const struct call *c) {
  */
 char *admin_request(const struct call *c, int fd, int argc, char *const *words) {
   size_t len = 0;
-  unsigned char *request = build_request(c, 2, argc, words, &len);
+  struct ucred peer;
+  socklen_t peer_len = sizeof peer;
+  int foreign = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &peer_len) != 0 || peer.uid != geteuid();
+  unsigned char *request = build_request(c, 2, argc, words, &len, foreign);
   struct reader r = {.fd = fd, .buf = first_buffer, .cap = sizeof first_buffer};
   struct result res = {0};
   int kind = request && send_all(fd, request, len) == 0 && await_acknowledgement(fd) == 0 ? read_reply(&r, &res) : -1;

@@ -166,11 +166,16 @@ static int run_file(const char *cache, const char *socket_file, const char *name
   return w > 0 && (size_t) w < cap ? 0 : -1;
 }
 
+static int root_in_group_cache(const char *cache);
+
 /*
  * A connection to the socket: -1 when nobody listens, -2 when the one listening runs as another
- * user (SO_PEERCRED, as the server checks its clients): nothing is sent to it.
+ * user (SO_PEERCRED, as the server checks its clients): nothing is sent to it. root_admin: root
+ * administers the server of a cache directory shared with a group, which runs as the group's
+ * compiling user, as the server allows (docs/integration/sharing.md): root's -s shows its
+ * counters. Root's compiles never go to it, since its outputs would be written by another user.
  */
-static int try_connect(const char *socket_file) {
+static int try_connect(const char *socket_file, int root_admin) {
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   size_t n = strlen(socket_file);
   if (n >= sizeof addr.sun_path) {
@@ -187,14 +192,20 @@ static int try_connect(const char *socket_file) {
   }
   struct ucred peer;
   socklen_t len = sizeof peer;
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || len != sizeof peer || peer.uid != geteuid()) {
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || len != sizeof peer) {
     close(fd);
+    return -1;
+  }
+  if (peer.uid == geteuid() || root_admin) {
+    return fd;
+  }
+  close(fd);
+  if (!root_admin) {
     struct passwd *pw = getpwuid(peer.uid);
     dprintf(note_fd(), "distcache: the server at %s runs as user %s, not as you; not sending it anything"
         " (compiling here instead)\n", socket_file, pw ? pw->pw_name : "?");
-    return -2;
   }
-  return fd;
+  return -2;
 }
 
 /* A copy of template's len bytes with {home} and {cache} replaced; NULL when it is too long. */
@@ -376,7 +387,7 @@ static int start_server(const struct call *c, const char *socket_file) {
   if (lock < 0) {
     return -1;
   }
-  int fd = try_connect(socket_file);
+  int fd = try_connect(socket_file, 0);
   if (fd == -1 && failed_recently(failed_file)) {
     close(lock);
     return -1;
@@ -389,7 +400,7 @@ static int start_server(const struct call *c, const char *socket_file) {
       break; /* it failed; server.out says why (an exit 0 is a server that found another running) */
     }
     nanosleep(&(struct timespec){.tv_nsec = 10000000}, NULL);
-    fd = try_connect(socket_file);
+    fd = try_connect(socket_file, 0);
   }
   if (pid != 0) {
     if (fd < 0) {
@@ -402,14 +413,18 @@ static int start_server(const struct call *c, const char *socket_file) {
   return fd < 0 ? -1 : fd;
 }
 
-/* A connection to the cache directory's running server, never starting one; -1 when none. */
+/*
+ * A connection for administration to the cache directory's running server, never starting one;
+ * -1 when none, -2 when it runs as another user and this one is not root.
+ */
 int connect_running(const struct call *c) {
   char socket_file[PATH_MAX];
   if (!c->cache[0] || socket_path(c->cache, socket_file, sizeof socket_file) != 0) {
     return -1;
   }
-  int fd = try_connect(socket_file);
-  return fd >= 0 ? fd : -1;
+  size_t n = strlen(c->cache);
+  int in_cache = strncmp(socket_file, c->cache, n) == 0 && socket_file[n] == '/';
+  return try_connect(socket_file, in_cache && root_in_group_cache(c->cache));
 }
 
 /* Takes a POSIX record lock on the whole file (made if missing), waiting; the descriptor or -1. */
@@ -447,6 +462,8 @@ int without_server(const struct call *c, int (*fn)(const struct call *)) {
   int result = 0;
   if (fd >= 0) {
     close(fd);
+  } else if (fd == -2) {
+    result = -1; /* another user's server holds the counters: not this user's to change */
   } else {
     int server = lock_file(c->cache, "server.lock");
     result = server >= 0 && fn(c) == 0 ? 1 : -1;
@@ -458,12 +475,24 @@ int without_server(const struct call *c, int (*fn)(const struct call *)) {
   return result;
 }
 
+/*
+ * CacheLayout.groupShared for root: the cache directory is shared with a group other than root's
+ * (set-group-ID and group-writable, as ccache's under Portage: root:portage 2775). Root starts no
+ * server there: the group's compiling user does, and a server of root's would turn that user's
+ * compiles away until it exited (docs/integration/sharing.md).
+ */
+static int root_in_group_cache(const char *cache) {
+  struct stat st;
+  return geteuid() == 0 && stat(cache, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_ISGID)
+      && (st.st_mode & S_IWGRP) && st.st_gid != getegid();
+}
+
 /* A connection to the cache directory's server, started if needed; -1 when there is none. */
 int connect_server(const struct call *c) {
   char socket_file[PATH_MAX];
   if (!c->cache[0] || socket_path(c->cache, socket_file, sizeof socket_file) != 0) {
     return -1;
   }
-  int fd = try_connect(socket_file);
-  return fd >= 0 ? fd : fd == -2 ? -1 : start_server(c, socket_file);
+  int fd = try_connect(socket_file, 0);
+  return fd >= 0 ? fd : fd == -2 || root_in_group_cache(c->cache) ? -1 : start_server(c, socket_file);
 }

@@ -66,6 +66,27 @@ public record CacheLayout(Path cacheDir) {
   }
 
   /**
+   * Whether this process runs as root and the cache directory is shared with a group other than
+   * root's: set-group-ID and group-writable, as ccache's is under Portage ({@code root:portage},
+   * mode 2775). Root starts no server there, so that the group's compiling user's server is never
+   * kept away by one of root's (docs/integration/sharing.md).
+   */
+  public boolean rootInGroupCache() {
+    try {
+      if (((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() != 0) {
+        return false;
+      }
+      Map<String, Object> dir = Files.readAttributes(cacheDir, "unix:mode,gid");
+      int mode = ((Number) dir.get("mode")).intValue();
+      int gid = ((Number) dir.get("gid")).intValue();
+      int ownGid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:gid")).intValue();
+      return (mode & 02000) != 0 && (mode & 0020) != 0 && gid != ownGid;
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  /**
    * Whether this user may create files in the cache directory (true when it does not exist yet: the
    * server makes it). A cache directory this user cannot write, such as another user's shared
    * cache, keeps only the configuration and the store; the server's socket, locks and output then

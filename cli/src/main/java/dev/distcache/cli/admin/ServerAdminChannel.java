@@ -8,8 +8,12 @@ import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import jdk.net.ExtendedSocketOptions;
 
 /** The real channel: the local server of the cache directory named by the environment. */
 public final class ServerAdminChannel implements AdminChannel {
@@ -35,7 +39,7 @@ public final class ServerAdminChannel implements AdminChannel {
 
   @Override
   public Reply sendIfRunning(List<String> words) throws IOException {
-    SocketChannel ch = ServerConnection.tryConnect(layout);
+    SocketChannel ch = ServerConnection.tryConnect(layout, true);
     if (ch == null) {
       return null;
     }
@@ -44,8 +48,21 @@ public final class ServerAdminChannel implements AdminChannel {
     }
   }
 
+  /**
+   * Sends the words; to another user's server (root administering a group's cache directory) with
+   * only distcache's own variables of the environment, none of root's others.
+   */
   private Reply exchange(SocketChannel ch, List<String> words) throws IOException {
-    Request r = new Request(Request.Mode.ADMIN, cwd, Installation.umask(), 0, "", words, env);
+    boolean foreign =
+        !ch.getOption(ExtendedSocketOptions.SO_PEERCRED)
+            .user()
+            .equals(Files.getOwner(Path.of("/proc/self")));
+    Map<String, String> sent = env;
+    if (foreign) {
+      sent = new HashMap<>(env);
+      sent.keySet().removeIf(k -> !k.startsWith("DISTCACHE_"));
+    }
+    Request r = new Request(Request.Mode.ADMIN, cwd, Installation.umask(), 0, "", words, sent);
     return ServerConnection.exchange(ch, r, ServerConnection.ackMillis(env));
   }
 }

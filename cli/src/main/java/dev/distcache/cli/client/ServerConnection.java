@@ -123,9 +123,13 @@ public final class ServerConnection {
 
   /**
    * Connects, or returns null when no server is listening. Throws {@link ForeignServerException}
-   * when the one listening runs as another user (SO_PEERCRED, which the server checks as well).
+   * when the one listening runs as another user (SO_PEERCRED, which the server checks as well),
+   * unless this is administration ({@code admin}) by root of a cache directory shared with a group
+   * ({@link CacheLayout#rootInGroupCache}), whose server runs as the group's compiling user: root's
+   * {@code -s} shows its counters. Root's compiles never go to another user's server, which would
+   * write root's outputs.
    */
-  public static SocketChannel tryConnect(CacheLayout layout) throws IOException {
+  public static SocketChannel tryConnect(CacheLayout layout, boolean admin) throws IOException {
     Path socket = socket(layout);
     if (!Files.exists(socket)) {
       return null;
@@ -145,7 +149,9 @@ public final class ServerConnection {
       closeQuietly(ch);
       throw new IOException("cannot tell who runs the distcache server at " + socket, e);
     }
-    if (!peer.equals(Files.getOwner(Path.of("/proc/self")))) {
+    boolean rootAdmin =
+        admin && socket.getParent().equals(layout.cacheDir()) && layout.rootInGroupCache();
+    if (!peer.equals(Files.getOwner(Path.of("/proc/self"))) && !rootAdmin) {
       closeQuietly(ch);
       throw new ForeignServerException(socket, peer.getName());
     }
@@ -154,7 +160,8 @@ public final class ServerConnection {
 
   /** Connects, starting the server if needed; throws when it cannot be reached or started. */
   public static SocketChannel connect(CacheLayout layout, Launcher launcher) throws IOException {
-    return connect(layout, launcher, false);
+    SocketChannel ch = tryConnect(layout, true);
+    return ch != null ? ch : connect(layout, launcher, false);
   }
 
   /**
@@ -167,12 +174,12 @@ public final class ServerConnection {
    */
   public static SocketChannel connect(
       CacheLayout layout, Launcher launcher, boolean pauseAfterFailure) throws IOException {
-    SocketChannel ch = tryConnect(layout);
+    SocketChannel ch = tryConnect(layout, false);
     if (ch != null) {
       return ch;
     }
     start(layout, launcher, pauseAfterFailure);
-    ch = tryConnect(layout);
+    ch = tryConnect(layout, false);
     if (ch == null) {
       throw new IOException(
           "the distcache server started but does not accept connections at " + socket(layout));
@@ -194,13 +201,20 @@ public final class ServerConnection {
     if (launcher.home() == null) {
       throw new IOException("distcache.home is not set; run distcache through bin/distcache");
     }
+    if (layout.rootInGroupCache()) {
+      throw new IOException(
+          "root starts no distcache server for "
+              + layout.cacheDir()
+              + ", which is shared with its group: run this as a member of that group"
+              + " (see docs/integration/sharing.md)");
+    }
     Files.createDirectories(layout.cacheDir());
     socket(layout); // a private place for it exists (CacheLayout.socket makes it)
     try (FileChannel lockFile =
             FileChannel.open(
                 layout.startLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockFile.lock()) {
-      SocketChannel existing = tryConnect(layout);
+      SocketChannel existing = tryConnect(layout, false);
       if (existing != null) {
         existing.close();
         return;
@@ -251,7 +265,7 @@ public final class ServerConnection {
             FileChannel.open(
                 layout.startLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockFile.lock()) {
-      SocketChannel existing = tryConnect(layout);
+      SocketChannel existing = tryConnect(layout, true);
       if (existing != null) {
         existing.close();
         return false;
@@ -285,7 +299,7 @@ public final class ServerConnection {
   private static void awaitStart(CacheLayout layout, Process p) throws IOException {
     long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
     while (System.currentTimeMillis() < deadline) {
-      SocketChannel ch = tryConnect(layout);
+      SocketChannel ch = tryConnect(layout, false);
       if (ch != null) {
         ch.close();
         return;
