@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +118,43 @@ class BuildSystemsTest {
     assertEquals("hello from greet (16) [greet 1.0]\n", directRun);
     assertEquals(directRun, missRun);
     assertEquals(directRun, hitRun);
+  }
+
+  /** docs/integration/build-systems.md: CMake's compiler launcher runs distcache in prefix mode. */
+  @Test
+  void cmakeProject_withCompilerLauncher_missesThenHits_andMatchesDirectBuild() {
+    Path src = project("cmake", tmp.resolve("src"));
+    Path build = tmp.resolve("build");
+    int sources = 5;
+    List<String> configure =
+        List.of(
+            "cmake", "-S", src.toString(), "-B", build.toString(), "-DCMAKE_BUILD_TYPE=Release");
+    List<String> launcher = new ArrayList<>(configure);
+    launcher.add("-DCMAKE_C_COMPILER_LAUNCHER=" + Distcache.LAUNCHER);
+    launcher.add("-DCMAKE_CXX_COMPILER_LAUNCHER=" + Distcache.LAUNCHER);
+    Processes.run(tmp, dc.env, launcher).ok();
+
+    Map<String, Long> before = dc.stats();
+    Run first = Processes.run(build, dc.env, List.of("make", "-j2", "VERBOSE=1")).ok();
+    assertTrue(first.out().contains(Distcache.LAUNCHER + " "), first.out());
+    Map<String, Long> afterFirst = dc.stats();
+    assertEquals(sources, delta(before, afterFirst, "cache_miss"), afterFirst.toString());
+    SortedMap<String, byte[]> missOutputs = files(build, BuildSystemsTest::isCmakeOutput);
+    Processes.run(build, dc.env, List.of("make", "clean")).ok();
+    Processes.run(build, dc.env, List.of("make", "-j2")).ok();
+    Map<String, Long> afterSecond = dc.stats();
+    assertEquals(sources, hits(afterFirst, afterSecond), afterSecond.toString());
+    SortedMap<String, byte[]> hitOutputs = files(build, BuildSystemsTest::isCmakeOutput);
+
+    deleteTree(build);
+    Map<String, String> plain = new HashMap<>(dc.env);
+    plain.keySet().removeIf(k -> k.startsWith("DISTCACHE_"));
+    Processes.run(tmp, plain, configure).ok();
+    Processes.run(build, plain, List.of("make", "-j2")).ok();
+    SortedMap<String, byte[]> direct = files(build, BuildSystemsTest::isCmakeOutput);
+    assertEquals(2 * sources + 1, direct.size(), direct.keySet().toString());
+    assertSameFiles(direct, missOutputs, "launcher build (misses)");
+    assertSameFiles(direct, hitOutputs, "launcher build (hits)");
   }
 
   @Test
