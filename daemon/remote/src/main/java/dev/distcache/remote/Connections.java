@@ -21,7 +21,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * What happens to a connection before and around its job: the access check (a client outside {@code
@@ -198,20 +198,37 @@ public final class Connections {
   /**
    * Answers a stats request with {@code page}, as distccd does whatever the client sent; closes it.
    */
-  void stats(Socket socket, Supplier<String> page) {
+  /**
+   * Serves the page {@code page} makes for the request's path (distccd's page answers any request,
+   * even none: distccmon-style clients send nothing), to clients the access list allows.
+   */
+  void stats(Socket socket, Function<String, String> page) {
     try (socket) {
       if (!allowed(socket)) {
         return;
       }
       socket.setSoTimeout(1000);
-      drainRequest(socket.getInputStream());
+      String path = requestPath(drainRequest(socket.getInputStream()));
       OutputStream out = socket.getOutputStream();
-      out.write(page.get().getBytes(StandardCharsets.UTF_8));
+      out.write(page.apply(path).getBytes(StandardCharsets.UTF_8));
       out.flush();
     } catch (IOException e) {
       log.log(
           LogLevel.INFO, "dcc_service_stats_request", "stats connection failed: " + e.getMessage());
     }
+  }
+
+  /**
+   * The path of an HTTP request line ({@code GET /metrics HTTP/1.1}), without a query; "/" else.
+   */
+  static String requestPath(String request) {
+    int end = request.indexOf('\n');
+    String[] words = (end < 0 ? request : request.substring(0, end)).trim().split(" ");
+    if (words.length < 2 || !words[0].equals("GET")) {
+      return "/";
+    }
+    int query = words[1].indexOf('?');
+    return query < 0 ? words[1] : words[1].substring(0, query);
   }
 
   private boolean allowed(Socket socket) {
@@ -228,24 +245,28 @@ public final class Connections {
     return true;
   }
 
-  /** Reads what the client sent, up to the end of an HTTP header, 4 KiB or a second of silence. */
-  private static void drainRequest(InputStream in) throws IOException {
+  /**
+   * Reads what the client sent, up to the end of an HTTP header, 4 KiB or a second of silence, and
+   * returns it.
+   */
+  private static String drainRequest(InputStream in) throws IOException {
     byte[] buf = new byte[4096];
     int n = 0;
     try {
       while (n < buf.length) {
         int r = in.read(buf, n, buf.length - n);
         if (r < 0) {
-          return;
+          break;
         }
         n += r;
-        if (new String(buf, 0, n, StandardCharsets.ISO_8859_1).contains("\n\r\n")
-            || new String(buf, 0, n, StandardCharsets.ISO_8859_1).contains("\n\n")) {
-          return;
+        String text = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+        if (text.contains("\n\r\n") || text.contains("\n\n")) {
+          break;
         }
       }
     } catch (SocketTimeoutException e) {
       // A client that sends nothing still gets the page.
     }
+    return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
   }
 }

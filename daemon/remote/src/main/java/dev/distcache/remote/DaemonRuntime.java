@@ -16,6 +16,7 @@ import dev.distcache.remote.net.TcpServer;
 import dev.distcache.remote.policy.CompilerPolicy;
 import dev.distcache.remote.report.DaemonStats;
 import dev.distcache.remote.report.HostFacts;
+import dev.distcache.remote.report.MetricsPage;
 import dev.distcache.remote.report.StatsPage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -266,7 +267,11 @@ final class DaemonRuntime implements AutoCloseable {
     jobs.serve();
   }
 
-  private String statsPage() {
+  /** distccd's stats page, or Prometheus' metrics for {@code GET /metrics}. */
+  private String statsPage(String path) {
+    if (path.equals("/metrics")) {
+      return MetricsPage.render(stats.snapshot(), options.jobs(), cacheNumbers());
+    }
     long now = System.currentTimeMillis();
     return StatsPage.render(
         stats.snapshot(),
@@ -275,14 +280,18 @@ final class DaemonRuntime implements AutoCloseable {
         HostFacts.processes(),
         facts.ioRate(now),
         facts.freeSpaceMb(),
-        new StatsPage.CacheNumbers(
-            cache.enabled(),
-            cache.hits(),
-            cache.misses(),
-            cache.stores(),
-            cache.sizeBytes(),
-            cache.files(),
-            cache.deduplicated()));
+        cacheNumbers());
+  }
+
+  private StatsPage.CacheNumbers cacheNumbers() {
+    return new StatsPage.CacheNumbers(
+        cache.enabled(),
+        cache.hits(),
+        cache.misses(),
+        cache.stores(),
+        cache.sizeBytes(),
+        cache.files(),
+        cache.deduplicated());
   }
 
   private void describeCompilers(CompilerPolicy compilers) {

@@ -18,7 +18,15 @@ public final class DaemonStats {
   private static final int WINDOW_SECONDS = 900;
   private static final int MAX_KEPT_COMPLETIONS = 1 << 20;
 
-  /** The numbers of one stats page. */
+  /**
+   * Upper bounds, in milliseconds, of the buckets of the job-duration histogram on {@code /metrics}
+   * (a last bucket, +Inf, takes the rest).
+   */
+  static final long[] DURATION_BOUNDS_MILLIS = {
+    5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000
+  };
+
+  /** The numbers of one stats page; {@code durations} counts jobs per duration bucket. */
   record Snapshot(
       Map<JobResult, Long> counts,
       String longestJob,
@@ -26,7 +34,9 @@ public final class DaemonStats {
       long longestMillis,
       int running,
       int[] averageRunning,
-      int[] compilesFinished) {}
+      int[] compilesFinished,
+      long[] durations,
+      long durationMillisSum) {}
 
   private final LongSupplier clockMillis;
   private final AtomicLongArray counts = new AtomicLongArray(JobResult.values().length);
@@ -37,6 +47,8 @@ public final class DaemonStats {
   private String longestJob = "none";
   private String longestCompiler = "none";
   private long longestMillis = -1;
+  private final long[] durations = new long[DURATION_BOUNDS_MILLIS.length + 1];
+  private long durationMillisSum;
 
   public DaemonStats(LongSupplier clockMillis) {
     this.clockMillis = clockMillis;
@@ -63,6 +75,13 @@ public final class DaemonStats {
       return;
     }
     synchronized (this) {
+      int bucket = 0;
+      while (bucket < DURATION_BOUNDS_MILLIS.length
+          && s.timeMillis() > DURATION_BOUNDS_MILLIS[bucket]) {
+        bucket++;
+      }
+      durations[bucket]++;
+      durationMillisSum += Math.max(0, s.timeMillis());
       completions.addLast(clockMillis.getAsLong());
       if (completions.size() > MAX_KEPT_COMPLETIONS) {
         completions.removeFirst();
@@ -109,6 +128,14 @@ public final class DaemonStats {
       average[i] = n == 0 ? 0 : (int) (sum / n);
     }
     return new Snapshot(
-        c, longestJob, longestCompiler, longestMillis, running.get(), average, finished);
+        c,
+        longestJob,
+        longestCompiler,
+        longestMillis,
+        running.get(),
+        average,
+        finished,
+        durations.clone(),
+        durationMillisSum);
   }
 }
