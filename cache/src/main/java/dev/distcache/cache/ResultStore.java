@@ -50,6 +50,13 @@ public interface ResultStore extends AutoCloseable {
   Optional<Manifest> getManifest(ManifestKey key);
 
   /**
+   * The manifest stored under {@code key}, read and changing nothing: not marked as used, and a
+   * damaged one is left for the next {@link #getManifest} to remove (for {@code distcache
+   * explain}).
+   */
+  Optional<Manifest> peekManifest(ManifestKey key);
+
+  /**
    * Stores {@code update} applied to the manifest under {@code key} (to {@link Manifest#empty()}
    * when there is none, or it was corrupt), then evicts as {@link #put} does. Updates of one key
    * are applied one after the other, so concurrent updates lose nothing; {@code update} runs under

@@ -214,6 +214,22 @@ public final class RocksResultStore implements ResultStore {
   }
 
   /** The stored manifest, decoded; a corrupt one is removed, counted, and read as none. */
+  @Override
+  public Optional<Manifest> peekManifest(ManifestKey key) {
+    byte[] k = key.bytes();
+    return guarded(() -> {
+      byte[] value = rocks.db.get(rocks.manifests, k);
+      if (value == null) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(ManifestCodec.decode(key, value));
+      } catch (CorruptEntryException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
   private Optional<Manifest> readManifest(ManifestKey key, byte[] k) throws RocksDBException {
     byte[] value = rocks.db.get(rocks.manifests, k);
     if (value == null) {

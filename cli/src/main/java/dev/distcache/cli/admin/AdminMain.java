@@ -87,12 +87,16 @@ public final class AdminMain {
    */
   static CommandLine commandLine(AdminContext context, PrintWriter out, PrintWriter err) {
     ErrorReporter errors = new ErrorReporter();
-    return new CommandLine(new DistcacheCommand(context))
-        .setOut(out)
-        .setErr(err)
-        .setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF))
-        .setOverwrittenOptionsAllowed(true) // ccache accepts -o (and any action) more than once
-        .setParameterExceptionHandler(errors)
-        .setExecutionExceptionHandler(errors);
+    CommandLine line =
+        new CommandLine(new DistcacheCommand(context))
+            .setOut(out)
+            .setErr(err)
+            .setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF))
+            .setOverwrittenOptionsAllowed(true) // ccache accepts -o (and any action) more than once
+            .setParameterExceptionHandler(errors)
+            .setExecutionExceptionHandler(errors);
+    // explain's words from the compiler on are the compiler's (-c, -o, -DX), not options of its.
+    line.getSubcommands().get("explain").setStopAtPositional(true);
+    return line;
   }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       ServerCommand.class,
       InstallMasqueradeCommand.class,
       MonCommand.class,
+      ExplainCommand.class,
       HelpCommand.class
     },
     customSynopsis = {

@@ -37,6 +37,13 @@ final class AdminHandler {
   private final RunningJobs jobs;
   private final Runnable shutdown;
   private final int serverUmask;
+  private final Explainer explainer;
+
+  /** {@code distcache explain}'s answer for a compile command (CompilePipeline.explain). */
+  @FunctionalInterface
+  interface Explainer {
+    String explain(Request compile) throws IOException;
+  }
 
   /**
    * {@code jobs} are the server's farm's, listed by {@code jobs}; {@code serverUmask} is this
@@ -48,8 +55,10 @@ final class AdminHandler {
       ConfigNotes notes,
       RunningJobs jobs,
       Runnable shutdown,
-      int serverUmask) {
+      int serverUmask,
+      Explainer explainer) {
     this.serverUmask = serverUmask;
+    this.explainer = explainer;
     this.layout = layout;
     this.store = store;
     this.notes = notes;
@@ -107,6 +116,27 @@ final class AdminHandler {
           return Reply.failed("evict-namespace needs a namespace and, optionally, seconds");
         }
         report(out, store.evictNamespace(words.get(1), unusedFor));
+      }
+      case "explain" -> {
+        // The words after "explain" are the compile's argv; the request's directory and
+        // environment are the compile's.
+        if (words.size() < 2) {
+          return Reply.failed("explain needs a compiler command");
+        }
+        try {
+          out.append(
+              explainer.explain(
+                  new Request(
+                      Request.Mode.COMPILE,
+                      req.cwd(),
+                      req.umask(),
+                      req.ttys(),
+                      req.invokedAs(),
+                      words.subList(1, words.size()),
+                      req.env())));
+        } catch (IOException e) {
+          return Reply.failed("explain: " + e.getMessage());
+        }
       }
       case "inspect", "extract-result" -> {
         return storedResult(req);

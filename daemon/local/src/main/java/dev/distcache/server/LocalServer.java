@@ -149,7 +149,9 @@ public final class LocalServer implements AutoCloseable {
     this.pipeline =
         new CompilePipeline(
             layout, store, new CompilerLocator(selves), serverUmask, notes, runner, farm);
-    this.admin = new AdminHandler(layout, store, notes, farm.running(), this::close, serverUmask);
+    this.admin =
+        new AdminHandler(
+            layout, store, notes, farm.running(), this::close, serverUmask, pipeline::explain);
     this.counters = new CountersKeeper(layout, config -> admin.stats(config, false));
     counters.start();
     this.owner = Files.getOwner(layout.serverLock());

@@ -68,7 +68,18 @@ public final class DirectMode {
       Set<String> sloppiness,
       boolean depend,
       ResultCache results,
-      boolean remoteOnly) {}
+      boolean remoteOnly,
+      DirectKeys.Inputs inputs) {
+    /**
+     * The manifest key's fields as text ({@code distcache explain} compares two compiles by them):
+     * kept when {@code debug} asked for it, else computed again, which only a miss pays.
+     */
+    public String transcript() {
+      return keys.transcript() != null
+          ? keys.transcript()
+          : DirectKeys.compute(inputs, true).transcript();
+    }
+  }
 
   /** A matching entry's result, and the exact hash to serve it with (see HitWriter). */
   public record Found(ResultKey result, String exact) {}
@@ -114,21 +125,20 @@ public final class DirectMode {
       return Optional.empty();
     }
     boolean debug = config.bool(ConfigKey.DEBUG);
-    DirectKeys.Keys keys =
-        DirectKeys.compute(
-            new DirectKeys.Inputs(
-                c.identity(),
-                inv,
-                c.apparentCwd(),
-                c.clientEnv(),
-                source.hash(),
-                config.get(ConfigKey.BASE_DIR),
-                config.bool(ConfigKey.HASH_DIR),
-                sloppiness,
-                c.extra(),
-                c.cpu(),
-                c.keySettings()),
-            debug);
+    DirectKeys.Inputs inputs =
+        new DirectKeys.Inputs(
+            c.identity(),
+            inv,
+            c.apparentCwd(),
+            c.clientEnv(),
+            source.hash(),
+            config.get(ConfigKey.BASE_DIR),
+            config.bool(ConfigKey.HASH_DIR),
+            sloppiness,
+            c.extra(),
+            c.cpu(),
+            c.keySettings());
+    DirectKeys.Keys keys = DirectKeys.compute(inputs, debug);
     if (debug) {
       DebugFiles.write(
           config.get(ConfigKey.DEBUG_DIR),
@@ -148,7 +158,19 @@ public final class DirectMode {
             sloppiness,
             depend,
             c.results(),
-            config.bool(ConfigKey.REMOTE_ONLY)));
+            config.bool(ConfigKey.REMOTE_ONLY),
+            inputs));
+  }
+
+  /**
+   * What direct mode would find for the plan, read from the local store alone and changing nothing
+   * (for {@code distcache explain}): the matching entry, or the entry nearest to matching with the
+   * files that differ. Empty when the store has no manifest for the plan's key.
+   */
+  public Optional<EntryMatcher.Verdict> explain(Plan plan) throws StoreException {
+    Optional<Manifest> manifest = store.peekManifest(plan.keys().manifest());
+    return manifest.map(m ->
+        new EntryMatcher(hashes, plan.cwd(), plan.startNanos()).verdict(m, plan.keys().origin()));
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.distcache.hashing.ManifestKey;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Optional;
  * matches while its path is the null device again (or an empty regular file): its content is the
  * empty content whatever its times say; any other device there matches nothing.
  */
-final class EntryMatcher {
+public final class EntryMatcher {
   private final FileHashes hashes;
   private final Path cwd;
   private final long startNanos;
@@ -56,6 +57,55 @@ final class EntryMatcher {
       }
     }
     return Optional.ofNullable(relocated);
+  }
+
+  /**
+   * What {@link #find} decides, told: the entry it would use, or else, of the entries it may use,
+   * the one with the fewest differing files and how each differs.
+   *
+   * @param entries how many entries the manifest holds
+   * @param usable how many of them this compile may use (its own origin's, or relocatable ones)
+   */
+  public record Verdict(
+      Optional<Manifest.Entry> match, int entries, int usable, List<String> nearestDifferences) {}
+
+  Verdict verdict(Manifest manifest, ManifestKey origin) {
+    Optional<Manifest.Entry> match = find(manifest, origin);
+    int usable = 0;
+    List<String> nearest = List.of();
+    for (Manifest.Entry e : manifest.entries()) {
+      if (!e.origin().equals(origin) && !e.relocatable()) {
+        continue;
+      }
+      usable++;
+      List<String> differences = differences(e);
+      if (usable == 1 || differences.size() < nearest.size()) {
+        nearest = differences;
+      }
+    }
+    return new Verdict(
+        match, manifest.entries().size(), usable, match.isPresent() ? List.of() : nearest);
+  }
+
+  /** How each of the entry's files differs from the recorded one, in the entry's order. */
+  private List<String> differences(Manifest.Entry e) {
+    List<String> out = new ArrayList<>();
+    for (Manifest.IncludedFile f : e.files()) {
+      Statted s = stats.computeIfAbsent(f.path(), this::stat);
+      if (s.stat().isEmpty()) {
+        out.add(f.path() + ": gone or unreadable (recorded: " + f.size() + " bytes)");
+        continue;
+      }
+      long size = s.stat().get().contentSize();
+      Optional<ContentHash> hash =
+          contents.computeIfAbsent(f.path(), p -> hash(s.file(), s.stat().get()));
+      if (size != f.size()) {
+        out.add(f.path() + ": changed, " + f.size() + " bytes then, " + size + " now");
+      } else if (hash.isEmpty() || !hash.get().equals(f.hash())) {
+        out.add(f.path() + ": changed, same size (" + size + " bytes), other content");
+      }
+    }
+    return out;
   }
 
   private boolean matches(Manifest.Entry e) {

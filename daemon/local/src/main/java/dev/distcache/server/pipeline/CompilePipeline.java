@@ -30,6 +30,8 @@ import dev.distcache.hashing.LineMarkers;
 import dev.distcache.hashing.ResultKey;
 import dev.distcache.hashing.SourceScan;
 import dev.distcache.server.direct.DirectMode;
+import dev.distcache.server.explain.Explanation;
+import dev.distcache.server.explain.KeyRecords;
 import dev.distcache.server.outputs.AbsolutePaths;
 import dev.distcache.server.outputs.DebugFiles;
 import dev.distcache.server.outputs.HitWriter;
@@ -74,6 +76,7 @@ public final class CompilePipeline implements AutoCloseable {
   private final ProcessRunner runner;
   private final RemoteStorages remotes;
   private final InFlight inFlight = new InFlight();
+  private final KeyRecords keyRecords;
 
   public CompilePipeline(
       CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask) {
@@ -138,6 +141,30 @@ public final class CompilePipeline implements AutoCloseable {
     this.misses = new Misses(direct, serverUmask, runner, farm);
     this.serverUmask = serverUmask;
     this.remotes = RemoteStorages.open(new ServerRemoteEvents(store));
+    this.keyRecords = new KeyRecords(layout);
+  }
+
+  /**
+   * {@code distcache explain}: whether the compile {@code req} names would hit, and if not, which
+   * input differs from what is recorded. It computes the keys as a compile does, reads the local
+   * store's manifest and the key record of the output's last miss, and neither compiles, nor runs
+   * the preprocessor, nor counts, nor writes anything.
+   */
+  public String explain(Request req) throws IOException {
+    long startNanos = epochNanos(clock.instant());
+    Config config =
+        configs.load(
+            req.env(), configFile.settings(Config.configFile(layout, req.env()), startNanos));
+    if (config.bool(ConfigKey.DISABLE)) {
+      return "not cached: distcache is disabled (disable = true)\n";
+    }
+    Prepared p = prepare(req, config, new Stats(store, false), "", startNanos, new Timing());
+    if (p.reply() != null) {
+      return p.reply().kind() == Reply.Kind.RUN_LOCALLY
+          ? "not cacheable (" + p.reply().message() + "): the compiler would run uncached\n"
+          : "cannot tell: " + p.reply().message() + "\n";
+    }
+    return Explanation.of(p.ctx(), direct, keyRecords);
   }
 
   /**
@@ -237,10 +264,28 @@ public final class CompilePipeline implements AutoCloseable {
     if (config.bool(ConfigKey.DISABLE)) {
       return Reply.runLocally("disabled");
     }
+    Prepared p = prepare(req, config, stats, log, startNanos, timing);
+    if (p.reply() != null) {
+      return p.reply();
+    }
+    CompileContext ctx = p.ctx();
+    return ColorFlags.playBack(answer(ctx, timing), ColorFlags.strip(ctx.inv(), ctx.type(), req));
+  }
+
+  /** A compile's context, or the reply that ends it before any key is computed. */
+  private record Prepared(CompileContext ctx, Reply reply) {}
+
+  /**
+   * Locates and identifies the compiler and classifies the arguments, as a compile does before its
+   * keys; counts through {@code stats} why a compile is not cacheable.
+   */
+  private Prepared prepare(
+      Request req, Config config, Stats stats, String log, long startNanos, Timing timing)
+      throws IOException {
     Path cwd = Path.of(req.cwd());
     List<String> argv = req.argv();
     if (argv.isEmpty()) {
-      return Reply.failed("no compiler named");
+      return new Prepared(null, Reply.failed("no compiler named"));
     }
     String compilerName = argv.get(0);
     List<String> args = argv.subList(1, argv.size());
@@ -250,7 +295,7 @@ public final class CompilePipeline implements AutoCloseable {
           locator.locate(compilerName, req.invokedAs(), req.env(), cwd, config.get(ConfigKey.PATH));
     } catch (CompilerLocator.NotFoundException e) {
       stats.count(Counter.COULD_NOT_FIND_COMPILER);
-      return Reply.failed(e.getMessage());
+      return new Prepared(null, Reply.failed(e.getMessage()));
     }
     timing.mark("locate");
     CompilerType type = CompilerType.of(config.get(ConfigKey.COMPILER_TYPE), located.compiler());
@@ -258,7 +303,7 @@ public final class CompilePipeline implements AutoCloseable {
     if (c instanceof Classification.Uncacheable u) {
       stats.count(u.reason());
       ServerLog.log(log, "uncacheable (" + u.reason().id() + "): " + u.detail());
-      return Reply.runLocally(u.reason().id());
+      return new Prepared(null, Reply.runLocally(u.reason().id()));
     }
     Invocation inv = ((Classification.Cacheable) c).invocation();
     Optional<Classification.Uncacheable> notHere = LocalFiles.check(inv, cwd);
@@ -266,7 +311,7 @@ public final class CompilePipeline implements AutoCloseable {
       stats.count(notHere.get().reason());
       ServerLog.log(
           log, "uncacheable (" + notHere.get().reason().id() + "): " + notHere.get().detail());
-      return Reply.runLocally(notHere.get().reason().id());
+      return new Prepared(null, Reply.runLocally(notHere.get().reason().id()));
     }
     timing.mark("classify");
     Map<String, String> env = CompilerLocator.compilerEnvironment(req.env(), located);
@@ -278,7 +323,7 @@ public final class CompilePipeline implements AutoCloseable {
     } catch (CompilerIdentifier.CheckFailedException e) {
       stats.count(Counter.COMPILER_CHECK_FAILED);
       ServerLog.log(log, e.getMessage());
-      return Reply.runLocally(Counter.COMPILER_CHECK_FAILED.id());
+      return new Prepared(null, Reply.runLocally(Counter.COMPILER_CHECK_FAILED.id()));
     }
     timing.mark("identify");
     KeySettings keySettings;
@@ -287,7 +332,7 @@ public final class CompilePipeline implements AutoCloseable {
     } catch (KeySettingsReader.UnreadableExtraFile e) {
       stats.count(Counter.ERROR_HASHING_EXTRA_FILE);
       ServerLog.log(log, e.getMessage());
-      return Reply.runLocally(Counter.ERROR_HASHING_EXTRA_FILE.id());
+      return new Prepared(null, Reply.runLocally(Counter.ERROR_HASHING_EXTRA_FILE.id()));
     }
     store.setCompression(
         Compression.ofCcache(config.bool(ConfigKey.COMPRESSION), config.compressionLevel()));
@@ -311,7 +356,7 @@ public final class CompilePipeline implements AutoCloseable {
             stats,
             log,
             results);
-    return ColorFlags.playBack(answer(ctx, timing), ColorFlags.strip(inv, type, req));
+    return new Prepared(ctx, null);
   }
 
   /** The answer of a compile that may be cached: a hit, or the miss's compile. */
@@ -331,6 +376,15 @@ public final class CompilePipeline implements AutoCloseable {
         return hit.get();
       }
       stats.count(Counter.DIRECT_CACHE_MISS);
+      if (!results.readOnly()) {
+        keyRecords.write(
+            cwd,
+            inv.source(),
+            inv.output(),
+            plan.get().keys().manifest().hex(),
+            plan.get().transcript());
+        timing.mark("key-record");
+      }
     }
     if (config.bool(ConfigKey.READ_ONLY_DIRECT)) {
       // As ccache: only direct mode may answer; the compile runs and nothing is stored.
