@@ -63,7 +63,13 @@ public final class KeyRecords {
 
   private void write(String name, String text) {
     Path file = file(name);
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp." + ProcessHandle.current().pid());
+    Path tmp =
+        file.resolveSibling(
+            file.getFileName()
+                + ".tmp."
+                + ProcessHandle.current().pid()
+                + "."
+                + Thread.currentThread().threadId());
     try {
       Files.createDirectories(dir);
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
