@@ -157,7 +157,8 @@ class InstallTest {
     Process daemon = pb.start();
     try {
       boolean accepted = false;
-      while (daemon.isAlive() && !accepted) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // readiness, not a timing
+      while (daemon.isAlive() && !accepted && System.nanoTime() < deadline) {
         try (Socket s = new Socket()) {
           s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
           accepted = true;
