@@ -103,6 +103,28 @@ class InstallTest {
 
     daemonAcceptsAConnection(prefix, env);
 
+    // The manual pages and the completion, generated from the commands at build time.
+    Run page =
+        shell(work, env, "man -l " + prefix.resolve("share/man/man1/distcache.1")).ok("man -l");
+    for (String expected :
+        List.of("distcache - A caching compiler front end.", "-s, --show-stats", "update-links")) {
+      assertTrue(page.out().contains(expected), expected + " in:\n" + page.out());
+    }
+    Run subPage =
+        shell(work, env, "man -l " + prefix.resolve("share/man/man1/distcache-update-links.1"))
+            .ok("man -l update-links");
+    assertTrue(subPage.out().contains("distcache update-links [-hV] [DIR]"), subPage.out());
+    Run completion =
+        shell(
+                work,
+                env,
+                "bash -c '. "
+                    + prefix.resolve("share/bash-completion/completions/distcache")
+                    + "; COMP_WORDS=(distcache upd); COMP_CWORD=1; _picocli_distcache 2>/dev/null;"
+                    + " echo \"${COMPREPLY[*]}\"'")
+            .ok("completion");
+    assertEquals("update-links\n", completion.out());
+
     Run uninstall = installer("--destdir", dest.toString(), "--uninstall").ok("uninstall");
     assertEquals("bin/install: removed distcache from " + prefix + "\n", uninstall.err());
     assertEquals(before, listing(dest));

@@ -119,8 +119,7 @@ class ServiceFilesTest {
     env.put("PATH", "/usr/bin:/bin");
     env.put("LC_ALL", "C");
     env.put("MANPATH", prefix.resolve("share/man").toString()); // Documentation=man:distcache(1)
-    return Processes.run(
-        tmp, env, List.of("systemd-analyze", "verify", "--man=no", unit.toString()));
+    return Processes.run(tmp, env, List.of("systemd-analyze", "verify", unit.toString()));
   }
 
   @Test
