@@ -125,6 +125,19 @@ class InstallTest {
             .ok("completion");
     assertEquals("update-links\n", completion.out());
 
+    // A runtime removed after the install: one line that names the file and the fix.
+    Path javaPath = prefix.resolve("lib/distcache/target/java.path");
+    Files.writeString(javaPath, "/opt/gone/bin/java\n");
+    Run gone = shell(work, env, "distcache server status");
+    assertEquals(1, gone.exitCode());
+    assertEquals(
+        "distcache: error: the Java runtime in "
+            + javaPath
+            + " (/opt/gone/bin/java) is gone; install distcache again (bin/install), which finds"
+            + " one, or write the path of a java program of the version distcache needs into"
+            + " that file\n",
+        gone.err());
+
     Run uninstall = installer("--destdir", dest.toString(), "--uninstall").ok("uninstall");
     assertEquals("bin/install: removed distcache from " + prefix + "\n", uninstall.err());
     assertEquals(before, listing(dest));
