@@ -780,7 +780,9 @@ void administer(const struct call *c, const char *argv0, int argc, char **args) 
     exit(fflush(stdout) == 0 ? 0 : 1);
   }
   if (argc == 1 && (strcmp(args[0], "--help") == 0 || strcmp(args[0], "-h") == 0)) {
-    fputs(HELP_TEXT, stdout);
+    for (const char *const *line = HELP_TEXT; *line; line++) {
+      fputs(*line, stdout);
+    }
     exit(fflush(stdout) == 0 ? 0 : 1);
   }
   enum action actions[64];

@@ -67,6 +67,13 @@ static void find_java(const struct call *c, char *out, size_t cap) {
     out[strcspn(out, "\n")] = '\0';
   }
   if (!found || !out[0] || access(out, X_OK) != 0) {
+    char manifest[PATH_MAX];
+    if (join(manifest, sizeof manifest, c->home, "installed-files") == 0 && access(manifest, F_OK) == 0) {
+      /* An installation (bin/install): the runtime it recorded was removed or moved since. */
+      fail("the Java runtime in %s (%s) is gone; install distcache again (bin/install), which finds one,"
+           " or write the path of a java program of the version distcache needs into that file",
+           file, found && out[0] ? out : "empty");
+    }
     fail("distcache is not built in %s; run %s/bin/setup", c->home, c->home);
   }
 }
@@ -140,7 +147,8 @@ static int administration(const char *argv0, int argc, char **args) {
     return 0;
   }
   return argc == 0 || args[0][0] == '-' || strcmp(args[0], "server") == 0 || strcmp(args[0], "install-masquerade") == 0
-      || strcmp(args[0], "mon") == 0 || strcmp(args[0], "help") == 0 || strcmp(args[0], "explain") == 0;
+      || strcmp(args[0], "update-links") == 0 || strcmp(args[0], "explain") == 0
+      || strcmp(args[0], "mon") == 0 || strcmp(args[0], "help") == 0;
 }
 
 _Noreturn void run_java(const struct call *c, const char *argv0, int argc, char **args) {

@@ -48,7 +48,8 @@ record AdminContext(
     return home().resolve("bin/distcache");
   }
 
-  private Path home() throws AdminException {
+  /** The installation directory: the checkout, or PREFIX/lib/distcache once installed. */
+  Path home() throws AdminException {
     if (launcher.home() == null) {
       throw new AdminException("distcache.home is not set; run distcache as bin/distcache");
     }

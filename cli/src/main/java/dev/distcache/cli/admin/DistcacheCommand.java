@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /**
  * The top command: ccache's options, run in the order given (so {@code -s -z} shows the counters
  * before zeroing them, as ccache does) and the evictions last, as ccache runs them, plus the {@code
- * server} and {@code install-masquerade} subcommands.
+ * server}, {@code install-masquerade} and {@code update-links} subcommands.
  */
 @Command(
     name = "distcache",
@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ServerCommand.class,
       InstallMasqueradeCommand.class,
+      UpdateLinksCommand.class,
       MonCommand.class,
       ExplainCommand.class,
       HelpCommand.class

@@ -16,9 +16,14 @@ import java.util.TreeSet;
  */
 final class MasqueradeInstaller {
   /**
-   * What {@link #install} did: the links it created, and the names it left alone with the reason.
+   * What {@link #install} or {@link #refresh} did: the links it created, the links it removed
+   * (their compiler is gone from the search path) and the names it left alone with the reason.
    */
-  record Outcome(List<String> created, List<String> warnings) {}
+  record Outcome(List<String> created, List<String> removed, List<String> warnings) {
+    Outcome(List<String> created, List<String> warnings) {
+      this(created, List.of(), warnings);
+    }
+  }
 
   private final Path client;
   private final Path launcher;
@@ -27,7 +32,7 @@ final class MasqueradeInstaller {
   /**
    * @param client the distcache client executable; links point at its real path
    * @param launcher bin/distcache: links to it, which earlier installations made (it was a script
-   *     then), are pointed at {@code client} instead
+   *     then), are pointed at {@code client} instead; an installed copy (bin/install) has none
    * @param searchPath the directories to look for compilers in, in PATH order
    */
   MasqueradeInstaller(Path client, Path launcher, List<Path> searchPath) {
@@ -51,16 +56,34 @@ final class MasqueradeInstaller {
   }
 
   Outcome install(Path dir) throws AdminException {
+    return link(dir, false);
+  }
+
+  /**
+   * What {@code update-distcc-symlinks} does for distcc: links the compilers now on the search path
+   * and removes the links to the client whose compiler is gone. The links are relative, so a
+   * directory made under a staging root ({@code bin/install --destdir}) still works once moved into
+   * place.
+   */
+  Outcome refresh(Path dir) throws AdminException {
+    return link(dir, true);
+  }
+
+  private Outcome link(Path dir, boolean refresh) throws AdminException {
     Path target = realPath(client, "the distcache client");
-    Path former = realPath(launcher, "the distcache launcher");
+    Path former = Files.exists(launcher) ? realPath(launcher, "the distcache launcher") : target;
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new AdminException("cannot create " + dir + ": " + e.getMessage());
     }
+    Path realDir = realPath(dir, "the masquerade directory");
+    Path linkText = refresh ? realDir.relativize(target) : target;
     List<String> created = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
-    for (String name : compilerNames(realPath(dir, "the masquerade directory"), target)) {
+    SortedSet<String> names = compilerNames(realDir, target);
+    List<String> removed = refresh ? removeGone(dir, names, target) : List.of();
+    for (String name : names) {
       Path link = dir.resolve(name);
       if (Files.isSymbolicLink(link) || Files.exists(link)) {
         if (pointsTo(link, target)) {
@@ -73,13 +96,32 @@ final class MasqueradeInstaller {
       }
       try {
         Files.deleteIfExists(link); // only a link of ours to the launcher gets this far
-        Files.createSymbolicLink(link, target);
+        Files.createSymbolicLink(link, linkText);
       } catch (IOException e) {
         throw new AdminException("cannot create the link " + link + ": " + e.getMessage());
       }
-      created.add(name + " -> " + target);
+      created.add(name + " -> " + linkText);
     }
-    return new Outcome(created, warnings);
+    return new Outcome(created, removed, warnings);
+  }
+
+  /** Removes the links in dir to the client whose names are no longer compilers on the path. */
+  private static List<String> removeGone(Path dir, SortedSet<String> names, Path target)
+      throws AdminException {
+    List<String> removed = new ArrayList<>();
+    try (DirectoryStream<Path> links = Files.newDirectoryStream(dir)) {
+      for (Path link : links) {
+        String name = link.getFileName().toString();
+        if (Files.isSymbolicLink(link) && !names.contains(name) && pointsTo(link, target)) {
+          Files.delete(link);
+          removed.add(name);
+        }
+      }
+    } catch (IOException e) {
+      throw new AdminException("cannot update the links in " + dir + ": " + e.getMessage());
+    }
+    removed.sort(null);
+    return removed;
   }
 
   /**

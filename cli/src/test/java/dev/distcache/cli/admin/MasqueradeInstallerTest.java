@@ -148,6 +148,62 @@ class MasqueradeInstallerTest {
   }
 
   @Test
+  void refresh_linksRelatively_addsNewCompilers_andRemovesLinksWhoseCompilerIsGone()
+      throws Exception {
+    Path home = tmp.resolve("installed");
+    Path nativeClient = executable(home.resolve("target/bin/distcache"));
+    Path dir = home.resolve("bin");
+    MasqueradeInstaller installer = new MasqueradeInstaller(nativeClient, launcher, List.of(bin2));
+    installer.refresh(dir);
+    Files.writeString(dir.resolve("not-ours"), "kept");
+    Files.delete(bin2.resolve("clang-18"));
+    executable(bin2.resolve("gcc-14"));
+
+    MasqueradeInstaller.Outcome outcome = installer.refresh(dir);
+
+    Path relative = Path.of("../target/bin/distcache");
+    assertEquals(List.of("gcc-14 -> " + relative), outcome.created());
+    assertEquals(List.of("clang-18"), outcome.removed());
+    assertEquals(List.of(), outcome.warnings());
+    try (var links = Files.list(dir)) {
+      assertEquals(
+          List.of("aarch64-linux-gnu-g++", "gcc-13", "gcc-14", "not-ours"),
+          links.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    assertEquals(relative, Files.readSymbolicLink(dir.resolve("aarch64-linux-gnu-g++")));
+    assertEquals(nativeClient.toRealPath(), dir.resolve("gcc-14").toRealPath());
+  }
+
+  @Test
+  void updateLinksCommand_withoutDir_refusesACheckout_andRefreshesAnInstallation()
+      throws Exception {
+    Path home = tmp.resolve("home");
+    executable(home.resolve("target/bin/distcache"));
+    String previous = System.getProperty("distcache.home");
+    System.setProperty("distcache.home", home.toString());
+    try {
+      Map<String, String> env =
+          Map.of("DISTCACHE_DIR", tmp.resolve("cache").toString(), "PATH", bin2.toString());
+      AdminRun checkout = AdminRun.run(new FakeChannel(), env, "update-links");
+      assertEquals(1, checkout.exitCode());
+      assertTrue(checkout.err().contains("bin/install"), checkout.err());
+      assertFalse(Files.exists(home.resolve("bin/clang-18")));
+
+      Files.writeString(home.resolve(UpdateLinksCommand.MANIFEST), "");
+      AdminRun installed = AdminRun.run(new FakeChannel(), env, "update-links");
+
+      assertEquals(0, installed.exitCode(), installed.err());
+      assertTrue(
+          installed.out().contains("added clang-18 -> ../target/bin/distcache"), installed.out());
+      assertEquals(
+          home.resolve("target/bin/distcache").toRealPath(),
+          home.resolve("bin/clang-18").toRealPath());
+    } finally {
+      restore("distcache.home", previous);
+    }
+  }
+
+  @Test
   void splitPath_dropsEmptyEntries() {
     assertEquals(
         List.of(Path.of("/usr/bin"), Path.of("/bin")),
