@@ -140,7 +140,7 @@ static int administration(const char *argv0, int argc, char **args) {
     return 0;
   }
   return argc == 0 || args[0][0] == '-' || strcmp(args[0], "server") == 0 || strcmp(args[0], "install-masquerade") == 0
-      || strcmp(args[0], "mon") == 0 || strcmp(args[0], "help") == 0;
+      || strcmp(args[0], "mon") == 0 || strcmp(args[0], "hosts") == 0 || strcmp(args[0], "help") == 0;
 }
 
 _Noreturn void run_java(const struct call *c, const char *argv0, int argc, char **args) {

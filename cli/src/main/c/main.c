@@ -19,7 +19,7 @@
 /* Subcommands (daemon: a JVM of its own; the others: administration in the Java client). */
 static int is_subcommand(const char *word) {
   return strcmp(word, "server") == 0 || strcmp(word, "install-masquerade") == 0 || strcmp(word, "help") == 0
-      || strcmp(word, "daemon") == 0 || strcmp(word, "mon") == 0;
+      || strcmp(word, "daemon") == 0 || strcmp(word, "mon") == 0 || strcmp(word, "hosts") == 0;
 }
 
 /* This binary's real path, and the installation directory: three levels up from target/bin/distcache. */

@@ -28,6 +28,16 @@ public record CacheLayout(Path cacheDir) {
   }
 
   /**
+   * distcache's own host list for the users of this cache directory, written by {@code distcache
+   * hosts --set} (as {@code distcc-config --set-hosts} writes distcc's); read after {@code
+   * $DISTCACHE_HOSTS} and the {@code hosts} setting, before {@code /etc/distcache/hosts} and
+   * distcc's places.
+   */
+  public Path hostsFile() {
+    return cacheDir.resolve("hosts");
+  }
+
+  /**
    * The counters as plain {@code id<TAB>value} lines, written by the server (temp + rename) when
    * they change and when it stops, so that {@code -s} and {@code -z} need no server; a starting
    * server takes its counters from it.

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       ServerCommand.class,
       InstallMasqueradeCommand.class,
       MonCommand.class,
+      HostsCommand.class,
       HelpCommand.class
     },
     customSynopsis = {
