@@ -1,5 +1,6 @@
 package dev.distcache.cli.admin;
 
+import dev.distcache.cli.client.ServerConnection;
 import dev.distcache.core.config.ConfigException;
 import java.io.IOException;
 import picocli.CommandLine;
@@ -36,7 +37,9 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
   @Override
   public int handleExecutionException(Exception e, CommandLine command, ParseResult parseResult) {
     String message;
-    if (e instanceof AdminException || e instanceof ConfigException) {
+    if (e instanceof AdminException
+        || e instanceof ConfigException
+        || e instanceof ServerConnection.CacheDirException) {
       message = e.getMessage();
     } else if (e instanceof IOException) {
       message =
