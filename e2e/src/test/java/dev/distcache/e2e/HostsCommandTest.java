@@ -214,4 +214,33 @@ class HostsCommandTest {
     assertTrue(set.out().contains("note: it is not used: $DISTCACHE_HOSTS comes first"), set.out());
     assertEquals("from $DISTCACHE_HOSTS:\n127.0.0.9:1/4\n", dc.run(project, "hosts").ok().out());
   }
+
+  @Test
+  void noListAnywhere_saysSo_andNamesEveryPlaceLookedAt() {
+    Distcache dc =
+        client("none").with("HOME", tmp.resolve("home").toString()).without("DISTCC_HOSTS");
+    // This machine's /etc/distcc/hosts or /etc/distcache/hosts would decide: in a mount namespace
+    // of its own, an empty tmpfs covers them for this command and the server it starts.
+    String hide =
+        "for d in /etc/distcc /etc/distcache; do [ -d $d ] && mount -t tmpfs none $d; done; exec \"$0\" hosts";
+    Run r =
+        dc.exec(
+            project,
+            "unshare",
+            "-m",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            hide,
+            Distcache.LAUNCHER.toString());
+    assertEquals(
+        "no host list is set; compiles run on this machine. Looked at, in order: $DISTCACHE_HOSTS,"
+            + " hosts in distcache.conf, "
+            + dc.cacheDir.resolve("hosts")
+            + ", /etc/distcache/hosts, $DISTCC_HOSTS, "
+            + tmp.resolve("home/.distcc/hosts")
+            + ", /etc/distcc/hosts\n",
+        r.ok().out());
+  }
 }
