@@ -128,6 +128,33 @@ class UserErrorsTest {
   }
 
   @Test
+  void cacheDirectoryOfAnotherUser_compileIsTheCompilersAlone_andZeroNamesTheFileAndTheFix()
+      throws IOException {
+    Path cache = tmp.resolve("roots-cache");
+    Files.createDirectories(cache);
+    Map<String, String> env = baseEnv();
+    env.put("HOME", tmp.toString());
+    env.put("DISTCACHE_DIR", cache.toString());
+
+    // Another user's cache is skipped in silence (ReadOnlyCacheTest): the compiler's stderr only.
+    Run compile = as("nobody", env, "gcc", "-c", "m.c", "-o", "m.o");
+    compiledLikeGcc(compile, "m.o");
+    assertEquals("", compile.err());
+
+    Run zero = as("nobody", env, "-z");
+    assertEquals(1, zero.exitCode());
+    oneLine(zero.err());
+    assertTrue(
+        zero.err()
+            .matches(
+                "distcache: error: cannot write "
+                    + cache
+                    + "/\\S+ \\(Permission denied\\); set DISTCACHE_DIR \\(or -d\\) to a cache"
+                    + " directory you can write\n"),
+        zero.err());
+  }
+
+  @Test
   void noHomeAnywhere_compileWarns_andAdministrationSaysToSetDistcacheDir() throws Exception {
     String uid = userIdWithoutPasswdEntry();
     Map<String, String> env = baseEnv();
