@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "distcache.h"
+#include "texts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,7 +56,49 @@ static void add_options(struct command *cmd, const char *variable) {
   }
 }
 
-/* The JVM that built this installation, from target/java.path. */
+/*
+ * The feature version (25 for 25.0.1) of the Java runtime whose java binary is at java, from the
+ * "release" file of its home (two levels above the binary, links followed); 0 when unknown. Read,
+ * not run: starting a JVM to ask would cost what the native client saves.
+ */
+static int java_feature(const char *java) {
+  char home[PATH_MAX];
+  if (!realpath(java, home)) {
+    return 0;
+  }
+  for (int up = 0; up < 2; up++) {
+    char *slash = strrchr(home, '/');
+    if (!slash) {
+      return 0;
+    }
+    *slash = '\0';
+  }
+  char file[PATH_MAX];
+  FILE *f = join(file, sizeof file, home[0] ? home : "/", "release") == 0 ? fopen(file, "re") : NULL;
+  int version = 0;
+  char line[256];
+  while (f && fgets(line, sizeof line, f)) {
+    if (strncmp(line, "JAVA_VERSION=\"", 14) == 0) {
+      version = atoi(line + 14); /* "1.8.0_392" reads as 1: too old, as it should */
+      break;
+    }
+  }
+  if (f) {
+    fclose(f);
+  }
+  return version;
+}
+
+/* dir/bin/java (or, with no bin, dir/java) into out when it is a runtime recent enough. */
+static int usable_java(const char *dir, const char *name, char *out, size_t cap) {
+  return join(out, cap, dir, name) == 0 && access(out, X_OK) == 0 && java_feature(out) >= JAVA_RELEASE;
+}
+
+/*
+ * The JVM that built this installation, from target/java.path; when that one is gone (an
+ * installation copied to a machine with another JDK, a JDK removed since), $JAVA_HOME's, then the
+ * first java on PATH, if recent enough for the jars (JAVA_RELEASE).
+ */
 static void find_java(const struct call *c, char *out, size_t cap) {
   char file[PATH_MAX];
   FILE *f = join(file, sizeof file, c->home, "target/java.path") == 0 ? fopen(file, "re") : NULL;
@@ -63,19 +106,39 @@ static void find_java(const struct call *c, char *out, size_t cap) {
   if (f) {
     fclose(f);
   }
-  if (found) {
-    out[strcspn(out, "\n")] = '\0';
-  }
-  if (!found || !out[0] || access(out, X_OK) != 0) {
-    char manifest[PATH_MAX];
-    if (join(manifest, sizeof manifest, c->home, "installed-files") == 0 && access(manifest, F_OK) == 0) {
-      /* An installation (bin/install): the runtime it recorded was removed or moved since. */
-      fail("the Java runtime in %s (%s) is gone; install distcache again (bin/install), which finds one,"
-           " or write the path of a java program of the version distcache needs into that file",
-           file, found && out[0] ? out : "empty");
-    }
+  if (!found) {
     fail("distcache is not built in %s; run %s/bin/setup", c->home, c->home);
   }
+  out[strcspn(out, "\n")] = '\0';
+  if (out[0] && access(out, X_OK) == 0) {
+    return;
+  }
+  char recorded[PATH_MAX];
+  snprintf(recorded, sizeof recorded, "%s", out);
+  const char *java_home = getenv("JAVA_HOME");
+  if (java_home && *java_home && usable_java(java_home, "bin/java", out, cap)) {
+    return;
+  }
+  const char *path = getenv("PATH");
+  char *copy = path ? strdup(path) : NULL;
+  char *save = NULL;
+  for (char *dir = copy ? strtok_r(copy, ":", &save) : NULL; dir; dir = strtok_r(NULL, ":", &save)) {
+    if (*dir && usable_java(dir, "java", out, cap)) {
+      free(copy);
+      return;
+    }
+  }
+  free(copy);
+  char manifest[PATH_MAX];
+  if (join(manifest, sizeof manifest, c->home, "installed-files") == 0 && access(manifest, F_OK) == 0) {
+    /* An installation (bin/install): the runtime it recorded was removed or moved since. */
+    fail("the Java runtime in %s (%s) is gone, and neither JAVA_HOME nor PATH names a Java %d+ runtime;"
+        " install distcache again (bin/install), which finds one, or write the path of a java program"
+        " of version %d or later into that file", file, recorded[0] ? recorded : "empty", JAVA_RELEASE, JAVA_RELEASE);
+  }
+  fail("no Java runtime %d or later for this command: %s (from the build) is gone, and neither JAVA_HOME"
+      " nor PATH names one; install a Java %d+ runtime (e.g. openjdk-%d-jre-headless) or set JAVA_HOME to one",
+      JAVA_RELEASE, recorded[0] ? recorded : "the java", JAVA_RELEASE, JAVA_RELEASE);
 }
 
 /* A path under the installation, malloc'd. */
@@ -147,7 +210,7 @@ static int administration(const char *argv0, int argc, char **args) {
     return 0;
   }
   return argc == 0 || args[0][0] == '-' || strcmp(args[0], "server") == 0 || strcmp(args[0], "install-masquerade") == 0
-      || strcmp(args[0], "update-links") == 0 || strcmp(args[0], "explain") == 0
+      || strcmp(args[0], "update-links") == 0 || strcmp(args[0], "explain") == 0 || strcmp(args[0], "hosts") == 0
       || strcmp(args[0], "mon") == 0 || strcmp(args[0], "help") == 0;
 }
 

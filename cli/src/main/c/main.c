@@ -19,7 +19,7 @@
 /* Subcommands (daemon: a JVM of its own; the others: administration in the Java client). */
 static int is_subcommand(const char *word) {
   return strcmp(word, "server") == 0 || strcmp(word, "install-masquerade") == 0 || strcmp(word, "update-links") == 0
-      || strcmp(word, "help") == 0 || strcmp(word, "explain") == 0
+      || strcmp(word, "help") == 0 || strcmp(word, "explain") == 0 || strcmp(word, "hosts") == 0
       || strcmp(word, "daemon") == 0 || strcmp(word, "mon") == 0;
 }
 
@@ -130,8 +130,14 @@ int main(int argc, char **argv) {
     c.argc = argc;
   }
   c.invoked = invoked;
-  if (!has_cwd || cache_dir(c.cwd, c.cache, sizeof c.cache) != 0) {
+  int found = has_cwd ? cache_dir(c.cwd, c.cache, sizeof c.cache) : -1;
+  if (found != 0) {
     c.cache[0] = '\0';
+  }
+  if (found == -2) {
+    /* CacheLayout.NO_HOME */
+    dprintf(note_fd(), "distcache: warning: HOME is not set and this user has no home directory in the password"
+        " database, so there is no cache directory; set DISTCACHE_DIR (or -d) or HOME; compiled without the cache\n");
   }
   compile_through_server(&c);
   run_locally(&c);

@@ -27,15 +27,22 @@
 #define START_TIMEOUT_MILLIS 20000
 #define FAILED_START_PAUSE_SECONDS 60
 
-/* $DISTCACHE_DIR, else $HOME/.cache/distcache, absolute and normalized; -1 when too long. */
+/*
+ * $DISTCACHE_DIR, else $HOME/.cache/distcache (the passwd entry's home when HOME is unset or
+ * empty), absolute and normalized; -1 when too long, -2 when there is no home either
+ * (CacheLayout.fromEnvironment).
+ */
 int cache_dir(const char *cwd, char *out, size_t cap) {
   const char *dir = getenv("DISTCACHE_DIR");
   char buf[PATH_MAX];
   if (!dir || !*dir) {
     const char *home = getenv("HOME");
-    if (!home) {
+    if (!home || !*home) {
       struct passwd *pw = getpwuid(getuid());
-      home = pw ? pw->pw_dir : "/";
+      home = pw && pw->pw_dir ? pw->pw_dir : "";
+    }
+    if (home[0] != '/') {
+      return -2;
     }
     if (join(buf, sizeof buf, home, ".cache/distcache") != 0) {
       return -1;
@@ -371,8 +378,13 @@ static void start_failed(const struct call *c, const char *socket_file, const ch
 static int start_server(const struct call *c, const char *socket_file) {
   char lock_file[PATH_MAX];
   char failed_file[PATH_MAX];
-  if (make_dirs(c->cache) != 0
-      || run_file(c->cache, socket_file, "server.start.lock", "start.lock", lock_file, sizeof lock_file) != 0
+  if (make_dirs(c->cache) != 0) {
+    /* ServerConnection.CacheDirException: no server can run for it; the compile runs here */
+    dprintf(note_fd(), "distcache: warning: cannot create the cache directory %s (%s); set DISTCACHE_DIR (or -d)"
+        " to a directory you can write; compiled without the cache\n", c->cache, strerror(errno));
+    return -1;
+  }
+  if (run_file(c->cache, socket_file, "server.start.lock", "start.lock", lock_file, sizeof lock_file) != 0
       || run_file(c->cache, socket_file, "server.failed", "failed", failed_file, sizeof failed_file) != 0) {
     return -1;
   }

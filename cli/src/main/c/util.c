@@ -62,6 +62,7 @@ int make_dirs(const char *path) {
   char buf[PATH_MAX];
   size_t n = strlen(path);
   if (n == 0 || n >= sizeof buf) {
+    errno = ENAMETOOLONG;
     return -1;
   }
   memcpy(buf, path, n + 1);
@@ -79,7 +80,14 @@ int make_dirs(const char *path) {
     }
   }
   struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+  if (stat(path, &st) != 0) {
+    return -1;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    return -1;
+  }
+  return 0;
 }
 
 static int named(const char *entry, const char *name) {

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class Main {
   private static final List<String> SUBCOMMANDS =
-      List.of("server", "install-masquerade", "update-links", "mon", "explain", "help");
+      List.of("server", "install-masquerade", "update-links", "mon", "explain", "hosts", "help");
 
   private Main() {}
 

@@ -13,18 +13,56 @@ import java.util.Map;
 public record CacheLayout(Path cacheDir) {
   private static final int MAX_SOCKET_PATH = 100;
 
-  /** The cache directory: {@code DISTCACHE_DIR}, else {@code ~/.cache/distcache}. */
+  /**
+   * Why there is no cache directory: neither {@code DISTCACHE_DIR} nor a home directory names one.
+   * The native client prints the same words (server.c).
+   */
+  public static final String NO_HOME =
+      "HOME is not set and this user has no home directory in the password database, so there is"
+          + " no cache directory; set DISTCACHE_DIR (or -d) or HOME";
+
+  /** Neither {@code DISTCACHE_DIR} nor a home directory names the cache directory. */
+  public static final class NoCacheDirException extends IllegalStateException {
+    NoCacheDirException() {
+      super(NO_HOME);
+    }
+  }
+
+  /**
+   * The cache directory: {@code DISTCACHE_DIR}, else {@code ~/.cache/distcache}, where {@code ~} is
+   * {@code $HOME} or, when HOME is unset or empty, the password database's home directory (as in
+   * ccache).
+   *
+   * @throws NoCacheDirException when there is neither (a user ID without a passwd entry, HOME
+   *     unset): a relative path would put a cache in whatever directory the compile runs in
+   */
   public static CacheLayout fromEnvironment(Map<String, String> env) {
     String dir = env.get("DISTCACHE_DIR");
     if (dir != null && !dir.isEmpty()) {
       return new CacheLayout(Path.of(dir).toAbsolutePath().normalize());
     }
-    String home = env.getOrDefault("HOME", System.getProperty("user.home"));
-    return new CacheLayout(Path.of(home, ".cache", "distcache").toAbsolutePath().normalize());
+    String home = env.get("HOME");
+    if (home == null || home.isEmpty()) {
+      home = System.getProperty("user.home"); // getpwuid's; "?" when there is no entry
+    }
+    if (home == null || !home.startsWith("/")) {
+      throw new NoCacheDirException();
+    }
+    return new CacheLayout(Path.of(home, ".cache", "distcache").normalize());
   }
 
   public Path configFile() {
     return cacheDir.resolve("distcache.conf");
+  }
+
+  /**
+   * distcache's own host list for the users of this cache directory, written by {@code distcache
+   * hosts --set} (as {@code distcc-config --set-hosts} writes distcc's); read after {@code
+   * $DISTCACHE_HOSTS} and the {@code hosts} setting, before {@code /etc/distcache/hosts} and
+   * distcc's places.
+   */
+  public Path hostsFile() {
+    return cacheDir.resolve("hosts");
   }
 
   /**

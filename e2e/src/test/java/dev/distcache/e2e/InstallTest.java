@@ -125,7 +125,8 @@ class InstallTest {
             .ok("completion");
     assertEquals("update-links\n", completion.out());
 
-    // A runtime removed after the install: one line that names the file and the fix.
+    // A runtime removed after the install, with none of version 25 on PATH (/usr/bin/java is
+    // older) and no JAVA_HOME: one line that names the file and the fix.
     Path javaPath = prefix.resolve("lib/distcache/target/java.path");
     Files.writeString(javaPath, "/opt/gone/bin/java\n");
     Run gone = shell(work, env, "distcache server status");
@@ -133,9 +134,9 @@ class InstallTest {
     assertEquals(
         "distcache: error: the Java runtime in "
             + javaPath
-            + " (/opt/gone/bin/java) is gone; install distcache again (bin/install), which finds"
-            + " one, or write the path of a java program of the version distcache needs into"
-            + " that file\n",
+            + " (/opt/gone/bin/java) is gone, and neither JAVA_HOME nor PATH names a Java 25+"
+            + " runtime; install distcache again (bin/install), which finds one, or write the path"
+            + " of a java program of version 25 or later into that file\n",
         gone.err());
 
     Run uninstall = installer("--destdir", dest.toString(), "--uninstall").ok("uninstall");

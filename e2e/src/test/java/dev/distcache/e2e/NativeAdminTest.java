@@ -85,7 +85,7 @@ class NativeAdminTest {
     String withServer = dc.run(tmp, "--print-stats").ok().out();
     stopServer();
     CopiedInstallation copy =
-        new CopiedInstallation(tmp.resolve("home")).withClientJava("/nonexistent/java");
+        new CopiedInstallation(tmp.resolve("home")).withClientJava("/bin/false");
 
     Run print = dc.exec(tmp, copy.launcher().toString(), "--print-stats").ok();
     Run show = dc.exec(tmp, copy.launcher().toString(), "-s").ok();
@@ -103,7 +103,7 @@ class NativeAdminTest {
     String withServer = dc.run(tmp, "-sv").ok().out();
     stopServer();
     CopiedInstallation copy =
-        new CopiedInstallation(tmp.resolve("home")).withClientJava("/nonexistent/java");
+        new CopiedInstallation(tmp.resolve("home")).withClientJava("/bin/false");
     dc.with("DISTCACHE_DIR", tmp.resolve("elsewhere").toString());
 
     Run dir = dc.exec(tmp, copy.launcher().toString(), "-s", "--dir", "cache", "-v");
@@ -310,7 +310,7 @@ class NativeAdminTest {
    */
   private void assertSameAsJava(List<String> command) {
     if (noJava == null) {
-      noJava = new CopiedInstallation(tmp.resolve("nojava")).withClientJava("/nonexistent/java");
+      noJava = new CopiedInstallation(tmp.resolve("nojava")).withClientJava("/bin/false");
     }
     List<String> nativeCommand = new ArrayList<>(List.of(noJava.launcher().toString()));
     nativeCommand.addAll(command);

@@ -19,7 +19,13 @@ public final class AdminMain {
   /** Runs one administration command line against the real server and returns the exit code. */
   public static int run(String[] args) {
     Map<String, String> env = firstPass(args, System.getenv());
-    CacheLayout layout = CacheLayout.fromEnvironment(env);
+    CacheLayout layout;
+    try {
+      layout = CacheLayout.fromEnvironment(env);
+    } catch (CacheLayout.NoCacheDirException e) {
+      System.err.println("distcache: error: " + e.getMessage());
+      return ErrorReporter.FAILURE;
+    }
     AdminChannel channel =
         new ServerAdminChannel(
             layout, Launcher.fromSystemProperties(), env, System.getProperty("user.dir"));

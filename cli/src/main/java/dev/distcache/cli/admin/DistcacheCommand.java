@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       UpdateLinksCommand.class,
       MonCommand.class,
       ExplainCommand.class,
+      HostsCommand.class,
       HelpCommand.class
     },
     customSynopsis = {

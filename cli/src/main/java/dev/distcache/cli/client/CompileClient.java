@@ -61,6 +61,12 @@ public final class CompileClient {
     } catch (ServerConnection.ForeignServerException e) {
       Notes.write(env, e.getMessage());
       return LocalCompile.run(launcher, env, cwd, argv, invoked);
+    } catch (CacheLayout.NoCacheDirException e) {
+      Notes.write(env, "distcache: warning: " + e.getMessage() + "; compiled without the cache");
+      return LocalCompile.run(launcher, env, cwd, argv, invoked);
+    } catch (ServerConnection.CacheDirException e) {
+      Notes.write(env, "distcache: warning: " + e.getMessage() + "; compiled without the cache");
+      return LocalCompile.run(launcher, env, cwd, argv, invoked);
     } catch (IOException | RuntimeException e) {
       return LocalCompile.run(launcher, env, cwd, argv, invoked);
     }

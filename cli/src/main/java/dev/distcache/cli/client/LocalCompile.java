@@ -17,7 +17,13 @@ final class LocalCompile {
 
   static int run(
       Launcher launcher, Map<String, String> env, Path cwd, List<String> argv, String invokedAs) {
-    Config config = Config.load(CacheLayout.fromEnvironment(env), env);
+    Config config;
+    try {
+      config = Config.load(CacheLayout.fromEnvironment(env), env);
+    } catch (CacheLayout.NoCacheDirException e) {
+      // No cache directory, so no configuration file: the environment's settings alone.
+      config = Config.load(new CacheLayout(Path.of("/")), env, Config.FileSettings.NONE);
+    }
     CompilerLocator.Located located;
     try {
       located =

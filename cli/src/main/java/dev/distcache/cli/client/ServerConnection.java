@@ -110,6 +110,32 @@ public final class ServerConnection {
   }
 
   /**
+   * The cache directory does not exist and cannot be made (a parent this user cannot write, a
+   * read-only file system): no server can run for it. A compile then runs the compiler itself and
+   * says so; an administration command fails with this message.
+   */
+  public static final class CacheDirException extends IOException {
+    CacheDirException(Path dir, IOException cause) {
+      super(
+          "cannot create the cache directory "
+              + dir
+              + " ("
+              + dev.distcache.core.IoReason.of(cause)
+              + "); set DISTCACHE_DIR (or -d) to a directory you can write",
+          cause);
+    }
+  }
+
+  /** Makes the cache directory, or says in one line why it cannot be made. */
+  static void makeCacheDir(CacheLayout layout) throws CacheDirException {
+    try {
+      Files.createDirectories(layout.cacheDir());
+    } catch (IOException e) {
+      throw new CacheDirException(layout.cacheDir(), e);
+    }
+  }
+
+  /**
    * Where the server listens; throws when there is no private place for its socket
    * (CacheLayout.socket).
    */
@@ -208,7 +234,7 @@ public final class ServerConnection {
               + ", which is shared with its group: run this as a member of that group"
               + " (see docs/integration/sharing.md)");
     }
-    Files.createDirectories(layout.cacheDir());
+    makeCacheDir(layout);
     socket(layout); // a private place for it exists (CacheLayout.socket makes it)
     try (FileChannel lockFile =
             FileChannel.open(
@@ -260,7 +286,7 @@ public final class ServerConnection {
    */
   @SuppressWarnings("try") // the locks are held for the block's duration, never read
   public static boolean withoutServer(CacheLayout layout, WithoutServer action) throws IOException {
-    Files.createDirectories(layout.cacheDir());
+    makeCacheDir(layout);
     try (FileChannel lockFile =
             FileChannel.open(
                 layout.startLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);

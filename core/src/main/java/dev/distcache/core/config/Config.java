@@ -465,7 +465,12 @@ public final class Config {
           java.nio.file.StandardCopyOption.ATOMIC_MOVE,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw new ConfigException("cannot write " + file + ": " + e.getMessage());
+      throw new ConfigException(
+          "cannot write "
+              + file
+              + " ("
+              + dev.distcache.core.IoReason.of(e)
+              + "); set DISTCACHE_DIR (or -d, or --config-path) to a place you can write");
     }
   }
 }

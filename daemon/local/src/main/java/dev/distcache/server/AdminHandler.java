@@ -4,11 +4,17 @@ import dev.distcache.cache.CachedResult;
 import dev.distcache.cache.CleanupReport;
 import dev.distcache.cache.ResultStore;
 import dev.distcache.core.CacheLayout;
+import dev.distcache.core.compiler.CompilerLocator;
 import dev.distcache.core.config.Config;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
 import dev.distcache.core.wire.Request;
-import dev.distcache.distribute.farm.RunningJobs;
+import dev.distcache.distribute.farm.Farm;
+import dev.distcache.distribute.farm.HostCheck;
+import dev.distcache.distribute.hosts.HostList;
+import dev.distcache.distribute.hosts.HostsException;
+import dev.distcache.distribute.hosts.HostsParser;
+import dev.distcache.distribute.hosts.HostsSource;
 import dev.distcache.hashing.Blake3;
 import dev.distcache.hashing.ContentHash;
 import dev.distcache.hashing.ResultKey;
@@ -34,7 +40,8 @@ final class AdminHandler {
   private final ResultStore store;
   private final ConfigNotes notes;
   private final long startedMillis = System.currentTimeMillis();
-  private final RunningJobs jobs;
+  private final Farm farm;
+  private final CompilerLocator locator;
   private final Runnable shutdown;
   private final int serverUmask;
   private final Explainer explainer;
@@ -46,14 +53,16 @@ final class AdminHandler {
   }
 
   /**
-   * {@code jobs} are the server's farm's, listed by {@code jobs}; {@code serverUmask} is this
-   * process's, which files written for a client must undo.
+   * {@code farm} is the server's: its jobs are listed by {@code jobs}, its host list shown and
+   * checked by {@code hosts} and {@code hosts-check} ({@code locator} finds the compilers the check
+   * asks about); {@code serverUmask} is this process's, which files written for a client must undo.
    */
   AdminHandler(
       CacheLayout layout,
       ResultStore store,
       ConfigNotes notes,
-      RunningJobs jobs,
+      Farm farm,
+      CompilerLocator locator,
       Runnable shutdown,
       int serverUmask,
       Explainer explainer) {
@@ -62,7 +71,8 @@ final class AdminHandler {
     this.layout = layout;
     this.store = store;
     this.notes = notes;
-    this.jobs = jobs;
+    this.farm = farm;
+    this.locator = locator;
     this.shutdown = shutdown;
   }
 
@@ -147,13 +157,66 @@ final class AdminHandler {
         line(out, "socket", layout.socket());
         line(out, "uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000);
       }
-      case "jobs" -> jobs.lines().forEach(l -> out.append(l).append('\n'));
+      case "jobs" -> farm.running().lines().forEach(l -> out.append(l).append('\n'));
+      case "hosts", "hosts-check", "hosts-parse" -> {
+        return hosts(req, config);
+      }
       case "shutdown" -> Thread.ofPlatform().start(shutdown);
       default -> {
         return Reply.failed("unknown administration request \"" + words.get(0) + "\"");
       }
     }
     return Reply.result(0, out.toString().getBytes(StandardCharsets.UTF_8), new byte[0]);
+  }
+
+  /**
+   * {@code hosts}: the host list the request's compiles would use and where it came from; {@code
+   * hosts-check}: the same, with each host checked ({@link HostCheck}); {@code hosts-parse TEXT}:
+   * TEXT in canonical form if it parses, for {@code hosts --set}. A list that does not parse fails
+   * with the parser's message (source, line and column).
+   */
+  private Reply hosts(Request req, Config config) {
+    List<String> words = req.argv();
+    try {
+      if (words.get(0).equals("hosts-parse")) {
+        if (words.size() != 2) {
+          return Reply.failed("hosts-parse needs the text of a host list");
+        }
+        return ok(HostsParser.parse(words.get(1), "the new host list").text());
+      }
+      HostsSource source = farm.hostsSource(req.env(), config);
+      Optional<HostsSource.Found> found = source.find();
+      if (found.isEmpty()) {
+        return ok(
+            "no host list is set; compiles run on this machine. Looked at, in order: "
+                + String.join(", ", source.places())
+                + "\n");
+      }
+      HostList list = HostsParser.parse(found.get().text(), found.get().source());
+      StringBuilder out = new StringBuilder("from ").append(found.get().source()).append(":\n");
+      if (words.get(0).equals("hosts")) {
+        out.append(list.text());
+        return ok(out.toString());
+      }
+      List<HostCheck.Result> results =
+          new HostCheck()
+              .check(list, HostCheck.compilers(locator, req.env(), Path.of(req.cwd())), config);
+      for (HostCheck.Result r : results) {
+        out.append(r).append('\n');
+      }
+      boolean allUsable = results.stream().allMatch(HostCheck.Result::usable);
+      return Reply.result(
+          allUsable ? 0 : 1, out.toString().getBytes(StandardCharsets.UTF_8), new byte[0]);
+    } catch (HostsException e) {
+      return Reply.failed(e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Reply.failed("interrupted while checking the hosts");
+    }
+  }
+
+  private static Reply ok(String text) {
+    return Reply.result(0, text.getBytes(StandardCharsets.UTF_8), new byte[0]);
   }
 
   /**

@@ -146,12 +146,11 @@ public final class LocalServer implements AutoCloseable {
     this.server = server;
     ConfigNotes notes = new ConfigNotes();
     Farm farm = new Farm(runner, notes::record);
-    this.pipeline =
-        new CompilePipeline(
-            layout, store, new CompilerLocator(selves), serverUmask, notes, runner, farm);
+    CompilerLocator locator = new CompilerLocator(selves);
+    this.pipeline = new CompilePipeline(layout, store, locator, serverUmask, notes, runner, farm);
     this.admin =
         new AdminHandler(
-            layout, store, notes, farm.running(), this::close, serverUmask, pipeline::explain);
+            layout, store, notes, farm, locator, this::close, serverUmask, pipeline::explain);
     this.counters = new CountersKeeper(layout, config -> admin.stats(config, false));
     counters.start();
     this.owner = Files.getOwner(layout.serverLock());

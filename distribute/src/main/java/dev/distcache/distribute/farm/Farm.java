@@ -126,6 +126,14 @@ public final class Farm {
     this.hostListProblems = hostListProblems;
   }
 
+  /**
+   * Where a request with {@code env} and {@code config} finds its host list, for {@code distcache
+   * hosts}: the same places as its compiles.
+   */
+  public HostsSource hostsSource(Map<String, String> env, Config config) {
+    return HostsSource.of(env, config, sysconfDir);
+  }
+
   /** The jobs this farm is running, for {@code distcache mon}. */
   public RunningJobs running() {
     return running;
@@ -190,14 +198,8 @@ public final class Farm {
   }
 
   private Optional<HostList> hosts(Job job) {
-    String configured = job.config().get(ConfigKey.HOSTS);
     try {
-      HostList list =
-          new HostsSource(
-                  job.env(),
-                  configured == null || configured.isEmpty() ? null : configured,
-                  sysconfDir)
-              .load();
+      HostList list = hostsSource(job.env(), job.config()).load();
       return usable(list, job.log());
     } catch (HostsException e) {
       ServerLog.log(job.log(), "host list not used, compiling locally: " + e.getMessage());

@@ -24,4 +24,29 @@ public record HostList(
   public HostList {
     hosts = List.copyOf(hosts);
   }
+
+  /**
+   * The list in canonical form: one host a line ({@link HostSpec#toString()}), then the global
+   * words that differ from distcc's defaults. It parses back to an equal list (but for {@link
+   * #source}): {@code distcache hosts} shows it and {@code distcache hosts --set} writes it.
+   */
+  public String text() {
+    StringBuilder s = new StringBuilder();
+    for (HostSpec h : hosts) {
+      s.append(h).append('\n');
+    }
+    if (randomize) {
+      s.append("--randomize\n");
+    }
+    if (localSlots != DEFAULT_LOCAL_SLOTS) {
+      s.append("--localslots=").append(localSlots).append('\n');
+    }
+    if (localSlotsCpp != DEFAULT_LOCAL_SLOTS_CPP) {
+      s.append("--localslots_cpp=").append(localSlotsCpp).append('\n');
+    }
+    if (zeroconf) {
+      s.append("+zeroconf\n");
+    }
+    return s.toString();
+  }
 }

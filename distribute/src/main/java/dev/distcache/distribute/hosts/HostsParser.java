@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  *
  * <p>Stricter than distcc where distcc silently ignores text: it ignores what follows a known
  * option name ({@code ,lzofoo}), a limit's trailing characters ({@code /4x}) and a second limit; it
- * takes {@code host:} as port 0. Here each of those is an error that names the entry.
+ * takes {@code host:} as port 0. Here each of those is an error that names the entry and where the
+ * problem is, as {@code SOURCE:LINE:COLUMN} (1-based, the column of the first character that is
+ * wrong), as compilers name a position.
  */
 public final class HostsParser {
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
@@ -27,7 +29,9 @@ public final class HostsParser {
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._-]*");
 
   private final String source;
+  private String text = "";
   private String entry;
+  private int entryStart;
   private int pos;
 
   private HostsParser(String source) {
@@ -50,8 +54,11 @@ public final class HostsParser {
     boolean zeroconf = false;
     int localSlots = HostList.DEFAULT_LOCAL_SLOTS;
     int localSlotsCpp = HostList.DEFAULT_LOCAL_SLOTS_CPP;
-    for (String word : words(text)) {
+    this.text = text;
+    for (int start : wordStarts(text)) {
+      String word = wordAt(text, start);
       entry = word;
+      entryStart = start;
       pos = 0;
       if (word.equals("--randomize")) {
         randomize = true;
@@ -72,10 +79,11 @@ public final class HostsParser {
   }
 
   /**
-   * Whitespace-separated words; {@code #} ends a word and starts a comment to the end of the line.
+   * Where the whitespace-separated words start; {@code #} ends a word and starts a comment to the
+   * end of the line.
    */
-  private static List<String> words(String text) {
-    List<String> words = new ArrayList<>();
+  private static List<Integer> wordStarts(String text) {
+    List<Integer> words = new ArrayList<>();
     int i = 0;
     while (i < text.length()) {
       char c = text.charAt(i);
@@ -92,10 +100,18 @@ public final class HostsParser {
             && text.charAt(i) != '#') {
           i++;
         }
-        words.add(text.substring(start, i));
+        words.add(start);
       }
     }
     return words;
+  }
+
+  private static String wordAt(String text, int start) {
+    int i = start;
+    while (i < text.length() && !Character.isWhitespace(text.charAt(i)) && text.charAt(i) != '#') {
+      i++;
+    }
+    return text.substring(start, i);
   }
 
   private int globalCount(String name) throws HostsException {
@@ -128,7 +144,7 @@ public final class HostsParser {
       throw bad("\"" + user + "\" is not a user name");
     }
     pos = at + 1;
-    String host = hostName(upTo("/:,"));
+    String host = hostName();
     int limit = limitOr(HostSpec.DEFAULT_REMOTE_LIMIT);
     String command = "";
     if (at(':')) {
@@ -154,14 +170,16 @@ public final class HostsParser {
       }
       pos = close + 1;
     } else {
-      host = hostName(upTo("/:,"));
+      host = hostName();
     }
     int limit = limitOr(0);
     int port = HostSpec.DEFAULT_PORT;
     if (at(':')) {
       pos++;
+      int start = pos;
       port = number("port");
       if (port > 65535) {
+        pos = start;
         throw bad("port " + port + " is not from 1 to 65535");
       }
     }
@@ -175,7 +193,13 @@ public final class HostsParser {
         host, port, limit == 0 ? HostSpec.DEFAULT_REMOTE_LIMIT : limit, options());
   }
 
-  private String hostName(String name) throws HostsException {
+  /** The host name at the position, up to its port, limit or options. */
+  private String hostName() throws HostsException {
+    int start = pos;
+    String name = upTo("/:,");
+    if (name.isEmpty() || !HOST_NAME.matcher(name).matches()) {
+      pos = start;
+    }
     if (name.isEmpty()) {
       throw bad("a host name is required");
     }
@@ -202,8 +226,10 @@ public final class HostsParser {
     String authName = "";
     boolean distcache = false;
     boolean tls = false;
+    int first = pos;
     while (at(',')) {
       pos++;
+      int start = pos;
       String option = upTo(",");
       switch (option) {
         case "lzo" -> lzo = true;
@@ -220,6 +246,7 @@ public final class HostsParser {
             auth = true;
             authName = option.substring(5);
           } else {
+            pos = start;
             throw bad(
                 "unknown option \""
                     + option
@@ -232,6 +259,7 @@ public final class HostsParser {
     try {
       return new HostOptions(lzo, cpp, down, auth, authName, distcache, tls);
     } catch (IllegalArgumentException e) {
+      pos = first;
       throw bad(e.getMessage());
     }
   }
@@ -242,10 +270,12 @@ public final class HostsParser {
       pos++;
     }
     if (pos == start || digitAt(pos)) {
+      pos = start;
       throw bad("the " + what + " must be a number from 1 up");
     }
     int n = Integer.parseInt(entry.substring(start, pos));
     if (n < 1) {
+      pos = start;
       throw bad("the " + what + " must be a number from 1 up");
     }
     return n;
@@ -274,6 +304,24 @@ public final class HostsParser {
   }
 
   private HostsException bad(String why) {
-    return new HostsException(source + ": bad host entry \"" + entry + "\": " + why);
+    int at = entryStart + Math.min(pos, Math.max(0, entry.length() - 1));
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < at; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return new HostsException(
+        source
+            + ":"
+            + line
+            + ":"
+            + (at - lineStart + 1)
+            + ": bad host entry \""
+            + entry
+            + "\": "
+            + why);
   }
 }

@@ -136,6 +136,22 @@ public final class NativeClient {
     return run(c, poolKey, where, argv, key, source, false);
   }
 
+  /**
+   * Opens a connection to {@code host}, says hello for {@code compiler} with {@code identity} and
+   * closes it, for {@code distcache hosts --check}: null when the daemon accepts the compiler, else
+   * the daemon's refusal. A daemon that denies this client or fails the TLS handshake throws {@link
+   * HostUnreachableException}; one that closes or says something else throws {@link
+   * RemoteJobException}, as for a job.
+   */
+  public String handshake(HostSpec.Tcp host, ClientTls tls, String compiler, String identity)
+      throws RemoteFailure {
+    String where =
+        (host.host().indexOf(':') >= 0 ? "[" + host.host() + "]" : host.host()) + ":" + host.port();
+    Connection c = open(host, tls, where, compiler, identity);
+    c.close();
+    return c.refusal;
+  }
+
   private Outcome run(
       Connection c,
       String poolKey,

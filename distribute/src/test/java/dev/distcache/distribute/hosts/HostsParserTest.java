@@ -93,7 +93,30 @@ class HostsParserTest {
     HostsException e =
         assertThrows(
             HostsException.class, () -> HostsParser.parse("good " + entry, "/etc/distcc/hosts"));
-    assertTrue(e.getMessage().startsWith("/etc/distcc/hosts: bad host entry \""), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("/etc/distcc/hosts:1:"), e.getMessage() + ": names the line");
+    assertTrue(e.getMessage().contains(": bad host entry \""), e.getMessage());
+    assertTrue(e.getMessage().contains(problem), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          a\\n  b\\n  c:x/2           | 3:5  | "c:x/2": the port must be a number
+          a # c:x\\nb,lzo,zzz        | 2:7  | unknown option "zzz"
+          ok\\n\\tbad!host           | 2:2  | "bad!host" is not a host name
+          a b:70000                  | 1:5  | port 70000 is not from 1 to 65535
+          a\\nb/0                    | 2:3  | the limit must be a number from 1 up
+          x,cpp                      | 1:2  | pump mode (cpp) requires compression
+          """)
+  void parse_badEntry_namesTheLineAndColumnOfTheProblem(String text, String at, String problem) {
+    HostsException e =
+        assertThrows(
+            HostsException.class,
+            () -> HostsParser.parse(text.replace("\\n", "\n").replace("\\t", "\t"), "f"));
+    assertTrue(e.getMessage().startsWith("f:" + at + ": bad host entry "), e.getMessage());
     assertTrue(e.getMessage().contains(problem), e.getMessage());
   }
 
@@ -119,6 +142,20 @@ class HostsParserTest {
             new HostSpec.Tcp("b", 4000, 4, LZO),
             new HostSpec.Tcp("c", 3632, 4, HostOptions.NONE)),
         list.hosts());
+    assertEquals(
+        "a:3632/2\nb:4000/4,lzo\nc:3632/4\n--randomize\n--localslots=3\n--localslots_cpp=12\n+zeroconf\n",
+        list.text());
+    assertEquals(list, HostsParser.parse(list.text(), "hosts"), "the text parses back");
+  }
+
+  @Test
+  void text_ofEveryKindOfEntry_parsesBackToTheSameList() throws HostsException {
+    HostList list =
+        HostsParser.parse(
+            "localhost/3 [::1]:4000/2,tls me@box/2:/opt/distccd,lzo,cpp h,auth=a,down h2/8,distcache",
+            "x");
+    assertEquals(list, HostsParser.parse(list.text(), "x"));
+    assertEquals(5, list.text().lines().count(), list.text());
   }
 
   @Test

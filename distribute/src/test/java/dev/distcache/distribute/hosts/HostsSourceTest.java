@@ -51,6 +51,38 @@ class HostsSourceTest {
   }
 
   @Test
+  void find_distcachesOwnFiles_comeAfterTheSettingAndBeforeDistccs() throws Exception {
+    Path etc = tmp.resolve("etc");
+    Path own = tmp.resolve("cache/hosts");
+    write(etc.resolve("distcc/hosts"), "distcc-etc");
+    Map<String, String> env = Map.of("DISTCC_HOSTS", "distcc-env");
+    assertEquals(
+        new HostsSource.Found("distcc-env", "$DISTCC_HOSTS"),
+        new HostsSource(env, null, own, etc).find().orElseThrow(),
+        "none of distcache's own: distcc's");
+    write(etc.resolve("distcache/hosts"), "system");
+    assertEquals(
+        new HostsSource.Found("system", etc.resolve("distcache/hosts").toString()),
+        new HostsSource(env, null, own, etc).find().orElseThrow());
+    write(own, "own");
+    assertEquals(
+        new HostsSource.Found("own", own.toString()),
+        new HostsSource(env, null, own, etc).find().orElseThrow());
+    assertEquals(
+        "conf", new HostsSource(env, "conf", own, etc).find().orElseThrow().text(), "setting");
+    assertEquals(
+        List.of(
+            "$DISTCACHE_HOSTS",
+            "hosts in distcache.conf",
+            own.toString(),
+            etc.resolve("distcache/hosts").toString(),
+            "$DISTCC_HOSTS",
+            "$DISTCC_DIR/hosts",
+            etc.resolve("distcc/hosts").toString()),
+        new HostsSource(env, null, own, etc).places());
+  }
+
+  @Test
   void find_withOnlyTheSystemFile_readsIt() throws Exception {
     Path etc = tmp.resolve("etc");
     write(etc.resolve("distcc/hosts"), "a b/2\n");
@@ -82,7 +114,7 @@ class HostsSourceTest {
         assertThrows(HostsException.class, () -> new HostsSource(Map.of(), null, etc).load());
     assertEquals(
         etc.resolve("distcc/hosts")
-            + ": bad host entry \"bad:port\": the port must be a number from 1 up",
+            + ":2:5: bad host entry \"bad:port\": the port must be a number from 1 up",
         e.getMessage());
   }
 
