@@ -12,6 +12,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * What went into the direct-mode key of the last compile that missed for an output file, kept so
@@ -25,7 +33,18 @@ import java.util.Optional;
 public final class KeyRecords {
   private static final String VERSION = "distcache-explain-2";
 
+  /** Records waiting to be written; more are dropped. */
+  static final int QUEUE = 256;
+
   private final Path dir;
+  private final ExecutorService writer =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(QUEUE),
+          Thread.ofPlatform().daemon().name("distcache-key-records").factory());
 
   public KeyRecords(CacheLayout layout) {
     this.dir = layout.cacheDir().resolve("explain");
@@ -36,15 +55,37 @@ public final class KeyRecords {
 
   /**
    * Records the key's fields for the compile of {@code source} to {@code output} (both as given) in
-   * {@code cwd}; a failure only loses the explanation.
+   * {@code cwd}, after the reply: the text is made and written on the writer thread (about a
+   * millisecond a miss that the compile's client does not wait for). Records queued beyond {@link
+   * #QUEUE} are dropped; a failure only loses the explanation.
    */
   public void write(
-      Path cwd, String source, String output, String manifestKeyHex, String transcript) {
-    Path absolute = cwd.resolve(output);
-    for (String name : List.of(absolute.toString(), given(source, output))) {
-      write(
-          name,
-          VERSION + "\n" + name + "\n" + absolute + "\n" + manifestKeyHex + "\n" + transcript);
+      Path cwd, String source, String output, String manifestKeyHex, Supplier<String> transcript) {
+    Runnable task =
+        () -> {
+          Path absolute = cwd.resolve(output);
+          String fields = transcript.get();
+          for (String name : List.of(absolute.toString(), given(source, output))) {
+            write(
+                name,
+                VERSION + "\n" + name + "\n" + absolute + "\n" + manifestKeyHex + "\n" + fields);
+          }
+        };
+    try {
+      writer.execute(task);
+    } catch (RejectedExecutionException e) {
+      // A burst of misses beyond the queue: these compiles go unexplained.
+    }
+  }
+
+  /** Returns once the records queued so far are written (bounded: a few seconds at most). */
+  public void awaitWrites() {
+    try {
+      writer.submit(() -> {}).get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+      // Then explain reads what is there.
     }
   }
 
@@ -53,6 +94,7 @@ public final class KeyRecords {
    * another directory, say).
    */
   public Optional<Recorded> read(Path cwd, String source, String output) throws IOException {
+    awaitWrites(); // the miss just before explain may still be queued
     Optional<Recorded> here = read(cwd.resolve(output).toString());
     return here.isPresent() ? here : read(given(source, output));
   }

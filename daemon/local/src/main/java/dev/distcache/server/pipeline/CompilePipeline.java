@@ -382,7 +382,7 @@ public final class CompilePipeline implements AutoCloseable {
             inv.source(),
             inv.output(),
             plan.get().keys().manifest().hex(),
-            plan.get().transcript());
+            plan.get()::transcript);
         timing.mark("key-record");
       }
     }
