@@ -39,6 +39,12 @@ record AdminContext(
   }
 
   /** What masquerade links point at: the native client, the program users run. */
+  /** Links to this installation's client, for the compilers on the caller's PATH. */
+  MasqueradeInstaller masqueradeInstaller() throws AdminException {
+    return new MasqueradeInstaller(
+        clientExecutable(), launcherScript(), MasqueradeInstaller.splitPath(env().get("PATH")));
+  }
+
   Path clientExecutable() throws AdminException {
     return home().resolve(Installation.NATIVE_CLIENT);
   }

@@ -34,11 +34,7 @@ final class InstallMasqueradeCommand implements Callable<Integer> {
   public Integer call() throws AdminException {
     AdminContext context = parent.context();
     Path absolute = dir.toAbsolutePath().normalize();
-    MasqueradeInstaller installer =
-        new MasqueradeInstaller(
-            context.clientExecutable(),
-            context.launcherScript(),
-            MasqueradeInstaller.splitPath(context.env().get("PATH")));
+    MasqueradeInstaller installer = context.masqueradeInstaller();
     MasqueradeInstaller.Outcome outcome = installer.install(absolute);
     PrintWriter out = spec.commandLine().getOut();
     outcome.created().forEach(out::println);

@@ -55,11 +55,7 @@ final class UpdateLinksCommand implements Callable<Integer> {
               + " (distcache update-links DIR) or install distcache with bin/install");
     }
     Path target = (dir == null ? home.resolve("bin") : dir).toAbsolutePath().normalize();
-    MasqueradeInstaller installer =
-        new MasqueradeInstaller(
-            context.clientExecutable(),
-            context.launcherScript(),
-            MasqueradeInstaller.splitPath(context.env().get("PATH")));
+    MasqueradeInstaller installer = context.masqueradeInstaller();
     MasqueradeInstaller.Outcome outcome = installer.refresh(target);
     PrintWriter out = spec.commandLine().getOut();
     outcome.created().forEach(line -> out.println("added " + line));
