@@ -13,6 +13,9 @@ import dev.distcache.hashing.Blake3;
 import dev.distcache.hashing.ContentHash;
 import dev.distcache.hashing.ResultKey;
 import dev.distcache.server.pipeline.ConfigNotes;
+import dev.distcache.server.request.RecentCompiles;
+import dev.distcache.server.web.LocalState;
+import dev.distcache.server.web.WebMonitor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,6 +41,8 @@ final class AdminHandler {
   private final Runnable shutdown;
   private final int serverUmask;
   private final Explainer explainer;
+  private final RecentCompiles recent;
+  private final WebMonitor web = new WebMonitor();
 
   /** {@code distcache explain}'s answer for a compile command (CompilePipeline.explain). */
   @FunctionalInterface
@@ -56,7 +61,9 @@ final class AdminHandler {
       RunningJobs jobs,
       Runnable shutdown,
       int serverUmask,
-      Explainer explainer) {
+      Explainer explainer,
+      RecentCompiles recent) {
+    this.recent = recent;
     this.serverUmask = serverUmask;
     this.explainer = explainer;
     this.layout = layout;
@@ -64,6 +71,11 @@ final class AdminHandler {
     this.notes = notes;
     this.jobs = jobs;
     this.shutdown = shutdown;
+  }
+
+  /** Stops the web monitor, if one was started. */
+  void close() {
+    web.close();
   }
 
   Reply handle(Request req) {
@@ -148,6 +160,35 @@ final class AdminHandler {
         line(out, "uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000);
       }
       case "jobs" -> jobs.lines().forEach(l -> out.append(l).append('\n'));
+      case "web" -> {
+        int port;
+        try {
+          port = Integer.parseInt(words.size() == 2 ? words.get(1) : "");
+        } catch (NumberFormatException e) {
+          port = -1;
+        }
+        if (port < 0 || port > 65535) {
+          return Reply.failed("web needs a port from 0 (any free one) to 65535");
+        }
+        try {
+          // max_size and max_files as the configuration says now, for the environment of the
+          // request that
+          // asked for the monitor (the user's own).
+          Map<String, String> env = Map.copyOf(req.env());
+          out.append(
+                  web.start(
+                      port,
+                      () -> new LocalState(store, jobs, recent, () -> Config.load(layout, env))))
+              .append('\n');
+        } catch (IOException e) {
+          return Reply.failed(
+              "cannot serve the web monitor on 127.0.0.1:"
+                  + port
+                  + ": "
+                  + e.getMessage()
+                  + "; give another --port, or 0 for any free one");
+        }
+      }
       case "shutdown" -> Thread.ofPlatform().start(shutdown);
       default -> {
         return Reply.failed("unknown administration request \"" + words.get(0) + "\"");
