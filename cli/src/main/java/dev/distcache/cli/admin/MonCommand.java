@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -13,12 +14,19 @@ import picocli.CommandLine.Spec;
  * {@code distcache mon [DELAY]}: the compiles the local server is running on hosts and local slots,
  * as distccmon-text shows them; with DELAY, again every DELAY seconds (after an empty line) until
  * interrupted. Without a running server, or without hosts configured, it shows nothing.
+ *
+ * <p>{@code distcache mon --web [--port N]}: the local server (started if none runs) serves the web
+ * monitor on 127.0.0.1 and this prints its URL; it opens no browser. The monitor lives as long as
+ * the server, and asking again returns the same URL.
  */
 @Command(
     name = "mon",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Show the running compiles: job, phase (Blocked, Compile), file, host[slot].")
+    description = {
+      "Show the running compiles: job, phase (Blocked, Compile), file, host[slot].",
+      "With --web, print the URL of a live web monitor the local server serves on 127.0.0.1."
+    })
 final class MonCommand implements Callable<Integer> {
   @ParentCommand private DistcacheCommand parent;
 
@@ -30,12 +38,37 @@ final class MonCommand implements Callable<Integer> {
       description = "Repeat every DELAY seconds (1 to 3600).")
   private Integer delay;
 
+  @Option(
+      names = "--web",
+      description = "Have the local server serve a web monitor on 127.0.0.1 and print its URL.")
+  private boolean web;
+
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "The web monitor's port (default 0: any free one).")
+  private int port;
+
   @Override
   public Integer call() throws IOException, AdminException {
     if (delay != null && (delay < 1 || delay > 3600)) {
       throw new AdminException("DELAY must be from 1 to 3600 seconds, not " + delay);
     }
     PrintWriter out = spec.commandLine().getOut();
+    if (web) {
+      if (delay != null) {
+        throw new AdminException("--web takes no DELAY: the page updates itself every second");
+      }
+      if (port < 0 || port > 65535) {
+        throw new AdminException("--port must be from 0 (any free port) to 65535, not " + port);
+      }
+      out.print(parent.context().request("web", Integer.toString(port)));
+      out.flush();
+      return 0;
+    }
+    if (port != 0) {
+      throw new AdminException("--port goes with --web");
+    }
     while (true) {
       String reply = parent.context().requestIfRunning("jobs");
       if (reply != null) {

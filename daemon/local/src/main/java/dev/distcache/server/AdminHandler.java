@@ -19,6 +19,9 @@ import dev.distcache.hashing.Blake3;
 import dev.distcache.hashing.ContentHash;
 import dev.distcache.hashing.ResultKey;
 import dev.distcache.server.pipeline.ConfigNotes;
+import dev.distcache.server.request.RecentCompiles;
+import dev.distcache.server.web.LocalState;
+import dev.distcache.server.web.WebMonitor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,6 +48,8 @@ final class AdminHandler {
   private final Runnable shutdown;
   private final int serverUmask;
   private final Explainer explainer;
+  private final RecentCompiles recent;
+  private final WebMonitor web = new WebMonitor();
 
   /** {@code distcache explain}'s answer for a compile command (CompilePipeline.explain). */
   @FunctionalInterface
@@ -65,7 +70,9 @@ final class AdminHandler {
       CompilerLocator locator,
       Runnable shutdown,
       int serverUmask,
-      Explainer explainer) {
+      Explainer explainer,
+      RecentCompiles recent) {
+    this.recent = recent;
     this.serverUmask = serverUmask;
     this.explainer = explainer;
     this.layout = layout;
@@ -74,6 +81,11 @@ final class AdminHandler {
     this.farm = farm;
     this.locator = locator;
     this.shutdown = shutdown;
+  }
+
+  /** Stops the web monitor, if one was started. */
+  void close() {
+    web.close();
   }
 
   Reply handle(Request req) {
@@ -156,6 +168,34 @@ final class AdminHandler {
         line(out, "cache_dir", layout.cacheDir());
         line(out, "socket", layout.socket());
         line(out, "uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000);
+      }
+      case "web" -> {
+        int port;
+        try {
+          port = Integer.parseInt(words.size() == 2 ? words.get(1) : "");
+        } catch (NumberFormatException e) {
+          port = -1;
+        }
+        if (port < 0 || port > 65535) {
+          return Reply.failed("web needs a port from 0 (any free one) to 65535");
+        }
+        try {
+          // max_size and max_files as the configuration says now, for the environment of the
+          // request that asked for the monitor (the user's own).
+          Map<String, String> env = Map.copyOf(req.env());
+          out.append(
+                  web.start(
+                      port,
+                      () -> new LocalState(store, farm.running(), recent, () -> Config.load(layout, env))))
+              .append('\n');
+        } catch (IOException e) {
+          return Reply.failed(
+              "cannot serve the web monitor on 127.0.0.1:"
+                  + port
+                  + ": "
+                  + e.getMessage()
+                  + "; give another --port, or 0 for any free one");
+        }
       }
       case "jobs" -> farm.running().lines().forEach(l -> out.append(l).append('\n'));
       case "hosts", "hosts-check", "hosts-parse" -> {

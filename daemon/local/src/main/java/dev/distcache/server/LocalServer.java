@@ -150,7 +150,15 @@ public final class LocalServer implements AutoCloseable {
     this.pipeline = new CompilePipeline(layout, store, locator, serverUmask, notes, runner, farm);
     this.admin =
         new AdminHandler(
-            layout, store, notes, farm, locator, this::close, serverUmask, pipeline::explain);
+            layout,
+            store,
+            notes,
+            farm,
+            locator,
+            this::close,
+            serverUmask,
+            pipeline::explain,
+            pipeline.recent());
     this.counters = new CountersKeeper(layout, config -> admin.stats(config, false));
     counters.start();
     this.owner = Files.getOwner(layout.serverLock());
@@ -467,6 +475,7 @@ public final class LocalServer implements AutoCloseable {
         break;
       }
     }
+    admin.close(); // the web monitor, before the store it reads
     pipeline.close(); // the shared tier's queued writes, counted into the store
     counters.close();
     try {

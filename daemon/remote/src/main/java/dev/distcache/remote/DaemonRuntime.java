@@ -17,6 +17,7 @@ import dev.distcache.remote.policy.CompilerPolicy;
 import dev.distcache.remote.report.DaemonStats;
 import dev.distcache.remote.report.HostFacts;
 import dev.distcache.remote.report.MetricsPage;
+import dev.distcache.remote.report.MonitorState;
 import dev.distcache.remote.report.StatsPage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -267,10 +268,25 @@ final class DaemonRuntime implements AutoCloseable {
     jobs.serve();
   }
 
-  /** distccd's stats page, or Prometheus' metrics for {@code GET /metrics}. */
+  /**
+   * distccd's stats page, or Prometheus' metrics for {@code GET /metrics}, or the web monitor's
+   * page and state for {@code GET /monitor} and {@code GET /api/state}.
+   */
   private String statsPage(String path) {
-    if (path.equals("/metrics")) {
-      return MetricsPage.render(stats.snapshot(), options.jobs(), cacheNumbers());
+    switch (path) {
+      case "/metrics" -> {
+        return MetricsPage.render(stats.snapshot(), options.jobs(), cacheNumbers());
+      }
+      case "/monitor" -> {
+        return MonitorState.page();
+      }
+      case "/api/state" -> {
+        return MonitorState.state(
+            stats, options.jobs(), cacheNumbers(), System.currentTimeMillis());
+      }
+      default -> {
+        // distccd's page, for any other request
+      }
     }
     long now = System.currentTimeMillis();
     return StatsPage.render(

@@ -21,6 +21,7 @@ public final class RunningJobs {
     private final String file;
     private volatile String phase = "Blocked";
     private volatile String where = "";
+    private final long startNanos = System.nanoTime();
 
     private Entry(long id, String file) {
       this.id = id;
@@ -47,6 +48,19 @@ public final class RunningJobs {
     Entry e = new Entry(next.getAndIncrement(), file);
     jobs.put(e.id, e);
     return e;
+  }
+
+  /** A running job as the web monitor shows it: how long it has run so far, in milliseconds. */
+  public record Job(long id, String phase, String file, String where, long millis) {}
+
+  /** The running jobs, oldest first. */
+  public List<Job> jobs() {
+    List<Job> out = new ArrayList<>();
+    long now = System.nanoTime();
+    for (Entry e : jobs.values()) {
+      out.add(new Job(e.id, e.phase, e.file, e.where, (now - e.startNanos) / 1_000_000));
+    }
+    return out;
   }
 
   /** One {@code JOB<TAB>PHASE<TAB>FILE<TAB>HOST[SLOT]} line per running job, oldest first. */

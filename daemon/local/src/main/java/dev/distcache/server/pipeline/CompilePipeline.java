@@ -37,6 +37,7 @@ import dev.distcache.server.outputs.DebugFiles;
 import dev.distcache.server.outputs.HitWriter;
 import dev.distcache.server.outputs.LocalFiles;
 import dev.distcache.server.request.CompileContext;
+import dev.distcache.server.request.RecentCompiles;
 import dev.distcache.server.request.Stats;
 import dev.distcache.server.request.StatsLog;
 import dev.distcache.server.request.Timing;
@@ -77,6 +78,7 @@ public final class CompilePipeline implements AutoCloseable {
   private final RemoteStorages remotes;
   private final InFlight inFlight = new InFlight();
   private final KeyRecords keyRecords;
+  private final RecentCompiles recent = new RecentCompiles();
 
   public CompilePipeline(
       CacheLayout layout, ResultStore store, CompilerLocator locator, int serverUmask) {
@@ -167,6 +169,11 @@ public final class CompilePipeline implements AutoCloseable {
     return Explanation.of(p.ctx(), direct, keyRecords);
   }
 
+  /** The requests this pipeline answered last, for the web monitor. */
+  public RecentCompiles recent() {
+    return recent;
+  }
+
   /**
    * Writes what the shared tier still has queued (bounded), then closes its connections; the store
    * stays open (its owner closes it after this, so the writes' counts land in it).
@@ -237,6 +244,8 @@ public final class CompilePipeline implements AutoCloseable {
       if (!log.isEmpty()) {
         ServerLog.log(log, "timing: " + timing.summary());
       }
+      long endNanos = epochNanos(clock.instant());
+      recent.record(req.argv(), stats, endNanos / 1_000_000, (endNanos - startNanos) / 1_000_000);
     }
   }
 

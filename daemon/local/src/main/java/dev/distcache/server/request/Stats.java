@@ -4,6 +4,7 @@ import dev.distcache.cache.ResultStore;
 import dev.distcache.core.stats.Counter;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One request's counts, written to the store's counters in one write by {@link #flush} (before the
@@ -34,6 +35,16 @@ public final class Stats {
   /** Every count of this request so far, flushed or not, whether or not stats are enabled. */
   public Map<Counter, Long> changes() {
     return Map.copyOf(changes);
+  }
+
+  /** Whether this request counted {@code c} (for the web monitor's list of compiles). */
+  public boolean counted(Counter c) {
+    return changes.containsKey(c);
+  }
+
+  /** The first counter, in the counters' order, that this request counted. */
+  public Optional<Counter> firstCounted() {
+    return changes.keySet().stream().findFirst();
   }
 
   /** Writes the counts so far and forgets them. */

@@ -100,6 +100,22 @@ public final class DaemonStats {
     sampled++;
   }
 
+  /**
+   * Jobs finished in each of the {@code seconds} whole seconds before now, oldest first, for the
+   * web monitor's chart (at most the 900 seconds the stats page keeps).
+   */
+  public synchronized long[] finishedPerSecond(int seconds) {
+    long now = clockMillis.getAsLong() / 1000;
+    long[] out = new long[seconds];
+    for (long t : completions) {
+      long k = t / 1000 - (now - seconds);
+      if (k >= 0 && k < seconds) {
+        out[(int) k]++;
+      }
+    }
+    return out;
+  }
+
   public synchronized Snapshot snapshot() {
     Map<JobResult, Long> c = new EnumMap<>(JobResult.class);
     for (JobResult r : JobResult.values()) {
