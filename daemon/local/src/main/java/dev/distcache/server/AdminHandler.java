@@ -186,7 +186,9 @@ final class AdminHandler {
           out.append(
                   web.start(
                       port,
-                      () -> new LocalState(store, farm.running(), recent, () -> Config.load(layout, env))))
+                      () ->
+                          new LocalState(
+                              store, farm.running(), recent, () -> Config.load(layout, env))))
               .append('\n');
         } catch (IOException e) {
           return Reply.failed(
