@@ -13,7 +13,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code distcache mon [DELAY]}: the compiles the local server is running on hosts and local slots,
  * as distccmon-text shows them; with DELAY, again every DELAY seconds (after an empty line) until
- * interrupted. Without a running server, or without hosts configured, it shows nothing.
+ * interrupted, each screen headed by the build's progress since mon started ({@link MonProgress}:
+ * requests done and running, the hit rate so far, the slowest compiles). Without a running server
+ * it shows nothing, and without hosts configured no job lines.
  *
  * <p>{@code distcache mon --web [--port N]}: the local server (started if none runs) serves the web
  * monitor on 127.0.0.1 and this prints its URL; it opens no browser. The monitor lives as long as
@@ -49,6 +51,12 @@ final class MonCommand implements Callable<Integer> {
       description = "The web monitor's port (default 0: any free one).")
   private int port;
 
+  /** The running server's counters, or null when none runs. */
+  private KeyValues counters() throws IOException, AdminException {
+    String reply = parent.context().requestIfRunning("stats");
+    return reply == null ? null : KeyValues.parse(reply);
+  }
+
   @Override
   public Integer call() throws IOException, AdminException {
     if (delay != null && (delay < 1 || delay > 3600)) {
@@ -69,8 +77,17 @@ final class MonCommand implements Callable<Integer> {
     if (port != 0) {
       throw new AdminException("--port goes with --web");
     }
+    long since = System.currentTimeMillis();
+    KeyValues base = delay == null ? null : counters();
     while (true) {
       String reply = parent.context().requestIfRunning("jobs");
+      if (reply != null && base != null) {
+        KeyValues now = counters();
+        String progress = parent.context().requestIfRunning("progress", Long.toString(since));
+        if (now != null && progress != null) {
+          out.print(MonProgress.format(base, now, progress));
+        }
+      }
       if (reply != null) {
         out.print(reply.endsWith("\n") || reply.isEmpty() ? reply : reply + "\n");
       }

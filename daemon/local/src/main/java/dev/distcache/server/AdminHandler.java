@@ -200,6 +200,27 @@ final class AdminHandler {
         }
       }
       case "jobs" -> farm.running().lines().forEach(l -> out.append(l).append('\n'));
+      case "progress" -> {
+        // distcache mon's header: requests running now, and the slowest since the given time.
+        long since;
+        try {
+          since = Long.parseLong(words.size() == 2 ? words.get(1) : "0");
+        } catch (NumberFormatException e) {
+          return Reply.failed("progress needs a time in epoch milliseconds");
+        }
+        out.append("running\t").append(recent.running()).append('\n');
+        for (RecentCompiles.Compile c : recent.slowest(since, 3)) {
+          out.append("slow\t")
+              .append(c.millis())
+              .append('\t')
+              .append(c.hit() ? "hit" : "miss")
+              .append('\t')
+              .append(c.tier())
+              .append('\t')
+              .append(c.file())
+              .append('\n');
+        }
+      }
       case "hosts", "hosts-check", "hosts-parse" -> {
         return hosts(req, config);
       }

@@ -78,6 +78,16 @@ public final class KeyRecords {
     }
   }
 
+  /** Writes what is queued (bounded: a few seconds at most), then takes no more. */
+  public void close() {
+    writer.shutdown();
+    try {
+      writer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Returns once the records queued so far are written (bounded: a few seconds at most). */
   public void awaitWrites() {
     try {

@@ -181,6 +181,7 @@ public final class CompilePipeline implements AutoCloseable {
   @Override
   public void close() {
     remotes.close();
+    keyRecords.close();
   }
 
   /** The shared tier's background counts go to the store, its lines to the server's own log. */
@@ -210,6 +211,7 @@ public final class CompilePipeline implements AutoCloseable {
     timing.mark("config");
     Stats stats = new Stats(store, config.bool(ConfigKey.STATS));
     String log = config.get(ConfigKey.LOG_FILE);
+    recent.started();
     try {
       Reply reply = compile(req, config, stats, log, startNanos, timing);
       if (reply.kind() == Reply.Kind.RESULT && config.bool(ConfigKey.ABSOLUTE_PATHS_IN_STDERR)) {

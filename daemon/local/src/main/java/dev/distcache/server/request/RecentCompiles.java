@@ -2,7 +2,9 @@ package dev.distcache.server.request;
 
 import dev.distcache.core.stats.Counter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -25,6 +27,7 @@ public final class RecentCompiles {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLongArray perSecond = new AtomicLongArray(SECONDS);
   private final AtomicLongArray secondOf = new AtomicLongArray(SECONDS);
+  private final AtomicInteger running = new AtomicInteger();
 
   /**
    * One finished request: its argv (the client's, never copied), the counters it moved, when it
@@ -35,8 +38,32 @@ public final class RecentCompiles {
   /** What the monitor shows of one finished request. */
   public record Compile(String file, boolean hit, String tier, long endMillis, long millis) {}
 
+  /** A request began; {@link #record} ends it. */
+  public void started() {
+    running.incrementAndGet();
+  }
+
+  /** Requests begun and not yet ended. */
+  public int running() {
+    return running.get();
+  }
+
+  /**
+   * The slowest of the kept compiles (hits and misses; not links and other calls the cache does not
+   * take) that ended at or after {@code sinceMillis}, slowest first, at most {@code n} ({@code
+   * distcache mon}'s progress).
+   */
+  public List<Compile> slowest(long sinceMillis, int n) {
+    return last(SIZE).stream()
+        .filter(c -> c.endMillis() >= sinceMillis && (c.hit() || !c.tier().startsWith("not")))
+        .sorted(Comparator.comparingLong(Compile::millis).reversed())
+        .limit(n)
+        .toList();
+  }
+
   /** Records a request that just ended. */
   public void record(List<String> argv, Stats stats, long endMillis, long millis) {
+    running.decrementAndGet();
     ring.set((int) (written.getAndIncrement() % SIZE), new Done(argv, stats, endMillis, millis));
     long second = endMillis / 1000;
     int i = (int) (second % SECONDS);

@@ -66,6 +66,7 @@ class CompilePipelineTest {
 
   @AfterEach
   void tearDown() {
+    pipeline.close(); // its writer of explain's records writes into the cache directory
     store.close();
   }
 
@@ -245,6 +246,9 @@ class CompilePipelineTest {
   }
 
   private void setUpPipeline(InstantSource clock) {
+    if (pipeline != null) {
+      pipeline.close();
+    }
     ConfigNotes notes = new ConfigNotes();
     pipeline =
         new CompilePipeline(
