@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.testing.DistccDaemon;
+import dev.distcache.testing.Loopback;
 import dev.distcache.testing.Processes;
 import dev.distcache.testing.Run;
 import java.io.IOException;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code distcache mon --web} (issue 15): the local server's web monitor, loaded in a real browser
  * (Debian's chromium, headless) during a real {@code make -j4} whose remote compiles a stock
- * distccd holds open, and read as JSON and as Prometheus text after a build.
+ * distccd holds open, and read as JSON and as Prometheus text after a build. The hosts panel lists
+ * that distccd and a host that refuses connections, which the farm backs off.
  */
 class WebMonitorTest {
   private static final Pattern OVERALL =
@@ -62,7 +64,7 @@ class WebMonitorTest {
   }
 
   @Test
-  void thePage_showsTheRunningJob_duringMakeJ4_andTheHitRateChanges_afterARebuild()
+  void thePage_showsTheRunningJob_andTheHosts_duringMakeJ4_andTheHitRateChanges_afterARebuild()
       throws Exception {
     // distccd's gcc waits for the release file, so the remote jobs run until the page has been
     // looked at, however loaded the machine. distccd runs its compilers as the distcc user.
@@ -86,7 +88,11 @@ class WebMonitorTest {
     Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
     distccd = DistccDaemon.startWithPathFirst("127.0.0.2", tmp, bin);
-    dc.with("DISTCACHE_HOSTS", distccd.host("/2"));
+    // A host that refuses connections comes first, so the first compile tries it and backs it off
+    // (for an hour: long enough that it still shows after the build, however slow the machine).
+    String refusing = "127.0.0.1:" + Loopback.freePort("127.0.0.1");
+    dc.with("DISTCACHE_HOSTS", refusing + "/3 " + distccd.host("/2"))
+        .with("DISTCC_BACKOFF_PERIOD", "3600");
 
     Path proj = tmp.resolve("proj");
     GeneratedProject.create(proj, 8);
@@ -113,6 +119,24 @@ class WebMonitorTest {
     assertTrue(
         section(during, "running").contains(distccd.host("") + "[") && during.contains("Compile"),
         "with its host, slot and phase:\n" + section(during, "running"));
+    // Any job on the distccd tried the refusing host first, which is backed off by then.
+    String busy = hostCell(during, distccd.host(""), "slots");
+    assertTrue(busy.matches("[12] / 2"), "the distccd's slots in use: " + busy);
+    assertTrue(
+        hostCell(during, refusing, "state").contains("backing off"), section(during, "hosts"));
+    assertTrue(Long.parseLong(hostCell(during, refusing, "unreachable")) >= 1);
+    long remoteCompiles = dc.stat("remote_compile");
+    assertTrue(remoteCompiles > 0, "some compiles ran on the distccd");
+    String built = chromium.dumpDom(url);
+    assertEquals(String.valueOf(remoteCompiles), hostCell(built, distccd.host(""), "done"));
+    assertEquals("0 / 2", hostCell(built, distccd.host(""), "slots"));
+    assertEquals("0", hostCell(built, distccd.host(""), "unreachable"));
+    assertTrue(hostCell(built, distccd.host(""), "latency").matches("[0-9.]+ m?s"), built);
+    assertEquals("0", hostCell(built, refusing, "done"));
+    assertTrue(hostCell(built, refusing, "state").contains("backing off"), built);
+    assertEquals("distcc", hostCell(built, refusing, "protocol"));
+    assertHostsJson(url, refusing, remoteCompiles);
+
     String before = overall(during);
     assertTrue(before.equals("0.0%") || before.equals("–"), "no hit yet: " + before);
 
@@ -216,6 +240,46 @@ class WebMonitorTest {
                 url + "api/state"));
     assertTrue(rebound.out().endsWith("403"), rebound.out());
     assertFalse(rebound.out().contains("cache_miss"), rebound.out());
+  }
+
+  /**
+   * /api/state's hosts, read by Python's json module: the refusing host first, backed off, then the
+   * distccd with the remote compiles the server counted.
+   */
+  private void assertHostsJson(String url, String refusing, long remoteCompiles)
+      throws IOException, InterruptedException {
+    Path input = tmp.resolve("hosts.json");
+    Files.writeString(input, get(url + "api/state").body());
+    String script =
+        "import json,sys\n"
+            + "for h in json.load(open(sys.argv[1]))['hosts']:\n"
+            + "  print(h['host'],h['protocol'],h['slots'],h['in_use'],h['done'],h['failed'],"
+            + "h['unreachable'],h['backoff_millis']>0,h['latency_millis']>=0)\n";
+    Run r =
+        Processes.run(
+            tmp,
+            Map.of("PATH", "/usr/bin:/bin"),
+            List.of("/usr/bin/python3", "-c", script, input.toString()));
+    assertEquals(0, r.exitCode(), r.err());
+    String[] lines = r.out().strip().split("\n");
+    assertEquals(2, lines.length, r.out());
+    assertTrue(
+        lines[0].matches(Pattern.quote(refusing) + " distcc 3 0 0 0 [1-9][0-9]* True False"),
+        lines[0]);
+    assertEquals(distccd.host("") + " distcc 2 0 " + remoteCompiles + " 0 0 False True", lines[1]);
+  }
+
+  /** The text of the hosts table's cell {@code name} in the row of {@code host}. */
+  private static String hostCell(String dom, String host, String name) {
+    String hosts = section(dom, "hosts");
+    int row = hosts.indexOf("<tr data-host=\"" + host + "\">");
+    assertTrue(row >= 0, "no row for " + host + " in the hosts table:\n" + hosts);
+    int end = hosts.indexOf("</tr>", row);
+    Matcher m =
+        Pattern.compile("<td class=\"(?:n )?" + name + "\">(.*?)</td>")
+            .matcher(hosts.substring(row, end));
+    assertTrue(m.find(), "no " + name + " for " + host + ":\n" + hosts);
+    return m.group(1).replaceAll("<[^>]*>", "");
   }
 
   /** Polls /api/state until a job runs on the held distccd; its file name. */

@@ -188,7 +188,11 @@ final class AdminHandler {
                       port,
                       () ->
                           new LocalState(
-                              store, farm.running(), recent, () -> Config.load(layout, env))))
+                              store,
+                              farm.running(),
+                              farm::hosts,
+                              recent,
+                              () -> Config.load(layout, env))))
               .append('\n');
         } catch (IOException e) {
           return Reply.failed(

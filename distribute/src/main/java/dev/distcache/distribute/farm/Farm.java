@@ -80,6 +80,7 @@ public final class Farm {
 
   private final Scheduler scheduler = new Scheduler();
   private final RunningJobs running = new RunningJobs();
+  private final HostStats hostStats = new HostStats();
   private final ProcessRunner runner;
   private final DistccClient client;
   private final NativeClient natives;
@@ -137,6 +138,16 @@ public final class Farm {
   /** The jobs this farm is running, for {@code distcache mon}. */
   public RunningJobs running() {
     return running;
+  }
+
+  /**
+   * The remote hosts compiles have used since the server started, first used first, for the web
+   * monitor: slots, backoff and what each has done. Names and figures only, never a credential.
+   */
+  public List<HostStats.Host> hosts() {
+    return scheduler.hosts().stream()
+        .map(h -> hostStats.host(h.spec(), h.inUse(), h.backoffNanos()))
+        .toList();
   }
 
   /** Compiles {@code job} remotely or with {@code local}; the outputs are on disk afterwards. */
@@ -266,10 +277,13 @@ public final class Farm {
     }
     List<String> argv = resolved.get();
     DistccReply reply;
+    String key = Scheduler.key(host);
+    long sent = System.nanoTime();
     try {
       if (host instanceof HostSpec.Tcp t && t.options().distcache()) {
         Optional<DistccReply> answered = nativeCompile(job, t, argv);
         if (answered.isEmpty()) {
+          hostStats.failed(key);
           return Attempt.NEXT_HOST;
         }
         reply = answered.get();
@@ -278,6 +292,7 @@ public final class Farm {
       }
     } catch (HostUnreachableException e) {
       job.stats().accept(Counter.REMOTE_HOST_UNREACHABLE);
+      hostStats.unreachable(key);
       long backoff = backoffSeconds(job.env());
       scheduler.backOff(host, backoff);
       ServerLog.log(
@@ -293,6 +308,7 @@ public final class Farm {
       return Attempt.NEXT_HOST;
     } catch (RemoteJobException e) {
       job.stats().accept(Counter.REMOTE_JOB_FAILED);
+      hostStats.failed(key);
       ServerLog.log(
           job.log(),
           "remote "
@@ -303,6 +319,7 @@ public final class Farm {
               + e.getMessage());
       return Attempt.LOCAL;
     }
+    long answered = System.nanoTime() - sent;
     if (!reply.succeeded()) {
       job.stats().accept(Counter.REMOTE_COMPILE_ERROR);
       boolean skipRetry = flag(job.env().get("DISTCC_SKIP_LOCAL_RETRY"));
@@ -343,6 +360,7 @@ public final class Farm {
       }
     }
     job.stats().accept(Counter.REMOTE_COMPILE);
+    hostStats.done(key, answered);
     ServerLog.log(
         job.log(),
         "remote " + host + " " + inv.source() + ": ok, " + reply.object().length + " bytes");

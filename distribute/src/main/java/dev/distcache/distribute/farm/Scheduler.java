@@ -2,8 +2,11 @@ package dev.distcache.distribute.farm;
 
 import dev.distcache.distribute.hosts.HostList;
 import dev.distcache.distribute.hosts.HostSpec;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +31,10 @@ final class Scheduler {
 
   private final Map<String, BitSet> busy = new HashMap<>();
   private final Map<String, Long> backedOffUntil = new HashMap<>();
+
+  /** Every remote host a compile has looked at, first seen first, as its list last gave it. */
+  private final Map<String, HostSpec> seen = new LinkedHashMap<>();
+
   private final Clock clock;
 
   interface Clock {
@@ -64,11 +71,14 @@ final class Scheduler {
           if (i >= 0) {
             return new Slot(Optional.empty(), LOCAL, i);
           }
-        } else if (remote && (!honourBackoff || usable(h)) && !skip.contains(key(h))) {
-          anyUsable = true;
-          int i = take(key(h), h.limit());
-          if (i >= 0) {
-            return new Slot(Optional.of(h), key(h), i);
+        } else if (remote) {
+          seen.put(key(h), h);
+          if ((!honourBackoff || usable(h)) && !skip.contains(key(h))) {
+            anyUsable = true;
+            int i = take(key(h), h.limit());
+            if (i >= 0) {
+              return new Slot(Optional.of(h), key(h), i);
+            }
           }
         }
       }
@@ -116,6 +126,23 @@ final class Scheduler {
       return true;
     }
     return false;
+  }
+
+  /** A remote host's slots now, for the web monitor. */
+  record HostSlots(HostSpec spec, int inUse, long backoffNanos) {}
+
+  /** The remote hosts compiles have looked at, first seen first: slots in use, backoff left. */
+  synchronized List<HostSlots> hosts() {
+    List<HostSlots> out = new ArrayList<>();
+    long now = clock.nanoTime();
+    for (HostSpec h : seen.values()) {
+      BitSet taken = busy.get(key(h));
+      Long until = backedOffUntil.get(key(h));
+      out.add(
+          new HostSlots(
+              h, taken == null ? 0 : taken.cardinality(), until == null ? 0 : until - now));
+    }
+    return out;
   }
 
   /** The lowest free slot of {@code key} below {@code limit}, now taken; -1 when all are busy. */

@@ -113,4 +113,25 @@ class SchedulerTest {
     assertEquals(
         "local", where(scheduler.acquire(list, Set.of(), true, true)), "me@box is backed off");
   }
+
+  @Test
+  void hosts_listsRemoteHostsFirstSeenFirst_withSlotsInUse_andBackoffLeft() throws Exception {
+    HostList list = hosts("127.0.0.2:1000/2 127.0.0.3:1000/1 --localslots=1");
+    assertTrue(scheduler.hosts().isEmpty());
+    Scheduler.Slot a = scheduler.acquire(list, Set.of(), true, true);
+    scheduler.acquire(list, Set.of(), true, true);
+    Scheduler.Slot c = scheduler.acquire(list, Set.of(), true, true);
+    scheduler.backOff(c.host().orElseThrow(), 60);
+    scheduler.release(c);
+    scheduler.release(a);
+    now += TimeUnit.SECONDS.toNanos(10);
+    var hosts = scheduler.hosts();
+    assertEquals(2, hosts.size(), "remote hosts only: " + hosts);
+    assertEquals("127.0.0.2:1000", Scheduler.key(hosts.get(0).spec()));
+    assertEquals(1, hosts.get(0).inUse());
+    assertEquals(0, hosts.get(0).backoffNanos());
+    assertEquals("127.0.0.3:1000", Scheduler.key(hosts.get(1).spec()));
+    assertEquals(0, hosts.get(1).inUse());
+    assertEquals(TimeUnit.SECONDS.toNanos(50), hosts.get(1).backoffNanos());
+  }
 }

@@ -4,17 +4,20 @@ import dev.distcache.cache.ResultStore;
 import dev.distcache.core.config.Config;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.core.web.Json;
+import dev.distcache.distribute.farm.HostStats;
 import dev.distcache.distribute.farm.RunningJobs;
 import dev.distcache.server.request.RecentCompiles;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * What the local server's monitor shows, read when asked: the farm's running jobs, the store's
- * counters (the ids of {@code --print-stats}) and the hit rates made from them, the store's size
- * against {@code max_size}, and the last compiles with the compiles per second. Only counts, sizes
- * and file names: no environment, configuration value or credential goes out.
+ * What the local server's monitor shows, read when asked: the farm's running jobs and remote hosts
+ * (slots, backoff, latency, jobs done; names only, no option or credential), the store's counters
+ * (the ids of {@code --print-stats}) and the hit rates made from them, the store's size against
+ * {@code max_size}, and the last compiles with the compiles per second. Only counts, sizes and file
+ * names: no environment, configuration value or credential goes out.
  */
 public final class LocalState {
   /** Compiles listed on the page. */
@@ -25,6 +28,7 @@ public final class LocalState {
 
   private final ResultStore store;
   private final RunningJobs jobs;
+  private final Supplier<List<HostStats.Host>> hosts;
   private final RecentCompiles recent;
   private final Supplier<Config> config;
 
@@ -33,9 +37,14 @@ public final class LocalState {
    * changed configuration shows.
    */
   public LocalState(
-      ResultStore store, RunningJobs jobs, RecentCompiles recent, Supplier<Config> config) {
+      ResultStore store,
+      RunningJobs jobs,
+      Supplier<List<HostStats.Host>> hosts,
+      RecentCompiles recent,
+      Supplier<Config> config) {
     this.store = store;
     this.jobs = jobs;
+    this.hosts = hosts;
     this.recent = recent;
     this.config = config;
   }
@@ -56,6 +65,21 @@ public final class LocalState {
       j.name("file").value(job.file());
       j.name("where").value(job.where());
       j.name("millis").value(job.millis());
+      j.endObject();
+    }
+    j.endArray();
+    j.name("hosts").beginArray();
+    for (HostStats.Host h : hosts.get()) {
+      j.beginObject();
+      j.name("host").value(h.name());
+      j.name("protocol").value(h.protocol());
+      j.name("slots").value(h.slots());
+      j.name("in_use").value(h.inUse());
+      j.name("backoff_millis").value(h.backoffMillis());
+      j.name("unreachable").value(h.unreachable());
+      j.name("done").value(h.done());
+      j.name("failed").value(h.failed());
+      j.name("latency_millis").value(h.latencyMillis());
       j.endObject();
     }
     j.endArray();
