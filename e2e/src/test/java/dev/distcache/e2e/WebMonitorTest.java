@@ -133,6 +133,23 @@ class WebMonitorTest {
     assertEquals("0", hostCell(built, distccd.host(""), "unreachable"));
     assertTrue(hostCell(built, distccd.host(""), "latency").matches("[0-9.]+ m?s"), built);
     assertEquals("0", hostCell(built, refusing, "done"));
+    // The same figures per host in /metrics, read by Prometheus' parser.
+    HttpResponse<String> metrics = get(url + "metrics");
+    Map<String, Double> perHost =
+        parseMetrics(
+            "HTTP/1.1 200 OK\r\nContent-Type: "
+                + metrics.headers().firstValue("Content-Type").orElse("")
+                + "\r\n\r\n"
+                + metrics.body());
+    String distccdLabel = "{host=" + distccd.host("") + "}";
+    assertEquals(
+        (double) remoteCompiles,
+        perHost.get("distcache_host_jobs_done_total" + distccdLabel),
+        metrics.body());
+    assertEquals(2.0, perHost.get("distcache_host_slots" + distccdLabel), metrics.body());
+    assertTrue(perHost.get("distcache_host_latency_seconds" + distccdLabel) > 0, metrics.body());
+    assertTrue(
+        perHost.get("distcache_host_backoff_seconds{host=" + refusing + "}") > 0, metrics.body());
     assertTrue(hostCell(built, refusing, "state").contains("backing off"), built);
     assertEquals("distcc", hostCell(built, refusing, "protocol"));
     assertHostsJson(url, refusing, remoteCompiles);
@@ -196,6 +213,12 @@ class WebMonitorTest {
                 + metrics.headers().firstValue("Content-Type").orElse("")
                 + "\r\n\r\n"
                 + metrics.body());
+    // Every request's time: the histogram's count is every request the builds made.
+    double requests = samples.get("distcache_request_duration_seconds_count{}");
+    assertEquals(requests, samples.get("distcache_request_duration_seconds_bucket{le=+Inf}"));
+    assertTrue(
+        requests >= 18 && samples.get("distcache_request_duration_seconds_sum{}") > 0,
+        "three builds of 6 files: " + metrics.body());
     Set<String> sizes =
         Set.of(
             "cache_size_kibibyte",

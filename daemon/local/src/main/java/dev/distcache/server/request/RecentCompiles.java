@@ -30,6 +30,17 @@ public final class RecentCompiles {
   private final AtomicInteger running = new AtomicInteger();
 
   /**
+   * Upper bounds in milliseconds of the buckets of every request's duration since the server
+   * started ({@code /metrics}' histogram); a last bucket, +Inf, takes the rest.
+   */
+  public static final long[] DURATION_BOUNDS_MILLIS = {
+    1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000
+  };
+
+  private final AtomicLongArray durations = new AtomicLongArray(DURATION_BOUNDS_MILLIS.length + 1);
+  private final AtomicLong durationMillisSum = new AtomicLong();
+
+  /**
    * One finished request: its argv (the client's, never copied), the counters it moved, when it
    * ended (epoch milliseconds) and how long it took.
    */
@@ -64,6 +75,12 @@ public final class RecentCompiles {
   /** Records a request that just ended. */
   public void record(List<String> argv, Stats stats, long endMillis, long millis) {
     running.decrementAndGet();
+    int bucket = 0;
+    while (bucket < DURATION_BOUNDS_MILLIS.length && millis > DURATION_BOUNDS_MILLIS[bucket]) {
+      bucket++;
+    }
+    durations.incrementAndGet(bucket);
+    durationMillisSum.addAndGet(Math.max(0, millis));
     ring.set((int) (written.getAndIncrement() % SIZE), new Done(argv, stats, endMillis, millis));
     long second = endMillis / 1000;
     int i = (int) (second % SECONDS);
@@ -74,6 +91,20 @@ public final class RecentCompiles {
       perSecond.set(i, 0);
     }
     perSecond.incrementAndGet(i);
+  }
+
+  /** Requests per duration bucket ({@link #DURATION_BOUNDS_MILLIS}, then +Inf), not cumulative. */
+  public long[] durations() {
+    long[] out = new long[durations.length()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = durations.get(i);
+    }
+    return out;
+  }
+
+  /** The sum of every request's duration, in milliseconds. */
+  public long durationMillisSum() {
+    return durationMillisSum.get();
   }
 
   /** The last {@code n} requests, newest first. */

@@ -153,7 +153,76 @@ public final class LocalState {
         "gauge",
         "The cache's max_size (0: no limit).",
         config.get().maxSize());
+    durationHistogram(b);
+    hostMetrics(b);
     return b.toString();
+  }
+
+  /** Every compile request's time in the server, from its arrival to its reply. */
+  private void durationHistogram(StringBuilder b) {
+    String name = "distcache_request_duration_seconds";
+    b.append("# HELP ").append(name).append(" Time from a request's arrival to its reply.\n");
+    b.append("# TYPE ").append(name).append(" histogram\n");
+    long[] counts = recent.durations();
+    long[] bounds = RecentCompiles.DURATION_BOUNDS_MILLIS;
+    long cumulative = 0;
+    for (int i = 0; i < bounds.length; i++) {
+      cumulative += counts[i];
+      b.append(name)
+          .append("_bucket{le=\"")
+          .append(String.format(Locale.ROOT, "%.3f", bounds[i] / 1000.0))
+          .append("\"} ")
+          .append(cumulative)
+          .append('\n');
+    }
+    cumulative += counts[bounds.length];
+    b.append(name).append("_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
+    b.append(name)
+        .append("_sum ")
+        .append(String.format(Locale.ROOT, "%.3f", recent.durationMillisSum() / 1000.0))
+        .append('\n');
+    b.append(name).append("_count ").append(cumulative).append('\n');
+  }
+
+  /** The farm's figures per remote host, labelled by the host's name (no option or credential). */
+  private void hostMetrics(StringBuilder b) {
+    List<HostStats.Host> all = hosts.get();
+    family(b, "distcache_host_jobs_done_total", "counter", "Jobs a host compiled.");
+    all.forEach(h -> hostSample(b, "distcache_host_jobs_done_total", h, h.done()));
+    family(b, "distcache_host_jobs_failed_total", "counter", "Jobs a host took and failed.");
+    all.forEach(h -> hostSample(b, "distcache_host_jobs_failed_total", h, h.failed()));
+    family(b, "distcache_host_unreachable_total", "counter", "Connections to a host that failed.");
+    all.forEach(h -> hostSample(b, "distcache_host_unreachable_total", h, h.unreachable()));
+    family(b, "distcache_host_slots", "gauge", "A host's slots.");
+    all.forEach(h -> hostSample(b, "distcache_host_slots", h, h.slots()));
+    family(b, "distcache_host_slots_in_use", "gauge", "A host's slots in use now.");
+    all.forEach(h -> hostSample(b, "distcache_host_slots_in_use", h, h.inUse()));
+    family(b, "distcache_host_backoff_seconds", "gauge", "Backoff left before a host is tried.");
+    all.forEach(
+        h -> hostSample(b, "distcache_host_backoff_seconds", h, h.backoffMillis() / 1000.0));
+    family(b, "distcache_host_latency_seconds", "gauge", "Median time of a host's recent jobs.");
+    all.stream()
+        .filter(h -> h.latencyMillis() >= 0)
+        .forEach(
+            h -> hostSample(b, "distcache_host_latency_seconds", h, h.latencyMillis() / 1000.0));
+  }
+
+  private static void family(StringBuilder b, String name, String type, String help) {
+    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  private static void hostSample(StringBuilder b, String name, HostStats.Host h, double value) {
+    String label = h.name().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    b.append(name)
+        .append("{host=\"")
+        .append(label)
+        .append("\"} ")
+        .append(
+            value == Math.rint(value)
+                ? String.format(Locale.ROOT, "%d", (long) value)
+                : String.format(Locale.ROOT, "%.3f", value))
+        .append('\n');
   }
 
   private static void metric(StringBuilder b, String name, String type, String help, long value) {
