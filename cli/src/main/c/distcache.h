@@ -58,6 +58,7 @@ int make_dirs(const char *path);
 char **environment_with(const char *const *drop, size_t ndrop, char *const *add, size_t nadd);
 size_t libc_answer(char **add);
 int note_fd(void);
+int warn_visible(void);
 _Noreturn void fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -134,7 +134,7 @@ int main(int argc, char **argv) {
   if (found != 0) {
     c.cache[0] = '\0';
   }
-  if (found == -2) {
+  if (found == -2 && warn_visible()) {
     /* CacheLayout.NO_HOME */
     dprintf(note_fd(), "distcache: warning: HOME is not set and this user has no home directory in the password"
         " database, so there is no cache directory; set DISTCACHE_DIR (or -d) or HOME; compiled without the cache\n");

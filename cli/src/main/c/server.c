@@ -380,8 +380,11 @@ static int start_server(const struct call *c, const char *socket_file) {
   char failed_file[PATH_MAX];
   if (make_dirs(c->cache) != 0) {
     /* ServerConnection.CacheDirException: no server can run for it; the compile runs here */
-    dprintf(note_fd(), "distcache: warning: cannot create the cache directory %s (%s); set DISTCACHE_DIR (or -d)"
-        " to a directory you can write; compiled without the cache\n", c->cache, strerror(errno));
+    int why = errno; /* isatty may set errno */
+    if (warn_visible()) {
+      dprintf(note_fd(), "distcache: warning: cannot create the cache directory %s (%s); set DISTCACHE_DIR (or -d)"
+          " to a directory you can write; compiled without the cache\n", c->cache, strerror(why));
+    }
     return -1;
   }
   if (run_file(c->cache, socket_file, "server.start.lock", "start.lock", lock_file, sizeof lock_file) != 0

@@ -163,6 +163,15 @@ int note_fd(void) {
   return (int) fd;
 }
 
+/*
+ * Whether a warning about the cache itself may be printed: where ccache's UNCACHED_ERR_FD points,
+ * or on stderr when that is a terminal. Otherwise the compile's stderr stays the compiler's alone:
+ * configure scripts read a conftest's stderr, and a line of ours would fail their checks.
+ */
+int warn_visible(void) {
+  return note_fd() != STDERR_FILENO || isatty(STDERR_FILENO);
+}
+
 /* Prints "distcache: error: ..." to note_fd() and exits 1, as the Java client does for what it cannot do. */
 _Noreturn void fail(const char *format, ...) {
   char msg[PATH_MAX + 512];

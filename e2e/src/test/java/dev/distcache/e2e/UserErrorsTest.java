@@ -73,6 +73,29 @@ class UserErrorsTest {
     return Processes.run(work, env, cmd);
   }
 
+  /**
+   * {@link #as} on a terminal ({@code script}'s pseudo-terminal, its copy of the session in a file
+   * of the test's): what a user typing the command sees, stderr and stdout together.
+   */
+  private String onTerminal(String user, Map<String, String> env, String... args) {
+    StringBuilder line =
+        new StringBuilder(
+            "setpriv --reuid="
+                + user
+                + " --regid="
+                + (user.equals("nobody") ? "nogroup" : user)
+                + " --clear-groups '"
+                + Distcache.LAUNCHER
+                + "'");
+    for (String a : args) {
+      line.append(" '").append(a.replace("'", "'\\''")).append('\'');
+    }
+    Path typescript = tmp.resolve("typescript-" + System.nanoTime());
+    Run r =
+        Processes.run(work, env, List.of("script", "-qec", line.toString(), typescript.toString()));
+    return new String(r.stdout(), java.nio.charset.StandardCharsets.UTF_8).replace("\r\n", "\n");
+  }
+
   private static Map<String, String> baseEnv() {
     Map<String, String> env = new HashMap<>();
     env.put("PATH", System.getenv("PATH"));
@@ -111,7 +134,11 @@ class UserErrorsTest {
 
     Run compile = as("nobody", env, "gcc", "-c", "m.c", "-o", "m.o");
     compiledLikeGcc(compile, "m.o");
-    assertEquals("distcache: warning: " + why + "; compiled without the cache\n", compile.err());
+    assertEquals("", compile.err(), "without a terminal, stderr is the compiler's alone");
+    assertEquals(
+        "distcache: warning: " + why + "; compiled without the cache\n",
+        onTerminal("nobody", env, "gcc", "-c", "m.c", "-o", "m.o"));
+    compiledLikeGcc(compile, "m.o");
 
     Run zero = as("nobody", env, "-z");
     assertEquals(1, zero.exitCode());
@@ -164,7 +191,10 @@ class UserErrorsTest {
 
     Run compile = as(uid, env, "gcc", "-c", "m.c", "-o", "m.o");
     compiledLikeGcc(compile, "m.o");
-    assertEquals("distcache: warning: " + why + "; compiled without the cache\n", compile.err());
+    assertEquals("", compile.err(), "without a terminal, stderr is the compiler's alone");
+    assertEquals(
+        "distcache: warning: " + why + "; compiled without the cache\n",
+        onTerminal(uid, env, "gcc", "-c", "m.c", "-o", "m.o"));
 
     Run stats = as(uid, env, "-s");
     assertEquals(1, stats.exitCode());
@@ -187,11 +217,12 @@ class UserErrorsTest {
     Map<String, String> env = baseEnv(); // nobody's passwd home is /nonexistent: not creatable
     Run compile = as("nobody", env, "gcc", "-c", "m.c", "-o", "m.o");
     compiledLikeGcc(compile, "m.o");
+    assertEquals("", compile.err(), "without a terminal, stderr is the compiler's alone");
     assertEquals(
         "distcache: warning: cannot create the cache directory /nonexistent/.cache/distcache"
             + " (Permission denied); set DISTCACHE_DIR (or -d) to a directory you can write;"
             + " compiled without the cache\n",
-        compile.err());
+        onTerminal("nobody", env, "gcc", "-c", "m.c", "-o", "m.o"));
   }
 
   private static String userIdWithoutPasswdEntry() {

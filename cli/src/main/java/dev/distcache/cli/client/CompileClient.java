@@ -62,10 +62,10 @@ public final class CompileClient {
       Notes.write(env, e.getMessage());
       return LocalCompile.run(launcher, env, cwd, argv, invoked);
     } catch (CacheLayout.NoCacheDirException e) {
-      Notes.write(env, "distcache: warning: " + e.getMessage() + "; compiled without the cache");
+      Notes.warn(env, "distcache: warning: " + e.getMessage() + "; compiled without the cache");
       return LocalCompile.run(launcher, env, cwd, argv, invoked);
     } catch (ServerConnection.CacheDirException e) {
-      Notes.write(env, "distcache: warning: " + e.getMessage() + "; compiled without the cache");
+      Notes.warn(env, "distcache: warning: " + e.getMessage() + "; compiled without the cache");
       return LocalCompile.run(launcher, env, cwd, argv, invoked);
     } catch (IOException | RuntimeException e) {
       return LocalCompile.run(launcher, env, cwd, argv, invoked);

@@ -1,5 +1,6 @@
 package dev.distcache.cli.client;
 
+import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -23,6 +24,19 @@ final class Notes {
 
   static void write(Map<String, String> env, String line) {
     write(env, (line + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A warning about the cache itself (no cache directory): written where {@code UNCACHED_ERR_FD}
+   * points, or on stderr when that is a terminal, and else not at all, so that the compile's stderr
+   * stays the compiler's (configure scripts read a conftest's stderr). As the native client does.
+   */
+  static void warn(Map<String, String> env, String line) {
+    Console console = System.console();
+    if (descriptor(env.get("UNCACHED_ERR_FD")) != null
+        || (console != null && console.isTerminal())) {
+      write(env, line);
+    }
   }
 
   /** Writes whole lines (the server's notes) as they are. */
