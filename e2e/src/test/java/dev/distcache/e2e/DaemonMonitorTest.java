@@ -3,17 +3,8 @@ package dev.distcache.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.distcache.testing.Processes;
 import dev.distcache.testing.RemoteDaemon;
-import dev.distcache.testing.Run;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -67,49 +58,21 @@ class DaemonMonitorTest {
     daemon.awaitSummaries(2);
     String state = getFrom("127.0.0.3", "/api/state");
     assertTrue(state.contains("Content-Type: application/json\r\n"), state);
-    String json = parseJson(state.substring(state.indexOf("\r\n\r\n") + 4));
-    assertTrue(json.contains("server\tdaemon\n"), json);
-    assertTrue(json.contains("jobs.slots\t"), json);
-    assertTrue(json.contains("rates.daemon\t0.5\n"), json);
-    assertTrue(json.contains("counters.dcc_cache_hits\t" + daemon.stat("dcc_cache_hits")), json);
-    assertTrue(json.contains("counters.dcc_compile_ok\t" + daemon.stat("dcc_compile_ok")), json);
+    Map<String, String> json =
+        PythonReaders.json(tmp, state.substring(state.indexOf("\r\n\r\n") + 4));
+    assertEquals("daemon", json.get("server"), json.toString());
+    assertTrue(json.containsKey("jobs.slots"), json.toString());
+    assertEquals("0.5", json.get("rates.daemon"), json.toString());
+    assertEquals(
+        String.valueOf(daemon.stat("dcc_cache_hits")), json.get("counters.dcc_cache_hits"));
+    assertEquals(
+        String.valueOf(daemon.stat("dcc_compile_ok")), json.get("counters.dcc_compile_ok"));
 
     String distccdPage = getFrom("127.0.0.3", "/");
     assertTrue(distccdPage.contains("dcc_tcp_accept"), "distccd's page still answers /");
   }
 
-  /** GET path on the stats port, connecting from the loopback address {@code source}. */
   private String getFrom(String source, String path) throws IOException {
-    try (Socket s = new Socket()) {
-      s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
-      s.connect(new InetSocketAddress(ADDRESS, daemon.statsPort), 10_000);
-      s.setSoTimeout(30_000);
-      OutputStream out = s.getOutputStream();
-      out.write(
-          ("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = s.getInputStream();
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
-  /** The state parsed by Python's json module, one "key\tvalue" line per member, "a.b" nested. */
-  private String parseJson(String text) throws IOException {
-    Path input = tmp.resolve("state.json");
-    Files.writeString(input, text);
-    String script =
-        "import json,sys\n"
-            + "d=json.load(open(sys.argv[1]))\n"
-            + "for k,v in d.items():\n"
-            + "  if isinstance(v,dict):\n"
-            + "    for k2,v2 in v.items(): print(k+'.'+k2+'\\t'+json.dumps(v2))\n"
-            + "  else: print(k+'\\t'+(v if isinstance(v,str) else json.dumps(v)))\n";
-    Run r =
-        Processes.run(
-            tmp,
-            Map.of("PATH", "/usr/bin:/bin"),
-            List.of("/usr/bin/python3", "-c", script, input.toString()));
-    assertEquals(0, r.exitCode(), "Python's json refused /api/state: " + r.err() + "\n" + text);
-    return r.out();
+    return PythonReaders.get(source, ADDRESS, daemon.statsPort, path);
   }
 }

@@ -10,7 +10,6 @@ import dev.distcache.testing.Loopback;
 import dev.distcache.testing.Processes;
 import dev.distcache.testing.Run;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -135,12 +134,7 @@ class WebMonitorTest {
     assertEquals("0", hostCell(built, refusing, "done"));
     // The same figures per host in /metrics, read by Prometheus' parser.
     HttpResponse<String> metrics = get(url + "metrics");
-    Map<String, Double> perHost =
-        parseMetrics(
-            "HTTP/1.1 200 OK\r\nContent-Type: "
-                + metrics.headers().firstValue("Content-Type").orElse("")
-                + "\r\n\r\n"
-                + metrics.body());
+    Map<String, Double> perHost = metrics(metrics);
     String distccdLabel = "{host=" + distccd.host("") + "}";
     assertEquals(
         (double) remoteCompiles,
@@ -187,7 +181,7 @@ class WebMonitorTest {
       String[] kv = line.split("\t");
       printStats.put(kv[0], Long.parseLong(kv[1]));
     }
-    Map<String, String> json = parseJson(get(url + "api/state").body());
+    Map<String, String> json = PythonReaders.json(tmp, get(url + "api/state").body());
     for (Map.Entry<String, Long> e : printStats.entrySet()) {
       assertEquals(
           String.valueOf(e.getValue()),
@@ -207,12 +201,7 @@ class WebMonitorTest {
         json.get("recent"));
 
     HttpResponse<String> metrics = get(url + "metrics");
-    Map<String, Double> samples =
-        parseMetrics(
-            "HTTP/1.1 200 OK\r\nContent-Type: "
-                + metrics.headers().firstValue("Content-Type").orElse("")
-                + "\r\n\r\n"
-                + metrics.body());
+    Map<String, Double> samples = metrics(metrics);
     // Every request's time: the histogram's count is every request the builds made.
     double requests = samples.get("distcache_request_duration_seconds_count{}");
     assertEquals(requests, samples.get("distcache_request_duration_seconds_bucket{le=+Inf}"));
@@ -349,61 +338,15 @@ class WebMonitorTest {
     return Distcache.ROOT.resolve("e2e/target/monitor").resolve(name);
   }
 
-  /**
-   * The JSON parsed by Python's json module: "a.b" keys for the members of the top object and its
-   * objects, their values as Python's json.dumps writes them (arrays whole).
-   */
-  private Map<String, String> parseJson(String text) throws IOException {
-    Path input = tmp.resolve("state.json");
-    Files.writeString(input, text);
-    String script =
-        "import json,sys\n"
-            + "d=json.load(open(sys.argv[1]))\n"
-            + "for k,v in d.items():\n"
-            + "  if isinstance(v,dict):\n"
-            + "    for k2,v2 in v.items(): print(k+'.'+k2+'\\t'+json.dumps(v2))\n"
-            + "  else: print(k+'\\t'+(v if isinstance(v,str) else json.dumps(v)))\n";
-    Run r =
-        Processes.run(
-            tmp,
-            Map.of("PATH", "/usr/bin:/bin"),
-            List.of("/usr/bin/python3", "-c", script, input.toString()));
-    assertEquals(0, r.exitCode(), "Python's json refused /api/state: " + r.err() + "\n" + text);
-    Map<String, String> out = new HashMap<>();
-    for (String line : r.out().split("\n")) {
-      int tab = line.indexOf('\t');
-      out.put(line.substring(0, tab), line.substring(tab + 1));
-    }
-    return out;
-  }
-
-  private Map<String, Double> parseMetrics(String answer) throws IOException {
-    Path script = tmp.resolve("parse_metrics.py");
-    try (InputStream in = getClass().getResourceAsStream("/parse_metrics.py")) {
-      Files.write(script, in.readAllBytes());
-    }
-    Path input = tmp.resolve("metrics.txt");
-    Files.writeString(input, answer);
-    Run r =
-        Processes.run(
-            tmp,
-            Map.of("PATH", "/usr/bin:/bin"),
-            List.of(
-                "sh",
-                "-c",
-                "exec /usr/bin/python3 \"$1\" < \"$2\"",
-                "sh",
-                script.toString(),
-                input.toString()));
-    assertEquals(0, r.exitCode(), "Prometheus' parser refused /metrics: " + r.err() + answer);
-    Map<String, Double> out = new HashMap<>();
-    for (String line : r.out().split("\n")) {
-      String[] w = line.split(" ");
-      if (w.length == 2) {
-        out.put(w[0], Double.parseDouble(w[1]));
-      }
-    }
-    assertNotNull(out.get("distcache_cache_miss_total{}"), r.out());
-    return out;
+  /** /metrics through Prometheus' parser; every local server's page has cache_miss. */
+  private Map<String, Double> metrics(HttpResponse<String> answer) throws IOException {
+    String asSent =
+        "HTTP/1.1 200 OK\r\nContent-Type: "
+            + answer.headers().firstValue("Content-Type").orElse("")
+            + "\r\n\r\n"
+            + answer.body();
+    Map<String, Double> samples = PythonReaders.prometheus(tmp, asSent).samples();
+    assertNotNull(samples.get("distcache_cache_miss_total{}"), samples.toString());
+    return samples;
   }
 }
