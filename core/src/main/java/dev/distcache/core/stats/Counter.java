@@ -63,6 +63,11 @@ public enum Counter {
   /** A cache miss compiled on a remote host (distcc protocol) and used. */
   REMOTE_COMPILE("remote_compile", null, Kind.OTHER),
   /**
+   * Of {@link #REMOTE_COMPILE}, those sent with their sources and headers (debug info), compiled on
+   * the daemon under the client's paths. Not a ccache id.
+   */
+  REMOTE_COMPILE_SOURCES("remote_compile_sources", null, Kind.OTHER),
+  /**
    * A remote host answered a compile error; the compile was retried locally unless
    * DISTCC_SKIP_LOCAL_RETRY.
    */

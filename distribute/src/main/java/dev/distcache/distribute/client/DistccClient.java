@@ -67,20 +67,21 @@ public final class DistccClient {
   public DistccReply compile(
       String name, int port, ProtocolVersion version, List<String> argv, byte[] preprocessed)
       throws RemoteFailure {
+    return compile(name, port, new DistccRequest.Preprocessed(version, argv, preprocessed));
+  }
+
+  /**
+   * Sends {@code request} to {@code name:port}: a preprocessed job (protocol 1 or 2) or a pump job
+   * (protocol 3, the sources and headers themselves).
+   */
+  public DistccReply compile(String name, int port, DistccRequest request) throws RemoteFailure {
     String where = (name.indexOf(':') >= 0 ? "[" + name + "]" : name) + ":" + port;
     try (Socket socket = connect(name, port, where)) {
       DeadlineOutputStream deadline =
           new DeadlineOutputStream(
               socket.getOutputStream(), socket, settings.ioTimeout().toMillis());
       return exchange(
-          socket.getInputStream(),
-          deadline,
-          deadline::expired,
-          () -> false,
-          where,
-          version,
-          argv,
-          preprocessed);
+          socket.getInputStream(), deadline, deadline::expired, () -> false, where, request);
     } catch (IOException e) {
       if (e instanceof RemoteFailure f) {
         throw f;
@@ -131,7 +132,13 @@ public final class DistccClient {
       long timeout = settings.ioTimeout().toMillis();
       DeadlineOutputStream out = new DeadlineOutputStream(tunnel.toHost(), tunnel, timeout);
       DeadlineInputStream in = new DeadlineInputStream(tunnel.fromHost(), tunnel, timeout);
-      return exchange(in, out, out::expired, in::expired, where, version, argv, preprocessed);
+      return exchange(
+          in,
+          out,
+          out::expired,
+          in::expired,
+          where,
+          new DistccRequest.Preprocessed(version, argv, preprocessed));
     } catch (RemoteJobException e) {
       if (e.reason() != RemoteJobException.Reason.NO_ANSWER
           && e.reason() != RemoteJobException.Reason.CONNECTION_LOST) {
@@ -168,18 +175,17 @@ public final class DistccClient {
       BooleanSupplier writeExpired,
       BooleanSupplier readExpired,
       String where,
-      ProtocolVersion version,
-      List<String> argv,
-      byte[] preprocessed)
+      DistccRequest request)
       throws RemoteJobException {
-    DistccRequest request = new DistccRequest.Preprocessed(version, argv, preprocessed);
+    ProtocolVersion version = request.version();
+    List<String> argv = request.argv();
     try {
       PacketWriter writer = new PacketWriter(new BufferedOutputStream(out, 64 << 10));
       RequestCodec.write(writer, request);
       writer.flush();
       PacketReader reader =
           new PacketReader(new BufferedInputStream(in, 64 << 10), settings.limits());
-      return ReplyCodec.read(reader, version);
+      return ReplyCodec.read(reader, version, splitDwarf(request));
     } catch (IOException e) {
       if (e instanceof SocketTimeoutException || readExpired.getAsBoolean()) {
         throw job(
@@ -218,6 +224,16 @@ public final class DistccClient {
           "lost the connection: " + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Whether the answer to {@code request} carries a {@code .dwo}: a pump job with {@code
+   * -gsplit-dwarf} that makes an object (not {@code -S}), which only a distcache daemon takes.
+   */
+  public static boolean splitDwarf(DistccRequest request) {
+    return request instanceof DistccRequest.Pump
+        && request.argv().contains("-gsplit-dwarf")
+        && !request.argv().contains("-S");
   }
 
   public Socket connect(String name, int port, String where) throws HostUnreachableException {

@@ -9,6 +9,9 @@ import java.util.Arrays;
  *
  * @param status the compiler's wait status: exit code {@code << 8}, or the signal number
  * @param dependencies the dependency file (protocol 3, success only; empty otherwise)
+ * @param splitDwarf a distcache daemon's answer to a pump job with {@code -gsplit-dwarf}: the
+ *     {@code .dwo} file, sent as {@code DOTW} after {@code DOTD} (success only); null otherwise.
+ *     Stock distcc never sends such a job (it keeps split DWARF local), so never sees the token.
  */
 public record DistccReply(
     ProtocolVersion version,
@@ -16,13 +19,29 @@ public record DistccReply(
     byte[] stderr,
     byte[] stdout,
     byte[] object,
-    byte[] dependencies) {
+    byte[] dependencies,
+    byte[] splitDwarf) {
+
+  /** A reply without a {@code .dwo}. */
+  public DistccReply(
+      ProtocolVersion version,
+      int status,
+      byte[] stderr,
+      byte[] stdout,
+      byte[] object,
+      byte[] dependencies) {
+    this(version, status, stderr, stdout, object, dependencies, null);
+  }
 
   public DistccReply {
     stderr = stderr.clone();
     stdout = stdout.clone();
     object = object.clone();
     dependencies = dependencies.clone();
+    splitDwarf = splitDwarf == null ? null : splitDwarf.clone();
+    if (splitDwarf != null && (status != 0 || !version.serverPreprocesses())) {
+      throw new IllegalArgumentException("only a successful protocol 3 reply carries a .dwo");
+    }
     if (status != 0 && object.length > 0) {
       throw new IllegalArgumentException(
           "a failed compile (status " + status + ") carries no object");
@@ -65,6 +84,11 @@ public record DistccReply(
   }
 
   @Override
+  public byte[] splitDwarf() {
+    return splitDwarf == null ? null : splitDwarf.clone();
+  }
+
+  @Override
   public boolean equals(Object o) {
     return o instanceof DistccReply r
         && r.version == version
@@ -72,13 +96,14 @@ public record DistccReply(
         && Arrays.equals(r.stderr, stderr)
         && Arrays.equals(r.stdout, stdout)
         && Arrays.equals(r.object, object)
-        && Arrays.equals(r.dependencies, dependencies);
+        && Arrays.equals(r.dependencies, dependencies)
+        && Arrays.equals(r.splitDwarf, splitDwarf);
   }
 
   @Override
   public int hashCode() {
     int h = version.hashCode() * 31 + status;
-    for (byte[] b : new byte[][] {stderr, stdout, object, dependencies}) {
+    for (byte[] b : new byte[][] {stderr, stdout, object, dependencies, splitDwarf}) {
       h = h * 31 + Arrays.hashCode(b);
     }
     return h;
@@ -98,6 +123,7 @@ public record DistccReply(
         + object.length
         + ", dependencies="
         + dependencies.length
+        + (splitDwarf == null ? "" : ", splitDwarf=" + splitDwarf.length)
         + " bytes]";
   }
 }

@@ -23,6 +23,10 @@ public final class ReplyCodec {
     out.file("DOTO", reply.object(), v.compressed());
     if (v.serverPreprocesses() && reply.succeeded()) {
       out.file("DOTD", reply.dependencies(), v.compressed());
+      byte[] dwo = reply.splitDwarf();
+      if (dwo != null) {
+        out.file("DOTW", dwo, v.compressed());
+      }
     }
   }
 
@@ -34,6 +38,15 @@ public final class ReplyCodec {
    * @throws ProtocolException if the answer is malformed, in another version, or over the limits
    */
   public static DistccReply read(PacketReader in, ProtocolVersion version) throws IOException {
+    return read(in, version, false);
+  }
+
+  /**
+   * Reads the reply to a request sent in {@code version}; with {@code splitDwarf} (a pump job with
+   * {@code -gsplit-dwarf} to a distcache daemon) a successful one carries the {@code .dwo} too.
+   */
+  public static DistccReply read(PacketReader in, ProtocolVersion version, boolean splitDwarf)
+      throws IOException {
     long done = in.expect("DONE");
     if (done != version.code()) {
       throw new ProtocolException(
@@ -57,10 +70,14 @@ public final class ReplyCodec {
       }
       byte[] object = in.file("DOTO", objectLength, version.compressed());
       byte[] deps = NONE;
+      byte[] dwo = null;
       if (version.serverPreprocesses() && status == 0) {
         deps = in.file("DOTD", in.expect("DOTD"), version.compressed());
+        if (splitDwarf) {
+          dwo = in.file("DOTW", in.expect("DOTW"), version.compressed());
+        }
       }
-      return new DistccReply(version, status, stderr, stdout, object, deps);
+      return new DistccReply(version, status, stderr, stdout, object, deps, dwo);
     } catch (EOFException e) {
       throw new ProtocolException("the answer ended early: " + e.getMessage());
     }

@@ -12,6 +12,7 @@ import dev.distcache.distribute.client.HostUnreachableException;
 import dev.distcache.distribute.client.RemoteFailure;
 import dev.distcache.distribute.client.RemoteJobException;
 import dev.distcache.distribute.distcc.DistccReply;
+import dev.distcache.distribute.distcc.DistccRequest;
 import dev.distcache.distribute.distcc.ProtocolVersion;
 import dev.distcache.distribute.hosts.HostList;
 import dev.distcache.distribute.hosts.HostSpec;
@@ -36,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Runs the compile of a cache miss on a distcc host (or a distcache daemon, {@code ,distcache}, in
@@ -60,6 +62,9 @@ public final class Farm {
    *
    * @param compiler the located compiler
    * @param env the compiler's environment (the client's, which also selects the hosts)
+   * @param cwd the directory the compile runs in
+   * @param apparentCwd that directory as the compiler names it in debug info ({@code $PWD} when it
+   *     names the same directory)
    * @param extra arguments the pipeline adds to the compile (colour flags)
    * @param preprocessed the preprocessor output the pipeline keyed the compile with
    * @param stats counts a {@link Counter}
@@ -70,6 +75,7 @@ public final class Farm {
       Path compiler,
       Map<String, String> env,
       Path cwd,
+      Path apparentCwd,
       List<String> extra,
       byte[] preprocessed,
       Config config,
@@ -156,13 +162,25 @@ public final class Farm {
     if (hosts.isEmpty()) {
       return local.run();
     }
+    HostList list = hosts.get();
     Optional<String> keepLocal = RemoteArgs.keepLocal(job.inv());
+    if (keepLocal.isEmpty() && RemoteArgs.needsSources(job.inv())) {
+      Optional<HostList> takers = sourceHosts(list);
+      if (takers.isEmpty()) {
+        keepLocal =
+            Optional.of(
+                "debug info (its sources can go only to a distcache daemon, ,distcache without"
+                    + " ,tls)");
+      } else {
+        list = takers.get();
+      }
+    }
     if (keepLocal.isPresent()) {
       ServerLog.log(
           job.log(), "local " + job.inv().source() + ": " + keepLocal.get() + " stays local");
     }
     try {
-      return schedule(job, hosts.get(), keepLocal.isEmpty(), local);
+      return schedule(job, list, keepLocal.isEmpty(), local);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for a compile slot");
@@ -197,6 +215,31 @@ public final class Farm {
     }
     if (list.randomize()) {
       Collections.shuffle(kept);
+    }
+    return Optional.of(
+        new HostList(
+            kept,
+            list.randomize(),
+            list.localSlots(),
+            list.localSlotsCpp(),
+            list.zeroconf(),
+            list.source()));
+  }
+
+  /**
+   * The hosts of {@code list} that take a job with its sources ({@link RemoteArgs#needsSources}):
+   * distcache daemons, in distcc's pump protocol, which their native port also speaks; not over
+   * TLS, which carries the native protocol only. Empty when there is none.
+   */
+  static Optional<HostList> sourceHosts(HostList list) {
+    List<HostSpec> kept =
+        list.hosts().stream()
+            .filter(h ->
+                h instanceof HostSpec.Local
+                    || h instanceof HostSpec.Tcp t && t.options().distcache() && !t.options().tls())
+            .toList();
+    if (kept.stream().allMatch(h -> h instanceof HostSpec.Local)) {
+      return Optional.empty();
     }
     return Optional.of(
         new HostList(
@@ -263,12 +306,13 @@ public final class Farm {
   /** The remote attempt: the result, or empty to go on (next host or local). */
   private Attempt remote(Job job, HostSpec host) throws IOException {
     Invocation inv = job.inv();
+    boolean sources = RemoteArgs.needsSources(inv);
+    Function<String, Optional<List<String>>> natives =
+        option -> NativeFlags.resolve(runner, job.compiler(), option, job.env());
     Optional<List<String>> resolved =
-        RemoteArgs.argv(
-            inv,
-            job.compiler(),
-            job.extra(),
-            option -> NativeFlags.resolve(runner, job.compiler(), option, job.env()));
+        sources
+            ? RemoteArgs.sourcesArgv(inv, job.compiler(), job.extra(), natives)
+            : RemoteArgs.argv(inv, job.compiler(), job.extra(), natives);
     if (resolved.isEmpty()) {
       ServerLog.log(
           job.log(),
@@ -279,8 +323,16 @@ public final class Farm {
     DistccReply reply;
     String key = Scheduler.key(host);
     long sent = System.nanoTime();
+    String shipped = "";
     try {
-      if (host instanceof HostSpec.Tcp t && t.options().distcache()) {
+      if (sources && host instanceof HostSpec.Tcp t) {
+        Optional<DistccRequest.Pump> pump = sourcesRequest(job, argv);
+        if (pump.isEmpty()) {
+          return Attempt.LOCAL;
+        }
+        shipped = ", with " + pump.get().files().size() + " source files";
+        reply = client.compile(t.host(), t.port(), pump.get());
+      } else if (host instanceof HostSpec.Tcp t && t.options().distcache()) {
         Optional<DistccReply> answered = nativeCompile(job, t, argv);
         if (answered.isEmpty()) {
           hostStats.failed(key);
@@ -350,6 +402,9 @@ public final class Farm {
       return Attempt.LOCAL;
     }
     RemoteOutputs.writeObject(job.cwd().resolve(inv.output()), reply.object());
+    if (inv.dwoFile().isPresent() && reply.splitDwarf() != null) {
+      RemoteOutputs.writeObject(job.cwd().resolve(inv.dwoFile().get()), reply.splitDwarf());
+    }
     if (inv.depFile().isPresent()) {
       ProcessRunner.Exec deps = RemoteOutputs.writeDepFile(runner, job);
       if (deps.exitCode() != 0) {
@@ -360,10 +415,20 @@ public final class Farm {
       }
     }
     job.stats().accept(Counter.REMOTE_COMPILE);
+    if (sources) {
+      job.stats().accept(Counter.REMOTE_COMPILE_SOURCES);
+    }
     hostStats.done(key, answered);
     ServerLog.log(
         job.log(),
-        "remote " + host + " " + inv.source() + ": ok, " + reply.object().length + " bytes");
+        "remote "
+            + host
+            + " "
+            + inv.source()
+            + ": ok, "
+            + reply.object().length
+            + " bytes"
+            + shipped);
     return Attempt.done(new ProcessRunner.Exec(0, reply.stdout(), reply.stderr()));
   }
 
@@ -380,6 +445,38 @@ public final class Farm {
               s, version(s.options().lzo()), job.env().get("DISTCC_SSH"), argv, job.preprocessed());
       case HostSpec.Local l ->
           throw new IllegalArgumentException("localhost is compiled by the local slot, not sent");
+    };
+  }
+
+  /**
+   * The pump-protocol job for a compile with debug info: the arguments with their preprocessor
+   * options, the apparent working directory, and the source and headers ({@link ShippedSources});
+   * empty, logged, when it must stay local.
+   */
+  private Optional<DistccRequest.Pump> sourcesRequest(Job job, List<String> argv) {
+    Invocation inv = job.inv();
+    Optional<List<Path>> builtin =
+        BuiltinIncludeDirs.of(runner, job.compiler(), inv.language(), job.env());
+    if (builtin.isEmpty()) {
+      ServerLog.log(
+          job.log(),
+          "local "
+              + inv.source()
+              + ": cannot read "
+              + job.compiler()
+              + "'s include directories, so debug info stays local");
+      return Optional.empty();
+    }
+    ShippedSources.Outcome o =
+        ShippedSources.collect(
+            job.apparentCwd(), inv.source(), inv.args(), job.preprocessed(), builtin.get());
+    return switch (o) {
+      case ShippedSources.KeepLocal k -> {
+        ServerLog.log(job.log(), "local " + inv.source() + ": " + k.why() + ", stays local");
+        yield Optional.empty();
+      }
+      case ShippedSources.Shipped s ->
+          Optional.of(new DistccRequest.Pump(job.apparentCwd().toString(), argv, s.files()));
     };
   }
 

@@ -13,8 +13,10 @@ import java.util.function.Function;
 /**
  * Whether a compile may run on a distcc host and the argv distcc would send for it. The rules are
  * distcc's ("what distcc keeps local") plus what would make the remote object differ from a local
- * one: debug info (the remote working directory would reach it), split DWARF, recorded switches.
- * {@code -march=native} and {@code -mtune=native} are sent as the options they stand for here.
+ * one: recorded switches, debug info of preprocessed input. Debug info of a source, split DWARF
+ * included, goes remote only with its sources ({@link #needsSources}), since the working directory
+ * and the file names reach the object. {@code -march=native} and {@code -mtune=native} are sent as
+ * the options they stand for here.
  */
 final class RemoteArgs {
   /** Preprocessor options followed by a separate value (distcc's dcc_strip_local_args). */
@@ -54,18 +56,43 @@ final class RemoteArgs {
           Language.OBJC_PREPROCESSED,
           Language.OBJCXX_PREPROCESSED);
 
+  /** Languages whose debug-info compiles can go remote with their sources ({@link #argv}). */
+  private static final Set<Language> SOURCE_LANGUAGES =
+      Set.of(Language.C, Language.CXX, Language.OBJC, Language.OBJCXX);
+
+  /** Dependency-file options: the daemon writes its own, this client writes the real one. */
+  private static final Set<String> DEPENDENCY_ALONE = Set.of("-MD", "-MMD", "-MP", "-MG");
+
+  private static final Set<String> DEPENDENCY_WITH_VALUE = Set.of("-MF", "-MT", "-MQ");
+
   private RemoteArgs() {}
+
+  /**
+   * Whether {@code inv}, which {@link #keepLocal} lets go remote, must go with its sources and
+   * headers rather than preprocessed: its debug info names the working directory and the files,
+   * which only a compile of the files under their own paths reproduces.
+   */
+  static boolean needsSources(Invocation inv) {
+    return inv.debugInfo() || inv.dwoFile().isPresent();
+  }
 
   /** Why {@code inv} stays local, or empty when it may be distributed. */
   static Optional<String> keepLocal(Invocation inv) {
     if (!LANGUAGES.contains(inv.language())) {
       return Optional.of("language " + inv.language());
     }
-    if (inv.debugInfo()) {
-      return Optional.of("debug info (the remote directory would reach the object)");
+    if (inv.debugInfo() && !SOURCE_LANGUAGES.contains(inv.language())) {
+      // a preprocessed input names no working directory the daemon could recreate
+      return Optional.of("debug info of preprocessed input");
     }
-    if (inv.dwoFile().isPresent()) {
-      return Optional.of("split DWARF");
+    if (inv.dwoFile().isPresent() && !SOURCE_LANGUAGES.contains(inv.language())) {
+      return Optional.of("split DWARF of preprocessed input");
+    }
+    if (inv.dwoFile().isPresent() && inv.dwoFile().get().startsWith("/")) {
+      // gcc names the .dwo in the object as the path it writes it to, which no prefix map changes
+      return Optional.of(
+          "split DWARF with an absolute output path (the object would name the"
+              + " daemon's .dwo)");
     }
     if (inv.recordsSwitches()) {
       return Optional.of("-frecord-gcc-switches");
@@ -140,6 +167,27 @@ final class RemoteArgs {
       Path compiler,
       List<String> extra,
       Function<String, Optional<List<String>>> natives) {
+    return argv(inv, compiler, extra, natives, false);
+  }
+
+  /**
+   * The argv of a job that ships its sources ({@link #needsSources}): as {@link #argv}, but with
+   * the preprocessor options kept (the daemon preprocesses), the dependency-file options left out.
+   */
+  static Optional<List<String>> sourcesArgv(
+      Invocation inv,
+      Path compiler,
+      List<String> extra,
+      Function<String, Optional<List<String>>> natives) {
+    return argv(inv, compiler, extra, natives, true);
+  }
+
+  private static Optional<List<String>> argv(
+      Invocation inv,
+      Path compiler,
+      List<String> extra,
+      Function<String, Optional<List<String>>> natives,
+      boolean sources) {
     List<String> out = new ArrayList<>();
     out.add(compiler.getFileName().toString());
     List<String> args =
@@ -147,7 +195,16 @@ final class RemoteArgs {
 
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
-      if (WITH_VALUE.contains(a)) {
+      if (sources) {
+        if (DEPENDENCY_WITH_VALUE.contains(a)) {
+          i++;
+          continue;
+        }
+        if (DEPENDENCY_ALONE.contains(a)
+            || DEPENDENCY_WITH_VALUE.stream().anyMatch(a::startsWith)) {
+          continue;
+        }
+      } else if (WITH_VALUE.contains(a)) {
         i++;
         continue;
       }
@@ -158,12 +215,18 @@ final class RemoteArgs {
         out.add(args.get(++i));
         continue;
       }
-      if (ALONE.contains(a)
-          || JOINED.stream().anyMatch(a::startsWith)
-          || a.startsWith("-include")
-          || a.startsWith("-isystem")
-          || a.startsWith("-iquote")
-          || a.startsWith("-idirafter")) {
+      if (sources && WITH_VALUE.contains(a) && i + 1 < args.size()) {
+        out.add(a);
+        out.add(args.get(++i));
+        continue;
+      }
+      if (!sources
+          && (ALONE.contains(a)
+              || JOINED.stream().anyMatch(a::startsWith)
+              || a.startsWith("-include")
+              || a.startsWith("-isystem")
+              || a.startsWith("-iquote")
+              || a.startsWith("-idirafter"))) {
         continue;
       }
       if (a.equals("-march=native") || a.equals("-mtune=native")) {

@@ -39,7 +39,11 @@ class DistccCodecProperties {
   @Property(tries = 300)
   void reply_writeThenRead_isTheSameReply(@ForAll("replies") DistccReply reply) throws IOException {
     assertEquals(
-        reply, ReplyCodec.read(reader(encode(reply), DistccLimits.DEFAULTS), reply.version()));
+        reply,
+        ReplyCodec.read(
+            reader(encode(reply), DistccLimits.DEFAULTS),
+            reply.version(),
+            reply.splitDwarf() != null));
   }
 
   @Property(tries = 200)
@@ -86,7 +90,11 @@ class DistccCodecProperties {
     Exception e =
         assertThrows(
             IOException.class,
-            () -> ReplyCodec.read(reader(head, DistccLimits.DEFAULTS), reply.version()));
+            () ->
+                ReplyCodec.read(
+                    reader(head, DistccLimits.DEFAULTS),
+                    reply.version(),
+                    reply.splitDwarf() != null));
     assertEquals(
         head.length == 0 ? EOFException.class : ProtocolException.class,
         e.getClass(),
@@ -243,15 +251,18 @@ class DistccCodecProperties {
             bodies(),
             bodies(),
             bodies(),
+            bodies(),
+            Arbitraries.of(false, true),
             bodies())
-        .as((v, status, err, out, object, deps) ->
+        .as((v, status, err, out, object, deps, split, dwo) ->
             new DistccReply(
                 v,
                 status,
                 err,
                 out,
                 status == 0 ? object : new byte[0],
-                status == 0 && v.serverPreprocesses() ? deps : new byte[0]));
+                status == 0 && v.serverPreprocesses() ? deps : new byte[0],
+                split && status == 0 && v.serverPreprocesses() ? dwo : null));
   }
 
   /** Random bytes, runs of one byte, and repeated text, so LZO emits literals and matches. */

@@ -14,6 +14,20 @@ import org.junit.jupiter.api.Test;
 
 class FarmHostsTest {
   @Test
+  void sourcesGoOnlyToDistcacheDaemonsWithoutTls() throws Exception {
+    HostList list =
+        HostsParser.parse(
+            "localhost/2 127.0.0.2:1000/3,lzo 127.0.0.3:1000,distcache 127.0.0.4:1000,distcache,tls",
+            "test");
+    assertEquals(
+        List.of("localhost/2", "127.0.0.3:1000/4,distcache"),
+        Farm.sourceHosts(list).orElseThrow().hosts().stream().map(HostSpec::toString).toList());
+    assertEquals(
+        Optional.empty(),
+        Farm.sourceHosts(HostsParser.parse("localhost/2 127.0.0.2:1000/3,lzo", "test")));
+  }
+
+  @Test
   void unusableEntriesDropped_noRemoteHostLeft_meansNoFarm() throws Exception {
     HostList list =
         HostsParser.parse(

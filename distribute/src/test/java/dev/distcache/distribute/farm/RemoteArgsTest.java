@@ -1,6 +1,7 @@
 package dev.distcache.distribute.farm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.args.ArgsClassifier;
@@ -199,10 +200,57 @@ class RemoteArgsTest {
   }
 
   @Test
+  void debugInfo_goesRemoteWithItsSources_withThePreprocessorOptionsButNotTheDependencyFile()
+      throws Exception {
+    Invocation debug =
+        inv(
+            "-c",
+            "-g",
+            "-DX",
+            "-I",
+            "inc",
+            "-include",
+            "pre.h",
+            "-MD",
+            "-MF",
+            "hello.d",
+            "-MT",
+            "t",
+            "-MP",
+            "-isystem/opt/i",
+            "hello.c",
+            "-o",
+            "hello.o");
+    assertEquals(Optional.empty(), RemoteArgs.keepLocal(debug));
+    assertTrue(RemoteArgs.needsSources(debug));
+    assertFalse(RemoteArgs.needsSources(inv("-c", "-O2", "hello.c")));
+    Invocation split = inv("-c", "-g", "-gsplit-dwarf", "hello.c", "-o", "obj/hello.o");
+    assertEquals(Optional.empty(), RemoteArgs.keepLocal(split));
+    assertTrue(RemoteArgs.needsSources(split));
+    assertEquals(
+        List.of(
+            "gcc",
+            "-c",
+            "-g",
+            "-DX",
+            "-I",
+            "inc",
+            "-include",
+            "pre.h",
+            "-isystem/opt/i",
+            "hello.c",
+            "-o",
+            "hello.o"),
+        RemoteArgs.sourcesArgv(debug, Path.of("/usr/bin/gcc"), List.of(), RemoteArgsTest::noNative)
+            .orElseThrow());
+  }
+
+  @Test
   void distccsLocalCasesAndObjectChangingOptions_stayLocal() throws Exception {
     List<List<String>> local =
         List.of(
-            List.of("-c", "-g", "hello.c"),
+            List.of("-c", "-g", "-gsplit-dwarf", "hello.c", "-o", "/tmp/hello.o"),
+            List.of("-c", "-g", "-x", "cpp-output", "hello.c"),
             List.of("-c", "-pg", "hello.c"),
             List.of("-c", "-frecord-gcc-switches", "hello.c"),
             List.of("-c", "-x", "c", "hello.c"),

@@ -172,6 +172,7 @@ final class Misses {
                       c.located().compiler(),
                       c.env(),
                       c.cwd(),
+                      c.apparentCwd(),
                       c.extra(),
                       preprocessed,
                       c.config(),

@@ -85,6 +85,8 @@ public final class JobCompile {
       throws IOException, JobRefused {
     try (JobWorkspace ws = JobWorkspace.create(settings.tmpTop())) {
       Path out = ws.file(plan.outputName());
+      String outArg = out.toString();
+      Path dwo = null;
       Path deps = ws.file("deps.d");
       List<String> cmd = new ArrayList<>(List.of(compiler.toString()));
       Path cwd;
@@ -106,7 +108,15 @@ public final class JobCompile {
           cwd = Path.of(root + p.cwd());
           cmd.add("-ffile-prefix-map=" + root + "=");
           cmd.addAll(PumpPaths.rewrite(plan.args(), plan.sourceIndex(), root, p.cwd()));
-          cmd.addAll(List.of("-o", out.toString()));
+          if (plan.splitDwarfOutput() != null) {
+            // the client's own output path under the root: the object names its .dwo by it
+            outArg = PumpPaths.output(plan.splitDwarfOutput(), root, p.cwd());
+            Path client = Path.of(p.cwd()).resolve(plan.splitDwarfOutput()).normalize();
+            PumpTree.directories(ws.root(), client.getParent().toString());
+            out = Path.of(root + client);
+            dwo = Path.of(root + Path.of(p.cwd()).resolve(plan.splitDwarfFile()).normalize());
+          }
+          cmd.addAll(List.of("-o", outArg));
           if (!plan.args().contains("-MD") && !plan.args().contains("-MMD")) {
             cmd.add("-MMD");
           }
@@ -140,17 +150,23 @@ public final class JobCompile {
       }
       if (!Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)
           || Files.size(out) == 0
-          || (root != null && !Files.isRegularFile(deps, LinkOption.NOFOLLOW_LINKS))) {
+          || (root != null && !Files.isRegularFile(deps, LinkOption.NOFOLLOW_LINKS))
+          || (dwo != null && !Files.isRegularFile(dwo, LinkOption.NOFOLLOW_LINKS))) {
         String why =
             "distcache daemon: the compiler succeeded but wrote no "
-                + (root != null && Files.exists(out) ? "dependency file" : "output")
+                + (!Files.exists(out)
+                    ? "output"
+                    : dwo != null && !Files.exists(dwo) ? ".dwo file" : "dependency file")
                 + "\n";
         return new Compiled(
             JobPipeline.failure(v, JobSummary.EXIT_DISTCC_FAILED, why),
             JobResult.COMPILE_ERROR,
             false);
       }
-      long biggest = Math.max(Files.size(out), root == null ? 0 : Files.size(deps));
+      long biggest =
+          Math.max(
+              Math.max(Files.size(out), root == null ? 0 : Files.size(deps)),
+              dwo == null ? 0 : Files.size(dwo));
       if (biggest > settings.maxOutputBytes()) {
         String why =
             "distcache daemon: the compiler's output is "
@@ -167,8 +183,10 @@ public final class JobCompile {
       byte[] dotd =
           root == null
               ? NONE
-              : DotdFile.clean(Files.readAllBytes(deps), out.toString(), plan.dotdTarget(), root);
-      DistccReply reply = new DistccReply(v, 0, stderr, stdout, object, dotd);
+              : DotdFile.clean(Files.readAllBytes(deps), outArg, plan.dotdTarget(), root);
+      DistccReply reply =
+          new DistccReply(
+              v, 0, stderr, stdout, object, dotd, dwo == null ? null : Files.readAllBytes(dwo));
       return new Compiled(
           reply, JobResult.COMPILE_OK, plan.storable() && deterministic(reply, ws.dir(), request));
     }
@@ -221,7 +239,12 @@ public final class JobCompile {
   private static boolean deterministic(DistccReply reply, Path jobDir, DistccRequest request) {
     byte[] dir = jobDir.toString().getBytes(StandardCharsets.UTF_8);
     for (byte[] part :
-        List.of(reply.object(), reply.stdout(), reply.stderr(), reply.dependencies())) {
+        List.of(
+            reply.object(),
+            reply.stdout(),
+            reply.stderr(),
+            reply.dependencies(),
+            reply.splitDwarf() == null ? NONE : reply.splitDwarf())) {
       if (Bytes.indexOf(part, dir) >= 0) {
         return false; // the compile embedded a path of this job (no working-directory line marker,
         // say)

@@ -63,6 +63,9 @@ public final class JobPipeline {
       if (request instanceof DistccRequest.Pump p) {
         PumpTree.check(p.cwd(), p.files());
         PumpPaths.check(plan.args(), plan.sourceIndex(), p.cwd());
+        if (plan.splitDwarfOutput() != null) {
+          PumpPaths.output(plan.splitDwarfOutput(), "/distcache-root", p.cwd());
+        }
       }
     } catch (JobRefused e) {
       return new JobOutcome.Refused(e.getMessage());
@@ -151,6 +154,9 @@ public final class JobPipeline {
     if (plan.pump()) {
       files.put(OutputKind.DEPENDENCY, reply.dependencies());
     }
+    if (reply.splitDwarf() != null) {
+      files.put(OutputKind.SPLIT_DWARF, reply.splitDwarf());
+    }
     return new CachedResult(
         files, reply.stdout(), reply.stderr(), Map.of("origin", "distcc-daemon"));
   }
@@ -161,9 +167,13 @@ public final class JobPipeline {
   static Optional<DistccReply> fromCache(CachedResult r, JobPlan plan, ProtocolVersion version) {
     byte[] object = r.file(plan.assembly() ? OutputKind.ASSEMBLY : OutputKind.OBJECT);
     byte[] deps = plan.pump() ? r.file(OutputKind.DEPENDENCY) : NONE;
-    if (object == null || object.length == 0 || deps == null) {
+    byte[] dwo = plan.splitDwarfOutput() != null ? r.file(OutputKind.SPLIT_DWARF) : null;
+    if (object == null
+        || object.length == 0
+        || deps == null
+        || (plan.splitDwarfOutput() != null && dwo == null)) {
       return Optional.empty();
     }
-    return Optional.of(new DistccReply(version, 0, r.stderr(), r.stdout(), object, deps));
+    return Optional.of(new DistccReply(version, 0, r.stderr(), r.stdout(), object, deps, dwo));
   }
 }

@@ -76,6 +76,15 @@ final class PumpPaths {
     return out;
   }
 
+  /**
+   * Where a split-DWARF job writes its output: the client's {@code -o} path moved under {@code
+   * root} as the include paths are (the object names its {@code .dwo} by it); refuses a path that
+   * would leave the root.
+   */
+  static String output(String output, String root, String cwd) throws JobRefused {
+    return inRoot(output, root, cwd, "-o");
+  }
+
   /** Checks the paths of {@code args} without a real root, before anything is written. */
   static void check(List<String> args, int sourceIndex, String cwd) throws JobRefused {
     rewrite(args, sourceIndex, "/distcache-root", cwd);

@@ -125,7 +125,7 @@ final class PumpTree {
    * Creates {@code root + path} one directory at a time, refusing to pass through anything but a
    * real directory.
    */
-  private static Path directories(Path root, String path) throws JobRefused, IOException {
+  static Path directories(Path root, String path) throws JobRefused, IOException {
     Path dir = root;
     for (String part : path.split("/")) {
       if (part.isEmpty()) {

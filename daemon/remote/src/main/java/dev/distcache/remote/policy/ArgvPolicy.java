@@ -16,11 +16,11 @@ import java.util.Map;
  * aliases such as {@code --prefix=} and {@code --for-assembler=}, abbreviations, {@code --} for
  * {@code -f}); each canonical option must then be on {@link RemoteOptions}'s allow-list, and the
  * compiler is run with the canonical words, so that what runs is what was checked. Refused too: a
- * compiler outside the allowed list, {@code @file}, {@code -x} and {@code -gsplit-dwarf}, whose
- * results distcc cannot carry back, {@code -MF} outside pump mode, and whatever {@link
- * ArgsClassifier} cannot reproduce exactly. A refusal names the option as the client spelled it and
- * as gcc reads it. The client's output name is never used as a path: the daemon names its own
- * files.
+ * compiler outside the allowed list, {@code @file}, {@code -x}, {@code -gsplit-dwarf} outside pump
+ * mode (only a distcache client's pump job gets its {@code .dwo} back), {@code -MF} outside pump
+ * mode, and whatever {@link ArgsClassifier} cannot reproduce exactly. A refusal names the option as
+ * the client spelled it and as gcc reads it. The client's output name is never used as a path: the
+ * daemon names its own files.
  */
 public final class ArgvPolicy {
   private static final Path NOWHERE = Path.of("/nonexistent/distcache-daemon");
@@ -97,7 +97,8 @@ public final class ArgvPolicy {
         inv.assembly(),
         extension,
         pump ? (mt != null ? mt : clientOutput) : null,
-        !inv.recordsSwitches());
+        !inv.recordsSwitches(),
+        pump && !inv.assembly() && args.contains("-gsplit-dwarf") ? clientOutput : null);
   }
 
   /** The option as the client spelled it, and as gcc reads it when that differs. */
@@ -114,7 +115,8 @@ public final class ArgvPolicy {
         || a.startsWith("-imacros")
         || a.startsWith("--sysroot=")
         || a.equals("-isysroot")
-        || a.startsWith("-isysroot");
+        || a.startsWith("-isysroot")
+        || a.equals("-gsplit-dwarf");
   }
 
   private static void protocolRules(GccOptionParser.Arg arg, String a, boolean pump)
@@ -130,6 +132,12 @@ public final class ArgvPolicy {
           describe(arg)
               + " is refused in pump mode: the daemon's preprocessor would read headers"
               + " from a directory of the daemon's that the client chose");
+    }
+    if (!pump && a.equals("-gsplit-dwarf")) {
+      throw new JobRefused(
+          describe(arg)
+              + " is refused: it writes a .dwo file, which protocols 1 and 2 cannot return (a"
+              + " distcache client sends it in pump mode, with the sources)");
     }
     if (!pump && (a.startsWith("-include") || a.startsWith("-imacros"))) {
       throw new JobRefused(

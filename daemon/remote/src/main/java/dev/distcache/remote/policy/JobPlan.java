@@ -19,6 +19,9 @@ import java.util.List;
  *     output name); null otherwise
  * @param storable false when the output records the daemon's own command line ({@code
  *     -frecord-gcc-switches}), so it could not be served to another job
+ * @param splitDwarfOutput pump mode with {@code -gsplit-dwarf}: the client's output path, which the
+ *     compile must use under the job's root (the object names its {@code .dwo} by it); null
+ *     otherwise
  */
 public record JobPlan(
     String compilerName,
@@ -28,10 +31,43 @@ public record JobPlan(
     boolean assembly,
     String inputExtension,
     String dotdTarget,
-    boolean storable) {
+    boolean storable,
+    String splitDwarfOutput) {
 
   public JobPlan {
     args = List.copyOf(args);
+  }
+
+  /** A job without split DWARF. */
+  public JobPlan(
+      String compilerName,
+      boolean pump,
+      List<String> args,
+      int sourceIndex,
+      boolean assembly,
+      String inputExtension,
+      String dotdTarget,
+      boolean storable) {
+    this(
+        compilerName,
+        pump,
+        args,
+        sourceIndex,
+        assembly,
+        inputExtension,
+        dotdTarget,
+        storable,
+        null);
+  }
+
+  /** The {@code .dwo} file of a split-DWARF job, beside its output as gcc names it; else null. */
+  public String splitDwarfFile() {
+    if (splitDwarfOutput == null) {
+      return null;
+    }
+    int slash = splitDwarfOutput.lastIndexOf('/');
+    int dot = splitDwarfOutput.lastIndexOf('.');
+    return (dot > slash + 1 ? splitDwarfOutput.substring(0, dot) : splitDwarfOutput) + ".dwo";
   }
 
   /** The input file as the client named it. */
@@ -51,7 +87,8 @@ public record JobPlan(
       out.set(sourceIndex, "<input>" + inputExtension);
     }
     out.add("-o");
-    out.add("<output>");
+    // a split-DWARF object names its .dwo by the output path: part of the result
+    out.add(splitDwarfOutput != null ? splitDwarfOutput : "<output>");
     return out;
   }
 }

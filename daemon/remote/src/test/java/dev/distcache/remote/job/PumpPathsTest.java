@@ -66,6 +66,17 @@ class PumpPathsTest {
   }
 
   @Test
+  void aSplitDwarfOutput_movesUnderTheRoot_andMayNotLeaveIt() throws Exception {
+    assertEquals("obj/m.o", PumpPaths.output("obj/m.o", ROOT, "/home/u"));
+    assertEquals(ROOT + "/home/u/obj/m.o", PumpPaths.output("/home/u/obj/m.o", ROOT, "/home/u"));
+    assertEquals("../m.o", PumpPaths.output("../m.o", ROOT, "/home/u"));
+    String m =
+        assertThrows(JobRefused.class, () -> PumpPaths.output("../../../m.o", ROOT, "/home/u"))
+            .getMessage();
+    assertTrue(m.contains("-o"), m);
+  }
+
+  @Test
   void dotDotInsideTheTree_isFine() throws Exception {
     PumpPaths.check(List.of("-I../include", "../src/m.c"), 1, "/home/u/p/build");
   }

@@ -277,6 +277,25 @@ class ArgvPolicyTest {
   }
 
   @Test
+  void splitDwarf_onlyInPumpMode_compiledUnderTheClientsOwnOutputPath() throws Exception {
+    JobPlan p =
+        plan(ProtocolVersion.V3, "gcc", "-c", "-g", "-gsplit-dwarf", "m.c", "-o", "obj/m.o");
+    assertEquals("obj/m.o", p.splitDwarfOutput());
+    assertEquals("obj/m.dwo", p.splitDwarfFile());
+    assertEquals(List.of("-c", "-g", "-gsplit-dwarf", "m.c", "-o", "obj/m.o"), p.keyArgs());
+    assertEquals(
+        "m.dwo",
+        plan(ProtocolVersion.V3, "gcc", "-c", "-gsplit-dwarf", "m.c").splitDwarfFile(),
+        "without -o, beside the source's name");
+    assertNull(plan(ProtocolVersion.V3, "gcc", "-c", "-g", "m.c", "-o", "m.o").splitDwarfOutput());
+    assertNull(
+        plan(ProtocolVersion.V3, "gcc", "-S", "-gsplit-dwarf", "m.c", "-o", "m.s")
+            .splitDwarfOutput(),
+        "-S writes no .dwo");
+    assertTrue(refused(ProtocolVersion.V2, "gcc", "-c", "-gsplit-dwarf", "m.i").contains(".dwo"));
+  }
+
+  @Test
   void recordedSwitches_areCompiledButNotStored() throws Exception {
     assertFalse(
         plan(ProtocolVersion.V1, "gcc", "-c", "-frecord-gcc-switches", "a.c", "-o", "a.o")
