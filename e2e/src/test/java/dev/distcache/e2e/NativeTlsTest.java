@@ -234,6 +234,47 @@ class NativeTlsTest {
     }
   }
 
+  /**
+   * A compile with debug info goes over TLS with its sources, after the token, and the object and
+   * {@code .dwo} are gcc's own; with a bad token it is denied like any job and compiled here.
+   */
+  @Test
+  void debugCompiles_goOverTlsWithTheirSources_andABadTokenStillDenies() throws Exception {
+    Path tokens = tokenFile("tokens", GOOD_TOKEN + " # ci-runner-7\n");
+    RemoteDaemon d =
+        daemon("127.0.0.2", concat(tls(daemonCert), "--auth-tokens", tokens.toString()));
+    String host = d.address + ":" + d.port + ",tls";
+    String[] debug = {
+      "gcc", "-g", "-gsplit-dwarf", "-O2", "-I", "inc", "-c", "main.c", "-o", "main.o"
+    };
+    Distcache plain = new Distcache(tmp.resolve("plain-cache"));
+    closing.add(plain::close);
+    plain.direct(project, debug).ok();
+    byte[] object = Distcache.read(project.resolve("main.o"));
+    byte[] dwo = Distcache.read(project.resolve("main.dwo"));
+    for (String token : List.of(GOOD_TOKEN, BAD_TOKEN)) {
+      String name = token.equals(GOOD_TOKEN) ? "debug-good" : "debug-bad";
+      Distcache dc =
+          client(name, host, ca.caCert())
+              .with(
+                  "DISTCACHE_REMOTE_TOKEN_FILE",
+                  tokenFile(name + ".token", token + "\n").toString());
+      Files.delete(project.resolve("main.o"));
+      Files.delete(project.resolve("main.dwo"));
+      dc.run(project, debug).ok();
+      assertArrayEquals(object, Distcache.read(project.resolve("main.o")), name);
+      assertArrayEquals(dwo, Distcache.read(project.resolve("main.dwo")), name);
+      if (token.equals(GOOD_TOKEN)) {
+        assertEquals(1, dc.stat("remote_compile_sources"), clientLog(name));
+      } else {
+        fellBackLocally(dc, name);
+        assertEquals(0, dc.stat("remote_compile_sources"), clientLog(name));
+      }
+    }
+    String log = d.log();
+    assertFalse(log.contains(GOOD_TOKEN) || log.contains(BAD_TOKEN), log);
+  }
+
   @Test
   void deniedHost_sendsTheJobToTheNextHost() throws Exception {
     Path tokens = tokenFile("tokens", GOOD_TOKEN + " # ci\n");

@@ -96,6 +96,7 @@ final class DaemonRuntime implements AutoCloseable {
     this.natives =
         new NativeHandler(
             compilers,
+            pipeline,
             cache,
             compile,
             options.limits(),

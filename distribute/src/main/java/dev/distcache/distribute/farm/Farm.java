@@ -169,8 +169,7 @@ public final class Farm {
       if (takers.isEmpty()) {
         keepLocal =
             Optional.of(
-                "debug info (its sources can go only to a distcache daemon, ,distcache without"
-                    + " ,tls)");
+                "debug info (its sources can go only to a distcache daemon, ,distcache or ,tls)");
       } else {
         list = takers.get();
       }
@@ -228,15 +227,15 @@ public final class Farm {
 
   /**
    * The hosts of {@code list} that take a job with its sources ({@link RemoteArgs#needsSources}):
-   * distcache daemons, in distcc's pump protocol, which their native port also speaks; not over
-   * TLS, which carries the native protocol only. Empty when there is none.
+   * distcache daemons ({@code ,distcache}, {@code ,tls}), in the native protocol. Empty when there
+   * is none.
    */
   static Optional<HostList> sourceHosts(HostList list) {
     List<HostSpec> kept =
         list.hosts().stream()
             .filter(h ->
                 h instanceof HostSpec.Local
-                    || h instanceof HostSpec.Tcp t && t.options().distcache() && !t.options().tls())
+                    || h instanceof HostSpec.Tcp t && t.options().distcache())
             .toList();
     if (kept.stream().allMatch(h -> h instanceof HostSpec.Local)) {
       return Optional.empty();
@@ -324,16 +323,18 @@ public final class Farm {
     String key = Scheduler.key(host);
     long sent = System.nanoTime();
     String shipped = "";
+    DistccRequest.Pump pump = null;
+    if (sources) {
+      Optional<DistccRequest.Pump> files = sourcesRequest(job, argv);
+      if (files.isEmpty()) {
+        return Attempt.LOCAL;
+      }
+      pump = files.get();
+      shipped = ", with " + pump.files().size() + " source files";
+    }
     try {
-      if (sources && host instanceof HostSpec.Tcp t) {
-        Optional<DistccRequest.Pump> pump = sourcesRequest(job, argv);
-        if (pump.isEmpty()) {
-          return Attempt.LOCAL;
-        }
-        shipped = ", with " + pump.get().files().size() + " source files";
-        reply = client.compile(t.host(), t.port(), pump.get());
-      } else if (host instanceof HostSpec.Tcp t && t.options().distcache()) {
-        Optional<DistccReply> answered = nativeCompile(job, t, argv);
+      if (host instanceof HostSpec.Tcp t && t.options().distcache()) {
+        Optional<DistccReply> answered = nativeCompile(job, t, argv, pump);
         if (answered.isEmpty()) {
           hostStats.failed(key);
           return Attempt.NEXT_HOST;
@@ -491,7 +492,8 @@ public final class Farm {
    * Empty when the daemon refuses the compiler (another version: the host is unusable for it) or
    * the job; the caller then tries the next host or compiles here.
    */
-  private Optional<DistccReply> nativeCompile(Job job, HostSpec.Tcp host, List<String> argv)
+  private Optional<DistccReply> nativeCompile(
+      Job job, HostSpec.Tcp host, List<String> argv, DistccRequest.Pump sources)
       throws RemoteFailure {
     String source = job.inv().source();
     ClientTls security = null;
@@ -514,14 +516,27 @@ public final class Farm {
       return Optional.empty();
     }
     NativeClient.Outcome o =
-        natives.compile(
-            host,
-            security,
-            identity,
-            argv,
-            NativeKey.job(argv, job.preprocessed()),
-            job.preprocessed());
+        sources != null
+            ? natives.compileSources(host, security, identity, sources)
+            : natives.compile(
+                host,
+                security,
+                identity,
+                argv,
+                NativeKey.job(argv, job.preprocessed()),
+                job.preprocessed());
     return switch (o) {
+      case NativeClient.Outcome.Compiled c -> {
+        ServerLog.log(
+            job.log(),
+            "remote "
+                + host
+                + " "
+                + source
+                + ": native with its sources"
+                + (c.reused() ? ", reused connection" : ""));
+        yield Optional.of(c.reply());
+      }
       case NativeClient.Outcome.Refused r -> {
         ServerLog.log(
             job.log(),

@@ -7,6 +7,8 @@ import dev.distcache.distribute.client.DistccClient;
 import dev.distcache.distribute.client.HostUnreachableException;
 import dev.distcache.distribute.client.RemoteFailure;
 import dev.distcache.distribute.client.RemoteJobException;
+import dev.distcache.distribute.distcc.DistccReply;
+import dev.distcache.distribute.distcc.DistccRequest;
 import dev.distcache.distribute.distcc.PacketReader;
 import dev.distcache.distribute.distcc.PacketWriter;
 import dev.distcache.distribute.hosts.HostSpec;
@@ -69,6 +71,19 @@ public final class NativeClient {
      * arguments.
      */
     record Refused(String reason, boolean compiler) implements Outcome {}
+
+    /**
+     * A job with its sources ({@link #compileSources}) answered.
+     *
+     * @param reused the job ran on a connection an earlier job had opened
+     */
+    record Compiled(DistccReply reply, boolean reused) implements Outcome {}
+  }
+
+  /** One job's exchange on an open connection, after the handshake. */
+  @FunctionalInterface
+  private interface Exchange {
+    Outcome run(Connection c, boolean reused) throws IOException;
   }
 
   private final ClientSettings settings;
@@ -106,10 +121,44 @@ public final class NativeClient {
       byte[] key,
       byte[] source)
       throws RemoteFailure {
+    return exchange(
+        host, tls, identity, argv.getFirst(), (c, reused) -> job(c, argv, key, source, reused));
+  }
+
+  /**
+   * Runs a job with its sources on {@code host} (over TLS with {@code tls}, null for plaintext): a
+   * compile whose debug info names this machine's files, which the daemon recreates under their own
+   * paths. Answered with distcc's reply ({@link Outcome.Compiled}), its {@code .dwo} included when
+   * the job has {@code -gsplit-dwarf}.
+   */
+  public Outcome compileSources(
+      HostSpec.Tcp host, ClientTls tls, String identity, DistccRequest.Pump request)
+      throws RemoteFailure {
+    boolean splitDwarf = DistccClient.splitDwarf(request);
+    return exchange(
+        host,
+        tls,
+        identity,
+        request.argv().getFirst(),
+        (c, reused) -> {
+          NativeCodec.writeSources(c.out, request);
+          c.out.flush();
+          NativeCodec.Answer a = NativeCodec.readAnswer(c.reader(), splitDwarf);
+          c.answered = true;
+          return switch (a) {
+            case NativeCodec.Answer.Compiled done -> new Outcome.Compiled(done.reply(), reused);
+            case NativeCodec.Answer.Refused r -> new Outcome.Refused(r.reason(), false);
+            default -> throw new ProtocolException("answered a job with its sources with " + a);
+          };
+        });
+  }
+
+  private Outcome exchange(
+      HostSpec.Tcp host, ClientTls tls, String identity, String compiler, Exchange exchange)
+      throws RemoteFailure {
     String where =
         (host.host().indexOf(':') >= 0 ? "[" + host.host() + "]" : host.host()) + ":" + host.port();
-    String poolKey =
-        where + "\0" + argv.getFirst() + "\0" + identity + (tls == null ? "" : "\0" + tls);
+    String poolKey = where + "\0" + compiler + "\0" + identity + (tls == null ? "" : "\0" + tls);
     Refusal refused = refusedCompilers.get(poolKey);
     if (refused != null && System.nanoTime() - refused.untilNanos() < 0) {
       return new Outcome.Refused(refused.reason(), true);
@@ -117,7 +166,7 @@ public final class NativeClient {
     Connection c = take(poolKey);
     if (c != null) {
       try {
-        return run(c, poolKey, where, argv, key, source, true);
+        return run(c, poolKey, where, exchange, true);
       } catch (RemoteJobException e) {
         if (!c.answered) {
           // The daemon dropped the idle connection before our job reached it: one fresh try.
@@ -127,13 +176,37 @@ public final class NativeClient {
         }
       }
     }
-    c = open(host, tls, where, argv.getFirst(), identity);
+    c = open(host, tls, where, compiler, identity);
     if (c.refusal != null) {
       refusedCompilers.put(
           poolKey, new Refusal(c.refusal, System.nanoTime() + REFUSAL_MILLIS * 1_000_000));
       return new Outcome.Refused(c.refusal, true);
     }
-    return run(c, poolKey, where, argv, key, source, false);
+    return run(c, poolKey, where, exchange, false);
+  }
+
+  /** A job by its key: the source goes up only when the daemon asks for it. */
+  private static Outcome job(
+      Connection c, List<String> argv, byte[] key, byte[] source, boolean reused)
+      throws IOException {
+    NativeCodec.writeJob(c.out, new NativeCodec.Job(argv, key));
+    c.out.flush();
+    NativeCodec.Answer a = NativeCodec.readAnswer(c.reader());
+    c.answered = true;
+    long uploaded = 0;
+    if (a instanceof NativeCodec.Answer.Send) {
+      NativeCodec.writeSource(c.out, source);
+      c.out.flush();
+      uploaded = source.length;
+      a = NativeCodec.readAnswer(c.reader());
+    }
+    return switch (a) {
+      case NativeCodec.Answer.Done d -> new Outcome.Done(d.result(), d.hit(), uploaded, reused);
+      case NativeCodec.Answer.Refused r -> new Outcome.Refused(r.reason(), false);
+      case NativeCodec.Answer.Send s -> throw new ProtocolException("asked for the source twice");
+      case NativeCodec.Answer.Compiled p ->
+          throw new ProtocolException("answered a job by its key as one with its sources");
+    };
   }
 
   /**
@@ -152,37 +225,12 @@ public final class NativeClient {
     return c.refusal;
   }
 
-  private Outcome run(
-      Connection c,
-      String poolKey,
-      String where,
-      List<String> argv,
-      byte[] key,
-      byte[] source,
-      boolean reused)
+  private Outcome run(Connection c, String poolKey, String where, Exchange exchange, boolean reused)
       throws RemoteJobException {
     boolean ok = false;
     try {
       c.answered = false;
-      NativeCodec.writeJob(c.out, new NativeCodec.Job(argv, key));
-      c.out.flush();
-      NativeCodec.Answer a = NativeCodec.readAnswer(c.reader());
-      c.answered = true;
-      long uploaded = 0;
-      if (a instanceof NativeCodec.Answer.Send) {
-        NativeCodec.writeSource(c.out, source);
-        c.out.flush();
-        uploaded = source.length;
-        a = NativeCodec.readAnswer(c.reader());
-      }
-      Outcome o =
-          switch (a) {
-            case NativeCodec.Answer.Done d ->
-                new Outcome.Done(d.result(), d.hit(), uploaded, reused);
-            case NativeCodec.Answer.Refused r -> new Outcome.Refused(r.reason(), false);
-            case NativeCodec.Answer.Send s ->
-                throw new ProtocolException("asked for the source twice");
-          };
+      Outcome o = exchange.run(c, reused);
       ok = true;
       return o;
     } catch (EOFException e) {

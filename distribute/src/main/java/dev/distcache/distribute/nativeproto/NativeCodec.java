@@ -2,8 +2,13 @@ package dev.distcache.distribute.nativeproto;
 
 import dev.distcache.core.wire.ProtocolException;
 import dev.distcache.distribute.distcc.DistccLimits;
+import dev.distcache.distribute.distcc.DistccReply;
+import dev.distcache.distribute.distcc.DistccRequest;
 import dev.distcache.distribute.distcc.PacketReader;
 import dev.distcache.distribute.distcc.PacketWriter;
+import dev.distcache.distribute.distcc.ProtocolVersion;
+import dev.distcache.distribute.distcc.ReplyCodec;
+import dev.distcache.distribute.distcc.RequestCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -79,8 +84,18 @@ public final class NativeCodec {
     }
   }
 
+  /** What a client sends after the handshake: a job by its key, or a job with its sources. */
+  public sealed interface Work permits Job, Sources {}
+
+  /**
+   * A job with its sources ({@code PJOB}, then distcc's protocol 3 request): a compile whose debug
+   * info names the client's files, run on the daemon under their own paths. Not keyed by the
+   * client; the daemon keys the files themselves, and answers with a distcc reply ({@code PRPL}).
+   */
+  public record Sources(DistccRequest.Pump request) implements Work {}
+
   /** One job's header: the argv (argv[0] the handshake's compiler) and the client's job key. */
-  public record Job(List<String> argv, byte[] key) {
+  public record Job(List<String> argv, byte[] key) implements Work {
     public Job {
       argv = List.copyOf(argv);
       key = key.clone();
@@ -105,6 +120,9 @@ public final class NativeCodec {
 
     /** The result; {@code hit} when it came from the daemon's cache without an upload. */
     record Done(Result result, boolean hit) implements Answer {}
+
+    /** The answer to a job with its sources ({@link Sources}): distcc's reply. */
+    record Compiled(DistccReply reply) implements Answer {}
   }
 
   public static void writeHello(PacketWriter out, Hello hello) throws IOException {
@@ -175,12 +193,44 @@ public final class NativeCodec {
     out.body("JKEY", job.key());
   }
 
+  public static void writeSources(PacketWriter out, DistccRequest.Pump request) throws IOException {
+    out.token("PJOB", 0);
+    RequestCodec.write(out, request);
+  }
+
+  /** The answer to a {@link Sources} job. */
+  public static void writeCompiled(PacketWriter out, DistccReply reply) throws IOException {
+    out.token("PRPL", 0);
+    ReplyCodec.write(out, reply);
+  }
+
+  /**
+   * Reads a job header, or a job with its sources; {@link java.io.EOFException} when the client
+   * closed the connection between jobs.
+   */
+  public static Work readWork(PacketReader in) throws IOException {
+    PacketReader.Header h = in.header("JOB_ or PJOB");
+    return switch (h.token()) {
+      case "JOB_" -> readJob(in, h.value());
+      case "PJOB" -> {
+        if (!(RequestCodec.read(in) instanceof DistccRequest.Pump p)) {
+          throw new ProtocolException("PJOB carries a request that is not in pump mode");
+        }
+        yield new Sources(p);
+      }
+      default -> throw new ProtocolException("expected JOB_ or PJOB but got \"" + h.token() + "\"");
+    };
+  }
+
   /**
    * Reads a job header; {@link java.io.EOFException} when the client closed the connection between
    * jobs.
    */
   public static Job readJob(PacketReader in) throws IOException {
-    long argc = in.expect("JOB_");
+    return readJob(in, in.expect("JOB_"));
+  }
+
+  private static Job readJob(PacketReader in, long argc) throws IOException {
     if (argc < 1 || argc > in.limits().maxArgc()) {
       throw new ProtocolException(
           "JOB_ announces " + argc + " arguments (1 to " + in.limits().maxArgc() + ")");
@@ -230,8 +280,17 @@ public final class NativeCodec {
    * upload.
    */
   public static Answer readAnswer(PacketReader in) throws IOException {
-    PacketReader.Header h = in.header("SEND, RFSD or RSLT");
+    return readAnswer(in, false);
+  }
+
+  /**
+   * The same, where a {@link Sources} job's answer may come ({@code PRPL}); {@code splitDwarf}:
+   * that job asked for a {@code .dwo}.
+   */
+  public static Answer readAnswer(PacketReader in, boolean splitDwarf) throws IOException {
+    PacketReader.Header h = in.header("SEND, RFSD, RSLT or PRPL");
     return switch (h.token()) {
+      case "PRPL" -> new Answer.Compiled(ReplyCodec.read(in, ProtocolVersion.V3, splitDwarf));
       case "SEND" -> new Answer.Send();
       case "RFSD" -> new Answer.Refused(in.string("RFSD", h.value()));
       case "RSLT" -> {

@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Test;
 
 class FarmHostsTest {
   @Test
-  void sourcesGoOnlyToDistcacheDaemonsWithoutTls() throws Exception {
+  void sourcesGoOnlyToDistcacheDaemons() throws Exception {
     HostList list =
         HostsParser.parse(
             "localhost/2 127.0.0.2:1000/3,lzo 127.0.0.3:1000,distcache 127.0.0.4:1000,distcache,tls",
             "test");
     assertEquals(
-        List.of("localhost/2", "127.0.0.3:1000/4,distcache"),
+        List.of("localhost/2", "127.0.0.3:1000/4,distcache", "127.0.0.4:1000/4,tls"),
         Farm.sourceHosts(list).orElseThrow().hosts().stream().map(HostSpec::toString).toList());
     assertEquals(
         Optional.empty(),

@@ -10,8 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.wire.ProtocolException;
 import dev.distcache.distribute.distcc.DistccLimits;
+import dev.distcache.distribute.distcc.DistccReply;
+import dev.distcache.distribute.distcc.DistccRequest;
 import dev.distcache.distribute.distcc.PacketReader;
 import dev.distcache.distribute.distcc.PacketWriter;
+import dev.distcache.distribute.distcc.ProtocolVersion;
+import dev.distcache.distribute.distcc.PumpFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -67,6 +71,38 @@ class NativeCodecTest {
     assertArrayEquals(source, done.result().object());
     assertArrayEquals("warn".getBytes(), done.result().stderr());
     assertThrows(EOFException.class, () -> NativeCodec.readJob(new PacketReader(in, LIMITS)));
+  }
+
+  @Test
+  void aJobWithItsSources_andItsDistccAnswer_roundTrip_andAJobHeaderReadsAsWork()
+      throws IOException {
+    DistccRequest.Pump pump =
+        new DistccRequest.Pump(
+            "/home/u/p",
+            List.of("gcc", "-g", "-gsplit-dwarf", "-c", "a.c", "-o", "a.o"),
+            List.of(new PumpFile.Regular("/home/u/p/a.c", "int x;\n".getBytes())));
+    DistccReply reply =
+        new DistccReply(
+            ProtocolVersion.V3,
+            0,
+            new byte[0],
+            new byte[0],
+            "obj".getBytes(),
+            "a.o: a.c\n".getBytes(),
+            "dwo".getBytes());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PacketWriter w = new PacketWriter(bytes);
+    NativeCodec.writeSources(w, pump);
+    NativeCodec.writeCompiled(w, reply);
+    NativeCodec.writeJob(w, new NativeCodec.Job(List.of("gcc", "-c", "a.c"), new byte[32]));
+    w.flush();
+    ByteArrayInputStream in = new ByteArrayInputStream(bytes.toByteArray());
+    assertEquals(new NativeCodec.Sources(pump), NativeCodec.readWork(new PacketReader(in, LIMITS)));
+    assertEquals(
+        new NativeCodec.Answer.Compiled(reply),
+        NativeCodec.readAnswer(new PacketReader(in, LIMITS), true));
+    assertInstanceOf(NativeCodec.Job.class, NativeCodec.readWork(new PacketReader(in, LIMITS)));
+    assertThrows(ProtocolException.class, () -> NativeCodec.readWork(reader("SEND00000000")));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.distcache.remote.job;
 import dev.distcache.cache.stage.ResultCache;
 import dev.distcache.core.log.LogLevel;
 import dev.distcache.core.log.ServerLog;
+import dev.distcache.core.process.Cancellation;
 import dev.distcache.core.wire.ProtocolException;
 import dev.distcache.distribute.distcc.DistccLimits;
 import dev.distcache.distribute.distcc.DistccReply;
@@ -10,6 +11,7 @@ import dev.distcache.distribute.distcc.DistccRequest;
 import dev.distcache.distribute.distcc.PacketReader;
 import dev.distcache.distribute.distcc.PacketWriter;
 import dev.distcache.distribute.distcc.ProtocolVersion;
+import dev.distcache.distribute.distcc.PumpFile;
 import dev.distcache.distribute.nativeproto.NativeCodec;
 import dev.distcache.distribute.nativeproto.NativeIdentity;
 import dev.distcache.distribute.nativeproto.NativeKey;
@@ -66,6 +68,10 @@ public final class NativeHandler {
   private static final Answer NEXT = () -> true;
 
   private final CompilerPolicy compilers;
+
+  /** Runs jobs that come with their sources, as for distcc's pump mode. */
+  private final JobPipeline pipeline;
+
   private final NativeIdentity identities = new NativeIdentity();
   private final DaemonCache cache;
   private final JobCompile compile;
@@ -85,6 +91,7 @@ public final class NativeHandler {
 
   public NativeHandler(
       CompilerPolicy compilers,
+      JobPipeline pipeline,
       DaemonCache cache,
       JobCompile compile,
       DistccLimits limits,
@@ -97,6 +104,7 @@ public final class NativeHandler {
     this.tlsOnly = tlsOnly;
     this.tokens = tokens;
     this.compilers = compilers;
+    this.pipeline = pipeline;
     this.cache = cache;
     this.compile = compile;
     this.env = compile.environment();
@@ -239,13 +247,13 @@ public final class NativeHandler {
    */
   private boolean job(JobChannel ch, PacketWriter out, Accepted compiler) throws IOException {
     PacketReader in = new PacketReader(ch.in(), limits);
-    NativeCodec.Job job;
+    NativeCodec.Work work;
     idle.add(ch);
     try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
       if (stopping) {
         return false;
       }
-      job = NativeCodec.readJob(in);
+      work = NativeCodec.readWork(in);
     } catch (EOFException e) {
       return false;
     } catch (ProtocolException e) {
@@ -263,10 +271,87 @@ public final class NativeHandler {
     long start = System.nanoTime();
     stats.jobStarted();
     try {
-      return run(ch, in, out, compiler, job, start);
+      return switch (work) {
+        case NativeCodec.Job job -> run(ch, in, out, compiler, job, start);
+        case NativeCodec.Sources sources -> runSources(ch, out, compiler, sources.request(), start);
+      };
     } finally {
       stats.jobFinished();
     }
+  }
+
+  /**
+   * A job with its sources: through the pump-mode stages ({@link JobPipeline}), in a job slot,
+   * answered with distcc's reply; a refusal leaves the connection open for the next job.
+   */
+  private boolean runSources(
+      JobChannel ch, PacketWriter out, Accepted compiler, DistccRequest.Pump request, long start)
+      throws IOException {
+    long uploaded = 0;
+    for (PumpFile f : request.files()) {
+      uploaded += f instanceof PumpFile.Regular r ? r.content().length : 0;
+    }
+    String name = request.argv().getFirst();
+    if (!name.equals(compiler.name()) && !name.endsWith("/" + compiler.name())) {
+      return refuse(
+          ch, out, "the job's compiler " + name + " is not the connection's", start, uploaded);
+    }
+    boolean slot;
+    try {
+      slot = slots.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    if (!slot) {
+      answerRefused(ch, out, "the daemon is busy");
+      summary(
+          JobSummary.early(
+              ch.client(), JobResult.REJ_OVERLOAD, JobSummary.EXIT_BUSY, millis(start)),
+          uploaded);
+      return true;
+    }
+    JobOutcome outcome;
+    try {
+      outcome = pipeline.run(request, new Cancellation());
+    } finally {
+      slots.release();
+    }
+    return switch (outcome) {
+      case JobOutcome.Refused r -> refuse(ch, out, r.reason(), start, uploaded);
+      case JobOutcome.Answered a -> {
+        if (a.reply() == null) {
+          yield false;
+        }
+        try (Deadline d = Deadline.after(ioTimeoutMillis, ch::abort)) {
+          NativeCodec.writeCompiled(out, a.reply());
+          out.flush();
+        }
+        summary(
+            new JobSummary(
+                ch.client(),
+                a.result(),
+                a.reply().status(),
+                0,
+                millis(start),
+                a.compiler(),
+                a.input(),
+                a.cache()),
+            uploaded);
+        yield true;
+      }
+    };
+  }
+
+  private boolean refuse(JobChannel ch, PacketWriter out, String reason, long start, long uploaded)
+      throws IOException {
+    log.log(LogLevel.WARNING, "dcc_check_job", "refused a job from " + ch.client() + ": " + reason);
+    answerRefused(ch, out, reason);
+    summary(
+        JobSummary.early(
+            ch.client(), JobResult.OTHER, JobSummary.EXIT_BAD_ARGUMENTS, millis(start)),
+        uploaded);
+    return true;
   }
 
   private boolean run(
@@ -291,16 +376,7 @@ public final class NativeHandler {
       plan =
           ArgvPolicy.check(new DistccRequest.Preprocessed(AS, job.argv(), new byte[0]), compilers);
     } catch (JobRefused e) {
-      log.log(
-          LogLevel.WARNING,
-          "dcc_check_job",
-          "refused a job from " + ch.client() + ": " + e.getMessage());
-      answerRefused(ch, out, e.getMessage());
-      summary(
-          JobSummary.early(
-              ch.client(), JobResult.OTHER, JobSummary.EXIT_BAD_ARGUMENTS, millis(start)),
-          0);
-      return true;
+      return refuse(ch, out, e.getMessage(), start, 0);
     }
     boolean slot;
     try {
