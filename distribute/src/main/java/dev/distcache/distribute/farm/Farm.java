@@ -215,14 +215,7 @@ public final class Farm {
     if (list.randomize()) {
       Collections.shuffle(kept);
     }
-    return Optional.of(
-        new HostList(
-            kept,
-            list.randomize(),
-            list.localSlots(),
-            list.localSlotsCpp(),
-            list.zeroconf(),
-            list.source()));
+    return Optional.of(list.withHosts(kept));
   }
 
   /**
@@ -240,14 +233,7 @@ public final class Farm {
     if (kept.stream().allMatch(h -> h instanceof HostSpec.Local)) {
       return Optional.empty();
     }
-    return Optional.of(
-        new HostList(
-            kept,
-            list.randomize(),
-            list.localSlots(),
-            list.localSlotsCpp(),
-            list.zeroconf(),
-            list.source()));
+    return Optional.of(list.withHosts(kept));
   }
 
   private Optional<HostList> hosts(Job job) {

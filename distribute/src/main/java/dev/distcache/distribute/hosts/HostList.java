@@ -25,6 +25,11 @@ public record HostList(
     hosts = List.copyOf(hosts);
   }
 
+  /** The same list with {@code kept} as its hosts (a subset, in the order to use them). */
+  public HostList withHosts(List<HostSpec> kept) {
+    return new HostList(kept, randomize, localSlots, localSlotsCpp, zeroconf, source);
+  }
+
   /**
    * The list in canonical form: one host a line ({@link HostSpec#toString()}), then the global
    * words that differ from distcc's defaults. It parses back to an equal list (but for {@link
