@@ -67,6 +67,37 @@ def debian_mirror():
     return None, None
 
 
+def apt_source(directory, log):
+    """apt-get source yaml-cpp into DIRECTORY (which must not hold an apt/ yet), through a private
+    apt configuration; returns the unpacked source directory and the package version."""
+    apt = directory / "apt"
+    (apt / "lists" / "partial").mkdir(parents=True)
+    (apt / "parts").mkdir()
+    uri, suite = debian_mirror()
+    if uri is None:
+        die("no Debian archive in /etc/apt/sources.list{,.d}: the CMake project comes from its deb-src")
+    (apt / "sources.list").write_text(SOURCES_LINE.format(uri=uri, suite=suite))
+    opts = ["-o", f"Dir::Etc::SourceList={apt / 'sources.list'}", "-o", f"Dir::Etc::SourceParts={apt / 'parts'}",
+            "-o", f"Dir::State::Lists={apt / 'lists'}"]
+    say(f"apt-get source {PACKAGE} (deb-src of {uri} {suite}, a private apt list in {apt})")
+    with open(log, "w") as f:
+        ok = subprocess.run(["apt-get", *opts, "update"], stdout=f, stderr=subprocess.STDOUT).returncode == 0 \
+            and subprocess.run(["apt-get", *opts, "source", PACKAGE], cwd=directory, stdout=f,
+                               stderr=subprocess.STDOUT).returncode == 0
+    found = sorted(p for p in directory.glob(f"{PACKAGE}-*") if p.is_dir())
+    if not ok or not found:
+        die(f"apt-get source {PACKAGE} failed: see {log}")
+    dsc = sorted(directory.glob(f"{PACKAGE}_*.dsc"))
+    version = dsc[-1].name[len(PACKAGE) + 1:-len(".dsc")] if dsc else "?"
+    # Sources an hour old: ccache's direct mode does not trust files modified moments before the
+    # compile (dpkg-source stamps the files its patches touch with the time of unpacking).
+    an_hour_ago = time.time() - 3600
+    for d, _, names in os.walk(found[-1]):
+        for n in names:
+            os.utime(os.path.join(d, n), (an_hour_ago, an_hour_ago), follow_symlinks=False)
+    return found[-1], version
+
+
 class CMakeProject:
     def __init__(self, bench):
         self.bench = bench
@@ -97,34 +128,7 @@ class CMakeProject:
 
     def fetch(self):
         """apt-get source yaml-cpp into the project directory: once per bench run."""
-        s = self.bench.s
-        apt = self.dir / "apt"
-        (apt / "lists" / "partial").mkdir(parents=True)
-        (apt / "parts").mkdir()
-        uri, suite = debian_mirror()
-        if uri is None:
-            die("no Debian archive in /etc/apt/sources.list{,.d}: the CMake project comes from its deb-src")
-        (apt / "sources.list").write_text(SOURCES_LINE.format(uri=uri, suite=suite))
-        opts = ["-o", f"Dir::Etc::SourceList={apt / 'sources.list'}", "-o", f"Dir::Etc::SourceParts={apt / 'parts'}",
-                "-o", f"Dir::State::Lists={apt / 'lists'}"]
-        log = s.logs / "apt-get-source.log"
-        say(f"apt-get source {PACKAGE} (deb-src of {uri} {suite}, a private apt list in {apt})")
-        with open(log, "w") as f:
-            ok = subprocess.run(["apt-get", *opts, "update"], stdout=f, stderr=subprocess.STDOUT).returncode == 0 \
-                and subprocess.run(["apt-get", *opts, "source", PACKAGE], cwd=self.dir, stdout=f,
-                                   stderr=subprocess.STDOUT).returncode == 0
-        found = sorted(p for p in self.dir.glob(f"{PACKAGE}-*") if p.is_dir())
-        if not ok or not found:
-            die(f"apt-get source {PACKAGE} failed: see {log}")
-        self.source = found[-1]
-        dsc = sorted(self.dir.glob(f"{PACKAGE}_*.dsc"))
-        self.version = dsc[-1].name[len(PACKAGE) + 1:-len(".dsc")] if dsc else "?"
-        # Sources an hour old: ccache's direct mode does not trust files modified moments before the
-        # compile (dpkg-source stamps the files its patches touch with the time of unpacking).
-        an_hour_ago = time.time() - 3600
-        for d, _, names in os.walk(self.source):
-            for n in names:
-                os.utime(os.path.join(d, n), (an_hour_ago, an_hour_ago), follow_symlinks=False)
+        self.source, self.version = apt_source(self.dir, self.bench.s.logs / "apt-get-source.log")
 
     def cmake_args(self, tool):
         launcher = self.bench.tools.launcher(tool)

@@ -18,6 +18,9 @@ BUILDS = [
     ("distcache_tls", "distcache, empty local cache, two more distcache daemons with empty caches, over TLS with a token"),
     ("distcache_second", "distcache, a fresh local cache, the distcache daemon pair the previous build filled"),
     ("distcc_again", "distcc recompiling everything on the distccd pair"),
+    ("plain_g", "the project with `-g`, make CC=gcc (the reference debug objects)"),
+    ("distcache_g", "`-g`, distcache, a fresh local cache, the distcache daemon pair (sources shipped)"),
+    ("distcc_g", "`-g`, distcc, the distccd pair (preprocessed text shipped)"),
 ]
 RATIOS = [
     ("(a) cold: distcache / distcc, same distccd pair", "distcache_cold", "distcc_cold"),
@@ -25,6 +28,7 @@ RATIOS = [
     ("TLS and a token: distcache over TLS / the same over plaintext (both cold, empty daemon caches)", "distcache_tls", "distcache_fill"),
     ("(b) second build, fresh client cache (daemon-side hits) / distcc recompiling", "distcache_second", "distcc_again"),
     ("plain local build / distcc", "plain", "distcc_cold"),
+    ("`-g` cold: distcache on distcache daemons / distcc on distccd", "distcache_g", "distcc_g"),
 ]
 
 
@@ -46,7 +50,7 @@ def main():
         checks = [l.rstrip("\n") for l in f if l.strip()]
 
     out = ["# Farm benchmark: distcache vs distcc on loopback daemons", "",
-           f"`bench/farm` builds a generated C project ({args.files} files, `-O2 -Wall`, no `-g`) with "
+           f"`bench/farm` builds a generated C project ({args.files} files, `-O2 -Wall`; the `_g` builds add `-g`) with "
            f"`make -j{args.jobs}`, {args.rounds} round(s); figures are medians over the rounds, in seconds. "
            "Daemons: two stock `distccd` on 127.0.0.4/127.0.0.5 and two `distcache daemon` on "
            f"127.0.0.2/127.0.0.3, each `--jobs {args.jobs // 2}`; the distccd pair listed `/{args.jobs // 2},lzo` "
