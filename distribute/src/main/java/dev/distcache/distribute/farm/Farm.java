@@ -482,12 +482,13 @@ public final class Farm {
       Job job, HostSpec.Tcp host, List<String> argv, DistccRequest.Pump sources)
       throws RemoteFailure {
     String source = job.inv().source();
+    String at = "remote " + host + " " + source + ": ";
     ClientTls security = null;
     if (host.options().tls()) {
       try {
         security = clientTls(job.config());
       } catch (TlsFileException e) {
-        ServerLog.log(job.log(), "remote " + host + " " + source + ": " + e.getMessage());
+        ServerLog.log(job.log(), at + e.getMessage());
         hostListProblems.accept(e.getMessage() + "; ,tls hosts are not used");
         return Optional.empty();
       }
@@ -496,9 +497,7 @@ public final class Farm {
     try {
       identity = IDENTITIES.of(job.compiler(), job.env());
     } catch (CompilerIdentifier.CheckFailedException e) {
-      ServerLog.log(
-          job.log(),
-          "remote " + host + " " + source + ": cannot identify the compiler: " + e.getMessage());
+      ServerLog.log(job.log(), at + "cannot identify the compiler: " + e.getMessage());
       return Optional.empty();
     }
     NativeClient.Outcome o =
@@ -514,23 +513,13 @@ public final class Farm {
     return switch (o) {
       case NativeClient.Outcome.Compiled c -> {
         ServerLog.log(
-            job.log(),
-            "remote "
-                + host
-                + " "
-                + source
-                + ": native with its sources"
-                + (c.reused() ? ", reused connection" : ""));
+            job.log(), at + "native with its sources" + (c.reused() ? ", reused connection" : ""));
         yield Optional.of(c.reply());
       }
       case NativeClient.Outcome.Refused r -> {
         ServerLog.log(
             job.log(),
-            "remote "
-                + host
-                + " "
-                + source
-                + ": "
+            at
                 + (r.compiler() ? "refuses the compiler" : "refuses the job")
                 + ", trying elsewhere: "
                 + r.reason());
@@ -539,11 +528,8 @@ public final class Farm {
       case NativeClient.Outcome.Done d -> {
         ServerLog.log(
             job.log(),
-            "remote "
-                + host
-                + " "
-                + source
-                + ": native "
+            at
+                + "native "
                 + (d.hit() ? "daemon hit" : "compiled")
                 + ", uploaded "
                 + d.uploaded()

@@ -1,5 +1,6 @@
 package dev.distcache.distribute.farm;
 
+import dev.distcache.core.Bytes;
 import dev.distcache.core.args.GccOptionParser;
 import dev.distcache.distribute.distcc.PumpFile;
 import dev.distcache.hashing.LineMarkers;
@@ -92,7 +93,7 @@ final class ShippedSources {
         return new KeepLocal("cannot read " + p + " to send it: " + e.getMessage());
       }
       for (byte[] word : UNSHIPPABLE) {
-        if (indexOf(content, word) >= 0) {
+        if (Bytes.indexOf(content, word) >= 0) {
           return new KeepLocal(
               p
                   + " uses "
@@ -122,22 +123,6 @@ final class ShippedSources {
       }
     }
     return false;
-  }
-
-  private static int indexOf(byte[] text, byte[] word) {
-    outer:
-    for (int i = 0; i + word.length <= text.length; i++) {
-      if (text[i] != word[0]) {
-        continue;
-      }
-      for (int k = 1; k < word.length; k++) {
-        if (text[i + k] != word[k]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   private static byte[] bytes(String s) {

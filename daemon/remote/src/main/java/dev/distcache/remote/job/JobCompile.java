@@ -1,5 +1,6 @@
 package dev.distcache.remote.job;
 
+import dev.distcache.core.Bytes;
 import dev.distcache.core.process.Cancellation;
 import dev.distcache.core.process.Command;
 import dev.distcache.core.process.ProcessRunner;

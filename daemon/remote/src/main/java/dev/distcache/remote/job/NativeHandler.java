@@ -296,20 +296,9 @@ public final class NativeHandler {
       return refuse(
           ch, out, "the job's compiler " + name + " is not the connection's", start, uploaded);
     }
-    boolean slot;
-    try {
-      slot = slots.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-    if (!slot) {
-      answerRefused(ch, out, "the daemon is busy");
-      summary(
-          JobSummary.early(
-              ch.client(), JobResult.REJ_OVERLOAD, JobSummary.EXIT_BUSY, millis(start)),
-          uploaded);
-      return true;
+    Slot slot = takeSlot(ch, out, start, uploaded);
+    if (slot != Slot.TAKEN) {
+      return slot == Slot.BUSY;
     }
     JobOutcome outcome;
     try {
@@ -341,6 +330,31 @@ public final class NativeHandler {
         yield true;
       }
     };
+  }
+
+  /** How taking a job slot ended: taken, refused as busy (answered), or interrupted. */
+  private enum Slot {
+    TAKEN,
+    BUSY,
+    STOPPED
+  }
+
+  /** Takes one of the daemon's job slots; when none is free, the job is answered "busy". */
+  private Slot takeSlot(JobChannel ch, PacketWriter out, long start, long uploaded)
+      throws IOException {
+    try {
+      if (slots.acquire()) {
+        return Slot.TAKEN;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Slot.STOPPED;
+    }
+    answerRefused(ch, out, "the daemon is busy");
+    summary(
+        JobSummary.early(ch.client(), JobResult.REJ_OVERLOAD, JobSummary.EXIT_BUSY, millis(start)),
+        uploaded);
+    return Slot.BUSY;
   }
 
   private boolean refuse(JobChannel ch, PacketWriter out, String reason, long start, long uploaded)
@@ -378,20 +392,9 @@ public final class NativeHandler {
     } catch (JobRefused e) {
       return refuse(ch, out, e.getMessage(), start, 0);
     }
-    boolean slot;
-    try {
-      slot = slots.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-    if (!slot) {
-      answerRefused(ch, out, "the daemon is busy");
-      summary(
-          JobSummary.early(
-              ch.client(), JobResult.REJ_OVERLOAD, JobSummary.EXIT_BUSY, millis(start)),
-          0);
-      return true;
+    Slot slot = takeSlot(ch, out, start, 0);
+    if (slot != Slot.TAKEN) {
+      return slot == Slot.BUSY;
     }
     try {
       return compile(ch, in, out, compiler, job, plan, start);

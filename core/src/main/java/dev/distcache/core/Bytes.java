@@ -1,17 +1,17 @@
-package dev.distcache.remote.job;
+package dev.distcache.core;
 
 import java.io.ByteArrayOutputStream;
 
 /** Searching and cutting byte arrays. */
-final class Bytes {
+public final class Bytes {
   private Bytes() {}
 
   /** The first index of {@code needle} in {@code hay}, or -1. */
-  static int indexOf(byte[] hay, byte[] needle) {
+  public static int indexOf(byte[] hay, byte[] needle) {
     return indexOf(hay, needle, 0);
   }
 
-  static int indexOf(byte[] hay, byte[] needle, int from) {
+  public static int indexOf(byte[] hay, byte[] needle, int from) {
     if (needle.length == 0) {
       return from <= hay.length ? from : -1;
     }
@@ -31,7 +31,7 @@ final class Bytes {
   }
 
   /** {@code hay} without any occurrence of {@code needle} (not empty). */
-  static byte[] removeAll(byte[] hay, byte[] needle) {
+  public static byte[] removeAll(byte[] hay, byte[] needle) {
     int at = indexOf(hay, needle);
     if (at < 0) {
       return hay;
