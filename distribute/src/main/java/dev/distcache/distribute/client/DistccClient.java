@@ -70,11 +70,8 @@ public final class DistccClient {
     return compile(name, port, new DistccRequest.Preprocessed(version, argv, preprocessed));
   }
 
-  /**
-   * Sends {@code request} to {@code name:port}: a preprocessed job (protocol 1 or 2) or a pump job
-   * (protocol 3, the sources and headers themselves).
-   */
-  public DistccReply compile(String name, int port, DistccRequest request) throws RemoteFailure {
+  /** Sends {@code request} to {@code name:port} over TCP and reads the answer. */
+  private DistccReply compile(String name, int port, DistccRequest request) throws RemoteFailure {
     String where = (name.indexOf(':') >= 0 ? "[" + name + "]" : name) + ":" + port;
     try (Socket socket = connect(name, port, where)) {
       DeadlineOutputStream deadline =

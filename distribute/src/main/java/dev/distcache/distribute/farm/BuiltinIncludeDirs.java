@@ -3,7 +3,6 @@ package dev.distcache.distribute.farm;
 import dev.distcache.core.args.Language;
 import dev.distcache.core.process.ProcessRunner;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -47,20 +46,12 @@ final class BuiltinIncludeDirs {
 
   private static Optional<List<Path>> query(
       ProcessRunner runner, Path compiler, String language, Map<String, String> env) {
-    ProcessRunner.Exec exec;
-    try {
-      exec =
-          runner.run(
-              List.of(
-                  compiler.toString(), "-x", language, "-E", "-v", "/dev/null", "-o", "/dev/null"),
-              env,
-              Path.of("/"));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-    return exec.exitCode() == 0
-        ? parse(new String(exec.stderr(), StandardCharsets.UTF_8))
-        : Optional.empty();
+    return CompilerReport.stderr(
+            runner,
+            List.of(
+                compiler.toString(), "-x", language, "-E", "-v", "/dev/null", "-o", "/dev/null"),
+            env)
+        .flatMap(BuiltinIncludeDirs::parse);
   }
 
   /** The list in {@code verbose}, the preprocessor's {@code -v} report. */

@@ -1,8 +1,6 @@
 package dev.distcache.distribute.farm;
 
 import dev.distcache.core.process.ProcessRunner;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,29 +30,24 @@ final class NativeFlags {
 
   private static Optional<List<String>> query(
       ProcessRunner runner, Path compiler, String option, Map<String, String> env) {
-    ProcessRunner.Exec exec;
-    try {
-      exec =
-          runner.run(
-              List.of(
-                  compiler.toString(),
-                  "-###",
-                  option,
-                  "-c",
-                  "-x",
-                  "c",
-                  "/dev/null",
-                  "-o",
-                  "/dev/null"),
-              env,
-              Path.of("/"));
-    } catch (IOException e) {
+    Optional<String> report =
+        CompilerReport.stderr(
+            runner,
+            List.of(
+                compiler.toString(),
+                "-###",
+                option,
+                "-c",
+                "-x",
+                "c",
+                "/dev/null",
+                "-o",
+                "/dev/null"),
+            env);
+    if (report.isEmpty()) {
       return Optional.empty();
     }
-    if (exec.exitCode() != 0) {
-      return Optional.empty();
-    }
-    for (String line : new String(exec.stderr(), StandardCharsets.UTF_8).split("\n")) {
+    for (String line : report.get().split("\n")) {
       List<String> words = words(line);
       if (!words.isEmpty() && words.getFirst().endsWith("/cc1")) {
         return flags(words);

@@ -38,28 +38,6 @@ public record JobPlan(
     args = List.copyOf(args);
   }
 
-  /** A job without split DWARF. */
-  public JobPlan(
-      String compilerName,
-      boolean pump,
-      List<String> args,
-      int sourceIndex,
-      boolean assembly,
-      String inputExtension,
-      String dotdTarget,
-      boolean storable) {
-    this(
-        compilerName,
-        pump,
-        args,
-        sourceIndex,
-        assembly,
-        inputExtension,
-        dotdTarget,
-        storable,
-        null);
-  }
-
   /** The {@code .dwo} file of a split-DWARF job, beside its output as gcc names it; else null. */
   public String splitDwarfFile() {
     if (splitDwarfOutput == null) {

@@ -47,7 +47,7 @@ class JobKeyTest {
   @Test
   void preprocessedJob_isPinned() {
     JobPlan plan =
-        new JobPlan("gcc", false, List.of("-c", "-O2", "foo.i"), 2, false, ".i", null, true);
+        new JobPlan("gcc", false, List.of("-c", "-O2", "foo.i"), 2, false, ".i", null, true, null);
     DistccRequest req =
         new DistccRequest.Preprocessed(
             ProtocolVersion.V2,
@@ -64,7 +64,8 @@ class JobKeyTest {
   @Test
   void pumpJob_isPinned() {
     JobPlan plan =
-        new JobPlan("gcc", true, List.of("-c", "-O2", "/src/foo.c"), 2, false, "", "foo.o", true);
+        new JobPlan(
+            "gcc", true, List.of("-c", "-O2", "/src/foo.c"), 2, false, "", "foo.o", true, null);
     DistccRequest req =
         new DistccRequest.Pump(
             "/src",
