@@ -17,6 +17,7 @@ BUILDS = [
     ("distcache_fill", "distcache, empty local cache, the distcache daemon pair with empty caches"),
     ("distcache_tls", "distcache, empty local cache, two more distcache daemons with empty caches, over TLS with a token"),
     ("distcache_second", "distcache, a fresh local cache, the distcache daemon pair the previous build filled"),
+    ("distcache_storage", "distcache, a fresh local cache, the same daemons and `remote_storage` on the storage port of one of them (filled by untimed builds)"),
     ("distcc_again", "distcc recompiling everything on the distccd pair"),
     ("plain_g", "the project with `-g`, make CC=gcc (the reference debug objects)"),
     ("distcache_g", "`-g`, distcache, a fresh local cache, the distcache daemon pair (sources shipped)"),
@@ -27,6 +28,7 @@ RATIOS = [
     ("(a') cold: distcache on distcache daemons / distcc on distccd", "distcache_fill", "distcc_cold"),
     ("TLS and a token: distcache over TLS / the same over plaintext (both cold, empty daemon caches)", "distcache_tls", "distcache_fill"),
     ("(b) second build, fresh client cache (daemon-side hits) / distcc recompiling", "distcache_second", "distcc_again"),
+    ("(b') second build, fresh client cache, the daemon's storage port as `remote_storage` / distcc recompiling", "distcache_storage", "distcc_again"),
     ("plain local build / distcc", "plain", "distcc_cold"),
     ("`-g` cold: distcache on distcache daemons / distcc on distccd", "distcache_g", "distcc_g"),
 ]

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.testing.Loopback;
 import dev.distcache.testing.NginxServer;
 import dev.distcache.testing.RedisServer;
+import dev.distcache.testing.RemoteDaemon;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,24 @@ class RemoteStorageSharingTest {
   void nginxWebDav_runnerBBuildsFromRunnerA() throws Exception {
     try (NginxServer nginx = NginxServer.start(tmp.resolve("nginx"))) {
       runnersShare(nginx.url("/cache"));
+    }
+  }
+
+  /**
+   * The farm as the shared tier: a distcache daemon's {@code --storage-port}, in ccache's default
+   * HTTP layout, keeps A's results and manifests in the daemon's own store.
+   */
+  @Test
+  void distcacheDaemonStoragePort_runnerBBuildsFromRunnerA() throws Exception {
+    int port = Loopback.freePort("127.0.0.2");
+    try (RemoteDaemon daemon =
+        RemoteDaemon.on("127.0.0.2", tmp.resolve("daemon"))
+            .args("--storage-port", Integer.toString(port))
+            .start()) {
+      daemon.awaitLog("serving the shared cache tier on 127.0.0.2:" + port);
+      runnersShare("http://127.0.0.2:" + port + "/");
+      assertTrue(daemon.log().contains("(storage) stored "), daemon.log());
+      assertTrue(daemon.summaries().isEmpty(), "no job went to the daemon: " + daemon.log());
     }
   }
 

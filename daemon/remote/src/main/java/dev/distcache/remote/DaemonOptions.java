@@ -11,6 +11,7 @@ import java.util.List;
  * OptionParser} for the spellings and the defaults.
  *
  * @param listen the address to listen on, or null for every address
+ * @param storagePort the port of the clients' shared tier ({@code --storage-port}), 0 for none
  * @param access who may connect: the {@code --allow} networks, or loopback only
  * @param jobs how many jobs run at once ({@code -j}); more connections wait
  * @param nice the niceness the compilers run at ({@code -N})
@@ -41,6 +42,7 @@ record DaemonOptions(
     AccessList access,
     boolean stats,
     int statsPort,
+    int storagePort,
     int jobs,
     int nice,
     int ioTimeoutSeconds,

@@ -19,6 +19,7 @@ import dev.distcache.remote.report.HostFacts;
 import dev.distcache.remote.report.MetricsPage;
 import dev.distcache.remote.report.MonitorState;
 import dev.distcache.remote.report.StatsPage;
+import dev.distcache.remote.storage.StorageServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,7 @@ final class DaemonRuntime implements AutoCloseable {
   private final DaemonTls tls;
   private TcpServer jobs;
   private TcpServer statsServer;
+  private StorageServer storageServer;
   private boolean pidWritten;
 
   /** Why the daemon cannot start; the message is for the user. */
@@ -210,6 +212,23 @@ final class DaemonRuntime implements AutoCloseable {
         log.log(LogLevel.INFO, "dcc_listen_by_addr", "listening on " + statsServer.where());
         Thread.ofPlatform().daemon().name("distcache-daemon-stats").start(statsServer::serve);
       }
+      if (options.storagePort() != 0) {
+        if (!cache.enabled()) {
+          throw new IOException("--storage-port needs the daemon's cache, and it has none");
+        }
+        storageServer =
+            StorageServer.start(
+                options.listen(),
+                options.storagePort(),
+                options.access(),
+                cache.sharedEntries(),
+                options.limits().maxBodyLength(),
+                log);
+        log.log(
+            LogLevel.INFO,
+            "dcc_listen_by_addr",
+            "serving the shared cache tier on " + storageServer.where());
+      }
       if (options.pidFile() != null) {
         Files.writeString(options.pidFile(), ProcessHandle.current().pid() + "\n");
         pidWritten = true;
@@ -343,6 +362,9 @@ final class DaemonRuntime implements AutoCloseable {
     }
     if (statsServer != null) {
       statsServer.close();
+    }
+    if (storageServer != null) {
+      storageServer.close();
     }
     sampler.shutdownNow();
     cache.close();

@@ -53,6 +53,7 @@ final class OptionParser {
           new Spec("pid-file", 'P', true),
           new Spec("stats", '\0', false),
           new Spec("stats-port", '\0', true),
+          new Spec("storage-port", '\0', true),
           new Spec("job-lifetime", '\0', true),
           new Spec("lifetime", '\0', true),
           new Spec("no-fork", '\0', false),
@@ -95,6 +96,7 @@ final class OptionParser {
   private final List<Netmask> allow = new ArrayList<>();
   private boolean stats;
   private int statsPort = DEFAULT_STATS_PORT;
+  private int storagePort;
   private int jobs = Runtime.getRuntime().availableProcessors() + 2;
   private int nice = 5;
   private int ioTimeout;
@@ -221,6 +223,7 @@ final class OptionParser {
       case "pid-file" -> pidFile = Path.of(value);
       case "stats" -> stats = true;
       case "stats-port" -> statsPort = number("--stats-port", value, 1, 65535);
+      case "storage-port" -> storagePort = number("--storage-port", value, 1, 65535);
       case "job-lifetime" -> jobLifetime = number("--job-lifetime", value, 0, Integer.MAX_VALUE);
       case "lifetime" -> lifetime = number("--lifetime", value, 0, Integer.MAX_VALUE);
       case "io-timeout" -> ioTimeout = number("--io-timeout", value, 1, 86_400);
@@ -288,7 +291,18 @@ final class OptionParser {
         throw new UsageException(option + " must be positive (got " + value + ")");
       }
       if (n > max) {
-        throw new UsageException(option + " must be at most " + max + " bytes (got " + value + ")");
+        throw new UsageException(
+            option
+                + " must be at most "
+                + max
+                + " bytes (got "
+                + value
+                + (value.matches("[0-9.]+")
+                    ? ", read as "
+                        + n
+                        + " bytes: a size without a unit is in G, as in ccache;"
+                        + " give one, as in 4k or 16M)"
+                    : ")"));
       }
       return n;
     } catch (ConfigException e) {
@@ -352,6 +366,25 @@ final class OptionParser {
     if (stats && statsPort == port) {
       throw new UsageException("--stats-port " + statsPort + " is the job port; give another one");
     }
+    if (storagePort != 0) {
+      if (storagePort == port || (stats && storagePort == statsPort)) {
+        throw new UsageException(
+            "--storage-port "
+                + storagePort
+                + " is the "
+                + (storagePort == port ? "job" : "stats")
+                + " port; give another one");
+      }
+      if (mode == DaemonOptions.Mode.INETD) {
+        throw new UsageException(
+            "--storage-port is for the listening daemon; --inetd serves one job");
+      }
+      if (tlsCert != null) {
+        throw new UsageException(
+            "--storage-port serves plain HTTP and cannot be combined with --tls-cert yet: the"
+                + " values and the clients' tokens would cross the network in the clear");
+      }
+    }
     List<Path> dirs =
         masqueradeDirs.isEmpty() && compilers.isEmpty()
             ? List.of(DISTCC_MASQUERADE_DIR)
@@ -373,6 +406,7 @@ final class OptionParser {
         AccessList.of(allow),
         stats,
         statsPort,
+        storagePort,
         jobs,
         nice,
         ioTimeout,

@@ -40,6 +40,8 @@ final class Usage {
             --allow-private            allow distccd's private networks
             --stats                    serve statistics via HTTP, as distccd does
             --stats-port PORT          TCP port for statistics requests (3633)
+            --storage-port PORT        serve distcache clients a shared cache tier over HTTP
+                                       (remote_storage=http://HOST:PORT/); off by default
           Debug and trace:
             --log-level=LEVEL          critical, error, warning, notice (default), info, debug
             --verbose                  set log level to "debug"

@@ -200,6 +200,26 @@ class OptionParserTest {
   }
 
   @Test
+  void storagePort_isOffByDefault_andRefusedWhereItCannotServe() throws Exception {
+    assertEquals(0, parse().storagePort());
+    assertEquals(3640, parse("--storage-port", "3640").storagePort());
+    assertEquals(3640, parse("--storage-port=3640").storagePort());
+    assertEquals(
+        "--storage-port 3632 is the job port; give another one", error("--storage-port", "3632"));
+    assertEquals(
+        "--storage-port 3633 is the stats port; give another one",
+        error("--stats", "--storage-port", "3633"));
+    assertTrue(error("--inetd", "--storage-port", "3640").contains("--inetd serves one job"));
+    assertTrue(
+        error("--tls-cert", "/c.pem", "--tls-key", "/k.pem", "--storage-port", "3640")
+            .contains("cannot be combined with --tls-cert"));
+    assertTrue(error("--storage-port", "0").contains("--storage-port"));
+    assertTrue(
+        error("--max-file-size", "4096").contains("a size without a unit is in G, as in ccache"));
+    assertEquals(4000, parse("--max-file-size", "4k").limits().maxBodyLength());
+  }
+
+  @Test
   void tlsOptions_goTogether_orNameWhatIsMissing() throws Exception {
     DaemonOptions o =
         parse(

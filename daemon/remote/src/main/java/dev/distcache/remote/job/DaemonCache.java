@@ -14,6 +14,7 @@ import dev.distcache.core.CacheLayout;
 import dev.distcache.core.log.LogLevel;
 import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.stats.Counter;
+import dev.distcache.remote.storage.SharedEntries;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -116,6 +117,18 @@ public final class DaemonCache implements AutoCloseable {
   /** The keys jobs compile now, shared by every job of either protocol. */
   InFlight inFlight() {
     return inFlight;
+  }
+
+  /**
+   * The values clients keep in this store through the storage port.
+   *
+   * @throws IllegalStateException without a store ({@link #enabled} false)
+   */
+  public SharedEntries sharedEntries() {
+    if (store == null) {
+      throw new IllegalStateException("the daemon has no cache");
+    }
+    return new SharedEntries(store);
   }
 
   /** The jobs served from the cache since start. */
