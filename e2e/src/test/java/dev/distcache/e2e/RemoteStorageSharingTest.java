@@ -68,7 +68,15 @@ class RemoteStorageSharingTest {
   }
 
   private void runnersShare(String url) {
-    String setting = url + TierRunner.PATIENT;
+    runnersShare(tmp, url, "");
+  }
+
+  /**
+   * Runner A fills the remote storage {@code url} (with {@code attributes}, each {@code
+   * |NAME=VALUE}) and runner B builds from it; both under {@code tmp}.
+   */
+  static void runnersShare(Path tmp, String url, String attributes) {
+    String setting = url + attributes + TierRunner.PATIENT;
     try (TierRunner a = TierRunner.create(tmp, "a", setting)) {
       a.build(4);
       assertEquals(TierRunner.FILES, a.stat("cache_miss"), "A compiles everything");

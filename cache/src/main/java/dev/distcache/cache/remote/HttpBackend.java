@@ -27,7 +27,8 @@ import javax.net.ssl.SSLContext;
  * with HEAD first and sends nothing when the server has one. What the entry may say is in {@link
  * HttpSettings}: {@code http://} or {@code https://} (the JDK's TLS and its default trust store),
  * {@code USER:PASSWORD@}, {@code layout=}, {@code bearer-token=}, {@code header=}, {@code
- * keep-alive=} and the timeouts.
+ * keep-alive=}, the timeouts, and for {@code https://} {@code tls-ca=} (PEM CAs trusted instead of
+ * the JDK's), {@code tls-cert=} and {@code tls-key=} (a client certificate).
  *
  * <p>Connections are the JDK client's, HTTP/1.1, pooled and reused across requests and threads.
  * {@code keep-alive=false} is accepted and changes nothing: the JDK client has no switch to close a
@@ -75,6 +76,8 @@ public final class HttpBackend implements RemoteBackend {
             .connectTimeout(settings.connectTimeout());
     if (sslContext != null) {
       builder.sslContext(sslContext);
+    } else if (settings.tls() != null) {
+      builder.sslContext(settings.tls());
     }
     return new HttpBackend(settings, builder.build());
   }

@@ -1,16 +1,20 @@
 package dev.distcache.cache.remote;
 
+import dev.distcache.core.tls.TlsContexts;
+import dev.distcache.core.tls.TlsFileException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * What an {@code http://} or {@code https://} entry of {@code remote_storage} says, checked before
@@ -27,6 +31,8 @@ import java.util.Optional;
  * @param connectTimeout the time to open a connection
  * @param operationTimeout the time one request may take, from sending to the last byte read
  * @param name the URL with any password hidden, for messages
+ * @param tls for {@code https://}: the context {@code tls-ca}, {@code tls-cert} and {@code tls-key}
+ *     make (the JDK's own trust and no client certificate when none is given), else null
  */
 record HttpSettings(
     URI base,
@@ -35,7 +41,8 @@ record HttpSettings(
     boolean keepAlive,
     Duration connectTimeout,
     Duration operationTimeout,
-    String name) {
+    String name,
+    SSLContext tls) {
 
   HttpSettings {
     headers = List.copyOf(headers);
@@ -116,7 +123,35 @@ record HttpSettings(
         keepAlive(spec.attribute("keep-alive", "true"), name),
         spec.connectTimeout(),
         spec.operationTimeout(),
-        name);
+        name,
+        tls(spec, scheme, name));
+  }
+
+  /**
+   * The TLS context of the {@code tls-ca} (PEM CAs trusted instead of the JDK's), {@code tls-cert}
+   * and {@code tls-key} (PEM: a client certificate, for a server that asks for one) attributes;
+   * null when none is given.
+   */
+  private static SSLContext tls(RemoteSpec spec, String scheme, String name) {
+    String ca = spec.attribute("tls-ca", null);
+    String cert = spec.attribute("tls-cert", null);
+    String key = spec.attribute("tls-key", null);
+    if (ca == null && cert == null && key == null) {
+      return null;
+    }
+    if (!scheme.equals("https")) {
+      throw new IllegalArgumentException(
+          "remote storage URL " + name + " has tls-ca, tls-cert or tls-key but is not https://");
+    }
+    try {
+      return TlsContexts.client(
+          ca == null ? null : Path.of(ca),
+          cert == null ? null : Path.of(cert),
+          key == null ? null : Path.of(key),
+          new TlsContexts.Names("tls-ca", "tls-cert", "tls-key"));
+    } catch (TlsFileException e) {
+      throw new IllegalArgumentException("remote storage URL " + name + ": " + e.getMessage());
+    }
   }
 
   /** The URL of {@code key}. */

@@ -25,6 +25,19 @@ class HttpSettingsTest {
   }
 
   @Test
+  void tlsAttributes_makeAContextForHttpsOnly_andNameWhatIsWrong() {
+    assertEquals(null, settings("https://h/c").tls(), "the JDK's own trust");
+    assertTrue(
+        refused("http://h/c|tls-ca=/ca.pem")
+            .contains("has tls-ca, tls-cert or tls-key but is not"));
+    assertTrue(
+        refused("https://h/c|tls-cert=/c.pem").contains("tls-cert and tls-key go together"),
+        refused("https://h/c|tls-cert=/c.pem"));
+    String missing = refused("https://h/c|tls-ca=/no/such/ca.pem");
+    assertTrue(missing.contains("tls-ca") && missing.contains("/no/such/ca.pem"), missing);
+  }
+
+  @Test
   void uri_eachLayout_asCcacheLaysItOut() {
     assertEquals(
         URI.create(

@@ -4,7 +4,7 @@ import dev.distcache.cache.StoreException;
 import dev.distcache.core.log.LogLevel;
 import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.process.ProcessRunner;
-import dev.distcache.distribute.tls.TlsFileException;
+import dev.distcache.core.tls.TlsFileException;
 import dev.distcache.remote.job.DaemonCache;
 import dev.distcache.remote.job.JobCompile;
 import dev.distcache.remote.job.JobHandler;
@@ -221,13 +221,16 @@ final class DaemonRuntime implements AutoCloseable {
                 options.listen(),
                 options.storagePort(),
                 options.access(),
+                tls,
                 cache.sharedEntries(),
                 options.limits().maxBodyLength(),
                 log);
         log.log(
             LogLevel.INFO,
             "dcc_listen_by_addr",
-            "serving the shared cache tier on " + storageServer.where());
+            "serving the shared cache tier on "
+                + storageServer.where()
+                + (tls == null ? " (HTTP)" : " (HTTPS)"));
       }
       if (options.pidFile() != null) {
         Files.writeString(options.pidFile(), ProcessHandle.current().pid() + "\n");

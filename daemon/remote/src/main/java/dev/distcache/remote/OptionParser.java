@@ -379,11 +379,6 @@ final class OptionParser {
         throw new UsageException(
             "--storage-port is for the listening daemon; --inetd serves one job");
       }
-      if (tlsCert != null) {
-        throw new UsageException(
-            "--storage-port serves plain HTTP and cannot be combined with --tls-cert yet: the"
-                + " values and the clients' tokens would cross the network in the clear");
-      }
     }
     List<Path> dirs =
         masqueradeDirs.isEmpty() && compilers.isEmpty()

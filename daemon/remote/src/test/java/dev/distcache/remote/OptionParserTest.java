@@ -210,9 +210,11 @@ class OptionParserTest {
         "--storage-port 3633 is the stats port; give another one",
         error("--stats", "--storage-port", "3633"));
     assertTrue(error("--inetd", "--storage-port", "3640").contains("--inetd serves one job"));
-    assertTrue(
-        error("--tls-cert", "/c.pem", "--tls-key", "/k.pem", "--storage-port", "3640")
-            .contains("cannot be combined with --tls-cert"));
+    assertEquals(
+        3640,
+        parse("--tls-cert", "/c.pem", "--tls-key", "/k.pem", "--storage-port", "3640")
+            .storagePort(),
+        "with TLS, the storage port serves HTTPS");
     assertTrue(error("--storage-port", "0").contains("--storage-port"));
     assertTrue(
         error("--max-file-size", "4096").contains("a size without a unit is in G, as in ccache"));

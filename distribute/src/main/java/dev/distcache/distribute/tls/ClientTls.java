@@ -1,5 +1,7 @@
 package dev.distcache.distribute.tls;
 
+import dev.distcache.core.tls.TlsContexts;
+import dev.distcache.core.tls.TlsFileException;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.distcache.distribute.tls;
 
+import dev.distcache.core.tls.TlsFileException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

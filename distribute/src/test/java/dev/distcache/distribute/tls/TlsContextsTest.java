@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.core.tls.TlsContexts;
+import dev.distcache.core.tls.TlsFileException;
 import dev.distcache.testing.Processes;
 import dev.distcache.testing.TestCertificates;
 import java.nio.file.Files;

@@ -1,13 +1,14 @@
 package dev.distcache.remote.net;
 
-import dev.distcache.distribute.tls.TlsContexts;
-import dev.distcache.distribute.tls.TlsFileException;
+import dev.distcache.core.tls.TlsContexts;
+import dev.distcache.core.tls.TlsFileException;
 import dev.distcache.distribute.tls.Tokens;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -21,22 +22,33 @@ public final class DaemonTls {
   /** The first byte of a TLS handshake record; a distcc or native request starts with a letter. */
   public static final int HANDSHAKE_RECORD = 0x16;
 
+  private final SSLContext context;
   private final SSLSocketFactory factory;
   private final boolean clientCertificates;
   private final Tokens tokens;
 
-  private DaemonTls(SSLSocketFactory factory, boolean clientCertificates, Tokens tokens) {
-    this.factory = factory;
+  private DaemonTls(SSLContext context, boolean clientCertificates, Tokens tokens) {
+    this.context = context;
+    this.factory = context.getSocketFactory();
     this.clientCertificates = clientCertificates;
     this.tokens = tokens;
+  }
+
+  /** The daemon's TLS context (its certificate, and the client CAs when it has them). */
+  public SSLContext context() {
+    return context;
+  }
+
+  /** Whether clients must show a certificate ({@code --tls-client-ca}). */
+  public boolean clientCertificates() {
+    return clientCertificates;
   }
 
   /** Loads the files; {@code clientCa} and {@code tokens} may be null. */
   public static DaemonTls load(Path cert, Path key, Path clientCa, Path tokens)
       throws TlsFileException {
     Tokens accepted = tokens == null ? null : Tokens.accepted(tokens);
-    return new DaemonTls(
-        TlsContexts.server(cert, key, clientCa).getSocketFactory(), clientCa != null, accepted);
+    return new DaemonTls(TlsContexts.server(cert, key, clientCa), clientCa != null, accepted);
   }
 
   /** The accepted tokens, empty when no token is asked for. */

@@ -2,10 +2,15 @@ package dev.distcache.remote.storage;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import dev.distcache.cache.StoreException;
 import dev.distcache.core.log.LogLevel;
 import dev.distcache.core.log.ServerLog;
+import dev.distcache.distribute.tls.Tokens;
 import dev.distcache.remote.net.AccessList;
+import dev.distcache.remote.net.DaemonTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The daemon's storage port ({@code --storage-port}): the shared tier of distcache's clients,
@@ -38,6 +44,7 @@ public final class StorageServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final AccessList access;
+  private final Tokens tokens;
   private final SharedEntries entries;
   private final long maxValue;
   private final ServerLog log;
@@ -46,19 +53,24 @@ public final class StorageServer implements AutoCloseable {
       HttpServer server,
       ExecutorService executor,
       AccessList access,
+      Tokens tokens,
       SharedEntries entries,
       long maxValue,
       ServerLog log) {
     this.server = server;
     this.executor = executor;
     this.access = access;
+    this.tokens = tokens;
     this.entries = entries;
     this.maxValue = maxValue;
     this.log = log;
   }
 
   /**
-   * Binds {@code port} on {@code listen} (null: every address) and starts serving.
+   * Binds {@code port} on {@code listen} (null: every address) and starts serving: HTTPS with the
+   * daemon's certificate when {@code tls} is not null (client certificates and tokens as the
+   * daemon's TLS asks: a request without one of its tokens as {@code Authorization: Bearer} is
+   * answered 401), else plain HTTP.
    *
    * @throws IOException when the port cannot be bound
    */
@@ -66,6 +78,7 @@ public final class StorageServer implements AutoCloseable {
       String listen,
       int port,
       AccessList access,
+      DaemonTls tls,
       SharedEntries entries,
       long maxValue,
       ServerLog log)
@@ -74,7 +87,7 @@ public final class StorageServer implements AutoCloseable {
         listen == null ? new InetSocketAddress(port) : new InetSocketAddress(listen, port);
     HttpServer server;
     try {
-      server = HttpServer.create(where, 64);
+      server = tls == null ? HttpServer.create(where, 64) : https(where, tls);
     } catch (IOException e) {
       throw new IOException(
           "cannot listen on "
@@ -86,10 +99,32 @@ public final class StorageServer implements AutoCloseable {
           e);
     }
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    StorageServer s = new StorageServer(server, executor, access, entries, maxValue, log);
+    StorageServer s =
+        new StorageServer(
+            server,
+            executor,
+            access,
+            tls == null ? null : tls.tokens().orElse(null),
+            entries,
+            maxValue,
+            log);
     server.createContext("/", s::handle);
     server.setExecutor(executor);
     server.start();
+    return s;
+  }
+
+  private static HttpsServer https(InetSocketAddress where, DaemonTls tls) throws IOException {
+    HttpsServer s = HttpsServer.create(where, 64);
+    s.setHttpsConfigurator(
+        new HttpsConfigurator(tls.context()) {
+          @Override
+          public void configure(HttpsParameters params) {
+            SSLParameters p = tls.context().getDefaultSSLParameters();
+            p.setNeedClientAuth(tls.clientCertificates());
+            params.setSSLParameters(p);
+          }
+        });
     return s;
   }
 
@@ -108,6 +143,25 @@ public final class StorageServer implements AutoCloseable {
         answer(ex, 403, "not allowed\n");
         return;
       }
+      String who = peer.getHostAddress();
+      if (tokens != null) {
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        Optional<String> client =
+            header != null && header.startsWith("Bearer ")
+                ? tokens.client(header.substring(7).getBytes(StandardCharsets.UTF_8))
+                : Optional.empty();
+        if (client.isEmpty()) {
+          String why =
+              header == null
+                  ? "no token (bearer-token=)"
+                  : "the token is not one this daemon accepts";
+          log.log(LogLevel.WARNING, "storage", "denied " + who + ": " + why);
+          ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+          answer(ex, 401, why + "\n");
+          return;
+        }
+        who += " (token of " + client.get() + ")";
+      }
       Matcher m = PATH.matcher(ex.getRequestURI().getRawPath());
       if (!m.matches()) {
         answer(ex, 404, "no such key\n");
@@ -116,7 +170,7 @@ public final class StorageServer implements AutoCloseable {
       String key = m.group(1) != null ? m.group(1) : m.group(2) + m.group(3);
       switch (ex.getRequestMethod()) {
         case "GET", "HEAD" -> read(ex, key);
-        case "PUT" -> write(ex, key, peer);
+        case "PUT" -> write(ex, key, who);
         default -> {
           ex.getResponseHeaders().set("Allow", "GET, HEAD, PUT");
           answer(ex, 405, "GET, HEAD or PUT\n");
@@ -153,7 +207,7 @@ public final class StorageServer implements AutoCloseable {
     }
   }
 
-  private void write(HttpExchange ex, String key, InetAddress peer) throws IOException {
+  private void write(HttpExchange ex, String key, String who) throws IOException {
     String length = ex.getRequestHeaders().getFirst("Content-Length");
     if (length != null && (!length.matches("[0-9]{1,18}") || Long.parseLong(length) > maxValue)) {
       answer(ex, 413, "a value may have at most " + maxValue + " bytes (--max-file-size)\n");
@@ -173,10 +227,7 @@ public final class StorageServer implements AutoCloseable {
         return;
       }
     } catch (SharedEntries.Invalid e) {
-      log.log(
-          LogLevel.WARNING,
-          "storage",
-          "refused a value from " + peer.getHostAddress() + ": " + e.getMessage());
+      log.log(LogLevel.WARNING, "storage", "refused a value from " + who + ": " + e.getMessage());
       answer(ex, 400, e.getMessage() + "\n");
       return;
     } catch (StoreException e) {
@@ -185,9 +236,7 @@ public final class StorageServer implements AutoCloseable {
       return;
     }
     log.log(
-        LogLevel.INFO,
-        "storage",
-        "stored " + key + " (" + value.length + " bytes) from " + peer.getHostAddress());
+        LogLevel.INFO, "storage", "stored " + key + " (" + value.length + " bytes) from " + who);
     answer(ex, 201, "");
   }
 

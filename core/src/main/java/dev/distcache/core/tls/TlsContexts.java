@@ -1,4 +1,4 @@
-package dev.distcache.distribute.tls;
+package dev.distcache.core.tls;
 
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -40,13 +40,26 @@ public final class TlsContexts {
    * its certificate and key for daemons that ask for one (both null for none).
    */
   public static SSLContext client(Path ca, Path cert, Path key) throws TlsFileException {
+    return client(ca, cert, key, Names.FARM);
+  }
+
+  /** The names of the three settings a client's context comes from, for messages. */
+  public record Names(String ca, String cert, String key) {
+    /** The farm's configuration keys. */
+    public static final Names FARM =
+        new Names("remote_tls_ca", "remote_tls_cert", "remote_tls_key");
+  }
+
+  /** As {@link #client(Path, Path, Path)}, naming the settings as {@code names} does. */
+  public static SSLContext client(Path ca, Path cert, Path key, Names names)
+      throws TlsFileException {
     if ((cert == null) != (key == null)) {
       throw new TlsFileException(
-          "remote_tls_cert and remote_tls_key go together: give both, or neither");
+          names.cert() + " and " + names.key() + " go together: give both, or neither");
     }
     return context(
-        cert == null ? null : keys("remote_tls_cert", cert, "remote_tls_key", key),
-        ca == null ? null : trust("remote_tls_ca", ca));
+        cert == null ? null : keys(names.cert(), cert, names.key(), key),
+        ca == null ? null : trust(names.ca(), ca));
   }
 
   private static SSLContext context(KeyManager[] keys, TrustManager[] trust)

@@ -1,4 +1,4 @@
-package dev.distcache.distribute.tls;
+package dev.distcache.core.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

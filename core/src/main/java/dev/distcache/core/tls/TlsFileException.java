@@ -1,4 +1,4 @@
-package dev.distcache.distribute.tls;
+package dev.distcache.core.tls;
 
 /**
  * A certificate, key or token file that cannot be used; the message is one line for the user and

@@ -1,0 +1,77 @@
+package dev.distcache.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distcache.testing.Loopback;
+import dev.distcache.testing.RemoteDaemon;
+import dev.distcache.testing.TestCertificates;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A daemon with TLS and tokens serves its storage port as HTTPS, asking for one of its tokens: a
+ * client that trusts the farm's CA ({@code tls-ca=}) and gives a good {@code bearer-token=} fills
+ * it and a second one builds from it; a bad token, no token and plain HTTP are refused, counted as
+ * remote storage errors, and the builds still give gcc's objects. No token reaches a log.
+ */
+class DaemonStorageTlsTest {
+  private static final String GOOD = "storage-token-good-0123456789abcdef";
+  private static final String BAD = "storage-token-bad-0123456789abcdef";
+
+  @TempDir Path tmp;
+
+  @Test
+  void https_withTheFarmsCaAndAToken_servesTheSecondRunner_andRefusesTheOthers() throws Exception {
+    TestCertificates ca = TestCertificates.ca(tmp.resolve("pki"), "farm");
+    TestCertificates.Pair cert = ca.issue("daemon", 2, "127.0.0.2");
+    Path tokens = tmp.resolve("tokens");
+    Files.writeString(tokens, GOOD + " # ci-runner-7\n");
+    int port = Loopback.freePort("127.0.0.2");
+    try (RemoteDaemon d =
+        RemoteDaemon.on("127.0.0.2", tmp.resolve("daemon"))
+            .args(
+                "--tls-cert",
+                cert.cert().toString(),
+                "--tls-key",
+                cert.key().toString(),
+                "--auth-tokens",
+                tokens.toString(),
+                "--storage-port",
+                Integer.toString(port))
+            .start()) {
+      d.awaitLog("serving the shared cache tier on 127.0.0.2:" + port + " (HTTPS)");
+      String url = "https://127.0.0.2:" + port + "/";
+      String trust = "|tls-ca=" + ca.caCert();
+      RemoteStorageSharingTest.runnersShare(tmp, url, trust + "|bearer-token=" + GOOD);
+      assertTrue(d.log().contains(" from 127.0.0.1 (token of ci-runner-7)"), d.log());
+
+      for (String[] refused :
+          new String[][] {
+            {"bad-token", url, trust + "|bearer-token=" + BAD},
+            {"no-token", url, trust},
+            {"plain-http", "http://127.0.0.2:" + port + "/", ""},
+            {"untrusted", url, "|bearer-token=" + GOOD}
+          }) {
+        try (TierRunner r =
+            TierRunner.create(tmp, refused[0], refused[1] + refused[2] + TierRunner.PATIENT)) {
+          r.build(2);
+          r.assertSameAsPlainBuild(r.objects());
+          assertEquals(TierRunner.FILES, r.stat("cache_miss"), refused[0] + ": " + r.stats());
+          assertEquals(0, r.stat("remote_storage_hit"), refused[0] + ": " + r.stats());
+          assertTrue(r.stat("remote_storage_error") >= 1, refused[0] + ": " + r.stats());
+          assertTrue(r.logLines(GOOD).isEmpty() && r.logLines(BAD).isEmpty(), "a token logged");
+        }
+      }
+      String log = d.awaitLog("denied 127.0.0.1: no token (bearer-token=)");
+      assertTrue(log.contains("denied 127.0.0.1: the token is not one this daemon accepts"), log);
+      for (String secret : List.of(GOOD, BAD)) {
+        assertFalse(log.contains(secret), "the daemon logged a token:\n" + log);
+      }
+    }
+  }
+}
