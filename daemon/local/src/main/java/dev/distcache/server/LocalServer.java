@@ -299,6 +299,9 @@ public final class LocalServer implements AutoCloseable {
 
   private volatile boolean lockReleased;
 
+  /** How long a connection waits for its hang-up watcher to end after the reply. */
+  private static final java.time.Duration WATCHER_END = java.time.Duration.ofMillis(200);
+
   private void serveConnection(SocketChannel ch) {
     try (ch) {
       UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
@@ -329,9 +332,11 @@ public final class LocalServer implements AutoCloseable {
       Reply.writeAcknowledgement(
           out); // at once: the client bounds its wait for it, not for the compile
       Reply reply;
+      AtomicBoolean replied = new AtomicBoolean();
+      Thread watcher = null;
       if (req.mode() == Request.Mode.COMPILE) {
         Cancellation cancellation = new Cancellation();
-        Thread.ofVirtual().start(() -> cancelOnHangUp(ch, cancellation));
+        watcher = Thread.ofVirtual().start(() -> cancelOnHangUp(ch, cancellation, replied));
         reply = cancellation.within(() -> pipeline.handle(req));
         if (cancellation.isCancelled()) {
           System.err.println("distcache server: a client went away; stopped its compile");
@@ -348,6 +353,19 @@ public final class LocalServer implements AutoCloseable {
         counters.write(); // at once after -z, -C or a cleanup, not a second later
       }
       reply.writeBody(out);
+      // The hang-up watcher reads end-of-stream and ends before the channel is closed: closing it
+      // under the watcher's read would cost an exception on every compile.
+      replied.set(true);
+      try {
+        ch.shutdownInput();
+        if (watcher != null) {
+          watcher.join(WATCHER_END);
+        }
+      } catch (IOException e) {
+        // The client has gone already; closing follows.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     } catch (java.io.EOFException e) {
       // A client probing whether the server listens connects and hangs up; nothing to do.
     } catch (ProtocolException e) {
@@ -381,9 +399,10 @@ public final class LocalServer implements AutoCloseable {
   /**
    * Waits for the client to hang up before its reply (it sends nothing after its request; Ctrl-C
    * closes the connection) and then stops the compile. Returns without cancelling when the server
-   * closes the connection itself, after the reply.
+   * closes the connection itself, or shuts its input down, after the reply ({@code replied}).
    */
-  private static void cancelOnHangUp(SocketChannel ch, Cancellation cancellation) {
+  private static void cancelOnHangUp(
+      SocketChannel ch, Cancellation cancellation, AtomicBoolean replied) {
     ByteBuffer ignored = ByteBuffer.allocate(64);
     try {
       while (ch.read(ignored.clear()) >= 0) {
@@ -394,7 +413,7 @@ public final class LocalServer implements AutoCloseable {
     } catch (IOException e) {
       // Reset by the peer: gone as well.
     }
-    if (ch.isOpen()) {
+    if (ch.isOpen() && !replied.get()) {
       cancellation.cancel();
     }
   }

@@ -16,11 +16,15 @@ import java.nio.file.Path;
 final class ConfigFileCache {
   private record Parsed(FileStat stat, Config.FileSettings settings) {}
 
+  /** The file was missing while its directory had this stat. */
+  private record Missing(Path file, FileStat directory) {}
+
   private volatile Parsed last;
+  private volatile Missing missing;
 
   /** The file's settings and notes, as {@link Config#readFile} gives them. */
   Config.FileSettings settings(Path file, long requestStartNanos) {
-    if (Files.notExists(file)) {
+    if (stillMissing(file, requestStartNanos)) {
       return Config.FileSettings.NONE;
     }
     FileStat before;
@@ -43,5 +47,33 @@ final class ConfigFileCache {
       // Changed while it was read: parse it again next time.
     }
     return settings;
+  }
+
+  /**
+   * True when the file does not exist. Most cache directories have no configuration file, and
+   * asking the file system for a missing file costs Java an exception on every request; so a
+   * missing file is remembered with its directory's stat, which changes when an entry is created,
+   * renamed in or removed there, and trusted as {@link FileHashes} trusts a stat.
+   */
+  private boolean stillMissing(Path file, long requestStartNanos) {
+    Path dir = file.toAbsolutePath().getParent();
+    FileStat dirStat;
+    try {
+      dirStat = dir == null ? null : FileStat.of(dir);
+    } catch (IOException e) {
+      dirStat = null;
+    }
+    Missing m = missing;
+    if (m != null && dirStat != null && m.file().equals(file) && m.directory().equals(dirStat)) {
+      return true;
+    }
+    if (!Files.notExists(file)) {
+      return false;
+    }
+    if (dirStat != null
+        && dirStat.changedBefore(requestStartNanos - FileHashes.TIMESTAMP_SLACK_NANOS)) {
+      missing = new Missing(file, dirStat);
+    }
+    return true;
   }
 }

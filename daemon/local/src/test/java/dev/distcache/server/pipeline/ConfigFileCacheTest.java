@@ -26,6 +26,25 @@ class ConfigFileCacheTest {
   }
 
   @Test
+  void aRememberedMissingFile_isReadOnceItAppears_orIsRenamedIn_andForgottenWhenRemoved()
+      throws Exception {
+    Path file = dir.resolve("distcache.conf");
+    Files.setLastModifiedTime(dir, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+    assertEquals(Map.of(), cache.settings(file, LATER).settings());
+    assertEquals(Map.of(), cache.settings(file, LATER).settings(), "remembered missing");
+    Files.writeString(file, "max_files = 7\n");
+    assertEquals(Map.of(ConfigKey.MAX_FILES, "7"), cache.settings(file, LATER).settings());
+    Files.delete(file);
+    Files.setLastModifiedTime(dir, FileTime.from(Instant.parse("2020-01-01T00:00:01Z")));
+    assertEquals(Map.of(), cache.settings(file, LATER).settings());
+    Path elsewhere = Files.writeString(dir.resolveSibling("staged.conf"), "max_files = 8\n");
+    Files.move(elsewhere, file);
+    assertEquals(Map.of(ConfigKey.MAX_FILES, "8"), cache.settings(file, LATER).settings());
+    Path other = dir.resolve("other.conf");
+    assertEquals(Map.of(), cache.settings(other, LATER).settings(), "another path is looked up");
+  }
+
+  @Test
   void settings_followEveryRewrite_evenOneKeepingSizeAndMtime() throws Exception {
     Path file = Files.writeString(dir.resolve("distcache.conf"), "max_files = 11\n");
     assertEquals(Map.of(ConfigKey.MAX_FILES, "11"), cache.settings(file, LATER).settings());
