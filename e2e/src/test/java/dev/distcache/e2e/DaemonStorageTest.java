@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ class DaemonStorageTest {
     try (RemoteDaemon d =
         RemoteDaemon.on("127.0.0.2", tmp)
             .args("--storage-port", Integer.toString(port), "--max-file-size", "4k")
+            .stats()
             .start()) {
       d.awaitLog("serving the shared cache tier");
       String flat = "/" + KEY;
@@ -50,6 +52,16 @@ class DaemonStorageTest {
       assertEquals(404, status(send("127.0.0.1", port, "GET", "/" + KEY + "0", "")));
       assertTrue(d.log().contains("refused a value from 127.0.0.1: not a result"), d.log());
       assertEquals(0, d.summaries().size());
+      Map<String, Double> metrics =
+          PythonReaders.prometheus(
+                  tmp, PythonReaders.get("127.0.0.1", "127.0.0.2", d.statsPort, "/metrics"))
+              .samples();
+      String name = "distcache_daemon_storage_requests_total{outcome=";
+      assertEquals(3.0, metrics.get(name + "miss}"), metrics.toString());
+      assertEquals(2.0, metrics.get(name + "refused}"), metrics.toString());
+      assertEquals(0.0, metrics.get(name + "hit}"), metrics.toString());
+      assertEquals(0.0, metrics.get(name + "stored}"), metrics.toString());
+      assertEquals(0.0, metrics.get(name + "denied}"), metrics.toString());
     }
   }
 

@@ -59,11 +59,20 @@ class RemoteStorageSharingTest {
     try (RemoteDaemon daemon =
         RemoteDaemon.on("127.0.0.2", tmp.resolve("daemon"))
             .args("--storage-port", Integer.toString(port))
+            .stats()
             .start()) {
       daemon.awaitLog("serving the shared cache tier on 127.0.0.2:" + port);
       runnersShare("http://127.0.0.2:" + port + "/");
       assertTrue(daemon.log().contains("(storage) stored "), daemon.log());
       assertTrue(daemon.summaries().isEmpty(), "no job went to the daemon: " + daemon.log());
+      Map<String, Double> metrics =
+          PythonReaders.prometheus(
+                  tmp, PythonReaders.get("127.0.0.1", "127.0.0.2", daemon.statsPort, "/metrics"))
+              .samples();
+      String name = "distcache_daemon_storage_requests_total{outcome=";
+      assertTrue(metrics.get(name + "stored}") >= TierRunner.FILES, metrics.toString());
+      assertTrue(metrics.get(name + "hit}") >= TierRunner.FILES, metrics.toString());
+      assertEquals(0.0, metrics.get(name + "refused}"), metrics.toString());
     }
   }
 

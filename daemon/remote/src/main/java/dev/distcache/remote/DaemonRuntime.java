@@ -56,7 +56,7 @@ final class DaemonRuntime implements AutoCloseable {
   private final DaemonTls tls;
   private TcpServer jobs;
   private TcpServer statsServer;
-  private StorageServer storageServer;
+  private volatile StorageServer storageServer; // read by the stats thread
   private boolean pidWritten;
 
   /** Why the daemon cannot start; the message is for the user. */
@@ -298,7 +298,11 @@ final class DaemonRuntime implements AutoCloseable {
   private String statsPage(String path) {
     switch (path) {
       case "/metrics" -> {
-        return MetricsPage.render(stats.snapshot(), options.jobs(), cacheNumbers());
+        return MetricsPage.render(
+            stats.snapshot(),
+            options.jobs(),
+            cacheNumbers(),
+            storageServer == null ? null : storageServer.counts());
       }
       case "/monitor" -> {
         return MonitorState.page();

@@ -13,6 +13,15 @@ public final class MetricsPage {
   private MetricsPage() {}
 
   public static String render(DaemonStats.Snapshot s, int maxJobs, StatsPage.CacheNumbers cache) {
+    return render(s, maxJobs, cache, null);
+  }
+
+  /**
+   * The same, with the storage port's requests by outcome ({@code storage}; null when the daemon
+   * has no storage port).
+   */
+  public static String render(
+      DaemonStats.Snapshot s, int maxJobs, StatsPage.CacheNumbers cache, StorageCounts storage) {
     StringBuilder b = new StringBuilder();
     b.append("HTTP/1.0 200 OK\r\n")
         .append("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n")
@@ -56,6 +65,13 @@ public final class MetricsPage {
     sample(b, "distcache_daemon_cache_size_bytes", "", cache.sizeBytes());
     metric(b, "distcache_daemon_cache_entries", "gauge", "Results in the daemon's cache.");
     sample(b, "distcache_daemon_cache_entries", "", cache.files());
+    if (storage != null) {
+      String name = "distcache_daemon_storage_requests_total";
+      metric(b, name, "counter", "Requests to the storage port (--storage-port) by outcome.");
+      storage
+          .snapshot()
+          .forEach((outcome, n) -> sample(b, name, "{outcome=\"" + outcome.label() + "\"}", n));
+    }
     return b.toString();
   }
 

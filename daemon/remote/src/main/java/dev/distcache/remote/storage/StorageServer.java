@@ -11,6 +11,7 @@ import dev.distcache.core.log.ServerLog;
 import dev.distcache.distribute.tls.Tokens;
 import dev.distcache.remote.net.AccessList;
 import dev.distcache.remote.net.DaemonTls;
+import dev.distcache.remote.report.StorageCounts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,6 +49,7 @@ public final class StorageServer implements AutoCloseable {
   private final SharedEntries entries;
   private final long maxValue;
   private final ServerLog log;
+  private final StorageCounts counts = new StorageCounts();
 
   private StorageServer(
       HttpServer server,
@@ -128,6 +130,11 @@ public final class StorageServer implements AutoCloseable {
     return s;
   }
 
+  /** The requests answered since start, by outcome. */
+  public StorageCounts counts() {
+    return counts;
+  }
+
   /** {@code ADDRESS:PORT}, for the start-up log. */
   public String where() {
     InetSocketAddress a = server.getAddress();
@@ -140,6 +147,7 @@ public final class StorageServer implements AutoCloseable {
       if (!access.allows(peer)) {
         log.log(
             LogLevel.WARNING, "storage", "refused " + peer.getHostAddress() + ": not in --allow");
+        counts.count(StorageCounts.Outcome.DENIED);
         answer(ex, 403, "not allowed\n");
         return;
       }
@@ -156,6 +164,7 @@ public final class StorageServer implements AutoCloseable {
                   ? "no token (bearer-token=)"
                   : "the token is not one this daemon accepts";
           log.log(LogLevel.WARNING, "storage", "denied " + who + ": " + why);
+          counts.count(StorageCounts.Outcome.DENIED);
           ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
           answer(ex, 401, why + "\n");
           return;
@@ -191,9 +200,11 @@ public final class StorageServer implements AutoCloseable {
       return;
     }
     if (value.isEmpty()) {
+      counts.count(StorageCounts.Outcome.MISS);
       answer(ex, 404, "");
       return;
     }
+    counts.count(StorageCounts.Outcome.HIT);
     boolean head = ex.getRequestMethod().equals("HEAD");
     ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
     if (head) {
@@ -210,6 +221,7 @@ public final class StorageServer implements AutoCloseable {
   private void write(HttpExchange ex, String key, String who) throws IOException {
     String length = ex.getRequestHeaders().getFirst("Content-Length");
     if (length != null && (!length.matches("[0-9]{1,18}") || Long.parseLong(length) > maxValue)) {
+      counts.count(StorageCounts.Outcome.REFUSED);
       answer(ex, 413, "a value may have at most " + maxValue + " bytes (--max-file-size)\n");
       return;
     }
@@ -218,25 +230,30 @@ public final class StorageServer implements AutoCloseable {
       value = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxValue + 1));
     }
     if (value.length > maxValue) {
+      counts.count(StorageCounts.Outcome.REFUSED);
       answer(ex, 413, "a value may have at most " + maxValue + " bytes (--max-file-size)\n");
       return;
     }
     try {
       if (!entries.put(key, value)) {
+        counts.count(StorageCounts.Outcome.REFUSED);
         answer(ex, 507, "the value is larger than the daemon's --max-size\n");
         return;
       }
     } catch (SharedEntries.Invalid e) {
       log.log(LogLevel.WARNING, "storage", "refused a value from " + who + ": " + e.getMessage());
+      counts.count(StorageCounts.Outcome.REFUSED);
       answer(ex, 400, e.getMessage() + "\n");
       return;
     } catch (StoreException e) {
+      counts.count(StorageCounts.Outcome.REFUSED);
       log.log(LogLevel.ERROR, "storage", "cannot store " + key + ": " + e.getMessage());
       answer(ex, 500, "the daemon's store failed\n");
       return;
     }
     log.log(
         LogLevel.INFO, "storage", "stored " + key + " (" + value.length + " bytes) from " + who);
+    counts.count(StorageCounts.Outcome.STORED);
     answer(ex, 201, "");
   }
 
