@@ -96,6 +96,44 @@ class ClangCompileTest {
         mode.equals("direct") ? 0 : 2, stats.get("preprocessed_cache_hit"), stats.toString());
   }
 
+  /**
+   * clang's installation and link-only long options are cached (misses, then hits, with plain
+   * clang's object and its "unused" warning); its options file is not (the compile runs as given).
+   */
+  @Test
+  void clangsLongOptions_areCachedAsPlainClangCompiles_butAnOptionsFileIsNot() {
+    Distcache.write(src.resolve("l.c"), "int l(int x) { return x * 3; }\n");
+    Distcache.write(src.resolve("opts.cfg"), "-O2\n");
+    List<List<String>> cached =
+        List.of(
+            List.of("--gcc-toolchain=/usr"),
+            List.of("--rtlib=libgcc", "--unwindlib=libgcc"),
+            List.of("--start-no-unused-arguments", "--ld-path=/usr/bin/ld"));
+    for (List<String> options : cached) {
+      List<String> cmd = new ArrayList<>(List.of("clang"));
+      cmd.addAll(options);
+      cmd.addAll(List.of("-c", "l.c", "-o", "l.o"));
+      String[] args = cmd.toArray(String[]::new);
+      Run miss = dc.run(src, args).ok();
+      Run hit = dc.run(src, args).ok();
+      byte[] hitObject = Distcache.read(src.resolve("l.o"));
+      Run plain = dc.direct(src, args).ok();
+      assertArrayEquals(Distcache.read(src.resolve("l.o")), hitObject, options.toString());
+      assertArrayEquals(plain.stderr(), miss.stderr(), options + ": " + miss.err());
+      assertArrayEquals(plain.stderr(), hit.stderr(), options + ": " + hit.err());
+    }
+    assertEquals(3, dc.stat("cache_miss"), dc.stats().toString());
+    assertEquals(3, dc.hits(), dc.stats().toString());
+    assertEquals(0, dc.stat("preprocessor_error"), dc.stats().toString());
+
+    String[] config = {"clang", "--config", "./opts.cfg", "-c", "l.c", "-o", "l.o"};
+    dc.run(src, config).ok();
+    byte[] viaDistcache = Distcache.read(src.resolve("l.o"));
+    dc.direct(src, config).ok();
+    assertArrayEquals(Distcache.read(src.resolve("l.o")), viaDistcache, "--config");
+    assertEquals(1, dc.stat("unsupported_compiler_option"), dc.stats().toString());
+  }
+
   @Test
   void compileError_exitCodeAndStderrAsPlainClang_andNothingIsCached() {
     Distcache.write(src.resolve("bad.c"), "int f(void) { return undeclared; }\n");

@@ -107,7 +107,19 @@ public final class ArgsClassifier {
       try {
         // gcc's long spellings as the short options they stand for: --write-dependencies is -MD,
         // --for-assembler=X is -Xassembler X (the compile itself still runs with args as given)
-        expanded = GccOptionParser.canonical(ResponseFiles.expand(args, cwd));
+        List<GccOptionParser.Arg> parsed = GccOptionParser.parse(ResponseFiles.expand(args, cwd));
+        expanded = new ArrayList<>();
+        for (GccOptionParser.Arg arg : parsed) {
+          String spelled = arg.spelled().getFirst();
+          if (spelled.equals("--config")
+              || spelled.startsWith("--config=")
+              || spelled.startsWith("--driver-mode=")) {
+            // clang's: options read from a file no key follows, or another reading of the
+            // source's language; the compile runs as given
+            return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, arg.spelling());
+          }
+          expanded.addAll(arg.canonical());
+        }
       } catch (ResponseFiles.UnreadableException e) {
         return new Uncacheable(Counter.BAD_COMPILER_ARGUMENTS, e.getMessage());
       }

@@ -36,6 +36,23 @@ public final class GccOptionParser {
    */
   private static final String TARGET = "--target=";
 
+  /**
+   * clang's other long options that a C or C++ compile may carry, kept as spelled for the same
+   * reason as {@link #TARGET}: where the GCC installation is ({@code --gcc-toolchain=}, {@code
+   * --gcc-install-dir=}, which move the headers the preprocessor reads, and so what the key
+   * follows), and the link-only runtime and linker choices ({@code --rtlib=}, {@code --unwindlib=},
+   * {@code --ld-path=}; with {@code -c} clang warns that they are unused, and the warning is cached
+   * with the result). Not here, so still read the gcc way and run uncached: {@code --config=}
+   * (options from a file no key follows), {@code --driver-mode=} (it changes how clang reads a
+   * source's language), and the CUDA and HIP ones.
+   */
+  private static final List<String> CLANG_JOINED =
+      List.of("--gcc-toolchain=", "--gcc-install-dir=", "--rtlib=", "--unwindlib=", "--ld-path=");
+
+  /** clang's flags around arguments it must not warn about, kept as spelled. */
+  private static final List<String> CLANG_FLAGS =
+      List.of("--start-no-unused-arguments", "--end-no-unused-arguments");
+
   private GccOptionParser() {}
 
   /** The canonical argv: {@link #parse}'s canonical words in order. */
@@ -68,7 +85,7 @@ public final class GccOptionParser {
           ? new Arg(List.of(a), List.of(a))
           : new Arg(List.of(a, next), List.of(a, next));
     }
-    if (a.startsWith(TARGET)) {
+    if (a.startsWith(TARGET) || CLANG_FLAGS.contains(a) || clangJoined(a)) {
       return new Arg(List.of(a), List.of(a));
     }
     if (a.startsWith("--") && a.length() > 2) {
@@ -84,6 +101,15 @@ public final class GccOptionParser {
           List.of("-Wp," + String.join(",", canonical(List.of(a.substring(4).split(",", -1))))));
     }
     return new Arg(List.of(a), List.of(a));
+  }
+
+  private static boolean clangJoined(String a) {
+    for (String prefix : CLANG_JOINED) {
+      if (a.startsWith(prefix) && a.length() > prefix.length()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An -Xpreprocessor item: cc1 reads it as an option of its own (with the same long aliases). */

@@ -37,6 +37,24 @@ class ArgsClassifierTest {
     assertEquals(Counter.CALLED_FOR_PREPROCESSING, reason("gcc", "-E", "-c", "foo.c"));
   }
 
+  /** clang's options file and driver mode: what they change, no key follows. */
+  @ParameterizedTest
+  @ValueSource(strings = {"--config=opts.cfg", "--driver-mode=g++"})
+  void classify_clangsConfigFileOrDriverMode_isUnsupportedCompilerOption(String option) {
+    assertEquals(Counter.UNSUPPORTED_COMPILER_OPTION, reason("clang", option, "-c", "foo.c"));
+  }
+
+  @Test
+  void classify_clangsConfigFile_inItsSeparateForm_isUnsupported_butAsAValueIsNoOption() {
+    assertEquals(
+        Counter.UNSUPPORTED_COMPILER_OPTION,
+        reason("clang", "--config", "opts.cfg", "-c", "foo.c"));
+    assertEquals("--config=x.o", cacheable("clang", "-c", "foo.c", "-o", "--config=x.o").output());
+    assertEquals(
+        List.of("--gcc-toolchain=/opt/gcc", "foo.c"),
+        cacheable("clang", "--gcc-toolchain=/opt/gcc", "-c", "foo.c").preprocessorArgs());
+  }
+
   /** As ccache, which lists -M and -MM as too hard: the first of -E and -M decides. */
   @ParameterizedTest
   @ValueSource(strings = {"-M", "-MM"})

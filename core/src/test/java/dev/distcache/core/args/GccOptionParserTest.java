@@ -85,6 +85,27 @@ class GccOptionParserTest {
     assertEquals(List.of("-Xclang", "--no-common"), c("-Xclang", "--no-common"), "cc1's item");
   }
 
+  /**
+   * The same for clang's installation, runtime and linker options, and its unused-argument flags.
+   */
+  @Test
+  void clangsLongOptions_stayAsSpelled_butNotThoseAKeyCannotFollow() {
+    for (String a :
+        List.of(
+            "--gcc-toolchain=/opt/gcc",
+            "--gcc-install-dir=/usr/lib/gcc/x86_64-linux-gnu/12",
+            "--rtlib=compiler-rt",
+            "--unwindlib=libunwind",
+            "--ld-path=/usr/bin/ld.lld",
+            "--start-no-unused-arguments",
+            "--end-no-unused-arguments")) {
+      assertEquals(List.of(a, "-c"), c(a, "-c"), a);
+    }
+    assertEquals(List.of("-fconfig=x.cfg"), c("--config=x.cfg"), "a file of options: not kept");
+    assertEquals(List.of("-fdriver-mode=g++"), c("--driver-mode=g++"));
+    assertEquals(List.of("-fgcc-toolchain="), c("--gcc-toolchain="), "no value: gcc's reading");
+  }
+
   @Test
   void wrappedItems_andValues() {
     assertEquals(List.of("-Wp,-MD,x.d"), c("-Wp,--write-dependencies,x.d"));
