@@ -153,6 +153,8 @@ final class RemoteArgs {
             || a.startsWith("-fauto-profile")
             || a.startsWith("-fcreate-profile")
             || a.startsWith("--sysroot")
+            || a.startsWith("--gcc-toolchain=") // clang's: where its headers and libraries are
+            || a.startsWith("--gcc-install-dir=")
             || a.equals("-mcpu=native");
     return local ? Optional.of("option " + a) : Optional.empty();
   }

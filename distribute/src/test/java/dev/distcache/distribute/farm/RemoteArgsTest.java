@@ -103,6 +103,10 @@ class RemoteArgsTest {
         Optional.of("option -Wp,-DX"),
         RemoteArgs.keepLocal(inv("-c", "-Wp,--define-macro=X", "hello.c")));
     assertEquals(Optional.of("option -p"), RemoteArgs.keepLocal(inv("-c", "--profile", "hello.c")));
+    assertEquals(
+        Optional.of("option --gcc-toolchain=/opt/gcc"),
+        RemoteArgs.keepLocal(inv("-c", "--gcc-toolchain=/opt/gcc", "hello.c")),
+        "clang's installation, as --sysroot: another machine's may differ");
   }
 
   @Test
