@@ -110,12 +110,7 @@ public final class ArgsClassifier {
         List<GccOptionParser.Arg> parsed = GccOptionParser.parse(ResponseFiles.expand(args, cwd));
         expanded = new ArrayList<>();
         for (GccOptionParser.Arg arg : parsed) {
-          String spelled = arg.spelled().getFirst();
-          if (spelled.equals("--config")
-              || spelled.startsWith("--config=")
-              || spelled.startsWith("--driver-mode=")) {
-            // clang's: options read from a file no key follows, or another reading of the
-            // source's language; the compile runs as given
+          if (GccOptionParser.clangUnkeyable(arg)) {
             return new Uncacheable(Counter.UNSUPPORTED_COMPILER_OPTION, arg.spelling());
           }
           expanded.addAll(arg.canonical());

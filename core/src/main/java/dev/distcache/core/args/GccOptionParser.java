@@ -42,9 +42,8 @@ public final class GccOptionParser {
    * --gcc-install-dir=}, which move the headers the preprocessor reads, and so what the key
    * follows), and the link-only runtime and linker choices ({@code --rtlib=}, {@code --unwindlib=},
    * {@code --ld-path=}; with {@code -c} clang warns that they are unused, and the warning is cached
-   * with the result). Not here, so still read the gcc way and run uncached: {@code --config=}
-   * (options from a file no key follows), {@code --driver-mode=} (it changes how clang reads a
-   * source's language), and the CUDA and HIP ones.
+   * with the result). Not here: {@code --config} and {@code --driver-mode=}, which {@link
+   * #clangUnkeyable} names for the classifier, and the CUDA and HIP ones, still read the gcc way.
    */
   private static final List<String> CLANG_JOINED =
       List.of("--gcc-toolchain=", "--gcc-install-dir=", "--rtlib=", "--unwindlib=", "--ld-path=");
@@ -101,6 +100,18 @@ public final class GccOptionParser {
           List.of("-Wp," + String.join(",", canonical(List.of(a.substring(4).split(",", -1))))));
     }
     return new Arg(List.of(a), List.of(a));
+  }
+
+  /**
+   * True for clang's long options that no key can follow: {@code --config} (options read from a
+   * file) and {@code --driver-mode=} (another reading of the source's language), as {@code arg}
+   * spells them; the compile runs as given, uncached.
+   */
+  public static boolean clangUnkeyable(Arg arg) {
+    String spelled = arg.spelled().getFirst();
+    return spelled.equals("--config")
+        || spelled.startsWith("--config=")
+        || spelled.startsWith("--driver-mode=");
   }
 
   private static boolean clangJoined(String a) {
