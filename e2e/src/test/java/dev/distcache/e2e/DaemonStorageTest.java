@@ -1,5 +1,6 @@
 package dev.distcache.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +89,80 @@ class DaemonStorageTest {
         assertEquals(404, status(send("127.0.0.9", port, "GET", "/" + KEY, "")));
       }
     }
+  }
+
+  /**
+   * With {@code --storage-write-allow}, the other {@code --allow} peers read what a writer stored
+   * and cannot write, even a value the daemon would take from a writer.
+   */
+  @Test
+  void onlyTheWriteAllowNetworks_write_andTheOthersRead() throws Exception {
+    int port = Loopback.freePort("127.0.0.2");
+    try (RemoteDaemon d =
+        RemoteDaemon.on("127.0.0.2", tmp.resolve("daemon"))
+            .args(
+                "--storage-port",
+                Integer.toString(port),
+                "--allow",
+                "127.0.0.0/8",
+                "--storage-write-allow",
+                "127.0.0.1")
+            .start()) {
+      d.awaitLog("serving the shared cache tier");
+      String url = "http://127.0.0.2:" + port + "/";
+      try (TierRunner writer = TierRunner.create(tmp, "writer", url + TierRunner.PATIENT)) {
+        writer.build(2);
+        writer.close();
+        assertTrue(
+            writer.stat("remote_storage_write") >= TierRunner.FILES, writer.stats().toString());
+      }
+      Matcher stored = Pattern.compile("stored ([0-9a-f]{64}) \\(").matcher(d.log());
+      assertTrue(stored.find(), d.log());
+      String path = "/" + stored.group(1);
+
+      byte[][] read = exchange("127.0.0.9", port, "GET", path, new byte[0]);
+      assertEquals(200, status(read), new String(read[0], StandardCharsets.US_ASCII));
+      byte[] value = read[1];
+      assertTrue(value.length > 0);
+      byte[][] refused = exchange("127.0.0.9", port, "PUT", path, value);
+      assertEquals(403, status(refused), new String(refused[0], StandardCharsets.US_ASCII));
+      assertTrue(d.log().contains("refused a write from 127.0.0.9: it may only read"), d.log());
+      byte[][] taken = exchange("127.0.0.1", port, "PUT", path, value);
+      assertEquals(201, status(taken), new String(taken[0], StandardCharsets.US_ASCII));
+      assertTrue(d.log().contains("stored " + stored.group(1)), d.log());
+      assertArrayEquals(value, exchange("127.0.0.9", port, "GET", path, new byte[0])[1]);
+    }
+  }
+
+  /** One request from {@code from}: the answer's head (through the blank line) and its body. */
+  private static byte[][] exchange(String from, int port, String method, String path, byte[] body)
+      throws IOException {
+    try (Socket s = connect(from, port)) {
+      OutputStream out = s.getOutputStream();
+      out.write(
+          (method
+                  + " "
+                  + path
+                  + " HTTP/1.1\r\nHost: 127.0.0.2\r\nConnection: close\r\n"
+                  + (method.equals("PUT") ? "Content-Length: " + body.length + "\r\n" : "")
+                  + "\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      byte[] all = s.getInputStream().readAllBytes();
+      for (int i = 0; i + 3 < all.length; i++) {
+        if (all[i] == '\r' && all[i + 1] == '\n' && all[i + 2] == '\r' && all[i + 3] == '\n') {
+          return new byte[][] {
+            Arrays.copyOfRange(all, 0, i + 4), Arrays.copyOfRange(all, i + 4, all.length)
+          };
+        }
+      }
+      throw new AssertionError("no blank line after the head:\n" + new String(all));
+    }
+  }
+
+  private static int status(byte[][] answer) {
+    return status(new String(answer[0], StandardCharsets.US_ASCII));
   }
 
   private static Socket connect(String from, int port) throws IOException {

@@ -10,6 +10,7 @@ import dev.distcache.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonStorageTlsTest {
   private static final String GOOD = "storage-token-good-0123456789abcdef";
   private static final String BAD = "storage-token-bad-0123456789abcdef";
+  private static final String READER = "storage-token-read-0123456789abcdef";
 
   @TempDir Path tmp;
 
@@ -70,6 +72,78 @@ class DaemonStorageTlsTest {
       String log = d.awaitLog("denied 127.0.0.1: no token (bearer-token=)");
       assertTrue(log.contains("denied 127.0.0.1: the token is not one this daemon accepts"), log);
       for (String secret : List.of(GOOD, BAD)) {
+        assertFalse(log.contains(secret), "the daemon logged a token:\n" + log);
+      }
+    }
+  }
+
+  /**
+   * A laptop with a token of {@code --storage-read-tokens} takes the tier's values but cannot add
+   * to it, although its client tries: on an empty tier it compiles everything and its writes are
+   * refused; after a CI runner with an {@code --auth-tokens} token filled the tier, a second laptop
+   * builds from it.
+   */
+  @Test
+  void aReadOnlyToken_readsTheTier_andItsWritesAreRefused() throws Exception {
+    TestCertificates ca = TestCertificates.ca(tmp.resolve("pki"), "farm");
+    TestCertificates.Pair cert = ca.issue("daemon", 2, "127.0.0.2");
+    Path writers = tmp.resolve("tokens");
+    Files.writeString(writers, GOOD + " # ci-runner-7\n");
+    Path readers = tmp.resolve("read-tokens");
+    Files.writeString(readers, "# laptops\n" + READER + " # laptop-3\n");
+    int port = Loopback.freePort("127.0.0.2");
+    try (RemoteDaemon d =
+        RemoteDaemon.on("127.0.0.2", tmp.resolve("daemon"))
+            .args(
+                "--tls-cert",
+                cert.cert().toString(),
+                "--tls-key",
+                cert.key().toString(),
+                "--auth-tokens",
+                writers.toString(),
+                "--storage-read-tokens",
+                readers.toString(),
+                "--storage-port",
+                Integer.toString(port))
+            .start()) {
+      d.awaitLog("serving the shared cache tier on 127.0.0.2:" + port + " (HTTPS)");
+      String url = "https://127.0.0.2:" + port + "/|tls-ca=" + ca.caCert();
+      String reader = url + "|bearer-token=" + READER + TierRunner.PATIENT;
+
+      try (TierRunner laptop = TierRunner.create(tmp, "laptop", reader)) {
+        laptop.build(2);
+        laptop.assertSameAsPlainBuild(laptop.objects());
+        laptop.close();
+        assertEquals(TierRunner.FILES, laptop.stat("cache_miss"), laptop.stats().toString());
+        assertEquals(0, laptop.stat("remote_storage_write"), laptop.stats().toString());
+        assertTrue(
+            laptop.stat("remote_storage_error") >= 1,
+            () -> laptop.stats() + "\n" + String.join("\n", laptop.logLines("emote")));
+      }
+      String log =
+          d.awaitLog(
+              "refused a write from 127.0.0.1 (read-only token of laptop-3): it may only read");
+      assertFalse(log.contains("stored "), "a read-only token wrote:\n" + log);
+
+      try (TierRunner ci =
+          TierRunner.create(tmp, "ci", url + "|bearer-token=" + GOOD + TierRunner.PATIENT)) {
+        ci.build(2);
+        ci.close();
+        assertTrue(
+            ci.stat("remote_storage_write") >= TierRunner.FILES,
+            () -> ci.stats() + "\n" + String.join("\n", ci.logLines("emote")) + "\n" + d.log());
+      }
+      try (TierRunner second = TierRunner.create(tmp, "laptop2", reader)) {
+        second.build(2);
+        Map<String, byte[]> built = second.objects();
+        assertTrue(
+            second.stat("remote_storage_hit") * 100 >= 95L * TierRunner.FILES,
+            second.stats().toString());
+        second.assertSameAsPlainBuild(built);
+      }
+      log = d.log();
+      assertTrue(log.contains(" from 127.0.0.1 (token of ci-runner-7)"), log);
+      for (String secret : List.of(GOOD, READER)) {
         assertFalse(log.contains(secret), "the daemon logged a token:\n" + log);
       }
     }

@@ -3,6 +3,7 @@ package dev.distcache.remote;
 import dev.distcache.core.log.LogLevel;
 import dev.distcache.distribute.distcc.DistccLimits;
 import dev.distcache.remote.net.AccessList;
+import dev.distcache.remote.net.Netmask;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,6 +13,10 @@ import java.util.List;
  *
  * @param listen the address to listen on, or null for every address
  * @param storagePort the port of the clients' shared tier ({@code --storage-port}), 0 for none
+ * @param storageWriters the networks that may write the shared tier ({@code
+ *     --storage-write-allow}); empty for every network of {@code access}
+ * @param storageReadTokens the bearer tokens that may only read the shared tier ({@code
+ *     --storage-read-tokens}), or null for none
  * @param access who may connect: the {@code --allow} networks, or loopback only
  * @param jobs how many jobs run at once ({@code -j}); more connections wait
  * @param nice the niceness the compilers run at ({@code -N})
@@ -43,6 +48,8 @@ record DaemonOptions(
     boolean stats,
     int statsPort,
     int storagePort,
+    List<Netmask> storageWriters,
+    Path storageReadTokens,
     int jobs,
     int nice,
     int ioTimeoutSeconds,
@@ -83,6 +90,7 @@ record DaemonOptions(
   }
 
   DaemonOptions {
+    storageWriters = List.copyOf(storageWriters);
     masqueradeDirs = List.copyOf(masqueradeDirs);
     compilers = List.copyOf(compilers);
   }

@@ -5,6 +5,7 @@ import dev.distcache.core.log.LogLevel;
 import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.core.tls.TlsFileException;
+import dev.distcache.distribute.tls.Tokens;
 import dev.distcache.remote.job.DaemonCache;
 import dev.distcache.remote.job.JobCompile;
 import dev.distcache.remote.job.JobHandler;
@@ -19,6 +20,7 @@ import dev.distcache.remote.report.HostFacts;
 import dev.distcache.remote.report.MetricsPage;
 import dev.distcache.remote.report.MonitorState;
 import dev.distcache.remote.report.StatsPage;
+import dev.distcache.remote.storage.StorageAccess;
 import dev.distcache.remote.storage.StorageServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,6 +56,7 @@ final class DaemonRuntime implements AutoCloseable {
   private final HostFacts facts;
   private final ScheduledExecutorService sampler;
   private final DaemonTls tls;
+  private final StorageAccess storageAccess;
   private TcpServer jobs;
   private TcpServer statsServer;
   private volatile StorageServer storageServer; // read by the stats thread
@@ -72,9 +75,16 @@ final class DaemonRuntime implements AutoCloseable {
       DaemonCache cache,
       Map<String, String> env,
       ProcessRunner runner,
-      DaemonTls tls) {
+      DaemonTls tls,
+      Tokens readTokens) {
     this.options = options;
     this.tls = tls;
+    this.storageAccess =
+        new StorageAccess(
+            options.access(),
+            options.storageWriters(),
+            tls == null ? null : tls.tokens().orElse(null),
+            readTokens);
     this.log = log;
     this.cache = cache;
     this.stats = new DaemonStats(System::currentTimeMillis);
@@ -143,9 +153,13 @@ final class DaemonRuntime implements AutoCloseable {
       DaemonOptions o, boolean inetd, Map<String, String> env, ProcessRunner runner)
       throws StartException {
     DaemonTls tls = null;
+    Tokens readTokens = null;
     if (o.tlsCert() != null) {
       try {
         tls = DaemonTls.load(o.tlsCert(), o.tlsKey(), o.tlsClientCa(), o.authTokens());
+        if (o.storageReadTokens() != null) {
+          readTokens = Tokens.accepted("--storage-read-tokens", o.storageReadTokens());
+        }
       } catch (TlsFileException e) {
         throw new StartException(e.getMessage());
       }
@@ -166,7 +180,7 @@ final class DaemonRuntime implements AutoCloseable {
       log.log(LogLevel.WARNING, "cache", why + "; compiling without the cache");
       cache = DaemonCache.none(log);
     }
-    return new DaemonRuntime(o, log, cache, env, runner, tls);
+    return new DaemonRuntime(o, log, cache, env, runner, tls, readTokens);
   }
 
   private static ServerLog openLog(DaemonOptions o) throws StartException {
@@ -220,7 +234,7 @@ final class DaemonRuntime implements AutoCloseable {
             StorageServer.start(
                 options.listen(),
                 options.storagePort(),
-                options.access(),
+                storageAccess,
                 tls,
                 cache.sharedEntries(),
                 options.limits().maxBodyLength(),

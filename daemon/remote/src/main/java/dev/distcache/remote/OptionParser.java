@@ -54,6 +54,8 @@ final class OptionParser {
           new Spec("stats", '\0', false),
           new Spec("stats-port", '\0', true),
           new Spec("storage-port", '\0', true),
+          new Spec("storage-write-allow", '\0', true),
+          new Spec("storage-read-tokens", '\0', true),
           new Spec("job-lifetime", '\0', true),
           new Spec("lifetime", '\0', true),
           new Spec("no-fork", '\0', false),
@@ -97,6 +99,8 @@ final class OptionParser {
   private boolean stats;
   private int statsPort = DEFAULT_STATS_PORT;
   private int storagePort;
+  private final List<Netmask> storageWriters = new ArrayList<>();
+  private Path storageReadTokens;
   private int jobs = Runtime.getRuntime().availableProcessors() + 2;
   private int nice = 5;
   private int ioTimeout;
@@ -203,7 +207,7 @@ final class OptionParser {
     switch (name) {
       case "port" -> port = number("--port", value, 1, 65535);
       case "listen" -> listen = value;
-      case "allow" -> allow.add(mask(value));
+      case "allow" -> allow.add(mask("--allow", value));
       case "allow-private" -> allow.addAll(AccessList.PRIVATE);
       case "jobs" -> jobs = number("--jobs", value, 1, 200);
       case "nice" -> nice = number("--nice", value, -20, 19);
@@ -224,6 +228,8 @@ final class OptionParser {
       case "stats" -> stats = true;
       case "stats-port" -> statsPort = number("--stats-port", value, 1, 65535);
       case "storage-port" -> storagePort = number("--storage-port", value, 1, 65535);
+      case "storage-write-allow" -> storageWriters.add(mask("--storage-write-allow", value));
+      case "storage-read-tokens" -> storageReadTokens = Path.of(value);
       case "job-lifetime" -> jobLifetime = number("--job-lifetime", value, 0, Integer.MAX_VALUE);
       case "lifetime" -> lifetime = number("--lifetime", value, 0, Integer.MAX_VALUE);
       case "io-timeout" -> ioTimeout = number("--io-timeout", value, 1, 86_400);
@@ -310,11 +316,11 @@ final class OptionParser {
     }
   }
 
-  private static Netmask mask(String value) throws UsageException {
+  private static Netmask mask(String option, String value) throws UsageException {
     try {
       return Netmask.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--allow: " + e.getMessage());
+      throw new UsageException(option + ": " + e.getMessage());
     }
   }
 
@@ -366,6 +372,16 @@ final class OptionParser {
     if (stats && statsPort == port) {
       throw new UsageException("--stats-port " + statsPort + " is the job port; give another one");
     }
+    if (storagePort == 0 && (!storageWriters.isEmpty() || storageReadTokens != null)) {
+      throw new UsageException(
+          (storageReadTokens != null ? "--storage-read-tokens" : "--storage-write-allow")
+              + " needs --storage-port: it says who may use the shared cache tier");
+    }
+    if (storageReadTokens != null && tlsCert == null) {
+      throw new UsageException(
+          "--storage-read-tokens needs --tls-cert and --tls-key: clients prove who they are only"
+              + " over TLS");
+    }
     if (storagePort != 0) {
       if (storagePort == port || (stats && storagePort == statsPort)) {
         throw new UsageException(
@@ -402,6 +418,8 @@ final class OptionParser {
         stats,
         statsPort,
         storagePort,
+        storageWriters,
+        storageReadTokens,
         jobs,
         nice,
         ioTimeout,

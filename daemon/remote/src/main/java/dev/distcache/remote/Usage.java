@@ -42,6 +42,11 @@ final class Usage {
             --stats-port PORT          TCP port for statistics requests (3633)
             --storage-port PORT        serve distcache clients a shared cache tier over HTTP
                                        (remote_storage=http://HOST:PORT/); off by default
+            --storage-write-allow IP[/BITS]
+                                       clients that may write the tier (repeatable); the
+                                       other --allow clients only read (default: all write)
+            --storage-read-tokens FILE tokens that may only read the tier, in the form of
+                                       --auth-tokens, whose tokens read and write
           Debug and trace:
             --log-level=LEVEL          critical, error, warning, notice (default), info, debug
             --verbose                  set log level to "debug"

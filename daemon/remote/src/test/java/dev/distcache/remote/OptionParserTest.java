@@ -222,6 +222,47 @@ class OptionParserTest {
   }
 
   @Test
+  void storageWritersAndReadTokens_needTheStoragePort_andTokensNeedTls() throws Exception {
+    assertEquals(List.of(), parse("--storage-port", "3640").storageWriters());
+    DaemonOptions o =
+        parse(
+            "--storage-port",
+            "3640",
+            "--storage-write-allow",
+            "10.1.0.0/16",
+            "--storage-write-allow=fd00::7");
+    assertEquals(2, o.storageWriters().size());
+    assertTrue(o.storageWriters().get(0).contains(InetAddress.getByName("10.1.2.3")));
+    assertFalse(o.storageWriters().get(0).contains(InetAddress.getByName("10.2.0.1")));
+    assertTrue(o.storageWriters().get(1).contains(InetAddress.getByName("fd00::7")));
+    assertEquals(
+        "--storage-write-allow needs --storage-port: it says who may use the shared cache tier",
+        error("--storage-write-allow", "10.1.0.0/16"));
+    assertTrue(
+        error("--storage-port", "3640", "--storage-write-allow", "10.1.0.0/33")
+            .startsWith("--storage-write-allow: "));
+    assertEquals(
+        "--storage-read-tokens needs --tls-cert and --tls-key: clients prove who they are only"
+            + " over TLS",
+        error("--storage-port", "3640", "--storage-read-tokens", "/r"));
+    assertEquals(
+        "--storage-read-tokens needs --storage-port: it says who may use the shared cache tier",
+        error("--tls-cert", "/c.pem", "--tls-key", "/k.pem", "--storage-read-tokens", "/r"));
+    assertEquals(
+        Path.of("/r"),
+        parse(
+                "--tls-cert",
+                "/c.pem",
+                "--tls-key",
+                "/k.pem",
+                "--storage-port",
+                "3640",
+                "--storage-read-tokens",
+                "/r")
+            .storageReadTokens());
+  }
+
+  @Test
   void tlsOptions_goTogether_orNameWhatIsMissing() throws Exception {
     DaemonOptions o =
         parse(

@@ -33,14 +33,23 @@ public final class Tokens {
 
   /** The daemon's accepted tokens ({@code --auth-tokens FILE}); at least one. */
   public static Tokens accepted(Path file) throws TlsFileException {
+    return accepted("--auth-tokens", file);
+  }
+
+  /**
+   * Accepted tokens from the file given to daemon option {@code option} (which messages name), in
+   * the form of {@code --auth-tokens}; at least one.
+   */
+  public static Tokens accepted(String option, Path file) throws TlsFileException {
     List<Entry> entries = new ArrayList<>();
-    List<String> lines = lines("--auth-tokens", file);
+    List<String> lines = lines(option, file);
     for (int i = 0; i < lines.size(); i++) {
-      Optional<Entry> e = entry("--auth-tokens", file, i + 1, lines.get(i));
+      Optional<Entry> e = entry(option, file, i + 1, lines.get(i));
       if (e.isPresent()) {
         if (e.get().client().isEmpty()) {
           throw new TlsFileException(
-              "--auth-tokens "
+              option
+                  + " "
                   + file
                   + " line "
                   + (i + 1)
@@ -50,7 +59,7 @@ public final class Tokens {
       }
     }
     if (entries.isEmpty()) {
-      throw new TlsFileException("--auth-tokens " + file + " holds no token");
+      throw new TlsFileException(option + " " + file + " holds no token");
     }
     return new Tokens(entries);
   }

@@ -8,8 +8,6 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.distcache.cache.StoreException;
 import dev.distcache.core.log.LogLevel;
 import dev.distcache.core.log.ServerLog;
-import dev.distcache.distribute.tls.Tokens;
-import dev.distcache.remote.net.AccessList;
 import dev.distcache.remote.net.DaemonTls;
 import dev.distcache.remote.report.StorageCounts;
 import java.io.IOException;
@@ -31,9 +29,9 @@ import javax.net.ssl.SSLParameters;
  * http://HOST:PORT/} with any of its layouts ({@code subdirs}, {@code flat}, {@code bazel}). {@code
  * GET} answers a value (200) or none (404), {@code HEAD} the same without the body, {@code PUT}
  * stores one (201) when it is a result or a manifest of its key ({@link SharedEntries}; else 400).
- * Only the {@code --allow} networks are served (403 for the others); a body over {@code
- * --max-file-size} is refused (413) before it is read. Nothing else is answered: no listing, no
- * delete.
+ * Only the {@code --allow} networks are served (403 for the others), and only the writers of {@link
+ * StorageAccess} may {@code PUT} (403 for the readers); a body over {@code --max-file-size} is
+ * refused (413) before it is read. Nothing else is answered: no listing, no delete.
  *
  * <p>Threads: the JDK's HTTP server accepts on its own thread and runs each exchange on a virtual
  * thread. {@link #close} stops accepting, gives exchanges in progress a second, then closes them.
@@ -44,8 +42,7 @@ public final class StorageServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
-  private final AccessList access;
-  private final Tokens tokens;
+  private final StorageAccess access;
   private final SharedEntries entries;
   private final long maxValue;
   private final ServerLog log;
@@ -54,15 +51,13 @@ public final class StorageServer implements AutoCloseable {
   private StorageServer(
       HttpServer server,
       ExecutorService executor,
-      AccessList access,
-      Tokens tokens,
+      StorageAccess access,
       SharedEntries entries,
       long maxValue,
       ServerLog log) {
     this.server = server;
     this.executor = executor;
     this.access = access;
-    this.tokens = tokens;
     this.entries = entries;
     this.maxValue = maxValue;
     this.log = log;
@@ -70,16 +65,17 @@ public final class StorageServer implements AutoCloseable {
 
   /**
    * Binds {@code port} on {@code listen} (null: every address) and starts serving: HTTPS with the
-   * daemon's certificate when {@code tls} is not null (client certificates and tokens as the
-   * daemon's TLS asks: a request without one of its tokens as {@code Authorization: Bearer} is
-   * answered 401), else plain HTTP.
+   * daemon's certificate when {@code tls} is not null (client certificates as the daemon's TLS
+   * asks), else plain HTTP. {@code access} says who reads and who writes: a request without one of
+   * its tokens, when it has tokens, is answered 401, a {@code PUT} from a peer that may only read
+   * 403.
    *
    * @throws IOException when the port cannot be bound
    */
   public static StorageServer start(
       String listen,
       int port,
-      AccessList access,
+      StorageAccess access,
       DaemonTls tls,
       SharedEntries entries,
       long maxValue,
@@ -101,15 +97,7 @@ public final class StorageServer implements AutoCloseable {
           e);
     }
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    StorageServer s =
-        new StorageServer(
-            server,
-            executor,
-            access,
-            tls == null ? null : tls.tokens().orElse(null),
-            entries,
-            maxValue,
-            log);
+    StorageServer s = new StorageServer(server, executor, access, entries, maxValue, log);
     server.createContext("/", s::handle);
     server.setExecutor(executor);
     server.start();
@@ -144,33 +132,21 @@ public final class StorageServer implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       InetAddress peer = ex.getRemoteAddress().getAddress();
-      if (!access.allows(peer)) {
+      StorageAccess.Decision decision =
+          access.admit(peer, ex.getRequestHeaders().getFirst("Authorization"));
+      if (decision instanceof StorageAccess.Refused r) {
         log.log(
-            LogLevel.WARNING, "storage", "refused " + peer.getHostAddress() + ": not in --allow");
+            LogLevel.WARNING,
+            "storage",
+            (r.status() == 403 ? "refused " : "denied ") + peer.getHostAddress() + ": " + r.why());
         counts.count(StorageCounts.Outcome.DENIED);
-        answer(ex, 403, "not allowed\n");
+        if (r.status() == 401) {
+          ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        }
+        answer(ex, r.status(), r.status() == 403 ? "not allowed\n" : r.why() + "\n");
         return;
       }
-      String who = peer.getHostAddress();
-      if (tokens != null) {
-        String header = ex.getRequestHeaders().getFirst("Authorization");
-        Optional<String> client =
-            header != null && header.startsWith("Bearer ")
-                ? tokens.client(header.substring(7).getBytes(StandardCharsets.UTF_8))
-                : Optional.empty();
-        if (client.isEmpty()) {
-          String why =
-              header == null
-                  ? "no token (bearer-token=)"
-                  : "the token is not one this daemon accepts";
-          log.log(LogLevel.WARNING, "storage", "denied " + who + ": " + why);
-          counts.count(StorageCounts.Outcome.DENIED);
-          ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-          answer(ex, 401, why + "\n");
-          return;
-        }
-        who += " (token of " + client.get() + ")";
-      }
+      StorageAccess.Admitted admitted = (StorageAccess.Admitted) decision;
       Matcher m = PATH.matcher(ex.getRequestURI().getRawPath());
       if (!m.matches()) {
         answer(ex, 404, "no such key\n");
@@ -179,7 +155,20 @@ public final class StorageServer implements AutoCloseable {
       String key = m.group(1) != null ? m.group(1) : m.group(2) + m.group(3);
       switch (ex.getRequestMethod()) {
         case "GET", "HEAD" -> read(ex, key);
-        case "PUT" -> write(ex, key, who);
+        case "PUT" -> {
+          if (admitted.mayWrite()) {
+            write(ex, key, admitted.who());
+          } else {
+            log.log(
+                LogLevel.WARNING,
+                "storage",
+                "refused a write from "
+                    + admitted.who()
+                    + ": it may only read (--storage-write-allow, --storage-read-tokens)");
+            counts.count(StorageCounts.Outcome.DENIED);
+            answer(ex, 403, "this client may only read\n");
+          }
+        }
         default -> {
           ex.getResponseHeaders().set("Allow", "GET, HEAD, PUT");
           answer(ex, 405, "GET, HEAD or PUT\n");
