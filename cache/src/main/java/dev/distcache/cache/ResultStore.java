@@ -43,6 +43,15 @@ public interface ResultStore extends AutoCloseable {
   boolean remove(ResultKey key);
 
   /**
+   * Whether a result or a manifest is stored under {@code key}'s bytes, without reading it into a
+   * result, checking it or marking it as used: a damaged value counts until a read removes it.
+   */
+  boolean contains(ResultKey key);
+
+  /** The same for a manifest's key. */
+  boolean containsManifest(ManifestKey key);
+
+  /**
    * Returns the manifest stored under {@code key} and marks it as just used; empty when there is
    * none. A stored manifest that fails its checksum or cannot be decoded is removed, counted as
    * {@link Counter#CORRUPT_CACHE_ENTRY} and reported as empty.

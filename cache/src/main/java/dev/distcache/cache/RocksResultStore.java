@@ -179,6 +179,18 @@ public final class RocksResultStore implements ResultStore {
   }
 
   @Override
+  public boolean contains(ResultKey key) {
+    byte[] k = key.bytes();
+    return guarded(() -> rocks.db.get(rocks.results, k) != null);
+  }
+
+  @Override
+  public boolean containsManifest(ManifestKey key) {
+    byte[] k = key.bytes();
+    return guarded(() -> rocks.db.get(rocks.manifests, k) != null);
+  }
+
+  @Override
   public Optional<Manifest> getManifest(ManifestKey key) {
     byte[] k = key.bytes();
     return guarded(() -> {

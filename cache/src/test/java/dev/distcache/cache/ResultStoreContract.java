@@ -422,6 +422,25 @@ abstract class ResultStoreContract {
   }
 
   @Test
+  void contains_saysWhetherAValueIsStored_untilAReadRemovesADamagedOne() {
+    assertFalse(store.contains(Samples.key("a")));
+    put("a", Samples.result(1, 1000));
+    addEntry("m", Samples.entry(1, 3));
+    assertTrue(store.contains(Samples.key("a")));
+    assertFalse(store.contains(Samples.key("b")));
+    assertTrue(store.containsManifest(Samples.manifestKey("m")));
+    assertFalse(store.containsManifest(Samples.manifestKey("a")), "results and manifests apart");
+    assertFalse(store.contains(ResultKey.of(Samples.manifestKey("m").bytes())));
+    store.close();
+    damageStoredValue(dir, Samples.key("a"));
+    store = open(dir, clock);
+    assertTrue(store.contains(Samples.key("a")), "not checked");
+    assertEquals(0, store.counters().getOrDefault(Counter.CORRUPT_CACHE_ENTRY, 0L));
+    assertEquals(Optional.empty(), store.get(Samples.key("a")));
+    assertFalse(store.contains(Samples.key("a")), "the read removed it");
+  }
+
+  @Test
   void get_whenEntryCorrupted_removesItCountsItAndReportsMiss() {
     put("a", Samples.result(1, 1000));
     put("b", Samples.result(2, 1000));

@@ -124,6 +124,9 @@ class DaemonStorageTest {
       assertEquals(200, status(read), new String(read[0], StandardCharsets.US_ASCII));
       byte[] value = read[1];
       assertTrue(value.length > 0);
+      byte[][] head = exchange("127.0.0.9", port, "HEAD", path, new byte[0]);
+      assertEquals(200, status(head), new String(head[0], StandardCharsets.US_ASCII));
+      assertEquals(0, head[1].length);
       byte[][] refused = exchange("127.0.0.9", port, "PUT", path, value);
       assertEquals(403, status(refused), new String(refused[0], StandardCharsets.US_ASCII));
       assertTrue(d.log().contains("refused a write from 127.0.0.9: it may only read"), d.log());

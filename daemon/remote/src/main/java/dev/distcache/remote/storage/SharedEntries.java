@@ -58,6 +58,15 @@ public final class SharedEntries {
   }
 
   /**
+   * Whether a value is stored under the client's key {@code hex}, for a {@code HEAD}: looked up,
+   * not decoded and encoded again as {@link #get} must.
+   */
+  public boolean exists(String hex) {
+    return store.contains(resultKey(ResultKey.fromHex(hex)))
+        || store.containsManifest(manifestKey(ManifestKey.fromHex(hex)));
+  }
+
+  /**
    * Stores {@code value} under the client's key {@code hex}, replacing what was there; false when
    * the store keeps nothing that large ({@code --max-size}).
    *

@@ -1,6 +1,7 @@
 package dev.distcache.remote.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,6 +79,18 @@ class SharedEntriesTest {
     byte[] back = entries.get(RESULT.hex()).orElseThrow();
     assertEquals(result(), EntryCodec.decode(RESULT, back));
     assertTrue(entries.get(OTHER.hex()).isEmpty(), "another key has nothing");
+  }
+
+  @Test
+  void exists_answersForResultsAndManifests_underTheClientsKey() throws Exception {
+    assertFalse(entries.exists(RESULT.hex()));
+    entries.put(RESULT.hex(), EntryCodec.encode(RESULT, result()));
+    entries.put(MANIFEST.hex(), ManifestCodec.encode(MANIFEST, manifest()));
+    assertTrue(entries.exists(RESULT.hex()));
+    assertTrue(entries.exists(MANIFEST.hex()));
+    assertFalse(entries.exists(OTHER.hex()));
+    assertFalse(
+        entries.exists(SharedEntries.resultKey(RESULT).hex()), "the daemon's own keys are not");
   }
 
   @Test
