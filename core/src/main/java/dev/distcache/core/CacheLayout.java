@@ -74,6 +74,14 @@ public record CacheLayout(Path cacheDir) {
     return cacheDir.resolve("counters");
   }
 
+  /**
+   * The content hashes of the files direct mode checked, with the stat each was read under: saved
+   * by a stopping server, taken by the next one so that it need not read them again.
+   */
+  public Path fileHashes() {
+    return cacheDir.resolve("file-hashes");
+  }
+
   /** The RocksDB directory, owned by the local server. */
   public Path storeDir() {
     return cacheDir.resolve("store");

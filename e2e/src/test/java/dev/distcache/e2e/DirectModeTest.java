@@ -72,6 +72,48 @@ class DirectModeTest {
     assertEquals(0, stats.get("preprocessed_cache_hit"));
   }
 
+  /**
+   * A stopping server saves the header hashes it trusts and the next one starts from them: after a
+   * restart the compile is a direct hit with gcc's object, and a header rewritten while no server
+   * ran, at the same size and modification time, is read again: a miss, with the object gcc writes
+   * for the new text.
+   */
+  @Test
+  void afterARestart_theSavedHashesServeHits_andAHeaderChangedMeanwhileIsReadAgain()
+      throws IOException {
+    Path header = src.resolve("h.h");
+    Distcache.write(header, "#define GREETING \"hi\"\n");
+    Distcache.write(
+        src.resolve("main.c"),
+        "#include <stdio.h>\n#include \"h.h\"\nint main(void) { puts(GREETING); return 0; }\n");
+    settle();
+    dc.run(src, "gcc", "-O2", "-c", "main.c", "-o", "miss.o").ok();
+    dc.close();
+    assertTrue(Files.isRegularFile(tmp.resolve("cache/file-hashes")), "saved when it stopped");
+
+    dc.run(src, "gcc", "-O2", "-c", "main.c", "-o", "hit.o").ok();
+    assertEquals(1, dc.stat("direct_cache_hit"));
+    dc.close();
+    dc.direct(src, "gcc", "-O2", "-c", "main.c", "-o", "direct.o").ok();
+    assertArrayEquals(
+        Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("hit.o")));
+
+    FileTime mtime = Files.getLastModifiedTime(header);
+    Files.writeString(header, "#define GREETING \"ho\"\n");
+    Files.setLastModifiedTime(header, mtime);
+    settle();
+    dc.run(src, "gcc", "-O2", "-c", "main.c", "-o", "changed.o").ok();
+    dc.direct(src, "gcc", "-O2", "-c", "main.c", "-o", "direct2.o").ok();
+    assertArrayEquals(
+        Distcache.read(src.resolve("direct2.o")), Distcache.read(src.resolve("changed.o")));
+    assertFalse(
+        Arrays.equals(
+            Distcache.read(src.resolve("direct.o")), Distcache.read(src.resolve("changed.o"))),
+        "the new text gives another object");
+    assertEquals(1, dc.stat("direct_cache_hit"), "no hit for the changed header");
+    assertEquals(2, dc.stat("cache_miss"));
+  }
+
   @Test
   void cxxWithTheStandardLibrary_isADirectHit_withTheObjectGxxWrites() {
     Distcache.write(src.resolve("hello.cpp"), CompileTest.HELLO_CXX);

@@ -173,6 +173,16 @@ public final class DirectMode {
         new EntryMatcher(hashes, plan.cwd(), plan.startNanos()).verdict(m, plan.keys().origin()));
   }
 
+  /** Starts from the file hashes a previous server saved in {@code file}; returns how many. */
+  public int loadHashes(Path file) {
+    return hashes.load(file);
+  }
+
+  /** Saves the file hashes this server trusts to {@code file}, for the next one. */
+  public void saveHashes(Path file) {
+    hashes.save(file);
+  }
+
   /**
    * The result of the newest entry whose files all match; counts the manifest read. The local store
    * is asked first; when it has no manifest, the shared tier is, and a manifest found there is kept

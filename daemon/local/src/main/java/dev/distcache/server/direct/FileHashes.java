@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A file that is not a regular file is refused, except the null device ({@link
  * FileStat#nullDevice}), which hashes as empty content: option probes compile {@code /dev/null}.
  *
- * <p>Thread-safe. Bounded: past {@link #MAX_FILES} paths the memory is dropped and refilled.
+ * <p>Thread-safe. Bounded: past {@link #MAX_FILES} paths the memory is dropped and refilled. A
+ * server saves what it remembers when it stops and the next one starts from it ({@link #save},
+ * {@link #load}, {@link FileHashMemo}): the same rule of trust, kept across a restart.
  */
 public final class FileHashes {
   /** Twice the longest tick of a Linux file clock (HZ=100). */
@@ -78,5 +80,29 @@ public final class FileHashes {
   /** The number of remembered hashes. */
   int size() {
     return known.size();
+  }
+
+  /**
+   * Saves the remembered hashes to {@code file} for the next server ({@link FileHashMemo}); a
+   * failure loses only the head start.
+   */
+  public void save(Path file) {
+    try {
+      FileHashMemo.save(file, known);
+    } catch (IOException | RuntimeException e) {
+      // A read-only or full cache directory: the next server reads the files again.
+    }
+  }
+
+  /** Takes the hashes a previous server saved in {@code file}; returns how many. */
+  public int load(Path file) {
+    Map<String, Hashed> saved = FileHashMemo.load(file, MAX_FILES);
+    saved.forEach(known::putIfAbsent);
+    return saved.size();
+  }
+
+  /** Remembers {@code h} for {@code path} as a hash read under its stat would be (tests). */
+  void remember(String path, Hashed h) {
+    known.put(path, h);
   }
 }

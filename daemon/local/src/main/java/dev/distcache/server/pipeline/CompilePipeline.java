@@ -140,6 +140,7 @@ public final class CompilePipeline implements AutoCloseable {
     this.runner = runner;
     this.identifier = new CompilerIdentifier(runner);
     this.direct = new DirectMode(store);
+    direct.loadHashes(layout.fileHashes());
     this.misses = new Misses(direct, serverUmask, runner, farm);
     this.serverUmask = serverUmask;
     this.remotes = RemoteStorages.open(new ServerRemoteEvents(store));
@@ -182,6 +183,7 @@ public final class CompilePipeline implements AutoCloseable {
   public void close() {
     remotes.close();
     keyRecords.close();
+    direct.saveHashes(layout.fileHashes());
   }
 
   /** The shared tier's background counts go to the store, its lines to the server's own log. */

@@ -63,6 +63,76 @@ class FileHashesTest {
   }
 
   @Test
+  void savedHashes_areTrustedByTheNextServer_whileTheStatIsTheSame() throws IOException {
+    Path f = Files.writeString(dir.resolve("a.h"), "int a;\n");
+    FileStat stat = FileStat.of(f);
+    // A hash the file's bytes do not have: returned only if the saved one is trusted unread.
+    ContentHash planted = ContentHash.of(new byte[32]);
+    hashes.remember(f.toString(), new FileHashes.Hashed(stat, planted, 0, true));
+    Path memo = dir.resolve("file-hashes");
+    hashes.save(memo);
+
+    FileHashes next = new FileHashes();
+    assertEquals(1, next.load(memo));
+    assertEquals(planted, next.hash(f, now() + SECOND).hash(), "trusted without a read");
+
+    // Another size, so that the stat differs even within one tick of the file clock (a rewrite
+    // of the same size in a later tick is hash_afterARewriteKeepingSizeAndMtime_readsTheNewContent)
+    Files.writeString(f, "int bb;\n");
+    assertEquals(
+        ContentHash.ofContent("int bb;\n".getBytes(StandardCharsets.UTF_8)),
+        next.hash(f, now() + SECOND).hash(),
+        "a changed file is read again");
+  }
+
+  @Test
+  void savedHashes_keepTheScanFlags_andSurviveARoundTripOfManyFiles() throws IOException {
+    for (int i = 0; i < 300; i++) {
+      hashes.hash(
+          Files.writeString(dir.resolve("h" + i + ".h"), "const char *d = __DATE__; // " + i),
+          now() + SECOND);
+    }
+    Path memo = dir.resolve("file-hashes");
+    hashes.save(memo);
+    FileHashes next = new FileHashes();
+    assertEquals(300, next.load(memo));
+    Path h7 = dir.resolve("h7.h");
+    FileHashes.Hashed h = next.hash(h7, now() + SECOND);
+    assertEquals(ContentHash.ofContent(Files.readAllBytes(h7)), h.hash());
+    assertEquals(SourceScan.TIME_MACROS, h.flags() & SourceScan.TIME_MACROS);
+  }
+
+  @Test
+  void aDamagedTruncatedOrForeignMemo_isIgnored() throws IOException {
+    Path f = Files.writeString(dir.resolve("a.h"), "int a;\n");
+    hashes.remember(
+        f.toString(), new FileHashes.Hashed(FileStat.of(f), ContentHash.of(new byte[32]), 0, true));
+    Path memo = dir.resolve("file-hashes");
+    hashes.save(memo);
+    byte[] good = Files.readAllBytes(memo);
+    for (int at : new int[] {3, good.length / 2, good.length - 1}) {
+      byte[] bad = good.clone();
+      bad[at] ^= 1;
+      Files.write(memo, bad);
+      assertEquals(0, new FileHashes().load(memo), "one bit flipped at " + at);
+    }
+    for (byte[] bad :
+        new byte[][] {
+          java.util.Arrays.copyOf(good, good.length - 1), new byte[0], "junk".getBytes()
+        }) {
+      Files.write(memo, bad);
+      assertEquals(0, new FileHashes().load(memo));
+    }
+    assertEquals(0, new FileHashes().load(dir.resolve("none")));
+    FileHashes fresh = new FileHashes();
+    fresh.load(memo);
+    assertEquals(
+        ContentHash.ofContent("int a;\n".getBytes(StandardCharsets.UTF_8)),
+        fresh.hash(f, now() + SECOND).hash(),
+        "read, not taken from a damaged memo");
+  }
+
+  @Test
   void hash_ofADirectory_fails() {
     assertThrows(IOException.class, () -> hashes.hash(dir, now()));
   }
