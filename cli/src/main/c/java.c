@@ -226,6 +226,8 @@ _Noreturn void run_java(const struct call *c, const char *argv0, int argc, char 
     add(&cmd, "-Xss1m");
     add(&cmd, "-XX:-UsePerfData");
     add(&cmd, "--enable-native-access=ALL-UNNAMED");
+    /* RocksDB's and LZ4's JNI libraries, taken out of their jars at build time (dist/pom.xml) */
+    add(&cmd, joined("-Djava.library.path=", installed(c, "target/native")));
     add_options(&cmd, "DISTCACHE_DAEMON_JAVA_OPTS");
     add(&cmd, joined("-Ddistcache.home=", c->home));
     add(&cmd, "-cp");
