@@ -100,10 +100,10 @@ def same_trees(reference, other, ignore):
 
 
 def check_builds_against_plain(checks, sums_dir, case, tools, r):
-    """Every cold and warm build of round r by these tools made the plain build's objects and
-    products (their sha256 lists in sums_dir); dies at the first that did not."""
+    """Every cold and warm build (and warm on a new server) of round r by these tools made the plain
+    build's objects and products (their sha256 lists in sums_dir); dies at the first that did not."""
     for tool in tools:
-        for phase in ("cold", "warm"):
+        for phase in ("cold", "warm", "fresh"):
             sums = sums_dir / f"{phase}-{tool}-r{r}"
             if not sums.is_file():
                 continue

@@ -62,6 +62,7 @@ TARGETS = [
     ("project_warm", "ratio", 0.9, "warm rebuild of binutils (make -j2): at most 0.9× ccache's time"),
     ("project_cold", "ratio", 1.0, "cold build of binutils (make -j2): at most 1.0× ccache's time"),
     ("project2_warm", "ratio", 0.9, "warm rebuild of yaml-cpp (CMake, ninja -j2): at most 0.9× ccache's time"),
+    ("project2_fresh", "ratio", 0.9, "warm rebuild of yaml-cpp on a server started for it (a CI job, the first build after idle_timeout): at most 0.9× ccache's time"),
     ("project2_cold", "ratio", 1.0, "cold build of yaml-cpp (CMake, ninja -j2): at most 1.0× ccache's time"),
 ]
 

@@ -137,6 +137,10 @@ class Tools:
 
     def stop_servers(self):
         for tool in DISTCACHE_TOOLS:
-            if self.dirs[tool].is_dir():
-                self.run(tool, [self.distcache, "server", "stop"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.stop_server(tool)
+
+    def stop_server(self, tool):
+        """Stops TOOL's distcache server, if it is a distcache tool with one; it saves its state."""
+        if tool in DISTCACHE_TOOLS and self.dirs[tool].is_dir():
+            self.run(tool, [self.distcache, "server", "stop"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
