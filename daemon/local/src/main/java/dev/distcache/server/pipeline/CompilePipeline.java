@@ -140,7 +140,12 @@ public final class CompilePipeline implements AutoCloseable {
     this.runner = runner;
     this.identifier = new CompilerIdentifier(runner);
     this.direct = new DirectMode(store);
-    direct.loadHashes(layout.fileHashes());
+    // On its own thread: checking a large memo must not delay the first answer, and a compile that
+    // needs a hash before it is loaded reads the file, as without it.
+    Thread.ofPlatform()
+        .daemon()
+        .name("distcache-file-hashes")
+        .start(() -> direct.loadHashes(layout.fileHashes()));
     this.misses = new Misses(direct, serverUmask, runner, farm);
     this.serverUmask = serverUmask;
     this.remotes = RemoteStorages.open(new ServerRemoteEvents(store));
