@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.distcache.testing.Loopback;
 import dev.distcache.testing.RemoteDaemon;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -179,22 +178,9 @@ class DaemonStorageTest {
   /** One request from local address {@code from}; the whole answer, as text. */
   private static String send(String from, int port, String method, String path, String body)
       throws IOException {
-    try (Socket s = connect(from, port)) {
-      OutputStream out = s.getOutputStream();
-      byte[] b = body.getBytes(StandardCharsets.UTF_8);
-      out.write(
-          (method
-                  + " "
-                  + path
-                  + " HTTP/1.1\r\nHost: 127.0.0.2\r\nConnection: close\r\n"
-                  + (method.equals("PUT") ? "Content-Length: " + b.length + "\r\n" : "")
-                  + "\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.write(b);
-      out.flush();
-      InputStream in = s.getInputStream();
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    byte[][] answer = exchange(from, port, method, path, body.getBytes(StandardCharsets.UTF_8));
+    return new String(answer[0], StandardCharsets.US_ASCII)
+        + new String(answer[1], StandardCharsets.UTF_8);
   }
 
   private static int status(String answer) {

@@ -9,6 +9,7 @@ import dev.distcache.testing.RemoteDaemon;
 import dev.distcache.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,23 +31,8 @@ class DaemonStorageTlsTest {
   @Test
   void https_withTheFarmsCaAndAToken_servesTheSecondRunner_andRefusesTheOthers() throws Exception {
     TestCertificates ca = TestCertificates.ca(tmp.resolve("pki"), "farm");
-    TestCertificates.Pair cert = ca.issue("daemon", 2, "127.0.0.2");
-    Path tokens = tmp.resolve("tokens");
-    Files.writeString(tokens, GOOD + " # ci-runner-7\n");
     int port = Loopback.freePort("127.0.0.2");
-    try (RemoteDaemon d =
-        RemoteDaemon.on("127.0.0.2", tmp.resolve("daemon"))
-            .args(
-                "--tls-cert",
-                cert.cert().toString(),
-                "--tls-key",
-                cert.key().toString(),
-                "--auth-tokens",
-                tokens.toString(),
-                "--storage-port",
-                Integer.toString(port))
-            .start()) {
-      d.awaitLog("serving the shared cache tier on 127.0.0.2:" + port + " (HTTPS)");
+    try (RemoteDaemon d = tlsDaemon(ca, port)) {
       String url = "https://127.0.0.2:" + port + "/";
       String trust = "|tls-ca=" + ca.caCert();
       RemoteStorageSharingTest.runnersShare(tmp, url, trust + "|bearer-token=" + GOOD);
@@ -86,27 +72,10 @@ class DaemonStorageTlsTest {
   @Test
   void aReadOnlyToken_readsTheTier_andItsWritesAreRefused() throws Exception {
     TestCertificates ca = TestCertificates.ca(tmp.resolve("pki"), "farm");
-    TestCertificates.Pair cert = ca.issue("daemon", 2, "127.0.0.2");
-    Path writers = tmp.resolve("tokens");
-    Files.writeString(writers, GOOD + " # ci-runner-7\n");
     Path readers = tmp.resolve("read-tokens");
     Files.writeString(readers, "# laptops\n" + READER + " # laptop-3\n");
     int port = Loopback.freePort("127.0.0.2");
-    try (RemoteDaemon d =
-        RemoteDaemon.on("127.0.0.2", tmp.resolve("daemon"))
-            .args(
-                "--tls-cert",
-                cert.cert().toString(),
-                "--tls-key",
-                cert.key().toString(),
-                "--auth-tokens",
-                writers.toString(),
-                "--storage-read-tokens",
-                readers.toString(),
-                "--storage-port",
-                Integer.toString(port))
-            .start()) {
-      d.awaitLog("serving the shared cache tier on 127.0.0.2:" + port + " (HTTPS)");
+    try (RemoteDaemon d = tlsDaemon(ca, port, "--storage-read-tokens", readers.toString())) {
       String url = "https://127.0.0.2:" + port + "/|tls-ca=" + ca.caCert();
       String reader = url + "|bearer-token=" + READER + TierRunner.PATIENT;
 
@@ -147,5 +116,33 @@ class DaemonStorageTlsTest {
         assertFalse(log.contains(secret), "the daemon logged a token:\n" + log);
       }
     }
+  }
+
+  /**
+   * A daemon on 127.0.0.2 with a certificate of {@code ca}, the token {@link #GOOD} (ci-runner-7)
+   * and the storage port {@code port}, and {@code more} options; started and serving the tier.
+   */
+  private RemoteDaemon tlsDaemon(TestCertificates ca, int port, String... more) throws Exception {
+    TestCertificates.Pair cert = ca.issue("daemon", 2, "127.0.0.2");
+    Path tokens = tmp.resolve("tokens");
+    Files.writeString(tokens, GOOD + " # ci-runner-7\n");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--tls-cert",
+                cert.cert().toString(),
+                "--tls-key",
+                cert.key().toString(),
+                "--auth-tokens",
+                tokens.toString(),
+                "--storage-port",
+                Integer.toString(port)));
+    args.addAll(List.of(more));
+    RemoteDaemon d =
+        RemoteDaemon.on("127.0.0.2", tmp.resolve("daemon"))
+            .args(args.toArray(String[]::new))
+            .start();
+    d.awaitLog("serving the shared cache tier on 127.0.0.2:" + port + " (HTTPS)");
+    return d;
   }
 }
