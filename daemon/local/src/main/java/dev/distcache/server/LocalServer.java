@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
@@ -300,7 +301,7 @@ public final class LocalServer implements AutoCloseable {
   private volatile boolean lockReleased;
 
   /** How long a connection waits for its hang-up watcher to end after the reply. */
-  private static final java.time.Duration WATCHER_END = java.time.Duration.ofMillis(200);
+  private static final Duration WATCHER_END = Duration.ofMillis(200);
 
   private void serveConnection(SocketChannel ch) {
     try (ch) {

@@ -12,6 +12,7 @@ import dev.distcache.remote.job.JobHandler;
 import dev.distcache.remote.job.JobPipeline;
 import dev.distcache.remote.job.JobWorkspace;
 import dev.distcache.remote.job.NativeHandler;
+import dev.distcache.remote.net.AccessList;
 import dev.distcache.remote.net.DaemonTls;
 import dev.distcache.remote.net.TcpServer;
 import dev.distcache.remote.policy.CompilerPolicy;
@@ -82,7 +83,9 @@ final class DaemonRuntime implements AutoCloseable {
     this.storageAccess =
         new StorageAccess(
             options.access(),
-            options.storageWriters(),
+            options.storageWriters().isEmpty()
+                ? null
+                : new AccessList(options.storageWriters(), true),
             tls == null ? null : tls.tokens().orElse(null),
             readTokens);
     this.log = log;

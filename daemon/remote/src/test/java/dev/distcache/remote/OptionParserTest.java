@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.log.LogLevel;
+import dev.distcache.remote.net.AccessList;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -231,10 +232,11 @@ class OptionParserTest {
             "--storage-write-allow",
             "10.1.0.0/16",
             "--storage-write-allow=fd00::7");
+    AccessList writers = new AccessList(o.storageWriters(), true);
     assertEquals(2, o.storageWriters().size());
-    assertTrue(o.storageWriters().get(0).contains(InetAddress.getByName("10.1.2.3")));
-    assertFalse(o.storageWriters().get(0).contains(InetAddress.getByName("10.2.0.1")));
-    assertTrue(o.storageWriters().get(1).contains(InetAddress.getByName("fd00::7")));
+    assertTrue(writers.allows(InetAddress.getByName("10.1.2.3")));
+    assertFalse(writers.allows(InetAddress.getByName("10.2.0.1")));
+    assertTrue(writers.allows(InetAddress.getByName("fd00::7")));
     assertEquals(
         "--storage-write-allow needs --storage-port: it says who may use the shared cache tier",
         error("--storage-write-allow", "10.1.0.0/16"));

@@ -8,7 +8,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
@@ -85,9 +84,7 @@ final class FileHashMemo {
         return Map.of();
       }
       whole = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      return Map.of();
-    } catch (IOException e) {
+    } catch (IOException e) { // none yet, or unreadable
       return Map.of();
     }
     if (whole.length < DIGEST) {

@@ -48,7 +48,7 @@ public record Netmask(byte[] network, int bits) {
   }
 
   /** True when {@code address} is inside this network. */
-  public boolean contains(InetAddress address) {
+  boolean contains(InetAddress address) {
     byte[] a = canonical(address).getAddress();
     return a.length == network.length && Arrays.equals(masked(a, bits), network);
   }

@@ -2,10 +2,8 @@ package dev.distcache.remote.storage;
 
 import dev.distcache.distribute.tls.Tokens;
 import dev.distcache.remote.net.AccessList;
-import dev.distcache.remote.net.Netmask;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,21 +15,13 @@ import java.util.Optional;
  * developers' machines only take from it, whatever their clients are configured to do.
  *
  * @param access the {@code --allow} networks
- * @param writers the networks that may write; empty for every admitted peer
+ * @param writers the networks that may write ({@code --storage-write-allow}), or null for every
+ *     admitted peer
  * @param tokens the tokens that may read and write, or null when the port takes none
  * @param readTokens the tokens that may only read, or null for none
  */
 public record StorageAccess(
-    AccessList access, List<Netmask> writers, Tokens tokens, Tokens readTokens) {
-
-  public StorageAccess {
-    writers = List.copyOf(writers);
-  }
-
-  /** Every admitted peer reads and writes: the {@code --allow} networks, no tokens. */
-  public static StorageAccess open(AccessList access) {
-    return new StorageAccess(access, List.of(), null, null);
-  }
+    AccessList access, AccessList writers, Tokens tokens, Tokens readTokens) {
 
   /** What the port answers a peer. */
   public sealed interface Decision {}
@@ -51,7 +41,7 @@ public record StorageAccess(
       return new Refused(403, "not in --allow");
     }
     String who = peer.getHostAddress();
-    boolean network = writers.isEmpty() || writers.stream().anyMatch(n -> n.contains(peer));
+    boolean network = writers == null || writers.allows(peer);
     if (tokens == null && readTokens == null) {
       return new Admitted(who, network);
     }

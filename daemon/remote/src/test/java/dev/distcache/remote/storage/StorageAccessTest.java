@@ -20,13 +20,17 @@ class StorageAccessTest {
 
   @TempDir Path tmp;
 
+  private static AccessList writers(String network) {
+    return new AccessList(List.of(Netmask.parse(network)), true);
+  }
+
   private static InetAddress ip(String a) throws Exception {
     return InetAddress.getByName(a);
   }
 
   @Test
   void withoutWritersOrTokens_everyAdmittedPeerWrites_andOthersAreRefused() throws Exception {
-    StorageAccess open = StorageAccess.open(LAN);
+    StorageAccess open = new StorageAccess(LAN, null, null, null);
     assertEquals(new StorageAccess.Admitted("10.1.2.3", true), open.admit(ip("10.1.2.3"), null));
     assertEquals(
         new StorageAccess.Refused(403, "not in --allow"), open.admit(ip("192.168.1.1"), null));
@@ -34,11 +38,11 @@ class StorageAccessTest {
 
   @Test
   void writeAllow_letsItsNetworksWrite_andTheRestOfAllowRead() throws Exception {
-    StorageAccess a = new StorageAccess(LAN, List.of(Netmask.parse("10.9.0.0/16")), null, null);
+    StorageAccess a = new StorageAccess(LAN, writers("10.9.0.0/16"), null, null);
     assertEquals(new StorageAccess.Admitted("10.9.1.1", true), a.admit(ip("10.9.1.1"), null));
     assertEquals(new StorageAccess.Admitted("10.8.1.1", false), a.admit(ip("10.8.1.1"), null));
     // a writer's network outside --allow does not admit anyone
-    StorageAccess b = new StorageAccess(LAN, List.of(Netmask.parse("192.168.0.0/16")), null, null);
+    StorageAccess b = new StorageAccess(LAN, writers("192.168.0.0/16"), null, null);
     assertEquals(403, ((StorageAccess.Refused) b.admit(ip("192.168.1.1"), null)).status());
   }
 
@@ -49,7 +53,7 @@ class StorageAccessTest {
     StorageAccess a =
         new StorageAccess(
             LAN,
-            List.of(Netmask.parse("10.9.0.0/16")),
+            writers("10.9.0.0/16"),
             Tokens.accepted(tmp.resolve("w")),
             Tokens.accepted("--storage-read-tokens", tmp.resolve("r")));
     assertEquals(
@@ -78,7 +82,7 @@ class StorageAccessTest {
     Files.writeString(tmp.resolve("r"), READER + " # laptop\n");
     StorageAccess a =
         new StorageAccess(
-            LAN, List.of(), null, Tokens.accepted("--storage-read-tokens", tmp.resolve("r")));
+            LAN, null, null, Tokens.accepted("--storage-read-tokens", tmp.resolve("r")));
     assertEquals(
         new StorageAccess.Admitted("127.0.0.1 (read-only token of laptop)", false),
         a.admit(ip("127.0.0.1"), "Bearer " + READER));
