@@ -11,20 +11,22 @@ import dev.distcache.hashing.ResultKey;
  * <pre>
  * offset  size  field
  *      0     3  magic "DCE" (0x44 0x43 0x45)
- *      3     1  format version: 1, the body is LZ4; 2, the body is not compressed
+ *      3     1  format version: 3, the body is LZ4; 4, the body is not compressed
+ *                 (1 and 2, the same with a BLAKE3 checksum, are still read)
  *      4     4  u32 length of the uncompressed payload
- *      8    32  BLAKE3-256 checksum
+ *      8    32  checksum: XXH64 (seed 0) as a u64, then 24 zero bytes (versions 1, 2: BLAKE3-256)
  *     40     -  the body: the payload LZ4 block-compressed (no frame), or as it is
  * </pre>
  *
  * The payload format is described in {@code ResultPayload}: files, stdout, stderr, meta. The
- * checksum is BLAKE3 over the key's 32 bytes, the uncompressed payload, the 8 bytes before the
- * checksum and the body, in that order. Version 1 bodies are written with LZ4's fast or HC
- * compressor ({@link Compression}); one decoder reads both, and every version is read whatever the
- * setting, as ccache reads its entries whatever {@code compression} says now. The key makes a value
- * stored under the wrong key fail; the payload checks what the decompressor produced; the header
- * and compressed bytes make every change to a stored value fail, including changes an LZ4 block can
- * absorb without changing its output (a match offset moved inside a run of equal bytes).
+ * checksum is over the key's 32 bytes, the uncompressed payload, the 8 bytes before the checksum
+ * and the body, in that order ({@code ValueFrame} says why XXH64). Version 1 bodies are written
+ * with LZ4's fast or HC compressor ({@link Compression}); one decoder reads both, and every version
+ * is read whatever the setting, as ccache reads its entries whatever {@code compression} says now.
+ * The key makes a value stored under the wrong key fail; the payload checks what the decompressor
+ * produced; the header and compressed bytes make every change to a stored value fail, including
+ * changes an LZ4 block can absorb without changing its output (a match offset moved inside a run of
+ * equal bytes).
  *
  * <p>Decoding never trusts a length: it checks each one against the bytes that remain and against
  * {@link #MAX_PAYLOAD_BYTES} before allocating, and decompresses with LZ4's bounds-checked decoder,

@@ -9,16 +9,26 @@ import java.util.HexFormat;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
+import net.jpountz.xxhash.StreamingXXHash64;
+import net.jpountz.xxhash.XXHashFactory;
 
 /**
  * The self-checking frame around every stored value: a 3-byte magic naming the kind of value, a
- * format version, the payload length, a BLAKE3 checksum, and the payload: LZ4 block-compressed
- * (version 1) or as it is (version 2, {@code compression = false}). {@link EntryCodec} describes
- * the layout and what the checksum covers. Thread-safe and stateless.
+ * format version, the payload length, a checksum, and the payload, LZ4 block-compressed or as it is
+ * ({@code compression = false}). {@link EntryCodec} describes the layout and what the checksum
+ * covers. Thread-safe and stateless.
+ *
+ * <p>Versions 3 (LZ4) and 4 (stored) are written: their checksum is XXH64, as ccache checks its
+ * entries with XXH3 while its keys are BLAKE3. A checksum guards against damage, not against
+ * someone who can write the store (they could write a matching checksum of any kind), and BLAKE3 in
+ * Java costs about 3 ms a megabyte once compiled and ten times that before, on every hit of a large
+ * object; XXH64 (lz4-java's native code) costs 0.07 ms from the first call. Versions 1 and 2,
+ * checksummed with BLAKE3-256 by earlier builds, are still read.
  */
 final class ValueFrame {
   static final int HEADER_BYTES = 40;
   private static final int CHECKSUM_OFFSET = 8;
+  private static final int CHECKSUM_BYTES = HEADER_BYTES - CHECKSUM_OFFSET;
 
   /**
    * An LZ4 block never decodes to more than 255 times its size (one 0xFF length byte = 255 bytes).
@@ -27,11 +37,22 @@ final class ValueFrame {
 
   private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
 
-  /** The body is one LZ4 block (fast or HC: the same decoder reads both). */
-  static final byte LZ4_BLOCK = 1;
+  private static final XXHashFactory XXHASH = XXHashFactory.fastestInstance();
 
-  /** The body is the payload, not compressed. */
-  static final byte STORED = 2;
+  /** The body is one LZ4 block (fast or HC: the same decoder reads both); BLAKE3-256 checksum. */
+  static final byte LZ4_BLOCK_BLAKE3 = 1;
+
+  /** The body is the payload, not compressed; BLAKE3-256 checksum. */
+  static final byte STORED_BLAKE3 = 2;
+
+  /**
+   * The body is one LZ4 block; the checksum field is the XXH64 (seed 0, big-endian) of the same
+   * bytes, then 24 zero bytes.
+   */
+  static final byte LZ4_BLOCK = 3;
+
+  /** The body is the payload, not compressed; XXH64 checksum as in {@link #LZ4_BLOCK}. */
+  static final byte STORED = 4;
 
   /** One kind of framed value: its magic and the largest payload it may hold. */
   record Kind(byte[] magic, int maxPayloadBytes) {
@@ -65,7 +86,8 @@ final class ValueFrame {
       version = STORED;
     }
     ByteBuffer.wrap(value).put(kind.magic()).put(version).putInt(payload.length);
-    System.arraycopy(checksum(key, payload, value), 0, value, CHECKSUM_OFFSET, Blake3.LENGTH);
+    System.arraycopy(
+        checksum(version, key, payload, value), 0, value, CHECKSUM_OFFSET, CHECKSUM_BYTES);
     return value;
   }
 
@@ -92,13 +114,13 @@ final class ValueFrame {
               + hex(value, 0, magic.length));
     }
     byte version = value[3];
-    if (version != LZ4_BLOCK && version != STORED) {
+    if (version < LZ4_BLOCK_BLAKE3 || version > STORED) {
       throw new CorruptEntryException(
           "unsupported format version "
               + Byte.toUnsignedInt(version)
               + " (this build reads versions "
-              + LZ4_BLOCK
-              + " and "
+              + LZ4_BLOCK_BLAKE3
+              + " to "
               + STORED
               + ")",
           true);
@@ -114,9 +136,11 @@ final class ValueFrame {
               + " bytes");
     }
     byte[] payload =
-        version == STORED ? stored(value, length) : decompressed(value, length, bodyLength);
+        version == STORED || version == STORED_BLAKE3
+            ? stored(value, length)
+            : decompressed(value, length, bodyLength);
     byte[] expected = Arrays.copyOfRange(value, CHECKSUM_OFFSET, HEADER_BYTES);
-    byte[] actual = checksum(key, payload, value);
+    byte[] actual = checksum(version, key, payload, value);
     if (!MessageDigest.isEqual(expected, actual)) {
       throw new CorruptEntryException(
           "checksum mismatch: expected "
@@ -168,13 +192,27 @@ final class ValueFrame {
     return payload;
   }
 
-  private static byte[] checksum(byte[] key, byte[] payload, byte[] value) {
-    return new Blake3()
-        .update(key)
-        .update(payload)
-        .update(value, 0, CHECKSUM_OFFSET)
-        .update(value, HEADER_BYTES, value.length - HEADER_BYTES)
-        .digest();
+  /**
+   * The checksum field of a value of {@code version}: over the key, the payload, the 8 header bytes
+   * before the field and the body, in that order.
+   */
+  private static byte[] checksum(byte version, byte[] key, byte[] payload, byte[] value) {
+    int bodyLength = value.length - HEADER_BYTES;
+    if (version == LZ4_BLOCK_BLAKE3 || version == STORED_BLAKE3) {
+      return new Blake3()
+          .update(key)
+          .update(payload)
+          .update(value, 0, CHECKSUM_OFFSET)
+          .update(value, HEADER_BYTES, bodyLength)
+          .digest();
+    }
+    try (StreamingXXHash64 xxh64 = XXHASH.newStreamingHash64(0)) {
+      xxh64.update(key, 0, key.length);
+      xxh64.update(payload, 0, payload.length);
+      xxh64.update(value, 0, CHECKSUM_OFFSET);
+      xxh64.update(value, HEADER_BYTES, bodyLength);
+      return ByteBuffer.allocate(CHECKSUM_BYTES).putLong(xxh64.getValue()).array();
+    }
   }
 
   private static String hex(byte[] b, int from, int to) {

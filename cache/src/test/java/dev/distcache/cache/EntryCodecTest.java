@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distcache.hashing.Blake3;
 import dev.distcache.hashing.ResultKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import net.jpountz.xxhash.XXHashFactory;
 import org.junit.jupiter.api.Test;
 
 class EntryCodecTest {
@@ -63,7 +65,7 @@ class EntryCodecTest {
   @Test
   void encode_startsWithMagicVersionAndPayloadLength() {
     byte[] value = EntryCodec.encode(KEY, Samples.typical());
-    assertArrayEquals(new byte[] {'D', 'C', 'E', 1}, Arrays.copyOf(value, 4));
+    assertArrayEquals(new byte[] {'D', 'C', 'E', 3}, Arrays.copyOf(value, 4));
     int payloadLength = ByteBuffer.wrap(value, 4, 4).getInt();
     assertTrue(payloadLength > 100, "payload length " + payloadLength);
   }
@@ -124,6 +126,61 @@ class EntryCodecTest {
   }
 
   @Test
+  void encode_checksumsWithXxh64_overKeyPayloadHeaderAndBody() {
+    CachedResult result = Samples.typical();
+    byte[] payload = ResultPayload.write(result, EntryCodec.MAX_PAYLOAD_BYTES);
+    for (Compression compression : new Compression[] {Compression.DEFAULT, Compression.NONE}) {
+      byte[] value = EntryCodec.encode(KEY, result, compression);
+      byte[] body = Arrays.copyOfRange(value, EntryCodec.HEADER_BYTES, value.length);
+      // The spec's concatenation, hashed at once by lz4-java's pure-Java XXH64 (the codec streams
+      // the four parts through the fastest one, native code here).
+      byte[] all =
+          ByteBuffer.allocate(32 + payload.length + 8 + body.length)
+              .put(KEY.bytes())
+              .put(payload)
+              .put(value, 0, 8)
+              .put(body)
+              .array();
+      long xxh64 = XXHashFactory.safeInstance().hash64().hash(all, 0, all.length, 0);
+      assertEquals(xxh64, ByteBuffer.wrap(value, 8, 8).getLong(), compression.toString());
+      assertArrayEquals(new byte[24], Arrays.copyOfRange(value, 16, 40), "zero padding");
+    }
+  }
+
+  @Test
+  void decode_readsTheBlake3VersionsOfEarlierBuilds_andChecksThem() throws Exception {
+    CachedResult result = Samples.typical();
+    byte[] payload = ResultPayload.write(result, EntryCodec.MAX_PAYLOAD_BYTES);
+    for (Compression compression : new Compression[] {Compression.DEFAULT, Compression.NONE}) {
+      byte[] value = EntryCodec.encode(KEY, result, compression);
+      // Versions 1 (LZ4) and 2 (stored): the same bytes, a BLAKE3-256 checksum in the field.
+      value[3] = (byte) (value[3] - 2);
+      byte[] checksum =
+          new Blake3()
+              .update(KEY.bytes())
+              .update(payload)
+              .update(value, 0, 8)
+              .update(value, EntryCodec.HEADER_BYTES, value.length - EntryCodec.HEADER_BYTES)
+              .digest();
+      System.arraycopy(checksum, 0, value, 8, 32);
+      assertEquals(result, EntryCodec.decode(KEY, value), "version " + value[3]);
+
+      byte[] flipped = value.clone();
+      flipped[flipped.length - 1] ^= 1;
+      assertThrows(CorruptEntryException.class, () -> EntryCodec.decode(KEY, flipped));
+    }
+  }
+
+  @Test
+  void decode_whenTheChecksumPaddingIsNotZero_saysChecksumMismatch() {
+    byte[] value = EntryCodec.encode(KEY, Samples.typical());
+    value[39] = 1;
+    CorruptEntryException e =
+        assertThrows(CorruptEntryException.class, () -> EntryCodec.decode(KEY, value));
+    assertTrue(e.getMessage().startsWith("checksum mismatch: expected "), e.getMessage());
+  }
+
+  @Test
   void decode_whenMagicWrong_saysBadMagic() {
     byte[] value = EntryCodec.encode(KEY, Samples.typical());
     value[0] = 'X';
@@ -133,8 +190,8 @@ class EntryCodecTest {
   @Test
   void decode_whenVersionUnknown_saysUnsupportedVersion() {
     byte[] value = EntryCodec.encode(KEY, Samples.typical());
-    value[3] = 3;
-    assertMessage(value, "unsupported format version 3 (this build reads versions 1 and 2)");
+    value[3] = 5;
+    assertMessage(value, "unsupported format version 5 (this build reads versions 1 to 4)");
   }
 
   @Test
@@ -145,8 +202,8 @@ class EntryCodecTest {
     byte[] stored = EntryCodec.encode(KEY, zeros, Compression.NONE);
     byte[] compressed = EntryCodec.encode(KEY, zeros, Compression.DEFAULT);
 
-    assertEquals(2, stored[3], "format version 2: the body is not compressed");
-    assertEquals(1, compressed[3]);
+    assertEquals(4, stored[3], "format version 4: the body is not compressed");
+    assertEquals(3, compressed[3]);
     assertTrue(stored.length > 1 << 20, "not compressed: " + stored.length);
     assertTrue(compressed.length < 1 << 16, "compressed: " + compressed.length);
     assertEquals(zeros, EntryCodec.decode(KEY, stored));

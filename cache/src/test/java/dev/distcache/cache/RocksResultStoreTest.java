@@ -54,8 +54,8 @@ class RocksResultStoreTest extends ResultStoreContract {
     assertEquals(Optional.of(Samples.typical()), store.get(Samples.key("plain")));
     assertEquals(Optional.of(Samples.typical()), store.get(Samples.key("hc")));
     store.close();
-    assertEquals(2, RawStore.get(dir, StoreSchema.RESULTS, Samples.key("plain").bytes())[3]);
-    assertEquals(1, RawStore.get(dir, StoreSchema.RESULTS, Samples.key("hc").bytes())[3]);
+    assertEquals(4, RawStore.get(dir, StoreSchema.RESULTS, Samples.key("plain").bytes())[3]);
+    assertEquals(3, RawStore.get(dir, StoreSchema.RESULTS, Samples.key("hc").bytes())[3]);
   }
 
   @Test
