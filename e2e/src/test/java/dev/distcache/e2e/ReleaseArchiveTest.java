@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The release archive that {@code mvn package} makes (target/distcache-VERSION.tar.gz), as a user
  * on another machine gets it: unpacked, installed by its own bin/install into an empty prefix with
  * a PATH of only /usr/bin:/bin, then the unpacked copy removed, and a masquerade compile misses and
- * hits. There is no clean Debian root to install into here (no debootstrap, no container image), so
- * the empty prefix and the stripped PATH stand in for the fresh machine.
+ * hits. {@link ReleaseArchiveDebianRootTest} installs the same archive on a clean Debian root.
  */
 class ReleaseArchiveTest {
   private static final String SYSTEM_PATH = "/usr/bin:/bin";
@@ -31,14 +30,7 @@ class ReleaseArchiveTest {
 
   @Test
   void archive_installsIntoAnEmptyPrefix_andTheInstallationCompilesWithoutIt() throws Exception {
-    Path archive;
-    try (Stream<Path> files = Files.list(Distcache.ROOT.resolve("target"))) {
-      archive =
-          files
-              .filter(f -> f.getFileName().toString().matches("distcache-.*\\.tar\\.gz"))
-              .findFirst()
-              .orElseThrow(() -> new AssertionError("mvn package made no release archive"));
-    }
+    Path archive = archive();
     Map<String, String> env = new HashMap<>();
     env.put("PATH", SYSTEM_PATH);
     env.put("HOME", Files.createDirectories(tmp.resolve("home")).toString());
@@ -81,6 +73,16 @@ class ReleaseArchiveTest {
       assertArrayEquals(plain, Files.readAllBytes(work.resolve("two.o")));
     } finally {
       sh(work, env, distcache + " server stop");
+    }
+  }
+
+  /** The archive {@code mvn package} made. */
+  static Path archive() throws IOException {
+    try (Stream<Path> files = Files.list(Distcache.ROOT.resolve("target"))) {
+      return files
+          .filter(f -> f.getFileName().toString().matches("distcache-.*\\.tar\\.gz"))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("mvn package made no release archive"));
     }
   }
 
