@@ -20,13 +20,13 @@ import dev.distcache.hashing.ResultKey;
  *
  * The payload format is described in {@code ResultPayload}: files, stdout, stderr, meta. The
  * checksum is over the key's 32 bytes, the uncompressed payload, the 8 bytes before the checksum
- * and the body, in that order ({@code ValueFrame} says why XXH64). Version 1 bodies are written
- * with LZ4's fast or HC compressor ({@link Compression}); one decoder reads both, and every version
- * is read whatever the setting, as ccache reads its entries whatever {@code compression} says now.
- * The key makes a value stored under the wrong key fail; the payload checks what the decompressor
- * produced; the header and compressed bytes make every change to a stored value fail, including
- * changes an LZ4 block can absorb without changing its output (a match offset moved inside a run of
- * equal bytes).
+ * and the body, in that order ({@code ValueFrame} says why XXH64). LZ4 bodies (versions 3 and 1)
+ * are written with LZ4's fast or HC compressor ({@link Compression}); one decoder reads both, and
+ * every version is read whatever the setting, as ccache reads its entries whatever {@code
+ * compression} says now. The key makes a value stored under the wrong key fail; the payload checks
+ * what the decompressor produced; the header and compressed bytes make every change to a stored
+ * value fail, including changes an LZ4 block can absorb without changing its output (a match offset
+ * moved inside a run of equal bytes).
  *
  * <p>Decoding never trusts a length: it checks each one against the bytes that remain and against
  * {@link #MAX_PAYLOAD_BYTES} before allocating, and decompresses with LZ4's bounds-checked decoder,
