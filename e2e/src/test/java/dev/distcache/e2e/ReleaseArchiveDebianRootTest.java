@@ -8,6 +8,7 @@ import dev.distcache.testing.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -69,7 +70,7 @@ class ReleaseArchiveDebianRootTest {
             + " && cp \"$A\" \"$R/tmp/archive.tar.gz\""
             + " && exec chroot \"$R\" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/tmp/home LC_ALL=C"
             + " /bin/sh -c \"$S\"";
-    Map<String, String> env = new java.util.HashMap<>(HOST_ENV);
+    Map<String, String> env = new HashMap<>(HOST_ENV);
     env.put("R", ROOT.toString());
     env.put("A", archive.toString());
     env.put("S", SCRIPT);
