@@ -1,11 +1,14 @@
 package dev.distcache.cache;
 
 import dev.distcache.core.stats.Counter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
@@ -31,6 +34,10 @@ final class ResultTable {
   private final RocksHandles rocks;
   private final Path dir;
   private final ReentrantLock mutationLock = new ReentrantLock();
+
+  /** Hits' use times not yet in the index (see {@link #touch}). */
+  private final ConcurrentHashMap<ByteBuffer, Long> pendingUses = new ConcurrentHashMap<>();
+
   private volatile long totalSize;
   private volatile long fileCount;
 
@@ -84,6 +91,7 @@ final class ResultTable {
   void put(ColumnFamilyHandle family, byte[] k, byte[] value, long now) throws RocksDBException {
     mutationLock.lock();
     try {
+      pendingUses.remove(ByteBuffer.wrap(k)); // this store is its newest use
       IndexRows.Entry old = entry(k);
       long sizeDelta = value.length - (old == null ? 0 : old.size());
       long filesDelta = old == null ? 1 : 0;
@@ -125,17 +133,47 @@ final class ResultTable {
     }
   }
 
-  /** Records a hit's use time, unless the result was removed since it was read. */
-  void touch(byte[] k, long now) throws RocksDBException {
+  /**
+   * Records a hit's use time in memory; {@link #flushUses} writes it to the index. Returns whether
+   * this is the first use waiting to be written, so that the caller schedules that write. A hit
+   * then costs no index read and no write of its own: the uses of many hits go in one batch.
+   */
+  boolean touch(byte[] k, long now) {
+    boolean first = pendingUses.isEmpty();
+    pendingUses.merge(ByteBuffer.wrap(k.clone()), now, Math::max);
+    return first;
+  }
+
+  /** How many uses wait to be written. */
+  int pendingUses() {
+    return pendingUses.size();
+  }
+
+  /**
+   * Writes the recorded uses to the index in one batch, skipping values removed or stored again
+   * since. Eviction, namespace eviction and close call it first, so they see every hit's use.
+   */
+  void flushUses() throws RocksDBException {
+    if (pendingUses.isEmpty()) {
+      return;
+    }
     mutationLock.lock();
-    try {
-      IndexRows.Entry old = entry(k);
-      if (old == null || old.lastUseMillis() == now) {
-        return;
-      }
-      try (WriteBatch batch = new WriteBatch()) {
+    try (WriteBatch batch = new WriteBatch()) {
+      int changed = 0;
+      for (Map.Entry<ByteBuffer, Long> use : pendingUses.entrySet()) {
+        // A newer use recorded meanwhile stays for the next flush.
+        pendingUses.remove(use.getKey(), use.getValue());
+        byte[] k = use.getKey().array();
+        long now = use.getValue();
+        IndexRows.Entry old = entry(k);
+        if (old == null || old.lastUseMillis() == now) {
+          continue;
+        }
         batch.delete(rocks.lru, IndexRows.lruRow(old.lastUseMillis(), k));
         index(batch, k, now, old.size());
+        changed++;
+      }
+      if (changed > 0) {
         write(batch);
       }
     } finally {
@@ -180,6 +218,14 @@ final class ResultTable {
   }
 
   /** Whether {@code k} is stored and was last used before {@code cutoffMillis}. */
+  /**
+   * The use time the index holds for {@code k} (uses still in memory not counted); -1 when none.
+   */
+  long indexedUseMillis(byte[] k) throws RocksDBException {
+    IndexRows.Entry e = entry(k);
+    return e == null ? -1 : e.lastUseMillis();
+  }
+
   boolean usedBefore(byte[] k, long cutoffMillis) throws RocksDBException {
     IndexRows.Entry e = entry(k);
     return e != null && e.lastUseMillis() < cutoffMillis;
@@ -275,6 +321,7 @@ final class ResultTable {
    */
   private CleanupReport evict(Selector selector, byte[] keep) throws RocksDBException {
     CleanupReport report = CleanupReport.NOTHING;
+    flushUses();
     while (true) {
       mutationLock.lock();
       try {

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -61,6 +64,35 @@ public final class RocksResultStore implements ResultStore {
   private static final int MAX_REPORTED_PROBLEMS = 20;
   private static final int MANIFEST_LOCK_STRIPES = 64;
 
+  /**
+   * How long hits' use times wait in memory to be written together ({@link #touch}). Eviction
+   * orders by use with millisecond times; a second's delay changes no order it sees, since it
+   * writes them first.
+   */
+  static final Duration USE_FLUSH_DELAY = Duration.ofSeconds(1);
+
+  /**
+   * How long a compile's counts wait in memory ({@link #add}) to be written with those of the
+   * compiles that follow: a killed process loses at most this much of its counts.
+   */
+  static final Duration COUNTER_FLUSH_DELAY = Duration.ofMillis(100);
+
+  private static final Executor COUNTER_FLUSHER =
+      CompletableFuture.delayedExecutor(
+          COUNTER_FLUSH_DELAY.toMillis(),
+          TimeUnit.MILLISECONDS,
+          r -> Thread.ofVirtual().name("distcache-store-counters").start(r));
+
+  /** Past this many waiting uses, they are written without waiting for the delay. */
+  private static final int MAX_PENDING_USES = 50_000;
+
+  /** Runs the delayed writes of uses, each on a virtual thread of its own. */
+  private static final Executor USE_FLUSHER =
+      CompletableFuture.delayedExecutor(
+          USE_FLUSH_DELAY.toMillis(),
+          TimeUnit.MILLISECONDS,
+          r -> Thread.ofVirtual().name("distcache-store-uses").start(r));
+
   /** Stored bytes of results and of manifests whose decoding is remembered (each). */
   private static final long DECODED_BYTES = 32L << 20;
 
@@ -93,6 +125,16 @@ public final class RocksResultStore implements ResultStore {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ReentrantReadWriteLock handleLock = new ReentrantReadWriteLock();
   private final ReentrantLock[] manifestLocks = new ReentrantLock[MANIFEST_LOCK_STRIPES];
+
+  /** Whether a write of the hits' recorded uses is scheduled. */
+  private final AtomicBoolean useFlushScheduled = new AtomicBoolean();
+
+  /** Whether a write of the counters {@link #add} kept is scheduled. */
+  private final AtomicBoolean counterFlushScheduled = new AtomicBoolean();
+
+  /** When {@link #add} last counted (epoch seconds), for {@code stats_updated_timestamp}. */
+  private volatile long countersUpdatedSecond;
+
   private final DecodedValues<CachedResult> decodedResults = new DecodedValues<>(DECODED_BYTES);
   private final DecodedValues<Manifest> decodedManifests = new DecodedValues<>(DECODED_BYTES);
 
@@ -339,6 +381,7 @@ public final class RocksResultStore implements ResultStore {
     }
     refuseIfReadOnly("evict from");
     return guarded(() -> {
+      table.flushUses();
       long cutoff = unusedFor == null ? Long.MAX_VALUE : cutoffMillis(unusedFor);
       Set<ResultKey> removed = new HashSet<>();
       List<byte[]> doomed = new ArrayList<>();
@@ -422,12 +465,41 @@ public final class RocksResultStore implements ResultStore {
   }
 
   /**
-   * Adds the deltas and any earlier ones that could not be written; keeps them all when this fails.
+   * Adds the deltas in memory, where {@link #counters} already counts them, and writes them with
+   * any others of the next {@link #COUNTER_FLUSH_DELAY} in one batch, off the compile's path (close
+   * writes what is left). A write that fails keeps them for the next one.
    */
   @Override
   public void add(Map<Counter, Long> deltas) {
+    if (closed.get()) {
+      throw new IllegalStateException("store is closed");
+    }
+    if (deltas.isEmpty()) {
+      return;
+    }
+    deltas.forEach((c, v) -> unwritten.merge(c, v, Long::sum));
+    if (readOnly) {
+      return;
+    }
+    countersUpdatedSecond = clock.instant().getEpochSecond();
+    if (counterFlushScheduled.compareAndSet(false, true)) {
+      COUNTER_FLUSHER.execute(this::flushCounters);
+    }
+  }
+
+  /** Writes the counts {@link #add} kept; never throws. */
+  private void flushCounters() {
+    counterFlushScheduled.set(false);
+    try {
+      writeCounters();
+    } catch (RuntimeException e) {
+      // Kept for the next write (a full disk), or the store closed meanwhile (close wrote them).
+    }
+  }
+
+  /** Writes the counts kept in memory in one batch; puts them back when the write fails. */
+  private void writeCounters() {
     Map<Counter, Long> all = new EnumMap<>(Counter.class);
-    all.putAll(deltas);
     for (Counter c : unwritten.keySet()) {
       Long earlier = unwritten.remove(c);
       if (earlier != null) {
@@ -437,28 +509,28 @@ public final class RocksResultStore implements ResultStore {
     if (all.isEmpty()) {
       return;
     }
-    if (readOnly) {
-      all.forEach((c, v) -> unwritten.merge(c, v, Long::sum));
-      return;
-    }
     try {
       guarded(() -> {
-        try (WriteBatch batch = new WriteBatch()) {
-          for (Map.Entry<Counter, Long> d : all.entrySet()) {
-            batch.merge(
-                rocks.stats, ResultTable.utf8(d.getKey().id()), IndexRows.u64le(d.getValue()));
-          }
-          batch.put(
-              rocks.stats,
-              ResultTable.utf8(Counter.STATS_UPDATED_TIMESTAMP.id()),
-              IndexRows.u64le(clock.instant().getEpochSecond()));
-          write(batch);
-        }
+        writeCounterBatch(all);
         return null;
       });
     } catch (RuntimeException e) {
       all.forEach((c, v) -> unwritten.merge(c, v, Long::sum));
       throw e;
+    }
+  }
+
+  /** Adds {@code deltas} to the stored counters in one batch, dated {@link #add}'s last count. */
+  private void writeCounterBatch(Map<Counter, Long> deltas) throws RocksDBException {
+    try (WriteBatch batch = new WriteBatch()) {
+      for (Map.Entry<Counter, Long> d : deltas.entrySet()) {
+        batch.merge(rocks.stats, ResultTable.utf8(d.getKey().id()), IndexRows.u64le(d.getValue()));
+      }
+      batch.put(
+          rocks.stats,
+          ResultTable.utf8(Counter.STATS_UPDATED_TIMESTAMP.id()),
+          IndexRows.u64le(countersUpdatedSecond));
+      write(batch);
     }
   }
 
@@ -476,6 +548,10 @@ public final class RocksResultStore implements ResultStore {
         it.status();
       }
       unwritten.forEach((c, v) -> counters.merge(c, v, Long::sum));
+      long updated = countersUpdatedSecond; // the write of the counts kept in memory stamps it
+      if (updated != 0) {
+        counters.merge(Counter.STATS_UPDATED_TIMESTAMP, updated, Math::max);
+      }
       return Collections.unmodifiableMap(counters);
     });
   }
@@ -517,6 +593,8 @@ public final class RocksResultStore implements ResultStore {
     lock.lock();
     try {
       if (rocks != null) {
+        writeUsesBeforeClose();
+        writeCountersBeforeClose();
         rocks.close();
       }
     } catch (RocksDBException e) {
@@ -524,6 +602,34 @@ public final class RocksResultStore implements ResultStore {
     } finally {
       rocks = null;
       lock.unlock();
+    }
+  }
+
+  /** The last use of {@code key} that the index holds, for tests: -1 when it has none. */
+  long indexedUseMillis(ResultKey key) {
+    return guarded(() -> table.indexedUseMillis(key.bytes()));
+  }
+
+  /** Writes the uses hits recorded since the last flush; a failure loses them, nothing else. */
+  private void writeUsesBeforeClose() {
+    try {
+      table.flushUses();
+    } catch (RocksDBException | RuntimeException e) {
+      // The uses are lost: those entries look older to eviction.
+    }
+  }
+
+  /** Writes the counts still in memory; a failure loses them (the store is closing). */
+  private void writeCountersBeforeClose() {
+    if (readOnly || unwritten.isEmpty()) {
+      return;
+    }
+    Map<Counter, Long> all = new EnumMap<>(unwritten);
+    unwritten.clear();
+    try {
+      writeCounterBatch(all);
+    } catch (RocksDBException | RuntimeException e) {
+      // Lost with the closing store.
     }
   }
 
@@ -576,22 +682,41 @@ public final class RocksResultStore implements ResultStore {
   }
 
   /**
-   * Records a hit's use time, best effort: a hit read from a full disk is still a hit. A failed
-   * write only makes the entry look older to eviction, and schedules the reopen as any I/O error
-   * does.
+   * Records a hit's use time, best effort: a hit read from a full disk is still a hit. The time is
+   * kept in memory and written with the other hits' within {@link #USE_FLUSH_DELAY} (or by the next
+   * eviction, or at close), off the hit's path. A use that is lost (the process killed, a failed
+   * write) only makes the entry look older to eviction; a failed write schedules the reopen as any
+   * I/O error does.
    */
   private void touch(byte[] k) {
     if (readOnly) {
       return;
     }
+    if (table.touch(k, nowMillis()) || table.pendingUses() >= MAX_PENDING_USES) {
+      scheduleUseFlush();
+    }
+  }
+
+  private void scheduleUseFlush() {
+    if (useFlushScheduled.compareAndSet(false, true)) {
+      USE_FLUSHER.execute(this::flushUses);
+    }
+  }
+
+  /** Writes the hits' recorded uses (see {@link #touch}); never throws. */
+  private void flushUses() {
+    useFlushScheduled.set(false);
     try {
-      table.touch(k, nowMillis());
-    } catch (RocksDBException e) {
-      failedWith(e);
+      guarded(() -> {
+        table.flushUses();
+        return null;
+      });
     } catch (StoreException e) {
       if (e.getCause() instanceof RocksDBException r) {
         failedWith(r);
       }
+    } catch (RuntimeException e) {
+      // Closed meanwhile (close wrote them), or not open: the uses are lost, nothing else.
     }
   }
 

@@ -12,8 +12,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +44,63 @@ class RocksResultStoreTest extends ResultStoreContract {
     RocksResultStore.Recount recount = ((RocksResultStore) store).recount();
     assertEquals(List.of(), recount.indexProblems());
     return new Totals(recount.sizeBytes(), recount.files());
+  }
+
+  @Test
+  void get_writesItsUseOffTheHitsPath_withinTheFlushDelay_andCloseWritesTheRest() throws Exception {
+    RocksResultStore rocks = (RocksResultStore) store;
+    store.put(Samples.key("a"), Samples.typical());
+    store.put(Samples.key("b"), Samples.typical());
+    clock.advance(Duration.ofSeconds(5));
+    long used = clock.millis();
+
+    assertEquals(Optional.of(Samples.typical()), store.get(Samples.key("a")));
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (rocks.indexedUseMillis(Samples.key("a")) != used && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(used, rocks.indexedUseMillis(Samples.key("a")), "written after the delay");
+
+    clock.advance(Duration.ofSeconds(5));
+    assertEquals(Optional.of(Samples.typical()), store.get(Samples.key("b")));
+    store.close();
+    store = open(dir, clock);
+    assertEquals(clock.millis(), ((RocksResultStore) store).indexedUseMillis(Samples.key("b")));
+    assertEquals(used, ((RocksResultStore) store).indexedUseMillis(Samples.key("a")));
+  }
+
+  @Test
+  void add_writesTheCountsOffTheCompilesPath_soAnotherReaderSeesThemWhileTheStoreIsOpen()
+      throws Exception {
+    store.add(Map.of(Counter.DIRECT_CACHE_HIT, 2L, Counter.CACHE_MISS, 1L));
+    assertEquals(2L, store.counters().get(Counter.DIRECT_CACHE_HIT), "counted at once");
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    Map<Counter, Long> seen = Map.of();
+    while (System.nanoTime() < deadline) {
+      try (RocksResultStore reader = RocksResultStore.openReadOnly(dir, clock)) {
+        seen = reader.counters();
+      }
+      if (seen.getOrDefault(Counter.DIRECT_CACHE_HIT, 0L) == 2L) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    assertEquals(2L, seen.get(Counter.DIRECT_CACHE_HIT), "written without a close");
+    assertEquals(1L, seen.get(Counter.CACHE_MISS));
+    assertEquals(clock.instant().getEpochSecond(), seen.get(Counter.STATS_UPDATED_TIMESTAMP));
+    assertEquals(store.counters(), seen, "nothing left in memory");
+  }
+
+  @Test
+  void put_afterAHitWaitingToBeWritten_keepsThePutsNewerUse() {
+    store.put(Samples.key("a"), Samples.typical());
+    clock.advance(Duration.ofSeconds(5));
+    store.get(Samples.key("a"));
+    clock.advance(Duration.ofSeconds(5));
+    store.put(Samples.key("a"), Samples.typical());
+    store.close();
+    store = open(dir, clock);
+    assertEquals(clock.millis(), ((RocksResultStore) store).indexedUseMillis(Samples.key("a")));
   }
 
   @Test

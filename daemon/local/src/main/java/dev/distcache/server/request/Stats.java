@@ -7,10 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One request's counts, written to the store's counters in one write by {@link #flush} (before the
- * reply goes out), unless the request's configuration says {@code stats = false}. Every count of
- * the request is also kept for the stats log ({@link #changes}), which ccache writes whatever
- * {@code stats} says. Not thread-safe: one per request.
+ * One request's counts, handed to the store's counters in one call by {@link #flush} (before the
+ * reply goes out: the store counts them at once and writes them with the next compiles' within 100
+ * ms), unless the request's configuration says {@code stats = false}. Every count of the request is
+ * also kept for the stats log ({@link #changes}), which ccache writes whatever {@code stats} says.
+ * Not thread-safe: one per request.
  */
 public final class Stats {
   private final ResultStore store;
