@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,7 +71,7 @@ public final class CompilerLocator {
               + depth
               + " times (check PATH and prefix_command)");
     }
-    String pathVar = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+    String pathVar = pathOf(env);
     List<String> entries = List.of(pathVar.split(":", -1));
     Path masqueradeDir = invokedAs.isEmpty() ? null : realDir(Path.of(invokedAs).getParent());
     String cleanPath = cleanPath(entries, masqueradeDir, baseName(name), cwd);
@@ -108,6 +109,42 @@ public final class CompilerLocator {
             + " after skipping distcache itself"
             + (masqueradeDir == null ? "" : " and " + masqueradeDir)
             + (searchPath.isEmpty() ? "; PATH=" + pathVar : "; path (setting)=" + searchPath));
+  }
+
+  /**
+   * Every path whose state decides what {@link #locate(String, String, Map, Path, String)} answers
+   * for these arguments: the compiler's name in each directory of PATH and of {@code searchPath}
+   * (whether it is there, executable, distcache itself), the named path when {@code name} has a
+   * slash, and, for a masquerade call, those directories and the masquerade directory (which of
+   * them is the masquerade directory). While a stat of each says the same, the answer is the same,
+   * so a caller may keep it.
+   */
+  public List<Path> probes(
+      String name, String invokedAs, Map<String, String> env, Path cwd, String searchPath) {
+    Set<Path> probes = new LinkedHashSet<>();
+    List<String> entries = new ArrayList<>(List.of(pathOf(env).split(":", -1)));
+    if (!searchPath.isEmpty()) {
+      entries.addAll(List.of(searchPath.split(":", -1)));
+    }
+    String base = baseName(name);
+    for (String e : entries) {
+      Path dir = dirOf(e, cwd);
+      probes.add(dir.resolve(base));
+      if (!invokedAs.isEmpty()) {
+        probes.add(dir);
+      }
+    }
+    if (name.contains("/")) {
+      probes.add(cwd.resolve(name));
+    }
+    if (!invokedAs.isEmpty() && Path.of(invokedAs).getParent() != null) {
+      probes.add(Path.of(invokedAs).getParent());
+    }
+    return List.copyOf(probes);
+  }
+
+  private static String pathOf(Map<String, String> env) {
+    return env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
   }
 
   /** The environment for the real compiler: PATH without masquerade dirs, the depth counted up. */

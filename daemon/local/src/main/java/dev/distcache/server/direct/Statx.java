@@ -60,27 +60,15 @@ final class Statx {
 
   /** The stat of {@code file}, following symbolic links; empty when only Java can tell. */
   static Optional<FileStat> of(Path file) {
-    if (STATX == null) {
+    if (!callable(file)) {
       return Optional.empty();
-    }
-    String name = file.toString();
-    for (int i = 0; i < name.length(); i++) {
-      if (name.charAt(i) >= 0x80) {
-        return Optional.empty();
-      }
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buf = arena.allocate(SIZE, 8);
-      int rc;
-      try {
-        rc = (int) STATX.invokeExact(AT_FDCWD, arena.allocateFrom(name), 0, STATX_BASIC_STATS, buf);
-      } catch (Throwable e) {
+      if (call(arena, file, buf) != 0 || (buf.get(ValueLayout.JAVA_INT, 0) & NEEDED) != NEEDED) {
         return Optional.empty();
       }
-      if (rc != 0 || (buf.get(ValueLayout.JAVA_INT, 0) & NEEDED) != NEEDED) {
-        return Optional.empty();
-      }
-      int mode = Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, 28));
+      int mode = mode(buf);
       long rdev = makedev(buf.get(ValueLayout.JAVA_INT, 128), buf.get(ValueLayout.JAVA_INT, 132));
       return Optional.of(
           new FileStat(
@@ -88,10 +76,70 @@ final class Statx {
               nanos(buf, 112),
               nanos(buf, 96),
               buf.get(ValueLayout.JAVA_LONG, 32),
-              makedev(buf.get(ValueLayout.JAVA_INT, 136), buf.get(ValueLayout.JAVA_INT, 140)),
+              device(buf),
               (mode & S_IFMT) == S_IFREG,
               FileStat.isNullDevice(mode, rdev)));
     }
+  }
+
+  /**
+   * What {@code file} is now, following symbolic links: {@link FileIdentity#NONE} when the stat
+   * fails (absent, not a directory on the way, not searchable); empty when only Java can tell.
+   */
+  static Optional<FileIdentity> identity(Path file) {
+    if (!callable(file)) {
+      return Optional.empty();
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocate(SIZE, 8);
+      if (call(arena, file, buf) != 0) {
+        return Optional.of(FileIdentity.NONE);
+      }
+      if ((buf.get(ValueLayout.JAVA_INT, 0) & NEEDED) != NEEDED) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new FileIdentity(
+              device(buf),
+              buf.get(ValueLayout.JAVA_LONG, 32),
+              mode(buf),
+              buf.get(ValueLayout.JAVA_LONG, 40),
+              nanos(buf, 112),
+              nanos(buf, 96)));
+    }
+  }
+
+  /** Whether statx can be asked about {@code file}: it is there and the name is plain ASCII. */
+  private static boolean callable(Path file) {
+    if (STATX == null) {
+      return false;
+    }
+    String name = file.toString();
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** statx's return value for {@code file} into {@code buf}; -1 when the call itself failed. */
+  private static int call(Arena arena, Path file, MemorySegment buf) {
+    try {
+      return (int)
+          STATX.invokeExact(
+              AT_FDCWD, arena.allocateFrom(file.toString()), 0, STATX_BASIC_STATS, buf);
+    } catch (Throwable e) {
+      return -1;
+    }
+  }
+
+  private static int mode(MemorySegment buf) {
+    return Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, 28));
+  }
+
+  private static long device(MemorySegment buf) {
+    return makedev(buf.get(ValueLayout.JAVA_INT, 136), buf.get(ValueLayout.JAVA_INT, 140));
   }
 
   /** A {@code struct statx_timestamp} at {@code offset} in nanoseconds since the epoch. */

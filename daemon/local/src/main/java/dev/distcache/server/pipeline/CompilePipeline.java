@@ -66,7 +66,7 @@ public final class CompilePipeline implements AutoCloseable {
   private final CacheLayout layout;
   private final ResultStore store;
   private final LocalTier local;
-  private final CompilerLocator locator;
+  private final CompilerLocations locations;
   private final CompilerIdentifier identifier;
   private final DirectMode direct;
   private final Misses misses;
@@ -135,7 +135,7 @@ public final class CompilePipeline implements AutoCloseable {
     this.configs = new ConfigCache(layout);
     this.store = store;
     this.local = new LocalTier(store);
-    this.locator = locator;
+    this.locations = new CompilerLocations(locator);
     this.notes = notes;
     this.runner = runner;
     this.identifier = new CompilerIdentifier(runner);
@@ -310,7 +310,8 @@ public final class CompilePipeline implements AutoCloseable {
     CompilerLocator.Located located;
     try {
       located =
-          locator.locate(compilerName, req.invokedAs(), req.env(), cwd, config.get(ConfigKey.PATH));
+          locations.locate(
+              compilerName, req.invokedAs(), req.env(), cwd, config.get(ConfigKey.PATH));
     } catch (CompilerLocator.NotFoundException e) {
       stats.count(Counter.COULD_NOT_FIND_COMPILER);
       return new Prepared(null, Reply.failed(e.getMessage()));
