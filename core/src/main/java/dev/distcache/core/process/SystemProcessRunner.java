@@ -27,7 +27,12 @@ import java.util.concurrent.TimeoutException;
  * carrier. Not {@code Process.waitFor} either: before JDK 24 its Object.wait holds the carrier.
  */
 final class SystemProcessRunner implements ProcessRunner {
-  static final SystemProcessRunner INSTANCE = new SystemProcessRunner(PosixSpawn.available());
+  /**
+   * Uses {@link PosixSpawn} when it is available, which it tells at the first process it starts:
+   * making its native call handles takes a young JVM about 80 ms of CPU, which a server that starts
+   * for a build of hits (it starts no process) should not spend, nor wait for before it listens.
+   */
+  static final SystemProcessRunner INSTANCE = new SystemProcessRunner(null);
 
   /** The runner that always uses the JDK's launcher (for tests of that path). */
   static final SystemProcessRunner JDK_LAUNCHER = new SystemProcessRunner(false);
@@ -47,10 +52,13 @@ final class SystemProcessRunner implements ProcessRunner {
       Executors.newCachedThreadPool(
           Thread.ofPlatform().daemon().name("distcache-process-io-", 0).factory());
 
-  /** Whether processes start through {@link PosixSpawn} rather than the JDK's launcher. */
-  private final boolean posixSpawn;
+  /**
+   * Whether processes start through {@link PosixSpawn} rather than the JDK's launcher; null: when
+   * it is available.
+   */
+  private final Boolean posixSpawn;
 
-  private SystemProcessRunner(boolean posixSpawn) {
+  private SystemProcessRunner(Boolean posixSpawn) {
     this.posixSpawn = posixSpawn;
   }
 
@@ -78,7 +86,7 @@ final class SystemProcessRunner implements ProcessRunner {
   }
 
   private Process start(Command c) throws IOException {
-    if (posixSpawn) {
+    if (posixSpawn == null ? PosixSpawn.available() : posixSpawn) {
       return PosixSpawn.start(c, c.argv(), PIPES);
     }
     ProcessBuilder pb =
