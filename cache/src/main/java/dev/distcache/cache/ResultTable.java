@@ -134,19 +134,12 @@ final class ResultTable {
   }
 
   /**
-   * Records a hit's use time in memory; {@link #flushUses} writes it to the index. Returns whether
-   * this is the first use waiting to be written, so that the caller schedules that write. A hit
-   * then costs no index read and no write of its own: the uses of many hits go in one batch.
+   * Records a hit's use time in memory; {@link #flushUses}, which the caller schedules, writes it
+   * to the index. A hit then costs no index read and no write of its own: the uses of many hits go
+   * in one batch.
    */
-  boolean touch(byte[] k, long now) {
-    boolean first = pendingUses.isEmpty();
+  void touch(byte[] k, long now) {
     pendingUses.merge(ByteBuffer.wrap(k.clone()), now, Math::max);
-    return first;
-  }
-
-  /** How many uses wait to be written. */
-  int pendingUses() {
-    return pendingUses.size();
   }
 
   /**
@@ -217,7 +210,6 @@ final class ResultTable {
     return evict((lastUse, size, files) -> lastUse < cutoffMillis, null);
   }
 
-  /** Whether {@code k} is stored and was last used before {@code cutoffMillis}. */
   /**
    * The use time the index holds for {@code k} (uses still in memory not counted); -1 when none.
    */
@@ -226,6 +218,7 @@ final class ResultTable {
     return e == null ? -1 : e.lastUseMillis();
   }
 
+  /** Whether {@code k} is stored and was last used before {@code cutoffMillis}. */
   boolean usedBefore(byte[] k, long cutoffMillis) throws RocksDBException {
     IndexRows.Entry e = entry(k);
     return e != null && e.lastUseMillis() < cutoffMillis;

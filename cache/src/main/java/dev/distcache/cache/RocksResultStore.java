@@ -83,9 +83,6 @@ public final class RocksResultStore implements ResultStore {
           TimeUnit.MILLISECONDS,
           r -> Thread.ofVirtual().name("distcache-store-counters").start(r));
 
-  /** Past this many waiting uses, they are written without waiting for the delay. */
-  private static final int MAX_PENDING_USES = 50_000;
-
   /** Runs the delayed writes of uses, each on a virtual thread of its own. */
   private static final Executor USE_FLUSHER =
       CompletableFuture.delayedExecutor(
@@ -482,6 +479,8 @@ public final class RocksResultStore implements ResultStore {
       return;
     }
     countersUpdatedSecond = clock.instant().getEpochSecond();
+    // After the counts are kept, as in touch: a scheduled write sees them, a started one has
+    // cleared the flag so that this schedules the next.
     if (counterFlushScheduled.compareAndSet(false, true)) {
       COUNTER_FLUSHER.execute(this::flushCounters);
     }
@@ -489,7 +488,7 @@ public final class RocksResultStore implements ResultStore {
 
   /** Writes the counts {@link #add} kept; never throws. */
   private void flushCounters() {
-    counterFlushScheduled.set(false);
+    counterFlushScheduled.set(false); // before the write, as in flushUses
     try {
       writeCounters();
     } catch (RuntimeException e) {
@@ -692,12 +691,9 @@ public final class RocksResultStore implements ResultStore {
     if (readOnly) {
       return;
     }
-    if (table.touch(k, nowMillis()) || table.pendingUses() >= MAX_PENDING_USES) {
-      scheduleUseFlush();
-    }
-  }
-
-  private void scheduleUseFlush() {
+    table.touch(k, nowMillis());
+    // After the use is recorded: a write that is scheduled has not started, so it will see it; one
+    // that has started cleared the flag first, so this schedules the next.
     if (useFlushScheduled.compareAndSet(false, true)) {
       USE_FLUSHER.execute(this::flushUses);
     }
@@ -705,7 +701,7 @@ public final class RocksResultStore implements ResultStore {
 
   /** Writes the hits' recorded uses (see {@link #touch}); never throws. */
   private void flushUses() {
-    useFlushScheduled.set(false);
+    useFlushScheduled.set(false); // before the write: a use recorded from now on schedules anew
     try {
       guarded(() -> {
         table.flushUses();

@@ -92,6 +92,34 @@ class RocksResultStoreTest extends ResultStoreContract {
   }
 
   @Test
+  void get_usesRecordedWhileEarlierOnesAreWritten_areWrittenTooWithoutAClose() throws Exception {
+    RocksResultStore rocks = (RocksResultStore) store;
+    int keys = 50;
+    for (int i = 0; i < keys; i++) {
+      store.put(Samples.key("k" + i), Samples.result(i, 10));
+    }
+    long until = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+    while (System.nanoTime() < until) { // hits across several background writes
+      clock.advance(Duration.ofMillis(3));
+      for (int i = 0; i < keys; i++) {
+        store.get(Samples.key("k" + i));
+      }
+      Thread.sleep(5);
+    }
+    long last = clock.millis();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    int behind = keys;
+    while (behind > 0 && System.nanoTime() < deadline) {
+      behind = 0;
+      for (int i = 0; i < keys; i++) {
+        behind += rocks.indexedUseMillis(Samples.key("k" + i)) == last ? 0 : 1;
+      }
+      Thread.sleep(20);
+    }
+    assertEquals(0, behind, "keys whose last use was never written");
+  }
+
+  @Test
   void put_afterAHitWaitingToBeWritten_keepsThePutsNewerUse() {
     store.put(Samples.key("a"), Samples.typical());
     clock.advance(Duration.ofSeconds(5));
