@@ -141,6 +141,13 @@ public interface ResultStore extends AutoCloseable {
    */
   void zeroCounters();
 
+  /**
+   * Writes now what the store keeps in memory to write a moment later (hits' use times, counts), so
+   * that the files of the store stop changing: {@code -s} calls it before it reports. What it
+   * reports ({@link #counters}) is the same either way.
+   */
+  default void writePending() {}
+
   /** Releases the store; idempotent. Waits for calls in progress to finish. */
   @Override
   void close();

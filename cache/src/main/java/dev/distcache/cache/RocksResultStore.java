@@ -129,6 +129,9 @@ public final class RocksResultStore implements ResultStore {
   /** Whether a write of the counters {@link #add} kept is scheduled. */
   private final AtomicBoolean counterFlushScheduled = new AtomicBoolean();
 
+  /** Held while counts kept in memory are written, and while {@link #counters} reads them. */
+  private final Object counterWrite = new Object();
+
   /** When {@link #add} last counted (epoch seconds), for {@code stats_updated_timestamp}. */
   private volatile long countersUpdatedSecond;
 
@@ -496,27 +499,43 @@ public final class RocksResultStore implements ResultStore {
     }
   }
 
-  /** Writes the counts kept in memory in one batch; puts them back when the write fails. */
+  /**
+   * Writes the counts kept in memory in one batch; puts them back when the write fails. Under
+   * {@code counterWrite} (taken inside the handle lock, as everywhere), so that {@link #counters}
+   * never reads between the taking of the counts and their write, when it would miss them.
+   */
   private void writeCounters() {
-    Map<Counter, Long> all = new EnumMap<>(Counter.class);
-    for (Counter c : unwritten.keySet()) {
-      Long earlier = unwritten.remove(c);
-      if (earlier != null) {
-        all.merge(c, earlier, Long::sum);
+    guarded(() -> {
+      synchronized (counterWrite) {
+        Map<Counter, Long> all = new EnumMap<>(Counter.class);
+        for (Counter c : unwritten.keySet()) {
+          Long earlier = unwritten.remove(c);
+          if (earlier != null) {
+            all.merge(c, earlier, Long::sum);
+          }
+        }
+        if (all.isEmpty()) {
+          return null;
+        }
+        try {
+          writeCounterBatch(all);
+        } catch (RocksDBException | RuntimeException e) {
+          all.forEach((c, v) -> unwritten.merge(c, v, Long::sum));
+          throw e;
+        }
+        return null;
       }
-    }
-    if (all.isEmpty()) {
+    });
+  }
+
+  /** Never throws: what could not be written is written later, as it would have been. */
+  @Override
+  public void writePending() {
+    if (readOnly) {
       return;
     }
-    try {
-      guarded(() -> {
-        writeCounterBatch(all);
-        return null;
-      });
-    } catch (RuntimeException e) {
-      all.forEach((c, v) -> unwritten.merge(c, v, Long::sum));
-      throw e;
-    }
+    flushCounters();
+    flushUses();
   }
 
   /** Adds {@code deltas} to the stored counters in one batch, dated {@link #add}'s last count. */
@@ -536,30 +555,39 @@ public final class RocksResultStore implements ResultStore {
   @Override
   public Map<Counter, Long> counters() {
     return guarded(() -> {
-      Map<Counter, Long> counters = new EnumMap<>(Counter.class);
-      try (RocksIterator it = rocks.db.newIterator(rocks.stats)) {
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          Counter counter = Counter.byId(new String(it.key(), StandardCharsets.UTF_8));
-          if (counter != null) {
-            counters.put(counter, IndexRows.u64le(it.value()));
-          }
-        }
-        it.status();
+      synchronized (counterWrite) {
+        return storedAndKeptCounters();
       }
-      unwritten.forEach((c, v) -> counters.merge(c, v, Long::sum));
-      long updated = countersUpdatedSecond; // the write of the counts kept in memory stamps it
-      if (updated != 0) {
-        counters.merge(Counter.STATS_UPDATED_TIMESTAMP, updated, Math::max);
-      }
-      return Collections.unmodifiableMap(counters);
     });
+  }
+
+  /** Under the handle lock and {@code counterWrite}. */
+  private Map<Counter, Long> storedAndKeptCounters() throws RocksDBException {
+    Map<Counter, Long> counters = new EnumMap<>(Counter.class);
+    try (RocksIterator it = rocks.db.newIterator(rocks.stats)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        Counter counter = Counter.byId(new String(it.key(), StandardCharsets.UTF_8));
+        if (counter != null) {
+          counters.put(counter, IndexRows.u64le(it.value()));
+        }
+      }
+      it.status();
+    }
+    unwritten.forEach((c, v) -> counters.merge(c, v, Long::sum));
+    long updated = countersUpdatedSecond; // the write of the counts kept in memory stamps it
+    if (updated != 0) {
+      counters.merge(Counter.STATS_UPDATED_TIMESTAMP, updated, Math::max);
+    }
+    return Collections.unmodifiableMap(counters);
   }
 
   @Override
   public void zeroCounters() {
     refuseIfReadOnly("zero the counters of");
-    unwritten.clear();
     guarded(() -> {
+      synchronized (counterWrite) { // no write of counts taken before the zeroing lands after it
+        unwritten.clear();
+      }
       try (WriteBatch batch = new WriteBatch()) {
         for (Counter counter : Counter.values()) {
           long value =
@@ -623,12 +651,15 @@ public final class RocksResultStore implements ResultStore {
     if (readOnly || unwritten.isEmpty()) {
       return;
     }
-    Map<Counter, Long> all = new EnumMap<>(unwritten);
-    unwritten.clear();
-    try {
-      writeCounterBatch(all);
-    } catch (RocksDBException | RuntimeException e) {
-      // Lost with the closing store.
+    synchronized (counterWrite) { // under close's write lock: the usual order
+      Map<Counter, Long> all = new EnumMap<>(Counter.class);
+      all.putAll(unwritten);
+      unwritten.clear();
+      try {
+        writeCounterBatch(all);
+      } catch (RocksDBException | RuntimeException e) {
+        // Lost with the closing store.
+      }
     }
   }
 

@@ -96,7 +96,10 @@ final class AdminHandler {
     Config config = Config.load(layout, req.env());
     StringBuilder out = new StringBuilder();
     switch (words.get(0)) {
-      case "stats" -> out.append(stats(config, true));
+      case "stats" -> {
+        store.writePending(); // the store's files settle, as after a ccache compile
+        out.append(stats(config, true));
+      }
       case "zero" -> store.zeroCounters();
       case "hash-file" -> {
         if (words.size() != 2) {
