@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* The limits of docs/client-protocol.md, checked before anything is allocated. */
 #define MAX_STRING (UINT32_C(1) << 20)
@@ -51,6 +52,7 @@ _Noreturn void run_java(const struct call *c, const char *argv0, int argc, char 
 _Noreturn void run_locally(const struct call *c);
 
 /* util.c */
+int user_entry(uid_t uid, char *name, size_t name_cap, char *home, size_t home_cap);
 int join(char *out, size_t cap, const char *dir, const char *name);
 int absolute(char *out, size_t cap, const char *cwd, const char *path);
 void normalize(char *path);

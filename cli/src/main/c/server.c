@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,9 +36,9 @@ int cache_dir(const char *cwd, char *out, size_t cap) {
   char buf[PATH_MAX];
   if (!dir || !*dir) {
     const char *home = getenv("HOME");
+    char name[256], entry_home[PATH_MAX];
     if (!home || !*home) {
-      struct passwd *pw = getpwuid(getuid());
-      home = pw && pw->pw_dir ? pw->pw_dir : "";
+      home = user_entry(getuid(), name, sizeof name, entry_home, sizeof entry_home) == 0 ? entry_home : "";
     }
     if (home[0] != '/') {
       return -2;
@@ -136,16 +135,16 @@ static int socket_path(const char *cache, char *out, size_t cap) {
       return 0;
     }
   }
-  /* java.io.tmpdir is /tmp on Linux, and user.name the real user's name. */
-  struct passwd *pw = getpwuid(getuid());
-  snprintf(base, sizeof base, "/tmp/distcache-%s", pw ? pw->pw_name : "?");
+  /* java.io.tmpdir is /tmp on Linux, and user.name the real user's name, or "?" without one. */
+  char user[256], entry_home[PATH_MAX];
+  int entry = user_entry(getuid(), user, sizeof user, entry_home, sizeof entry_home);
+  snprintf(base, sizeof base, "/tmp/distcache-%s", entry == 0 ? user : "?");
   if (socket_in(base, name, 1, out, cap) == 0) {
     return 0;
   }
   const char *home = getenv("HOME");
   if (!home || home[0] != '/') {
-    pw = getpwuid(getuid());
-    home = pw ? pw->pw_dir : "/";
+    home = entry == 0 ? entry_home : "/";
   }
   if (join(base, sizeof base, home, ".cache/distcache-run") == 0) {
     normalize(base);
@@ -208,9 +207,12 @@ static int try_connect(const char *socket_file, int root_admin) {
   }
   close(fd);
   if (!root_admin) {
-    struct passwd *pw = getpwuid(peer.uid);
+    char user[256], home[PATH_MAX];
+    if (user_entry(peer.uid, user, sizeof user, home, sizeof home) != 0) {
+      snprintf(user, sizeof user, "%u", (unsigned) peer.uid);
+    }
     dprintf(note_fd(), "distcache: the server at %s runs as user %s, not as you; not sending it anything"
-        " (compiling here instead)\n", socket_file, pw ? pw->pw_name : "?");
+        " (compiling here instead)\n", socket_file, user);
   }
   return -2;
 }

@@ -9,7 +9,111 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+/*
+ * One line of the passwd database, cut into its fields in place: 0 when it is an entry of uid
+ * whose name and home fit, -1 otherwise (NIS markers, blank, short or malformed lines).
+ */
+static int passwd_line(char *line, uid_t uid, char *name, size_t name_cap, char *home, size_t home_cap) {
+  line[strcspn(line, "\n")] = '\0';
+  char *field[7];
+  int n = 0;
+  for (char *p = line; n < 7; n++) {
+    field[n] = p;
+    p = strchr(p, ':');
+    if (!p) {
+      n++;
+      break;
+    }
+    *p++ = '\0';
+  }
+  if (n < 7 || field[0][0] == '\0' || field[0][0] == '+' || field[0][0] == '-'
+      || field[2][0] < '0' || field[2][0] > '9') {
+    return -1;
+  }
+  char *end;
+  errno = 0;
+  unsigned long id = strtoul(field[2], &end, 10);
+  if (*end || errno || id != uid || strlen(field[0]) >= name_cap || strlen(field[5]) >= home_cap) {
+    return -1;
+  }
+  strcpy(name, field[0]);
+  strcpy(home, field[5]);
+  return 0;
+}
+
+/* `getent passwd uid`'s one line, read into line; 0 when it printed one. */
+static int getent_line(uid_t uid, char *line, size_t cap) {
+  int pipes[2];
+  if (pipe2(pipes, O_CLOEXEC) != 0) {
+    return -1;
+  }
+  char id[24];
+  snprintf(id, sizeof id, "%u", (unsigned) uid);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(pipes[1], 1);
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null >= 0) {
+      dup2(null, 2);
+    }
+    execl("/usr/bin/getent", "getent", "passwd", id, (char *) NULL);
+    execl("/bin/getent", "getent", "passwd", id, (char *) NULL);
+    _exit(127);
+  }
+  close(pipes[1]);
+  if (pid < 0) {
+    close(pipes[0]);
+    return -1;
+  }
+  size_t got = 0;
+  while (got + 1 < cap) {
+    ssize_t r = read(pipes[0], line + got, cap - 1 - got);
+    if (r > 0) {
+      got += (size_t) r;
+    } else if (r == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  close(pipes[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  line[got] = '\0';
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 && got > 0 ? 0 : -1;
+}
+
+/*
+ * User uid's name and home directory, as getpwuid(3) finds them: 0 when found, -1 when the user
+ * has no entry (a container's numeric user) or a field does not fit. The client is linked
+ * statically (no dynamic loader at each compile), and a static C library can reach sources other
+ * than /etc/passwd (LDAP, sssd) only through the NSS modules of the very C library it was built
+ * with, which an installation built on another machine cannot count on. So /etc/passwd is read
+ * here, as nsswitch's "files" source reads it (the first entry with the uid), and for a user it
+ * does not hold, getent(1), a program of the system's own C library, asks every source. The
+ * lookups this serves are off the common path: HOME unset, a socket outside the cache directory,
+ * a message naming another server's user.
+ */
+int user_entry(uid_t uid, char *name, size_t name_cap, char *home, size_t home_cap) {
+  FILE *f = fopen("/etc/passwd", "re");
+  if (f) {
+    char *line = NULL;
+    size_t cap = 0;
+    int found = -1;
+    while (found != 0 && getline(&line, &cap, f) > 0) {
+      found = passwd_line(line, uid, name, name_cap, home, home_cap);
+    }
+    free(line);
+    fclose(f);
+    if (found == 0) {
+      return 0;
+    }
+  }
+  char line[PATH_MAX + 1024];
+  return getent_line(uid, line, sizeof line) == 0 ? passwd_line(line, uid, name, name_cap, home, home_cap) : -1;
+}
 
 /* dir + "/" + name; -1 when it does not fit. */
 int join(char *out, size_t cap, const char *dir, const char *name) {

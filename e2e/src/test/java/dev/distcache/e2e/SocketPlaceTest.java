@@ -161,6 +161,87 @@ class SocketPlaceTest {
     }
   }
 
+  /**
+   * A user without a passwd entry (a container's numeric user) is "?" to the JVM, so the server it
+   * starts listens in /tmp/distcache-?; the native client, which reads the passwd database itself
+   * (it is linked statically), names the same place and gets its hit there.
+   */
+  @Test
+  void userWithoutAPasswdEntry_nativeClientFindsTheServerItStarted() throws IOException {
+    compileTwiceAs(54321, "", "/tmp/distcache-?");
+  }
+
+  /**
+   * A user whom only another NSS source knows (LDAP, sssd; here nss-systemd, which makes up the
+   * entry of user nobody when /etc/passwd lacks it) has a name in the JVM; the native client, which
+   * reads /etc/passwd itself, asks getent for it and finds the server in /tmp/distcache-nobody.
+   */
+  @Test
+  void userOfAnotherNssSource_nativeClientFindsTheServerItStarted() throws IOException {
+    Path passwd = work.resolve("passwd");
+    Files.write(
+        passwd,
+        Files.readAllLines(Path.of("/etc/passwd")).stream()
+            .filter(l -> !l.startsWith("nobody:"))
+            .toList());
+    compileTwiceAs(65534, "mount --bind " + passwd + " /etc/passwd\n", "/tmp/distcache-nobody");
+  }
+
+  /**
+   * Compiles x.c twice with the native client as user {@code uid} in a private mount namespace
+   * (after {@code setup}), with a cache directory too long for its socket and no XDG_RUNTIME_DIR,
+   * and checks a miss then a hit, right objects, and the socket in {@code socketDir}.
+   */
+  private void compileTwiceAs(int uid, String setup, String socketDir) throws IOException {
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.createDirectories(cache.getParent());
+    Files.setPosixFilePermissions(cache.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path out = Files.createDirectories(work.resolve("out"));
+    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+    String user =
+        "setpriv --reuid=" + uid + " --regid=" + uid + " --clear-groups env HOME=/tmp/nohome ";
+    String script =
+        "set -e\n"
+            + "trap '"
+            + user
+            + Distcache.LAUNCHER
+            + " server stop > /tmp/stop.log 2>&1' EXIT\n"
+            + keepRootVisible()
+            + setup
+            + "cd "
+            + work
+            + "\n"
+            + "gcc -c x.c -o out/direct.o\n"
+            + user
+            + Distcache.LAUNCHER
+            + " gcc -c x.c -o out/miss.o 2> out/miss.err\n"
+            + user
+            + Distcache.LAUNCHER
+            + " gcc -c x.c -o out/hit.o 2> out/hit.err\n"
+            + user
+            + Distcache.LAUNCHER
+            + " -s > out/stats 2>&1\n"
+            + "if [ -S '"
+            + socketDir
+            + "/"
+            + socketName()
+            + "' ]; then echo yes > out/found; else echo no > out/found; fi\n";
+    Distcache dc = new Distcache(cache).with("DISTCACHE_IDLETIMEOUT", "60");
+    dc.env.remove("XDG_RUNTIME_DIR");
+    dc.env.remove("DISTCACHE_JAVA_CLIENT");
+    dc.exec(work, "unshare", "-m", "--propagation", "private", "sh", "-c", script).ok();
+    byte[] direct = Files.readAllBytes(out.resolve("direct.o"));
+    assertArrayEquals(direct, Files.readAllBytes(out.resolve("miss.o")), "the miss's object");
+    assertArrayEquals(direct, Files.readAllBytes(out.resolve("hit.o")), "the hit's object");
+    assertEquals(
+        "", Files.readString(out.resolve("miss.err")) + Files.readString(out.resolve("hit.err")));
+    assertEquals("yes\n", Files.readString(out.resolve("found")), "the socket in " + socketDir);
+    String stats = Files.readString(out.resolve("stats"));
+    assertTrue(
+        stats.matches("(?s).*Direct: +1 / +1.*") && stats.matches("(?s).*Misses: +1 / +2.*"),
+        stats);
+  }
+
   @Test
   void storeDirectoryIsPrivate() throws IOException {
     Distcache dc = new Distcache(work.resolve("c"));
