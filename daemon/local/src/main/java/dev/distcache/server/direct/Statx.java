@@ -92,7 +92,11 @@ final class Statx {
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buf = arena.allocate(SIZE, 8);
-      if (call(arena, file, buf) != 0) {
+      int answer = call(arena, file, buf);
+      if (answer == NOT_CALLED) {
+        return Optional.empty();
+      }
+      if (answer != 0) {
         return Optional.of(FileIdentity.NONE);
       }
       if ((buf.get(ValueLayout.JAVA_INT, 0) & NEEDED) != NEEDED) {
@@ -123,14 +127,20 @@ final class Statx {
     return true;
   }
 
-  /** statx's return value for {@code file} into {@code buf}; -1 when the call itself failed. */
+  /** What {@link #call} answers when the downcall itself failed: statx said nothing. */
+  private static final int NOT_CALLED = Integer.MIN_VALUE;
+
+  /**
+   * statx's return value for {@code file} into {@code buf} (0, or -1 when the stat failed); {@link
+   * #NOT_CALLED} when the downcall itself failed.
+   */
   private static int call(Arena arena, Path file, MemorySegment buf) {
     try {
       return (int)
           STATX.invokeExact(
               AT_FDCWD, arena.allocateFrom(file.toString()), 0, STATX_BASIC_STATS, buf);
     } catch (Throwable e) {
-      return -1;
+      return NOT_CALLED;
     }
   }
 
