@@ -506,26 +506,31 @@ public final class RocksResultStore implements ResultStore {
    */
   private void writeCounters() {
     guarded(() -> {
-      synchronized (counterWrite) {
-        Map<Counter, Long> all = new EnumMap<>(Counter.class);
-        for (Counter c : unwritten.keySet()) {
-          Long earlier = unwritten.remove(c);
-          if (earlier != null) {
-            all.merge(c, earlier, Long::sum);
-          }
-        }
-        if (all.isEmpty()) {
-          return null;
-        }
-        try {
-          writeCounterBatch(all);
-        } catch (RocksDBException | RuntimeException e) {
-          all.forEach((c, v) -> unwritten.merge(c, v, Long::sum));
-          throw e;
-        }
-        return null;
-      }
+      writeUnwrittenCounters();
+      return null;
     });
+  }
+
+  /** The write of {@link #writeCounters}, with the handle lock held by the caller. */
+  private void writeUnwrittenCounters() throws RocksDBException {
+    synchronized (counterWrite) {
+      Map<Counter, Long> all = new EnumMap<>(Counter.class);
+      for (Counter c : unwritten.keySet()) {
+        Long earlier = unwritten.remove(c);
+        if (earlier != null) {
+          all.merge(c, earlier, Long::sum);
+        }
+      }
+      if (all.isEmpty()) {
+        return;
+      }
+      try {
+        writeCounterBatch(all);
+      } catch (RocksDBException | RuntimeException e) {
+        all.forEach((c, v) -> unwritten.merge(c, v, Long::sum));
+        throw e;
+      }
+    }
   }
 
   /** Never throws: what could not be written is written later, as it would have been. */
@@ -648,18 +653,13 @@ public final class RocksResultStore implements ResultStore {
 
   /** Writes the counts still in memory; a failure loses them (the store is closing). */
   private void writeCountersBeforeClose() {
-    if (readOnly || unwritten.isEmpty()) {
+    if (readOnly) {
       return;
     }
-    synchronized (counterWrite) { // under close's write lock: the usual order
-      Map<Counter, Long> all = new EnumMap<>(Counter.class);
-      all.putAll(unwritten);
-      unwritten.clear();
-      try {
-        writeCounterBatch(all);
-      } catch (RocksDBException | RuntimeException e) {
-        // Lost with the closing store.
-      }
+    try {
+      writeUnwrittenCounters(); // under close's write lock: the usual order
+    } catch (RocksDBException | RuntimeException e) {
+      // Lost with the closing store.
     }
   }
 
