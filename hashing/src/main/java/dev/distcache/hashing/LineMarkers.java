@@ -74,19 +74,22 @@ public final class LineMarkers {
 
   /** Calls {@code visitor} for every line marker of the preprocessed text, in order. */
   private static void forEachMarker(byte[] text, MarkerVisitor visitor) {
-    int lineStart = 0;
-    while (lineStart < text.length) {
-      int lineEnd = indexOf(text, (byte) '\n', lineStart);
+    // From one '#' to the next (far fewer than the lines): a marker is a '#' that starts a line.
+    for (int hash = ByteSearch.indexOf(text, (byte) '#', 0);
+        hash >= 0;
+        hash = ByteSearch.indexOf(text, (byte) '#', hash + 1)) {
+      if (hash > 0 && text[hash - 1] != '\n') {
+        continue;
+      }
+      int lineEnd = ByteSearch.indexOf(text, (byte) '\n', hash);
       if (lineEnd < 0) {
         lineEnd = text.length;
       }
-      if (text[lineStart] == '#') {
-        int[] span = pathSpan(text, lineStart, lineEnd);
-        if (span != null) {
-          visitor.visit(span[0], span[1], lineEnd);
-        }
+      int[] span = pathSpan(text, hash, lineEnd);
+      if (span != null) {
+        visitor.visit(span[0], span[1], lineEnd);
       }
-      lineStart = lineEnd + 1;
+      hash = lineEnd;
     }
   }
 
@@ -171,7 +174,7 @@ public final class LineMarkers {
    * from the name of the preprocessed file it compiles.
    */
   public static boolean startsWithMarker(byte[] text) {
-    int end = indexOf(text, (byte) '\n', 0);
+    int end = ByteSearch.indexOf(text, (byte) '\n', 0);
     return text.length > 0
         && text[0] == '#'
         && pathSpan(text, 0, end < 0 ? text.length : end) != null;
@@ -206,15 +209,6 @@ public final class LineMarkers {
       j++;
     }
     return j < end ? new int[] {pathStart, j} : null;
-  }
-
-  private static int indexOf(byte[] b, byte c, int from) {
-    for (int i = from; i < b.length; i++) {
-      if (b[i] == c) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /**

@@ -53,8 +53,17 @@ public final class SourceScan {
     boolean macros = (wanted & (TIME_MACROS | FILE_MACROS)) != 0;
     boolean directives = (wanted & CODE_DIRECTIVES) != 0;
     boolean embed = (wanted & EMBED) != 0;
+    if (!macros && !directives && !embed) {
+      return 0;
+    }
+    // Only these bytes can start something the scan looks for; it jumps from one to the next.
+    byte first = macros ? (byte) '_' : directives ? (byte) '.' : (byte) '#';
+    byte second = directives ? (byte) '.' : first;
+    byte third = embed ? (byte) '#' : first;
     int flags = 0;
-    for (int i = 0; i < text.length && flags != wanted; i++) {
+    for (int i = ByteSearch.indexOfAny(text, 0, first, second, third);
+        i >= 0 && flags != wanted;
+        i = ByteSearch.indexOfAny(text, i + 1, first, second, third)) {
       byte b = text[i];
       if (b == '_' && macros && i + 1 < text.length && text[i + 1] == '_') {
         int at = i + 2;
