@@ -74,11 +74,19 @@ public final class CompileKeys {
   public record Keys(ResultKey key, String exact, String transcript) {}
 
   public static Keys compute(Inputs in, boolean keepTranscript) {
-    Pass relative = new Pass(in, true, keepTranscript);
+    return compute(in, null, keepTranscript);
+  }
+
+  /**
+   * The keys, with {@code textDigest} the BLAKE3 of {@code in.text()} when the caller hashed it as
+   * it arrived (null: hashed here).
+   */
+  public static Keys compute(Inputs in, byte[] textDigest, boolean keepTranscript) {
+    Pass relative = new Pass(in, textDigest, true, keepTranscript);
     byte[] key = relative.digest();
     String exact =
         relative.relativized
-            ? HexFormat.of().formatHex(new Pass(in, false, false).digest())
+            ? HexFormat.of().formatHex(new Pass(in, textDigest, false, false).digest())
             : HexFormat.of().formatHex(key);
     return new Keys(ResultKey.of(key), exact, relative.record.transcript());
   }
@@ -89,7 +97,7 @@ public final class CompileKeys {
     private final PathPolicy policy;
     private final boolean mayRelativize;
 
-    Pass(Inputs in, boolean mayRelativize, boolean transcript) {
+    Pass(Inputs in, byte[] textDigest, boolean mayRelativize, boolean transcript) {
       Invocation inv = in.invocation();
       this.record = KeyRecord.create(transcript);
       this.policy = new PathPolicy(in.baseDir(), in.cwd(), inv.prefixMaps());
@@ -121,7 +129,9 @@ public final class CompileKeys {
       } else if (!namedByText) {
         record.field("source-name", source.substring(source.lastIndexOf('/') + 1));
       }
-      record.field("text", text(in));
+      byte[] text = text(in);
+      // The text's digest: the caller's, taken as the text arrived, when the text is unrewritten.
+      record.digestField("text-digest", text, text == in.text() ? textDigest : null);
     }
 
     private byte[] text(Inputs in) {

@@ -1,6 +1,7 @@
 package dev.distcache.hashing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 
 /**
  * A versioned, field-separated record hashed with BLAKE3. Each field is its name, a NUL, its length
@@ -39,7 +40,41 @@ public final class KeyRecord {
     return field(name, value, 0, value.length);
   }
 
+  /**
+   * A field that holds {@code value}'s BLAKE3 digest rather than the value: a long value the caller
+   * may have hashed already, as it arrived ({@code digest}, or null to hash it here). The
+   * transcript keeps the value itself.
+   */
+  public KeyRecord digestField(String name, byte[] value, byte[] digest) {
+    byte[] d = digest != null ? digest : Blake3.hash(value);
+    hashField(name, d, 0, d.length);
+    describe(name, ", hashed as BLAKE3 " + HexFormat.of().formatHex(d), value, 0, value.length);
+    return this;
+  }
+
   public KeyRecord field(String name, byte[] value, int off, int len) {
+    hashField(name, value, off, len);
+    describe(name, "", value, off, len);
+    return this;
+  }
+
+  /** The field in the transcript, if one is kept: its name, length and {@code how}, its value. */
+  private void describe(String name, String how, byte[] value, int off, int len) {
+    if (transcript != null) {
+      transcript
+          .append("### ")
+          .append(name)
+          .append(" (")
+          .append(len)
+          .append(" bytes")
+          .append(how)
+          .append(")\n")
+          .append(new String(value, off, len, StandardCharsets.UTF_8))
+          .append('\n');
+    }
+  }
+
+  private void hashField(String name, byte[] value, int off, int len) {
     hash.update(name).update(new byte[] {0});
     byte[] n = new byte[8];
     long l = len;
@@ -48,17 +83,6 @@ public final class KeyRecord {
       l >>>= 8;
     }
     hash.update(n).update(value, off, len);
-    if (transcript != null) {
-      transcript
-          .append("### ")
-          .append(name)
-          .append(" (")
-          .append(len)
-          .append(" bytes)\n")
-          .append(new String(value, off, len, StandardCharsets.UTF_8))
-          .append('\n');
-    }
-    return this;
   }
 
   public byte[] digest() {

@@ -197,6 +197,43 @@ class CompileKeysTest {
   }
 
   @Test
+  void compute_withTheTextsDigestFromTheCaller_givesTheKeysOfTheTextHashedHere() {
+    CompileKeys.Inputs in = base().build();
+    HashingStream asItArrived = new HashingStream();
+    asItArrived.write(TEXT, 0, 10);
+    asItArrived.write(TEXT, 10, TEXT.length - 10);
+    assertEquals(
+        CompileKeys.compute(in, false), CompileKeys.compute(in, asItArrived.digestOf(TEXT), false));
+  }
+
+  @Test
+  void compute_usesTheCallersDigestForTheTextAsGiven_andNotForTheTextRewritten() {
+    byte[] notTheText = Blake3.hash("something else".getBytes(UTF_8));
+    CompileKeys.Inputs plain = base().build();
+    assertNotEquals(
+        CompileKeys.compute(plain, false).key(),
+        CompileKeys.compute(plain, notTheText, false).key(),
+        "the digest given stands for the text");
+    // base_dir rewrites the marker paths: the text hashed is another, so the given digest is not
+    // its digest, and neither key nor exact hash may take it.
+    CompileKeys.Inputs rewritten = checkout("a").baseDir("/home/u").build();
+    assertEquals(
+        CompileKeys.compute(rewritten, false).key(),
+        CompileKeys.compute(rewritten, notTheText, false).key());
+    assertNotEquals(
+        CompileKeys.compute(rewritten, false).exact(),
+        CompileKeys.compute(rewritten, notTheText, false).exact(),
+        "the exact hash hashes the text as given");
+  }
+
+  @Test
+  void hashingStream_thatSawLessThanTheText_givesNoDigest() {
+    HashingStream part = new HashingStream();
+    part.write(TEXT, 0, TEXT.length - 1);
+    assertNull(part.digestOf(TEXT));
+  }
+
+  @Test
   void compute_withoutBaseDir_twoCheckoutsDiffer() {
     assertNotEquals(key(checkout("a")), key(checkout("b")));
   }

@@ -1,5 +1,6 @@
 package dev.distcache.core.process;
 
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,8 @@ import java.util.Map;
  *     process gets descriptor {@value #UNCACHED_ERR_FD} open for appending to this file and {@code
  *     UNCACHED_ERR_FD} naming it, as ccache gives its prefix command and compiler a descriptor on
  *     its own stderr
+ * @param stdoutCopy where the captured stdout also goes, chunk by chunk as it is read, or null:
+ *     work on the output (hashing it) then runs while the process still writes
  */
 public record Command(
     List<String> argv,
@@ -30,7 +33,8 @@ public record Command(
     Cancellation cancellation,
     Path stdoutFile,
     Path stderrFile,
-    Path uncachedErrFile) {
+    Path uncachedErrFile,
+    OutputStream stdoutCopy) {
   /** The descriptor a process run with an {@link #uncachedErrFile} finds it on. */
   public static final int UNCACHED_ERR_FD = 3;
 
@@ -47,7 +51,7 @@ public record Command(
 
   /** {@code argv} with stdin from /dev/null, no time limit, output captured. */
   public static Command of(List<String> argv, Map<String, String> env, Path cwd) {
-    return new Command(argv, cwd, env, null, null, null, null, null, null);
+    return new Command(argv, cwd, env, null, null, null, null, null, null, null);
   }
 
   public Command withStdin(byte[] bytes) {
@@ -60,30 +64,67 @@ public record Command(
         cancellation,
         stdoutFile,
         stderrFile,
-        uncachedErrFile);
+        uncachedErrFile,
+        stdoutCopy);
   }
 
   /** This command stopped after {@code limit}; null for no limit. */
   public Command withTimeLimit(Duration limit) {
     return new Command(
-        argv, cwd, env, stdin, limit, cancellation, stdoutFile, stderrFile, uncachedErrFile);
+        argv,
+        cwd,
+        env,
+        stdin,
+        limit,
+        cancellation,
+        stdoutFile,
+        stderrFile,
+        uncachedErrFile,
+        stdoutCopy);
   }
 
   public Command withCancellation(Cancellation c) {
     return new Command(
-        argv, cwd, env, stdin, timeLimit, c, stdoutFile, stderrFile, uncachedErrFile);
+        argv, cwd, env, stdin, timeLimit, c, stdoutFile, stderrFile, uncachedErrFile, stdoutCopy);
   }
 
   /** This command with stdout and stderr written to files rather than captured. */
   public Command withOutputTo(Path stdout, Path stderr) {
     return new Command(
-        argv, cwd, env, stdin, timeLimit, cancellation, stdout, stderr, uncachedErrFile);
+        argv,
+        cwd,
+        env,
+        stdin,
+        timeLimit,
+        cancellation,
+        stdout,
+        stderr,
+        uncachedErrFile,
+        stdoutCopy);
   }
 
   /** This command with its uncached messages going to {@code file} (see {@link Command}). */
   public Command withUncachedErrTo(Path file) {
     return new Command(
-        argv, cwd, env, stdin, timeLimit, cancellation, stdoutFile, stderrFile, file);
+        argv, cwd, env, stdin, timeLimit, cancellation, stdoutFile, stderrFile, file, stdoutCopy);
+  }
+
+  /**
+   * This command with its stdout, still captured, also written to {@code copy} as it is read, on
+   * the thread that reads it. An exception from {@code copy} fails the run as a read error would.
+   */
+  public Command withStdoutCopy(OutputStream copy) {
+    return new Command(
+        argv,
+        cwd,
+        env,
+        stdin,
+        timeLimit,
+        cancellation,
+        stdoutFile,
+        stderrFile,
+        uncachedErrFile,
+        copy);
   }
 
   /** The program, for messages. */

@@ -1,5 +1,6 @@
 package dev.distcache.core.process;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -170,11 +171,11 @@ final class SystemProcessRunner implements ProcessRunner {
   private static Exec collect(Process p, Command c) throws IOException {
     CompletableFuture<byte[]> out =
         c.stdoutFile() == null
-            ? drain(p.getInputStream())
+            ? drain(p.getInputStream(), c.stdoutCopy())
             : CompletableFuture.completedFuture(NONE);
     CompletableFuture<byte[]> err =
         c.stderrFile() == null
-            ? drain(p.getErrorStream())
+            ? drain(p.getErrorStream(), null)
             : CompletableFuture.completedFuture(NONE);
     if (c.stdin() != null) {
       feed(p.getOutputStream(), c.stdin());
@@ -244,17 +245,31 @@ final class SystemProcessRunner implements ProcessRunner {
     }
   }
 
-  private static CompletableFuture<byte[]> drain(InputStream stream) {
+  /** Reads the stream to its end, also into {@code copy} (if not null) as each chunk arrives. */
+  private static CompletableFuture<byte[]> drain(InputStream stream, OutputStream copy) {
     return CompletableFuture.supplyAsync(
         () -> {
           try (InputStream in = stream) {
-            return in.readAllBytes();
+            return copy == null ? in.readAllBytes() : readAllCopying(in, copy);
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
         },
         PIPES);
   }
+
+  private static byte[] readAllCopying(InputStream in, OutputStream copy) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream(CHUNK);
+    byte[] chunk = new byte[CHUNK];
+    for (int n; (n = in.read(chunk)) >= 0; ) {
+      copy.write(chunk, 0, n);
+      all.write(chunk, 0, n);
+    }
+    return all.toByteArray();
+  }
+
+  /** A pipe's capacity on Linux: what one read can return. */
+  private static final int CHUNK = 64 * 1024;
 
   /** Writes stdin and closes it; a process that exits without reading it all is not an error. */
   private static void feed(OutputStream stream, byte[] bytes) {

@@ -161,8 +161,10 @@ class ArgsClassifierProperties {
     assertTrue(expanded.contains(inv.source()), "the source is one of the arguments");
     for (String path : List.of(inv.source(), inv.output())) {
       long inKeys = inv.keyArgs().stream().filter(k -> k.text().equals(path)).count();
+      // A -Wp,-MD,file keeps "-Wp,-MD" in the key without its file: a use of that text too.
       long otherUses =
-          expanded.stream().filter(path::equals).count() - consumed(expanded, inv, path);
+          expanded.stream().filter(a -> a.equals(path) || a.startsWith(path + ",")).count()
+              - consumed(expanded, inv, path);
       assertTrue(
           inKeys <= otherUses,
           () ->

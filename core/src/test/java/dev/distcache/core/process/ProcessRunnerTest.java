@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distcache.core.process.ProcessRunner.Exec;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +60,39 @@ class ProcessRunnerTest {
       long mask = Long.parseLong(line.substring(line.indexOf('\t') + 1), 16);
       assertEquals(0, mask & 0x7fffffffL, line);
     }
+  }
+
+  @Test
+  void run_withAStdoutCopy_writesEachChunkToItWhileTheProcessRuns() throws IOException {
+    // The child writes "first", then waits for the copy to have seen it before it writes more: a
+    // copy made only once the process ended would leave it waiting (it gives up after 20 s).
+    Path seen = tmp.resolve("seen");
+    ByteArrayOutputStream copied = new ByteArrayOutputStream();
+    OutputStream copy =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            copied.write(b, off, len);
+            if (copied.toString(UTF_8).contains("first")) {
+              try {
+                Files.writeString(seen, "yes");
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            }
+          }
+        };
+    String script =
+        "echo first; i=0; while [ ! -e seen ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done;"
+            + " [ -e seen ] && echo second || echo late";
+    Exec exec = runner.run(sh(script).withStdoutCopy(copy));
+    assertEquals("first\nsecond\n", new String(exec.stdout(), UTF_8));
+    assertArrayEquals(exec.stdout(), copied.toByteArray());
   }
 
   @Test

@@ -18,6 +18,7 @@ import dev.distcache.core.config.Config;
 import dev.distcache.core.config.ConfigKey;
 import dev.distcache.core.log.ServerLog;
 import dev.distcache.core.process.Cancellation;
+import dev.distcache.core.process.Command;
 import dev.distcache.core.process.ProcessRunner;
 import dev.distcache.core.stats.Counter;
 import dev.distcache.core.wire.Reply;
@@ -25,6 +26,7 @@ import dev.distcache.core.wire.Request;
 import dev.distcache.distribute.farm.Farm;
 import dev.distcache.hashing.CompileKeys;
 import dev.distcache.hashing.CompilerIdentifier;
+import dev.distcache.hashing.HashingStream;
 import dev.distcache.hashing.KeySettings;
 import dev.distcache.hashing.LineMarkers;
 import dev.distcache.hashing.ResultKey;
@@ -416,7 +418,8 @@ public final class CompilePipeline implements AutoCloseable {
       // after the compile.
       return misses.dependMode(ctx, plan.get());
     }
-    Optional<byte[]> text = keyText(inv, ctx.located(), ctx.env(), cwd, config);
+    HashingStream textHash = new HashingStream();
+    Optional<byte[]> text = keyText(inv, ctx.located(), ctx.env(), cwd, config, textHash);
     timing.mark("preprocess");
     if (text.isEmpty()) {
       stats.count(Counter.PREPROCESSOR_ERROR);
@@ -441,6 +444,7 @@ public final class CompilePipeline implements AutoCloseable {
                 ctx.extra(),
                 ctx.cpu(),
                 ctx.keySettings()),
+            textHash.digestOf(text.get()),
             debug);
     timing.mark("key");
     if (debug) {
@@ -508,14 +512,16 @@ public final class CompilePipeline implements AutoCloseable {
   /**
    * The preprocessed text (or the source, for languages not preprocessed); empty when that failed.
    * The preprocessor runs behind {@code prefix_command_cpp} and keeps comments with {@code
-   * keep_comments_cpp}, as in ccache.
+   * keep_comments_cpp}, as in ccache. The preprocessor's output is hashed into {@code textHash} as
+   * it arrives.
    */
   private Optional<byte[]> keyText(
       Invocation inv,
       CompilerLocator.Located located,
       Map<String, String> env,
       Path cwd,
-      Config config)
+      Config config,
+      HashingStream textHash)
       throws IOException {
     if (inv.language().preprocessed()) {
       try {
@@ -531,7 +537,7 @@ public final class CompilePipeline implements AutoCloseable {
       cmd.add("-C");
     }
     cmd.add("-E");
-    ProcessRunner.Exec cpp = runner.run(cmd, env, cwd);
+    ProcessRunner.Exec cpp = runner.run(Command.of(cmd, env, cwd).withStdoutCopy(textHash));
     return cpp.exitCode() == 0 ? Optional.of(cpp.stdout()) : Optional.empty();
   }
 
