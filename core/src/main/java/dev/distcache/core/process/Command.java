@@ -55,58 +55,26 @@ public record Command(
   }
 
   public Command withStdin(byte[] bytes) {
-    return new Command(
-        argv,
-        cwd,
-        env,
-        bytes.clone(),
-        timeLimit,
-        cancellation,
-        stdoutFile,
-        stderrFile,
-        uncachedErrFile,
-        stdoutCopy);
+    return withRun(bytes.clone(), timeLimit, cancellation);
   }
 
   /** This command stopped after {@code limit}; null for no limit. */
   public Command withTimeLimit(Duration limit) {
-    return new Command(
-        argv,
-        cwd,
-        env,
-        stdin,
-        limit,
-        cancellation,
-        stdoutFile,
-        stderrFile,
-        uncachedErrFile,
-        stdoutCopy);
+    return withRun(stdin, limit, cancellation);
   }
 
   public Command withCancellation(Cancellation c) {
-    return new Command(
-        argv, cwd, env, stdin, timeLimit, c, stdoutFile, stderrFile, uncachedErrFile, stdoutCopy);
+    return withRun(stdin, timeLimit, c);
   }
 
   /** This command with stdout and stderr written to files rather than captured. */
   public Command withOutputTo(Path stdout, Path stderr) {
-    return new Command(
-        argv,
-        cwd,
-        env,
-        stdin,
-        timeLimit,
-        cancellation,
-        stdout,
-        stderr,
-        uncachedErrFile,
-        stdoutCopy);
+    return withOutputs(stdout, stderr, uncachedErrFile, stdoutCopy);
   }
 
   /** This command with its uncached messages going to {@code file} (see {@link Command}). */
   public Command withUncachedErrTo(Path file) {
-    return new Command(
-        argv, cwd, env, stdin, timeLimit, cancellation, stdoutFile, stderrFile, file, stdoutCopy);
+    return withOutputs(stdoutFile, stderrFile, file, stdoutCopy);
   }
 
   /**
@@ -114,17 +82,16 @@ public record Command(
    * the thread that reads it. An exception from {@code copy} fails the run as a read error would.
    */
   public Command withStdoutCopy(OutputStream copy) {
+    return withOutputs(stdoutFile, stderrFile, uncachedErrFile, copy);
+  }
+
+  private Command withRun(byte[] in, Duration limit, Cancellation c) {
     return new Command(
-        argv,
-        cwd,
-        env,
-        stdin,
-        timeLimit,
-        cancellation,
-        stdoutFile,
-        stderrFile,
-        uncachedErrFile,
-        copy);
+        argv, cwd, env, in, limit, c, stdoutFile, stderrFile, uncachedErrFile, stdoutCopy);
+  }
+
+  private Command withOutputs(Path out, Path err, Path uncachedErr, OutputStream copy) {
+    return new Command(argv, cwd, env, stdin, timeLimit, cancellation, out, err, uncachedErr, copy);
   }
 
   /** The program, for messages. */
